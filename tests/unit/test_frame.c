@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Uplink framing: round trips, the byte-level example of docs/protocol.md, refusals. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "frame.h"
+
+#define S(x) { (x), (uint16_t)(sizeof(x) - 1) }
+
+static void
+test_hello_roundtrip(void **state)
+{
+	uint8_t buf[256];
+	struct frame_wr w;
+	struct frame f;
+	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0") }, d;
+	size_t used;
+
+	(void)state;
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_hello(&w, &h), 0);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(used, w.len);
+	assert_int_equal(f.type, FRAME_HELLO);
+	assert_int_equal(frame_hello_decode(&f, &d), FRAME_OK);
+	assert_int_equal(d.last_acked, 41);
+	assert_int_equal(d.config_version, 7);
+	assert_int_equal(d.appliance_id.len, 7);
+	assert_memory_equal(d.appliance_id.p, "gw-0001", 7);
+	/* every proper prefix is short, never an error */
+	for (size_t n = 0; n < w.len; n++)
+		assert_int_equal(frame_next(buf, n, &f, &used), FRAME_SHORT);
+}
+
+/* The example printed in docs/protocol.md, byte for byte. */
+static void
+test_doc_example(void **state)
+{
+	static const uint8_t want[] = {
+		'G', 'W', 0x01, 0x02, 0x00, 0x00, 0x00, 0x16,
+		0x00, 0x01,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2a,
+		0x00, 0x00, 0x00, 0x08,
+		'{', '"', 'a', '"', ':', '1', '}', ' ',
+		'G', 'W', 0x01, 0x03, 0x00, 0x00, 0x00, 0x08,
+		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x2a,
+	};
+	uint8_t buf[128];
+	struct frame_wr w;
+
+	(void)state;
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_report_open(&w), 0);
+	assert_int_equal(frame_report_add(&w, 42, "{\"a\":1} ", 8), 0);
+	assert_int_equal(frame_report_close(&w), 1);
+	assert_int_equal(frame_put_ack(&w, 42), 0);
+	assert_int_equal(w.len, sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+}
+
+static void
+test_report_roundtrip(void **state)
+{
+	uint8_t buf[4096];
+	struct frame_wr w;
+	struct frame f;
+	struct frame_report_it it;
+	const char *rec;
+	size_t used, len;
+	uint64_t seq;
+	uint16_t count;
+
+	(void)state;
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_report_open(&w), 0);
+	assert_int_equal(frame_report_add(&w, 5, "{\"x\":1}", 7), 0);
+	assert_int_equal(frame_report_add(&w, 5, "{\"x\":2}", 7), -1);	/* not increasing */
+	assert_int_equal(frame_report_add(&w, 9, "a\nb", 3), -1);	/* newline */
+	assert_int_equal(frame_report_add(&w, 9, "", 0), -1);		/* empty */
+	assert_int_equal(frame_report_add(&w, 9, "{\"x\":3}", 7), 0);
+	assert_int_equal(frame_report_close(&w), 2);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(frame_report_check(&f, &count), FRAME_OK);
+	assert_int_equal(count, 2);
+	assert_int_equal(frame_report_begin(&f, &it), FRAME_OK);
+	assert_int_equal(frame_report_next(&it, &seq, &rec, &len), FRAME_OK);
+	assert_int_equal(seq, 5);
+	assert_int_equal(frame_report_next(&it, &seq, &rec, &len), FRAME_OK);
+	assert_int_equal(seq, 9);
+	assert_memory_equal(rec, "{\"x\":3}", 7);
+	assert_int_equal(frame_report_next(&it, &seq, &rec, &len), FRAME_SHORT);
+}
+
+/* A report that does not fit keeps what fit; an empty one is withdrawn. */
+static void
+test_report_full(void **state)
+{
+	uint8_t buf[64];
+	struct frame_wr w;
+	int n = 0;
+
+	(void)state;
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_report_open(&w), 0);
+	while (frame_report_add(&w, (uint64_t)n + 1, "{\"abcdef\":1}", 12) == 0)
+		n++;
+	assert_int_equal(n, 2);
+	assert_int_equal(frame_report_close(&w), 2);
+	assert_int_equal(frame_report_open(&w), -1);	/* no room for a header */
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_report_open(&w), 0);
+	assert_int_equal(frame_report_close(&w), 0);
+	assert_int_equal(w.len, 0);
+}
+
+static void
+test_config_roundtrip(void **state)
+{
+	uint8_t buf[512], sig[70], prefix[FRAME_CONF_TBS_PREFIX];
+	struct frame_wr w;
+	struct frame f;
+	struct frame_config_push c = { 3, sig, sizeof(sig),
+	    (const uint8_t *)"workers 2\n", 10 }, d;
+	struct frame_config_ack a;
+	size_t used;
+
+	(void)state;
+	memset(sig, 0xab, sizeof(sig));
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_config_push(&w, &c), 0);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(frame_config_push_decode(&f, &d), FRAME_OK);
+	assert_int_equal(d.version, 3);
+	assert_int_equal(d.sig_len, 70);
+	assert_int_equal(d.body_len, 10);
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_config_ack(&w, 3, FRAME_CONF_INVALID,
+	    "push:2: bad\tvalue"), 0);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(frame_config_ack_decode(&f, &a), FRAME_OK);
+	assert_int_equal(a.status, FRAME_CONF_INVALID);
+	assert_memory_equal(a.message.p, "push:2: bad?value", 17);
+	frame_config_tbs_prefix(0x0102, prefix);
+	assert_string_equal((char *)prefix, FRAME_CONF_TAG);
+	assert_int_equal(prefix[FRAME_CONF_TBS_PREFIX - 2], 1);
+	assert_int_equal(prefix[FRAME_CONF_TBS_PREFIX - 1], 2);
+}
+
+static void
+test_refusals(void **state)
+{
+	uint8_t b[16] = { 'G', 'W', 1, FRAME_ACK, 0, 0, 0, 8 };
+	struct frame f;
+	size_t used;
+	uint64_t seq;
+
+	(void)state;
+	assert_int_equal(frame_next((const uint8_t *)"XW", 2, &f, &used), FRAME_BAD_MAGIC);
+	assert_int_equal(frame_next((const uint8_t *)"GW\x02", 3, &f, &used),
+	    FRAME_BAD_VERSION);
+	b[4] = 0x00; b[5] = 0x10; b[6] = 0x00; b[7] = 0x01;	/* 1 MiB + 1 */
+	assert_int_equal(frame_next(b, 8, &f, &used), FRAME_OVERSIZED);
+	b[5] = 0; b[7] = 8; b[3] = 99;
+	assert_int_equal(frame_next(b, 16, &f, &used), FRAME_BAD_TYPE);
+	b[3] = FRAME_ACK; b[7] = 7;				/* ack one byte short */
+	assert_int_equal(frame_next(b, 15, &f, &used), FRAME_OK);
+	assert_int_equal(frame_ack_decode(&f, &seq), FRAME_MALFORMED);
+	b[3] = FRAME_REPORT; b[7] = 2;				/* zero records */
+	assert_int_equal(frame_next(b, 10, &f, &used), FRAME_OK);
+	assert_int_equal(frame_report_check(&f, &(uint16_t){ 0 }), FRAME_MALFORMED);
+	b[3] = FRAME_HELLO; b[7] = 8;
+	assert_int_equal(frame_next(b, 16, &f, &used), FRAME_OK);
+	assert_int_equal(frame_hello_decode(&f, &(struct frame_hello){ 0 }),
+	    FRAME_MALFORMED);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hello_roundtrip),
+		cmocka_unit_test(test_doc_example),
+		cmocka_unit_test(test_report_roundtrip),
+		cmocka_unit_test(test_report_full),
+		cmocka_unit_test(test_config_roundtrip),
+		cmocka_unit_test(test_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
