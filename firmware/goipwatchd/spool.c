@@ -1,0 +1,808 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Durable spool: segment files "seg-<first seq>.log" of records
+ *   le32 len | le32 crc32(len, seq, ts, data) | le64 seq | le64 ts | data
+ * and a file "ack" holding the delivered position. Each record is one write(),
+ * so kill -9 leaves whole records; a torn or corrupt tail is cut at recovery.
+ */
+#include <sys/types.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spool.h"
+
+#define REC_HDR		24
+#define SYNC_EVERY	(200 * 1000)	/* µs, batch policy */
+#define RBUF_LEN	(REC_HDR + SPOOL_MAX_RECORD + 65536)
+
+struct seg {
+	uint64_t	first, last;	/* seqs; last < first while empty */
+	uint64_t	size;		/* bytes written (whole records only) */
+};
+
+struct cursor {
+	uint64_t	seg_first;	/* segment being read; 0: none */
+	uint64_t	off;		/* next record's offset */
+	uint64_t	skip_upto;	/* records at or below are skipped */
+	int		fd;
+	uint8_t		*buf;		/* file bytes [buf_off, buf_off + buf_len) */
+	uint64_t	buf_off;
+	size_t		buf_len;
+};
+
+struct spool {
+	char		 dir[256];
+	uint64_t	 max_bytes, seg_bytes;
+	enum spool_fsync policy;
+	pthread_mutex_t	 mu;
+	struct seg	*segs;		/* oldest first */
+	size_t		 nsegs, segcap;
+	int		 wfd;		/* the last segment, open for append */
+	int		 efd;
+	atomic_bool	 armed;
+	uint64_t	 next_seq, acked, bytes;
+	usec_t		 last_sync;
+	bool		 dirty;
+	struct cursor	 rd;		/* the uplink's reader */
+	struct cursor	 ackc;		/* finds the oldest unacked record for stats */
+	struct spool_stats st;
+};
+
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void
+crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+static uint32_t
+crc32_update(uint32_t crc, const uint8_t *p, size_t n)
+{
+	crc = ~crc;
+	while (n--)
+		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+static void
+le32_put(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void
+le64_put(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t
+le32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+le64_get(const uint8_t *p)
+{
+	return (uint64_t)le32_get(p) | (uint64_t)le32_get(p + 4) << 32;
+}
+
+static uint32_t
+rec_crc(const uint8_t *hdr, const uint8_t *data, size_t len)
+{
+	uint32_t crc = crc32_update(0, hdr, 4);
+
+	crc = crc32_update(crc, hdr + 8, REC_HDR - 8);
+	return crc32_update(crc, data, len);
+}
+
+static usec_t
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (usec_t)ts.tv_sec * USEC_PER_SEC + (usec_t)ts.tv_nsec / 1000;
+}
+
+int
+spool_fsync_parse(const char *s, enum spool_fsync *p)
+{
+	static const char *const names[] = { "always", "batch", "never" };
+
+	for (int i = 0; i < 3; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*p = (enum spool_fsync)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+spool_fsync_str(enum spool_fsync p)
+{
+	return p == SPOOL_FSYNC_ALWAYS ? "always" : p == SPOOL_FSYNC_BATCH ?
+	    "batch" : "never";
+}
+
+static void
+seg_path(const struct spool *s, uint64_t first, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/seg-%020" PRIu64 ".log", s->dir, first);
+}
+
+static void
+sync_dir(const struct spool *s)
+{
+	int fd;
+
+	if (s->policy == SPOOL_FSYNC_NEVER)
+		return;
+	if ((fd = open(s->dir, O_RDONLY | O_DIRECTORY)) == -1)
+		return;
+	(void)fsync(fd);
+	close(fd);
+}
+
+/* Records of g above the ack; seqs inside one segment are contiguous. */
+static uint64_t
+seg_unacked(const struct seg *g, uint64_t acked)
+{
+	uint64_t from = acked + 1 > g->first ? acked + 1 : g->first;
+
+	return g->last >= from ? g->last - from + 1 : 0;
+}
+
+static struct seg *
+seg_find(struct spool *s, uint64_t first)
+{
+	for (size_t i = 0; i < s->nsegs; i++)
+		if (s->segs[i].first == first)
+			return &s->segs[i];
+	return NULL;
+}
+
+static int
+seg_push(struct spool *s, uint64_t first)
+{
+	struct seg *n;
+
+	if (s->nsegs == s->segcap) {
+		size_t cap = s->segcap ? s->segcap * 2 : 16;
+
+		if ((n = realloc(s->segs, cap * sizeof(*n))) == NULL)
+			return -1;
+		s->segs = n;
+		s->segcap = cap;
+	}
+	s->segs[s->nsegs++] = (struct seg){ first, first - 1, 0 };
+	return 0;
+}
+
+/* Removes the oldest segment from disk and the index. */
+static void
+seg_drop_oldest(struct spool *s)
+{
+	char path[320];
+	struct seg *g = &s->segs[0];
+
+	if (s->nsegs == 1 && s->wfd != -1) {
+		close(s->wfd);
+		s->wfd = -1;
+	}
+	seg_path(s, g->first, path, sizeof(path));
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("spool: unlink %s", path);
+	s->bytes -= g->size;
+	memmove(&s->segs[0], &s->segs[1], (s->nsegs - 1) * sizeof(*g));
+	s->nsegs--;
+}
+
+/* --- recovery ----------------------------------------------------------- */
+
+/*
+ * Scans one segment, keeping the longest valid prefix of records with
+ * increasing seqs; the rest is truncated. Returns the kept size.
+ */
+static uint64_t
+seg_recover(struct spool *s, struct seg *g, int fd, uint8_t *buf)
+{
+	uint8_t hdr[REC_HDR];
+	uint64_t off = 0, seq, expect = g->first;
+	struct stat sb;
+	uint32_t len;
+
+	if (fstat(fd, &sb) == -1)
+		return 0;
+	for (;;) {
+		if (pread(fd, hdr, REC_HDR, (off_t)off) != REC_HDR)
+			break;
+		len = le32_get(hdr);
+		seq = le64_get(hdr + 8);
+		if (len == 0 || len > SPOOL_MAX_RECORD || seq != expect ||
+		    pread(fd, buf, len, (off_t)(off + REC_HDR)) != (ssize_t)len ||
+		    rec_crc(hdr, buf, len) != le32_get(hdr + 4))
+			break;
+		off += REC_HDR + len;
+		g->last = seq;
+		expect = seq + 1;
+	}
+	if (off < (uint64_t)sb.st_size) {
+		log_warnx("spool: segment %" PRIu64 ": cutting %" PRIu64
+		    " torn/corrupt bytes at offset %" PRIu64, g->first,
+		    (uint64_t)sb.st_size - off, off);
+		s->st.torn_bytes += (uint64_t)sb.st_size - off;
+		if (ftruncate(fd, (off_t)off) == -1)
+			log_warn("spool: ftruncate");
+		else
+			(void)fdatasync(fd);
+	}
+	g->size = off;
+	return off;
+}
+
+static int
+seg_cmp(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int
+scan_dir(struct spool *s)
+{
+	struct dirent *de;
+	DIR *d;
+	uint64_t first;
+	int n;
+
+	if ((d = opendir(s->dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (sscanf(de->d_name, "seg-%20" SCNu64 ".lo%n", &first, &n) != 1 ||
+		    strcmp(de->d_name + n, "g") != 0 || first == 0)
+			continue;
+		if (seg_push(s, first) == -1) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	if (s->nsegs > 1)
+		qsort(s->segs, s->nsegs, sizeof(*s->segs), seg_cmp);
+	return 0;
+}
+
+/* Recovers every segment; empty ones and ones that overlap a predecessor go. */
+static int
+recover(struct spool *s)
+{
+	char path[320];
+	uint8_t *buf;
+	uint64_t prev = 0;
+	size_t i = 0;
+	int fd;
+
+	if (scan_dir(s) == -1 || (buf = malloc(SPOOL_MAX_RECORD)) == NULL)
+		return -1;
+	while (i < s->nsegs) {
+		struct seg *g = &s->segs[i];
+
+		seg_path(s, g->first, path, sizeof(path));
+		if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1) {
+			free(buf);
+			return -1;
+		}
+		if (g->first <= prev || seg_recover(s, g, fd, buf) == 0) {
+			close(fd);
+			(void)unlink(path);
+			memmove(g, g + 1, (s->nsegs - i - 1) * sizeof(*g));
+			s->nsegs--;
+			continue;
+		}
+		close(fd);
+		prev = g->last;
+		s->bytes += g->size;
+		i++;
+	}
+	free(buf);
+	return 0;
+}
+
+static uint64_t
+ack_load(const struct spool *s)
+{
+	char path[320], buf[64], *end;
+	uint64_t v;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ack", s->dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno != 0 || end == buf || *end != '\n') {
+		log_warnx("spool: %s is damaged; replaying everything", path);
+		return 0;
+	}
+	return v;
+}
+
+static int
+ack_store(const struct spool *s, uint64_t v)
+{
+	char path[320], tmp[320], buf[32];
+	int fd, n, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/ack", s->dir);
+	snprintf(tmp, sizeof(tmp), "%s/ack.tmp", s->dir);
+	n = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", v);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
+		return -1;
+	if (write(fd, buf, (size_t)n) != n ||
+	    (s->policy != SPOOL_FSYNC_NEVER && fdatasync(fd) == -1))
+		rc = -1;
+	close(fd);
+	if (rc == 0 && rename(tmp, path) == -1)
+		rc = -1;
+	return rc;
+}
+
+static void
+cursor_init(struct cursor *c, uint8_t *buf)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->buf = buf;
+}
+
+struct spool *
+spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
+    char *err, size_t errlen)
+{
+	struct spool *s;
+	uint64_t last;
+
+	pthread_once(&crc_once, crc_init);
+	if (max_bytes < SPOOL_MIN_BYTES || strlen(dir) >= sizeof(s->dir)) {
+		snprintf(err, errlen, "spool: %s: max_bytes below %d or path too long",
+		    dir, SPOOL_MIN_BYTES);
+		return NULL;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		goto err_mem;
+	snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	s->max_bytes = max_bytes;
+	s->seg_bytes = max_bytes / 8;
+	s->seg_bytes = s->seg_bytes < 16384 ? 16384 :
+	    s->seg_bytes > (16u << 20) ? (16u << 20) : s->seg_bytes;
+	s->policy = policy;
+	s->wfd = -1;
+	pthread_mutex_init(&s->mu, NULL);
+	cursor_init(&s->rd, malloc(RBUF_LEN));
+	cursor_init(&s->ackc, malloc(RBUF_LEN));
+	if (s->rd.buf == NULL || s->ackc.buf == NULL)
+		goto err_free;
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "spool: mkdir %s: %s", dir, strerror(errno));
+		goto err_free;
+	}
+	if ((s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
+	    recover(s) == -1) {
+		snprintf(err, errlen, "spool: %s: %s", dir, strerror(errno));
+		goto err_free;
+	}
+	s->acked = ack_load(s);
+	last = s->nsegs ? s->segs[s->nsegs - 1].last : 0;
+	s->next_seq = (last > s->acked ? last : s->acked) + 1;
+	while (s->nsegs > 0 && s->segs[0].last <= s->acked)
+		seg_drop_oldest(s);
+	s->last_sync = mono_now();
+	return s;
+err_mem:
+	snprintf(err, errlen, "spool: out of memory");
+	return NULL;
+err_free:
+	spool_close(s);
+	return NULL;
+}
+
+void
+spool_close(struct spool *s)
+{
+	if (s == NULL)
+		return;
+	if (s->wfd != -1) {
+		if (s->policy != SPOOL_FSYNC_NEVER)
+			(void)fdatasync(s->wfd);
+		close(s->wfd);
+	}
+	if (s->rd.fd != -1)
+		close(s->rd.fd);
+	if (s->ackc.fd != -1)
+		close(s->ackc.fd);
+	if (s->efd > 0)
+		close(s->efd);
+	free(s->rd.buf);
+	free(s->ackc.buf);
+	free(s->segs);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+const char *
+spool_dir(const struct spool *s)
+{
+	return s->dir;
+}
+
+/* --- appending ---------------------------------------------------------- */
+
+/* A new segment starts at next_seq when there is none or the last is full. */
+static int
+seg_roll(struct spool *s)
+{
+	char path[320];
+	struct seg *g = s->nsegs ? &s->segs[s->nsegs - 1] : NULL;
+
+	if (s->wfd != -1 && g != NULL && g->size < s->seg_bytes &&
+	    g->last + 1 == s->next_seq)
+		return 0;
+	if (s->wfd != -1) {
+		if (s->policy != SPOOL_FSYNC_NEVER)
+			(void)fdatasync(s->wfd);
+		close(s->wfd);
+		s->wfd = -1;
+	}
+	if (g != NULL && g->size == 0 && g->first != s->next_seq) {
+		/* an empty tail left behind by spool_seq_floor() */
+		seg_path(s, g->first, path, sizeof(path));
+		(void)unlink(path);
+		s->nsegs--;
+		g = NULL;
+	}
+	if (g == NULL || g->size > 0) {
+		if (seg_push(s, s->next_seq) == -1)
+			return -1;
+		g = &s->segs[s->nsegs - 1];
+	}
+	seg_path(s, g->first, path, sizeof(path));
+	s->wfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (s->wfd == -1)
+		return -1;
+	sync_dir(s);
+	return 0;
+}
+
+/* Drops the oldest segments (never the one being written) over the cap. */
+static void
+enforce_cap(struct spool *s)
+{
+	while (s->bytes > s->max_bytes && s->nsegs > 1) {
+		s->st.dropped += seg_unacked(&s->segs[0], s->acked);
+		seg_drop_oldest(s);
+	}
+}
+
+/* One writev per record: a kill -9 cannot split it, a full disk can. */
+static int
+write_record(struct spool *s, const char *rec, size_t len, uint64_t seq)
+{
+	uint8_t hdr[REC_HDR];
+	struct iovec iov[2];
+	ssize_t n;
+
+	le32_put(hdr, (uint32_t)len);
+	le64_put(hdr + 8, seq);
+	le64_put(hdr + 16, clock_wall());
+	le32_put(hdr + 4, rec_crc(hdr, (const uint8_t *)rec, len));
+	iov[0] = (struct iovec){ hdr, REC_HDR };
+	iov[1] = (struct iovec){ (void *)(uintptr_t)rec, len };
+	n = writev(s->wfd, iov, 2);
+	if (n == (ssize_t)(REC_HDR + len))
+		return 0;
+	/* A short write leaves a torn record: cut it so later records stay reachable. */
+	if (n > 0 && ftruncate(s->wfd, (off_t)s->segs[s->nsegs - 1].size) == -1)
+		log_warn("spool: ftruncate after short write");
+	return -1;
+}
+
+int
+spool_append(struct spool *s, const char *rec, size_t len, uint64_t *seqp)
+{
+	struct seg *g;
+	int rc = -1;
+
+	if (len == 0 || len > SPOOL_MAX_RECORD)
+		return -1;
+	pthread_mutex_lock(&s->mu);
+	if (seg_roll(s) == -1 || write_record(s, rec, len, s->next_seq) == -1) {
+		s->st.write_errors++;
+		goto out;
+	}
+	g = &s->segs[s->nsegs - 1];
+	g->last = s->next_seq;
+	g->size += REC_HDR + len;
+	s->bytes += REC_HDR + len;
+	if (seqp != NULL)
+		*seqp = s->next_seq;
+	s->next_seq++;
+	s->st.appended++;
+	s->dirty = true;
+	if (s->policy == SPOOL_FSYNC_ALWAYS || (s->policy == SPOOL_FSYNC_BATCH &&
+	    mono_now() - s->last_sync >= SYNC_EVERY)) {
+		(void)fdatasync(s->wfd);
+		s->last_sync = mono_now();
+		s->dirty = false;
+	}
+	enforce_cap(s);
+	rc = 0;
+out:
+	pthread_mutex_unlock(&s->mu);
+	if (rc == 0 && atomic_exchange(&s->armed, false))
+		(void)eventfd_write(s->efd, 1);
+	return rc;
+}
+
+int
+spool_sync(struct spool *s)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&s->mu);
+	if (s->dirty && s->wfd != -1 && s->policy != SPOOL_FSYNC_NEVER)
+		rc = fdatasync(s->wfd);
+	s->dirty = false;
+	s->last_sync = mono_now();
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+void
+spool_seq_floor(struct spool *s, uint64_t seq)
+{
+	pthread_mutex_lock(&s->mu);
+	if (seq >= s->next_seq) {
+		log_warnx("spool: peer holds seq %" PRIu64 ", renumbering from %"
+		    PRIu64, seq, seq + 1);
+		s->next_seq = seq + 1;	/* seg_roll starts a new segment */
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+static void
+cursor_close(struct cursor *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	c->buf_len = 0;
+}
+
+/* Moves c to the oldest non-empty segment after c->seg_first: 1, 0 (none), -1. */
+static int
+cursor_advance(struct spool *s, struct cursor *c, struct seg **g)
+{
+	char path[320];
+
+	cursor_close(c);
+	for (size_t i = 0; i < s->nsegs; i++) {
+		if (s->segs[i].first <= c->seg_first || s->segs[i].size == 0)
+			continue;
+		c->seg_first = s->segs[i].first;
+		c->off = 0;
+		seg_path(s, c->seg_first, path, sizeof(path));
+		if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return -1;
+		*g = &s->segs[i];
+		return 1;
+	}
+	return 0;
+}
+
+/* Makes n bytes at c->off available in c->buf; -1 on I/O error. */
+static int
+cursor_fill(struct cursor *c, uint64_t n, uint64_t limit)
+{
+	ssize_t got;
+	size_t want;
+
+	if (c->off >= c->buf_off && c->off + n <= c->buf_off + c->buf_len)
+		return 0;
+	want = (size_t)(limit - c->off < RBUF_LEN ? limit - c->off : RBUF_LEN);
+	got = pread(c->fd, c->buf, want, (off_t)c->off);
+	if (got < (ssize_t)n)
+		return -1;
+	c->buf_off = c->off;
+	c->buf_len = (size_t)got;
+	return 0;
+}
+
+/* The header and data of the record at the cursor, or 0 at a segment's end. */
+static int
+cursor_read(struct spool *s, struct cursor *c, const uint8_t **hdr,
+    const uint8_t **data)
+{
+	struct seg *g = c->fd != -1 ? seg_find(s, c->seg_first) : NULL;
+	uint32_t len;
+	int rc;
+
+	for (;;) {
+		if (g == NULL && (rc = cursor_advance(s, c, &g)) != 1)
+			return rc;
+		if (c->off < g->size)
+			break;
+		if (g == &s->segs[s->nsegs - 1])
+			return 0;
+		g = NULL;
+	}
+	if (cursor_fill(c, REC_HDR, g->size) == -1)
+		return -1;
+	*hdr = c->buf + (c->off - c->buf_off);
+	len = le32_get(*hdr);
+	if (len > SPOOL_MAX_RECORD || cursor_fill(c, REC_HDR + len, g->size) == -1)
+		return -1;
+	*hdr = c->buf + (c->off - c->buf_off);
+	*data = *hdr + REC_HDR;
+	return 1;
+}
+
+void
+spool_rewind(struct spool *s, uint64_t after)
+{
+	pthread_mutex_lock(&s->mu);
+	cursor_close(&s->rd);
+	s->rd.seg_first = 0;
+	s->rd.skip_upto = after;
+	for (size_t i = 0; i < s->nsegs; i++)
+		if (s->segs[i].last <= after)
+			s->rd.seg_first = s->segs[i].first;	/* skip whole segment */
+	pthread_mutex_unlock(&s->mu);
+}
+
+int
+spool_next(struct spool *s, uint64_t *seq, char *buf, size_t cap, size_t *len)
+{
+	const uint8_t *hdr, *data;
+	int rc;
+
+	pthread_mutex_lock(&s->mu);
+	while ((rc = cursor_read(s, &s->rd, &hdr, &data)) == 1) {
+		*len = le32_get(hdr);
+		*seq = le64_get(hdr + 8);
+		s->rd.off += REC_HDR + *len;
+		if (*seq <= s->rd.skip_upto)
+			continue;
+		if (*len > cap || rec_crc(hdr, data, *len) != le32_get(hdr + 4)) {
+			rc = -1;	/* damaged after recovery: a disk fault */
+			break;
+		}
+		memcpy(buf, data, *len);
+		s->rd.skip_upto = *seq;
+		break;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+bool
+spool_has_unread(struct spool *s)
+{
+	bool r;
+
+	pthread_mutex_lock(&s->mu);
+	r = s->rd.skip_upto + 1 < s->next_seq && s->nsegs > 0 &&
+	    s->segs[s->nsegs - 1].last > s->rd.skip_upto;
+	pthread_mutex_unlock(&s->mu);
+	return r;
+}
+
+int
+spool_ack(struct spool *s, uint64_t seq)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&s->mu);
+	if (seq > s->acked) {
+		s->acked = seq;
+		if ((rc = ack_store(s, seq)) == -1)
+			log_warn("spool: storing ack position");
+		while (s->nsegs > 1 && s->segs[0].last <= s->acked)
+			seg_drop_oldest(s);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+int
+spool_notify_fd(const struct spool *s)
+{
+	return s->efd;
+}
+
+void
+spool_arm(struct spool *s)
+{
+	atomic_store(&s->armed, true);
+}
+
+void
+spool_disarm(struct spool *s)
+{
+	eventfd_t v;
+
+	atomic_store(&s->armed, false);
+	(void)eventfd_read(s->efd, &v);
+}
+
+/* The wall time of the oldest record above the ack, via its own cursor. */
+static usec_t
+oldest_ts(struct spool *s)
+{
+	struct cursor *c = &s->ackc;
+	const uint8_t *hdr, *data;
+
+	if (c->fd == -1) {
+		cursor_close(c);
+		c->seg_first = 0;
+		for (size_t i = 0; i < s->nsegs; i++)
+			if (s->segs[i].last <= s->acked)
+				c->seg_first = s->segs[i].first;
+	}
+	while (cursor_read(s, c, &hdr, &data) == 1) {
+		if (le64_get(hdr + 8) > s->acked)
+			return le64_get(hdr + 16);
+		c->off += REC_HDR + le32_get(hdr);
+	}
+	return 0;
+}
+
+void
+spool_stats(struct spool *s, struct spool_stats *out)
+{
+	pthread_mutex_lock(&s->mu);
+	*out = s->st;
+	out->next_seq = s->next_seq;
+	out->acked = s->acked;
+	out->bytes = s->bytes;
+	out->segments = s->nsegs;
+	out->depth = 0;
+	for (size_t i = 0; i < s->nsegs; i++)
+		out->depth += seg_unacked(&s->segs[i], s->acked);
+	out->oldest_ts = out->depth ? oldest_ts(s) : 0;
+	pthread_mutex_unlock(&s->mu);
+}
