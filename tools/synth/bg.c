@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* bg: background sources: DNS lookups, TCP/TLS sessions, UDP/QUIC flows, streams, STUN. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+enum bg_kind { BG_DNS, BG_TCP, BG_UDP, BG_STREAM, BG_STUN };
+
+struct bg {
+	struct src src;
+	struct ep e;
+	enum bg_kind kind;
+	bool tls_quic;		/* TLS over TCP, or QUIC over UDP */
+	unsigned n, total;	/* frames sent, frames to send */
+	uint64_t gap_us;
+	size_t size;
+	char name[64];
+	uint8_t cid[8];
+};
+
+static struct bg *
+bg_alloc(uint64_t t0, const struct ep *e, enum bg_kind kind,
+    int (*step)(struct sim *, struct src *))
+{
+	struct bg *b = calloc(1, sizeof(*b));
+
+	if (b == NULL)
+		return NULL;
+	b->src.t = t0;
+	b->src.step = step;
+	b->e = *e;
+	b->kind = kind;
+	memcpy(b->cid, &t0, sizeof(b->cid));
+	b->cid[0] ^= (uint8_t)e->pa;
+	return b;
+}
+
+/* A DNS message for name: a query, or a response with one A record. */
+static size_t
+bg_dns_msg(uint8_t *p, const char *name, uint16_t id, bool resp, uint32_t ip)
+{
+	static const uint8_t ans[] = { 0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0x01, 0x2c, 0, 4 };
+	size_t n = 12, l;
+
+	memset(p, 0, 12);
+	p[0] = (uint8_t)(id >> 8);
+	p[1] = (uint8_t)id;
+	p[2] = resp ? 0x81 : 0x01;
+	p[3] = resp ? 0x80 : 0x00;
+	p[5] = 1;
+	p[7] = resp ? 1 : 0;
+	for (const char *s = name; *s != '\0'; s += l + (s[l] == '.')) {
+		l = strcspn(s, ".");
+		if (l == 0 || l > 63 || n + l + 8 > 300)
+			break;
+		p[n++] = (uint8_t)l;
+		memcpy(p + n, s, l);
+		n += l;
+	}
+	p[n++] = 0;
+	memcpy(p + n, "\0\1\0\1", 4);
+	n += 4;
+	if (resp) {
+		memcpy(p + n, ans, sizeof(ans));
+		n += sizeof(ans);
+		for (int i = 0; i < 4; i++)
+			p[n++] = (uint8_t)(ip >> (24 - 8 * i));
+	}
+	return n;
+}
+
+static int
+bg_dns_step(struct sim *sim, struct src *s)
+{
+	struct bg *b = (struct bg *)s;
+	uint8_t msg[320];
+	uint16_t id = (uint16_t)(b->e.pa * 31 + 7);
+	size_t n = bg_dns_msg(msg, b->name, id, b->n == 1, (uint32_t)rng_u64(sim_rng(sim)));
+
+	sim_emit(sim, s->t, &b->e, b->n == 0 ? DIR_AB : DIR_BA, 0, msg, n);
+	if (++b->n >= 2)
+		return SRC_DONE;
+	s->t += rng_range(sim_rng(sim), 2, 60) * 1000ULL;
+	return SRC_MORE;
+}
+
+struct src *
+bg_dns_new(uint64_t t0, const struct ep *e, const char *qname)
+{
+	struct bg *b = bg_alloc(t0, e, BG_DNS, bg_dns_step);
+
+	if (b == NULL)
+		return NULL;
+	snprintf(b->name, sizeof(b->name), "%s", qname);
+	return &b->src;
+}
+
+/* TLS 1.2 record with a ClientHello carrying only SNI. */
+static size_t
+bg_client_hello(uint8_t *p, struct rng *r, const char *sni)
+{
+	static const uint8_t suites[] = { 0, 6, 0x13, 0x01, 0x13, 0x02, 0xc0, 0x2f };
+	size_t sl = strlen(sni), ext = 9 + sl, hs = 2 + 32 + 1 + sizeof(suites) + 2 + 2 + ext;
+	size_t n = 0;
+
+	p[n++] = 0x16, p[n++] = 3, p[n++] = 1;
+	p[n++] = (uint8_t)((hs + 4) >> 8), p[n++] = (uint8_t)(hs + 4);
+	p[n++] = 1, p[n++] = 0, p[n++] = (uint8_t)(hs >> 8), p[n++] = (uint8_t)hs;
+	p[n++] = 3, p[n++] = 3;
+	rng_bytes(r, p + n, 32);
+	n += 32;
+	p[n++] = 0;
+	memcpy(p + n, suites, sizeof(suites));
+	n += sizeof(suites);
+	p[n++] = 1, p[n++] = 0;
+	p[n++] = (uint8_t)(ext >> 8), p[n++] = (uint8_t)ext;
+	p[n++] = 0, p[n++] = 0, p[n++] = (uint8_t)((sl + 5) >> 8), p[n++] = (uint8_t)(sl + 5);
+	p[n++] = (uint8_t)((sl + 3) >> 8), p[n++] = (uint8_t)(sl + 3), p[n++] = 0;
+	p[n++] = (uint8_t)(sl >> 8), p[n++] = (uint8_t)sl;
+	memcpy(p + n, sni, sl);
+	return n + sl;
+}
+
+static size_t
+bg_opaque(uint8_t *p, struct rng *r, size_t len, bool tls)
+{
+	rng_bytes(r, p, len);
+	if (tls && len > 5) {
+		p[0] = 0x17, p[1] = 3, p[2] = 3;
+		p[3] = (uint8_t)((len - 5) >> 8), p[4] = (uint8_t)(len - 5);
+	}
+	return len;
+}
+
+/* SYN, SYN-ACK, ACK, data both ways, FIN, FIN, ACK: the first total frames of it. */
+static int
+bg_tcp_step(struct sim *sim, struct src *s)
+{
+	struct bg *b = (struct bg *)s;
+	struct rng *r = sim_rng(sim);
+	unsigned data = b->total > 6 ? b->total - 6 : 0, i = b->n;
+	uint8_t pl[SYNTH_PAYLOAD_MAX];
+	size_t len = 0;
+	int dir = DIR_AB;
+	uint8_t fl = TCP_ACK;
+
+	if (i == 0)
+		fl = TCP_SYN;
+	else if (i == 1)
+		dir = DIR_BA, fl = TCP_SYN | TCP_ACK;
+	else if (i == 3 && b->tls_quic)
+		len = bg_client_hello(pl, r, b->name), fl |= TCP_PSH;
+	else if (i >= 3 && i < 3 + data) {
+		dir = (i % 3 == 0) ? DIR_AB : DIR_BA;
+		len = bg_opaque(pl, r, dir == DIR_AB ? rng_range(r, 60, 600) :
+		    rng_range(r, 200, 1400), b->tls_quic);
+		fl |= TCP_PSH;
+	} else if (i == 3 + data)
+		fl |= TCP_FIN;
+	else if (i == 4 + data)
+		dir = DIR_BA, fl |= TCP_FIN;
+	sim_emit(sim, s->t, &b->e, dir, fl, pl, len);
+	if (++b->n >= b->total)
+		return SRC_DONE;
+	s->t += i < 3 ? rng_range(r, 5, 80) * 1000ULL : rng_range(r, 1, 200) * 1000ULL;
+	return SRC_MORE;
+}
+
+struct src *
+bg_tcp_new(uint64_t t0, const struct ep *e, unsigned packets, bool tls, const char *sni)
+{
+	struct bg *b = bg_alloc(t0, e, BG_TCP, bg_tcp_step);
+
+	if (b == NULL)
+		return NULL;
+	b->total = packets ? packets : 1;
+	b->tls_quic = tls;
+	snprintf(b->name, sizeof(b->name), "%s", sni ? sni : "example.net");
+	return &b->src;
+}
+
+/* QUIC v1: a long-header Initial padded to 1200 bytes first, short headers after. */
+static size_t
+bg_quic(uint8_t *p, struct rng *r, const uint8_t cid[8], bool initial, size_t len)
+{
+	size_t n = 0, rest;
+
+	if (initial) {
+		p[n++] = 0xc3;
+		p[n++] = 0, p[n++] = 0, p[n++] = 0, p[n++] = 1;
+		p[n++] = 8;
+		memcpy(p + n, cid, 8);
+		n += 8;
+		p[n++] = 0;
+		p[n++] = 0;
+		len = 1200;
+		rest = len - n - 2;
+		p[n++] = (uint8_t)(0x40 | (rest >> 8));
+		p[n++] = (uint8_t)rest;
+	} else {
+		p[n++] = (uint8_t)(0x40 | (rng_u64(r) & 0x1f));
+		memcpy(p + n, cid, 8);
+		n += 8;
+	}
+	rng_bytes(r, p + n, len - n);
+	return len;
+}
+
+static int
+bg_udp_step(struct sim *sim, struct src *s)
+{
+	struct bg *b = (struct bg *)s;
+	struct rng *r = sim_rng(sim);
+	uint8_t pl[SYNTH_PAYLOAD_MAX];
+	int dir = (b->n % 2) ? DIR_BA : DIR_AB;
+	size_t len = b->size ? b->size : rng_range(r, 40, 1200);
+
+	if (b->tls_quic)
+		len = bg_quic(pl, r, b->cid, b->n == 0, len < 30 ? 30 : len);
+	else
+		rng_bytes(r, pl, len);
+	sim_emit(sim, s->t, &b->e, dir, 0, pl, len);
+	if (++b->n >= b->total)
+		return SRC_DONE;
+	s->t += b->gap_us ? b->gap_us + rng_below(r, (uint32_t)(b->gap_us / 8 + 1)) :
+	    rng_range(r, 1, 150) * 1000ULL;
+	return SRC_MORE;
+}
+
+struct src *
+bg_udp_new(uint64_t t0, const struct ep *e, unsigned packets, bool quic)
+{
+	struct bg *b = bg_alloc(t0, e, BG_UDP, bg_udp_step);
+
+	if (b == NULL)
+		return NULL;
+	b->total = packets ? packets : 1;
+	b->tls_quic = quic;
+	return &b->src;
+}
+
+/* A long flow at pps for secs; TCP streams open with a handshake. */
+struct src *
+bg_stream_new(uint64_t t0, const struct ep *e, double pps, double secs, size_t size,
+    bool quic)
+{
+	struct bg *b;
+	unsigned total = (unsigned)(pps * secs) + 1;
+
+	if (e->proto == PKT_TCP) {
+		if ((b = bg_alloc(t0, e, BG_TCP, bg_tcp_step)) == NULL)
+			return NULL;
+		b->total = total + 6;
+		b->tls_quic = true;
+		snprintf(b->name, sizeof(b->name), "stream.example.net");
+		return &b->src;
+	}
+	if ((b = bg_alloc(t0, e, BG_STREAM, bg_udp_step)) == NULL)
+		return NULL;
+	b->total = total;
+	b->gap_us = (uint64_t)(1e6 / (pps > 0 ? pps : 1));
+	b->size = size;
+	b->tls_quic = quic;
+	return &b->src;
+}
+
+static int
+bg_stun_step(struct sim *sim, struct src *s)
+{
+	struct bg *b = (struct bg *)s;
+	uint8_t m[32] = { 0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42 };
+	size_t n = 20;
+
+	memcpy(m + 8, b->cid, 8);
+	memcpy(m + 16, &b->e.pa, 2);
+	m[18] = 0x5a, m[19] = 0xa5;
+	if (b->n == 1 && b->e.a.af == 4) {
+		/* Binding success with XOR-MAPPED-ADDRESS of side a */
+		m[0] = 0x01, m[1] = 0x01, m[3] = 12;
+		m[20] = 0, m[21] = 0x20, m[22] = 0, m[23] = 8, m[24] = 0, m[25] = 1;
+		m[26] = (uint8_t)((b->e.pa >> 8) ^ 0x21), m[27] = (uint8_t)(b->e.pa ^ 0x12);
+		for (int i = 0; i < 4; i++)
+			m[28 + i] = b->e.a.b[i] ^ m[4 + i];
+		n = 32;
+	}
+	sim_emit(sim, s->t, &b->e, b->n == 0 ? DIR_AB : DIR_BA, 0, m, n);
+	if (++b->n >= 2 || b->e.a.af != 4)
+		return SRC_DONE;
+	s->t += rng_range(sim_rng(sim), 20, 120) * 1000ULL;
+	return SRC_MORE;
+}
+
+struct src *
+bg_stun_new(uint64_t t0, const struct ep *e)
+{
+	struct bg *b = bg_alloc(t0, e, BG_STUN, bg_stun_step);
+
+	return b ? &b->src : NULL;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* gen: traffic sources (SIP calls and registrations, GoIP side channels, background). */
+#ifndef GEN_H
+#define GEN_H
+
+#include "synth.h"
+
+/* --- sipgen.c: SIP stacks as seen on the wire --------------------------------- */
+struct sip_stack {
+	const char *ua;		/* User-Agent, or Server in responses */
+	const char *sdp;	/* SDP template name */
+	const char *sdp_user;	/* o= user for sdp_generic */
+	const char *sdp_session; /* s= for sdp_generic */
+	const char *allow;
+	const char *offer_fmts;	/* m= payload types when offering */
+	const char *busy;	/* status line for "busy" */
+	bool server_hdr;	/* responses carry Server:, not User-Agent: */
+};
+extern const struct sip_stack sip_goip, sip_goip_disguised, sip_softswitch,
+    sip_provider, sip_pbx, sip_dialer, sip_softphone;
+
+enum call_outcome { CALL_ANSWER, CALL_BUSY, CALL_NOANSWER };
+enum call_media { MEDIA_FULL, MEDIA_HEADTAIL, MEDIA_NONE };
+
+struct call_spec {
+	struct ep sig;		/* signalling: a = subscriber line, b = peer */
+	struct ep media;	/* RTP between the same two sides */
+	int caller;		/* DIR_AB: the line calls out; DIR_BA: the peer calls in */
+	const struct sip_stack *st_a, *st_b;
+	char from_num[24];	/* caller's user part */
+	char to_num[24];	/* callee's user part: the R-URI user of the INVITE */
+	double setup_s;		/* INVITE to final response */
+	enum call_outcome outcome;
+	double talk_s;
+	enum call_media media_mode;
+	unsigned head_ticks;	/* MEDIA_HEADTAIL: 20 ms ticks kept at each end */
+	int codec;		/* RTP payload type: 0, 8 or 18 */
+	bool opaque;		/* signalling and media encrypted: random bytes, same sizes */
+	int hangup;		/* DIR_AB or DIR_BA sends BYE */
+};
+struct src *sipgen_call_new(uint64_t t0, const struct call_spec *cs);
+
+struct reg_spec {
+	struct ep sig;
+	const struct sip_stack *st, *srv;
+	char user[24];
+	unsigned interval_s;	/* re-REGISTER period */
+	unsigned expires;
+	bool opaque;
+	uint64_t t_stop;
+};
+struct src *sipgen_reg_new(uint64_t t0, const struct reg_spec *rs);
+
+/* One-off scanner probe: OPTIONS (or REGISTER/INVITE) from a scanner, maybe a reply. */
+struct src *sipgen_probe_new(uint64_t t0, const struct ep *e, const char *ua,
+    const char *method, const char *ext, bool answered);
+
+/* --- goip.c: GoIP SMS-server keepalives, SIM-bank TCP, opaque voice ----------- */
+struct keepalive_spec {
+	struct ep e;		/* a = GoIP, b = SMS server (UDP, e.g. 44444) */
+	char id[24], pass[24], num[24], imei[24], imsi[24], iccid[24];
+	bool sim_bank;		/* SMB_LOGIN:Y */
+	uint64_t t_stop;
+};
+struct src *goip_keepalive_new(uint64_t t0, const struct keepalive_spec *ks);
+
+struct simbank_spec {
+	struct ep e;		/* TCP, a = GoIP, b = SIM bank */
+	uint32_t smb_id;	/* line_id = smb_id * 100 + slot */
+	unsigned slots;
+	uint64_t t_stop;
+};
+struct src *goip_simbank_new(uint64_t t0, const struct simbank_spec *ss);
+
+/* --- bg.c: background traffic -------------------------------------------------- */
+struct src *bg_dns_new(uint64_t t0, const struct ep *e, const char *qname);
+struct src *bg_tcp_new(uint64_t t0, const struct ep *e, unsigned packets, bool tls,
+    const char *sni);
+struct src *bg_udp_new(uint64_t t0, const struct ep *e, unsigned packets, bool quic);
+struct src *bg_stream_new(uint64_t t0, const struct ep *e, double pps, double secs,
+    size_t size, bool quic);
+struct src *bg_stun_new(uint64_t t0, const struct ep *e);
+
+#endif
