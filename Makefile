@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# goipwatch: non-recursive build. `make`, `make test`, `make run`, `make bench`, `make fuzz`.
+# Options: BOARD=<name> (board/<name>/board.mk), DEBUG=1 (ASan+UBSan), WERROR=1, V=1.
+
+.DEFAULT_GOAL := all
+
+BOARD	?= x86_64-generic
+include board/$(BOARD)/board.mk
+
+BUILD	?= build
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+
+WARN	:= -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(BOARD_CFLAGS) -MMD -MP \
+	   -Ifirmware/lib -Ifirmware/proto -Ifirmware/goipwatchd -Idrivers/capture
+LDFLAGS	+= -pthread
+ifeq ($(WERROR),1)
+CFLAGS	+= -Werror
+endif
+ifeq ($(DEBUG),1)
+CFLAGS	+= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+ifeq ($(V),1)
+Q	:=
+else
+Q	:= @
+endif
+
+NDPI_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libndpi 2>/dev/null)
+NDPI_LIBS	:= $(shell $(PKG_CONFIG) --libs libndpi 2>/dev/null)
+OSIP_LIBS	:= -losipparser2
+PCAP_LIBS	:= -lpcap
+CMOCKA_LIBS	:= -lcmocka
+MBEDTLS_LIBS	:= -lmbedtls -lmbedx509 -lmbedcrypto
+CJSON_LIBS	:= -lcjson
+
+# --- dependency-free core ---------------------------------------------------
+LIB_SRCS := firmware/lib/log.c firmware/lib/pool.c firmware/lib/ring.c \
+	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c
+LIB	:= $(BUILD)/libgw.a
+
+# --- capture drivers (board.mk picks CAPTURE_DRIVERS) ------------------------
+CAPTURE_SRCS := drivers/capture/capture.c drivers/capture/capture-pcap.c \
+	    $(foreach d,$(CAPTURE_DRIVERS),drivers/capture/capture-$(d).c)
+
+# --- the appliance daemon ----------------------------------------------------
+GWD_CORE_SRCS := firmware/goipwatchd/decode.c firmware/goipwatchd/reasm.c \
+	    firmware/goipwatchd/flow.c firmware/goipwatchd/dpi.c \
+	    firmware/goipwatchd/conf.c firmware/goipwatchd/report.c \
+	    firmware/goipwatchd/worker.c firmware/goipwatchd/engine.c \
+	    firmware/goipwatchd/stats.c
+GWD_MAIN := firmware/goipwatchd/main.c
+GWD	:= $(BUILD)/goipwatchd
+GWD_LIBS = $(NDPI_LIBS) $(OSIP_LIBS) $(PCAP_LIBS) $(MBEDTLS_LIBS) $(CJSON_LIBS)
+
+BINS	:= $(GWD)
+TEST_PROGS :=
+TEST_SCRIPTS :=
+BENCH_SCRIPTS :=
+FUZZERS :=
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+# --- unit tests: one real module each (plus the core lib) --------------------
+UNIT_TESTS := decode reasm flow conf ring jw
+TEST_SCRIPTS += tests/pcap/golden.sh tests/integration/offline_cli.sh \
+	    tests/integration/live_lo.sh
+
+# Parts that append to the lists above (GWD_CORE_SRCS, UNIT_TESTS, TEST_SCRIPTS,
+# FUZZERS, BINS, BENCH_DEPS) and add their own targets.
+-include firmware/goipwatchd/voip.mk
+-include firmware/goipwatchd/uplink.mk
+-include tools/synth/synth.mk
+-include scripts/lab/lab.mk
+include tests/fuzz/fuzz.mk
+
+TEST_PROGS += $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/test_$(t))
+
+all: $(BINS)
+
+$(LIB): $(call obj,$(LIB_SRCS))
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(if $(filter firmware/goipwatchd/dpi.c,$<),$(NDPI_CFLAGS)) -c $< -o $@
+
+GWD_A	:= $(BUILD)/libgwd.a
+$(GWD_A): $(call obj,$(GWD_CORE_SRCS))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Capture variants are objects, not archive members: capture.c refers to them
+# weakly, and a weak reference does not pull a member out of an archive.
+$(GWD): $(call obj,$(GWD_MAIN) $(CAPTURE_SRCS)) $(GWD_A) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(GWD_LIBS)
+
+# Each unit test links the real module it tests out of the archives; the linker
+# pulls only what is referenced.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(GWD_A) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(GWD_LIBS) $(CMOCKA_LIBS)
+
+deps:
+	$(Q)./scripts/deps.sh
+
+test: deps all $(TEST_PROGS)
+	$(Q)BUILD=$(BUILD) ./tests/run.sh $(TEST_PROGS) $(TEST_SCRIPTS)
+
+run: deps all
+	$(Q)./scripts/run.sh
+
+bench: deps all $(BENCH_DEPS)
+	$(Q)BUILD=$(BUILD) ./tests/bench/run.sh
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz
+
+.PHONY: all deps test run bench fuzz clean
+.DELETE_ON_ERROR:
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Configuration: one format and one parser for the local file, `goipwatchd -n`
+ * and pushed configs. Lines of "key value"; '#' starts a comment; list keys repeat.
+ */
+#ifndef GW_CONF_H
+#define GW_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "clock.h"
+
+#define CONF_STR_MAX	128
+
+struct prefix {
+	uint8_t		addr[16];	/* IPv4 as ::ffff:a.b.c.d */
+	uint8_t		len;		/* in bits of the 128-bit form */
+};
+
+struct prefix_list {
+	struct prefix	*v;
+	size_t		 n, cap;
+};
+
+struct str_list {
+	char		(*v)[CONF_STR_MAX];
+	size_t		 n, cap;
+};
+
+struct conf {
+	uint64_t	version;		/* pushed configs: monotonic */
+	char		site_id[CONF_STR_MAX];
+
+	/* capture and pipeline */
+	uint64_t	workers;
+	uint64_t	snaplen;
+	uint64_t	ring_bytes;		/* worker packet / record rings */
+
+	/* flow table */
+	uint64_t	flow_capacity;
+	usec_t		flow_timeout_udp;
+	usec_t		flow_timeout_tcp;
+	usec_t		flow_timeout_tcp_closed;
+	usec_t		flow_active_timeout;
+	uint64_t	flow_expire_budget;	/* flows examined per packet */
+
+	/* reassembly */
+	uint64_t	frag_capacity;		/* datagrams in reassembly */
+	uint64_t	frag_max_bytes;		/* largest reassembled datagram */
+	usec_t		frag_timeout;
+
+	/* nDPI */
+	uint64_t	dpi_capacity;		/* flows in classification at once */
+	uint64_t	dpi_max_packets_udp;
+	uint64_t	dpi_max_packets_tcp;
+
+	/* uplink to the central office */
+	char		central_host[CONF_STR_MAX];
+	uint64_t	central_port;
+	char		central_name[CONF_STR_MAX];	/* expected server name */
+	char		tls_ca[CONF_STR_MAX];
+	char		tls_cert[CONF_STR_MAX];
+	char		tls_key[CONF_STR_MAX];
+	char		config_pubkey[CONF_STR_MAX];
+	char		spool_dir[CONF_STR_MAX];
+	uint64_t	spool_max_bytes;
+	char		spool_fsync[16];		/* always | batch | never */
+	usec_t		heartbeat_interval;
+
+	/* lines */
+	struct prefix_list subscriber_prefixes;
+	struct prefix_list domestic_prefixes;
+	struct prefix_list allowlist;
+	struct prefix_list watchlist;
+};
+
+struct conf	*conf_new_defaults(void);
+void		 conf_free(struct conf *);
+/* Parses a whole buffer over the defaults; NULL with "name:line: reason" in err. */
+struct conf	*conf_parse(const char *buf, size_t len, const char *name,
+		    char *err, size_t errlen);
+struct conf	*conf_load(const char *path, char *err, size_t errlen);
+/* Prints the config normalised, one key per line, in table order. */
+void		 conf_print(const struct conf *, FILE *);
+
+int		 prefix_parse(const char *, struct prefix *);
+bool		 prefix_list_has(const struct prefix_list *, const uint8_t addr16[16]);
+
+#endif

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Threads and rings. A shared handle (file, live pcap) is read by the main
+ * thread and spread over the workers by host-pair hash; af-packet workers
+ * read their own fanout sockets. Offline, records merge in packet order so
+ * output is the same for a given file and worker count.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "hash.h"
+#include "ring.h"
+
+#define SEQ_FINAL	(UINT64_MAX - 1)
+#define BATCH		256
+
+struct inpkt {
+	uint64_t	seq;
+	usec_t		ts;
+	uint32_t	caplen, wirelen;
+};
+
+struct wslot {
+	struct engine	*e;
+	unsigned	 id;
+	pthread_t	 th;
+	bool		 started;
+	struct worker	*w;
+	struct capture	*cap;		/* own handle (af-packet), else NULL */
+	struct ring	*in, *out;
+	uint64_t	 seq;		/* worker thread: packet in hand */
+	uint64_t	 dispatched;	/* main thread: last seq sent here */
+	uint64_t	 out_drops;
+	_Atomic uint64_t processed;
+	_Atomic bool	 done;
+};
+
+struct engine {
+	const struct conf *conf;
+	struct engine_opts o;
+	unsigned	 n;
+	struct wslot	*ws;
+	struct capture	*shared;
+	int		 linktype;
+	bool		 threaded;
+	_Atomic bool	 stop, eof;
+	uint64_t	 seq, dispatch_drops, records;
+};
+
+static void
+engine_write(struct engine *e, const char *line, size_t len)
+{
+	fwrite(line, 1, len, e->o.out);
+	e->records++;
+}
+
+static void
+sink_direct(void *arg, const char *line, size_t len)
+{
+	engine_write(arg, line, len);
+}
+
+/* Worker side of an output ring: offline waits for the merger, live drops. */
+static void
+sink_ring(void *arg, const char *line, size_t len)
+{
+	struct wslot *s = arg;
+	uint8_t *p;
+
+	while ((p = ring_reserve_wait(s->out, len + 8)) == NULL) {
+		if (s->e->o.live || atomic_load(&s->e->stop)) {
+			s->out_drops++;
+			return;
+		}
+		sched_yield();
+	}
+	memcpy(p, &s->seq, 8);
+	memcpy(p + 8, line, len);
+	ring_commit(s->out, len + 8);
+}
+
+static void
+worker_cb(void *arg, const struct capture_pkt *cp)
+{
+	struct wslot *s = arg;
+
+	worker_packet(s->w, cp);
+}
+
+/*
+ * Emits merged records in (seq, worker) order: the smallest head goes out once
+ * no other worker can still produce a smaller one. final: all workers ended.
+ */
+static void
+merge_drain(struct engine *e, bool final)
+{
+	uint64_t prog[64], hseq[64];
+	const uint8_t *h[64];
+	size_t len[64];
+	unsigned i, j, m;
+
+	for (;;) {
+		for (j = 0; j < e->n; j++)
+			prog[j] = atomic_load_explicit(&e->ws[j].processed, memory_order_acquire);
+		m = e->n;
+		for (j = 0; j < e->n; j++) {
+			if ((h[j] = ring_peek(e->ws[j].out, &len[j])) == NULL)
+				continue;
+			memcpy(&hseq[j], h[j], 8);
+			if (m == e->n || hseq[j] < hseq[m])
+				m = j;
+		}
+		if (m == e->n)
+			return;
+		for (i = 0; i < e->n && !final && !e->o.live; i++) {
+			if (i == m || h[i] != NULL || atomic_load(&e->ws[i].done))
+				continue;
+			if (prog[i] < hseq[m] && prog[i] != e->ws[i].dispatched)
+				return;		/* worker i may still emit earlier records */
+		}
+		engine_write(e, (const char *)h[m] + 8, len[m] - 8);
+		ring_release(e->ws[m].out);
+	}
+}
+
+static unsigned
+engine_pick(struct engine *e, const struct capture_pkt *cp)
+{
+	struct pkt pk;
+	uint8_t k[32];
+	enum decode_result rc;
+	int c;
+
+	pk.ts = 0;
+	rc = decode_frame(e->linktype, cp->data, cp->caplen, &pk);
+	if (rc != DECODE_OK && rc != DECODE_FRAGMENT)
+		return 0;
+	/* host pair only, ordered: both directions and all fragments agree */
+	c = memcmp(pk.src, pk.dst, 16);
+	memcpy(k, c <= 0 ? pk.src : pk.dst, 16);
+	memcpy(k + 16, c <= 0 ? pk.dst : pk.src, 16);
+	return (unsigned)(hash_bytes(k, sizeof(k), 0x6770) % e->n);
+}
+
+static void
+dispatch_cb(void *arg, const struct capture_pkt *cp)
+{
+	struct engine *e = arg;
+	struct inpkt h = { ++e->seq, cp->ts, cp->caplen, cp->wirelen };
+	struct wslot *s = &e->ws[engine_pick(e, cp)];
+	uint8_t *p;
+
+	while ((p = ring_reserve_wait(s->in, sizeof(h) + cp->caplen)) == NULL) {
+		if (e->o.live) {
+			e->dispatch_drops++;
+			return;
+		}
+		merge_drain(e, false);
+		sched_yield();
+	}
+	memcpy(p, &h, sizeof(h));
+	memcpy(p + sizeof(h), cp->data, cp->caplen);
+	ring_commit(s->in, sizeof(h) + cp->caplen);
+	s->dispatched = h.seq;
+}
+
+static void
+idle_wait(struct wslot *s, unsigned *idle)
+{
+	struct timespec ts = { 0, 200000 };
+
+	if (++*idle < 64) {
+		sched_yield();
+		return;
+	}
+	nanosleep(&ts, NULL);
+	if (s->e->o.live && *idle % 512 == 0)
+		worker_tick(s->w, clock_wall());
+}
+
+/* A worker fed by the dispatcher through its input ring. */
+static void *
+worker_ring_main(void *arg)
+{
+	struct wslot *s = arg;
+	const uint8_t *m;
+	struct inpkt h;
+	struct capture_pkt cp;
+	unsigned idle = 0;
+	size_t len;
+	bool eof;
+
+	for (;;) {
+		eof = atomic_load_explicit(&s->e->eof, memory_order_acquire);
+		if ((m = ring_peek(s->in, &len)) == NULL) {
+			if (eof)
+				break;
+			idle_wait(s, &idle);
+			continue;
+		}
+		idle = 0;
+		memcpy(&h, m, sizeof(h));
+		cp = (struct capture_pkt){ m + sizeof(h), h.caplen, h.wirelen, h.ts };
+		s->seq = h.seq;
+		worker_packet(s->w, &cp);
+		ring_release(s->in);
+		atomic_store_explicit(&s->processed, h.seq, memory_order_release);
+	}
+	s->seq = SEQ_FINAL;
+	worker_finish(s->w);
+	atomic_store_explicit(&s->done, true, memory_order_release);
+	return NULL;
+}
+
+/* A worker that reads its own af-packet socket. */
+static void *
+worker_cap_main(void *arg)
+{
+	struct wslot *s = arg;
+	int n;
+
+	while (!atomic_load(&s->e->stop)) {
+		n = capture_dispatch(s->cap, BATCH, 100, worker_cb, s);
+		if (n == 0)
+			worker_tick(s->w, clock_wall());
+		else if (n < 0)
+			break;
+	}
+	s->seq = SEQ_FINAL;
+	worker_finish(s->w);
+	atomic_store_explicit(&s->done, true, memory_order_release);
+	return NULL;
+}
+
+static int
+engine_slot(struct engine *e, struct wslot *s, unsigned id, char *err, size_t errlen)
+{
+	struct sink sk = { sink_direct, e };
+
+	s->e = e;
+	s->id = id;
+	if (e->threaded) {
+		sk = (struct sink){ sink_ring, s };
+		if ((s->out = ring_new(e->conf->ring_bytes)) == NULL ||
+		    (e->shared != NULL && (s->in = ring_new(e->conf->ring_bytes)) == NULL))
+			return snprintf(err, errlen, "cannot allocate rings"), -1;
+	}
+	if (e->shared == NULL && (s->cap = capture_open(&e->o.cap, id, err, errlen)) == NULL)
+		return -1;
+	if (s->cap != NULL)
+		e->linktype = capture_linktype(s->cap);
+	if (!decode_link_is_supported(e->linktype))
+		return snprintf(err, errlen, "%s: link type %d is not supported",
+		    e->o.cap.source, e->linktype), -1;
+	if ((s->w = worker_new(id, e->conf, e->linktype, &sk, err, errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+struct engine *
+engine_new(const struct conf *c, const struct engine_opts *o, char *err, size_t errlen)
+{
+	struct engine *e;
+	unsigned i;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return snprintf(err, errlen, "out of memory"), NULL;
+	e->conf = c;
+	e->o = *o;
+	e->n = (unsigned)(c->workers > 64 ? 64 : c->workers);
+	e->o.cap.workers = e->n;
+	if ((e->ws = calloc(e->n, sizeof(*e->ws))) == NULL)
+		goto err;
+	if (strcmp(o->cap.driver, "af-packet") != 0) {
+		if ((e->shared = capture_open(&e->o.cap, 0, err, errlen)) == NULL)
+			goto err;
+		e->linktype = capture_linktype(e->shared);
+	}
+	e->threaded = e->shared == NULL || e->n > 1;
+	for (i = 0; i < e->n; i++)
+		if (engine_slot(e, &e->ws[i], i, err, errlen) == -1)
+			goto err;
+	return e;
+err:
+	engine_free(e);
+	return NULL;
+}
+
+static int
+engine_start(struct engine *e, char *err, size_t errlen)
+{
+	unsigned i;
+
+	for (i = 0; i < e->n; i++) {
+		if (pthread_create(&e->ws[i].th, NULL, e->shared ? worker_ring_main :
+		    worker_cap_main, &e->ws[i]) != 0)
+			return snprintf(err, errlen, "cannot start worker threads"), -1;
+		e->ws[i].started = true;
+	}
+	return 0;
+}
+
+static bool
+engine_limit(struct engine *e)
+{
+	return e->o.max_packets != 0 && e->seq >= e->o.max_packets;
+}
+
+/* The main thread's read loop over the shared handle. */
+static int
+engine_read(struct engine *e, char *err, size_t errlen)
+{
+	capture_cb cb = e->threaded ? dispatch_cb : worker_cb;
+	void *arg = e->threaded ? (void *)e : (void *)&e->ws[0];
+	int n, max;
+
+	while (!atomic_load(&e->stop) && !engine_limit(e)) {
+		max = e->o.max_packets ? (int)(e->o.max_packets - e->seq) : BATCH;
+		n = capture_dispatch(e->shared, max < BATCH ? max : BATCH, 100, cb, arg);
+		if (!e->threaded && n > 0)
+			e->seq += (uint64_t)n;
+		if (n == -1)
+			break;
+		if (n == -2)
+			return snprintf(err, errlen, "%s", capture_error(e->shared)), -1;
+		if (n == 0 && e->o.live && !e->threaded)
+			worker_tick(e->ws[0].w, clock_wall());
+		if (e->threaded)
+			merge_drain(e, false);
+	}
+	return 0;
+}
+
+static bool
+engine_all_done(struct engine *e)
+{
+	unsigned i;
+
+	for (i = 0; i < e->n; i++)
+		if (!atomic_load_explicit(&e->ws[i].done, memory_order_acquire))
+			return false;
+	return true;
+}
+
+int
+engine_run(struct engine *e, char *err, size_t errlen)
+{
+	struct timespec ts = { 0, 1000000 };
+	int rc = 0;
+	unsigned i;
+
+	if (e->threaded && engine_start(e, err, errlen) == -1)
+		return -1;
+	if (e->shared != NULL)
+		rc = engine_read(e, err, errlen);
+	atomic_store_explicit(&e->eof, true, memory_order_release);
+	if (!e->threaded) {
+		worker_finish(e->ws[0].w);
+		return rc;
+	}
+	while (!engine_all_done(e)) {
+		merge_drain(e, false);
+		if (e->shared == NULL && !atomic_load(&e->stop))
+			nanosleep(&ts, NULL);
+		else
+			sched_yield();
+	}
+	for (i = 0; i < e->n; i++)
+		pthread_join(e->ws[i].th, NULL), e->ws[i].started = false;
+	merge_drain(e, true);
+	return rc;
+}
+
+void
+engine_stop(struct engine *e)
+{
+	atomic_store(&e->stop, true);
+}
+
+void
+engine_stats(struct engine *e, struct engine_stats *st)
+{
+	struct worker_stats ws;
+	struct capture_stats cs;
+	unsigned i;
+
+	memset(st, 0, sizeof(*st));
+	if (e->shared != NULL)
+		capture_stats(e->shared, &st->cap);
+	for (i = 0; i < e->n; i++) {
+		worker_stats(e->ws[i].w, &ws);
+		worker_stats_add(&st->w, &ws);
+		st->memory_bytes += worker_bytes(e->ws[i].w);
+		if (worker_clock(e->ws[i].w) > st->clock)
+			st->clock = worker_clock(e->ws[i].w);
+		st->record_drops += e->ws[i].out_drops;
+		if (e->ws[i].cap == NULL)
+			continue;
+		capture_stats(e->ws[i].cap, &cs);
+		st->cap.received += cs.received;
+		st->cap.kernel_drops += cs.kernel_drops;
+		st->cap.iface_drops += cs.iface_drops;
+		st->cap.ring_drops += cs.ring_drops;
+	}
+	st->dispatch_drops = e->dispatch_drops;
+	st->records = e->records;
+	st->workers = e->n;
+	st->memory_bytes += e->threaded ? (uint64_t)e->n * 2 * e->conf->ring_bytes : 0;
+}
+
+void
+engine_free(struct engine *e)
+{
+	unsigned i;
+
+	if (e == NULL)
+		return;
+	atomic_store(&e->stop, true);
+	atomic_store(&e->eof, true);
+	for (i = 0; e->ws != NULL && i < e->n; i++) {
+		if (e->ws[i].started)
+			pthread_join(e->ws[i].th, NULL);
+		worker_free(e->ws[i].w);
+		capture_close(e->ws[i].cap);
+		ring_free(e->ws[i].in);
+		ring_free(e->ws[i].out);
+	}
+	free(e->ws);
+	capture_close(e->shared);
+	free(e);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The pipeline: capture handles, worker threads, their rings, and the
+ * merge of their records into one output stream.
+ */
+#ifndef GW_ENGINE_H
+#define GW_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture.h"
+#include "conf.h"
+#include "worker.h"
+
+struct engine_opts {
+	struct capture_opts cap;
+	FILE		*out;
+	bool		 live;
+	uint64_t	 max_packets;	/* 0: no limit */
+};
+
+struct engine_stats {
+	struct worker_stats	w;
+	struct capture_stats	cap;
+	uint64_t		dispatch_drops;	/* packets lost to full worker rings */
+	uint64_t		record_drops;	/* records lost to full output rings */
+	uint64_t		records;
+	uint64_t		memory_bytes;	/* fixed by configuration */
+	uint64_t		workers;
+	usec_t			clock;
+};
+
+struct engine;
+
+/* Opens the capture handles (needs privileges) and builds the workers. */
+struct engine	*engine_new(const struct conf *, const struct engine_opts *,
+		    char *err, size_t errlen);
+/* Runs until the end of the file, engine_stop, or a capture error (-1). */
+int		 engine_run(struct engine *, char *err, size_t errlen);
+/* Async-signal-safe. */
+void		 engine_stop(struct engine *);
+void		 engine_stats(struct engine *, struct engine_stats *);
+void		 engine_free(struct engine *);
+
+#endif

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Flow table: preallocated flows, chained buckets, per-class LRU expiry. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "hash.h"
+
+#define NIL	UINT32_MAX
+
+const char *const flow_end_names[] = { "idle", "active", "closed", "evicted", "eof" };
+
+struct flow_list {
+	uint32_t	head, tail;
+};
+
+struct flow_table {
+	struct flow	*flows;
+	uint32_t	*buckets;
+	uint32_t	 cap, nbuckets, free_head;
+	struct flow_list lru[FLOW_NCLASS];
+	usec_t		 timeout[FLOW_NCLASS];
+	usec_t		 active_timeout;
+	uint64_t	 seed;
+	flow_end_cb	 end_cb;
+	void		*end_arg;
+	struct flow_stats st;
+};
+
+struct flow_table *
+flow_table_new(size_t capacity, const usec_t timeouts[FLOW_NCLASS], usec_t active_timeout,
+    flow_end_cb cb, void *arg)
+{
+	struct flow_table *ft;
+	uint32_t i;
+
+	if (capacity == 0 || capacity >= NIL / 2)
+		return NULL;
+	if ((ft = calloc(1, sizeof(*ft))) == NULL)
+		return NULL;
+	ft->cap = (uint32_t)capacity;
+	for (ft->nbuckets = 16; ft->nbuckets < ft->cap; ft->nbuckets <<= 1)
+		;
+	ft->flows = calloc(capacity, sizeof(*ft->flows));
+	ft->buckets = malloc(ft->nbuckets * sizeof(*ft->buckets));
+	if (ft->flows == NULL || ft->buckets == NULL) {
+		flow_table_free(ft);
+		return NULL;
+	}
+	memset(ft->buckets, 0xff, ft->nbuckets * sizeof(*ft->buckets));
+	for (i = 0; i < ft->cap; i++)
+		ft->flows[i].next = i + 1 < ft->cap ? i + 1 : NIL;
+	for (i = 0; i < FLOW_NCLASS; i++) {
+		ft->lru[i].head = ft->lru[i].tail = NIL;
+		ft->timeout[i] = timeouts[i];
+	}
+	ft->active_timeout = active_timeout;
+	ft->seed = hash_mix64((uintptr_t)ft ^ 0x666c6f77ULL);
+	ft->end_cb = cb;
+	ft->end_arg = arg;
+	return ft;
+}
+
+void
+flow_table_free(struct flow_table *ft)
+{
+	if (ft == NULL)
+		return;
+	free(ft->flows);
+	free(ft->buckets);
+	free(ft);
+}
+
+/* Orders the endpoints so that both directions build the same key. */
+static bool
+flow_key_of(const struct pkt *pk, struct flow_key *k)
+{
+	int c = memcmp(pk->src, pk->dst, 16);
+	bool src_is_a = c < 0 || (c == 0 && pk->sport <= pk->dport);
+
+	memset(k, 0, sizeof(*k));
+	memcpy(k->a, src_is_a ? pk->src : pk->dst, 16);
+	memcpy(k->b, src_is_a ? pk->dst : pk->src, 16);
+	k->aport = src_is_a ? pk->sport : pk->dport;
+	k->bport = src_is_a ? pk->dport : pk->sport;
+	k->zone = (pk->nvlan ? pk->vlan[pk->nvlan - 1] : 0) ^ (pk->tunnel_id << 12);
+	k->ipver = pk->ipver;
+	k->proto = pk->l4proto;
+	return src_is_a;
+}
+
+static void
+list_unlink(struct flow_table *ft, struct flow *f)
+{
+	struct flow_list *l = &ft->lru[f->cls];
+
+	if (f->prev != NIL)
+		ft->flows[f->prev].next = f->next;
+	else
+		l->head = f->next;
+	if (f->next != NIL)
+		ft->flows[f->next].prev = f->prev;
+	else
+		l->tail = f->prev;
+}
+
+static void
+list_append(struct flow_table *ft, struct flow *f)
+{
+	struct flow_list *l = &ft->lru[f->cls];
+	uint32_t idx = (uint32_t)(f - ft->flows);
+
+	f->prev = l->tail;
+	f->next = NIL;
+	if (l->tail != NIL)
+		ft->flows[l->tail].next = idx;
+	else
+		l->head = idx;
+	l->tail = idx;
+}
+
+/* Reports the end of f, then returns its slot to the free list. */
+static void
+flow_release(struct flow_table *ft, struct flow *f, enum flow_end why, usec_t now)
+{
+	uint32_t idx = (uint32_t)(f - ft->flows), *pp;
+
+	ft->end_cb(ft->end_arg, f, why, now);
+	ft->st.expired[why]++;
+	ft->st.in_use--;
+	for (pp = &ft->buckets[f->hash & (ft->nbuckets - 1)]; *pp != idx;
+	    pp = &ft->flows[*pp].hnext)
+		;
+	*pp = f->hnext;
+	list_unlink(ft, f);
+	f->next = ft->free_head;
+	ft->free_head = idx;
+}
+
+/* The least recently used flow of any class: the victim when the table is full. */
+static struct flow *
+flow_victim(struct flow_table *ft)
+{
+	struct flow *v = NULL, *h;
+	int c;
+
+	for (c = 0; c < FLOW_NCLASS; c++) {
+		if (ft->lru[c].head == NIL)
+			continue;
+		h = &ft->flows[ft->lru[c].head];
+		if (v == NULL || h->last < v->last)
+			v = h;
+	}
+	return v;
+}
+
+static struct flow *
+flow_alloc(struct flow_table *ft, const struct pkt *pk)
+{
+	struct flow *f;
+	uint32_t idx;
+
+	if (ft->free_head == NIL)
+		flow_release(ft, flow_victim(ft), FLOW_END_EVICTED, pk->ts);
+	idx = ft->free_head;
+	f = &ft->flows[idx];
+	ft->free_head = f->next;
+	memset(f, 0, sizeof(*f));
+	ft->st.created++;
+	ft->st.in_use++;
+	return f;
+}
+
+static void
+flow_init(struct flow *f, const struct pkt *pk, bool src_is_a)
+{
+	f->a_is_src = src_is_a;
+	f->cls = pk->l4proto == 6 ? FLOW_CLASS_TCP : FLOW_CLASS_UDP;
+	f->first = f->last = f->start = pk->ts;
+	memcpy(f->vlan, pk->vlan, sizeof(f->vlan));
+	f->nvlan = pk->nvlan;
+	f->tunnel = pk->tunnel;
+	f->tunnel_id = pk->tunnel_id;
+	f->has_pppoe = pk->has_pppoe;
+	f->pppoe_session = pk->pppoe_session;
+	f->mpls_label = pk->nmpls ? pk->mpls_label : 0;
+}
+
+struct flow *
+flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
+{
+	struct flow_key k;
+	struct flow *f;
+	bool src_is_a = flow_key_of(pk, &k);
+	uint32_t h = (uint32_t)hash_bytes(&k, sizeof(k), ft->seed), i, b;
+
+	b = h & (ft->nbuckets - 1);
+	for (i = ft->buckets[b]; i != NIL; i = ft->flows[i].hnext) {
+		f = &ft->flows[i];
+		if (f->hash == h && memcmp(&f->key, &k, sizeof(k)) == 0) {
+			*dir = src_is_a == f->a_is_src ? 0 : 1;
+			return f;
+		}
+	}
+	f = flow_alloc(ft, pk);
+	f->key = k;
+	f->hash = h;
+	f->hnext = ft->buckets[b];
+	ft->buckets[b] = (uint32_t)(f - ft->flows);
+	flow_init(f, pk, src_is_a);
+	list_append(ft, f);
+	*dir = 0;
+	return f;
+}
+
+void
+flow_update(struct flow_table *ft, struct flow *f, const struct pkt *pk, int dir)
+{
+	if (pk->ts >= f->start + ft->active_timeout && f->pkts[0] + f->pkts[1] > 0) {
+		ft->end_cb(ft->end_arg, f, FLOW_END_ACTIVE, pk->ts);
+		ft->st.expired[FLOW_END_ACTIVE]++;
+		memset(f->pkts, 0, sizeof(f->pkts));
+		memset(f->bytes, 0, sizeof(f->bytes));
+		f->start = pk->ts;
+	}
+	f->pkts[dir]++;
+	f->bytes[dir] += pk->l3len;
+	if (pk->ts > f->last)
+		f->last = pk->ts;
+	list_unlink(ft, f);
+	if (pk->l4proto == 6) {
+		if (pk->tcp_flags & TCP_FIN)
+			f->fin |= (uint8_t)(1u << dir);
+		if (pk->tcp_flags & TCP_RST)
+			f->rst = true;
+		if (f->rst || f->fin == 3)
+			f->cls = FLOW_CLASS_CLOSED;
+	}
+	list_append(ft, f);
+}
+
+size_t
+flow_expire(struct flow_table *ft, usec_t now, size_t budget)
+{
+	size_t n = 0, i;
+	struct flow *f;
+	int c;
+
+	for (c = 0; c < FLOW_NCLASS; c++) {
+		for (i = 0; i < budget && ft->lru[c].head != NIL; i++) {
+			f = &ft->flows[ft->lru[c].head];
+			if (f->last + ft->timeout[c] > now)
+				break;
+			flow_release(ft, f, c == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED :
+			    FLOW_END_IDLE, now);
+			n++;
+		}
+	}
+	return n;
+}
+
+void
+flow_flush(struct flow_table *ft, usec_t now)
+{
+	struct flow *f;
+
+	while ((f = flow_victim(ft)) != NULL)
+		flow_release(ft, f, FLOW_END_EOF, now);
+}
+
+const struct flow_stats *
+flow_table_stats(const struct flow_table *ft)
+{
+	return &ft->st;
+}
+
+size_t
+flow_table_bytes(const struct flow_table *ft)
+{
+	return (size_t)ft->cap * sizeof(struct flow) + ft->nbuckets * sizeof(uint32_t);
+}
+
+void
+flow_endpoints(const struct flow *f, const uint8_t **src, uint16_t *sport,
+    const uint8_t **dst, uint16_t *dport)
+{
+	*src = f->a_is_src ? f->key.a : f->key.b;
+	*sport = f->a_is_src ? f->key.aport : f->key.bport;
+	*dst = f->a_is_src ? f->key.b : f->key.a;
+	*dport = f->a_is_src ? f->key.bport : f->key.aport;
+}

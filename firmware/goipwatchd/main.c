@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* goipwatchd: options, privileges, signals; the pipeline lives in engine.c. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "engine.h"
+#include "log.h"
+#include "stats.h"
+#include "version.h"
+
+#define EXIT_BADINPUT	2
+
+static struct engine *the_engine;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: goipwatchd [-nv] [-f conf] [-j workers] [-c count] [-w out.jsonl]\n"
+	    "                  (-r file | -i iface [-D driver] [-F filter] [-u user])\n"
+	    "  -r FILE   analyse a pcap/pcapng file (- for stdin)\n"
+	    "  -i IFACE  capture live; -D pcap-live|af-packet (default %s)\n"
+	    "  -n        check the configuration and exit (-v prints it normalised)\n",
+	    CAPTURE_DEFAULT);
+	exit(EXIT_BADINPUT);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (the_engine != NULL)
+		engine_stop(the_engine);
+}
+
+/* Drops root after the capture handles are open; keeps nothing it won't need. */
+static int
+drop_privileges(const char *user, bool required)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0)
+		return 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		if (required)
+			return log_warnx("user %s does not exist", user), -1;
+		log_warnx("user %s does not exist: still running as root", user);
+		return 0;
+	}
+	if (setgroups(1, &pw->pw_gid) == -1 || setresgid(pw->pw_gid, pw->pw_gid,
+	    pw->pw_gid) == -1 || setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		return log_warn("cannot drop privileges to %s", user), -1;
+	log_info("running as %s", user);
+	return 0;
+}
+
+static int
+parse_count(const char *s, uint64_t max, uint64_t *v)
+{
+	char *e;
+
+	errno = 0;
+	*v = strtoull(s, &e, 10);
+	return (errno || e == s || *e != '\0' || *s == '-' || *v > max) ? -1 : 0;
+}
+
+struct main_opts {
+	const char	*conf, *user, *out;
+	bool		 check, user_required;
+	int		 verbose;
+	uint64_t	 workers;
+	struct engine_opts eo;
+};
+
+static void
+parse_args(int argc, char **argv, struct main_opts *m)
+{
+	int ch;
+
+	memset(m, 0, sizeof(*m));
+	m->user = "goipwatch";
+	m->eo.cap.snaplen = 65535;
+	m->eo.cap.driver = CAPTURE_DEFAULT;
+	while ((ch = getopt(argc, argv, "c:D:f:F:hi:j:nr:u:vVw:")) != -1) {
+		switch (ch) {
+		case 'c':
+			if (parse_count(optarg, UINT64_MAX, &m->eo.max_packets) == -1)
+				usage();
+			break;
+		case 'D': m->eo.cap.driver = optarg; break;
+		case 'f': m->conf = optarg; break;
+		case 'F': m->eo.cap.filter = optarg; break;
+		case 'i': m->eo.cap.source = optarg; m->eo.live = true; break;
+		case 'j':
+			if (parse_count(optarg, 64, &m->workers) == -1 || m->workers == 0)
+				usage();
+			break;
+		case 'n': m->check = true; break;
+		case 'r': m->eo.cap.source = optarg; m->eo.cap.driver = "pcap-file"; break;
+		case 'u': m->user = optarg; m->user_required = true; break;
+		case 'v': m->verbose++; break;
+		case 'V': printf("goipwatchd %s\n", GW_VERSION); exit(0);
+		case 'w': m->out = optarg; break;
+		default: usage();
+		}
+	}
+	if (argc != optind || (!m->check && m->eo.cap.source == NULL))
+		usage();
+}
+
+static struct conf *
+load_conf(const struct main_opts *m)
+{
+	char err[512];
+	struct conf *c;
+
+	c = m->conf ? conf_load(m->conf, err, sizeof(err)) : conf_new_defaults();
+	if (c == NULL) {
+		log_warnx("%s", m->conf ? err : "out of memory");
+		exit(EXIT_BADINPUT);
+	}
+	if (m->workers)
+		c->workers = m->workers;
+	else if (!m->eo.live)
+		c->workers = 1;		/* offline default: one worker, same output */
+	return c;
+}
+
+static void
+write_stats(struct engine *e, FILE *out)
+{
+	static char line[REPORT_LINE_MAX];
+	struct engine_stats st;
+	struct jw w;
+
+	engine_stats(e, &st);
+	jw_init(&w, line, sizeof(line));
+	stats_write(&w, &st);
+	if (jw_finish(&w) > 0)
+		fputs(line, out);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct main_opts m;
+	struct conf *c;
+	char err[512];
+	int rc;
+
+	parse_args(argc, argv, &m);
+	log_init("goipwatchd", false, m.verbose);
+	c = load_conf(&m);
+	if (m.check) {
+		if (m.verbose)
+			conf_print(c, stdout);
+		fprintf(stderr, "configuration OK\n");
+		conf_free(c);
+		return 0;
+	}
+	m.eo.out = stdout;
+	if (m.out != NULL && (m.eo.out = fopen(m.out, "w")) == NULL)
+		fatal("%s", m.out);
+	m.eo.cap.ring_bytes = c->ring_bytes;
+	m.eo.cap.snaplen = (unsigned)c->snaplen;
+	m.eo.cap.promisc = true;
+	m.eo.cap.fanout_id = (unsigned)getpid() & 0xffff;
+	if ((the_engine = engine_new(c, &m.eo, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return m.eo.live ? 1 : EXIT_BADINPUT;
+	}
+	if (m.eo.live && drop_privileges(m.user, m.user_required) == -1)
+		return 1;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = engine_run(the_engine, err, sizeof(err))) == -1)
+		log_warnx("%s", err);
+	write_stats(the_engine, m.eo.out);
+	if (fflush(m.eo.out) == EOF || ferror(m.eo.out))
+		log_warn("writing records"), rc = -1;
+	engine_free(the_engine);
+	conf_free(c);
+	return rc == -1 ? (m.eo.live ? 1 : EXIT_BADINPUT) : 0;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Fixed-capacity object pool with an intrusive free list. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pool.h"
+
+struct pool_item {
+	struct pool_item *next;
+};
+
+struct pool {
+	unsigned char	*mem;
+	struct pool_item *free;
+	size_t		 objsize;
+	size_t		 cap;
+	size_t		 used;
+	uint64_t	 exhausted;
+};
+
+struct pool *
+pool_new(size_t objsize, size_t capacity)
+{
+	struct pool *p;
+	size_t i;
+
+	if (objsize < sizeof(struct pool_item))
+		objsize = sizeof(struct pool_item);
+	objsize = (objsize + 15) & ~(size_t)15;
+	if (capacity == 0 || capacity > SIZE_MAX / objsize)
+		return NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	if ((p->mem = aligned_alloc(16, objsize * capacity)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	p->objsize = objsize;
+	p->cap = capacity;
+	for (i = capacity; i-- > 0;) {
+		struct pool_item *it = (struct pool_item *)(p->mem + i * objsize);
+		it->next = p->free;
+		p->free = it;
+	}
+	return p;
+}
+
+void
+pool_free(struct pool *p)
+{
+	if (p == NULL)
+		return;
+	free(p->mem);
+	free(p);
+}
+
+void *
+pool_get(struct pool *p)
+{
+	struct pool_item *it;
+
+	if ((it = p->free) == NULL) {
+		p->exhausted++;
+		return NULL;
+	}
+	p->free = it->next;
+	p->used++;
+	return it;
+}
+
+void
+pool_put(struct pool *p, void *obj)
+{
+	struct pool_item *it = obj;
+
+	if (obj == NULL)
+		return;
+	it->next = p->free;
+	p->free = it;
+	p->used--;
+}
+
+size_t
+pool_in_use(const struct pool *p)
+{
+	return p->used;
+}
+
+size_t
+pool_capacity(const struct pool *p)
+{
+	return p->cap;
+}
+
+uint64_t
+pool_exhausted(const struct pool *p)
+{
+	return p->exhausted;
+}
+
+size_t
+pool_bytes(const struct pool *p)
+{
+	return p->objsize * p->cap;
+}

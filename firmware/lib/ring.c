@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* SPSC message ring: 8-byte headers, padded records, a wrap marker at the end. */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ring.h"
+
+#define RING_HDR	8u
+#define RING_WRAP	UINT32_MAX
+
+struct ring {
+	/* producer and consumer indexes live on separate cache lines */
+	_Alignas(64) _Atomic uint64_t head;	/* written by the producer */
+	_Alignas(64) _Atomic uint64_t tail;	/* written by the consumer */
+	_Alignas(64) uint64_t	 drops;		/* producer only */
+	size_t			 size;
+	size_t			 mask;
+	unsigned char		*buf;
+};
+
+static size_t
+ring_pad(size_t len)
+{
+	return (RING_HDR + len + 7) & ~(size_t)7;
+}
+
+struct ring *
+ring_new(size_t bytes)
+{
+	struct ring *r;
+	size_t size = 64;
+
+	while (size < bytes && size < ((size_t)1 << 40))
+		size <<= 1;
+	if ((r = aligned_alloc(64, sizeof(*r))) == NULL)
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	if ((r->buf = calloc(1, size)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->size = size;
+	r->mask = size - 1;
+	return r;
+}
+
+void
+ring_free(struct ring *r)
+{
+	if (r == NULL)
+		return;
+	free(r->buf);
+	free(r);
+}
+
+size_t
+ring_max_msg(const struct ring *r)
+{
+	return r->size / 4 - RING_HDR;
+}
+
+static void *ring_claim(struct ring *, size_t, bool);
+
+void *
+ring_reserve(struct ring *r, size_t len)
+{
+	return ring_claim(r, len, true);
+}
+
+void *
+ring_reserve_wait(struct ring *r, size_t len)
+{
+	return ring_claim(r, len, false);
+}
+
+/* Room for a message at head; a refusal counts as a drop when asked. */
+static void *
+ring_claim(struct ring *r, size_t len, bool count)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	size_t need = ring_pad(len), off = head & r->mask;
+	size_t to_end = r->size - off;
+
+	if (len > ring_max_msg(r))
+		goto drop;
+	if (to_end < need) {
+		/* not contiguous: the message will start at offset 0 */
+		if (r->size - (head - tail) < to_end + need)
+			goto drop;
+		if (to_end >= 4)
+			memcpy(r->buf + off, &(uint32_t){RING_WRAP}, 4);
+		atomic_store_explicit(&r->head, head + to_end, memory_order_release);
+		off = 0;
+	} else if (r->size - (head - tail) < need)
+		goto drop;
+	memcpy(r->buf + off, &(uint32_t){(uint32_t)len}, 4);
+	return r->buf + off + RING_HDR;
+drop:
+	if (count)
+		r->drops++;
+	return NULL;
+}
+
+void
+ring_commit(struct ring *r, size_t len)
+{
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+
+	atomic_store_explicit(&r->head, head + ring_pad(len), memory_order_release);
+}
+
+int
+ring_push(struct ring *r, const void *msg, size_t len)
+{
+	void *p;
+
+	if ((p = ring_reserve(r, len)) == NULL)
+		return -1;
+	memcpy(p, msg, len);
+	ring_commit(r, len);
+	return 0;
+}
+
+const void *
+ring_peek(struct ring *r, size_t *len)
+{
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+	size_t off, to_end;
+	uint32_t l;
+
+	for (;;) {
+		if (tail == head)
+			return NULL;
+		off = tail & r->mask;
+		to_end = r->size - off;
+		if (to_end >= 4)
+			memcpy(&l, r->buf + off, 4);
+		if (to_end >= RING_HDR && l != RING_WRAP)
+			break;
+		/* wrap marker, or a tail too short for a header */
+		tail += to_end;
+		atomic_store_explicit(&r->tail, tail, memory_order_release);
+	}
+	*len = l;
+	return r->buf + off + RING_HDR;
+}
+
+void
+ring_release(struct ring *r)
+{
+	uint64_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	uint32_t l;
+
+	memcpy(&l, r->buf + (tail & r->mask), 4);
+	atomic_store_explicit(&r->tail, tail + ring_pad(l), memory_order_release);
+}
+
+uint64_t
+ring_drops(const struct ring *r)
+{
+	return r->drops;
+}
