@@ -545,6 +545,8 @@ spool_append(struct spool *s, const char *rec, size_t len, uint64_t *seqp)
 	struct seg *g;
 	int rc = -1;
 
+	while (len > 0 && (rec[len - 1] == '\n' || rec[len - 1] == '\r'))
+		len--;		/* a JSON line is stored without its newline */
 	if (len == 0 || len > SPOOL_MAX_RECORD)
 		return -1;
 	pthread_mutex_lock(&s->mu);

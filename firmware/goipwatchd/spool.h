@@ -48,7 +48,8 @@ struct spool	*spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync,
 void		 spool_close(struct spool *);	/* NULL-safe; syncs */
 const char	*spool_dir(const struct spool *);
 
-/* Appender: writes one record, assigns its seq. -1 on I/O error (counted). */
+/* Appender: writes one record (a trailing newline is dropped), assigns its seq.
+ * -1 on I/O error (counted) or an empty or oversized record. */
 int		 spool_append(struct spool *, const char *rec, size_t len, uint64_t *seq);
 int		 spool_sync(struct spool *);
 

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Uplink: a thread that owns its poll loop and carries spool records to
+ * goipwatch-central over mutual TLS, persists acks, appends heartbeat records
+ * and applies signed config pushes. Capture never waits on it: the only shared
+ * state is the spool (appends) and uplink_status() (a snapshot under a mutex).
+ */
+#ifndef GW_UPLINK_H
+#define GW_UPLINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "health.h"
+#include "spool.h"
+
+/* Validates and swaps in a pushed config; 0, or -1 with the reason in err. */
+typedef int uplink_apply_fn(void *arg, const char *buf, size_t len,
+    uint64_t version, char *err, size_t errlen);
+/* Fills the daemon's packet and drop counters for a heartbeat. */
+typedef void uplink_counters_fn(void *arg, struct health_counters *);
+
+struct uplink_conf {
+	const char	*host;			/* central_host */
+	uint16_t	 port;			/* central_port */
+	const char	*server_name;		/* central_name */
+	const char	*tls_ca, *tls_cert, *tls_key;
+	const char	*config_pubkey;		/* NULL: every push is refused */
+	const char	*firmware_version;
+	uint64_t	 config_version;	/* of the config running now */
+	usec_t		 heartbeat_interval;	/* 0: no health records */
+	/* tuning; 0 picks the default */
+	usec_t		 backoff_min;		/* 1 s */
+	usec_t		 backoff_max;		/* 60 s */
+	usec_t		 ack_timeout;		/* 30 s without an ack: reconnect */
+	uint32_t	 batch_records;		/* 512 records per report frame */
+	uint32_t	 window;		/* 16384 records sent but not acked */
+	uplink_apply_fn	*apply;
+	void		*apply_arg;
+	uplink_counters_fn *counters;		/* NULL: zeros */
+	void		*counters_arg;
+};
+
+enum uplink_state {
+	UPLINK_IDLE,		/* waiting out the backoff */
+	UPLINK_CONNECTING,
+	UPLINK_HANDSHAKE,
+	UPLINK_HELLO,		/* hello sent, waiting for the server's first ack */
+	UPLINK_UP,
+	UPLINK_STOPPED,
+};
+
+struct uplink_status {
+	enum uplink_state state;
+	const char	*state_str;
+	char		 appliance_id[128];
+	char		 last_error[256];
+	char		 session[96];		/* protocol and suite when up */
+	uint64_t	 connects;		/* attempts */
+	uint64_t	 sessions;		/* reached UP */
+	uint64_t	 failures;		/* connect, handshake or session errors */
+	uint64_t	 refused;		/* closed before the first server frame */
+	uint64_t	 frames_tx, frames_rx;
+	uint64_t	 records_sent;		/* including resends */
+	uint64_t	 acked;			/* highest seq the server committed */
+	uint64_t	 bad_frames;		/* refused with an error frame */
+	uint64_t	 errors_rx;		/* error frames from the server */
+	uint64_t	 config_version;
+	uint64_t	 config_applied, config_refused;
+	uint64_t	 heartbeats;
+	struct spool_stats spool;
+};
+
+struct uplink	*uplink_new(const struct uplink_conf *, struct spool *,
+		    char *err, size_t errlen);
+/* Restores the last-known-good config if newer, then starts the thread. */
+int		 uplink_start(struct uplink *);
+void		 uplink_stop(struct uplink *);		/* joins; idempotent */
+void		 uplink_free(struct uplink *);		/* NULL-safe; stops first */
+void		 uplink_status(struct uplink *, struct uplink_status *);
+const char	*uplink_state_str(enum uplink_state);
+
+#endif
