@@ -120,24 +120,61 @@ sip_crlf_len(const uint8_t *p, size_t n)
 	return i;
 }
 
+/* Methods looked for inside a line, where a lost body leaves them. */
+static const char *const resync_methods[] = {
+	"INVITE ", "ACK ", "BYE ", "CANCEL ", "OPTIONS ", "REGISTER ", "PRACK ",
+	"SUBSCRIBE ", "NOTIFY ", "PUBLISH ", "INFO ", "REFER ", "MESSAGE ",
+	"UPDATE ", "SIP/2.0 ",
+};
+
+/*
+ * The first start line beginning inside the line [0,len) of p (n bytes in
+ * all), e.g. after a body without a final CRLF; n when there is none.
+ */
+static size_t
+resync_midline(const uint8_t *p, size_t len, size_t n)
+{
+	const uint8_t *q;
+	size_t i, best = n, from;
+
+	for (i = 0; i < sizeof(resync_methods) / sizeof(resync_methods[0]); i++)
+		for (from = 1; from < len && from < best; from = (size_t)(q - p) + 1) {
+			q = memmem(p + from, len - from, resync_methods[i],
+			    strlen(resync_methods[i]));
+			if (q == NULL || (size_t)(q - p) >= best)
+				break;
+			if (sip_sniff(q, n - (size_t)(q - p))) {
+				best = (size_t)(q - p);
+				break;
+			}
+		}
+	return best;
+}
+
 size_t
-sip_resync(const uint8_t *p, size_t n, bool *found)
+sip_resync(const uint8_t *p, size_t n, bool bol, bool *found)
 {
 	const uint8_t *nl;
-	size_t i = 0;
+	size_t i = 0, len, mid;
 
-	for (;;) {
-		if (sip_sniff(p + i, n - i)) {
-			*found = true;
-			return i;
-		}
-		if ((nl = memchr(p + i, '\n', n - i)) == NULL)
+	for (;; bol = true) {
+		if (bol && sip_sniff(p + i, n - i))
 			break;
+		nl = memchr(p + i, '\n', n - i);
+		len = nl != NULL ? (size_t)(nl - p) - i : n - i;
+		if ((mid = resync_midline(p + i, len, n - i)) < n - i) {
+			i += mid;
+			break;
+		}
+		if (nl == NULL) {
+			*found = false;
+			/* Keep an unfinished last line only while it could be one. */
+			return n - i > SIP_START_LINE_MAX ? n : i;
+		}
 		i = (size_t)(nl - p) + 1;
 	}
-	*found = false;
-	/* Keep an unfinished last line only while it could still be one. */
-	return n - i > SIP_START_LINE_MAX ? n : i;
+	*found = true;
+	return i;
 }
 
 /* Could these bytes, without their line end yet, begin a start line? */

@@ -151,9 +151,12 @@ void	sip_global_init(void);
 
 /* Cheap start-line check: "METHOD SP sip:|sips:|tel:... SP SIP/2.0" or "SIP/2.0 NNN". */
 bool	sip_sniff(const uint8_t *, size_t);
-/* Offset of the first line start in p that sniffs as SIP; *found false when
- * none did (the offset then keeps an unfinished last line). */
-size_t	sip_resync(const uint8_t *, size_t, bool *found);
+/*
+ * Offset of the first start line in p: at a line start (p itself counts
+ * when bol), or inside a line after a body without a final CRLF. *found is
+ * false when there is none; the offset then keeps an unfinished last line.
+ */
+size_t	sip_resync(const uint8_t *, size_t, bool bol, bool *found);
 /* Finds the end of the first message of a byte stream (no Content-Length
  * means no body). cap 0 means SIP_MAX_DEFAULT. */
 enum sip_frame_result sip_frame(const uint8_t *, size_t, size_t cap, size_t *msglen);

@@ -4,6 +4,6 @@
 # top-level Makefile before it computes its test lists.
 
 GWD_CORE_SRCS += firmware/goipwatchd/sip.c firmware/goipwatchd/sip-frame.c \
-	    firmware/goipwatchd/sip-sdp.c
-UNIT_TESTS += sip
+	    firmware/goipwatchd/sip-sdp.c firmware/goipwatchd/stream.c
+UNIT_TESTS += sip stream
 FUZZERS += sip

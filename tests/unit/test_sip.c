@@ -291,7 +291,7 @@ test_keepalive_and_junk(void **state)
 	/* ... but resync finds the start line after it. */
 	{
 		bool found;
-		size_t off = sip_resync(U8(buf), strlen(buf), &found);
+		size_t off = sip_resync(U8(buf), strlen(buf), true, &found);
 		assert_true(found);
 		assert_int_equal(off, 9);
 	}
