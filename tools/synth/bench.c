@@ -145,7 +145,7 @@ bench_streams(struct sim *sim, const struct bench_profile *pf)
 		bench_pair(r, &line, &peer);
 		ep_init(&e, i % 2 ? PKT_TCP : PKT_UDP, &line, bench_eport(r), &peer, 443);
 		sim_add(sim, bg_stream_new(BENCH_T0 + rng_below(r, 2000000), &e,
-		    20.0 + rng_below(r, 40), 100000.0, 0, true));
+		    20.0 + rng_below(r, 40), 100000.0, 0, 0, true));
 	}
 }
 

@@ -15,7 +15,7 @@ struct bg {
 	bool tls_quic;		/* TLS over TCP, or QUIC over UDP */
 	unsigned n, total;	/* frames sent, frames to send */
 	uint64_t gap_us;
-	size_t size;
+	size_t size, size_hi;	/* UDP payload size range; 0 = 40..1200 */
 	char name[64];
 	uint8_t cid[8];
 };
@@ -217,6 +217,9 @@ bg_udp_step(struct sim *sim, struct src *s)
 	int dir = (b->n % 2) ? DIR_BA : DIR_AB;
 	size_t len = b->size ? b->size : rng_range(r, 40, 1200);
 
+	if (b->size && b->size_hi > b->size)
+		len = rng_range(r, (uint32_t)b->size, (uint32_t)b->size_hi);
+
 	if (b->tls_quic)
 		len = bg_quic(pl, r, b->cid, b->n == 0, len < 30 ? 30 : len);
 	else
@@ -243,8 +246,8 @@ bg_udp_new(uint64_t t0, const struct ep *e, unsigned packets, bool quic)
 
 /* A long flow at pps for secs; TCP streams open with a handshake. */
 struct src *
-bg_stream_new(uint64_t t0, const struct ep *e, double pps, double secs, size_t size,
-    bool quic)
+bg_stream_new(uint64_t t0, const struct ep *e, double pps, double secs, size_t size_lo,
+    size_t size_hi, bool quic)
 {
 	struct bg *b;
 	unsigned total = (unsigned)(pps * secs) + 1;
@@ -261,7 +264,8 @@ bg_stream_new(uint64_t t0, const struct ep *e, double pps, double secs, size_t s
 		return NULL;
 	b->total = total;
 	b->gap_us = (uint64_t)(1e6 / (pps > 0 ? pps : 1));
-	b->size = size;
+	b->size = size_lo;
+	b->size_hi = size_hi;
 	b->tls_quic = quic;
 	return &b->src;
 }

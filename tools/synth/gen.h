@@ -61,6 +61,7 @@ struct keepalive_spec {
 	char id[24], pass[24], num[24], imei[24], imsi[24], iccid[24];
 	bool sim_bank;		/* SMB_LOGIN:Y */
 	uint64_t t_stop;
+	uint64_t *evidence;	/* if set: lowered to the first keepalive's time */
 };
 struct src *goip_keepalive_new(uint64_t t0, const struct keepalive_spec *ks);
 
@@ -69,6 +70,7 @@ struct simbank_spec {
 	uint32_t smb_id;	/* line_id = smb_id * 100 + slot */
 	unsigned slots;
 	uint64_t t_stop;
+	uint64_t *evidence;	/* if set: lowered to the first login frame's time */
 };
 struct src *goip_simbank_new(uint64_t t0, const struct simbank_spec *ss);
 
@@ -78,7 +80,7 @@ struct src *bg_tcp_new(uint64_t t0, const struct ep *e, unsigned packets, bool t
     const char *sni);
 struct src *bg_udp_new(uint64_t t0, const struct ep *e, unsigned packets, bool quic);
 struct src *bg_stream_new(uint64_t t0, const struct ep *e, double pps, double secs,
-    size_t size, bool quic);
+    size_t size_lo, size_t size_hi, bool quic);
 struct src *bg_stun_new(uint64_t t0, const struct ep *e);
 
 #endif

@@ -13,6 +13,7 @@ struct reg {
 	struct reg_spec rs;
 	enum reg_state state;
 	uint64_t t_cycle;
+	unsigned refresh;	/* the registrar's nonce lasts 5 refreshes */
 	struct sip_party me, srv;
 	char call_id[64], branch[16], nonce[40], registrar[64];
 	char via_resp[256], from[256], to[256], auth[384];
@@ -87,10 +88,12 @@ reg_step(struct sim *sim, struct src *s)
 	switch (r->state) {
 	case R_REG:
 		r->t_cycle = s->t;
-		snprintf(r->nonce, sizeof(r->nonce), "%016llx%08x",
-		    (unsigned long long)rng_u64(sim_rng(sim)), (uint32_t)(s->t / SYNTH_US));
-		reg_request(sim, r, false);
-		r->state = R_401;
+		if (r->refresh % 5 == 0)
+			snprintf(r->nonce, sizeof(r->nonce), "%016llx%08x",
+			    (unsigned long long)rng_u64(sim_rng(sim)),
+			    (uint32_t)(s->t / SYNTH_US));
+		reg_request(sim, r, r->refresh % 5 != 0);
+		r->state = r->refresh % 5 != 0 ? R_200 : R_401;
 		break;
 	case R_401:
 		reg_response(sim, r, false);
@@ -104,6 +107,7 @@ reg_step(struct sim *sim, struct src *s)
 	case R_200:
 		reg_response(sim, r, true);
 		r->state = R_REG;
+		r->refresh++;
 		s->t = r->t_cycle + r->rs.interval_s * SYNTH_US + rng_below(sim_rng(sim), 400000);
 		return s->t >= r->rs.t_stop ? SRC_DONE : SRC_MORE;
 	}
