@@ -143,10 +143,10 @@ build_encrypted(struct corpus_ctx *c)
 	d.sms_server = NULL;
 	d.opaque = true;
 	d.termination = false;
-	d.calls_per_hour = 30;
+	d.calls_per_hour = 60;
 	d.hour_from = 0;
 	d.hour_to = 24;
-	d.answer_ratio = 0.4;
+	d.answer_ratio = 0.45;
 	d.talk_median_s = 45;
 	d.full_media_p = 1.0;
 	d.max_full = 40;
