@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * uplink_sender: the appliance side of the uplink without the packet path, for
+ * tests and the benchmark. Appends numbered detection records to a spool (record
+ * n gets seq n while heartbeats are off) and runs the real uplink thread.
+ *
+ *   uplink_sender -s SPOOL -p PORT -a CA -c CERT -k KEY [-n NAME] [-K PUBKEY]
+ *       [-N RECORDS] [-r PER_SEC] [-m MAX_BYTES] [-f always|batch|never]
+ *       [-H HEARTBEAT_S] [-b BACKOFF_MS] [-V CONFIG_VERSION]
+ *       [-w] (exit once all N are acked) [-1] (exit after one session attempt)
+ *       [-t SECONDS] (give up) [-z PAD_BYTES]
+ * Prints "status ..." on exit; exit 0 on success, 1 on failure or timeout.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "spool.h"
+#include "uplink.h"
+
+static volatile sig_atomic_t quit;
+static struct conf *running;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
+
+/* The daemon's apply: the one config parser, then swap. */
+static int
+apply(void *arg, const char *buf, size_t len, uint64_t version, char *err,
+    size_t errlen)
+{
+	struct conf *c;
+
+	(void)arg;
+	if ((c = conf_parse(buf, len, "push", err, errlen)) == NULL)
+		return -1;
+	conf_free(running);
+	running = c;
+	printf("sender: applied config version %" PRIu64 "\n", version);
+	return 0;
+}
+
+static void
+counters(void *arg, struct health_counters *hc)
+{
+	(void)arg;
+	hc->packets = 1000;
+	hc->drops_ring = 1;
+}
+
+static uint64_t
+num(const char *s)
+{
+	char *end;
+	uint64_t v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		fprintf(stderr, "sender: bad number %s\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+print_status(struct uplink *u, double secs, uint64_t n)
+{
+	struct uplink_status st;
+
+	uplink_status(u, &st);
+	printf("status state=%s id=%s sessions=%" PRIu64 " failures=%" PRIu64
+	    " refused=%" PRIu64 " sent=%" PRIu64 " acked=%" PRIu64
+	    " spool_acked=%" PRIu64 " depth=%" PRIu64 " dropped=%" PRIu64
+	    " torn=%" PRIu64 " config_version=%" PRIu64 " config_applied=%" PRIu64
+	    " config_refused=%" PRIu64 " heartbeats=%" PRIu64 " bad_frames=%" PRIu64 "\n",
+	    st.state_str, st.appliance_id, st.sessions, st.failures, st.refused,
+	    st.records_sent, st.acked, st.spool.acked, st.spool.depth,
+	    st.spool.dropped, st.spool.torn_bytes, st.config_version,
+	    st.config_applied, st.config_refused, st.heartbeats, st.bad_frames);
+	printf("session %s\nlast_error %s\n", st.session, st.last_error);
+	if (secs > 0)
+		printf("rate %.0f records/s (%" PRIu64 " records in %.3f s)\n",
+		    (double)n / secs, n, secs);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct uplink_conf uc = { .host = "127.0.0.1", .server_name = "central.test",
+	    .firmware_version = "0.1.0-test", .apply = apply, .counters = counters,
+	    .backoff_min = 200000, .backoff_max = 2000000 };
+	const char *spooldir = NULL;
+	uint64_t n = 0, rate = 0, max_bytes = 64u << 20, pad = 0, timeout = 60;
+	enum spool_fsync pol = SPOOL_FSYNC_BATCH;
+	bool wait_acked = false, once = false;
+	struct uplink_status st;
+	struct spool *s;
+	struct uplink *u;
+	char err[512], rec[SPOOL_MAX_RECORD];
+	double t0, t_end;
+	int ch, rc = 1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	log_init("uplink_sender", false, 0);
+	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:")) != -1) {
+		switch (ch) {
+		case 's': spooldir = optarg; break;
+		case 'p': uc.port = (uint16_t)num(optarg); break;
+		case 'a': uc.tls_ca = optarg; break;
+		case 'c': uc.tls_cert = optarg; break;
+		case 'k': uc.tls_key = optarg; break;
+		case 'n': uc.server_name = optarg; break;
+		case 'K': uc.config_pubkey = optarg; break;
+		case 'N': n = num(optarg); break;
+		case 'r': rate = num(optarg); break;
+		case 'm': max_bytes = num(optarg); break;
+		case 'f':
+			if (spool_fsync_parse(optarg, &pol) == -1)
+				return 2;
+			break;
+		case 'H': uc.heartbeat_interval = num(optarg) * USEC_PER_SEC; break;
+		case 'b': uc.backoff_min = num(optarg) * 1000; break;
+		case 'V': uc.config_version = num(optarg); break;
+		case 'w': wait_acked = true; break;
+		case '1': once = true; break;
+		case 't': timeout = num(optarg); break;
+		case 'z': pad = num(optarg) < 60000 ? num(optarg) : 60000; break;
+		default: return 2;
+		}
+	}
+	if (spooldir == NULL)
+		return 2;
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if ((s = spool_open(spooldir, max_bytes, pol, err, sizeof(err))) == NULL ||
+	    (u = uplink_new(&uc, s, err, sizeof(err))) == NULL) {
+		printf("sender: %s\n", err);
+		return 1;
+	}
+	t0 = now_s();
+	if (uplink_start(u) == -1)
+		return 1;
+	for (;;) {
+		spool_stats(s, &st.spool);
+		/* record n carries "n": n, so a restart continues where it stopped */
+		if (st.spool.next_seq <= n) {
+			int len = snprintf(rec, sizeof(rec), "{\"type\":\"detection\","
+			    "\"n\":%" PRIu64 ",\"pad\":\"%*s\"}", st.spool.next_seq,
+			    (int)pad, "");
+
+			if (spool_append(s, rec, (size_t)len, NULL) == -1)
+				printf("sender: append failed\n");
+			if (rate > 0)
+				usleep((useconds_t)(1000000 / rate));
+			if (!quit)
+				continue;
+		}
+		uplink_status(u, &st);
+		if (quit || now_s() - t0 > (double)timeout)
+			break;
+		if (once && st.state == UPLINK_UP) {
+			rc = 0;
+			break;
+		}
+		if (once && st.failures > 0)
+			break;
+		if (wait_acked && st.spool.acked >= n && st.spool.next_seq > n) {
+			rc = 0;
+			break;
+		}
+		usleep(2000);
+	}
+	t_end = now_s();
+	uplink_stop(u);
+	print_status(u, wait_acked && rc == 0 ? t_end - t0 : 0, n);
+	if (quit)
+		rc = 0;
+	uplink_free(u);
+	spool_close(s);
+	conf_free(running);
+	return rc;
+}
