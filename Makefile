@@ -76,6 +76,7 @@ TEST_SCRIPTS += tests/pcap/golden.sh tests/integration/offline_cli.sh \
 -include firmware/goipwatchd/uplink.mk
 -include tools/synth/synth.mk
 -include scripts/lab/lab.mk
+-include tests/bench/bench.mk
 include tests/fuzz/fuzz.mk
 
 TEST_PROGS += $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/test_$(t))

@@ -68,8 +68,8 @@ decode_ether(struct rd *r, struct pkt *pk)
 	memcpy(pk->dmac, r->p, 6);
 	memcpy(pk->smac, r->p + 6, 6);
 	pk->has_mac = true;
-	rd_skip(r, 12);
-	rd_be16(r, &type);
+	if (rd_skip(r, 12) == -1 || rd_be16(r, &type) == -1)
+		return DECODE_TRUNCATED;
 	return decode_ethertype(type, r, pk);
 }
 
@@ -367,7 +367,8 @@ decode_erspan(struct rd *r, struct pkt *pk, int type)
 
 	if (rd_be32(r, &w0) == -1 || rd_be32(r, &w1) == -1)
 		return DECODE_TRUNCATED;
-	pk->tunnel_id = w0 & 0x3ff;
+	if (pk->tunnel == TUNNEL_NONE)
+		pk->tunnel_id = w0 & 0x3ff;
 	if (type == 3) {
 		if (rd_be32(r, &w2) == -1)
 			return DECODE_TRUNCATED;
@@ -402,6 +403,8 @@ decode_gre_payload(uint16_t proto, bool has_seq, struct rd *r, struct pkt *pk)
 			return DECODE_TRUNCATED;
 		return decode_ppp_proto(proto, r, pk);
 	default:
+		if (pk->tunnel == TUNNEL_NONE)
+			pk->tunnel = TUNNEL_GRE;
 		if ((rc = decode_ethertype(proto, r, pk)) == DECODE_UNSUP_L2)
 			return DECODE_BAD_TUNNEL;
 		return rc;
@@ -427,10 +430,10 @@ decode_gre(struct rd *r, struct pkt *pk)
 		return DECODE_TRUNCATED;
 	if ((flags & 7) == 1 && (flags & 0x0080) && rd_skip(r, 4) == -1)
 		return DECODE_TRUNCATED;	/* PPTP acknowledgment */
-	if ((rc = decode_nest(pk, TUNNEL_GRE)) != DECODE_OK)
+	if ((rc = decode_nest(pk, TUNNEL_NONE)) != DECODE_OK)
 		return rc;
-	if (pk->tunnel == TUNNEL_GRE)
-		pk->tunnel_id = key;
+	if (pk->tunnel == TUNNEL_NONE)
+		pk->tunnel_id = key;	/* ERSPAN replaces it with its session */
 	return decode_gre_payload(proto, (flags & 0x1000) != 0, r, pk);
 }
 

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for conf.c: values, ranges, errors with line numbers, round trip. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "conf.h"
+
+static struct conf *
+parse(const char *s, char *err)
+{
+	return conf_parse(s, strlen(s), "t.conf", err, 256);
+}
+
+static void
+test_values(void **state)
+{
+	char err[256];
+	struct conf *c;
+	uint8_t a[16] = { [10] = 0xff, [11] = 0xff, [12] = 100, [13] = 64, [14] = 9, [15] = 9 };
+
+	(void)state;
+	c = parse("# comment\n  flow_capacity 1024  \nflow_timeout_udp 2m\n"
+	    "frag_timeout 500ms\nsubscriber_prefix 100.64.0.0/10\n"
+	    "subscriber_prefix 2001:db8::/32\nspool_fsync always\r\n", err);
+	assert_non_null(c);
+	assert_int_equal(c->flow_capacity, 1024);
+	assert_int_equal(c->flow_timeout_udp, 120 * USEC_PER_SEC);
+	assert_int_equal(c->frag_timeout, 500000);
+	assert_int_equal(c->subscriber_prefixes.n, 2);
+	assert_true(prefix_list_has(&c->subscriber_prefixes, a));
+	a[13] = 128;
+	assert_false(prefix_list_has(&c->subscriber_prefixes, a));
+	assert_string_equal(c->spool_fsync, "always");
+	assert_int_equal(c->flow_timeout_tcp, 300 * USEC_PER_SEC);	/* default kept */
+	conf_free(c);
+}
+
+static void
+expect_error(const char *text, const char *msg)
+{
+	char err[256];
+	struct conf *c = parse(text, err);
+
+	assert_null(c);
+	assert_string_equal(err, msg);
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	expect_error("workers 2\nbogus_key 1\n", "t.conf:2: unknown key");
+	expect_error("workers 0\n", "t.conf:1: out of range");
+	expect_error("workers 1x\n", "t.conf:1: not a whole number");
+	expect_error("workers -1\n", "t.conf:1: not a whole number");
+	expect_error("workers 99999999999999999999999\n", "t.conf:1: not a whole number");
+	expect_error("flow_timeout_udp 5y\n",
+	    "t.conf:1: not a duration (N, Ns, Nms, Nm, Nh, Nd)");
+	expect_error("subscriber_prefix 300.1.1.1/8\n", "t.conf:1: not an address or prefix");
+	expect_error("subscriber_prefix 10.0.0.0/33\n", "t.conf:1: not an address or prefix");
+	expect_error("spool_fsync sometimes\n", "t.conf:1: not one of the allowed values");
+	expect_error("workers\n", "t.conf:1: missing value");
+	expect_error("workers 1 2\n", "t.conf:1: one value per line");
+}
+
+static void
+test_nul_and_long_lines(void **state)
+{
+	char err[256], big[2000];
+	struct conf *c;
+
+	(void)state;
+	c = conf_parse("workers 1\0\n", 11, "t.conf", err, sizeof(err));
+	assert_null(c);
+	assert_string_equal(err, "t.conf:1: NUL byte");
+	memset(big, 'a', sizeof(big));
+	c = conf_parse(big, sizeof(big), "t.conf", err, sizeof(err));
+	assert_null(c);
+	assert_string_equal(err, "t.conf:1: line too long");
+}
+
+/* printconf's output parses back to the same printout. */
+static void
+test_round_trip(void **state)
+{
+	char err[256], *p1 = NULL, *p2 = NULL;
+	size_t n1, n2;
+	struct conf *c, *c2;
+	FILE *f;
+
+	(void)state;
+	c = parse("workers 3\nfrag_timeout 1500ms\ndomestic_prefix 2001:db8::/48\n"
+	    "allow 192.0.2.1\ncentral_host office.example\n", err);
+	assert_non_null(c);
+	f = open_memstream(&p1, &n1);
+	conf_print(c, f);
+	fclose(f);
+	c2 = conf_parse(p1, n1, "printed", err, sizeof(err));
+	assert_non_null(c2);
+	f = open_memstream(&p2, &n2);
+	conf_print(c2, f);
+	fclose(f);
+	assert_string_equal(p1, p2);
+	assert_non_null(strstr(p1, "frag_timeout 1500ms\n"));
+	assert_non_null(strstr(p1, "allow 192.0.2.1/32\n"));
+	free(p1);
+	free(p2);
+	conf_free(c);
+	conf_free(c2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_nul_and_long_lines),
+		cmocka_unit_test(test_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

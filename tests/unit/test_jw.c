@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for jw.c and clock.c: escaping, nesting, overflow, timestamps. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "clock.h"
+#include "jw.h"
+
+static void
+test_nesting_and_escapes(void **state)
+{
+	char buf[256];
+	struct jw w;
+	size_t n;
+
+	(void)state;
+	jw_init(&w, buf, sizeof(buf));
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "type", "flow");
+	jw_strn(&w, "ua", "a\"b\\c\n\x01\x7f", 8);
+	jw_arr_open(&w, "vlan");
+	jw_u64(&w, NULL, 1);
+	jw_u64(&w, NULL, 2);
+	jw_arr_close(&w);
+	jw_obj_open(&w, "o");
+	jw_obj_close(&w);
+	jw_i64(&w, "n", -5);
+	jw_dbl(&w, "d", 0.25, 3);
+	jw_bool(&w, "b", false);
+	jw_obj_close(&w);
+	n = jw_finish(&w);
+	assert_int_equal(n, strlen(buf));
+	assert_string_equal(buf, "{\"type\":\"flow\",\"ua\":\"a\\\"b\\\\c\\u000a\\u0001\\u007f\","
+	    "\"vlan\":[1,2],\"o\":{},\"n\":-5,\"d\":0.250,\"b\":false}\n");
+}
+
+static void
+test_overflow(void **state)
+{
+	char buf[16];
+	struct jw w;
+
+	(void)state;
+	jw_init(&w, buf, sizeof(buf));
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "key", "a value that does not fit");
+	jw_obj_close(&w);
+	assert_int_equal(jw_finish(&w), 0);
+}
+
+static void
+test_clock(void **state)
+{
+	char ts[CLOCK_TS_LEN];
+	usec_t t;
+
+	(void)state;
+	clock_fmt(1120471094413000ULL, ts, sizeof(ts));
+	assert_string_equal(ts, "2005-07-04T09:58:14.413Z");
+	assert_int_equal(clock_parse(ts, &t), 0);
+	assert_int_equal(t, 1120471094413000ULL);
+	assert_int_equal(clock_parse("2005-07-04T09:58:14Z", &t), 0);
+	assert_int_equal(clock_parse("2005-13-04T09:58:14Z", &t), -1);
+	assert_int_equal(clock_parse("2005-07-04T09:58:14.413", &t), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting_and_escapes),
+		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_clock),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
