@@ -4,6 +4,7 @@
 # top-level Makefile before it computes its test lists.
 
 GWD_CORE_SRCS += firmware/goipwatchd/sip.c firmware/goipwatchd/sip-frame.c \
-	    firmware/goipwatchd/sip-sdp.c firmware/goipwatchd/stream.c
-UNIT_TESTS += sip stream
+	    firmware/goipwatchd/sip-sdp.c firmware/goipwatchd/stream.c \
+	    firmware/goipwatchd/rtp.c firmware/goipwatchd/rtp-rtcp.c
+UNIT_TESTS += sip stream rtp
 FUZZERS += sip
