@@ -5,6 +5,7 @@
 
 GWD_CORE_SRCS += firmware/goipwatchd/sip.c firmware/goipwatchd/sip-frame.c \
 	    firmware/goipwatchd/sip-sdp.c firmware/goipwatchd/stream.c \
-	    firmware/goipwatchd/rtp.c firmware/goipwatchd/rtp-rtcp.c
-UNIT_TESTS += sip stream rtp
+	    firmware/goipwatchd/rtp.c firmware/goipwatchd/rtp-rtcp.c \
+	    firmware/goipwatchd/pace.c
+UNIT_TESTS += sip stream rtp pace
 FUZZERS += sip
