@@ -7,6 +7,7 @@
  */
 #include <sys/types.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <dirent.h>
@@ -52,6 +53,7 @@ struct spool {
 	size_t		 nsegs, segcap;
 	int		 wfd;		/* the last segment, open for append */
 	int		 efd;
+	int		 lockfd;	/* flock: one process per spool */
 	atomic_bool	 armed;
 	uint64_t	 next_seq, acked, bytes;
 	usec_t		 last_sync;
@@ -388,6 +390,22 @@ cursor_init(struct cursor *c, uint8_t *buf)
 	c->buf = buf;
 }
 
+/* Two writers on one spool would interleave seqs: the second is refused. */
+static int
+spool_lock(struct spool *s, char *err, size_t errlen)
+{
+	char path[320];
+
+	snprintf(path, sizeof(path), "%s/lock", s->dir);
+	if ((s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(s->lockfd, LOCK_EX | LOCK_NB) == -1) {
+		snprintf(err, errlen, "spool: %s: %s", path, errno == EWOULDBLOCK ?
+		    "in use by another process" : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct spool *
 spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
     char *err, size_t errlen)
@@ -409,7 +427,7 @@ spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
 	s->seg_bytes = s->seg_bytes < 16384 ? 16384 :
 	    s->seg_bytes > (16u << 20) ? (16u << 20) : s->seg_bytes;
 	s->policy = policy;
-	s->wfd = -1;
+	s->wfd = s->lockfd = s->efd = -1;
 	pthread_mutex_init(&s->mu, NULL);
 	cursor_init(&s->rd, malloc(RBUF_LEN));
 	cursor_init(&s->ackc, malloc(RBUF_LEN));
@@ -419,6 +437,8 @@ spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
 		snprintf(err, errlen, "spool: mkdir %s: %s", dir, strerror(errno));
 		goto err_free;
 	}
+	if (spool_lock(s, err, errlen) == -1)
+		goto err_free;
 	if ((s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
 	    recover(s) == -1) {
 		snprintf(err, errlen, "spool: %s: %s", dir, strerror(errno));
@@ -453,8 +473,10 @@ spool_close(struct spool *s)
 		close(s->rd.fd);
 	if (s->ackc.fd != -1)
 		close(s->ackc.fd);
-	if (s->efd > 0)
+	if (s->efd != -1)
 		close(s->efd);
+	if (s->lockfd != -1)
+		close(s->lockfd);
 	free(s->rd.buf);
 	free(s->ackc.buf);
 	free(s->segs);

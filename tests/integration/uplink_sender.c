@@ -8,7 +8,7 @@
  *       [-N RECORDS] [-r PER_SEC] [-m MAX_BYTES] [-f always|batch|never]
  *       [-H HEARTBEAT_S] [-b BACKOFF_MS] [-V CONFIG_VERSION]
  *       [-w] (exit once all N are acked) [-1] (exit after one session attempt)
- *       [-t SECONDS] (give up) [-z PAD_BYTES]
+ *       [-t SECONDS] (give up) [-z PAD_BYTES] [-C N] (exit after N config pushes)
  * Prints "status ..." on exit; exit 0 on success, 1 on failure or timeout.
  */
 #include <errno.h>
@@ -45,6 +45,12 @@ apply(void *arg, const char *buf, size_t len, uint64_t version, char *err,
 	(void)arg;
 	if ((c = conf_parse(buf, len, "push", err, errlen)) == NULL)
 		return -1;
+	if (c->version != 0 && c->version != version) {
+		snprintf(err, errlen, "push: the body says version %" PRIu64
+		    " but was signed as %" PRIu64, c->version, version);
+		conf_free(c);
+		return -1;
+	}
 	conf_free(running);
 	running = c;
 	printf("sender: applied config version %" PRIu64 "\n", version);
@@ -99,7 +105,7 @@ print_status(struct uplink *u, double secs, uint64_t n)
 	    st.spool.dropped, st.spool.torn_bytes, st.config_version,
 	    st.config_applied, st.config_refused, st.heartbeats, st.bad_frames);
 	printf("session %s\nlast_error %s\n", st.session, st.last_error);
-	if (secs > 0)
+	if (secs > 0 && st.records_sent > 0)
 		printf("rate %.0f records/s (%" PRIu64 " records in %.3f s)\n",
 		    (double)n / secs, n, secs);
 }
@@ -114,6 +120,7 @@ main(int argc, char **argv)
 	uint64_t n = 0, rate = 0, max_bytes = 64u << 20, pad = 0, timeout = 60;
 	enum spool_fsync pol = SPOOL_FSYNC_BATCH;
 	bool wait_acked = false, once = false;
+	uint64_t want_cacks = 0;
 	struct uplink_status st;
 	struct spool *s;
 	struct uplink *u;
@@ -123,7 +130,7 @@ main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("uplink_sender", false, 0);
-	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:C:")) != -1) {
 		switch (ch) {
 		case 's': spooldir = optarg; break;
 		case 'p': uc.port = (uint16_t)num(optarg); break;
@@ -145,6 +152,7 @@ main(int argc, char **argv)
 		case 'w': wait_acked = true; break;
 		case '1': once = true; break;
 		case 't': timeout = num(optarg); break;
+		case 'C': want_cacks = num(optarg); break;
 		case 'z': pad = num(optarg) < 60000 ? num(optarg) : 60000; break;
 		default: return 2;
 		}
@@ -186,6 +194,10 @@ main(int argc, char **argv)
 		}
 		if (once && st.failures > 0)
 			break;
+		if (want_cacks > 0 && st.config_applied + st.config_refused >= want_cacks) {
+			rc = 0;
+			break;
+		}
 		if (wait_acked && st.spool.acked >= n && st.spool.next_seq > n) {
 			rc = 0;
 			break;

@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Shared by the uplink_*.sh checks: binaries, a throw-away PKI, the test peer
+# (stand-in for goipwatch-central) and the sender, all on loopback; cleans up.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=${BUILD:-build}
+case $B in /*) ;; *) B=$ROOT/$B ;; esac
+for bin in uplink_peer uplink_sender confsign; do
+	[ -x "$B/$bin" ] || { echo "skip: $B/$bin is not built"; exit 77; }
+done
+command -v openssl >/dev/null || { echo "skip: openssl CLI missing (scripts/deps.sh)"; exit 77; }
+
+T=$(mktemp -d /tmp/uplink-test.XXXXXX)
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() { echo "FAIL: $*"; [ -f "$T/peer.log" ] && tail -n 20 "$T/peer.log"; exit 1; }
+
+pki() {
+	"$ROOT/scripts/certs.sh" "$T/pki" all >/dev/null 2>&1 || fail "certs.sh"
+}
+
+# start_peer [PKI_DIR] [peer options...]: fixes $PORT on first start, reuses it after.
+start_peer() {
+	pd=$T/pki
+	case ${1:-} in /*) pd=$1; shift ;; esac
+	rm -f "$T/port"
+	"$B/uplink_peer" -a "$pd/ca.crt" -c "$pd/server.crt" -k "$pd/server.key" \
+	    -l "${PORT:-0}" -P "$T/port" -d "$T/db" "$@" >>"$T/peer.log" 2>&1 &
+	PEER=$!
+	PIDS="$PIDS $PEER"
+	i=0
+	while [ ! -s "$T/port" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && fail "peer did not start"
+		sleep 0.05
+	done
+	PORT=$(cat "$T/port")
+}
+
+stop_peer() {
+	kill "$PEER" 2>/dev/null
+	wait "$PEER" 2>/dev/null
+}
+
+# sender [options...]: the appliance side with the good appliance certificate.
+sender() {
+	"$B/uplink_sender" -s "$T/spool" -p "$PORT" -a "$T/pki/ca.crt" \
+	    -c "$T/pki/gw-test-1.crt" -k "$T/pki/gw-test-1.key" -b 100 "$@"
+}
+
+# sender_bg [options...] &: exec, so that $! is the sender itself (kill -9 hits it).
+sender_bg() {
+	exec "$B/uplink_sender" -s "$T/spool" -p "$PORT" -a "$T/pki/ca.crt" \
+	    -c "$T/pki/gw-test-1.crt" -k "$T/pki/gw-test-1.key" -b 100 "$@"
+}
+
+# check_db FIRST LAST: every seq FIRST..LAST exactly once, nothing else, and
+# each record's "n" equals its seq.
+check_db() {
+	awk -v first="$1" -v last="$2" '
+	{ seen[$2]++; if (match($0, /"n":[0-9]+/) && substr($0, RSTART + 4, RLENGTH - 4) != $2) bad++ }
+	END {
+		for (s = first; s <= last; s++) if (seen[s] != 1) { missing++; if (!m) m = s }
+		n = 0; for (s in seen) { n++; if (s + 0 < first || s + 0 > last) extra++ }
+		if (missing || extra || bad) {
+			printf "db: %d rows, %d missing/duplicated (first %s), %d outside, %d mismatched\n", NR, missing, m, extra, bad
+			exit 1
+		}
+		printf "db: %d records %d..%d, each exactly once\n", NR, first, last
+	}' "$T/db"
+}
