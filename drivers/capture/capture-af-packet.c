@@ -30,6 +30,7 @@ struct afp {
 	size_t		 maplen;
 	unsigned	 nblocks, cur;
 	int		 linktype;
+	bool		 loopback;	/* sees each packet twice: skip outgoing */
 	uint64_t	 drops, freezes;
 	uint8_t		 vlanbuf[65536 + 4];	/* a frame with its VLAN tag put back */
 };
@@ -79,8 +80,10 @@ afp_bind(struct afp *a, const struct capture_opts *o, char *err, size_t errlen)
 	if (ioctl(a->fd, SIOCGIFHWADDR, &ifr) == -1)
 		return snprintf(err, errlen, "%s: %s", o->source, strerror(errno)), -1;
 	switch (ifr.ifr_hwaddr.sa_family) {
-	case ARPHRD_ETHER:
 	case ARPHRD_LOOPBACK:
+		a->loopback = true;
+		/* FALLTHROUGH */
+	case ARPHRD_ETHER:
 		a->linktype = 1;	/* DLT_EN10MB */
 		break;
 	default:
@@ -173,17 +176,24 @@ afp_block(struct afp *a, struct tpacket_block_desc *bd, capture_cb cb, void *arg
 	struct tpacket3_hdr *h;
 	struct capture_pkt p;
 	uint32_t i, n = bd->hdr.bh1.num_pkts;
+	int delivered = 0;
 
 	h = (struct tpacket3_hdr *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
 	for (i = 0; i < n; i++) {
-		p.data = afp_frame(a, h, &p.caplen, &p.wirelen);
-		p.ts = (usec_t)h->tp_sec * USEC_PER_SEC + h->tp_nsec / 1000;
-		cb(arg, &p);
+		const struct sockaddr_ll *sll = (const struct sockaddr_ll *)
+		    ((const uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
+
+		if (!a->loopback || sll->sll_pkttype != PACKET_OUTGOING) {
+			p.data = afp_frame(a, h, &p.caplen, &p.wirelen);
+			p.ts = (usec_t)h->tp_sec * USEC_PER_SEC + h->tp_nsec / 1000;
+			cb(arg, &p);
+			delivered++;
+		}
 		h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
 	}
 	__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 	a->cur = (a->cur + 1) % a->nblocks;
-	return (int)n;
+	return delivered;
 }
 
 static int

@@ -19,7 +19,10 @@ file_open(const struct capture_opts *o, unsigned worker, int *linktype, char *er
 	ph = pcap_open_offline_with_tstamp_precision(o->source,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (ph == NULL) {
-		snprintf(err, errlen, "%s: %s", o->source, ebuf);
+		if (strstr(ebuf, o->source) != NULL)	/* libpcap named the file */
+			snprintf(err, errlen, "%s", ebuf);
+		else
+			snprintf(err, errlen, "%s: %s", o->source, ebuf);
 		return NULL;
 	}
 	*linktype = pcap_datalink(ph);

@@ -17,6 +17,8 @@
 #include "ring.h"
 
 #define SEQ_FINAL	(UINT64_MAX - 1)
+/* Idle ticks trail the wall clock: packets still in kernel blocks are older. */
+#define TICK_LAG	USEC_PER_SEC
 #define BATCH		256
 
 struct inpkt {
@@ -122,6 +124,8 @@ merge_drain(struct engine *e, bool final)
 				continue;
 			if (prog[i] < hseq[m] && prog[i] != e->ws[i].dispatched)
 				return;		/* worker i may still emit earlier records */
+			if (hseq[m] == SEQ_FINAL && i < m)
+				return;		/* its end-of-input records go first */
 		}
 		engine_write(e, (const char *)h[m] + 8, len[m] - 8);
 		ring_release(e->ws[m].out);
@@ -180,7 +184,7 @@ idle_wait(struct wslot *s, unsigned *idle)
 	}
 	nanosleep(&ts, NULL);
 	if (s->e->o.live && *idle % 512 == 0)
-		worker_tick(s->w, clock_wall());
+		worker_tick(s->w, clock_wall() - TICK_LAG);
 }
 
 /* A worker fed by the dispatcher through its input ring. */
@@ -227,7 +231,7 @@ worker_cap_main(void *arg)
 	while (!atomic_load(&s->e->stop)) {
 		n = capture_dispatch(s->cap, BATCH, 100, worker_cb, s);
 		if (n == 0)
-			worker_tick(s->w, clock_wall());
+			worker_tick(s->w, clock_wall() - TICK_LAG);
 		else if (n < 0)
 			break;
 	}
@@ -329,7 +333,7 @@ engine_read(struct engine *e, char *err, size_t errlen)
 		if (n == -2)
 			return snprintf(err, errlen, "%s", capture_error(e->shared)), -1;
 		if (n == 0 && e->o.live && !e->threaded)
-			worker_tick(e->ws[0].w, clock_wall());
+			worker_tick(e->ws[0].w, clock_wall() - TICK_LAG);
 		if (e->threaded)
 			merge_drain(e, false);
 	}
