@@ -6,7 +6,8 @@
  * records to a file before acking, and pushes signed configs. With -C it is a
  * tiny client instead, to check that the server side refuses old TLS versions.
  *
- *   uplink_peer -a CA -c CERT -k KEY -l PORT [-P PORTFILE] -d DB [-p PUSH]...
+ *   uplink_peer -a CA -c CERT -k KEY -l PORT [-P PORTFILE] -d DB [-p PUSH]... [-g]
+ *   (-g: send a malformed and an oversized frame in the first session)
  *   uplink_peer -a CA [-c CERT -k KEY] -C HOST:PORT -n NAME [-V 1.0|1.1|1.2]
  */
 #include <sys/socket.h>
@@ -62,6 +63,7 @@ static struct {
 	const char		*push[MAX_PUSH];
 	int			 npush;
 	bool			 pushed;
+	int			 hostile;	/* -g: 2, then 1 after the bad ack, then 0 */
 	uint64_t		 dups, accepted, bad_frames;
 	uint8_t			*rx, *tx;
 } P;
@@ -234,6 +236,24 @@ send_pushes(mbedtls_ssl_context *ssl)
 	return 0;
 }
 
+/*
+ * -g: after the hello, a malformed ack (7-byte payload); once the appliance has
+ * answered it with an error frame, a header claiming 2 GiB.
+ */
+static int
+send_garbage(mbedtls_ssl_context *ssl)
+{
+	static const uint8_t bad_ack[] = {
+		'G', 'W', 1, FRAME_ACK, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t huge[] = {
+		'G', 'W', 1, FRAME_REPORT, 0x7f, 0xff, 0xff, 0xff };
+
+	printf("peer: sending a %s frame\n", P.hostile == 2 ? "malformed" : "huge");
+	if (P.hostile-- == 2)
+		return send_all(ssl, bad_ack, sizeof(bad_ack));
+	return send_all(ssl, huge, sizeof(huge));
+}
+
 /* Commits new records (seq above the high-water), then acks. */
 static int
 on_report(mbedtls_ssl_context *ssl, struct appliance *a, const struct frame *f)
@@ -284,9 +304,19 @@ on_frame(mbedtls_ssl_context *ssl, const char *cn, struct appliance **ap,
 		printf("peer: hello %s last_acked=%" PRIu64 " config_version=%" PRIu64
 		    " firmware=%.*s\n", cn, h.last_acked, h.config_version,
 		    (int)h.firmware.len, h.firmware.p);
-		return send_ack(ssl, (*ap)->hw) == -1 ? -1 : send_pushes(ssl);
+		if (send_ack(ssl, (*ap)->hw) == -1 || send_pushes(ssl) == -1)
+			return -1;
+		return P.hostile == 2 ? send_garbage(ssl) : 0;
 	case FRAME_REPORT:
 		return on_report(ssl, *ap, f);
+	case FRAME_ERROR: {
+		struct frame_error e;
+
+		if (frame_error_decode(f, &e) == FRAME_OK)
+			printf("peer: appliance error %u %.*s\n", e.code,
+			    (int)e.message.len, e.message.p);
+		return P.hostile == 1 ? send_garbage(ssl) : 0;
+	}
 	case FRAME_CONFIG_ACK:
 		if (frame_config_ack_decode(f, &ca) != FRAME_OK)
 			return send_error(ssl, FRAME_ERR_MALFORMED, "malformed config ack");
@@ -422,14 +452,28 @@ client(const char *hostport, const char *name)
 		len += rc > 0 ? (size_t)rc : 0;
 		if (frame_next(P.rx, len, &f, &used) == FRAME_OK) {
 			printf("client: server answered %s\n", frame_type_str(f.type));
-			return f.type == FRAME_ACK ? 0 : 1;
+			rc = f.type == FRAME_ACK ? 0 : 1;
+			goto out;
 		}
 	}
 fail:
 	/* 2.28: a refused client cert can pass the client's handshake; the read fails */
 	mbedtls_strerror(rc, err, sizeof(err));
 	printf("client: refused: %s (-0x%04x)\n", err, (unsigned)-rc);
-	return 1;
+	rc = 1;
+out:
+	mbedtls_ssl_close_notify(&ssl);
+	mbedtls_ssl_free(&ssl);
+	mbedtls_net_free(&net);
+	mbedtls_ssl_config_free(&P.conf);
+	mbedtls_x509_crt_free(&P.ca);
+	mbedtls_x509_crt_free(&P.cert);
+	mbedtls_pk_free(&P.key);
+	mbedtls_ctr_drbg_free(&P.drbg);
+	mbedtls_entropy_free(&P.ent);
+	free(P.rx);
+	free(P.tx);
+	return rc;
 }
 
 int
@@ -441,7 +485,7 @@ main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "a:c:k:l:P:d:p:C:n:V:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:k:l:P:d:p:C:n:V:g")) != -1) {
 		switch (ch) {
 		case 'a': ca = optarg; break;
 		case 'c': cert = optarg; break;
@@ -454,6 +498,7 @@ main(int argc, char **argv)
 				P.push[P.npush++] = optarg;
 			break;
 		case 'C': connect = optarg; break;
+		case 'g': P.hostile = 2; break;
 		case 'n': name = optarg; break;
 		case 'V':
 			minor = strcmp(optarg, "1.0") == 0 ? 1 :
