@@ -18,15 +18,6 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(GWD_CORE_SRCS) $(CAPTURE
 fuzz-build: $(foreach f,$(FUZZERS),$(FUZZ_BUILD)/fuzz_$(f))
 
 fuzz: deps fuzz-build
-	$(Q)for f in $(FUZZERS); do \
-		mkdir -p $(FUZZ_BUILD)/corpus/$$f; \
-		seeds=tests/fuzz/corpus/$$f; [ -d $$seeds ] || seeds=; \
-		echo "fuzz_$$f: $(FUZZ_SECONDS)s"; \
-		$(FUZZ_BUILD)/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-		    -rss_limit_mb=2048 $(FUZZ_BUILD)/corpus/$$f $$seeds 2>&1 | \
-		    grep -E '^(stat::number_of_executed_units|stat::peak_rss|==.*ERROR|SUMMARY)' \
-		    || true; \
-		test $${PIPESTATUS[0]:-0} -eq 0 || exit 1; \
-	done
+	$(Q)./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD) $(FUZZERS)
 
 .PHONY: fuzz fuzz-build
