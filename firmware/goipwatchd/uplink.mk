@@ -9,7 +9,8 @@ UNIT_TESTS += frame spool
 FUZZERS += frame
 TEST_SCRIPTS += tests/integration/uplink_tls.sh tests/integration/uplink_outage.sh \
 	    tests/integration/uplink_crash.sh tests/integration/uplink_cap.sh \
-	    tests/integration/uplink_config.sh tests/integration/uplink_hostile.sh
+	    tests/integration/uplink_config.sh tests/integration/uplink_hostile.sh \
+	    tests/integration/uplink_health.sh
 
 UPLINK_PEER	:= $(BUILD)/uplink_peer
 UPLINK_SENDER	:= $(BUILD)/uplink_sender
