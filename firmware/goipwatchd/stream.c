@@ -336,38 +336,41 @@ syn(struct stream *s, uint32_t seq)
 	s->resync = false;
 }
 
+/* Flags are counted as they come; the data event, if any, is returned. */
 enum stream_event
 stream_feed(struct stream_pool *sp, struct stream *s, uint32_t seq,
     uint8_t flags, const uint8_t *p, size_t n)
 {
 	enum stream_event ev = STREAM_SEG_EMPTY;
 
-	if (s->rst)
-		ev = STREAM_SEG_CLOSED;
-	else if (flags & STREAM_TH_RST) {
-		s->rst = true;
-		ev = STREAM_RST;
-	} else {
-		if (flags & STREAM_TH_SYN) {
-			syn(s, seq);
-			seq++;
-			ev = STREAM_SYN;
-		}
-		if (n > 0 && !s->synced) {
-			s->base = seq;
-			s->synced = s->resync = true;
-		}
-		if (n > 0)
-			ev = data(sp, s, seq, p, n);
-		if ((flags & STREAM_TH_FIN) && !s->fin) {
-			s->fin = true;
-			s->fin_seq = seq + (uint32_t)n;
-			sp->stats[STREAM_FIN]++;
-			if (n == 0)
-				return STREAM_FIN;
-		}
+	if (s->rst) {
+		sp->stats[STREAM_SEG_CLOSED]++;
+		return STREAM_SEG_CLOSED;
 	}
-	sp->stats[ev]++;
+	if (flags & STREAM_TH_RST) {
+		s->rst = true;
+		sp->stats[STREAM_RST]++;
+		return STREAM_RST;
+	}
+	if (flags & STREAM_TH_SYN) {
+		syn(s, seq++);
+		sp->stats[ev = STREAM_SYN]++;
+	}
+	if (n > 0 && !s->synced) {
+		s->base = seq;
+		s->synced = s->resync = true;
+	}
+	if (n > 0)
+		sp->stats[ev = data(sp, s, seq, p, n)]++;
+	if ((flags & STREAM_TH_FIN) && !s->fin) {
+		s->fin = true;
+		s->fin_seq = seq + (uint32_t)n;
+		sp->stats[STREAM_FIN]++;
+		if (n == 0)
+			ev = STREAM_FIN;
+	}
+	if (ev == STREAM_SEG_EMPTY)
+		sp->stats[ev]++;
 	return ev;
 }
 

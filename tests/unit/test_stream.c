@@ -308,6 +308,22 @@ test_fin_done_and_rst(void **state)
 }
 
 static void
+test_syn_with_data(void **state)
+{
+	struct fx *fx = *state;
+
+	/* TCP Fast Open: the SYN carries the first message at ISN+1. */
+	assert_int_equal(feed(fx, 41, STREAM_TH_SYN, ok200, strlen(ok200)),
+	    STREAM_SEG_INORDER);
+	assert_int_equal(fx->ngot, 1);
+	assert_int_equal(stat(fx, STREAM_SYN), 1);
+	/* A pure ACK is an empty segment. */
+	assert_int_equal(feed(fx, 42 + (uint32_t)strlen(ok200), 0, NULL, 0),
+	    STREAM_SEG_EMPTY);
+	assert_int_equal(stat(fx, STREAM_SEG_EMPTY), 1);
+}
+
+static void
 test_pool_bounds(void **state)
 {
 	struct fx *fx = *state;
@@ -363,6 +379,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_content_length_and_fin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fin_done_and_rst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_syn_with_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_inorder_segment, setup, teardown),
 	};
