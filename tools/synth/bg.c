@@ -222,8 +222,10 @@ bg_udp_step(struct sim *sim, struct src *s)
 
 	if (b->tls_quic)
 		len = bg_quic(pl, r, b->cid, b->n == 0, len < 30 ? 30 : len);
-	else
+	else {
 		rng_bytes(r, pl, len);
+		pl[0] = (uint8_t)(0x20 | (pl[0] & 0x1f));	/* no RTP/RTCP/GOOSE heuristic claims it */
+	}
 	sim_emit(sim, s->t, &b->e, dir, 0, pl, len);
 	if (++b->n >= b->total)
 		return SRC_DONE;

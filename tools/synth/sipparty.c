@@ -118,6 +118,7 @@ sip_emit(struct sim *sim, const struct src *s, struct ep *e, int dir, bool opaqu
 		rng_bytes(sim_rng(sim), ks, n);
 		for (size_t i = 0; i < n; i++)
 			buf[i] = (char)(buf[i] ^ ks[i]);
+		buf[0] = (char)(0x20 | (buf[0] & 0x1f));	/* no RTP/RTCP/GOOSE heuristic claims it */
 	}
 	return sim_emit(sim, s->t, e, dir, 0, buf, n);
 }

@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# The shipped lab captures and a freshly generated corpus parse cleanly in tshark,
+# with SIP decoded as SIP wherever the scenario has cleartext SIP.
+set -u
+BUILD=${BUILD:-build}
+command -v tshark >/dev/null || { echo "skip: tshark not installed"; exit 77; }
+[ -x "$BUILD/synth" ] || { echo "skip: $BUILD/synth not built"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+"$BUILD/synth" corpus --seed 7 --scale 0.15 --out "$tmp" 2>/dev/null ||
+    { echo "FAIL: synth corpus"; exit 1; }
+
+check() {
+	f=$1 want_sip=$2
+	if ! tshark -r "$f" -T fields -e frame.number >/dev/null 2>"$tmp/err"; then
+		echo "FAIL: $f: tshark: $(head -n 1 "$tmp/err")"; fail=1; return
+	fi
+	bad=$(tshark -r "$f" -Y "_ws.malformed" 2>/dev/null | wc -l)
+	sip=$(tshark -r "$f" -Y "sip" 2>/dev/null | wc -l)
+	echo "$(basename "$f"): sip=$sip malformed=$bad"
+	[ "$bad" -eq 0 ] || { echo "FAIL: $f: $bad malformed frames"; fail=1; }
+	if [ "$want_sip" = yes ] && [ "$sip" -eq 0 ]; then
+		echo "FAIL: $f: no SIP decoded"; fail=1
+	fi
+}
+
+for f in tests/data/lab/*.pcap; do
+	check "$f" yes
+done
+for f in "$tmp"/*.pcap; do
+	case $(basename "$f") in
+	simbank_encrypted.pcap|encrypted_voice.pcap|ott_voice.pcap) check "$f" no ;;
+	*) check "$f" yes ;;
+	esac
+done
+exit $fail
