@@ -272,6 +272,14 @@ rtp_stream_update(struct rtp_stream *s, const struct rtp_hdr *h, usec_t t)
 	return ev;
 }
 
+bool
+rtp_stream_is_plausible(const struct rtp_stream *s, unsigned min_in_order)
+{
+	uint64_t in_order = s->seq_events[RTP_SEQ_IN_ORDER];
+
+	return in_order >= min_in_order && in_order * 2 > s->packets;
+}
+
 double
 rtp_stream_jitter_ms(const struct rtp_stream *s)
 {

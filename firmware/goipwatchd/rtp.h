@@ -132,6 +132,8 @@ void	rtp_stream_init(struct rtp_stream *, const struct rtp_hdr *, usec_t);
 void	rtp_stream_set_codec(struct rtp_stream *, const char *name, uint32_t rate);
 enum rtp_seq rtp_stream_update(struct rtp_stream *, const struct rtp_hdr *, usec_t);
 
+/* Without SDP: enough in-order packets, and most of them in order. */
+bool	rtp_stream_is_plausible(const struct rtp_stream *, unsigned min_in_order);
 uint64_t rtp_stream_expected(const struct rtp_stream *);
 int64_t	rtp_stream_lost(const struct rtp_stream *);	/* negative: duplicates */
 double	rtp_stream_jitter_ms(const struct rtp_stream *);

@@ -220,6 +220,22 @@ test_reorder_dup_loss(void **state)
 }
 
 static void
+test_plausible(void **state)
+{
+	static const int good[] = { 7, 8, 9, 10, 11 };
+	static const int noise[] = { 7, 30000, 900, 51000, 12000, 44, 20000 };
+	struct rtp_stream s;
+
+	(void)state;
+	run(&s, good, 5, 18);
+	assert_true(rtp_stream_is_plausible(&s, 4));
+	assert_false(rtp_stream_is_plausible(&s, 6));
+	/* Random UDP that happens to pass rtp_decode: no sequence continuity. */
+	run(&s, noise, 7, 18);
+	assert_false(rtp_stream_is_plausible(&s, 4));
+}
+
+static void
 test_jump_restart(void **state)
 {
 	static const int seqs[] = { 100, 101, 40000, 40001, 40002 };
@@ -343,6 +359,7 @@ main(void)
 		cmocka_unit_test(test_rtcp),
 		cmocka_unit_test(test_seq_wrap),
 		cmocka_unit_test(test_reorder_dup_loss),
+		cmocka_unit_test(test_plausible),
 		cmocka_unit_test(test_jump_restart),
 		cmocka_unit_test(test_jitter),
 		cmocka_unit_test(test_codec_and_ptime),
