@@ -7,10 +7,10 @@
 set -u
 . "$(dirname "$0")/uplink_lib.sh"
 
-N=2000
+N=1000
 pki
 start_peer -g
-sender -N $N -w -t 30 >"$T/s.out" 2>&1 || { cat "$T/s.out"; fail "sender did not finish"; }
+sender -N $N -r 1000 -w -t 30 >"$T/s.out" 2>&1 || { cat "$T/s.out"; fail "sender did not finish"; }
 cat "$T/s.out"
 grep -q 'appliance error 1 malformed ack' "$T/peer.log" || fail "no error frame for the malformed ack"
 grep -q 'bad frame from central: oversized' "$T/s.out" || fail "oversized frame not refused"
