@@ -5,10 +5,10 @@
 set -u
 . "$(dirname "$0")/uplink_lib.sh"
 
-N=20000
+N=10000
 pki
 start_peer
-sender_bg -N $N -r 5000 -w -t 60 >"$T/s.out" 2>&1 &
+sender_bg -N $N -r 4000 -w -t 60 >"$T/s.out" 2>&1 &
 S=$!; PIDS="$PIDS $S"
 sleep 1
 stop_peer
