@@ -106,7 +106,8 @@ simbank_frame(struct sim *sim, struct simbank *b, int dir, uint16_t cmd, uint16_
 	n += 16;
 	if (alen > sizeof(f) - n)
 		alen = sizeof(f) - n;
-	memcpy(f + n, apdu, alen);
+	if (alen > 0)
+		memcpy(f + n, apdu, alen);
 	sim_emit(sim, b->src.t, &b->ss.e, dir, TCP_ACK | TCP_PSH, f, n + alen);
 }
 

@@ -146,7 +146,8 @@ pkt_l4(uint8_t *p, struct ep *e, int dir, uint8_t flags, const uint8_t *pl, size
 	if (e->proto == PKT_UDP) {
 		put16(p + 4, (uint16_t)(8 + len));
 		put16(p + 6, 0);
-		memcpy(p + 8, pl, len);
+		if (len > 0)
+			memcpy(p + 8, pl, len);
 		return 8 + len;
 	}
 	put32(p + 4, e->seq[dir]);
@@ -155,7 +156,8 @@ pkt_l4(uint8_t *p, struct ep *e, int dir, uint8_t flags, const uint8_t *pl, size
 	p[13] = flags;
 	put16(p + 14, 64240);
 	put32(p + 16, 0);
-	memcpy(p + 20, pl, len);
+	if (len > 0)
+		memcpy(p + 20, pl, len);
 	e->seq[dir] += (uint32_t)len + ((flags & (TCP_SYN | TCP_FIN)) ? 1 : 0);
 	return 20 + len;
 }

@@ -59,7 +59,7 @@ tmpl_load_dir(struct tmpl_set *ts, const char *dir)
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		if ((t->text = tmpl_read(path)) == NULL)
 			continue;
-		snprintf(t->name, sizeof(t->name), "%s", de->d_name);
+		memcpy(t->name, de->d_name, strlen(de->d_name) + 1);
 		*strrchr(t->name, '.') = '\0';
 		ts->n++;
 	}
