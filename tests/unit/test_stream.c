@@ -307,6 +307,69 @@ test_fin_done_and_rst(void **state)
 	assert_true(stream_is_done(fx->s));
 }
 
+static uint32_t rng = 1;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng = rng * 1103515245u + 12345u;
+	return (rng >> 8) % n;
+}
+
+/*
+ * Property: 60 messages with keepalives between some, cut into random
+ * segments of 1-200 bytes, each run of three delivered in reverse, some
+ * retransmitted, come out whole, in order, with no gap.
+ */
+static void
+test_random_segmentation(void **state)
+{
+	static const char *const msgs[] = { reg, msg_body, ok200 };
+	static char all[60000];
+	static size_t mstart[61];
+	struct { uint32_t off, len; } seg[2000];
+	struct fx *fx = *state;
+	const uint8_t *m;
+	size_t n = 0, nseg = 0, got = 0, i, len;
+	int k;
+
+	for (k = 0; k < 60; k++) {
+		if (k % 7 == 3)
+			n += (size_t)snprintf(all + n, sizeof(all) - n, "\r\n\r\n");
+		mstart[k] = n;
+		n += (size_t)snprintf(all + n, sizeof(all) - n, "%s", msgs[k % 3]);
+	}
+	for (i = 0; i < n; i += seg[nseg++].len) {
+		seg[nseg].off = (uint32_t)i;
+		seg[nseg].len = 1 + rnd(200);
+		if (i + seg[nseg].len > n)
+			seg[nseg].len = (uint32_t)(n - i);
+	}
+	feed(fx, 99, STREAM_TH_SYN, NULL, 0);
+	for (i = 0; i < nseg; i += 3)
+		for (k = 2; k >= 0; k--) {
+			size_t j = i + (size_t)k;
+			if (j >= nseg)
+				continue;
+			stream_feed(fx->sp, fx->s, 100 + seg[j].off, 0,
+			    (const uint8_t *)all + seg[j].off, seg[j].len);
+			if (rnd(10) == 0)	/* a retransmit */
+				stream_feed(fx->sp, fx->s, 100 + seg[j].off, 0,
+				    (const uint8_t *)all + seg[j].off, seg[j].len);
+			while (stream_next(fx->sp, fx->s, &m, &len)) {
+				assert_true(got < 60);
+				assert_int_equal(len, strlen(msgs[got % 3]));
+				assert_memory_equal(m, all + mstart[got], len);
+				got++;
+			}
+		}
+	assert_int_equal(got, 60);
+	assert_int_equal(stat(fx, STREAM_GAP), 0);
+	assert_int_equal(stat(fx, STREAM_DISCARD_BYTES), 0);
+	assert_int_equal(stat(fx, STREAM_KEEPALIVE), 9);
+	assert_true(stat(fx, STREAM_SEG_OOO) > 0);
+}
+
 static void
 test_syn_with_data(void **state)
 {
@@ -379,6 +442,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_frames, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_content_length_and_fin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fin_done_and_rst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_segmentation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_syn_with_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_inorder_segment, setup, teardown),
