@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "sip.h"
@@ -438,6 +439,39 @@ test_sdp_edges(void **state)
 	assert_int_equal(s.media[0].pt[0], 8);
 }
 
+/*
+ * libosip2 prints "| ERROR |" lines on stdout (not stderr) for malformed
+ * messages unless sip_global_init installed its trace callback.
+ */
+static void
+test_silent_on_syntax_error(void **state)
+{
+	const char *bad = "INVITE sip:a@b SIP/2.0\r\nNoColonHere\r\nCall-ID: x\r\n\r\n";
+	struct sip_msg m;
+	FILE *tmp = tmpfile();
+	int fd, saved[3];
+
+	(void)state;
+	assert_non_null(tmp);
+	fflush(stdout);
+	fflush(stderr);
+	for (fd = 1; fd <= 2; fd++) {
+		assert_true((saved[fd] = dup(fd)) >= 0);
+		assert_int_equal(dup2(fileno(tmp), fd), fd);
+	}
+	assert_int_equal(sip_parse((const uint8_t *)bad, strlen(bad), 0, &m),
+	    SIP_PARSE_SYNTAX);
+	fflush(stdout);
+	fflush(stderr);
+	for (fd = 1; fd <= 2; fd++) {
+		assert_int_equal(dup2(saved[fd], fd), fd);
+		close(saved[fd]);
+	}
+	fseek(tmp, 0, SEEK_END);
+	assert_int_equal(ftell(tmp), 0);
+	fclose(tmp);
+}
+
 /* Parse rate of the INVITE with SDP, printed for the report. */
 static void
 test_rate(void **state)
@@ -474,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_oversized),
 		cmocka_unit_test(test_frame),
 		cmocka_unit_test(test_sdp_edges),
+		cmocka_unit_test(test_silent_on_syntax_error),
 		cmocka_unit_test(test_rate),
 	};
 
