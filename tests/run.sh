@@ -6,7 +6,7 @@
 set -u
 pass=0 fail=0 skip=0
 failed=""
-log=${TEST_LOG_DIR:-build/test-logs}
+log=${TEST_LOG_DIR:-${BUILD:-build}/test-logs}
 mkdir -p "$log"
 for t in "$@"; do
 	name=$(basename "$t")

@@ -197,10 +197,16 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 	b = h & (ft->nbuckets - 1);
 	for (i = ft->buckets[b]; i != NIL; i = ft->flows[i].hnext) {
 		f = &ft->flows[i];
-		if (f->hash == h && memcmp(&f->key, &k, sizeof(k)) == 0) {
-			*dir = src_is_a == f->a_is_src ? 0 : 1;
-			return f;
+		if (f->hash != h || memcmp(&f->key, &k, sizeof(k)) != 0)
+			continue;
+		/* idle past its timeout, though no walk has reached it yet */
+		if (f->last + ft->timeout[f->cls] <= pk->ts) {
+			flow_release(ft, f, f->cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED :
+			    FLOW_END_IDLE, pk->ts);
+			break;
 		}
+		*dir = src_is_a == f->a_is_src ? 0 : 1;
+		return f;
 	}
 	f = flow_alloc(ft, pk);
 	f->key = k;

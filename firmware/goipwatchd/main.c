@@ -174,6 +174,7 @@ main(int argc, char **argv)
 	m.eo.cap.fanout_id = (unsigned)getpid() & 0xffff;
 	if ((the_engine = engine_new(c, &m.eo, err, sizeof(err))) == NULL) {
 		log_warnx("%s", err);
+		conf_free(c);
 		return m.eo.live ? 1 : EXIT_BADINPUT;
 	}
 	if (m.eo.live && drop_privileges(m.user, m.user_required) == -1)

@@ -118,6 +118,8 @@ worker_packet(struct worker *w, const struct capture_pkt *cp)
 		w->now = cp->ts;
 	else
 		w->st.clock_backwards++;
+	/* flows that ended before this packet are reported before it */
+	flow_expire(w->ft, w->now, w->expire_budget);
 	pk.ts = w->now;
 	rc = decode_frame(w->linktype, cp->data, cp->caplen, &pk);
 	w->st.decode[rc]++;
@@ -125,7 +127,6 @@ worker_packet(struct worker *w, const struct capture_pkt *cp)
 		worker_flow(w, &pk);
 	else if (rc == DECODE_FRAGMENT)
 		worker_fragment(w, &pk);
-	flow_expire(w->ft, w->now, w->expire_budget);
 }
 
 void

@@ -114,6 +114,27 @@ test_idle_timeout(void **state)
 	flow_table_free(ft);
 }
 
+/* A flow idle past its timeout ends when its next packet comes, walk or not. */
+static void
+test_idle_without_walk(void **state)
+{
+	struct ended e;
+	struct flow_table *ft = table(16, &e);
+	struct flow *f;
+	int d;
+
+	(void)state;
+	feed(ft, mk(1, 1, 2, 2, 17, 0), &d);
+	f = feed(ft, mk(2, 2, 1, 1, 17, 61 * USEC_PER_SEC), &d);
+	assert_int_equal(e.n, 1);
+	assert_int_equal(e.why[0], FLOW_END_IDLE);
+	assert_int_equal(d, 0);			/* the new flow starts from this packet */
+	assert_int_equal(f->pkts[0], 1);
+	assert_int_equal(e.sport[0], 1);
+	assert_int_equal(flow_table_stats(ft)->created, 2);
+	flow_table_free(ft);
+}
+
 static void
 test_expire_budget(void **state)
 {
@@ -177,16 +198,21 @@ test_active_timeout(void **state)
 {
 	struct ended e;
 	struct flow_table *ft = table(4, &e);
+	usec_t t;
 	int d;
 
 	(void)state;
-	feed(ft, mk(1, 1, 2, 2, 17, 0), &d);
-	feed(ft, mk(2, 2, 1, 1, 17, 1000 * USEC_PER_SEC), &d);
+	/* a packet each way every 50 s: never idle, reported every 1800 s */
+	for (t = 0; t < 1800 * USEC_PER_SEC; t += 50 * USEC_PER_SEC) {
+		feed(ft, mk(1, 1, 2, 2, 17, t), &d);
+		feed(ft, mk(2, 2, 1, 1, 17, t + 1), &d);
+	}
+	assert_int_equal(e.n, 0);
 	feed(ft, mk(1, 1, 2, 2, 17, 1800 * USEC_PER_SEC), &d);
 	assert_int_equal(e.n, 1);
 	assert_int_equal(e.why[0], FLOW_END_ACTIVE);
-	assert_int_equal(e.pkts0[0], 1);
-	assert_int_equal(e.pkts1[0], 1);
+	assert_int_equal(e.pkts0[0], 36);
+	assert_int_equal(e.pkts1[0], 36);
 	flow_flush(ft, 1801 * USEC_PER_SEC);
 	assert_int_equal(e.pkts0[1], 1);	/* counters restarted */
 	assert_int_equal(e.pkts1[1], 0);
@@ -239,6 +265,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bidirectional),
 		cmocka_unit_test(test_idle_timeout),
+		cmocka_unit_test(test_idle_without_walk),
 		cmocka_unit_test(test_expire_budget),
 		cmocka_unit_test(test_tcp_close),
 		cmocka_unit_test(test_full_evicts_lru),
