@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config clang llvm
 libpcap-dev libndpi-dev libndpi-bin libosip2-dev libmbedtls-dev libcjson-dev
 libsqlite3-dev sqlite3 libpq-dev libcmocka-dev
-tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind
+tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind time
 openssl"
 
 missing=""

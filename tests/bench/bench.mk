@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# tests/bench: the bare libpcap read loop that `make bench` measures as the ceiling.
+# Included by the top-level Makefile after CC, CFLAGS, LDFLAGS, BUILD and PCAP_LIBS.
+# tests/bench/run.sh generates and caches its own traces under $(BUILD)/bench/.
+
+PCAPREAD := $(BUILD)/pcapread
+BENCH_DEPS += $(PCAPREAD)
+
+$(PCAPREAD): tests/bench/pcapread.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(PCAP_LIBS)
