@@ -4,8 +4,9 @@
 
 GWD_CORE_SRCS += firmware/proto/frame.c firmware/goipwatchd/spool.c \
 	    firmware/goipwatchd/tls.c firmware/goipwatchd/tls-sig.c \
-	    firmware/goipwatchd/health.c firmware/goipwatchd/uplink.c
-UNIT_TESTS += frame spool
+	    firmware/goipwatchd/health.c firmware/goipwatchd/uplink.c \
+	    firmware/goipwatchd/confswap.c
+UNIT_TESTS += frame spool confswap
 FUZZERS += frame
 TEST_SCRIPTS += tests/integration/uplink_tls.sh tests/integration/uplink_outage.sh \
 	    tests/integration/uplink_crash.sh tests/integration/uplink_cap.sh \
