@@ -3,6 +3,7 @@
  * Uplink state machine: idle (backoff) -> connecting -> handshake -> hello ->
  * up; any failure closes the session and goes back to idle with exponential
  * backoff and jitter. Records are replayed from the last ack on every session.
+ * Config pushes are handled in uplink-config.c.
  */
 #include <sys/types.h>
 #include <sys/eventfd.h>
@@ -25,46 +26,12 @@
 #include "frame.h"
 #include "log.h"
 #include "tls.h"
-#include "uplink.h"
+#include "uplink-int.h"
 
 #define TX_CAP		(FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
 #define RX_CAP		(FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
 #define REPORT_BYTES	(256 * 1024)	/* target size of one report frame */
 #define CONNECT_TIMEOUT	(10 * USEC_PER_SEC)
-#define LKG_NAME	"config.lkg"
-
-struct uplink {
-	struct uplink_conf conf;
-	char		 host[256], server_name[256], firmware[64];
-	struct spool	*spool;
-	struct tls_ctx	*tls_ctx;
-	struct tls_sigkey *sigkey;
-	pthread_t	 thread;
-	bool		 running;
-	int		 stopfd;
-	usec_t		 started;
-
-	/* thread-private session state */
-	enum uplink_state state;
-	int		 fd;
-	struct tls	*tls;
-	usec_t		 deadline;	/* connect/handshake/idle/ack timer */
-	usec_t		 backoff;
-	usec_t		 next_heartbeat;
-	uint64_t	 rng;
-	uint8_t		*tx, *rx, *rec;
-	size_t		 txlen, txoff, rxlen;
-	bool		 held;		/* rec holds a record that did not fit */
-	uint64_t	 held_seq;
-	size_t		 held_len;
-	uint64_t	 sent_top;	/* highest seq sent this session */
-	uint64_t	 server_acked;
-	uint8_t		 ctl[2048];	/* control frames waiting for tx space */
-	size_t		 ctl_len;
-
-	pthread_mutex_t	 mu;		/* guards st */
-	struct uplink_status st;
-};
 
 static const char *const state_names[] = {
 	[UPLINK_IDLE] = "idle", [UPLINK_CONNECTING] = "connecting",
@@ -96,12 +63,6 @@ rnd(struct uplink *u)
 	u->rng ^= u->rng << 17;
 	return u->rng;
 }
-
-#define STAT_ADD(u, field, n) do {			\
-	pthread_mutex_lock(&(u)->mu);			\
-	(u)->st.field += (n);				\
-	pthread_mutex_unlock(&(u)->mu);			\
-} while (0)
 
 static void
 set_state(struct uplink *u, enum uplink_state s)
@@ -227,138 +188,11 @@ uplink_status(struct uplink *u, struct uplink_status *out)
 	spool_stats(u->spool, &out->spool);
 }
 
-/* --- remote configuration ------------------------------------------------ */
-
-static void
-lkg_path(const struct uplink *u, char *buf, size_t len, const char *suffix)
-{
-	snprintf(buf, len, "%s/" LKG_NAME "%s", spool_dir(u->spool), suffix);
-}
-
-/* Writes the signed push, as received, to config.lkg.tmp (renamed on success). */
-static int
-lkg_write_tmp(const struct uplink *u, const struct frame *f)
-{
-	char path[512];
-	int fd, rc = 0;
-
-	lkg_path(u, path, sizeof(path), ".tmp");
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
-		return -1;
-	if (write(fd, f->payload, f->len) != (ssize_t)f->len || fsync(fd) == -1)
-		rc = -1;
-	close(fd);
-	return rc;
-}
-
-static int
-lkg_commit(const struct uplink *u, bool keep)
-{
-	char tmp[512], path[512];
-
-	lkg_path(u, tmp, sizeof(tmp), ".tmp");
-	lkg_path(u, path, sizeof(path), "");
-	if (!keep)
-		return unlink(tmp);
-	return rename(tmp, path);
-}
-
-/* Signature, then version, then the daemon's parser: the order of the checks. */
-static uint8_t
-config_check(struct uplink *u, const struct frame_config_push *c, char *msg,
-    size_t len)
-{
-	uint8_t prefix[FRAME_CONF_TBS_PREFIX];
-
-	if (u->sigkey == NULL) {
-		snprintf(msg, len, "no config_pubkey configured: pushes are refused");
-		return FRAME_CONF_BAD_SIGNATURE;
-	}
-	if (c->sig_len == 0) {
-		snprintf(msg, len, "config version %" PRIu64 " is unsigned", c->version);
-		return FRAME_CONF_BAD_SIGNATURE;
-	}
-	frame_config_tbs_prefix(c->version, prefix);
-	if (!tls_sig_verify(u->sigkey, prefix, sizeof(prefix), c->body,
-	    c->body_len, c->sig, c->sig_len)) {
-		snprintf(msg, len, "config version %" PRIu64 ": signature does not "
-		    "verify (tampered or wrong key)", c->version);
-		return FRAME_CONF_BAD_SIGNATURE;
-	}
-	if (c->version <= u->st.config_version) {
-		snprintf(msg, len, "config version %" PRIu64 " is not above the "
-		    "running version %" PRIu64 " (replayed or stale)", c->version,
-		    u->st.config_version);
-		return FRAME_CONF_STALE;
-	}
-	return FRAME_CONF_OK;
-}
-
-/* Verifies, applies and stores a push; the old config stays on any failure. */
-static uint8_t
-config_apply(struct uplink *u, const struct frame *f,
-    const struct frame_config_push *c, char *msg, size_t len)
-{
-	uint8_t status;
-
-	if ((status = config_check(u, c, msg, len)) != FRAME_CONF_OK)
-		return status;
-	if (lkg_write_tmp(u, f) == -1) {
-		snprintf(msg, len, "cannot store last-known-good: %s", strerror(errno));
-		return FRAME_CONF_STORE;
-	}
-	if (u->conf.apply(u->conf.apply_arg, (const char *)c->body, c->body_len,
-	    c->version, msg, len) == -1) {
-		(void)lkg_commit(u, false);
-		return FRAME_CONF_INVALID;
-	}
-	if (lkg_commit(u, true) == -1)
-		log_warn("uplink: config version %" PRIu64 " applied but not stored",
-		    c->version);
-	pthread_mutex_lock(&u->mu);
-	u->st.config_version = c->version;
-	pthread_mutex_unlock(&u->mu);
-	snprintf(msg, len, "config version %" PRIu64 " applied", c->version);
-	return FRAME_CONF_OK;
-}
-
-/* At start: the stored last-known-good wins over an older running config. */
-static void
-lkg_restore(struct uplink *u)
-{
-	struct frame_config_push c;
-	struct frame f = { FRAME_CONFIG_PUSH, NULL, 0 };
-	char path[512], msg[256];
-	uint8_t *buf;
-	ssize_t n;
-	int fd;
-
-	lkg_path(u, path, sizeof(path), "");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	buf = malloc(FRAME_MAX_PAYLOAD + 1);
-	n = buf != NULL ? read(fd, buf, FRAME_MAX_PAYLOAD + 1) : -1;
-	close(fd);
-	f.payload = buf;
-	f.len = n > 0 && n <= (ssize_t)FRAME_MAX_PAYLOAD ? (uint32_t)n : 0;
-	if (f.len == 0 || frame_config_push_decode(&f, &c) != FRAME_OK)
-		log_warnx("uplink: %s is damaged; ignored", path);
-	else if (config_check(u, &c, msg, sizeof(msg)) == FRAME_CONF_OK) {
-		if (u->conf.apply(u->conf.apply_arg, (const char *)c.body,
-		    c.body_len, c.version, msg, sizeof(msg)) == 0) {
-			u->st.config_version = c.version;
-			log_info("uplink: restored config version %" PRIu64, c.version);
-		} else
-			log_warnx("uplink: %s: %s", path, msg);
-	}
-	free(buf);
-}
-
 /* --- framing over the session ------------------------------------------ */
 
 /* Queues a control frame; they go out before the next reports. */
-static void
-ctl_queue(struct uplink *u, int (*put)(struct frame_wr *, void *), void *arg)
+void
+uplink_ctl_queue(struct uplink *u, int (*put)(struct frame_wr *, void *), void *arg)
 {
 	struct frame_wr w;
 
@@ -370,8 +204,6 @@ ctl_queue(struct uplink *u, int (*put)(struct frame_wr *, void *), void *arg)
 }
 
 struct err_arg { uint16_t code; const char *msg; };
-struct cack_arg { uint64_t version; uint8_t status; const char *msg; };
-
 static int
 put_err(struct frame_wr *w, void *a)
 {
@@ -380,21 +212,13 @@ put_err(struct frame_wr *w, void *a)
 	return frame_put_error(w, e->code, e->msg);
 }
 
-static int
-put_cack(struct frame_wr *w, void *a)
-{
-	struct cack_arg *c = a;
-
-	return frame_put_config_ack(w, c->version, c->status, c->msg);
-}
-
-static void
-refuse(struct uplink *u, uint16_t code, const char *why)
+void
+uplink_refuse(struct uplink *u, uint16_t code, const char *why)
 {
 	struct err_arg e = { code, why };
 
 	STAT_ADD(u, bad_frames, 1);
-	ctl_queue(u, put_err, &e);
+	uplink_ctl_queue(u, put_err, &e);
 }
 
 static void
@@ -454,7 +278,7 @@ on_ack(struct uplink *u, uint64_t seq)
 		log_info("uplink: session up (%s), resuming after seq %" PRIu64,
 		    u->st.session, u->sent_top);
 	} else if (seq > u->sent_top) {
-		refuse(u, FRAME_ERR_SEQUENCE, "ack above the highest seq sent");
+		uplink_refuse(u, FRAME_ERR_SEQUENCE, "ack above the highest seq sent");
 		return;
 	} else if (seq > u->server_acked) {
 		u->server_acked = seq;
@@ -464,30 +288,6 @@ on_ack(struct uplink *u, uint64_t seq)
 	pthread_mutex_lock(&u->mu);
 	u->st.acked = u->server_acked;
 	pthread_mutex_unlock(&u->mu);
-}
-
-static void
-on_config_push(struct uplink *u, const struct frame *f)
-{
-	struct frame_config_push c;
-	struct cack_arg a;
-	char msg[FRAME_MAX_STR];
-
-	if (frame_config_push_decode(f, &c) != FRAME_OK) {
-		refuse(u, FRAME_ERR_MALFORMED, "malformed config push");
-		return;
-	}
-	a.version = c.version;
-	a.status = config_apply(u, f, &c, msg, sizeof(msg));
-	a.msg = msg;
-	if (a.status == FRAME_CONF_OK) {
-		STAT_ADD(u, config_applied, 1);
-		log_info("uplink: %s", msg);
-	} else {
-		STAT_ADD(u, config_refused, 1);
-		log_warnx("uplink: config refused: %s", msg);
-	}
-	ctl_queue(u, put_cack, &a);
 }
 
 /* One frame from the server; -1 closes the session. */
@@ -501,7 +301,7 @@ on_frame(struct uplink *u, const struct frame *f)
 	switch (f->type) {
 	case FRAME_ACK:
 		if (frame_ack_decode(f, &seq) != FRAME_OK) {
-			refuse(u, FRAME_ERR_MALFORMED, "malformed ack");
+			uplink_refuse(u, FRAME_ERR_MALFORMED, "malformed ack");
 			return 0;
 		}
 		on_ack(u, seq);
@@ -509,7 +309,7 @@ on_frame(struct uplink *u, const struct frame *f)
 	case FRAME_CONFIG_PUSH:
 		if (u->state != UPLINK_UP)
 			break;
-		on_config_push(u, f);
+		uplink_config_push(u, f);
 		return 0;
 	case FRAME_ERROR:
 		STAT_ADD(u, errors_rx, 1);
@@ -520,7 +320,7 @@ on_frame(struct uplink *u, const struct frame *f)
 			set_error(u, "central sent a malformed error frame");
 		return -1;
 	}
-	refuse(u, FRAME_ERR_UNEXPECTED, "unexpected frame type");
+	uplink_refuse(u, FRAME_ERR_UNEXPECTED, "unexpected frame type");
 	return 0;
 }
 
@@ -543,7 +343,7 @@ rx_frames(struct uplink *u)
 	}
 	if (s == FRAME_SHORT)
 		return 0;
-	refuse(u, s == FRAME_OVERSIZED ? FRAME_ERR_OVERSIZED : s ==
+	uplink_refuse(u, s == FRAME_OVERSIZED ? FRAME_ERR_OVERSIZED : s ==
 	    FRAME_BAD_VERSION ? FRAME_ERR_VERSION : FRAME_ERR_MALFORMED,
 	    frame_status_str(s));
 	set_error(u, "bad frame from central: %s", frame_status_str(s));
@@ -683,7 +483,7 @@ put_hello(struct frame_wr *w, void *a)
 	struct spool_stats ss;
 	const char *id = tls_ctx_identity(u->tls_ctx);
 	struct frame_hello h = {
-		.config_version = u->st.config_version,
+		.config_version = uplink_config_version(u),
 		.appliance_id = { id, (uint16_t)strlen(id) },
 		.firmware = { u->firmware, (uint16_t)strlen(u->firmware) },
 	};
@@ -717,7 +517,7 @@ handshake(struct uplink *u, short *events)
 	    tls_describe(u->tls, desc, sizeof(desc)));
 	pthread_mutex_unlock(&u->mu);
 	/* 2.28 can finish a handshake the server refused: the hello ack proves it */
-	ctl_queue(u, put_hello, u);
+	uplink_ctl_queue(u, put_hello, u);
 	set_state(u, UPLINK_HELLO);
 	*events = POLLIN;
 	return 0;
@@ -769,17 +569,15 @@ fail:
 	return -1;
 }
 
-static void
-heartbeat(struct uplink *u, usec_t now)
+/* Appends a health record; any thread (status, counters and the spool lock). */
+void
+uplink_heartbeat(struct uplink *u)
 {
 	struct health h = { 0 };
 	struct uplink_status st;
 	char buf[1024];
 	size_t n;
 
-	if (u->conf.heartbeat_interval == 0 || now < u->next_heartbeat)
-		return;
-	u->next_heartbeat = now + u->conf.heartbeat_interval;
 	uplink_status(u, &st);
 	h.now = clock_wall();
 	h.started = u->started;
@@ -797,6 +595,34 @@ heartbeat(struct uplink *u, usec_t now)
 	if ((n = health_format(&h, buf, sizeof(buf))) > 0 &&
 	    spool_append(u->spool, buf, n, NULL) == 0)
 		STAT_ADD(u, heartbeats, 1);
+}
+
+static void
+heartbeat_due(struct uplink *u, usec_t now)
+{
+	if (u->conf.heartbeat_interval == 0 || now < u->next_heartbeat)
+		return;
+	u->next_heartbeat = now + u->conf.heartbeat_interval;
+	uplink_heartbeat(u);
+}
+
+void
+uplink_set_config_version(struct uplink *u, uint64_t version)
+{
+	pthread_mutex_lock(&u->mu);
+	u->st.config_version = version;
+	pthread_mutex_unlock(&u->mu);
+}
+
+uint64_t
+uplink_config_version(struct uplink *u)
+{
+	uint64_t v;
+
+	pthread_mutex_lock(&u->mu);
+	v = u->st.config_version;
+	pthread_mutex_unlock(&u->mu);
+	return v;
 }
 
 /* One step of the state machine; returns the socket events to wait for. */
@@ -867,7 +693,7 @@ run(void *arg)
 	set_state(u, UPLINK_IDLE);
 	for (;;) {
 		now = now_mono();
-		heartbeat(u, now);
+		heartbeat_due(u, now);
 		ev = step(u, now);
 		spool_arm(u->spool);
 		/* an append between step() and arm would otherwise be missed */
@@ -901,7 +727,7 @@ uplink_start(struct uplink *u)
 {
 	if (u->running)
 		return 0;
-	lkg_restore(u);
+	uplink_config_restore(u);
 	u->started = clock_wall();
 	if (pthread_create(&u->thread, NULL, run, u) != 0) {
 		log_warnx("uplink: cannot start its thread");

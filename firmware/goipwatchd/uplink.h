@@ -79,6 +79,11 @@ int		 uplink_start(struct uplink *);
 void		 uplink_stop(struct uplink *);		/* joins; idempotent */
 void		 uplink_free(struct uplink *);		/* NULL-safe; stops first */
 void		 uplink_status(struct uplink *, struct uplink_status *);
+/* Appends a health record now (e.g. final counters before exit); any thread. */
+void		 uplink_heartbeat(struct uplink *);
+/* The running config version: hello, and pushes must be above it. */
+uint64_t	 uplink_config_version(struct uplink *);
+void		 uplink_set_config_version(struct uplink *, uint64_t);
 const char	*uplink_state_str(enum uplink_state);
 
 #endif

@@ -5,6 +5,7 @@
 GWD_CORE_SRCS += firmware/proto/frame.c firmware/goipwatchd/spool.c \
 	    firmware/goipwatchd/tls.c firmware/goipwatchd/tls-sig.c \
 	    firmware/goipwatchd/health.c firmware/goipwatchd/uplink.c \
+	    firmware/goipwatchd/uplink-config.c \
 	    firmware/goipwatchd/confswap.c
 UNIT_TESTS += frame spool confswap
 FUZZERS += frame

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Uplink internals shared by uplink.c (session) and uplink-config.c (config pushes). */
+#ifndef GW_UPLINK_INT_H
+#define GW_UPLINK_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "frame.h"
+#include "tls.h"
+#include "uplink.h"
+
+#define LKG_NAME	"config.lkg"
+
+struct uplink {
+	struct uplink_conf conf;
+	char		 host[256], server_name[256], firmware[64];
+	struct spool	*spool;
+	struct tls_ctx	*tls_ctx;
+	struct tls_sigkey *sigkey;
+	pthread_t	 thread;
+	bool		 running;
+	int		 stopfd;
+	usec_t		 started;
+
+	/* thread-private session state */
+	enum uplink_state state;
+	int		 fd;
+	struct tls	*tls;
+	usec_t		 deadline;	/* connect/handshake/idle/ack timer */
+	usec_t		 backoff;
+	usec_t		 next_heartbeat;
+	uint64_t	 rng;
+	uint8_t		*tx, *rx, *rec;
+	size_t		 txlen, txoff, rxlen;
+	bool		 held;		/* rec holds a record that did not fit */
+	uint64_t	 held_seq;
+	size_t		 held_len;
+	uint64_t	 sent_top;	/* highest seq sent this session */
+	uint64_t	 server_acked;
+	uint8_t		 ctl[2048];	/* control frames waiting for tx space */
+	size_t		 ctl_len;
+
+	pthread_mutex_t	 mu;		/* guards st */
+	struct uplink_status st;
+};
+
+#define STAT_ADD(u, field, n) do {			\
+	pthread_mutex_lock(&(u)->mu);			\
+	(u)->st.field += (n);				\
+	pthread_mutex_unlock(&(u)->mu);			\
+} while (0)
+
+/* Queues a control frame; control frames go out before the next reports. */
+void	uplink_ctl_queue(struct uplink *, int (*put)(struct frame_wr *, void *), void *);
+/* Answers a bad frame from central with an error frame, counted. */
+void	uplink_refuse(struct uplink *, uint16_t code, const char *why);
+/* uplink-config.c: a config_push frame from central; queues the config_ack. */
+void	uplink_config_push(struct uplink *, const struct frame *);
+/* uplink-config.c: at start, applies config.lkg if it is newer than the running one. */
+void	uplink_config_restore(struct uplink *);
+
+#endif
