@@ -52,7 +52,8 @@ GWD_CORE_SRCS := firmware/goipwatchd/decode.c firmware/goipwatchd/reasm.c \
 	    firmware/goipwatchd/flow.c firmware/goipwatchd/dpi.c \
 	    firmware/goipwatchd/conf.c firmware/goipwatchd/report.c \
 	    firmware/goipwatchd/worker.c firmware/goipwatchd/engine.c \
-	    firmware/goipwatchd/stats.c
+	    firmware/goipwatchd/stats.c firmware/goipwatchd/event.c \
+	    firmware/goipwatchd/voip.c firmware/goipwatchd/detect.c
 GWD_MAIN := firmware/goipwatchd/main.c
 GWD	:= $(BUILD)/goipwatchd
 GWD_LIBS = $(NDPI_LIBS) $(OSIP_LIBS) $(PCAP_LIBS) $(MBEDTLS_LIBS) $(CJSON_LIBS)

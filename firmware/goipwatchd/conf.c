@@ -41,6 +41,17 @@ static const struct conf_key conf_keys[] = {
 	{ "dpi_capacity",	CT_U64, F(dpi_capacity), 16, 1u << 24, NULL },
 	{ "dpi_max_packets_udp", CT_U64, F(dpi_max_packets_udp), 1, 1000, NULL },
 	{ "dpi_max_packets_tcp", CT_U64, F(dpi_max_packets_tcp), 1, 1000, NULL },
+	{ "voip_capacity",	CT_U64, F(voip_capacity), 16, 1u << 24, NULL },
+	{ "sip_tcp_capacity",	CT_U64, F(sip_tcp_capacity), 1, 1u << 20, NULL },
+	{ "sip_tcp_buffer",	CT_U64, F(sip_tcp_buffer), 4096, 1u << 20, NULL },
+	{ "sip_max_bytes",	CT_U64, F(sip_max_bytes), 1024, 1u << 20, NULL },
+	{ "opaque_min_duration", CT_DUR, F(opaque_min_duration), S(1), S(86400), NULL },
+	{ "opaque_tolerance_ms", CT_U64, F(opaque_tolerance_ms), 1, 6, NULL },
+	{ "opaque_min_packets",	CT_U64, F(opaque_min_packets), 1, 1u << 20, NULL },
+	{ "call_capacity",	CT_U64, F(call_capacity), 16, 1u << 24, NULL },
+	{ "call_setup_timeout",	CT_DUR, F(call_setup_timeout), S(1), S(3600), NULL },
+	{ "call_timeout",	CT_DUR, F(call_timeout), S(60), S(7 * 86400), NULL },
+	{ "reg_capacity",	CT_U64, F(reg_capacity), 16, 1u << 24, NULL },
 	{ "central_host",	STR(central_host), NULL },
 	{ "central_port",	CT_U64, F(central_port), 1, 65535, NULL },
 	{ "central_name",	STR(central_name), NULL },
@@ -80,6 +91,17 @@ conf_new_defaults(void)
 	c->dpi_capacity = 32768;
 	c->dpi_max_packets_udp = 24;
 	c->dpi_max_packets_tcp = 80;
+	c->voip_capacity = 16384;
+	c->sip_tcp_capacity = 256;
+	c->sip_tcp_buffer = 65536;
+	c->sip_max_bytes = 65535;
+	c->opaque_min_duration = S(30);
+	c->opaque_tolerance_ms = 3;
+	c->opaque_min_packets = 100;
+	c->call_capacity = 65536;
+	c->call_setup_timeout = S(180);
+	c->call_timeout = S(4 * 3600);
+	c->reg_capacity = 65536;
 	c->central_port = 6543;
 	snprintf(c->spool_dir, sizeof(c->spool_dir), "/var/lib/goipwatch/spool");
 	c->spool_max_bytes = 256u << 20;

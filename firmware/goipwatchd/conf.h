@@ -57,6 +57,19 @@ struct conf {
 	uint64_t	dpi_max_packets_udp;
 	uint64_t	dpi_max_packets_tcp;
 
+	/* VoIP */
+	uint64_t	voip_capacity;		/* flows with RTP, pacing or TCP SIP state */
+	uint64_t	sip_tcp_capacity;	/* TCP connections carrying SIP */
+	uint64_t	sip_tcp_buffer;		/* bytes per direction */
+	uint64_t	sip_max_bytes;		/* largest SIP message */
+	usec_t		opaque_min_duration;
+	uint64_t	opaque_tolerance_ms;
+	uint64_t	opaque_min_packets;	/* per direction */
+	uint64_t	call_capacity;		/* dialogs tracked at once */
+	usec_t		call_setup_timeout;	/* INVITE without a final answer */
+	usec_t		call_timeout;		/* answered call without BYE */
+	uint64_t	reg_capacity;		/* registrations tracked at once */
+
 	/* uplink to the central office */
 	char		central_host[CONF_STR_MAX];
 	uint64_t	central_port;

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "detect.h"
 #include "engine.h"
+#include "event.h"
 #include "hash.h"
 #include "ring.h"
 
@@ -20,6 +22,15 @@
 /* Idle ticks trail the wall clock: packets still in kernel blocks are older. */
 #define TICK_LAG	USEC_PER_SEC
 #define BATCH		256
+
+/* An output ring message: this header, then a record line or an event. */
+struct outhdr {
+	uint64_t	seq;
+	uint32_t	type;		/* OUT_RECORD or OUT_EVENT */
+	uint32_t	pad;
+};
+#define OUT_RECORD	1
+#define OUT_EVENT	2
 
 struct inpkt {
 	uint64_t	seq;
@@ -48,6 +59,8 @@ struct engine {
 	unsigned	 n;
 	struct wslot	*ws;
 	struct capture	*shared;
+	struct detect	*detect;
+	usec_t		 last_idle;
 	int		 linktype;
 	bool		 threaded;
 	_Atomic bool	 stop, eof;
@@ -67,23 +80,63 @@ sink_direct(void *arg, const char *line, size_t len)
 	engine_write(arg, line, len);
 }
 
+static void
+sink_direct_event(void *arg, const struct event *ev, size_t len)
+{
+	struct engine *e = arg;
+
+	(void)len;
+	detect_event(e->detect, ev);
+}
+
 /* Worker side of an output ring: offline waits for the merger, live drops. */
 static void
-sink_ring(void *arg, const char *line, size_t len)
+sink_ring_put(struct wslot *s, uint32_t type, const void *p, size_t len)
 {
-	struct wslot *s = arg;
-	uint8_t *p;
+	struct outhdr h = { s->seq, type, 0 };
+	uint8_t *m;
 
-	while ((p = ring_reserve_wait(s->out, len + 8)) == NULL) {
+	while ((m = ring_reserve_wait(s->out, len + sizeof(h))) == NULL) {
 		if (s->e->o.live || atomic_load(&s->e->stop)) {
 			s->out_drops++;
 			return;
 		}
 		sched_yield();
 	}
-	memcpy(p, &s->seq, 8);
-	memcpy(p + 8, line, len);
-	ring_commit(s->out, len + 8);
+	memcpy(m, &h, sizeof(h));
+	memcpy(m + sizeof(h), p, len);
+	ring_commit(s->out, len + sizeof(h));
+}
+
+static void
+sink_ring(void *arg, const char *line, size_t len)
+{
+	sink_ring_put(arg, OUT_RECORD, line, len);
+}
+
+static void
+sink_ring_event(void *arg, const struct event *ev, size_t len)
+{
+	sink_ring_put(arg, OUT_EVENT, ev, len);
+}
+
+/* The merger hands on one ring message: a line to write or an event to detect. */
+static void
+engine_deliver(struct engine *e, const uint8_t *m, size_t len)
+{
+	struct outhdr h;
+	static _Alignas(16) uint8_t evbuf[sizeof(struct event)];
+
+	memcpy(&h, m, sizeof(h));
+	if (h.type == OUT_RECORD) {
+		engine_write(e, (const char *)m + sizeof(h), len - sizeof(h));
+		return;
+	}
+	/* copy out: ring memory is only 8-byte aligned */
+	memset(evbuf, 0, sizeof(evbuf));
+	memcpy(evbuf, m + sizeof(h), len - sizeof(h) < sizeof(evbuf) ?
+	    len - sizeof(h) : sizeof(evbuf));
+	detect_event(e->detect, (const struct event *)evbuf);
 }
 
 static void
@@ -127,7 +180,7 @@ merge_drain(struct engine *e, bool final)
 			if (hseq[m] == SEQ_FINAL && i < m)
 				return;		/* its end-of-input records go first */
 		}
-		engine_write(e, (const char *)h[m] + 8, len[m] - 8);
+		engine_deliver(e, h[m], len[m]);
 		ring_release(e->ws[m].out);
 	}
 }
@@ -244,12 +297,12 @@ worker_cap_main(void *arg)
 static int
 engine_slot(struct engine *e, struct wslot *s, unsigned id, char *err, size_t errlen)
 {
-	struct sink sk = { sink_direct, e };
+	struct sink sk = { sink_direct, sink_direct_event, e };
 
 	s->e = e;
 	s->id = id;
 	if (e->threaded) {
-		sk = (struct sink){ sink_ring, s };
+		sk = (struct sink){ sink_ring, sink_ring_event, s };
 		if ((s->out = ring_new(e->conf->ring_bytes)) == NULL ||
 		    (e->shared != NULL && (s->in = ring_new(e->conf->ring_bytes)) == NULL))
 			return snprintf(err, errlen, "cannot allocate rings"), -1;
@@ -266,6 +319,18 @@ engine_slot(struct engine *e, struct wslot *s, unsigned id, char *err, size_t er
 	return 0;
 }
 
+/* Library state set up once, before any thread starts. */
+static void
+engine_global_init(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	sip_global_init();
+	done = true;
+}
+
 struct engine *
 engine_new(const struct conf *c, const struct engine_opts *o, char *err, size_t errlen)
 {
@@ -274,6 +339,7 @@ engine_new(const struct conf *c, const struct engine_opts *o, char *err, size_t 
 
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return snprintf(err, errlen, "out of memory"), NULL;
+	engine_global_init();
 	e->conf = c;
 	e->o = *o;
 	e->n = (unsigned)(c->workers > 64 ? 64 : c->workers);
@@ -286,6 +352,10 @@ engine_new(const struct conf *c, const struct engine_opts *o, char *err, size_t 
 		e->linktype = capture_linktype(e->shared);
 	}
 	e->threaded = e->shared == NULL || e->n > 1;
+	if ((e->detect = detect_new(c, &(struct sink){ sink_direct, NULL, e })) == NULL) {
+		snprintf(err, errlen, "cannot allocate the detect stage's tables");
+		goto err;
+	}
 	for (i = 0; i < e->n; i++)
 		if (engine_slot(e, &e->ws[i], i, err, errlen) == -1)
 			goto err;
@@ -307,6 +377,33 @@ engine_start(struct engine *e, char *err, size_t errlen)
 		e->ws[i].started = true;
 	}
 	return 0;
+}
+
+/* Live: the detect stage's clock moves on even when no event comes. */
+static void
+engine_idle(struct engine *e)
+{
+	usec_t now;
+
+	if (!e->o.live)
+		return;
+	now = clock_wall();
+	if (now - e->last_idle < USEC_PER_SEC / 10)
+		return;
+	e->last_idle = now;
+	detect_tick(e->detect, now - TICK_LAG);
+}
+
+static usec_t
+engine_clock(struct engine *e)
+{
+	usec_t c = 0;
+	unsigned i;
+
+	for (i = 0; i < e->n; i++)
+		if (worker_clock(e->ws[i].w) > c)
+			c = worker_clock(e->ws[i].w);
+	return c;
 }
 
 static bool
@@ -336,6 +433,7 @@ engine_read(struct engine *e, char *err, size_t errlen)
 			worker_tick(e->ws[0].w, clock_wall() - TICK_LAG);
 		if (e->threaded)
 			merge_drain(e, false);
+		engine_idle(e);
 	}
 	return 0;
 }
@@ -365,10 +463,12 @@ engine_run(struct engine *e, char *err, size_t errlen)
 	atomic_store_explicit(&e->eof, true, memory_order_release);
 	if (!e->threaded) {
 		worker_finish(e->ws[0].w);
+		detect_finish(e->detect, engine_clock(e));
 		return rc;
 	}
 	while (!engine_all_done(e)) {
 		merge_drain(e, false);
+		engine_idle(e);
 		if (e->shared == NULL && !atomic_load(&e->stop))
 			nanosleep(&ts, NULL);
 		else
@@ -377,6 +477,7 @@ engine_run(struct engine *e, char *err, size_t errlen)
 	for (i = 0; i < e->n; i++)
 		pthread_join(e->ws[i].th, NULL), e->ws[i].started = false;
 	merge_drain(e, true);
+	detect_finish(e->detect, engine_clock(e));
 	return rc;
 }
 
@@ -396,12 +497,14 @@ engine_stats(struct engine *e, struct engine_stats *st)
 	memset(st, 0, sizeof(*st));
 	if (e->shared != NULL)
 		capture_stats(e->shared, &st->cap);
+	st->clock = engine_clock(e);
+	st->memory_bytes = detect_bytes(e->detect);
+	detect_stats(e->detect, &st->detect);
+	st->detect_ref = e->detect;
 	for (i = 0; i < e->n; i++) {
 		worker_stats(e->ws[i].w, &ws);
 		worker_stats_add(&st->w, &ws);
 		st->memory_bytes += worker_bytes(e->ws[i].w);
-		if (worker_clock(e->ws[i].w) > st->clock)
-			st->clock = worker_clock(e->ws[i].w);
 		st->record_drops += e->ws[i].out_drops;
 		if (e->ws[i].cap == NULL)
 			continue;
@@ -436,5 +539,6 @@ engine_free(struct engine *e)
 	}
 	free(e->ws);
 	capture_close(e->shared);
+	detect_free(e->detect);
 	free(e);
 }

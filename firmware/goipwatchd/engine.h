@@ -12,6 +12,7 @@
 
 #include "capture.h"
 #include "conf.h"
+#include "detect.h"
 #include "worker.h"
 
 struct engine_opts {
@@ -30,6 +31,8 @@ struct engine_stats {
 	uint64_t		memory_bytes;	/* fixed by configuration */
 	uint64_t		workers;
 	usec_t			clock;
+	struct detect_stats	detect;
+	const struct detect	*detect_ref;	/* for its own stats writer */
 };
 
 struct engine;

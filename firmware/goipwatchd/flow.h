@@ -52,6 +52,11 @@ struct flow {
 	uint16_t	 dpi_pkts;
 	uint8_t		 dpi_state;
 	bool		 dpi_guessed;
+
+	/* VoIP state, owned by voip.c */
+	void		*app;
+	uint8_t		 app_kind;
+	uint8_t		 app_probes;
 };
 
 struct flow_stats {

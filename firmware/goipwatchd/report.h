@@ -13,9 +13,12 @@
 #define REPORT_LINE_MAX	16384
 #define REPORT_IP_LEN	46
 
-/* Where finished record lines go: a file, a ring, the spool. */
+struct event;
+
+/* Where finished record lines and events go: a file, a ring, the detect stage. */
 struct sink {
 	void	(*emit)(void *arg, const char *line, size_t len);
+	void	(*event)(void *arg, const struct event *, size_t len);
 	void	*arg;
 };
 

@@ -72,6 +72,23 @@ stats_dpi(struct jw *w, const struct dpi_stats *d)
 	jw_obj_close(w);
 }
 
+static void
+stats_voip(struct jw *w, const struct voip_stats *v)
+{
+	jw_obj_open(w, "voip");
+	stats_table(w, "flows", voip_kind_names, v->flows, VK_NKINDS);
+	stats_table(w, "sip_parse", sip_result_names, v->sip, SIP_RESULT_MAX);
+	stats_table(w, "rtp_decode", rtp_result_names, v->rtp, RTP_RESULT_MAX);
+	jw_u64(w, "rtcp_packets", v->rtcp_packets);
+	jw_u64(w, "rtp_streams", v->rtp_streams);
+	jw_u64(w, "rtp_implausible", v->rtp_implausible);
+	jw_u64(w, "opaque_voice", v->opaque_voice);
+	jw_u64(w, "opaque_named_by_ndpi", v->opaque_named);
+	jw_u64(w, "state_pool_full", v->state_pool_full);
+	stats_table(w, "tcp_stream", stream_event_names, v->stream, STREAM_EV_MAX);
+	jw_obj_close(w);
+}
+
 void
 stats_write(struct jw *w, const struct engine_stats *st)
 {
@@ -87,6 +104,9 @@ stats_write(struct jw *w, const struct engine_stats *st)
 	stats_reasm(w, &st->w.reasm);
 	stats_flows(w, &st->w.flow);
 	stats_dpi(w, &st->w.dpi);
+	stats_voip(w, &st->w.voip);
+	if (st->detect_ref != NULL)
+		detect_stats_write(st->detect_ref, w);
 	jw_obj_open(w, "records");
 	jw_u64(w, "written", st->records);
 	jw_u64(w, "ring_drops", st->record_drops);

@@ -13,6 +13,7 @@ struct worker {
 	struct flow_table *ft;
 	struct reasm	*ra;
 	struct dpi	*dpi;
+	struct voip	*voip;
 	struct sink	 sink;
 	usec_t		 now;
 	uint64_t	 expire_budget;
@@ -26,8 +27,10 @@ worker_flow_end(void *arg, struct flow *f, enum flow_end why, usec_t now)
 	struct worker *w = arg;
 	struct jw jw;
 
-	if (why != FLOW_END_ACTIVE)
+	if (why != FLOW_END_ACTIVE) {
 		dpi_flow_end(w->dpi, f);
+		voip_flow_end(w->voip, f, now);
+	}
 	jw_init(&jw, w->line, sizeof(w->line));
 	report_flow(&jw, f, w->dpi, why, now);
 	if (report_emit(&jw, &w->sink) == -1)
@@ -54,7 +57,8 @@ worker_new(unsigned id, const struct conf *c, int linktype, const struct sink *s
 	w->ra = reasm_new(c->frag_capacity, c->frag_max_bytes, c->frag_timeout);
 	w->dpi = dpi_new(c->dpi_capacity, (unsigned)c->dpi_max_packets_udp,
 	    (unsigned)c->dpi_max_packets_tcp);
-	if (w->ft == NULL || w->ra == NULL || w->dpi == NULL) {
+	w->voip = voip_new(c, sink);
+	if (w->ft == NULL || w->ra == NULL || w->dpi == NULL || w->voip == NULL) {
 		worker_free(w);
 		goto err_mem;
 	}
@@ -73,6 +77,7 @@ worker_free(struct worker *w)
 	flow_table_free(w->ft);
 	reasm_free(w->ra);
 	dpi_free(w->dpi);
+	voip_free(w->voip);
 	free(w);
 }
 
@@ -85,6 +90,7 @@ worker_flow(struct worker *w, const struct pkt *pk)
 	f = flow_lookup(w->ft, pk, &dir);
 	flow_update(w->ft, f, pk, dir);
 	dpi_process(w->dpi, f, pk);
+	voip_packet(w->voip, f, pk, dir);
 }
 
 /* A fragment: reassemble, then decode the whole datagram (which may nest). */
@@ -157,12 +163,14 @@ worker_stats(const struct worker *w, struct worker_stats *st)
 	st->reasm = *reasm_stats(w->ra);
 	st->flow = *flow_table_stats(w->ft);
 	st->dpi = *dpi_stats(w->dpi);
+	voip_stats(w->voip, &st->voip);
 }
 
 size_t
 worker_bytes(const struct worker *w)
 {
-	return sizeof(*w) + flow_table_bytes(w->ft) + reasm_bytes(w->ra) + dpi_bytes(w->dpi);
+	return sizeof(*w) + flow_table_bytes(w->ft) + reasm_bytes(w->ra) + dpi_bytes(w->dpi) +
+	    voip_bytes(w->voip);
 }
 
 /* Every member is a uint64_t counter: add them as an array. */

@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "reasm.h"
 #include "report.h"
+#include "voip.h"
 
 struct worker_stats {
 	uint64_t	packets, bytes;
@@ -25,6 +26,7 @@ struct worker_stats {
 	struct reasm_stats reasm;
 	struct flow_stats flow;
 	struct dpi_stats dpi;
+	struct voip_stats voip;
 };
 
 struct worker;

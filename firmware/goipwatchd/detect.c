@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The detect stage: events in capture order -> registrations, calls, media records. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detect.h"
+
+static const char *const detect_method_names[DM_N] = {
+#define X(m) #m,
+	DETECT_SIP_METHODS(X)
+#undef X
+	"other"
+};
+
+struct detect {
+	const struct conf *conf;
+	struct sink	 out;
+	usec_t		 now;
+	struct pace_params pp;
+	struct detect_stats st;
+	char		 line[REPORT_LINE_MAX];
+};
+
+struct detect *
+detect_new(const struct conf *c, const struct sink *out)
+{
+	struct detect *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->conf = c;
+	d->out = *out;
+	pace_params_default(&d->pp);
+	d->pp.min_duration = c->opaque_min_duration;
+	d->pp.tolerance_ms = (unsigned)c->opaque_tolerance_ms;
+	d->pp.min_packets = (uint32_t)c->opaque_min_packets;
+	return d;
+}
+
+void
+detect_free(struct detect *d)
+{
+	if (d == NULL)
+		return;
+	free(d);
+}
+
+static void
+detect_count_sip(struct detect *d, const struct sip_msg *m)
+{
+	size_t i;
+
+	if (!m->is_request) {
+		d->st.sip_responses[m->status >= 100 && m->status < 700 ? m->status / 100 : 0]++;
+		return;
+	}
+	for (i = 0; i < DM_OTHER; i++)
+		if (strcmp(m->method, detect_method_names[i]) == 0)
+			break;
+	d->st.sip_requests[i]++;
+}
+
+static void
+detect_tuple(struct jw *w, const struct ev_tuple *t)
+{
+	char ip[REPORT_IP_LEN];
+	unsigned i;
+
+	jw_str(w, "src_ip", report_ip(t->src, ip));
+	jw_u64(w, "src_port", t->sport);
+	jw_str(w, "dst_ip", report_ip(t->dst, ip));
+	jw_u64(w, "dst_port", t->dport);
+	if (t->nvlan > 0) {
+		jw_arr_open(w, "vlan");
+		for (i = 0; i < t->nvlan; i++)
+			jw_u64(w, NULL, t->vlan[i]);
+		jw_arr_close(w);
+	}
+	if (t->has_pppoe)
+		jw_u64(w, "pppoe_session", t->pppoe_session);
+}
+
+static void
+detect_emit(struct detect *d, struct jw *w)
+{
+	if (report_emit(w, &d->out) == -1)
+		d->st.record_overflow++;
+}
+
+/* An RTP stream, tied to its call when a call's SDP named its receiver. */
+static void
+detect_rtp(struct detect *d, const struct event *e)
+{
+	struct rtp_stream s = e->u.rtp.s;
+	char call_id[SIP_CALLID_LEN] = "", codec[RTP_CODEC_LEN] = "";
+	struct jw w;
+	bool tied;
+
+	tied = false;	/* calls.c ties RTP to calls by SDP: next commit */
+	if (tied && codec[0] != '\0' && strcasecmp(codec, s.codec) != 0)
+		rtp_stream_set_codec(&s, codec, 0);
+	jw_init(&w, d->line, sizeof(d->line));
+	report_open(&w, "rtp", e->ts);
+	detect_tuple(&w, &e->t);
+	rtp_stream_write(&s, &w);
+	if (tied)
+		jw_str(&w, "call_id", call_id);
+	if (e->u.rtp.rtcp_packets)
+		jw_u64(&w, "rtcp_packets", e->u.rtp.rtcp_packets);
+	jw_obj_close(&w);
+	detect_emit(d, &w);
+	d->st.rtp_records++;
+	d->st.rtp_tied += tied;
+}
+
+static void
+detect_opaque(struct detect *d, const struct event *e)
+{
+	struct jw w;
+
+	jw_init(&w, d->line, sizeof(d->line));
+	report_open(&w, "opaque_voice", e->ts);
+	jw_str(&w, "proto", "udp");
+	detect_tuple(&w, &e->t);
+	jw_ts(&w, "first_ts", e->u.opaque.first);
+	jw_ts(&w, "last_ts", e->u.opaque.last);
+	jw_dbl(&w, "duration", (double)(e->u.opaque.last - e->u.opaque.first) / 1e6, 3);
+	pace_write(&e->u.opaque.p, &d->pp, &w);
+	jw_obj_close(&w);
+	detect_emit(d, &w);
+	d->st.opaque_records++;
+}
+
+void
+detect_event(struct detect *d, const struct event *e)
+{
+	d->st.events++;
+	if (e->ts > d->now)
+		d->now = e->ts;
+	switch (e->kind) {
+	case EV_SIP:
+		detect_count_sip(d, &e->u.sip.msg);
+		break;
+	case EV_RTP:
+		detect_rtp(d, e);
+		break;
+	case EV_OPAQUE:
+		detect_opaque(d, e);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+detect_tick(struct detect *d, usec_t now)
+{
+	if (now <= d->now)
+		return;
+	d->now = now;
+}
+
+void
+detect_finish(struct detect *d, usec_t now)
+{
+	if (now > d->now)
+		d->now = now;
+}
+
+void
+detect_stats(const struct detect *d, struct detect_stats *st)
+{
+	*st = d->st;
+}
+
+void
+detect_stats_write(const struct detect *d, struct jw *w)
+{
+	static const char *const cls[7] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx" };
+	size_t i;
+
+	jw_obj_open(w, "sip");
+	jw_obj_open(w, "requests");
+	for (i = 0; i < DM_N; i++)
+		jw_u64(w, detect_method_names[i], d->st.sip_requests[i]);
+	jw_obj_close(w);
+	jw_obj_open(w, "responses");
+	for (i = 1; i < 7; i++)
+		jw_u64(w, cls[i], d->st.sip_responses[i]);
+	jw_u64(w, cls[0], d->st.sip_responses[0]);
+	jw_obj_close(w);
+	jw_obj_close(w);
+	jw_obj_open(w, "media");
+	jw_u64(w, "rtp_records", d->st.rtp_records);
+	jw_u64(w, "rtp_tied_to_call", d->st.rtp_tied);
+	jw_u64(w, "opaque_voice_records", d->st.opaque_records);
+	jw_obj_close(w);
+	jw_u64(w, "detect_events", d->st.events);
+	jw_u64(w, "detect_record_overflow", d->st.record_overflow);
+}
+
+size_t
+detect_bytes(const struct detect *d)
+{
+	return sizeof(*d);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The detect stage: one instance, fed every event in capture order. It owns
+ * what spans flows and workers: registrations, calls, the SDP media that ties
+ * RTP to its call, and (later) the subscriber lines and their evidence.
+ */
+#ifndef GW_DETECT_H
+#define GW_DETECT_H
+
+#include <stdint.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "event.h"
+#include "report.h"
+
+/* SIP message counts, as tshark's sip,stat shows them. */
+#define DETECT_SIP_METHODS(X) \
+	X(INVITE) X(ACK) X(BYE) X(CANCEL) X(OPTIONS) X(REGISTER) X(PRACK) \
+	X(SUBSCRIBE) X(NOTIFY) X(PUBLISH) X(INFO) X(REFER) X(MESSAGE) X(UPDATE)
+
+enum detect_method {
+#define X(m) DM_##m,
+	DETECT_SIP_METHODS(X)
+#undef X
+	DM_OTHER,
+	DM_N
+};
+
+struct detect_stats {
+	uint64_t	events;
+	uint64_t	sip_requests[DM_N];
+	uint64_t	sip_responses[7];	/* by class: [1] 1xx ... [6] 6xx, [0] other */
+	uint64_t	rtp_records, rtp_tied;	/* rtp records; tied to a call by SDP */
+	uint64_t	opaque_records;
+	uint64_t	record_overflow;
+};
+
+struct detect;
+
+/* Records go to out; the config's lists say which addresses are subscribers. */
+struct detect	*detect_new(const struct conf *, const struct sink *out);
+void		 detect_free(struct detect *);
+void		 detect_event(struct detect *, const struct event *);
+/* Capture time moved on without events (live idle): expire what is due. */
+void		 detect_tick(struct detect *, usec_t now);
+/* End of input: report what is still open. */
+void		 detect_finish(struct detect *, usec_t now);
+void		 detect_stats(const struct detect *, struct detect_stats *);
+void		 detect_stats_write(const struct detect *, struct jw *);
+size_t		 detect_bytes(const struct detect *);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Events: what a worker tells the detect stage, in compact fixed-size form.
+ * They travel in the same ordered stream as records, so the detect stage sees
+ * them in capture order whatever the number of workers.
+ */
+#ifndef GW_EVENT_H
+#define GW_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "decode.h"
+#include "pace.h"
+#include "rtp.h"
+#include "sip.h"
+
+enum event_kind {
+	EV_SIP = 1,	/* one parsed SIP message */
+	EV_RTP,		/* one RTP stream (one direction of a flow) ended */
+	EV_OPAQUE,	/* a flow that paces like voice ended */
+	EV_TICK,	/* capture time moved on without a packet (live idle) */
+};
+
+/* Addresses of the packet or stream, and the line it belongs to. */
+struct ev_tuple {
+	uint8_t		 src[16], dst[16];	/* IPv4 as ::ffff:a.b.c.d */
+	uint16_t	 sport, dport;
+	uint8_t		 ipver, l4proto;
+	uint8_t		 nvlan;
+	bool		 has_pppoe;
+	uint16_t	 vlan[PKT_MAX_VLANS];
+	uint16_t	 pppoe_session;
+	bool		 has_mac;
+	uint8_t		 smac[6];
+};
+
+struct ev_sip {
+	bool		 tcp;
+	struct sip_msg	 msg;
+};
+
+struct ev_rtp {
+	struct rtp_stream s;
+	uint64_t	 rtcp_packets;	/* RTCP in the same flow (rtcp-mux) */
+	usec_t		 flow_first, flow_last;
+	bool		 sdp_seen;	/* reserved: the worker does not know SDP */
+};
+
+struct ev_opaque {
+	struct pace	 p;
+	usec_t		 first, last;
+	char		 ndpi[24];	/* what nDPI said, usually Unknown */
+};
+
+struct event {
+	uint8_t		 kind;		/* enum event_kind */
+	usec_t		 ts;
+	struct ev_tuple	 t;
+	union {
+		struct ev_sip	 sip;
+		struct ev_rtp	 rtp;
+		struct ev_opaque opaque;
+	} u;
+};
+
+/* Bytes of e that carry information: the header and its own union member. */
+size_t	event_size(const struct event *);
+void	event_tuple(struct ev_tuple *, const struct pkt *);
+
+#endif
