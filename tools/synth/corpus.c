@@ -32,7 +32,7 @@ static const struct device dev_classic = {
 	.channels = 4, .base_port = 5060, .reg_interval = 60, .reg_expires = 60,
 	.sms_server = SMS_FOREIGN, .calls_per_hour = 40, .hour_from = 1, .hour_to = 15,
 	.answer_ratio = 0.25, .talk_median_s = 40, .inbound_p = 1.0, .callee = NUM_CN_MOBILE,
-	.full_media_p = 0.1, .max_full = 3, .codec = 18, .termination = true,
+	.full_media_p = 0.1, .max_full = 2, .codec = 18, .termination = true,
 };
 
 static const struct device dev_home = {
@@ -48,7 +48,7 @@ static const struct device dev_pbx = {
 	.channels = 8, .base_port = 5060, .one_port = true, .reg_interval = 3600,
 	.reg_expires = 3600, .calls_per_hour = 30, .hour_from = 1, .hour_to = 10,
 	.answer_ratio = 0.6, .talk_median_s = 120, .inbound_p = 0.4, .callee = NUM_CN_MIXED,
-	.full_media_p = 0.02, .max_full = 2, .codec = 8,
+	.full_media_p = 0.05, .max_full = 1, .codec = 8,
 };
 
 static const struct device dev_light = {
@@ -56,7 +56,7 @@ static const struct device dev_light = {
 	.channels = 1, .base_port = 5060, .reg_interval = 60, .reg_expires = 60,
 	.sms_server = SMS_DOMESTIC, .calls_per_hour = 0.4, .hour_from = 0, .hour_to = 14,
 	.answer_ratio = 0.6, .talk_median_s = 90, .inbound_p = 0.5, .callee = NUM_CN_MIXED,
-	.full_media_p = 0.3, .max_full = 2, .codec = 8,
+	.full_media_p = 0.3, .max_full = 1, .codec = 8,
 };
 
 static const struct device dev_ott = {
@@ -143,13 +143,13 @@ build_encrypted(struct corpus_ctx *c)
 	d.sms_server = NULL;
 	d.opaque = true;
 	d.termination = false;
-	d.calls_per_hour = 60;
+	d.calls_per_hour = 120;
 	d.hour_from = 0;
 	d.hour_to = 24;
-	d.answer_ratio = 0.45;
+	d.answer_ratio = 0.5;
 	d.talk_median_s = 45;
-	d.full_media_p = 1.0;
-	d.max_full = 40;
+	d.full_media_p = 0.3;
+	d.max_full = 4;
 	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
 	return 0;
 }
@@ -255,7 +255,8 @@ build_mixed(struct corpus_ctx *c)
 	    scen_line(&c->sc, &l[4], "100.80.1.5", 0, 0, "benign", "OTT voice app") ||
 	    scen_line(&c->sc, &l[5], "100.80.1.6", 0, 0, "benign", "web/DNS only"))
 		return -1;
-	scen_device(&c->sc, &l[0], &g, c->sc.t0 + 3600 * SYNTH_US);
+	/* the GoIP is plugged in after an eighth of the capture (45 min of 6 h) */
+	scen_device(&c->sc, &l[0], &g, c->sc.t0 + (c->sc.t_end - c->sc.t0) / 8);
 	scen_device(&c->sc, &l[1], &dev_light, c->sc.t0);
 	scen_device(&c->sc, &l[2], &p, c->sc.t0);
 	scen_device(&c->sc, &l[3], &dev_home, c->sc.t0);
@@ -322,20 +323,20 @@ static const struct corpus_scenario {
 	double hours;
 	int (*build)(struct corpus_ctx *c);
 } corpus_scenarios[] = {
-	{ "classic_goip", 12, build_classic },
-	{ "disguised_goip", 24, build_disguised },
-	{ "simbank_encrypted", 8, build_simbank },
-	{ "encrypted_voice", 2, build_encrypted },
-	{ "goip_light", 24, build_light },
-	{ "pbx_trunk", 12, build_pbx },
-	{ "call_centre", 8, build_callcentre },
+	{ "classic_goip", 6, build_classic },
+	{ "disguised_goip", 8, build_disguised },
+	{ "simbank_encrypted", 6, build_simbank },
+	{ "encrypted_voice", 1, build_encrypted },
+	{ "goip_light", 12, build_light },
+	{ "pbx_trunk", 6, build_pbx },
+	{ "call_centre", 4, build_callcentre },
 	{ "home_softphone", 24, build_home },
 	{ "ott_voice", 12, build_ott },
 	{ "sip_scanned", 6, build_scanned },
-	{ "mixed", 16, build_mixed },
-	{ "ipv6_goip", 6, build_ipv6 },
-	{ "vlan_goip", 6, build_vlan },
-	{ "pppoe_goip", 6, build_pppoe },
+	{ "mixed", 6, build_mixed },
+	{ "ipv6_goip", 1.5, build_ipv6 },
+	{ "vlan_goip", 1.5, build_vlan },
+	{ "pppoe_goip", 1.5, build_pppoe },
 };
 
 static void

@@ -200,6 +200,16 @@ callgen_ott(struct sim *sim, struct callgen *g, uint64_t t, double talk)
 	    false));
 }
 
+/* A fully paced opaque call still running at t. */
+static bool
+callgen_full_up(const struct callgen *g, uint64_t t)
+{
+	for (unsigned i = 0; i < g->d.channels; i++)
+		if (g->op_start[i] < t && g->op_end[i] > t)
+			return true;
+	return false;
+}
+
 static void
 callgen_spec(struct callgen *g, struct rng *r, uint64_t t, int ch, struct call_spec *cs)
 {
@@ -226,16 +236,34 @@ callgen_spec(struct callgen *g, struct rng *r, uint64_t t, int ch, struct call_s
 	if (cs->talk_s > 3600)
 		cs->talk_s = 3600;
 	cs->media_mode = MEDIA_HEADTAIL;
-	cs->head_ticks = 50;
-	/* full pacing only for calls up to 2 minutes: keeps the corpus small */
-	if (g->full < d->max_full && cs->talk_s <= 120 && rng_chance(r, d->full_media_p)) {
-		cs->media_mode = MEDIA_FULL;
-		g->full++;
-	}
+	cs->head_ticks = 25;	/* 0.5 s of paced RTP at each end */
 	cs->codec = d->codec;
 	cs->opaque = d->opaque;
 	cs->hangup = rng_chance(r, 0.5) ? DIR_AB : DIR_BA;
 	(void)t;
+}
+
+/*
+ * Full pacing for some answered calls of up to 45 s (keeps the corpus small). An
+ * opaque device paces calls of one to two minutes, and a call whose first 30 s overlap
+ * a fully paced one is paced too, so that two voice-like flows run side by side as on a
+ * multi-port box (the opaque-voice evidence).
+ */
+static void
+callgen_media(struct callgen *g, struct rng *r, uint64_t t, struct call_spec *cs)
+{
+	const struct device *d = &g->d;
+	uint64_t media30 = t + (uint64_t)((cs->setup_s + 31) * 1e6);
+	double cap = d->opaque ? 120 : 45;
+	bool pick = cs->talk_s <= cap && (!d->opaque || cs->talk_s >= 60) &&
+	    rng_chance(r, d->full_media_p);
+	bool pair = d->opaque && cs->talk_s >= 31 && cs->talk_s <= 120 &&
+	    callgen_full_up(g, media30);
+
+	if (cs->outcome != CALL_ANSWER || g->full >= d->max_full || !(pick || pair))
+		return;
+	cs->media_mode = MEDIA_FULL;
+	g->full++;
 }
 
 static void
@@ -251,6 +279,7 @@ callgen_place(struct sim *sim, struct callgen *g, uint64_t t)
 	callgen_spec(g, r, t, ch, &cs);
 	if (g->busy[ch] > t)
 		cs.outcome = CALL_BUSY;
+	callgen_media(g, r, t, &cs);
 	end = t + (uint64_t)((cs.setup_s + 1.0) * 1e6);
 	if (cs.outcome == CALL_ANSWER)
 		end += (uint64_t)(cs.talk_s * 1e6);

@@ -29,11 +29,14 @@ reg_request(struct sim *sim, struct reg *r, bool auth)
 	sip_branch(sim, r->branch);
 	snprintf(cseq, sizeof(cseq), "%u", r->me.cseq);
 	snprintf(expires, sizeof(expires), "%u", r->rs.expires);
-	snprintf(r->auth, sizeof(r->auth), auth ? "Authorization: Digest username=\"%s\", "
-	    "realm=\"%s\", nonce=\"%s\", uri=\"sip:%s\", response=\"%08x%08x%08x%08x\", "
-	    "algorithm=MD5\n" : "", r->rs.user, r->srv.ip, r->nonce, r->registrar,
-	    (uint32_t)rng_u64(sim_rng(sim)), (uint32_t)rng_u64(sim_rng(sim)),
-	    (uint32_t)rng_u64(sim_rng(sim)), (uint32_t)rng_u64(sim_rng(sim)));
+	r->auth[0] = '\0';
+	if (auth)
+		snprintf(r->auth, sizeof(r->auth), "Authorization: Digest username=\"%s\", "
+		    "realm=\"%s\", nonce=\"%s\", uri=\"sip:%s\", "
+		    "response=\"%08x%08x%08x%08x\", algorithm=MD5\n", r->rs.user, r->srv.ip,
+		    r->nonce, r->registrar, (uint32_t)rng_u64(sim_rng(sim)),
+		    (uint32_t)rng_u64(sim_rng(sim)), (uint32_t)rng_u64(sim_rng(sim)),
+		    (uint32_t)rng_u64(sim_rng(sim)));
 	sip_party_vars(&r->me, &tv, sim_tmpl(sim));
 	tvars_set(&tv, "registrar", r->registrar);
 	tvars_set(&tv, "branch", r->branch);

@@ -54,12 +54,18 @@ tmpl_load_dir(struct tmpl_set *ts, const char *dir)
 	}
 	while ((de = readdir(d)) != NULL && ts->n < TMPL_MAX) {
 		struct tmpl *t = &ts->t[ts->n];
-		if (!tmpl_is_template(de->d_name) || strlen(de->d_name) >= sizeof(t->name))
+		size_t len = strlen(de->d_name);
+		int n;
+		if (!tmpl_is_template(de->d_name))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (len >= sizeof(t->name) || n < 0 || (size_t)n >= sizeof(path)) {
+			fprintf(stderr, "synth: templates: name too long: %s\n", de->d_name);
+			continue;
+		}
 		if ((t->text = tmpl_read(path)) == NULL)
 			continue;
-		memcpy(t->name, de->d_name, strlen(de->d_name) + 1);
+		memcpy(t->name, de->d_name, len + 1);	/* fits: checked above */
 		*strrchr(t->name, '.') = '\0';
 		ts->n++;
 	}
