@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* goipwatchd: options, privileges, signals; the pipeline lives in engine.c. */
+/*
+ * goipwatchd: options and privileges; the pipeline lives in engine.c, signals,
+ * reload and the uplink in daemon.c.
+ */
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -10,41 +13,39 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "daemon.h"
 #include "engine.h"
 #include "log.h"
 #include "stats.h"
 #include "version.h"
 
 #define EXIT_BADINPUT	2
-
-static struct engine *the_engine;
+#define DRAIN_MAX	86400	/* -W seconds */
 
 static void
 usage(void)
 {
 	fprintf(stderr,
 	    "usage: goipwatchd [-nv] [-f conf] [-j workers] [-c count] [-w out.jsonl]\n"
-	    "                  (-r file | -i iface [-D driver] [-F filter] [-u user])\n"
+	    "                  [-W secs] (-r file | -i iface [-D driver] [-F filter] [-u user])\n"
 	    "  -r FILE   analyse a pcap/pcapng file (- for stdin)\n"
 	    "  -i IFACE  capture live; -D pcap-live|af-packet (default %s)\n"
-	    "  -n        check the configuration and exit (-v prints it normalised)\n",
+	    "  -n        check the configuration and exit (-v prints it normalised)\n"
+	    "  -W SECS   at exit, wait up to SECS for the uplink to deliver the spool\n"
+	    "  -X inject=N  test only: N synthetic detection records to central\n",
 	    CAPTURE_DEFAULT);
 	exit(EXIT_BADINPUT);
 }
 
-static void
-on_signal(int sig)
-{
-	(void)sig;
-	if (the_engine != NULL)
-		engine_stop(the_engine);
-}
-
-/* Drops root after the capture handles are open; keeps nothing it won't need. */
+/*
+ * Drops root after the capture handles, the spool and the keys are open;
+ * keeps nothing it won't need. The spool changes owner first.
+ */
 static int
-drop_privileges(const char *user, bool required)
+drop_privileges(const char *user, bool required, struct daemon *d)
 {
 	struct passwd *pw;
+	char err[512];
 
 	if (geteuid() != 0)
 		return 0;
@@ -54,6 +55,8 @@ drop_privileges(const char *user, bool required)
 		log_warnx("user %s does not exist: still running as root", user);
 		return 0;
 	}
+	if (daemon_chown(d, pw->pw_uid, pw->pw_gid, err, sizeof(err)) == -1)
+		return log_warnx("%s", err), -1;
 	if (setgroups(1, &pw->pw_gid) == -1 || setresgid(pw->pw_gid, pw->pw_gid,
 	    pw->pw_gid) == -1 || setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
 		return log_warn("cannot drop privileges to %s", user), -1;
@@ -75,9 +78,18 @@ struct main_opts {
 	const char	*conf, *user, *out;
 	bool		 check, user_required;
 	int		 verbose;
-	uint64_t	 workers;
+	uint64_t	 workers, drain_secs, inject;
 	struct engine_opts eo;
 };
+
+/* -X key=value: debugging and test switches. */
+static int
+parse_x(const char *s, struct main_opts *m)
+{
+	if (strncmp(s, "inject=", 7) == 0)
+		return parse_count(s + 7, UINT64_MAX, &m->inject);
+	return -1;
+}
 
 static void
 parse_args(int argc, char **argv, struct main_opts *m)
@@ -88,7 +100,7 @@ parse_args(int argc, char **argv, struct main_opts *m)
 	m->user = "goipwatch";
 	m->eo.cap.snaplen = 65535;
 	m->eo.cap.driver = CAPTURE_DEFAULT;
-	while ((ch = getopt(argc, argv, "c:D:f:F:hi:j:nr:u:vVw:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:D:f:F:hi:j:nr:u:vVw:W:X:")) != -1) {
 		switch (ch) {
 		case 'c':
 			if (parse_count(optarg, UINT64_MAX, &m->eo.max_packets) == -1)
@@ -108,6 +120,14 @@ parse_args(int argc, char **argv, struct main_opts *m)
 		case 'v': m->verbose++; break;
 		case 'V': printf("goipwatchd %s\n", GW_VERSION); exit(0);
 		case 'w': m->out = optarg; break;
+		case 'W':
+			if (parse_count(optarg, DRAIN_MAX, &m->drain_secs) == -1)
+				usage();
+			break;
+		case 'X':
+			if (parse_x(optarg, m) == -1)
+				usage();
+			break;
 		default: usage();
 		}
 	}
@@ -147,12 +167,50 @@ write_stats(struct engine *e, FILE *out)
 		fputs(line, out);
 }
 
+/* The pipeline with the daemon around it; the exit status of main. */
+static int
+run(struct main_opts *m, struct conf *c)
+{
+	struct daemon_opts dopt = { m->conf, GW_VERSION, m->inject };
+	struct engine *e;
+	struct daemon *d;
+	char err[512] = "";
+	int rc;
+
+	if ((e = engine_new(c, &m->eo, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		return m->eo.live ? 1 : EXIT_BADINPUT;
+	}
+	if ((d = daemon_new(c, &dopt, err, sizeof(err))) == NULL) {
+		log_warnx("%s", err);
+		engine_free(e);
+		return 1;
+	}
+	if ((m->eo.live && drop_privileges(m->user, m->user_required, d) == -1) ||
+	    daemon_start(d, e, err, sizeof(err)) == -1) {
+		if (err[0] != '\0')
+			log_warnx("%s", err);
+		daemon_free(d);
+		engine_free(e);
+		return 1;
+	}
+	if ((rc = engine_run(e, err, sizeof(err))) == -1)
+		log_warnx("%s", err);
+	daemon_engine_done(d);
+	write_stats(e, m->eo.out);
+	if (fflush(m->eo.out) == EOF || ferror(m->eo.out))
+		log_warn("writing records"), rc = -1;
+	(void)daemon_drain(d, m->drain_secs * USEC_PER_SEC);
+	engine_free(e);		/* before daemon_free: its workers read the confswap */
+	daemon_free(d);
+	return rc == -1 ? (m->eo.live ? 1 : EXIT_BADINPUT) : 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct main_opts m;
 	struct conf *c;
-	char err[512];
 	int rc;
 
 	parse_args(argc, argv, &m);
@@ -172,22 +230,8 @@ main(int argc, char **argv)
 	m.eo.cap.snaplen = (unsigned)c->snaplen;
 	m.eo.cap.promisc = true;
 	m.eo.cap.fanout_id = (unsigned)getpid() & 0xffff;
-	if ((the_engine = engine_new(c, &m.eo, err, sizeof(err))) == NULL) {
-		log_warnx("%s", err);
-		conf_free(c);
-		return m.eo.live ? 1 : EXIT_BADINPUT;
-	}
-	if (m.eo.live && drop_privileges(m.user, m.user_required) == -1)
-		return 1;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = engine_run(the_engine, err, sizeof(err))) == -1)
-		log_warnx("%s", err);
-	write_stats(the_engine, m.eo.out);
-	if (fflush(m.eo.out) == EOF || ferror(m.eo.out))
-		log_warn("writing records"), rc = -1;
-	engine_free(the_engine);
+	rc = run(&m, c);
 	conf_free(c);
-	return rc == -1 ? (m.eo.live ? 1 : EXIT_BADINPUT) : 0;
+	return rc;
 }

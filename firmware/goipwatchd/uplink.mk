@@ -6,7 +6,8 @@ GWD_CORE_SRCS += firmware/proto/frame.c firmware/goipwatchd/spool.c \
 	    firmware/goipwatchd/tls.c firmware/goipwatchd/tls-sig.c \
 	    firmware/goipwatchd/health.c firmware/goipwatchd/uplink.c \
 	    firmware/goipwatchd/uplink-config.c \
-	    firmware/goipwatchd/confswap.c
+	    firmware/goipwatchd/confswap.c firmware/goipwatchd/reload.c \
+	    firmware/goipwatchd/daemon.c
 UNIT_TESTS += frame spool confswap
 FUZZERS += frame
 TEST_SCRIPTS += tests/integration/uplink_tls.sh tests/integration/uplink_outage.sh \

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* SIGHUP and pushed configs: one parser, one check, one swap. */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "reload.h"
+
+struct reload {
+	struct confswap	*cs;
+	char		 path[512];	/* "" when there is no -f file */
+	pthread_mutex_t	 mu;		/* serialises the two publishers */
+	struct uplink	*uplink;
+};
+
+/*
+ * Keys fixed at start: they size the tables and rings the packet path already
+ * allocated, or they are the uplink's identity and keys. A new config keeps the
+ * running values, so a reader never sees a capacity it was not built with, and
+ * a push can never change where the appliance reports or which key signs pushes.
+ */
+#define K(f, s)	{ #f, offsetof(struct conf, f), sizeof(((struct conf *)0)->f), s }
+static const struct restart_key {
+	const char	*name;
+	size_t		 off, size;
+	bool		 str;
+} restart_keys[] = {
+	K(workers, false), K(snaplen, false), K(ring_bytes, false),
+	K(flow_capacity, false), K(frag_capacity, false), K(frag_max_bytes, false),
+	K(dpi_capacity, false), K(central_host, true), K(central_port, false),
+	K(central_name, true), K(tls_ca, true), K(tls_cert, true), K(tls_key, true),
+	K(config_pubkey, true), K(spool_dir, true), K(spool_max_bytes, false),
+	K(spool_fsync, true), K(heartbeat_interval, false),
+};
+#undef K
+
+/* A deep copy: the printout parses back to itself (checked by test_conf). */
+static struct conf *
+conf_copy(const struct conf *c, char *err, size_t errlen)
+{
+	struct conf *n = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	conf_print(c, f);
+	if (fclose(f) == 0)
+		n = conf_parse(buf, len, "running config", err, errlen);
+	else
+		snprintf(err, errlen, "out of memory");
+	free(buf);
+	return n;
+}
+
+struct reload *
+reload_new(const struct conf *boot, const char *path, char *err, size_t errlen)
+{
+	struct reload *r;
+	struct conf *c;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (path != NULL)
+		snprintf(r->path, sizeof(r->path), "%s", path);
+	pthread_mutex_init(&r->mu, NULL);
+	if ((c = conf_copy(boot, err, errlen)) == NULL ||
+	    (r->cs = confswap_new(c)) == NULL) {
+		if (c != NULL)
+			snprintf(err, errlen, "out of memory");
+		reload_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+reload_free(struct reload *r)
+{
+	if (r == NULL)
+		return;
+	confswap_free(r->cs);
+	pthread_mutex_destroy(&r->mu);
+	free(r);
+}
+
+struct confswap *
+reload_confswap(struct reload *r)
+{
+	return r->cs;
+}
+
+void
+reload_set_uplink(struct reload *r, struct uplink *u)
+{
+	pthread_mutex_lock(&r->mu);
+	r->uplink = u;
+	pthread_mutex_unlock(&r->mu);
+}
+
+/* Copies the restart-only keys from the running config; names the changed ones. */
+static void
+keep_restart_keys(struct conf *c, const struct conf *run, char *changed, size_t len)
+{
+	const struct restart_key *k;
+	size_t i, n = 0;
+	char *dst;
+	const char *src;
+	bool same;
+
+	changed[0] = '\0';
+	for (i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++) {
+		k = &restart_keys[i];
+		dst = (char *)c + k->off;
+		src = (const char *)run + k->off;
+		same = k->str ? strcmp(dst, src) == 0 : memcmp(dst, src, k->size) == 0;
+		if (!same && n < len)
+			n += (size_t)snprintf(changed + n, len - n, "%s%s", n ? " " : "",
+			    k->name);
+		memcpy(dst, src, k->size);
+	}
+}
+
+/* Checks c against the running config and publishes it; takes c. r->mu held. */
+static int
+install(struct reload *r, struct conf *c, const char *origin, char *err,
+    size_t errlen)
+{
+	const struct conf *run = confswap_latest(r->cs);
+	char changed[512];
+	uint64_t gen, version = c->version;
+
+	if (c->version < run->version) {
+		snprintf(err, errlen, "%s: version %" PRIu64 " is below the running "
+		    "version %" PRIu64 " (pushed by central; raise version to override)",
+		    origin, c->version, run->version);
+		conf_free(c);
+		return -1;
+	}
+	keep_restart_keys(c, run, changed, sizeof(changed));
+	if ((gen = confswap_publish(r->cs, c)) == 0) {
+		snprintf(err, errlen, "%s: out of memory", origin);
+		return -1;
+	}
+	log_info("config: version %" PRIu64 " from %s is active (generation %" PRIu64
+	    ")", version, origin, gen);
+	if (changed[0] != '\0')
+		log_info("config: changed but kept until a restart: %s", changed);
+	return 0;
+}
+
+int
+reload_file(struct reload *r)
+{
+	char err[512];
+	struct conf *c;
+	int rc = -1;
+
+	if (r->path[0] == '\0') {
+		log_warnx("SIGHUP: no configuration file (-f) to reload");
+		return -1;
+	}
+	pthread_mutex_lock(&r->mu);
+	if ((c = conf_load(r->path, err, sizeof(err))) != NULL &&
+	    (rc = install(r, c, r->path, err, sizeof(err))) == 0 && r->uplink != NULL &&
+	    uplink_config_version(r->uplink) != confswap_latest(r->cs)->version)
+		uplink_set_config_version(r->uplink, confswap_latest(r->cs)->version);
+	pthread_mutex_unlock(&r->mu);
+	if (rc == -1)
+		log_warnx("config: reload refused, the running config stays: %s", err);
+	return rc;
+}
+
+int
+reload_push(void *arg, const char *buf, size_t len, uint64_t version, char *err,
+    size_t errlen)
+{
+	struct reload *r = arg;
+	struct conf *c;
+	int rc;
+
+	if ((c = conf_parse(buf, len, "push", err, errlen)) == NULL)
+		return -1;
+	/* version 0 in the body means no version key */
+	if (c->version != 0 && c->version != version) {
+		snprintf(err, errlen, "push: the body says version %" PRIu64
+		    " but was signed as %" PRIu64, c->version, version);
+		conf_free(c);
+		return -1;
+	}
+	c->version = version;
+	pthread_mutex_lock(&r->mu);
+	rc = install(r, c, "push", err, errlen);
+	pthread_mutex_unlock(&r->mu);
+	return rc;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Live configuration changes: the local file again (SIGHUP) and signed pushes
+ * from central, both through conf_parse, checked against the running config and
+ * published with confswap. A bad config never replaces a good one. Keys that size
+ * tables or the uplink keep their running values until a restart.
+ */
+#ifndef GW_RELOAD_H
+#define GW_RELOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "confswap.h"
+#include "uplink.h"
+
+struct reload;
+
+/* Publishes a copy of boot (the caller keeps boot); path: the -f file, or NULL. */
+struct reload	*reload_new(const struct conf *boot, const char *path,
+		    char *err, size_t errlen);
+void		 reload_free(struct reload *);	/* NULL-safe; readers must be gone */
+struct confswap	*reload_confswap(struct reload *);
+/* Local reloads tell the uplink the running version (hello, stale checks). */
+void		 reload_set_uplink(struct reload *, struct uplink *);
+/* Rereads the -f file; 0, or -1 with the exact error logged. Any thread. */
+int		 reload_file(struct reload *);
+/* The uplink's apply callback (arg: struct reload *): parse, check, publish. */
+int		 reload_push(void *arg, const char *buf, size_t len, uint64_t version,
+		    char *err, size_t errlen);
+
+#endif
