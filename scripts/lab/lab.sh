@@ -2,20 +2,42 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Traffic lab: a small carrier network in network namespaces, real kamailio and sipp,
 # captured on the aggregation bridge. Bounded in time; removes everything on exit.
-# Usage: lab.sh [-d SECONDS] [-o OUTDIR]   (root; Debian 12: kamailio, sip-tester, tcpdump)
+# Usage: lab.sh [-d SECONDS] [-o OUTDIR] [-n GOIP_LINES] [-r ROLES] [-R REREG_S] [-c NAME]
+#   ROLES: comma list of goip,pbx,cc,home (default all); NAME: capture file (lab.pcap)
+# (root; Debian 12: kamailio, sip-tester, tcpdump, tshark, python3)
 set -eu
 
 DUR=40
 OUT=build/lab
-while getopts d:o: opt; do
+LINES=2
+ROLES=goip,pbx,cc,home
+REREG=60
+CAP=lab.pcap
+usage() {
+	echo "usage: $0 [-d SECONDS] [-o OUTDIR] [-n GOIP_LINES 1-8] [-r goip,pbx,cc,home]" \
+	    "[-R REREGISTER_S] [-c CAPTURE.pcap]" >&2
+	exit 2
+}
+while getopts d:o:n:r:R:c: opt; do
 	case $opt in
 	d) DUR=$OPTARG ;;
 	o) OUT=$OPTARG ;;
-	*) echo "usage: $0 [-d SECONDS] [-o OUTDIR]" >&2; exit 2 ;;
+	n) LINES=$OPTARG ;;
+	r) ROLES=$OPTARG ;;
+	R) REREG=$OPTARG ;;
+	c) CAP=$OPTARG ;;
+	*) usage ;;
 	esac
 done
-case $DUR in ''|*[!0-9]*) echo "lab: -d wants seconds" >&2; exit 2 ;; esac
+num() { case $2 in ''|*[!0-9]*) echo "lab: $1 wants a number" >&2; exit 2 ;; esac; }
+num -d "$DUR"; num -n "$LINES"; num -R "$REREG"
 [ "$DUR" -ge 15 ] && [ "$DUR" -le 600 ] || { echo "lab: -d between 15 and 600" >&2; exit 2; }
+[ "$LINES" -ge 1 ] && [ "$LINES" -le 8 ] || { echo "lab: -n between 1 and 8" >&2; exit 2; }
+[ "$REREG" -ge 10 ] && [ "$REREG" -le 3600 ] || { echo "lab: -R between 10 and 3600" >&2; exit 2; }
+for r in ${ROLES//,/ }; do
+	case $r in goip|pbx|cc|home) ;; *) echo "lab: unknown role $r" >&2; exit 2 ;; esac
+done
+case $CAP in */*|.*|'') echo "lab: -c wants a file name" >&2; exit 2 ;; esac
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 P=gwl$$
@@ -45,6 +67,8 @@ trap 'exit 130' INT TERM
 in_ns() { ns=$1; shift; ip netns exec "$P-$ns" "$@"; }
 
 addr_of() { for h in $HOSTS; do [ "${h%%:*}" = "$1" ] && echo "${h#*:}"; done; }
+
+has_role() { case ",$ROLES," in *",$1,"*) return 0 ;; esac; return 1; }
 
 # Background a command in a namespace with its own timeout; remember its pid.
 bg_ns() {
@@ -79,7 +103,7 @@ net_up() {
 kamailio_up() {
 	for k in dom:domestic ovs:overseas; do
 		mkdir -p "$RUN/k-${k%%:*}"
-		bg_ns "${k%%:*}" "kamailio-${k#*:}" kamailio -DD -E -m 32 -M 4 \
+		bg_ns "${k%%:*}" "kamailio-${k#*:}" kamailio -DD -E -m 32 -M 4 -A "GOIP_LINES=$LINES" \
 		    -Y "$RUN/k-${k%%:*}" -f "$HERE/kamailio-${k#*:}.cfg"
 	done
 }
@@ -111,46 +135,55 @@ numbers() {
 	done
 }
 
-ALLOW_DBL="INVITE, ACK, BYE, CANCEL, OPTIONS, NOTIFY, REFER, REGISTER, MESSAGE, INFO, SUBSCRIBE"
 ALLOW_STD="INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER, NOTIFY"
+UA_PBX="Asterisk PBX 18.16.0"
+UA_CC="Asterisk PBX 16.28.0 (VICIdial)"
+UA_HOME="Linphone Desktop/5.0.16 (Debian GNU/Linux 12) LinphoneCore/5.1.64"
+
+# A GoIP with LINES lines: one sipp per line on ports 5060.., registering every REREG
+# seconds with expires=REREG and answering terminating calls on the same port; plus
+# the SMS-server keepalive sender (one keepalive per line every 30 s).
+goip_up() {
+	for k in $(seq 0 $((LINES - 1))); do
+		sipp_ns goip "goip-$((5060 + k))" sipp-goip-line.xml -p $((5060 + k)) \
+		    -mp $((30000 + 100 * k)) -s "goip$((101 + k))" -key expires "$REREG" \
+		    -d $((REREG * 1000)) -m 1 -oocsf "$HERE/sipp-uas-goip.xml" 203.0.113.10:5060
+	done
+	bg_ns goip keepalive python3 "$HERE/keepalive.py" send 198.51.100.20 44444 "$DUR" \
+	    "$LINES" 30
+}
+
+others_up() {
+	if has_role pbx; then register pbx trunk100 "$UA_PBX" 3600 5062 10.10.0.10:5060 "$ALLOW_STD"; fi
+	if has_role cc; then register cc dialer100 "$UA_CC" 300 5062 10.10.0.10:5060 "$ALLOW_STD"; fi
+	if has_role home; then register home home100 "$UA_HOME" 600 5062 10.10.0.10:5060 "$ALLOW_STD"; fi
+}
 
 calls() {
 	ncalls=$(( DUR / 6 ))
 	numbers "$RUN/mobile.csv" 40 mobile
 	numbers "$RUN/mixed.csv" 40 mixed
 	# overseas carrier -> softswitch -> GoIP lines: terminating calls to mobiles
-	sipp_ns carrier carrier sipp-uac-call.xml -inf "$RUN/mobile.csv" -m "$ncalls" \
-	    -r 1 -rp 3000 -l 2 -key ua "VOS3000 V2.1.8.05" -key sdp_o VOS3000 \
-	    -key sdp_s VOS3000 -d 5000 -mp 16000 203.0.113.10:5060
-	sipp_ns pbx pbx sipp-uac-call.xml -inf "$RUN/mixed.csv" -m 3 -r 1 -rp 7000 \
-	    -p 5062 -key ua "Asterisk PBX 18.16.0" -key sdp_o - -key sdp_s Asterisk \
-	    -d 6000 -mp 12000 10.10.0.10:5060
-	sipp_ns cc callcentre sipp-uac-call.xml -inf "$RUN/mobile.csv" -m "$ncalls" \
-	    -r 1 -rp 2500 -l 3 -p 5062 -key ua "Asterisk PBX 16.28.0 (VICIdial)" \
-	    -key sdp_o - -key sdp_s Asterisk -d 1500 -mp 14000 10.10.0.10:5060
-	sipp_ns home home sipp-uac-call.xml -inf "$RUN/mixed.csv" -m 1 -p 5062 \
-	    -key ua "Linphone Desktop/5.0.16 (Debian GNU/Linux 12) LinphoneCore/5.1.64" \
-	    -key sdp_o lp -key sdp_s Talk -d 8000 -mp 18000 10.10.0.10:5060
-}
-
-labels() {
-	cap=$1
-	t2=$(tshark -r "$cap" -Y 'sip.Method == "INVITE" && ip.dst == 100.64.1.10' \
-	    -T fields -e frame.time_epoch 2>/dev/null | sed -n 2p)
-	first() {
-		tshark -r "$cap" -Y "ip.addr == $1" -T fields -e frame.time_epoch 2>/dev/null |
-		    head -n 1
-	}
-	ts() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%3NZ; }
-	c=$(basename "$cap")
-	{
-	echo "["
-	printf '  {"capture": "%s", "subscriber_ip": "100.64.1.10", "label": "simbox_suspected", "first_evidence_ts": "%s", "scenario": "lab_goip", "why": "GoIP (dble, DBL SDP, keepalives) registered to a foreign softswitch; a second concurrent INVITE to a domestic mobile number"},\n' "$c" "$(ts "${t2:-$(first 100.64.1.10)}")"
-	printf '  {"capture": "%s", "subscriber_ip": "100.64.2.20", "label": "benign", "first_evidence_ts": "%s", "scenario": "lab_pbx", "why": "Asterisk PBX trunk to the domestic provider"},\n' "$c" "$(ts "$(first 100.64.2.20)")"
-	printf '  {"capture": "%s", "subscriber_ip": "100.64.3.30", "label": "benign", "first_evidence_ts": "%s", "scenario": "lab_call_centre", "why": "outbound dialer through the domestic provider"},\n' "$c" "$(ts "$(first 100.64.3.30)")"
-	printf '  {"capture": "%s", "subscriber_ip": "100.64.4.40", "label": "benign", "first_evidence_ts": "%s", "scenario": "lab_home", "why": "home softphone on the domestic provider"}\n' "$c" "$(ts "$(first 100.64.4.40)")"
-	echo "]"
-	} >"$OUT/labels.json"
+	if has_role goip; then
+		sipp_ns carrier carrier sipp-uac-call.xml -inf "$RUN/mobile.csv" -m "$ncalls" \
+		    -r 1 -rp 3000 -l "$LINES" -key ua "VOS3000 V2.1.8.05" -key sdp_o VOS3000 \
+		    -key sdp_s VOS3000 -d 5000 -mp 16000 203.0.113.10:5060
+	fi
+	if has_role pbx; then
+		sipp_ns pbx pbx sipp-uac-call.xml -inf "$RUN/mixed.csv" -m 3 -r 1 -rp 7000 \
+		    -p 5062 -key ua "$UA_PBX" -key sdp_o - -key sdp_s Asterisk \
+		    -d 6000 -mp 12000 10.10.0.10:5060
+	fi
+	if has_role cc; then
+		sipp_ns cc callcentre sipp-uac-call.xml -inf "$RUN/mobile.csv" -m "$ncalls" \
+		    -r 1 -rp 2500 -l 3 -p 5062 -key ua "$UA_CC" \
+		    -key sdp_o - -key sdp_s Asterisk -d 1500 -mp 14000 10.10.0.10:5060
+	fi
+	if has_role home; then
+		sipp_ns home home sipp-uac-call.xml -inf "$RUN/mixed.csv" -m 1 -p 5062 \
+		    -key ua "$UA_HOME" -key sdp_o lp -key sdp_s Talk -d 8000 -mp 18000 \
+		    10.10.0.10:5060
+	fi
 }
 
 main() {
@@ -163,26 +196,18 @@ main() {
 	bg_ns sms smsd python3 "$HERE/keepalive.py" serve 198.51.100.20 44444 $((DUR + 5))
 	sipp_ns pstn pstn sipp-uas-pstn.xml -p 5060 -mp 20000
 	sleep 2
-	register goip goip101 dble 60 5060 203.0.113.10:5060 "$ALLOW_DBL"
-	register goip goip102 dble 60 5061 203.0.113.10:5060 "$ALLOW_DBL"
-	register pbx trunk100 "Asterisk PBX 18.16.0" 3600 5062 10.10.0.10:5060 "$ALLOW_STD"
-	register cc dialer100 "Asterisk PBX 16.28.0 (VICIdial)" 300 5062 10.10.0.10:5060 "$ALLOW_STD"
-	register home home100 "Linphone Desktop/5.0.16 (Debian GNU/Linux 12) LinphoneCore/5.1.64" \
-	    600 5062 10.10.0.10:5060 "$ALLOW_STD"
-	for port in 5060 5061; do
-		sipp_ns goip "goip-$port" sipp-uas-goip.xml -p "$port" -mp $((30000 + port)) \
-		    -s "goip$((port - 4959))"
-	done
-	bg_ns goip keepalive python3 "$HERE/keepalive.py" send 198.51.100.20 44444 "$DUR" 2 30
+	if has_role goip; then goip_up; fi
+	others_up
 	sleep 1
 	calls
 	sleep "$DUR"
 	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
 	sleep 2
-	cp "$RUN/lab.pcap" "$OUT/lab.pcap"
+	cp "$RUN/lab.pcap" "$OUT/$CAP"
 	cp "$RUN"/*.log "$OUT/" 2>/dev/null || true
-	labels "$OUT/lab.pcap"
-	echo "lab: $(tshark -r "$OUT/lab.pcap" 2>/dev/null | wc -l) packets, $(tshark -r "$OUT/lab.pcap" -Y sip 2>/dev/null | wc -l) SIP, in $OUT/lab.pcap"
+	python3 "$HERE/labels.py" "$OUT/$CAP" "$ROLES" "$LINES" >"$OUT/labels.json"
+	echo "lab: $(tshark -r "$OUT/$CAP" 2>/dev/null | wc -l) packets," \
+	    "$(tshark -r "$OUT/$CAP" -Y sip 2>/dev/null | wc -l) SIP, in $OUT/$CAP"
 }
 
 main
