@@ -114,6 +114,7 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 		.apply = reload_push, .apply_arg = d->reload,
 		.counters = daemon_counters, .counters_arg = d,
 	};
+	struct spool_stats ss;
 	enum spool_fsync pol;
 
 	if (spool_fsync_parse(c->spool_fsync, &pol) == -1) {
@@ -124,6 +125,10 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 	if ((d->spool = spool_open(c->spool_dir, c->spool_max_bytes, pol, err,
 	    errlen)) == NULL)
 		return -1;
+	spool_stats(d->spool, &ss);
+	log_info("spool %s: %" PRIu64 " records waiting, next seq %" PRIu64 ", acked %"
+	    PRIu64 ", %" PRIu64 " torn bytes cut", c->spool_dir, ss.depth, ss.next_seq,
+	    ss.acked, ss.torn_bytes);
 	/* reads the TLS private key now, while root: nothing reads it later */
 	if ((d->uplink = uplink_new(&uc, d->spool, err, errlen)) == NULL)
 		return -1;
