@@ -18,6 +18,8 @@ struct flow_table {
 	struct flow	*flows;
 	uint32_t	*buckets;
 	uint32_t	 cap, nbuckets, free_head;
+	uint32_t	 fresh;		/* slots below this were used once */
+	usec_t		 next_due;	/* no flow can expire before this */
 	struct flow_list lru[FLOW_NCLASS];
 	usec_t		 timeout[FLOW_NCLASS];
 	usec_t		 active_timeout;
@@ -48,8 +50,7 @@ flow_table_new(size_t capacity, const usec_t timeouts[FLOW_NCLASS], usec_t activ
 		return NULL;
 	}
 	memset(ft->buckets, 0xff, ft->nbuckets * sizeof(*ft->buckets));
-	for (i = 0; i < ft->cap; i++)
-		ft->flows[i].next = i + 1 < ft->cap ? i + 1 : NIL;
+	ft->free_head = NIL;	/* slots never used come from ft->fresh */
 	for (i = 0; i < FLOW_NCLASS; i++) {
 		ft->lru[i].head = ft->lru[i].tail = NIL;
 		ft->timeout[i] = timeouts[i];
@@ -69,6 +70,43 @@ flow_table_free(struct flow_table *ft)
 	free(ft->flows);
 	free(ft->buckets);
 	free(ft);
+}
+
+_Static_assert(sizeof(struct flow_key) == 48, "flow_key is six 64-bit words");
+
+static inline uint64_t
+key_word(const struct flow_key *k, int i)
+{
+	uint64_t w;
+
+	memcpy(&w, (const uint8_t *)k + 8 * i, 8);
+	return w;
+}
+
+/* Keyed hash of the six words: multiply-fold, one round per pair. */
+static uint32_t
+flow_hash(const struct flow_table *ft, const struct flow_key *k)
+{
+	uint64_t h = ft->seed;
+	int i;
+
+	for (i = 0; i < 6; i += 2) {
+		__uint128_t m = (__uint128_t)(key_word(k, i) ^ h ^ 0xa0761d6478bd642fULL) *
+		    (key_word(k, i + 1) ^ 0xe7037ed1a0b428dbULL);
+		h = (uint64_t)m ^ (uint64_t)(m >> 64);
+	}
+	return (uint32_t)hash_mix64(h);
+}
+
+static inline bool
+flow_key_eq(const struct flow_key *x, const struct flow_key *y)
+{
+	uint64_t d = 0;
+	int i;
+
+	for (i = 0; i < 6; i++)
+		d |= key_word(x, i) ^ key_word(y, i);
+	return d == 0;
 }
 
 /* Orders the endpoints so that both directions build the same key. */
@@ -110,6 +148,8 @@ list_append(struct flow_table *ft, struct flow *f)
 	struct flow_list *l = &ft->lru[f->cls];
 	uint32_t idx = (uint32_t)(f - ft->flows);
 
+	usec_t due = f->last + ft->timeout[f->cls];
+
 	f->prev = l->tail;
 	f->next = NIL;
 	if (l->tail != NIL)
@@ -117,6 +157,8 @@ list_append(struct flow_table *ft, struct flow *f)
 	else
 		l->head = idx;
 	l->tail = idx;
+	if (due < ft->next_due)
+		ft->next_due = due;
 }
 
 /* Reports the end of f, then returns its slot to the free list. */
@@ -160,11 +202,16 @@ flow_alloc(struct flow_table *ft, const struct pkt *pk)
 	struct flow *f;
 	uint32_t idx;
 
-	if (ft->free_head == NIL)
-		flow_release(ft, flow_victim(ft), FLOW_END_EVICTED, pk->ts);
-	idx = ft->free_head;
-	f = &ft->flows[idx];
-	ft->free_head = f->next;
+	if (ft->free_head == NIL && ft->fresh < ft->cap) {
+		idx = ft->fresh++;
+		f = &ft->flows[idx];
+	} else {
+		if (ft->free_head == NIL)
+			flow_release(ft, flow_victim(ft), FLOW_END_EVICTED, pk->ts);
+		idx = ft->free_head;
+		f = &ft->flows[idx];
+		ft->free_head = f->next;
+	}
 	memset(f, 0, sizeof(*f));
 	ft->st.created++;
 	ft->st.in_use++;
@@ -192,12 +239,12 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 	struct flow_key k;
 	struct flow *f;
 	bool src_is_a = flow_key_of(pk, &k);
-	uint32_t h = (uint32_t)hash_bytes(&k, sizeof(k), ft->seed), i, b;
+	uint32_t h = flow_hash(ft, &k), i, b;
 
 	b = h & (ft->nbuckets - 1);
 	for (i = ft->buckets[b]; i != NIL; i = ft->flows[i].hnext) {
 		f = &ft->flows[i];
-		if (f->hash != h || memcmp(&f->key, &k, sizeof(k)) != 0)
+		if (f->hash != h || !flow_key_eq(&f->key, &k))
 			continue;
 		/* idle past its timeout, though no walk has reached it yet */
 		if (f->last + ft->timeout[f->cls] <= pk->ts) {
@@ -245,6 +292,23 @@ flow_update(struct flow_table *ft, struct flow *f, const struct pkt *pk, int dir
 	list_append(ft, f);
 }
 
+/* The earliest time any list head can expire: a bound, refreshed by a walk. */
+static usec_t
+flow_next_due(const struct flow_table *ft)
+{
+	usec_t due = UINT64_MAX, t;
+	int c;
+
+	for (c = 0; c < FLOW_NCLASS; c++) {
+		if (ft->lru[c].head == NIL)
+			continue;
+		t = ft->flows[ft->lru[c].head].last + ft->timeout[c];
+		if (t < due)
+			due = t;
+	}
+	return due;
+}
+
 size_t
 flow_expire(struct flow_table *ft, usec_t now, size_t budget)
 {
@@ -252,6 +316,9 @@ flow_expire(struct flow_table *ft, usec_t now, size_t budget)
 	struct flow *f;
 	int c;
 
+	/* a lower bound: heads only get younger, list_append lowers it */
+	if (now < ft->next_due)
+		return 0;
 	for (c = 0; c < FLOW_NCLASS; c++) {
 		for (i = 0; i < budget && ft->lru[c].head != NIL; i++) {
 			f = &ft->flows[ft->lru[c].head];
@@ -262,6 +329,7 @@ flow_expire(struct flow_table *ft, usec_t now, size_t budget)
 			n++;
 		}
 	}
+	ft->next_due = flow_next_due(ft);
 	return n;
 }
 

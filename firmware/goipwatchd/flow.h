@@ -14,12 +14,13 @@
 #include "clock.h"
 #include "decode.h"
 
+/* 48 bytes, compared and hashed as six 64-bit words. */
 struct flow_key {
 	uint8_t		a[16], b[16];	/* a <= b, so both directions share a key */
 	uint16_t	aport, bport;
 	uint32_t	zone;		/* innermost VLAN, tunnel id */
 	uint8_t		ipver, proto;
-	uint8_t		pad[2];
+	uint8_t		pad[6];
 };
 
 enum flow_end { FLOW_END_IDLE, FLOW_END_ACTIVE, FLOW_END_CLOSED, FLOW_END_EVICTED,

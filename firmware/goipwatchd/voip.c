@@ -192,10 +192,19 @@ voip_opaque(struct voip *v, struct flow *f, const struct pkt *pk, int dir)
 	pace_update(&((union voip_state *)f->app)->pace, dir, pk->ts, pk->paylen);
 }
 
+/* A start line begins with a method token or "SIP/2.0": a letter. Binary
+ * payloads (RTP's first byte is 0x80-0xbf) stop here, before sip_sniff. */
+static inline bool
+voip_maybe_sip(const uint8_t *p, size_t n)
+{
+	return n >= 12 && (unsigned)((p[0] | 0x20) - 'a') < 26;
+}
+
 static void
 voip_udp(struct voip *v, struct flow *f, const struct pkt *pk, int dir)
 {
-	bool sip = sip_sniff(pk->payload, pk->paylen);
+	bool sip = voip_maybe_sip(pk->payload, pk->paylen) &&
+	    sip_sniff(pk->payload, pk->paylen);
 
 	/* SIP may start on a flow that began as something else */
 	if (sip && f->app_kind != VK_SIP_UDP) {

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Fixed-capacity object pool with an intrusive free list. */
+/*
+ * Fixed-capacity object pool with an intrusive free list. Objects never used
+ * yet come from a high-water mark, so start-up touches no page of the pool:
+ * memory is reserved by the configuration and faulted in as it is used.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +18,7 @@ struct pool {
 	struct pool_item *free;
 	size_t		 objsize;
 	size_t		 cap;
+	size_t		 fresh;		/* objects below this were handed out once */
 	size_t		 used;
 	uint64_t	 exhausted;
 };
@@ -22,7 +27,6 @@ struct pool *
 pool_new(size_t objsize, size_t capacity)
 {
 	struct pool *p;
-	size_t i;
 
 	if (objsize < sizeof(struct pool_item))
 		objsize = sizeof(struct pool_item);
@@ -37,11 +41,6 @@ pool_new(size_t objsize, size_t capacity)
 	}
 	p->objsize = objsize;
 	p->cap = capacity;
-	for (i = capacity; i-- > 0;) {
-		struct pool_item *it = (struct pool_item *)(p->mem + i * objsize);
-		it->next = p->free;
-		p->free = it;
-	}
 	return p;
 }
 
@@ -59,11 +58,14 @@ pool_get(struct pool *p)
 {
 	struct pool_item *it;
 
-	if ((it = p->free) == NULL) {
+	if ((it = p->free) != NULL)
+		p->free = it->next;
+	else if (p->fresh < p->cap)
+		it = (struct pool_item *)(p->mem + p->fresh++ * p->objsize);
+	else {
 		p->exhausted++;
 		return NULL;
 	}
-	p->free = it->next;
 	p->used++;
 	return it;
 }
