@@ -1,0 +1,825 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The call (dialog) table: INVITE dialogs by Call-ID, ended into `call` records. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calls.h"
+#include "hash.h"
+#include "media.h"
+#include "pool.h"
+
+/* Copies a NUL-terminated string, cut to fit. */
+static void
+cpy(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+#define CALL_SDP_MEDIA	2	/* m= lines kept per party for the record */
+#define CALL_PT_MAX	8	/* payload types kept per m= line */
+#define CALL_BINDS	8	/* media endpoints pinned per call */
+
+enum call_list { CL_SETUP, CL_ANSWERED, CL_ENDED, CL_N };
+
+enum call_end { CE_NONE, CE_BYE, CE_CANCEL, CE_REJECTED, CE_TIMEOUT, CE_EOF, CE_EVICTED };
+static const char *const call_end_names[] = {
+	"none", "bye", "cancel", "rejected", "timeout", "eof", "evicted"
+};
+
+enum call_party { CP_NONE, CP_CALLER, CP_CALLEE };
+static const char *const call_party_names[] = { NULL, "caller", "callee" };
+
+struct call_media {
+	char		 type[8];
+	char		 addr[SDP_ADDR_LEN];
+	uint16_t	 port, ptime;
+	uint8_t		 npt;
+	uint8_t		 pt[CALL_PT_MAX];
+	char		 codec[CALL_PT_MAX][SDP_CODEC_LEN];
+};
+
+struct call_sdp {
+	uint8_t		 n;
+	struct call_media m[CALL_SDP_MEDIA];
+};
+
+struct call {
+	struct call	*hnext;			/* bucket chain */
+	struct call	*prev, *next;		/* its list, by last message */
+	uint8_t		 list;			/* enum call_list */
+	uint8_t		 end, hangup;		/* enum call_end, call_party */
+	bool		 answered, cancelled, auth_challenged, had_1xx, tcp;
+	bool		 has_pppoe;
+	uint8_t		 nvlan, nbind;
+	uint16_t	 vlan[PKT_MAX_VLANS];
+	uint16_t	 pppoe_session;
+	uint16_t	 final_status, bye_status;
+	uint8_t		 src[16], dst[16];
+	uint16_t	 sport, dport;
+	uint32_t	 invite_cseq, reinvite_cseq[2];	/* last re-INVITE per party */
+	uint32_t	 reinvites, forks, invites, retrans, msgs;
+	uint64_t	 serial, hash;
+	usec_t		 first_ts, invite_ts, ring_ts, final_ts, answer_ts, end_ts, last_ts;
+	char		 call_id[SIP_CALLID_LEN];
+	char		 caller[SIP_USER_LEN], callee[SIP_USER_LEN];
+	char		 to_user[SIP_USER_LEN], pai[SIP_USER_LEN];
+	char		 from_tag[SIP_TAG_LEN], to_tag[SIP_TAG_LEN];
+	char		 ua[SIP_UA_LEN], server[SIP_UA_LEN];
+	struct call_sdp	 sdp[2];		/* [0] sent by the caller, [1] by the callee */
+	struct media_entry *bind[CALL_BINDS];
+	const char	*direction;
+};
+
+struct calls {
+	struct calls_params p;
+	struct sink	 out;
+	struct pool	*pool;
+	struct media	*media;
+	struct call	**buckets;
+	size_t		 nbuckets;
+	uint64_t	 seed, serial;
+	struct call	*head[CL_N], *tail[CL_N];
+	struct calls_stats st;
+	char		 line[REPORT_LINE_MAX];
+};
+
+static void	call_emit(struct calls *, struct call *, usec_t now);
+
+void
+calls_params_default(struct calls_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->capacity = 65536;
+	p->setup_timeout = 180 * USEC_PER_SEC;
+	p->call_timeout = 4 * 3600 * USEC_PER_SEC;
+	p->linger = 32 * USEC_PER_SEC;
+}
+
+struct calls *
+calls_new(const struct calls_params *p, const struct sink *out)
+{
+	struct calls *c;
+	size_t mcap;
+
+	if (p->capacity == 0 || (c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->p = *p;
+	if (c->p.media_linger == 0)
+		c->p.media_linger = 300 * USEC_PER_SEC;
+	mcap = p->media_capacity ? p->media_capacity : 4 * p->capacity;
+	c->out = *out;
+	c->nbuckets = 16;
+	while (c->nbuckets < p->capacity && c->nbuckets < ((size_t)1 << 30))
+		c->nbuckets <<= 1;
+	c->pool = pool_new(sizeof(struct call), p->capacity);
+	c->media = media_new(mcap, c->p.media_linger);
+	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
+	if (c->pool == NULL || c->media == NULL || c->buckets == NULL) {
+		calls_free(c);
+		return NULL;
+	}
+	c->seed = hash_mix64((uint64_t)(uintptr_t)c ^ 0x63616c6c73ULL);
+	return c;
+}
+
+void
+calls_free(struct calls *c)
+{
+	if (c == NULL)
+		return;
+	pool_free(c->pool);
+	media_free(c->media);
+	free(c->buckets);
+	free(c);
+}
+
+/* --- table: buckets and the three lists ---------------------------------- */
+
+static void
+list_unlink(struct calls *c, struct call *d)
+{
+	if (d->prev != NULL)
+		d->prev->next = d->next;
+	else
+		c->head[d->list] = d->next;
+	if (d->next != NULL)
+		d->next->prev = d->prev;
+	else
+		c->tail[d->list] = d->prev;
+	d->prev = d->next = NULL;
+}
+
+/* Puts d at the tail of list l: the lists stay ordered by last message. */
+static void
+list_touch(struct calls *c, struct call *d, enum call_list l)
+{
+	list_unlink(c, d);
+	d->list = (uint8_t)l;
+	d->prev = c->tail[l];
+	if (c->tail[l] != NULL)
+		c->tail[l]->next = d;
+	else
+		c->head[l] = d;
+	c->tail[l] = d;
+}
+
+static struct call *
+call_find(struct calls *c, const char *call_id, uint64_t h)
+{
+	struct call *d;
+
+	for (d = c->buckets[h & (c->nbuckets - 1)]; d != NULL; d = d->hnext)
+		if (d->hash == h && strcmp(d->call_id, call_id) == 0)
+			return d;
+	return NULL;
+}
+
+static void
+call_remove(struct calls *c, struct call *d, usec_t now)
+{
+	struct call **pp = &c->buckets[d->hash & (c->nbuckets - 1)];
+	unsigned i;
+
+	while (*pp != d)
+		pp = &(*pp)->hnext;
+	*pp = d->hnext;
+	list_unlink(c, d);
+	for (i = 0; i < d->nbind; i++)
+		media_release(c->media, d->bind[i], d->serial, now);
+	pool_put(c->pool, d);
+}
+
+/* Reports d and frees it. */
+static void
+call_close(struct calls *c, struct call *d, enum call_end end, usec_t now)
+{
+	if (d->end == CE_NONE) {
+		d->end = (uint8_t)end;
+		d->end_ts = now;
+	}
+	call_emit(c, d, now);
+	call_remove(c, d, now);
+}
+
+/* A full table: the oldest ended dialog goes first, else the oldest open one. */
+static struct call *
+call_alloc(struct calls *c, usec_t now)
+{
+	struct call *d, *s, *a;
+
+	if ((d = pool_get(c->pool)) != NULL)
+		return d;
+	if ((d = c->head[CL_ENDED]) != NULL) {
+		c->st.linger_cut++;
+		call_close(c, d, CE_NONE, now);
+	} else {
+		s = c->head[CL_SETUP];
+		a = c->head[CL_ANSWERED];
+		d = (a == NULL || (s != NULL && s->last_ts <= a->last_ts)) ? s : a;
+		if (d == NULL)
+			return NULL;
+		c->st.evicted++;
+		call_close(c, d, CE_EVICTED, now);
+	}
+	return pool_get(c->pool);
+}
+
+/* --- expiry ---------------------------------------------------------------- */
+
+static void
+call_timeout(struct calls *c, struct call *d, usec_t now)
+{
+	if (d->list == CL_SETUP)
+		d->end_ts = d->last_ts + c->p.setup_timeout;
+	else
+		d->end_ts = d->last_ts + c->p.call_timeout;
+	d->end = CE_TIMEOUT;
+	call_close(c, d, CE_TIMEOUT, now);
+}
+
+void
+calls_tick(struct calls *c, usec_t now)
+{
+	struct call *d;
+
+	while ((d = c->head[CL_ENDED]) != NULL && d->last_ts + c->p.linger <= now)
+		call_close(c, d, CE_NONE, now);
+	while ((d = c->head[CL_SETUP]) != NULL && d->last_ts + c->p.setup_timeout <= now)
+		call_timeout(c, d, now);
+	while ((d = c->head[CL_ANSWERED]) != NULL && d->last_ts + c->p.call_timeout <= now)
+		call_timeout(c, d, now);
+	media_expire(c->media, now);
+}
+
+void
+calls_finish(struct calls *c, usec_t now)
+{
+	static const enum call_list order[] = { CL_ENDED, CL_SETUP, CL_ANSWERED };
+	unsigned i;
+
+	for (i = 0; i < 3; i++)
+		while (c->head[order[i]] != NULL)
+			call_close(c, c->head[order[i]], CE_EOF, now);
+}
+
+/* --- SDP ------------------------------------------------------------------- */
+
+static void
+call_sdp_keep(struct call_media *k, const struct sdp_media *m, const char *addr,
+    uint16_t ptime)
+{
+	const char *name;
+	unsigned i, j;
+
+	memset(k, 0, sizeof(*k));
+	cpy(k->type, sizeof(k->type), m->type);
+	cpy(k->addr, sizeof(k->addr), addr);
+	k->port = m->port;
+	k->ptime = m->ptime ? m->ptime : ptime;
+	for (i = 0; i < m->npt && k->npt < CALL_PT_MAX; i++) {
+		k->pt[k->npt] = m->pt[i];
+		name = media_static_codec(m->pt[i]);
+		for (j = 0; j < m->nrtpmap; j++)
+			if (m->rtpmap[j].pt == m->pt[i])
+				name = m->rtpmap[j].name;
+		cpy(k->codec[k->npt], sizeof(k->codec[0]), name ? name : "");
+		k->npt++;
+	}
+}
+
+static void
+call_media_bind(struct calls *c, struct call *d, const struct sdp_media *m,
+    const char *addr, uint16_t ptime, usec_t now)
+{
+	uint8_t a[16];
+	struct media_entry *e;
+
+	if (m->port == 0 || !media_addr_parse(addr, a))
+		return;
+	if ((e = media_bind(c->media, a, m->port, d->serial, d->call_id, m, ptime)) == NULL)
+		return;
+	if (d->nbind == CALL_BINDS) {	/* many re-offers: the oldest binding lingers */
+		media_release(c->media, d->bind[0], d->serial, now);
+		memmove(d->bind, d->bind + 1, sizeof(d->bind[0]) * (CALL_BINDS - 1));
+		d->nbind--;
+	}
+	d->bind[d->nbind++] = e;
+}
+
+/* The SDP a party sent: kept for the record, its endpoints bound for RTP. */
+static void
+call_sdp(struct calls *c, struct call *d, const struct sdp *s, enum call_party who,
+    usec_t now)
+{
+	struct call_sdp *k = &d->sdp[who == CP_CALLEE];
+	const char *addr;
+	unsigned i;
+
+	if (s->result != SDP_OK || s->nmedia == 0)
+		return;
+	k->n = 0;
+	for (i = 0; i < s->nmedia && i < SDP_MAX_MEDIA; i++) {
+		addr = s->media[i].addr[0] ? s->media[i].addr : s->c_addr;
+		if (k->n < CALL_SDP_MEDIA)
+			call_sdp_keep(&k->m[k->n++], &s->media[i], addr, s->ptime);
+		call_media_bind(c, d, &s->media[i], addr, s->ptime, now);
+	}
+}
+
+/* --- messages ------------------------------------------------------------- */
+
+/* Who sent m: requests carry the sender's From tag, responses the requester's. */
+static enum call_party
+call_party(const struct call *d, const struct event *ev)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+	bool from_caller;
+
+	if (m->from.tag[0] != '\0' && d->from_tag[0] != '\0')
+		from_caller = strcmp(m->from.tag, d->from_tag) == 0;
+	else
+		from_caller = memcmp(ev->t.src, d->src, 16) == 0 ?
+		    m->is_request : !m->is_request;
+	if (m->is_request)
+		return from_caller ? CP_CALLER : CP_CALLEE;
+	return from_caller ? CP_CALLEE : CP_CALLER;
+}
+
+static const char *
+call_direction(const struct calls *c, const struct event *ev)
+{
+	bool s, r;
+
+	if (c->p.subscribers == NULL)
+		return "unknown";
+	s = prefix_list_has(c->p.subscribers, ev->t.src);
+	r = prefix_list_has(c->p.subscribers, ev->t.dst);
+	return s == r ? "unknown" : s ? "outbound" : "inbound";
+}
+
+/* A new initial INVITE transaction (first, or a retry after a challenge). */
+static void
+call_invite_start(struct call *d, const struct event *ev)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+
+	d->invite_cseq = m->cseq;
+	d->invite_ts = ev->ts;
+	d->ring_ts = d->final_ts = 0;
+	d->final_status = 0;
+	d->had_1xx = d->cancelled = false;
+	d->end = CE_NONE;
+	d->hangup = CP_NONE;
+	d->invites++;
+	if (m->ua[0] != '\0')
+		cpy(d->ua, sizeof(d->ua), m->ua);
+	if (m->pai.user[0] != '\0')
+		cpy(d->pai, sizeof(d->pai), m->pai.user);
+}
+
+static struct call *
+call_create(struct calls *c, const struct event *ev, uint64_t h)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+	struct call *d;
+
+	if ((d = call_alloc(c, ev->ts)) == NULL)
+		return NULL;
+	memset(d, 0, sizeof(*d));
+	d->hash = h;
+	d->serial = ++c->serial;
+	cpy(d->call_id, sizeof(d->call_id), m->call_id);
+	cpy(d->caller, sizeof(d->caller), m->from.user);
+	cpy(d->callee, sizeof(d->callee), m->ruri_user);
+	cpy(d->to_user, sizeof(d->to_user), m->to.user);
+	cpy(d->from_tag, sizeof(d->from_tag), m->from.tag);
+	memcpy(d->src, ev->t.src, 16);
+	memcpy(d->dst, ev->t.dst, 16);
+	d->sport = ev->t.sport;
+	d->dport = ev->t.dport;
+	d->tcp = ev->u.sip.tcp;
+	d->nvlan = ev->t.nvlan;
+	memcpy(d->vlan, ev->t.vlan, sizeof(d->vlan));
+	d->has_pppoe = ev->t.has_pppoe;
+	d->pppoe_session = ev->t.pppoe_session;
+	d->direction = call_direction(c, ev);
+	d->first_ts = d->last_ts = ev->ts;
+	d->hnext = c->buckets[h & (c->nbuckets - 1)];
+	c->buckets[h & (c->nbuckets - 1)] = d;
+	d->list = CL_SETUP;
+	d->prev = c->tail[CL_SETUP];
+	if (c->tail[CL_SETUP] != NULL)
+		c->tail[CL_SETUP]->next = d;
+	else
+		c->head[CL_SETUP] = d;
+	c->tail[CL_SETUP] = d;
+	c->st.created++;
+	call_invite_start(d, ev);
+	return d;
+}
+
+static void
+call_invite(struct calls *c, struct call *d, const struct event *ev)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+
+	enum call_party who = call_party(d, ev);
+
+	if (m->to.tag[0] != '\0') {		/* re-INVITE inside the dialog */
+		if (m->cseq != d->reinvite_cseq[who == CP_CALLEE]) {
+			d->reinvite_cseq[who == CP_CALLEE] = m->cseq;
+			d->reinvites++;
+			c->st.reinvites++;
+		} else {
+			d->retrans++;
+			c->st.retransmissions++;
+		}
+		call_sdp(c, d, &m->sdp, who, ev->ts);
+		return;
+	}
+	if (m->cseq == d->invite_cseq) {
+		d->retrans++;
+		c->st.retransmissions++;
+		return;
+	}
+	/* A new transaction without a to-tag: a retry after 401/407 (or 3xx, 422, 491). */
+	c->st.auth_retries += d->auth_challenged;
+	call_invite_start(d, ev);
+	call_sdp(c, d, &m->sdp, CP_CALLER, ev->ts);
+	list_touch(c, d, CL_SETUP);
+}
+
+/* A request for a known dialog other than an initial INVITE. */
+static void
+call_request(struct calls *c, struct call *d, const struct event *ev)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+
+	if (strcmp(m->method, "INVITE") == 0) {
+		call_invite(c, d, ev);
+	} else if (strcmp(m->method, "BYE") == 0) {
+		if (d->end == CE_BYE) {
+			d->retrans++;
+			c->st.retransmissions++;
+			return;
+		}
+		d->end = CE_BYE;
+		d->end_ts = ev->ts;
+		d->hangup = (uint8_t)call_party(d, ev);
+		list_touch(c, d, CL_ENDED);
+	} else if (strcmp(m->method, "CANCEL") == 0) {
+		if (d->answered || d->final_status != 0 || d->cancelled)
+			return;
+		d->cancelled = true;
+		d->end = CE_CANCEL;
+		d->end_ts = ev->ts;
+		d->hangup = CP_CALLER;
+		list_touch(c, d, CL_ENDED);
+	} else if (strcmp(m->method, "ACK") == 0 || strcmp(m->method, "PRACK") == 0 ||
+	    strcmp(m->method, "UPDATE") == 0) {
+		call_sdp(c, d, &m->sdp, call_party(d, ev), ev->ts);	/* late offer's answer */
+	}
+}
+
+static void
+call_answer(struct calls *c, struct call *d, const struct event *ev)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+
+	if (d->answered) {
+		if (strcmp(m->to.tag, d->to_tag) != 0)
+			c->st.forks++, d->forks++;
+		else
+			c->st.retransmissions++, d->retrans++;
+		return;
+	}
+	d->answered = true;
+	d->answer_ts = ev->ts;
+	d->final_status = m->status;
+	d->final_ts = ev->ts;
+	if (d->ring_ts == 0)
+		d->ring_ts = ev->ts;
+	cpy(d->to_tag, sizeof(d->to_tag), m->to.tag);
+	if (d->end == CE_CANCEL) {	/* 200 raced the CANCEL: the call goes on */
+		d->end = CE_NONE;
+		d->hangup = CP_NONE;
+	}
+	if (d->end == CE_NONE)
+		list_touch(c, d, CL_ANSWERED);
+}
+
+/* A response to the initial INVITE transaction. */
+static void
+call_invite_response(struct calls *c, struct call *d, const struct event *ev)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+
+	if (m->ua[0] != '\0' && (d->server[0] == '\0' || m->status > 100))
+		cpy(d->server, sizeof(d->server), m->ua);
+	call_sdp(c, d, &m->sdp, CP_CALLEE, ev->ts);
+	if (m->status < 200) {
+		d->had_1xx = true;
+		if (m->status >= 180 && d->ring_ts == 0)
+			d->ring_ts = ev->ts;
+		return;
+	}
+	if (m->status < 300) {
+		call_answer(c, d, ev);
+		return;
+	}
+	if (d->answered || d->final_status != 0)
+		return;		/* a retransmitted or forked failure */
+	d->final_status = m->status;
+	d->final_ts = ev->ts;
+	if (d->ring_ts == 0)
+		d->ring_ts = ev->ts;
+	if (m->status == 401 || m->status == 407)
+		d->auth_challenged = true;
+	if (!d->cancelled) {
+		d->end = CE_REJECTED;
+		d->end_ts = ev->ts;
+	}
+	list_touch(c, d, CL_ENDED);
+}
+
+static void
+call_response(struct calls *c, struct call *d, const struct event *ev)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+
+	if (strcmp(m->cseq_method, "INVITE") == 0) {
+		if (m->cseq == d->invite_cseq)
+			call_invite_response(c, d, ev);
+		else if (m->status >= 200 && m->status < 300)
+			call_sdp(c, d, &m->sdp, call_party(d, ev), ev->ts);
+	} else if (strcmp(m->cseq_method, "BYE") == 0 && m->status >= 200) {
+		d->bye_status = m->status;
+	} else if (m->status >= 200 && m->status < 300 &&
+	    (strcmp(m->cseq_method, "UPDATE") == 0 || strcmp(m->cseq_method, "PRACK") == 0)) {
+		call_sdp(c, d, &m->sdp, call_party(d, ev), ev->ts);
+	}
+}
+
+void
+calls_sip(struct calls *c, const struct event *ev)
+{
+	const struct sip_msg *m = &ev->u.sip.msg;
+	bool invite = m->is_request && strcmp(m->method, "INVITE") == 0;
+	uint64_t h;
+	struct call *d;
+
+	if (ev->kind != EV_SIP)
+		return;
+	calls_tick(c, ev->ts);
+	h = hash_bytes(m->call_id, strlen(m->call_id), c->seed);
+	d = call_find(c, m->call_id, h);
+	/* A new INVITE after an answered call ended re-uses its Call-ID: a new call. */
+	if (d != NULL && invite && m->to.tag[0] == '\0' && d->answered &&
+	    d->list == CL_ENDED && m->cseq != d->invite_cseq) {
+		call_close(c, d, CE_NONE, ev->ts);
+		d = NULL;
+	}
+	if (d == NULL) {
+		if (invite && m->to.tag[0] == '\0') {
+			if ((d = call_create(c, ev, h)) != NULL)
+				call_sdp(c, d, &m->sdp, CP_CALLER, ev->ts);
+		} else if (m->is_request) {
+			c->st.unmatched_requests += strcmp(m->method, "ACK") != 0 &&
+			    m->to.tag[0] != '\0';
+		} else {
+			c->st.unmatched_responses += strcmp(m->cseq_method, "INVITE") == 0;
+		}
+		return;
+	}
+	d->msgs++;
+	d->last_ts = ev->ts;
+	if (m->is_request)
+		call_request(c, d, ev);
+	else
+		call_response(c, d, ev);
+	list_touch(c, d, (enum call_list)d->list);
+}
+
+/* --- records --------------------------------------------------------------- */
+
+static const char *
+call_state(const struct call *d)
+{
+	if (d->answered)
+		return "answered";
+	if (d->cancelled)
+		return "cancelled";
+	if (d->final_status != 0)
+		return "rejected";
+	if (d->end == CE_TIMEOUT)
+		return d->had_1xx ? "no_answer" : "timeout";
+	if (d->end == CE_BYE)
+		return "cancelled";	/* BYE in an early dialog */
+	return "setup";
+}
+
+static const char *
+call_outcome(const struct call *d)
+{
+	static const char *const cls[] = { "none", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx" };
+
+	if (d->answered)
+		return "2xx";
+	if (d->cancelled)
+		return "cancel";
+	if (d->final_status >= 300 && d->final_status < 700)
+		return cls[d->final_status / 100];
+	return d->had_1xx ? "1xx" : "none";
+}
+
+static double
+secs(usec_t a, usec_t b)
+{
+	return b > a ? (double)(b - a) / 1e6 : 0.0;
+}
+
+static void
+call_emit_media(struct jw *w, const char *key, const struct call_sdp *k)
+{
+	unsigned i, j;
+
+	if (k->n == 0)
+		return;
+	jw_arr_open(w, key);
+	for (i = 0; i < k->n; i++) {
+		const struct call_media *cm = &k->m[i];
+
+		jw_obj_open(w, NULL);
+		jw_str(w, "media", cm->type);
+		jw_str(w, "ip", cm->addr);
+		jw_u64(w, "port", cm->port);
+		jw_arr_open(w, "pt");
+		for (j = 0; j < cm->npt; j++)
+			jw_u64(w, NULL, cm->pt[j]);
+		jw_arr_close(w);
+		jw_arr_open(w, "codecs");
+		for (j = 0; j < cm->npt; j++)
+			jw_str(w, NULL, cm->codec[j]);
+		jw_arr_close(w);
+		if (cm->ptime)
+			jw_u64(w, "ptime", cm->ptime);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+}
+
+static void
+call_emit_line(struct jw *w, const struct call *d)
+{
+	unsigned i;
+
+	if (d->nvlan > 0) {
+		jw_arr_open(w, "vlan");
+		for (i = 0; i < d->nvlan; i++)
+			jw_u64(w, NULL, d->vlan[i]);
+		jw_arr_close(w);
+	}
+	if (d->has_pppoe)
+		jw_u64(w, "pppoe_session", d->pppoe_session);
+}
+
+static void
+call_emit_times(struct jw *w, const struct call *d)
+{
+	jw_ts(w, "first_ts", d->first_ts);
+	jw_ts(w, "invite_ts", d->invite_ts);
+	if (d->ring_ts)
+		jw_dbl(w, "setup_time", secs(d->invite_ts, d->ring_ts), 3);
+	if (d->answered) {
+		jw_ts(w, "answer_ts", d->answer_ts);
+		jw_dbl(w, "answer_time", secs(d->invite_ts, d->answer_ts), 3);
+	}
+	jw_ts(w, "end_ts", d->end_ts);
+	jw_ts(w, "last_ts", d->last_ts > d->first_ts ? d->last_ts : d->first_ts);
+	jw_dbl(w, "duration", d->answered ? secs(d->answer_ts, d->end_ts) : 0.0, 3);
+}
+
+static void
+call_emit(struct calls *c, struct call *d, usec_t now)
+{
+	char ip[REPORT_IP_LEN];
+	struct jw w;
+	const char *state = call_state(d);
+
+	jw_init(&w, c->line, sizeof(c->line));
+	report_open(&w, "call", now);
+	jw_str(&w, "call_id", d->call_id);
+	jw_str(&w, "caller", d->caller);
+	jw_str(&w, "callee", d->callee);
+	jw_str(&w, "to_user", d->to_user);
+	if (d->pai[0] != '\0')
+		jw_str(&w, "pai_user", d->pai);
+	jw_str(&w, "from_tag", d->from_tag);
+	jw_str(&w, "to_tag", d->to_tag);
+	jw_str(&w, "src_ip", report_ip(d->src, ip));
+	jw_u64(&w, "src_port", d->sport);
+	jw_str(&w, "dst_ip", report_ip(d->dst, ip));
+	jw_u64(&w, "dst_port", d->dport);
+	jw_str(&w, "transport", d->tcp ? "tcp" : "udp");
+	call_emit_line(&w, d);
+	jw_str(&w, "direction", d->direction);
+	jw_str(&w, "user_agent", d->ua);
+	jw_str(&w, "server", d->server);
+	jw_str(&w, "outcome", call_outcome(d));
+	if (d->final_status)
+		jw_u64(&w, "status", d->final_status);
+	jw_str(&w, "state", state);
+	jw_str(&w, "end", call_end_names[d->end]);
+	if (d->hangup != CP_NONE)
+		jw_str(&w, "hangup", call_party_names[d->hangup]);
+	if (d->bye_status)
+		jw_u64(&w, "bye_status", d->bye_status);
+	call_emit_times(&w, d);
+	jw_bool(&w, "auth_challenged", d->auth_challenged);
+	jw_u64(&w, "invites", d->invites);
+	jw_u64(&w, "reinvites", d->reinvites);
+	jw_u64(&w, "retransmissions", d->retrans);
+	jw_u64(&w, "forks", d->forks);
+	jw_u64(&w, "messages", d->msgs + 1);
+	call_emit_media(&w, "media_caller", &d->sdp[0]);
+	call_emit_media(&w, "media_callee", &d->sdp[1]);
+	jw_obj_close(&w);
+	c->st.records++;
+	if (strcmp(state, "answered") == 0)
+		c->st.answered++;
+	else if (strcmp(state, "rejected") == 0)
+		c->st.rejected++;
+	else if (strcmp(state, "cancelled") == 0)
+		c->st.cancelled++;
+	else if (strcmp(state, "no_answer") == 0)
+		c->st.no_answer++;
+	else if (strcmp(state, "timeout") == 0)
+		c->st.timeouts++;
+	if (report_emit(&w, &c->out) != 0)
+		c->st.record_overflow++;
+}
+
+/* --- stats ----------------------------------------------------------------- */
+
+bool
+calls_media_find(struct calls *c, const uint8_t addr[16], uint16_t port, uint8_t pt,
+    char *call_id, size_t idlen, char *codec, size_t codeclen)
+{
+	return media_find(c->media, addr, port, pt, call_id, idlen, codec, codeclen);
+}
+
+void
+calls_stats(const struct calls *c, struct calls_stats *st)
+{
+	*st = c->st;
+	st->in_use = pool_in_use(c->pool);
+}
+
+void
+calls_stats_write(const struct calls *c, struct jw *w)
+{
+	struct media_stats ms;
+	const struct calls_stats *s = &c->st;
+
+	media_stats(c->media, &ms);
+	jw_obj_open(w, "calls");
+	jw_u64(w, "created", s->created);
+	jw_u64(w, "records", s->records);
+	jw_u64(w, "answered", s->answered);
+	jw_u64(w, "rejected", s->rejected);
+	jw_u64(w, "cancelled", s->cancelled);
+	jw_u64(w, "no_answer", s->no_answer);
+	jw_u64(w, "timeouts", s->timeouts);
+	jw_u64(w, "evicted", s->evicted);
+	jw_u64(w, "linger_cut", s->linger_cut);
+	jw_u64(w, "auth_retries", s->auth_retries);
+	jw_u64(w, "reinvites", s->reinvites);
+	jw_u64(w, "retransmissions", s->retransmissions);
+	jw_u64(w, "forks", s->forks);
+	jw_u64(w, "unmatched_requests", s->unmatched_requests);
+	jw_u64(w, "unmatched_responses", s->unmatched_responses);
+	jw_u64(w, "record_overflow", s->record_overflow);
+	jw_u64(w, "in_use", pool_in_use(c->pool));
+	jw_u64(w, "capacity", pool_capacity(c->pool));
+	jw_u64(w, "media_bound", ms.bound);
+	jw_u64(w, "media_taken_over", ms.taken_over);
+	jw_u64(w, "media_full", ms.full);
+	jw_u64(w, "media_evicted", ms.evicted);
+	jw_u64(w, "media_in_use", media_in_use(c->media));
+	jw_u64(w, "rtp_tied", ms.found);
+	jw_u64(w, "rtp_untied", ms.not_found);
+	jw_obj_close(w);
+}
+
+size_t
+calls_bytes(const struct calls *c)
+{
+	return sizeof(*c) + pool_bytes(c->pool) + c->nbuckets * sizeof(*c->buckets) +
+	    media_bytes(c->media);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The call (dialog) table of the detect stage: INVITE dialogs matched by
+ * Call-ID, followed through provisional, final, CANCEL, ACK, BYE and
+ * re-INVITE, reported as one `call` record (a CDR) when they end. Fixed
+ * capacity; timers run on capture time. docs/calls.md.
+ */
+#ifndef GW_CALLS_H
+#define GW_CALLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "conf.h"
+#include "event.h"
+#include "jw.h"
+#include "report.h"
+
+struct calls_params {
+	size_t		 capacity;	/* dialogs tracked at once; full: evict oldest, count */
+	usec_t		 setup_timeout;	/* INVITE without a final answer (default 180 s) */
+	usec_t		 call_timeout;	/* answered call without BYE (default 4 h) */
+	usec_t		 linger;	/* an ended dialog stays this long for retransmissions (32 s) */
+	const struct prefix_list *subscribers;	/* direction relative to the subscriber */
+	/* Added: SDP endpoints kept for tying RTP (0: 4 x capacity), and how
+	 * long they outlive their call (0: 300 s, past the UDP flow timeout). */
+	size_t		 media_capacity;
+	usec_t		 media_linger;
+};
+
+struct calls_stats {
+	uint64_t	 created;		/* dialogs from an initial INVITE */
+	uint64_t	 records;		/* call records written */
+	uint64_t	 answered, rejected, cancelled, no_answer, timeouts;
+	uint64_t	 evicted;		/* open dialogs pushed out by a full table */
+	uint64_t	 linger_cut;		/* ended dialogs reported before their linger */
+	uint64_t	 auth_retries;		/* new INVITE transactions after 401/407 */
+	uint64_t	 reinvites;
+	uint64_t	 retransmissions;	/* INVITE, 2xx and BYE repeats */
+	uint64_t	 forks;			/* 2xx from a second to-tag */
+	uint64_t	 unmatched_requests;	/* in-dialog requests for an unknown Call-ID */
+	uint64_t	 unmatched_responses;	/* INVITE responses for an unknown Call-ID */
+	uint64_t	 record_overflow;
+	uint64_t	 in_use;
+};
+
+/* Fills the defaults above (capacity 65536). */
+void		 calls_params_default(struct calls_params *);
+struct calls	*calls_new(const struct calls_params *, const struct sink *out);
+void		 calls_free(struct calls *);
+/* One EV_SIP event; ev->ts is capture time. Other kinds are ignored. */
+void		 calls_sip(struct calls *, const struct event *);
+/* Expires by capture time. */
+void		 calls_tick(struct calls *, usec_t now);
+/* End of input: reports every dialog; open ones end "eof". */
+void		 calls_finish(struct calls *, usec_t now);
+/*
+ * Ties RTP to its call: the call whose SDP (offer or answer) named addr:port,
+ * also for a while after it ended; codec from its rtpmap or the static table.
+ */
+bool		 calls_media_find(struct calls *, const uint8_t addr16[16], uint16_t port,
+		    uint8_t pt, char *call_id, size_t idlen, char *codec, size_t codeclen);
+void		 calls_stats(const struct calls *, struct calls_stats *);
+/* Writes a "calls":{...counters...} member into an open object. */
+void		 calls_stats_write(const struct calls *, struct jw *);
+size_t		 calls_bytes(const struct calls *);
+
+#endif
