@@ -195,22 +195,32 @@ start_prefix_ok(const uint8_t *p, size_t n)
 	return i == n ? n <= SIP_METHOD_MAX : (i > 0 && p[i] == ' ');
 }
 
+bool
+sip_header_is(const uint8_t *p, size_t n, const char *name, char c)
+{
+	const uint8_t *colon = memchr(p, ':', n);
+	size_t nl;
+
+	if (colon == NULL)
+		return false;
+	for (nl = (size_t)(colon - p); nl > 0 && (p[nl - 1] == ' ' ||
+	    p[nl - 1] == '\t'); nl--)
+		;
+	return (nl == strlen(name) && ci_prefix(p, nl, name)) ||
+	    (nl == 1 && lower(p[0]) == lower((unsigned char)c));
+}
+
 /* Content-Length of one header line, if it is one: 0 ok, -1 bad. */
 static int
 header_clen(const uint8_t *p, size_t n, int64_t *clen)
 {
-	const uint8_t *colon = memchr(p, ':', n);
-	size_t nl, i;
+	const uint8_t *colon;
+	size_t i;
 	int64_t v = 0;
 
-	if (colon == NULL)
+	if (!sip_header_is(p, n, "content-length", 'l'))
 		return 0;
-	for (nl = (size_t)(colon - p); nl > 0 && (p[nl - 1] == ' ' ||
-	    p[nl - 1] == '\t'); nl--)
-		;
-	if (!((nl == 14 && ci_prefix(p, nl, "content-length")) ||
-	    (nl == 1 && lower(p[0]) == 'l')))
-		return 0;
+	colon = memchr(p, ':', n);
 	for (i = (size_t)(colon - p) + 1; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
 		;
 	if (i == n || !is_digit(p[i]))

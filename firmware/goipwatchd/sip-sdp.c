@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SDP (RFC 4566) body parser: the fields call and media tracking need. */
 #include <string.h>
+#include <strings.h>
 
 #include "sip.h"
 
@@ -237,4 +238,91 @@ sdp_parse(const uint8_t *p, size_t n, struct sdp *s)
 			sdp_line(s, m, line.p[0], v);
 	}
 	return s->result = first ? SDP_BAD : SDP_OK;
+}
+
+/* The next delimiter line "--boundary" at a line start, from *s on. */
+static bool
+mp_delim(struct span *s, const char *delim, size_t dn)
+{
+	const uint8_t *q;
+
+	while (s->n >= dn) {
+		if (memcmp(s->p, delim, dn) == 0) {
+			s->p += dn;
+			s->n -= dn;
+			return true;
+		}
+		if ((q = memchr(s->p, '\n', s->n)) == NULL)
+			return false;
+		s->n -= (size_t)(q - s->p) + 1;
+		s->p = q + 1;
+	}
+	return false;
+}
+
+/* Part headers up to the blank line: is one Content-Type application/sdp? */
+static bool
+mp_headers(struct span *s)
+{
+	struct span line, name, v;
+	bool sdp = false;
+
+	while (s->n > 0) {
+		span_cut(s, '\n', &line);
+		if (line.n > 0 && line.p[line.n - 1] == '\r')
+			line.n--;
+		if (line.n == 0)
+			return sdp;
+		if (!sip_header_is(line.p, line.n, "content-type", 'c'))
+			continue;
+		v = line;
+		span_cut(&v, ':', &name);
+		while (v.n > 0 && (v.p[0] == ' ' || v.p[0] == '\t')) {
+			v.p++;
+			v.n--;
+		}
+		sdp = v.n >= 15 && strncasecmp((const char *)v.p,
+		    "application/sdp", 15) == 0;
+	}
+	return false;
+}
+
+bool
+sdp_multipart_find(const uint8_t *p, size_t n, const char *boundary,
+    const uint8_t **part, size_t *len)
+{
+	char delim[SDP_BOUNDARY_MAX + 3];
+	struct span s = { p, n }, line;
+	const uint8_t *body;
+	size_t dn = strlen(boundary);
+	bool sdp;
+	int i;
+
+	if (dn == 0 || dn > SDP_BOUNDARY_MAX)
+		return false;
+	delim[0] = delim[1] = '-';
+	memcpy(delim + 2, boundary, dn + 1);
+	dn += 2;
+	if (!mp_delim(&s, delim, dn))
+		return false;
+	for (i = 0; i < SDP_MULTIPART_MAX; i++) {
+		if (s.n >= 2 && s.p[0] == '-' && s.p[1] == '-')
+			return false;			/* the close delimiter */
+		span_cut(&s, '\n', &line);		/* rest of the delimiter line */
+		sdp = mp_headers(&s);
+		body = s.p;
+		if (!mp_delim(&s, delim, dn))
+			return false;
+		if (!sdp)
+			continue;
+		/* The line end before the delimiter belongs to it (RFC 2046 5.1.1). */
+		*part = body;
+		*len = (size_t)(s.p - dn - body);
+		if (*len > 0 && body[*len - 1] == '\n')
+			(*len)--;
+		if (*len > 0 && body[*len - 1] == '\r')
+			(*len)--;
+		return true;
+	}
+	return false;
 }

@@ -318,13 +318,58 @@ misc_get(osip_message_t *o, struct sip_msg *m)
 }
 
 static bool
-is_sdp(osip_message_t *o)
+ct_is(osip_content_type_t *ct, const char *type, const char *subtype)
 {
-	osip_content_type_t *ct = o->content_type;
-
 	return ct != NULL && ct->type != NULL && ct->subtype != NULL &&
-	    strcasecmp(ct->type, "application") == 0 &&
-	    strcasecmp(ct->subtype, "sdp") == 0;
+	    strcasecmp(ct->type, type) == 0 &&
+	    (subtype == NULL || strcasecmp(ct->subtype, subtype) == 0);
+}
+
+/* SDP inside a multipart body (SIP-I/SIP-T: ISUP next to SDP). */
+static void
+sdp_multipart(osip_message_t *o, const uint8_t *body, size_t n,
+    struct sip_msg *m)
+{
+	osip_generic_param_t *b = NULL;
+	char boundary[SDP_BOUNDARY_MAX + 1];
+	const uint8_t *part;
+	size_t len;
+	bool trunc = false;
+
+	if (osip_content_type_param_get_byname(o->content_type, "boundary", &b) != 0 ||
+	    b == NULL || b->gvalue == NULL)
+		return;
+	cpy(boundary, sizeof(boundary), b->gvalue, &trunc);
+	if (!trunc && sdp_multipart_find(body, n, boundary, &part, &len))
+		sdp_parse(part, len, &m->sdp);
+}
+
+/*
+ * libosip2 gets the header part only, Content-Length lines left out, so its
+ * body and MIME parsers (CVE-2016-10326, CVE-2017-7853, CVE-2022-41550, and a
+ * leak on a part with two Content-Types) never see hostile bodies.
+ */
+static size_t
+headers_copy(const uint8_t *p, size_t hdrlen, char *out)
+{
+	const uint8_t *nl;
+	size_t i = 0, e, k = 0;
+	bool skipping = false;
+
+	while (i < hdrlen) {
+		nl = memchr(p + i, '\n', hdrlen - i);
+		e = nl != NULL ? (size_t)(nl - p) + 1 : hdrlen;
+		/* A folded line continues the header before it. */
+		if (i == 0 || (p[i] != ' ' && p[i] != '\t'))
+			skipping = i > 0 && sip_header_is(p + i, e - i,
+			    "content-length", 'l');
+		if (!skipping) {
+			memcpy(out + k, p + i, e - i);
+			k += e - i;
+		}
+		i = e;
+	}
+	return k;
 }
 
 /* The mandatory headers, then everything else. */
@@ -394,7 +439,8 @@ sip_parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m)
 {
 	osip_message_t *o = NULL;
 	enum sip_result r;
-	size_t start, hdrlen, len;
+	size_t start, hdrlen, len, hn;
+	char hdrs[SIP_HDR_MAX];
 
 	memset(m, 0, sizeof(*m));
 	m->expires = m->contact_expires = m->content_length = -1;
@@ -405,12 +451,19 @@ sip_parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m)
 	if (r != SIP_PARSE_OK)
 		return r;
 	m->len = start + len;
+	if (hdrlen > sizeof(hdrs))
+		return SIP_PARSE_TOO_LARGE;
+	hn = headers_copy(p + start, hdrlen, hdrs);
 	if (osip_message_init(&o) != 0)
 		return SIP_PARSE_NOMEM;
-	if (osip_message_parse(o, (const char *)p + start, len) != 0)
+	if (osip_message_parse(o, hdrs, hn) != 0)
 		r = SIP_PARSE_SYNTAX;
-	else if ((r = fields_get(o, m)) == SIP_PARSE_OK && is_sdp(o))
-		sdp_parse(p + start + hdrlen, len - hdrlen, &m->sdp);
+	else if ((r = fields_get(o, m)) == SIP_PARSE_OK) {
+		if (ct_is(o->content_type, "application", "sdp"))
+			sdp_parse(p + start + hdrlen, len - hdrlen, &m->sdp);
+		else if (ct_is(o->content_type, "multipart", NULL))
+			sdp_multipart(o, p + start + hdrlen, len - hdrlen, m);
+	}
 	osip_message_free(o);
 	return r;
 }

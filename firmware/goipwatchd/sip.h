@@ -13,6 +13,7 @@
 #define SIP_MAX_DEFAULT		(16 * 1024)	/* message size cap */
 #define SIP_START_LINE_MAX	2048		/* longest start line we wait for */
 #define SIP_METHOD_MAX		32		/* longest method token */
+#define SIP_HDR_MAX		(16 * 1024)	/* header part handed to libosip2 */
 
 #define SIP_METHOD_LEN	(SIP_METHOD_MAX + 1)
 #define SIP_USER_LEN	64
@@ -33,6 +34,8 @@
 #define SDP_ADDR_LEN	48
 #define SDP_NAME_LEN	64
 #define SDP_CODEC_LEN	16
+#define SDP_MULTIPART_MAX 4	/* body parts searched for SDP */
+#define SDP_BOUNDARY_MAX 70	/* RFC 2046 */
 
 /* sip_parse outcome; doubles as a counter index. */
 enum sip_result {
@@ -167,10 +170,16 @@ enum sip_frame_result sip_frame_headers(const uint8_t *, size_t, size_t cap,
 	    size_t *hdrlen, int64_t *clen);
 /* Leading CR/LF bytes (keepalives) at p. */
 size_t	sip_crlf_len(const uint8_t *, size_t);
+/* Is the header line (no line end) named name, or its compact form c? */
+bool	sip_header_is(const uint8_t *, size_t, const char *name, char c);
 /* Parses one message (a datagram or a framed stream message) into m. */
 enum sip_result sip_parse(const uint8_t *, size_t, size_t cap, struct sip_msg *m);
 
 /* The SDP body parser (sip-sdp.c), pure C over hostile bytes. */
 enum sdp_result sdp_parse(const uint8_t *, size_t, struct sdp *);
+/* The first application/sdp part of a multipart body (RFC 2046), looked for
+ * in at most SDP_MULTIPART_MAX parts; false when there is none. */
+bool	sdp_multipart_find(const uint8_t *, size_t, const char *boundary,
+	    const uint8_t **part, size_t *len);
 
 #endif
