@@ -9,8 +9,13 @@ command -v python3 >/dev/null || { echo "skip: python3 not installed"; exit 77; 
 [ -x "$BUILD/synth" ] || { echo "skip: $BUILD/synth not built"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$BUILD/synth" corpus --seed 3 --scale 0.1 --out "$tmp" 2>/dev/null ||
-    { echo "FAIL: synth corpus"; exit 1; }
+"$BUILD/synth" corpus --seed 3 --scale 0.1 --out "$tmp" 2>"$tmp/synth.err"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+	tail -n 20 "$tmp/synth.err"
+	echo "FAIL: synth corpus (exit $rc, $BUILD/synth)"
+	exit 1
+fi
 
 python3 - tests/data/lab "$tmp" <<'PY'
 import json, os, subprocess, sys
@@ -57,6 +62,10 @@ def check(d):
         lo, hi = spans[cap]
         if not (lo - 0.001 <= ts <= hi + 0.001):
             print("FAIL:", where, "first_evidence_ts outside", lo, hi); fail = 1
+    unlabelled = sorted(set(f for f in os.listdir(d) if f.endswith(".pcap")) -
+                        set(lb.get("capture") for lb in labels))
+    if unlabelled:
+        print("FAIL:", d, "captures without a label:", unlabelled); fail = 1
     print("%s: %d labels checked" % (d, len(labels)))
 
 for d in sys.argv[1:]:

@@ -10,8 +10,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-"$BUILD/synth" corpus --seed 7 --scale 0.15 --out "$tmp" 2>/dev/null ||
-    { echo "FAIL: synth corpus"; exit 1; }
+"$BUILD/synth" corpus --seed 7 --scale 0.15 --out "$tmp" 2>"$tmp/synth.err"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+	tail -n 20 "$tmp/synth.err"
+	echo "FAIL: synth corpus (exit $rc, $BUILD/synth)"
+	exit 1
+fi
 
 check() {
 	f=$1 want_sip=$2

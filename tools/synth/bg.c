@@ -224,7 +224,9 @@ bg_udp_step(struct sim *sim, struct src *s)
 		len = bg_quic(pl, r, b->cid, b->n == 0, len < 30 ? 30 : len);
 	else {
 		rng_bytes(r, pl, len);
-		pl[0] = (uint8_t)(0x20 | (pl[0] & 0x1f));	/* no RTP/RTCP/GOOSE heuristic claims it */
+		/* no RTP/RTCP/GOOSE (byte 0) or CLTP (byte 1) heuristic claims it */
+		pl[0] = (uint8_t)(0x20 | (pl[0] & 0x1f));
+		pl[1] = (uint8_t)(pl[1] | 0x80);
 	}
 	sim_emit(sim, s->t, &b->e, dir, 0, pl, len);
 	if (++b->n >= b->total)

@@ -117,6 +117,9 @@ struct callgen {
 	uint64_t op_start[SCEN_CHANNELS], op_end[SCEN_CHANNELS];
 	uint64_t day;
 	unsigned day_calls, full;
+	uint64_t next_t;	/* next Poisson arrival */
+	uint64_t pair_at;	/* opaque device: companion call of a paced one, 0 = none */
+	bool pairing;		/* the call being placed is that companion */
 	char did[24];
 };
 
@@ -189,25 +192,15 @@ callgen_ott(struct sim *sim, struct callgen *g, uint64_t t, double talk)
 	struct rng *r = sim_rng(sim);
 	struct addr stun, relay;
 	struct ep e;
-	uint16_t lport = (uint16_t)rng_range(r, 30000, 60000);
+	uint16_t lport = port_rand(r, 30000, 60000, false);
 
 	addr_parse(&stun, g->l->ip.af == 6 ? "2001:db8:f00::77" : "198.51.100.77");
 	addr_parse(&relay, g->l->ip.af == 6 ? "2001:db8:f00::78" : "198.51.100.78");
 	scen_ep(&e, g->l, PKT_UDP, lport, &stun, 3478);
 	sim_add(sim, bg_stun_new(t, &e));
-	scen_ep(&e, g->l, PKT_UDP, lport, &relay, (uint16_t)rng_range(r, 10000, 20000));
+	scen_ep(&e, g->l, PKT_UDP, lport, &relay, port_rand(r, 10000, 20000, false));
 	sim_add(sim, bg_stream_new(t + 300000, &e, 100.0, talk > 90 ? 90 : talk, 60, 180,
 	    false));
-}
-
-/* A fully paced opaque call still running at t. */
-static bool
-callgen_full_up(const struct callgen *g, uint64_t t)
-{
-	for (unsigned i = 0; i < g->d.channels; i++)
-		if (g->op_start[i] < t && g->op_end[i] > t)
-			return true;
-	return false;
 }
 
 static void
@@ -219,8 +212,8 @@ callgen_spec(struct callgen *g, struct rng *r, uint64_t t, int ch, struct call_s
 
 	memset(cs, 0, sizeof(*cs));
 	scen_ep(&cs->sig, g->l, PKT_UDP, g->ports[ch], &g->peer, d->peer_port);
-	scen_ep(&cs->media, g->l, PKT_UDP, (uint16_t)(10000 + 2 * rng_below(r, 5000)),
-	    &g->peer, (uint16_t)(16384 + 2 * rng_below(r, 8000)));
+	scen_ep(&cs->media, g->l, PKT_UDP, port_rand(r, 10000, 19999, true), &g->peer,
+	    port_rand(r, 16384, 32399, true));
 	cs->caller = in ? DIR_BA : DIR_AB;
 	cs->st_a = d->st;
 	cs->st_b = d->peer_st;
@@ -245,25 +238,29 @@ callgen_spec(struct callgen *g, struct rng *r, uint64_t t, int ch, struct call_s
 
 /*
  * Full pacing for some answered calls of up to 45 s (keeps the corpus small). An
- * opaque device paces calls of one to two minutes, and a call whose first 30 s overlap
- * a fully paced one is paced too, so that two voice-like flows run side by side as on a
- * multi-port box (the opaque-voice evidence).
+ * opaque device paces calls of one to two minutes and, a few seconds into each, takes
+ * a companion call on another port that is paced too: two voice-like flows side by
+ * side, as on a multi-port box (the opaque-voice evidence).
  */
 static void
 callgen_media(struct callgen *g, struct rng *r, uint64_t t, struct call_spec *cs)
 {
 	const struct device *d = &g->d;
-	uint64_t media30 = t + (uint64_t)((cs->setup_s + 31) * 1e6);
 	double cap = d->opaque ? 120 : 45;
 	bool pick = cs->talk_s <= cap && (!d->opaque || cs->talk_s >= 60) &&
 	    rng_chance(r, d->full_media_p);
-	bool pair = d->opaque && cs->talk_s >= 31 && cs->talk_s <= 120 &&
-	    callgen_full_up(g, media30);
 
-	if (cs->outcome != CALL_ANSWER || g->full >= d->max_full || !(pick || pair))
+	if (g->pairing && cs->outcome == CALL_ANSWER) {
+		cs->setup_s = 2 + 4 * rng_unit(r);
+		cs->talk_s = cs->talk_s < 45 ? 45 : cs->talk_s > 120 ? 120 : cs->talk_s;
+		pick = true;
+	}
+	if (cs->outcome != CALL_ANSWER || g->full >= d->max_full || !pick)
 		return;
 	cs->media_mode = MEDIA_FULL;
 	g->full++;
+	if (d->opaque && !g->pairing)
+		g->pair_at = t + (uint64_t)rng_range(r, 3, 20) * SYNTH_US;
 }
 
 static void
@@ -277,6 +274,8 @@ callgen_place(struct sim *sim, struct callgen *g, uint64_t t)
 	if (ch < 0)
 		ch = (int)rng_below(r, g->d.channels);	/* all busy: the call fails */
 	callgen_spec(g, r, t, ch, &cs);
+	if (g->pairing)
+		cs.outcome = CALL_ANSWER;
 	if (g->busy[ch] > t)
 		cs.outcome = CALL_BUSY;
 	callgen_media(g, r, t, &cs);
@@ -305,9 +304,17 @@ callgen_step(struct sim *sim, struct src *s)
 	struct callgen *g = (struct callgen *)s;
 	struct rng *r = sim_rng(sim);
 
-	if (rng_chance(r, scen_activity(s->t, g->d.hour_from, g->d.hour_to)))
+	if (g->pair_at != 0 && s->t >= g->pair_at) {
+		g->pair_at = 0;
+		g->pairing = true;
 		callgen_place(sim, g, s->t);
-	s->t += 1 + (uint64_t)rng_exp(r, 3600e6 / g->d.calls_per_hour);
+		g->pairing = false;
+	} else {
+		if (rng_chance(r, scen_activity(s->t, g->d.hour_from, g->d.hour_to)))
+			callgen_place(sim, g, s->t);
+		g->next_t = s->t + 1 + (uint64_t)rng_exp(r, 3600e6 / g->d.calls_per_hour);
+	}
+	s->t = g->pair_at != 0 && g->pair_at < g->next_t ? g->pair_at : g->next_t;
 	return s->t >= g->sc->t_end ? SRC_DONE : SRC_MORE;
 }
 

@@ -19,7 +19,7 @@ scen_keepalive(struct scen *sc, struct line *l, const struct device *d, unsigned
 
 	memset(&ks, 0, sizeof(ks));
 	addr_parse(&srv, d->sms_server);
-	scen_ep(&ks.e, l, PKT_UDP, (uint16_t)rng_range(r, 1024, 65000), &srv, 44444);
+	scen_ep(&ks.e, l, PKT_UDP, port_rand(r, 32768, 60999, false), &srv, 44444);
 	snprintf(ks.id, sizeof(ks.id), "goip%u", ch + 1);
 	snprintf(ks.pass, sizeof(ks.pass), "pw%04u", rng_below(r, 10000));
 	rng_digits(r, dg, 9);

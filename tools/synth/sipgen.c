@@ -181,7 +181,9 @@ call_rtp(struct sim *sim, struct call *c, int dir)
 	if (c->cs.opaque) {
 		/* encrypted voice: whole datagram opaque, a few bytes of cipher overhead */
 		memcpy(pkt, noise + ((c->tick * 13 + (uint32_t)dir * 577) % 3800), 12 + plen + 4);
-		pkt[0] = (uint8_t)(0x20 | (pkt[0] & 0x1f));	/* no RTP/RTCP/GOOSE heuristic claims it */
+		/* no RTP/RTCP/GOOSE (byte 0) or CLTP (byte 1) heuristic claims it */
+		pkt[0] = (uint8_t)(0x20 | (pkt[0] & 0x1f));
+		pkt[1] = (uint8_t)(pkt[1] | 0x80);
 		plen += 4;
 	}
 	sim_emit(sim, c->src.t, &c->cs.media, dir, 0, pkt, 12 + plen);

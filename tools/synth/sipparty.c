@@ -118,7 +118,9 @@ sip_emit(struct sim *sim, const struct src *s, struct ep *e, int dir, bool opaqu
 		rng_bytes(sim_rng(sim), ks, n);
 		for (size_t i = 0; i < n; i++)
 			buf[i] = (char)(buf[i] ^ ks[i]);
-		buf[0] = (char)(0x20 | (buf[0] & 0x1f));	/* no RTP/RTCP/GOOSE heuristic claims it */
+		/* no RTP/RTCP/GOOSE (byte 0) or CLTP (byte 1) heuristic claims it */
+		buf[0] = (char)(0x20 | (buf[0] & 0x1f));
+		buf[1] = (char)(buf[1] | 0x80);
 	}
 	return sim_emit(sim, s->t, e, dir, 0, buf, n);
 }

@@ -164,6 +164,8 @@ probe_step(struct sim *sim, struct src *s)
 	tvars_set(&tv, "scan_name", p->ext);
 	tvars_set(&tv, "from_tag", p->tag);
 	tvars_set(&tv, "call_id", p->call_id);
+	tvars_set(&tv, "contact_user", p->ext);
+	tvars_set(&tv, "contact_hp", p->scanner.hostport);
 	if (p->state == P_REQ) {
 		tvars_set(&tv, "method", p->method);
 		tvars_set(&tv, "cseq_method", p->method);

@@ -36,6 +36,7 @@ void addr_v4_rand(struct addr *a, struct rng *r, uint32_t net, int plen);
 void addr_v6_rand(struct addr *a, struct rng *r, const char *prefix64);
 int addr_parse(struct addr *a, const char *s);
 const char *addr_str(const struct addr *a, char *buf, size_t cap);
+uint16_t port_rand(struct rng *r, uint16_t lo, uint16_t hi, bool even);
 
 /* --- pkt.c: Ethernet (+802.1Q, +PPPoE) / IPv4|IPv6 / UDP|TCP frames ------------ */
 enum { PKT_UDP = 17, PKT_TCP = 6 };
