@@ -53,7 +53,10 @@ GWD_CORE_SRCS := firmware/goipwatchd/decode.c firmware/goipwatchd/reasm.c \
 	    firmware/goipwatchd/conf.c firmware/goipwatchd/report.c \
 	    firmware/goipwatchd/worker.c firmware/goipwatchd/engine.c \
 	    firmware/goipwatchd/stats.c firmware/goipwatchd/event.c \
-	    firmware/goipwatchd/voip.c firmware/goipwatchd/detect.c
+	    firmware/goipwatchd/voip.c firmware/goipwatchd/detect.c \
+	    firmware/goipwatchd/detect-sip.c firmware/goipwatchd/line.c \
+	    firmware/goipwatchd/judge.c firmware/goipwatchd/account.c \
+	    firmware/goipwatchd/tls-hmac.c
 GWD_MAIN := firmware/goipwatchd/main.c
 GWD	:= $(BUILD)/goipwatchd
 GWD_LIBS = $(NDPI_LIBS) $(OSIP_LIBS) $(PCAP_LIBS) $(MBEDTLS_LIBS) $(CJSON_LIBS)
@@ -69,7 +72,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 # --- unit tests: one real module each (plus the core lib) --------------------
 UNIT_TESTS := decode reasm flow conf ring jw
 TEST_SCRIPTS += tests/pcap/golden.sh tests/integration/offline_cli.sh \
-	    tests/integration/live_lo.sh
+	    tests/integration/live_lo.sh tests/eval/eval_check.sh
 
 # Parts that append to the lists above (GWD_CORE_SRCS, UNIT_TESTS, TEST_SCRIPTS,
 # FUZZERS, BINS, BENCH_DEPS) and add their own targets.
@@ -121,10 +124,14 @@ run: deps all
 bench: deps all $(BENCH_DEPS)
 	$(Q)BUILD=$(BUILD) ./tests/bench/run.sh
 
+# The labelled evaluation (docs/detection.md): precision, recall, latency.
+eval: deps all corpus
+	$(Q)BUILD=$(BUILD) ./tests/eval/eval.sh
+
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
 
-.PHONY: all deps test run bench fuzz clean
+.PHONY: all deps test run bench fuzz eval clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -6,10 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf.h"
 
-enum conf_type { CT_U64, CT_DUR, CT_STR, CT_PREFIXES };
+enum conf_type { CT_U64, CT_DUR, CT_STR, CT_PREFIXES, CT_STRS };
 
 struct conf_key {
 	const char	*name;
@@ -52,6 +53,29 @@ static const struct conf_key conf_keys[] = {
 	{ "call_setup_timeout",	CT_DUR, F(call_setup_timeout), S(1), S(3600), NULL },
 	{ "call_timeout",	CT_DUR, F(call_timeout), S(60), S(7 * 86400), NULL },
 	{ "reg_capacity",	CT_U64, F(reg_capacity), 16, 1u << 24, NULL },
+	{ "line_capacity",	CT_U64, F(line_capacity), 16, 1u << 24, NULL },
+	{ "country_code",	STR(country_code), NULL },
+	{ "mobile_prefix",	CT_STRS, F(mobile_prefixes), 0, 0, NULL },
+	{ "mobile_length",	CT_U64, F(mobile_length), 4, 15, NULL },
+	{ "ua_strong",		CT_STRS, F(ua_strong), 0, 0, NULL },
+	{ "ua_weak",		CT_STRS, F(ua_weak), 0, 0, NULL },
+	{ "term_window",	CT_DUR, F(term_window), S(60), S(7 * 86400), NULL },
+	{ "term_min_invites",	CT_U64, F(term_min_invites), 1, 1u << 20, NULL },
+	{ "term_min_callees",	CT_U64, F(term_min_callees), 1, 1u << 20, NULL },
+	{ "term_concurrent",	CT_U64, F(term_concurrent), 2, 1000, NULL },
+	{ "opaque_window",	CT_DUR, F(opaque_window), S(60), S(7 * 86400), NULL },
+	{ "opaque_min_flows",	CT_U64, F(opaque_min_flows), 1, 1u << 20, NULL },
+	{ "opaque_concurrent",	CT_U64, F(opaque_concurrent), 2, 1000, NULL },
+	{ "w_device",		CT_U64, F(w_device), 0, 100, NULL },
+	{ "w_weak",		CT_U64, F(w_weak), 0, 100, NULL },
+	{ "w_simbank",		CT_U64, F(w_simbank), 0, 100, NULL },
+	{ "w_termination",	CT_U64, F(w_termination), 0, 100, NULL },
+	{ "w_opaque",		CT_U64, F(w_opaque), 0, 100, NULL },
+	{ "w_behaviour",	CT_U64, F(w_behaviour), 0, 100, NULL },
+	{ "w_cadence",		CT_U64, F(w_cadence), 0, 100, NULL },
+	{ "w_watch",		CT_U64, F(w_watch), 0, 100, NULL },
+	{ "urgent_score",	CT_U64, F(urgent_score), 0, 100, NULL },
+	{ "pseudonymise_key",	STR(pseudonymise_key), NULL },
 	{ "central_host",	STR(central_host), NULL },
 	{ "central_port",	CT_U64, F(central_port), 1, 65535, NULL },
 	{ "central_name",	STR(central_name), NULL },
@@ -69,8 +93,9 @@ static const struct conf_key conf_keys[] = {
 	{ "watch",		CT_PREFIXES, F(watchlist), 0, 0, NULL },
 };
 
-struct conf *
-conf_new_defaults(void)
+/* The scalar defaults; lists stay empty until conf_list_defaults. */
+static struct conf *
+conf_new_scalars(void)
 {
 	struct conf *c;
 
@@ -102,6 +127,25 @@ conf_new_defaults(void)
 	c->call_setup_timeout = S(180);
 	c->call_timeout = S(4 * 3600);
 	c->reg_capacity = 65536;
+	c->line_capacity = 8192;
+	snprintf(c->country_code, sizeof(c->country_code), "86");
+	c->mobile_length = 11;
+	c->term_window = S(3600);
+	c->term_min_invites = 10;
+	c->term_min_callees = 8;
+	c->term_concurrent = 2;
+	c->opaque_window = S(3600);
+	c->opaque_min_flows = 20;
+	c->opaque_concurrent = 2;
+	c->w_device = 60;
+	c->w_weak = 15;
+	c->w_simbank = 90;
+	c->w_termination = 80;
+	c->w_opaque = 50;
+	c->w_behaviour = 5;
+	c->w_cadence = 5;
+	c->w_watch = 20;
+	c->urgent_score = 80;
 	c->central_port = 6543;
 	snprintf(c->spool_dir, sizeof(c->spool_dir), "/var/lib/goipwatch/spool");
 	c->spool_max_bytes = 256u << 20;
@@ -117,6 +161,42 @@ prefix_list_fini(struct prefix_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static void
+str_list_fini(struct str_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+str_list_add(struct str_list *l, const char *s)
+{
+	char (*nv)[CONF_STR_MAX];
+
+	if (strlen(s) >= CONF_STR_MAX)
+		return -1;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		if ((nv = reallocarray(l->v, cap, sizeof(*nv))) == NULL)
+			return -1;
+		l->v = nv;
+		l->cap = cap;
+	}
+	strcpy(l->v[l->n++], s);
+	return 0;
+}
+
+bool
+str_list_has_ci(const struct str_list *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcasecmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
 void
 conf_free(struct conf *c)
 {
@@ -124,9 +204,12 @@ conf_free(struct conf *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++)
+	for (i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++) {
 		if (conf_keys[i].type == CT_PREFIXES)
 			prefix_list_fini((struct prefix_list *)((char *)c + conf_keys[i].off));
+		else if (conf_keys[i].type == CT_STRS)
+			str_list_fini((struct str_list *)((char *)c + conf_keys[i].off));
+	}
 	free(c);
 }
 
@@ -287,6 +370,10 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v, const char **w
 		if (prefix_list_add(dst, v) == -1)
 			return *why = "not an address or prefix", -1;
 		return 0;
+	case CT_STRS:
+		if (str_list_add(dst, v) == -1)
+			return *why = "too long", -1;
+		return 0;
 	}
 	return *why = "bad key type", -1;
 }
@@ -345,6 +432,49 @@ conf_line(struct conf *c, char *line, const char **why)
 }
 
 struct conf *
+conf_new_defaults(void)
+{
+	struct conf *c;
+
+	if ((c = conf_new_scalars()) != NULL && conf_list_defaults(c) == -1) {
+		conf_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * Lists keep their defaults only when the configuration names none of their
+ * entries: a file that lists subscriber prefixes replaces the default ones.
+ */
+int
+conf_list_defaults(struct conf *c)
+{
+	static const char *const mobile[] = { "13", "14", "15", "16", "17", "18", "19" };
+	static const char *const strong[] = { "dble", "HYBERTONE" };
+	static const char *const subs[] = { "100.64.0.0/10" };
+	static const char *const dom[] = { "100.64.0.0/10", "10.0.0.0/8", "172.16.0.0/12",
+	    "192.168.0.0/16" };
+	size_t i;
+	int rc = 0;
+
+	if (c->mobile_prefixes.n == 0)
+		for (i = 0; i < sizeof(mobile) / sizeof(mobile[0]); i++)
+			rc |= str_list_add(&c->mobile_prefixes, mobile[i]);
+	if (c->ua_strong.n == 0)
+		for (i = 0; i < sizeof(strong) / sizeof(strong[0]); i++)
+			rc |= str_list_add(&c->ua_strong, strong[i]);
+	if (c->ua_weak.n == 0)
+		rc |= str_list_add(&c->ua_weak, "pak");
+	if (c->subscriber_prefixes.n == 0)
+		rc |= prefix_list_add(&c->subscriber_prefixes, subs[0]);
+	if (c->domestic_prefixes.n == 0)
+		for (i = 0; i < sizeof(dom) / sizeof(dom[0]); i++)
+			rc |= prefix_list_add(&c->domestic_prefixes, dom[i]);
+	return rc;
+}
+
+struct conf *
 conf_parse(const char *buf, size_t len, const char *name, char *err, size_t errlen)
 {
 	char line[512];
@@ -352,7 +482,7 @@ conf_parse(const char *buf, size_t len, const char *name, char *err, size_t errl
 	struct conf *c;
 	size_t lineno = 0, n;
 
-	if ((c = conf_new_defaults()) == NULL) {
+	if ((c = conf_new_scalars()) == NULL) {
 		snprintf(err, errlen, "%s: out of memory", name);
 		return NULL;
 	}
@@ -372,6 +502,11 @@ conf_parse(const char *buf, size_t len, const char *name, char *err, size_t errl
 				continue;
 		}
 		snprintf(err, errlen, "%s:%zu: %s", name, lineno, why);
+		conf_free(c);
+		return NULL;
+	}
+	if (conf_list_defaults(c) == -1) {
+		snprintf(err, errlen, "%s: out of memory", name);
 		conf_free(c);
 		return NULL;
 	}
@@ -423,6 +558,15 @@ prefix_print(const char *key, const struct prefix_list *l, FILE *out)
 }
 
 static void
+str_list_print(const char *key, const struct str_list *l, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		fprintf(out, "%s %s\n", key, l->v[i]);
+}
+
+static void
 dur_print(const char *key, uint64_t us, FILE *out)
 {
 	if (us % USEC_PER_SEC != 0)
@@ -454,6 +598,9 @@ conf_print(const struct conf *c, FILE *out)
 			break;
 		case CT_PREFIXES:
 			prefix_print(k->name, v, out);
+			break;
+		case CT_STRS:
+			str_list_print(k->name, v, out);
 			break;
 		}
 	}

@@ -70,6 +70,25 @@ struct conf {
 	usec_t		call_timeout;		/* answered call without BYE */
 	uint64_t	reg_capacity;		/* registrations tracked at once */
 
+	/* detection (docs/detection.md) */
+	uint64_t	line_capacity;		/* subscriber lines tracked at once */
+	char		country_code[8];	/* of domestic mobile numbers */
+	struct str_list	mobile_prefixes;	/* national mobile prefixes: 13 ... 19 */
+	uint64_t	mobile_length;		/* national number length */
+	struct str_list	ua_strong;		/* User-Agent/Server: a GoIP by itself */
+	struct str_list	ua_weak;		/* needs a second indicator */
+	usec_t		term_window;
+	uint64_t	term_min_invites;	/* foreign INVITEs to mobiles per window */
+	uint64_t	term_min_callees;	/* distinct mobile callees per window */
+	uint64_t	term_concurrent;	/* or this many answered calls at once */
+	usec_t		opaque_window;
+	uint64_t	opaque_min_flows;	/* voice-like flows to foreign peers per window */
+	uint64_t	opaque_concurrent;	/* or this many at once */
+	uint64_t	w_device, w_weak, w_simbank, w_termination, w_opaque;
+	uint64_t	w_behaviour, w_cadence, w_watch;
+	uint64_t	urgent_score;		/* simbox_suspected at or above: urgent */
+	char		pseudonymise_key[72];	/* hex; empty: numbers in clear */
+
 	/* uplink to the central office */
 	char		central_host[CONF_STR_MAX];
 	uint64_t	central_port;
@@ -99,7 +118,10 @@ struct conf	*conf_load(const char *path, char *err, size_t errlen);
 /* Prints the config normalised, one key per line, in table order. */
 void		 conf_print(const struct conf *, FILE *);
 
+/* Fills the lists the configuration left empty with their defaults. */
+int		 conf_list_defaults(struct conf *);
 int		 prefix_parse(const char *, struct prefix *);
+bool		 str_list_has_ci(const struct str_list *, const char *);
 bool		 prefix_list_has(const struct prefix_list *, const uint8_t addr16[16]);
 
 #endif

@@ -4,22 +4,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include "detect.h"
+#include "detect-int.h"
+#include "hmac.h"
 
 static const char *const detect_method_names[DM_N] = {
 #define X(m) #m,
 	DETECT_SIP_METHODS(X)
 #undef X
 	"other"
-};
-
-struct detect {
-	const struct conf *conf;
-	struct sink	 out;
-	usec_t		 now;
-	struct pace_params pp;
-	struct detect_stats st;
-	char		 line[REPORT_LINE_MAX];
 };
 
 struct detect *
@@ -31,6 +23,17 @@ detect_new(const struct conf *c, const struct sink *out)
 		return NULL;
 	d->conf = c;
 	d->out = *out;
+	d->lines = line_table_new(c->line_capacity);
+	d->accounts = account_table_new(c->line_capacity);
+	if (d->lines == NULL || d->accounts == NULL) {
+		detect_free(d);
+		return NULL;
+	}
+	if (c->pseudonymise_key[0] != '\0' &&
+	    hmac_key_parse(c->pseudonymise_key, d->hkey, &d->hkeylen) == -1) {
+		detect_free(d);
+		return NULL;
+	}
 	pace_params_default(&d->pp);
 	d->pp.min_duration = c->opaque_min_duration;
 	d->pp.tolerance_ms = (unsigned)c->opaque_tolerance_ms;
@@ -43,7 +46,54 @@ detect_free(struct detect *d)
 {
 	if (d == NULL)
 		return;
+	line_table_free(d->lines);
+	account_table_free(d->accounts);
 	free(d);
+}
+
+bool
+detect_is_subscriber(const struct detect *d, const uint8_t addr16[16])
+{
+	return prefix_list_has(&d->conf->subscriber_prefixes, addr16);
+}
+
+bool
+detect_is_foreign(const struct detect *d, const uint8_t addr16[16])
+{
+	return !prefix_list_has(&d->conf->domestic_prefixes, addr16);
+}
+
+struct line *
+detect_line(struct detect *d, const uint8_t addr16[16], const struct ev_tuple *t,
+    const uint8_t peer16[16])
+{
+	struct line *l = line_get(d->lines, addr16, t, d->now);
+
+	if (prefix_list_has(&d->conf->allowlist, addr16) ||
+	    prefix_list_has(&d->conf->allowlist, peer16))
+		l->allow = true;
+	if (prefix_list_has(&d->conf->watchlist, peer16) && !l->watch) {
+		l->watch = true;
+		line_evidence(l, EV_K_WATCHLIST, "peer on the watchlist", d->now);
+		line_peer(l, peer16, 0);
+	}
+	return l;
+}
+
+void
+detect_judge(struct detect *d, struct line *l, usec_t ts)
+{
+	struct judgement j;
+	struct jw w;
+
+	judge_line(d->conf, l, &j);
+	if (!judge_changed(l, &j))
+		return;
+	jw_init(&w, d->line, sizeof(d->line));
+	judge_record(&w, l, &j, d->accounts, d->hkeylen ? d->hkey : NULL, d->hkeylen, ts);
+	if (report_emit(&w, &d->out) == -1)
+		d->st.record_overflow++;
+	d->st.detections++;
 }
 
 static void
@@ -114,6 +164,36 @@ detect_rtp(struct detect *d, const struct event *e)
 	d->st.rtp_tied += tied;
 }
 
+/* Opaque voice to a foreign peer: how many, and how many at once. */
+static void
+detect_opaque_line(struct detect *d, const struct event *e)
+{
+	const struct ev_tuple *t = &e->t;
+	usec_t f = e->u.opaque.first, last = e->u.opaque.last;
+	bool s = detect_is_subscriber(d, t->src), r = detect_is_subscriber(d, t->dst);
+	const uint8_t *peer = s ? t->dst : t->src;
+	unsigned i, overlap = 1;
+	struct line *l;
+
+	if (s == r || !detect_is_foreign(d, peer))
+		return;
+	l = detect_line(d, s ? t->src : t->dst, t, peer);
+	line_peer(l, peer, s ? t->dport : t->sport);
+	for (i = 0; i < LINE_OPAQUE; i++)
+		if (l->opaque_last[i] != 0 && l->opaque_first[i] < last && f < l->opaque_last[i])
+			overlap++;
+	l->opaque_first[l->opaque_pos % LINE_OPAQUE] = f;
+	l->opaque_last[l->opaque_pos++ % LINE_OPAQUE] = last;
+	if (overlap > l->max_opaque)
+		l->max_opaque = (uint8_t)(overlap > 255 ? 255 : overlap);
+	wcount_add(&l->opaque_flows, e->ts, d->conf->opaque_window);
+	if (l->max_opaque >= d->conf->opaque_concurrent ||
+	    wcount_sum(&l->opaque_flows, e->ts, d->conf->opaque_window) >=
+	    d->conf->opaque_min_flows)
+		line_evidence(l, EV_K_OPAQUE_VOICE, "voice-like UDP to foreign peers", e->ts);
+	detect_judge(d, l, e->ts);
+}
+
 static void
 detect_opaque(struct detect *d, const struct event *e)
 {
@@ -130,6 +210,7 @@ detect_opaque(struct detect *d, const struct event *e)
 	jw_obj_close(&w);
 	detect_emit(d, &w);
 	d->st.opaque_records++;
+	detect_opaque_line(d, e);
 }
 
 void
@@ -141,6 +222,7 @@ detect_event(struct detect *d, const struct event *e)
 	switch (e->kind) {
 	case EV_SIP:
 		detect_count_sip(d, &e->u.sip.msg);
+		detect_sip(d, e);
 		break;
 	case EV_RTP:
 		detect_rtp(d, e);
@@ -196,6 +278,12 @@ detect_stats_write(const struct detect *d, struct jw *w)
 	jw_u64(w, "rtp_tied_to_call", d->st.rtp_tied);
 	jw_u64(w, "opaque_voice_records", d->st.opaque_records);
 	jw_obj_close(w);
+	jw_obj_open(w, "detection");
+	jw_u64(w, "records", d->st.detections);
+	jw_u64(w, "lines", line_table_in_use(d->lines));
+	jw_u64(w, "line_evictions", line_table_evictions(d->lines));
+	jw_u64(w, "accounts_replaced", account_replaced(d->accounts));
+	jw_obj_close(w);
 	jw_u64(w, "detect_events", d->st.events);
 	jw_u64(w, "detect_record_overflow", d->st.record_overflow);
 }
@@ -203,5 +291,5 @@ detect_stats_write(const struct detect *d, struct jw *w)
 size_t
 detect_bytes(const struct detect *d)
 {
-	return sizeof(*d);
+	return sizeof(*d) + line_table_bytes(d->lines);
 }

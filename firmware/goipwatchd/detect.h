@@ -33,6 +33,7 @@ struct detect_stats {
 	uint64_t	sip_responses[7];	/* by class: [1] 1xx ... [6] 6xx, [0] other */
 	uint64_t	rtp_records, rtp_tied;	/* rtp records; tied to a call by SDP */
 	uint64_t	opaque_records;
+	uint64_t	detections;
 	uint64_t	record_overflow;
 };
 

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What the detect stage's files share: its state and the line helpers. */
+#ifndef GW_DETECT_INT_H
+#define GW_DETECT_INT_H
+
+#include "account.h"
+#include "detect.h"
+#include "judge.h"
+#include "line.h"
+
+struct detect {
+	const struct conf *conf;
+	struct sink	 out;
+	struct line_table *lines;
+	struct account_table *accounts;
+	uint8_t		 hkey[32];
+	size_t		 hkeylen;
+	usec_t		 now;
+	struct pace_params pp;
+	struct detect_stats st;
+	char		 line[REPORT_LINE_MAX];
+};
+
+bool	detect_is_subscriber(const struct detect *, const uint8_t addr16[16]);
+bool	detect_is_foreign(const struct detect *, const uint8_t addr16[16]);
+/* The line of a subscriber address on this tuple, with its list flags. */
+struct line *detect_line(struct detect *, const uint8_t addr16[16],
+	    const struct ev_tuple *, const uint8_t peer16[16]);
+/* Re-judges l; reports it when its verdict, tier or evidence grew. */
+void	detect_judge(struct detect *, struct line *, usec_t);
+
+/* detect-sip.c */
+void	detect_sip(struct detect *, const struct event *);
+bool	detect_is_mobile(const struct conf *, const char *user, char *national, size_t);
+
+#endif

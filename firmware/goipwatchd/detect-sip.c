@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Detectors over SIP: GoIP fingerprints in what a line sends (User-Agent,
+ * SDP, reason phrases, Allow, REGISTER expiry), the termination pattern
+ * (foreign INVITEs to domestic mobiles: volume, distinct callees,
+ * concurrency), call behaviour for scoring, and REGISTER cadence.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "detect-int.h"
+
+#define GOIP_ALLOW "INVITE,ACK,BYE,CANCEL,OPTIONS,NOTIFY,REFER,REGISTER,MESSAGE,INFO,SUBSCRIBE"
+
+/*
+ * A domestic mobile number: digits after an optional +, 00 or the country
+ * code, of the national length, starting with one of the mobile prefixes.
+ */
+bool
+detect_is_mobile(const struct conf *c, const char *user, char *national, size_t cap)
+{
+	size_t cc = strlen(c->country_code), n, i;
+	const char *p = user;
+
+	if (*p == '+')
+		p++;
+	else if (strncmp(p, "00", 2) == 0)
+		p += 2;
+	n = strlen(p);
+	if (n == c->mobile_length + cc && cc > 0 && strncmp(p, c->country_code, cc) == 0)
+		p += cc, n -= cc;
+	if (n != c->mobile_length)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	for (i = 0; i < c->mobile_prefixes.n; i++) {
+		if (strncmp(p, c->mobile_prefixes.v[i], strlen(c->mobile_prefixes.v[i])) == 0) {
+			snprintf(national, cap, "%s", p);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The first token of a User-Agent, "dble" of "dble/1.2" or "dble 1.2". */
+static bool
+ua_matches(const struct str_list *l, const char *ua)
+{
+	char tok[SIP_UA_LEN];
+	size_t n = strcspn(ua, " /");
+
+	if (n == 0 || n >= sizeof(tok))
+		return false;
+	memcpy(tok, ua, n);
+	tok[n] = '\0';
+	return str_list_has_ci(l, ua) || str_list_has_ci(l, tok);
+}
+
+static bool
+allow_is_goip(const char *allow)
+{
+	char norm[SIP_ALLOW_LEN];
+	size_t i, j = 0;
+
+	for (i = 0; allow[i] != '\0' && j + 1 < sizeof(norm); i++)
+		if (!isspace((unsigned char)allow[i]))
+			norm[j++] = (char)toupper((unsigned char)allow[i]);
+	norm[j] = '\0';
+	return strcmp(norm, GOIP_ALLOW) == 0;
+}
+
+/* Fingerprints in a message the line itself sent. */
+static bool
+sip_fingerprints(struct detect *d, struct line *l, const struct sip_msg *m, usec_t ts)
+{
+	bool grew = false;
+
+	if (m->ua[0] != '\0' && ua_matches(&d->conf->ua_strong, m->ua))
+		grew |= line_evidence(l, EV_K_SIP_UA, m->ua, ts);
+	else if (m->ua[0] != '\0' && ua_matches(&d->conf->ua_weak, m->ua))
+		grew |= line_evidence(l, EV_K_SIP_UA_WEAK, m->ua, ts);
+	if (m->sdp.result == SDP_OK && strcmp(m->sdp.s_name, "DBL Session") == 0)
+		grew |= line_evidence(l, EV_K_SDP_DBL_SESSION, "s=DBL Session", ts);
+	if (m->sdp.result == SDP_OK && strcmp(m->sdp.o_sess_id, "20000001") == 0)
+		grew |= line_evidence(l, EV_K_SDP_DBL_ORIGIN, "o= session id 20000001", ts);
+	if (!m->is_request && m->status == 480 && strcasecmp(m->reason, "Remote Busy") == 0)
+		grew |= line_evidence(l, EV_K_SIP_REMOTE_BUSY, "480 Remote Busy", ts);
+	if (m->allow[0] != '\0' && allow_is_goip(m->allow))
+		grew |= line_evidence(l, EV_K_SIP_GOIP_ALLOW, "GoIP Allow list", ts);
+	if (m->is_request && strcmp(m->method, "REGISTER") == 0 &&
+	    (m->contact_expires == 60 || (m->contact_expires < 0 && m->expires == 60)))
+		grew |= line_evidence(l, EV_K_REG_EXPIRES_60, "REGISTER expires=60", ts);
+	return grew;
+}
+
+/* REGISTER refreshes about every 60 s (the GoIP default) to a foreign registrar. */
+static bool
+sip_cadence(struct detect *d, struct line *l, usec_t ts)
+{
+	usec_t gap = l->last_register ? ts - l->last_register : 0;
+
+	(void)d;
+	l->last_register = ts;
+	if (gap < 2 * USEC_PER_SEC)	/* the authenticated resend after a 401 */
+		return false;
+	l->reg_intervals++;
+	if (gap >= 55 * USEC_PER_SEC && gap <= 65 * USEC_PER_SEC)
+		l->reg_near60++;
+	if (l->reg_near60 >= 3 && l->reg_near60 * 2 >= l->reg_intervals)
+		return line_evidence(l, EV_K_CADENCE, "REGISTER every ~60 s to a foreign host", ts);
+	return false;
+}
+
+static bool
+recent_has(const struct line *l, uint32_t h)
+{
+	unsigned i;
+
+	for (i = 0; i < LINE_RECENT; i++)
+		if (l->recent_invites[i] == h)
+			return true;
+	return false;
+}
+
+static bool
+term_met(const struct detect *d, struct line *l, usec_t ts)
+{
+	const struct conf *c = d->conf;
+	unsigned callees = l->term_callees.n + l->term_callees_prev.n;
+
+	if (l->max_active >= c->term_concurrent)
+		return true;
+	return wcount_sum(&l->term_invites, ts, c->term_window) >= c->term_min_invites &&
+	    callees >= c->term_min_callees &&
+	    wcount_sum(&l->term_answered, ts, c->term_window) >= 1;
+}
+
+static void
+term_callee_window(const struct detect *d, struct line *l, usec_t ts)
+{
+	if (l->term_callees_start == 0)
+		l->term_callees_start = ts;
+	if (ts < l->term_callees_start + d->conf->term_window)
+		return;
+	l->term_callees_prev = ts < l->term_callees_start + 2 * d->conf->term_window ?
+	    l->term_callees : (struct hset){ .n = 0 };
+	memset(&l->term_callees, 0, sizeof(l->term_callees));
+	l->term_callees_start = ts;
+}
+
+/* A new INVITE between the line and a foreign peer, to a domestic mobile. */
+static bool
+term_invite(struct detect *d, struct line *l, const struct event *e, const char *callee,
+    bool outbound)
+{
+	uint32_t h = hash32_str(e->u.sip.msg.call_id);
+	const struct ev_tuple *t = &e->t;
+
+	if (recent_has(l, h))
+		return false;		/* a retransmission or an authenticated resend */
+	l->recent_invites[l->recent_pos++ % LINE_RECENT] = h;
+	wcount_add(&l->term_invites, e->ts, d->conf->term_window);
+	term_callee_window(d, l, e->ts);
+	hset_add(&l->term_callees, hash32_str(callee));
+	if (!hset_add(&l->all_callees, hash32_str(callee)))
+		l->repeat_callees++;
+	line_callee(l, callee);
+	line_peer(l, outbound ? t->dst : t->src, outbound ? t->dport : t->sport);
+	l->calls++;
+	l->outbound += outbound;
+	l->inbound += !outbound;
+	l->hours_active |= 1u << (e->ts / (3600 * USEC_PER_SEC) % 24);
+	return term_met(d, l, e->ts) &&
+	    line_evidence(l, EV_K_TERMINATION, "foreign INVITEs to domestic mobiles", e->ts);
+}
+
+static int
+active_find(const struct line *l, uint32_t h)
+{
+	unsigned i;
+
+	for (i = 0; i < l->nactive; i++)
+		if (l->active[i] == h)
+			return (int)i;
+	return -1;
+}
+
+static void
+active_drop(struct line *l, int i)
+{
+	l->nactive--;
+	l->active[i] = l->active[l->nactive];
+	l->active_start[i] = l->active_start[l->nactive];
+	l->active_since[i] = l->active_since[l->nactive];
+}
+
+static void
+active_expire(struct detect *d, struct line *l, usec_t ts)
+{
+	unsigned i = 0;
+
+	while (i < l->nactive) {
+		/* an unanswered attempt lives setup_timeout, a call call_timeout */
+		usec_t tmo = l->active_since[i] ? d->conf->call_timeout :
+		    d->conf->call_setup_timeout;
+
+		if (ts > (l->active_since[i] ? l->active_since[i] : l->active_start[i]) + tmo)
+			active_drop(l, (int)i);
+		else
+			i++;
+	}
+}
+
+/*
+ * A termination call is in progress from the line's first 18x or 2xx until a
+ * final failure, CANCEL or BYE: a host that answers nothing (a scanner's
+ * target) never has one. 2xx counts it answered; BYE gives its duration.
+ */
+static bool
+term_dialog(struct detect *d, struct line *l, const struct event *e)
+{
+	const struct sip_msg *m = &e->u.sip.msg;
+	uint32_t h = hash32_str(m->call_id);
+	bool invite = strcmp(m->cseq_method, "INVITE") == 0;
+	int i;
+
+	if (!recent_has(l, h))
+		return false;
+	active_expire(d, l, e->ts);
+	i = active_find(l, h);
+	if (!m->is_request && invite && m->status > 100 && m->status < 300 && i < 0 &&
+	    l->nactive < LINE_ACTIVE) {
+		i = l->nactive++;
+		l->active[i] = h;
+		l->active_start[i] = e->ts;
+		l->active_since[i] = 0;		/* not answered yet */
+		if (l->nactive > l->max_active)
+			l->max_active = l->nactive;
+	}
+	if (!m->is_request && invite && m->status >= 200 && m->status < 300 && i >= 0 &&
+	    l->active_since[i] == 0) {
+		l->active_since[i] = e->ts;
+		l->answered++;
+		wcount_add(&l->term_answered, e->ts, d->conf->term_window);
+	} else if (i >= 0 && ((!m->is_request && invite && m->status >= 300) ||
+	    (m->is_request && (strcmp(m->method, "BYE") == 0 ||
+	    strcmp(m->method, "CANCEL") == 0)))) {
+		if (l->active_since[i] != 0)
+			l->answered_secs += (e->ts - l->active_since[i]) / USEC_PER_SEC;
+		active_drop(l, i);
+	}
+	return term_met(d, l, e->ts) &&
+	    line_evidence(l, EV_K_TERMINATION, "foreign INVITEs to domestic mobiles", e->ts);
+}
+
+/* Call behaviour for scoring only: never a verdict by itself. */
+static bool
+behaviour(struct detect *d, struct line *l, usec_t ts)
+{
+	bool grew = false;
+	unsigned hours = (unsigned)__builtin_popcount(l->hours_active);
+
+	(void)d;
+	if (l->calls < 10)
+		return false;
+	if (l->answered * 10 < l->calls * 3)
+		grew |= line_evidence(l, EV_K_BEHAVIOUR, "answer ratio under 30 %", ts);
+	if (l->answered >= 5 && l->answered_secs < 60ull * l->answered)
+		grew |= line_evidence(l, EV_K_BEHAVIOUR, "mean answered call under 60 s", ts);
+	if (l->inbound * 10 >= l->calls * 8 || l->outbound * 10 >= l->calls * 8)
+		grew |= line_evidence(l, EV_K_BEHAVIOUR, "80 % of calls one way", ts);
+	if (hours >= 16)
+		grew |= line_evidence(l, EV_K_BEHAVIOUR, "active 16 hours a day", ts);
+	if (l->repeat_callees == 0 && l->calls >= 20)
+		grew |= line_evidence(l, EV_K_BEHAVIOUR, "no callee called twice", ts);
+	return grew;
+}
+
+/* The line end and the peer end of a message, when exactly one end is a line. */
+static struct line *
+sip_line(struct detect *d, const struct event *e, bool *sent, bool *foreign)
+{
+	const struct ev_tuple *t = &e->t;
+	bool s = detect_is_subscriber(d, t->src), r = detect_is_subscriber(d, t->dst);
+
+	if (s == r)
+		return NULL;	/* transit, or line to line: no peer to weigh */
+	*sent = s;
+	*foreign = detect_is_foreign(d, s ? t->dst : t->src);
+	return detect_line(d, s ? t->src : t->dst, t, s ? t->dst : t->src);
+}
+
+void
+detect_sip(struct detect *d, const struct event *e)
+{
+	const struct sip_msg *m = &e->u.sip.msg;
+	char callee[32];
+	bool sent, foreign, grew = false;
+	struct line *l;
+
+	if ((l = sip_line(d, e, &sent, &foreign)) == NULL)
+		return;
+	if (sent)
+		grew |= sip_fingerprints(d, l, m, e->ts);
+	if (sent && foreign && m->is_request && strcmp(m->method, "REGISTER") == 0)
+		grew |= sip_cadence(d, l, e->ts);
+	if (foreign && m->is_request && strcmp(m->method, "INVITE") == 0 &&
+	    m->to.tag[0] == '\0' && detect_is_mobile(d->conf, m->ruri_user[0] ?
+	    m->ruri_user : m->to.user, callee, sizeof(callee))) {
+		grew |= term_invite(d, l, e, callee, sent);
+		grew |= behaviour(d, l, e->ts);
+	} else if (foreign)
+		grew |= term_dialog(d, l, e);
+	if (grew || !l->reported)
+		detect_judge(d, l, e->ts);
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Verdicts, scores and tiers from evidence; the detection record. */
+#include <string.h>
+
+#include "hmac.h"
+#include "judge.h"
+#include "report.h"
+
+const char *const verdict_names[] = { "none", "goip_present", "simbox_suspected" };
+const char *const tier_names[] = { "none", "general", "high", "urgent" };
+
+struct tally {
+	unsigned	n[EC_N];	/* distinct evidence kinds per class */
+};
+
+static void
+judge_tally(const struct line *l, struct tally *t)
+{
+	bool seen[EV_K_N] = { false };
+	unsigned i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < l->nev; i++) {
+		if (seen[l->ev[i].kind])
+			continue;
+		seen[l->ev[i].kind] = true;
+		t->n[evidence_class[l->ev[i].kind]]++;
+	}
+}
+
+static enum verdict
+judge_verdict(const struct tally *t)
+{
+	if (t->n[EC_SIMBANK] || t->n[EC_TERMINATION] || t->n[EC_OPAQUE])
+		return VERDICT_SIMBOX;
+	/* one device fingerprint, or two independent weak ones (DNS alone is not enough) */
+	if (t->n[EC_DEVICE] || t->n[EC_WEAK] >= 2)
+		return VERDICT_GOIP;
+	return VERDICT_NONE;
+}
+
+static unsigned
+judge_score(const struct conf *c, const struct tally *t)
+{
+	uint64_t s = 0;
+
+	if (t->n[EC_DEVICE])
+		s += c->w_device + 10 * (t->n[EC_DEVICE] - 1);
+	s += c->w_weak * t->n[EC_WEAK];
+	s += t->n[EC_SIMBANK] ? c->w_simbank : 0;
+	s += t->n[EC_TERMINATION] ? c->w_termination : 0;
+	s += t->n[EC_OPAQUE] ? c->w_opaque : 0;
+	s += c->w_behaviour * t->n[EC_BEHAVIOUR];
+	s += c->w_cadence * t->n[EC_CADENCE];
+	s += c->w_watch * t->n[EC_WATCH];
+	return s > 100 ? 100 : (unsigned)s;
+}
+
+void
+judge_line(const struct conf *c, const struct line *l, struct judgement *j)
+{
+	struct tally t;
+
+	judge_tally(l, &t);
+	j->verdict = judge_verdict(&t);
+	j->score = judge_score(c, &t);
+	if (j->verdict == VERDICT_NONE)
+		j->tier = TIER_NONE;
+	else if (j->verdict == VERDICT_SIMBOX)
+		j->tier = j->score >= c->urgent_score ? TIER_URGENT : TIER_HIGH;
+	else
+		j->tier = TIER_GENERAL;
+	if (j->verdict != VERDICT_NONE && l->watch && j->tier < TIER_URGENT)
+		j->tier++;		/* a known fraud peer escalates */
+	if (l->allow && j->tier > TIER_GENERAL)
+		j->tier = TIER_GENERAL;	/* an allowlisted line or peer never goes above */
+}
+
+usec_t
+judge_window(enum tier t)
+{
+	switch (t) {
+	case TIER_URGENT: return 2 * 3600 * USEC_PER_SEC;
+	case TIER_HIGH: return 24 * 3600 * USEC_PER_SEC;
+	default: return 48 * 3600 * USEC_PER_SEC;
+	}
+}
+
+bool
+judge_changed(const struct line *l, const struct judgement *j)
+{
+	if (j->verdict == VERDICT_NONE)
+		return false;
+	return !l->reported || j->verdict != l->verdict || j->tier != l->tier ||
+	    l->nev > l->reported_nev;
+}
+
+/* A phone number as reported: in clear, or its keyed pseudonym. */
+static void
+judge_number(struct jw *w, const char *key, const char *num, const uint8_t *hkey,
+    size_t hkeylen)
+{
+	char p[HMAC_PSEUDONYM_LEN];
+
+	if (hkey != NULL && hmac_pseudonym(hkey, hkeylen, num, p) == 0)
+		jw_str(w, key, p);
+	else
+		jw_str(w, key, num);
+}
+
+static void
+judge_subject(struct jw *w, const struct line *l, const struct account_table *acc)
+{
+	char ip[REPORT_IP_LEN];
+	const char *a;
+
+	jw_obj_open(w, "subject");
+	jw_str(w, "ip", report_ip(l->key.ip, ip));
+	if (l->key.vlan)
+		jw_u64(w, "vlan", l->key.vlan);
+	if (l->key.has_pppoe)
+		jw_u64(w, "pppoe_session", l->key.pppoe);
+	if (acc != NULL && (a = account_find(acc, l->key.ip, l->key.has_pppoe,
+	    l->key.pppoe)) != NULL)
+		jw_str(w, "account", a);
+	jw_obj_close(w);
+}
+
+static void
+judge_evidence(struct jw *w, const struct line *l)
+{
+	unsigned i;
+
+	jw_arr_open(w, "evidence");
+	for (i = 0; i < l->nev; i++) {
+		const struct evidence *e = &l->ev[i];
+
+		jw_obj_open(w, NULL);
+		jw_str(w, "kind", evidence_names[e->kind]);
+		jw_str(w, "detail", e->detail);
+		jw_u64(w, "count", e->count);
+		jw_ts(w, "first_ts", e->first);
+		jw_ts(w, "last_ts", e->last);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+}
+
+static void
+judge_peers(struct jw *w, const struct line *l)
+{
+	char ip[REPORT_IP_LEN];
+	unsigned i;
+
+	jw_arr_open(w, "peers");
+	for (i = 0; i < l->npeers; i++) {
+		jw_obj_open(w, NULL);
+		jw_str(w, "ip", report_ip(l->peers[i].ip, ip));
+		jw_u64(w, "port", l->peers[i].port);
+		jw_u64(w, "count", l->peers[i].count);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+}
+
+static void
+judge_device(struct jw *w, const struct line *l, const uint8_t *hkey, size_t hkeylen)
+{
+	unsigned i;
+
+	if (l->nsims == 0 && l->device_id[0] == '\0')
+		return;
+	jw_obj_open(w, "device");
+	if (l->device_id[0] != '\0')
+		jw_str(w, "id", l->device_id);
+	jw_u64(w, "sim_count", l->nsims);
+	jw_arr_open(w, "sims");
+	for (i = 0; i < l->nsims; i++) {
+		const struct line_sim *s = &l->sims[i];
+
+		jw_obj_open(w, NULL);
+		if (s->imsi[0]) jw_str(w, "imsi", s->imsi);
+		if (s->iccid[0]) jw_str(w, "iccid", s->iccid);
+		if (s->imei[0]) jw_str(w, "imei", s->imei);
+		if (s->msisdn[0]) judge_number(w, "msisdn", s->msisdn, hkey, hkeylen);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	jw_obj_close(w);
+}
+
+static void
+judge_calls(struct jw *w, const struct line *l)
+{
+	if (l->calls == 0)
+		return;
+	jw_obj_open(w, "calls");
+	jw_u64(w, "foreign_to_mobile", l->calls);
+	jw_u64(w, "answered", l->answered);
+	jw_u64(w, "max_concurrent", l->max_active);
+	jw_u64(w, "distinct_callees", l->all_callees.n);
+	if (l->answered)
+		jw_dbl(w, "mean_answered_duration", (double)l->answered_secs / l->answered, 1);
+	jw_obj_close(w);
+}
+
+void
+judge_record(struct jw *w, struct line *l, const struct judgement *j,
+    const struct account_table *acc, const uint8_t *hkey, size_t hkeylen, usec_t now)
+{
+	unsigned i;
+
+	if (!l->reported || j->tier != l->tier)
+		l->deadline = now + judge_window(j->tier);
+	report_open(w, "detection", now);
+	judge_subject(w, l, acc);
+	jw_str(w, "verdict", verdict_names[j->verdict]);
+	jw_str(w, "tier", tier_names[j->tier]);
+	jw_ts(w, "deadline", l->deadline);
+	jw_u64(w, "score", j->score);
+	judge_evidence(w, l);
+	judge_peers(w, l);
+	jw_arr_open(w, "callees");
+	for (i = 0; i < l->ncallees; i++)
+		judge_number(w, NULL, l->callees[i], hkey, hkeylen);
+	jw_arr_close(w);
+	judge_device(w, l, hkey, hkeylen);
+	judge_calls(w, l);
+	if (l->allow)
+		jw_bool(w, "allowlisted", true);
+	if (l->watch)
+		jw_bool(w, "watchlisted", true);
+	jw_bool(w, "update", l->reported);
+	jw_obj_close(w);
+	l->reported = true;
+	l->verdict = (uint8_t)j->verdict;
+	l->tier = (uint8_t)j->tier;
+	l->score = (uint8_t)j->score;
+	l->reported_nev = l->nev;
+}
