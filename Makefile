@@ -76,8 +76,10 @@ TEST_SCRIPTS += tests/pcap/golden.sh tests/integration/offline_cli.sh \
 
 # Parts that append to the lists above (GWD_CORE_SRCS, UNIT_TESTS, TEST_SCRIPTS,
 # FUZZERS, BINS, BENCH_DEPS) and add their own targets.
--include firmware/goipwatchd/voip.mk
+include firmware/goipwatchd/voip.mk
 -include firmware/goipwatchd/uplink.mk
+include firmware/goipwatchd/calls.mk
+include firmware/goipwatchd/goip.mk
 -include tools/synth/synth.mk
 -include scripts/lab/lab.mk
 -include tests/bench/bench.mk

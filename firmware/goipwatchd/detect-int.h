@@ -4,13 +4,17 @@
 #define GW_DETECT_INT_H
 
 #include "account.h"
+#include "calls.h"
 #include "detect.h"
 #include "judge.h"
 #include "line.h"
+#include "regs.h"
 
 struct detect {
 	const struct conf *conf;
 	struct sink	 out;
+	struct calls	*calls;
+	struct regs	*regs;
 	struct line_table *lines;
 	struct account_table *accounts;
 	uint8_t		 hkey[32];

@@ -17,15 +17,28 @@ static const char *const detect_method_names[DM_N] = {
 struct detect *
 detect_new(const struct conf *c, const struct sink *out)
 {
+	struct calls_params cp;
+	struct regs_params rp;
 	struct detect *d;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
 	d->conf = c;
 	d->out = *out;
+	calls_params_default(&cp);
+	cp.capacity = c->call_capacity;
+	cp.setup_timeout = c->call_setup_timeout;
+	cp.call_timeout = c->call_timeout;
+	cp.subscribers = &c->subscriber_prefixes;
+	regs_params_default(&rp);
+	rp.capacity = c->reg_capacity;
+	rp.subscribers = &c->subscriber_prefixes;
+	d->calls = calls_new(&cp, out);
+	d->regs = regs_new(&rp, out);
 	d->lines = line_table_new(c->line_capacity);
 	d->accounts = account_table_new(c->line_capacity);
-	if (d->lines == NULL || d->accounts == NULL) {
+	if (d->calls == NULL || d->regs == NULL || d->lines == NULL ||
+	    d->accounts == NULL) {
 		detect_free(d);
 		return NULL;
 	}
@@ -46,6 +59,8 @@ detect_free(struct detect *d)
 {
 	if (d == NULL)
 		return;
+	calls_free(d->calls);
+	regs_free(d->regs);
 	line_table_free(d->lines);
 	account_table_free(d->accounts);
 	free(d);
@@ -147,7 +162,10 @@ detect_rtp(struct detect *d, const struct event *e)
 	struct jw w;
 	bool tied;
 
-	tied = false;	/* calls.c ties RTP to calls by SDP: next commit */
+	tied = calls_media_find(d->calls, e->t.dst, e->t.dport, s.pt, call_id,
+	    sizeof(call_id), codec, sizeof(codec)) ||
+	    calls_media_find(d->calls, e->t.src, e->t.sport, s.pt, call_id,
+	    sizeof(call_id), codec, sizeof(codec));
 	if (tied && codec[0] != '\0' && strcasecmp(codec, s.codec) != 0)
 		rtp_stream_set_codec(&s, codec, 0);
 	jw_init(&w, d->line, sizeof(d->line));
@@ -217,11 +235,16 @@ void
 detect_event(struct detect *d, const struct event *e)
 {
 	d->st.events++;
-	if (e->ts > d->now)
+	if (e->ts > d->now) {
 		d->now = e->ts;
+		calls_tick(d->calls, d->now);
+		regs_tick(d->regs, d->now);
+	}
 	switch (e->kind) {
 	case EV_SIP:
 		detect_count_sip(d, &e->u.sip.msg);
+		regs_sip(d->regs, e);
+		calls_sip(d->calls, e);
 		detect_sip(d, e);
 		break;
 	case EV_RTP:
@@ -241,6 +264,8 @@ detect_tick(struct detect *d, usec_t now)
 	if (now <= d->now)
 		return;
 	d->now = now;
+	calls_tick(d->calls, now);
+	regs_tick(d->regs, now);
 }
 
 void
@@ -248,6 +273,8 @@ detect_finish(struct detect *d, usec_t now)
 {
 	if (now > d->now)
 		d->now = now;
+	calls_finish(d->calls, d->now);
+	regs_finish(d->regs, d->now);
 }
 
 void
@@ -278,6 +305,8 @@ detect_stats_write(const struct detect *d, struct jw *w)
 	jw_u64(w, "rtp_tied_to_call", d->st.rtp_tied);
 	jw_u64(w, "opaque_voice_records", d->st.opaque_records);
 	jw_obj_close(w);
+	calls_stats_write(d->calls, w);
+	regs_stats_write(d->regs, w);
 	jw_obj_open(w, "detection");
 	jw_u64(w, "records", d->st.detections);
 	jw_u64(w, "lines", line_table_in_use(d->lines));
@@ -291,5 +320,6 @@ detect_stats_write(const struct detect *d, struct jw *w)
 size_t
 detect_bytes(const struct detect *d)
 {
-	return sizeof(*d) + line_table_bytes(d->lines);
+	return sizeof(*d) + line_table_bytes(d->lines) + calls_bytes(d->calls) +
+	    regs_bytes(d->regs);
 }
