@@ -18,6 +18,7 @@ struct bg {
 	size_t size, size_hi;	/* UDP payload size range; 0 = 40..1200 */
 	char name[64];
 	uint8_t cid[8];
+	uint32_t answer;	/* DNS: the A record's address, 0 = random */
 };
 
 static struct bg *
@@ -77,7 +78,8 @@ bg_dns_step(struct sim *sim, struct src *s)
 	struct bg *b = (struct bg *)s;
 	uint8_t msg[320];
 	uint16_t id = (uint16_t)(b->e.pa * 31 + 7);
-	size_t n = bg_dns_msg(msg, b->name, id, b->n == 1, (uint32_t)rng_u64(sim_rng(sim)));
+	uint32_t ip = (uint32_t)rng_u64(sim_rng(sim));
+	size_t n = bg_dns_msg(msg, b->name, id, b->n == 1, b->answer ? b->answer : ip);
 
 	sim_emit(sim, s->t, &b->e, b->n == 0 ? DIR_AB : DIR_BA, 0, msg, n);
 	if (++b->n >= 2)
@@ -95,6 +97,19 @@ bg_dns_new(uint64_t t0, const struct ep *e, const char *qname)
 		return NULL;
 	snprintf(b->name, sizeof(b->name), "%s", qname);
 	return &b->src;
+}
+
+/* A lookup whose answer is the given address (an IPv6 one answers with its last 4 bytes). */
+struct src *
+bg_dns_answer_new(uint64_t t0, const struct ep *e, const char *qname, const struct addr *ip)
+{
+	struct src *s = bg_dns_new(t0, e, qname);
+	const uint8_t *p = ip->af == 6 ? ip->b + 12 : ip->b;
+
+	if (s != NULL)
+		((struct bg *)s)->answer = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		    (uint32_t)p[2] << 8 | p[3];
+	return s;
 }
 
 /* TLS 1.2 record with a ClientHello carrying only SNI. */

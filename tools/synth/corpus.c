@@ -32,7 +32,7 @@ static const struct device dev_classic = {
 	.channels = 4, .base_port = 5060, .reg_interval = 60, .reg_expires = 60,
 	.sms_server = SMS_FOREIGN, .calls_per_hour = 40, .hour_from = 1, .hour_to = 15,
 	.answer_ratio = 0.25, .talk_median_s = 40, .inbound_p = 1.0, .callee = NUM_CN_MOBILE,
-	.full_media_p = 0.1, .max_full = 2, .codec = 18, .termination = true,
+	.full_media_p = 0.1, .max_full = 2, .codec = 18, .termination = true, .dbl_cloud = true,
 };
 
 static const struct device dev_home = {
@@ -56,7 +56,7 @@ static const struct device dev_light = {
 	.channels = 1, .base_port = 5060, .reg_interval = 60, .reg_expires = 60,
 	.sms_server = SMS_DOMESTIC, .calls_per_hour = 0.4, .hour_from = 0, .hour_to = 14,
 	.answer_ratio = 0.6, .talk_median_s = 90, .inbound_p = 0.5, .callee = NUM_CN_MIXED,
-	.full_media_p = 0.3, .max_full = 1, .codec = 8,
+	.full_media_p = 0.3, .max_full = 1, .codec = 8, .dbl_cloud = true,
 };
 
 static const struct device dev_ott = {
@@ -137,6 +137,7 @@ build_encrypted(struct corpus_ctx *c)
 	    "20 ms voice-like flows to a foreign peer"))
 		return -1;
 	d.peer = "198.51.100.31";
+	d.dbl_cloud = false;	/* behaviour only: no fingerprint of any kind */
 	d.peer_port = 6001;
 	d.channels = 4;
 	d.base_port = 0;
@@ -158,8 +159,8 @@ static int
 build_light(struct corpus_ctx *c)
 {
 	if (scen_line(&c->sc, &c->lines[0], "100.67.1.50", 0, 0, "goip_present",
-	    "GoIP (User-Agent dble, SMS-server keepalives) registered to the domestic "
-	    "provider, one line, a few calls a day"))
+	    "GoIP (DBL DDNS to port 39800 at boot, User-Agent dble, SMS-server keepalives) "
+	    "registered to the domestic provider, one line, a few calls a day"))
 		return -1;
 	scen_device(&c->sc, &c->lines[0], &dev_light, c->sc.t0);
 	scen_background(&c->sc, &c->lines[0], 20);
@@ -249,7 +250,7 @@ build_mixed(struct corpus_ctx *c)
 	p.calls_per_hour = 12;
 	if (scen_line(&c->sc, &l[0], "100.80.1.1", 0, 0, "simbox_suspected", WHY_TERM) ||
 	    scen_line(&c->sc, &l[1], "100.80.1.2", 0, 0, "goip_present",
-	    "GoIP (dble, keepalives) on the domestic provider, used lightly") ||
+	    "GoIP (DBL DDNS, dble, keepalives) on the domestic provider, used lightly") ||
 	    scen_line(&c->sc, &l[2], "100.80.1.3", 0, 0, "benign", "PBX trunk, domestic") ||
 	    scen_line(&c->sc, &l[3], "100.80.1.4", 0, 0, "benign", "home softphone") ||
 	    scen_line(&c->sc, &l[4], "100.80.1.5", 0, 0, "benign", "OTT voice app") ||
@@ -297,7 +298,8 @@ build_l2(struct corpus_ctx *c, bool pppoe)
 	    scen_line(&c->sc, &c->lines[1], ip, pppoe ? 0 : k2, pppoe ? k2 : 0, "benign",
 	    "home softphone sharing the address, other VLAN / PPPoE session"))
 		return -1;
-	c->lines[0].dbl_mac = pppoe;
+	c->lines[0].dbl_mac = true;	/* the GoIP is the CPE: its own MAC on the link */
+	c->lines[0].dhcp = !pppoe;	/* bridged VLAN access: it asks DHCP for its address */
 	d.hour_from = 0;
 	d.hour_to = 24;
 	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);

@@ -74,8 +74,23 @@ struct simbank_spec {
 };
 struct src *goip_simbank_new(uint64_t t0, const struct simbank_spec *ss);
 
+/* --- dbl.c: DBL cloud side channels of a GoIP (goip-domain.md 1.4) ----------- */
+struct dbl_spec {
+	struct ep ntp;		/* a = GoIP, b = gontp NTP server, UDP 123 */
+	struct ep ddns;		/* a = GoIP, b = DBL DDNS server, UDP 39800 */
+	struct ep dhcp;		/* a = GoIP's address, b = DHCP server, 68/67; pa 0 = no DHCP */
+	char serial[24];	/* device serial, as in the DDNS request */
+	uint64_t t_stop;
+	uint64_t *evidence;	/* if set: lowered to the DDNS request's time */
+};
+struct src *dbl_dhcp_new(uint64_t t0, const struct dbl_spec *ds);
+struct src *dbl_ntp_new(uint64_t t0, const struct dbl_spec *ds);
+struct src *dbl_ddns_new(uint64_t t0, const struct dbl_spec *ds);
+
 /* --- bg.c: background traffic -------------------------------------------------- */
 struct src *bg_dns_new(uint64_t t0, const struct ep *e, const char *qname);
+struct src *bg_dns_answer_new(uint64_t t0, const struct ep *e, const char *qname,
+    const struct addr *ip);
 struct src *bg_tcp_new(uint64_t t0, const struct ep *e, unsigned packets, bool tls,
     const char *sni);
 struct src *bg_udp_new(uint64_t t0, const struct ep *e, unsigned packets, bool quic);

@@ -31,7 +31,8 @@ struct scen {
 struct line {
 	struct addr ip;
 	uint16_t vlan, pppoe;
-	bool dbl_mac;		/* the GoIP dials PPPoE itself: DBL OUI 38:3f:10 */
+	bool dbl_mac;		/* the GoIP's own MAC is on the wire: DBL OUI 38:3f:10 */
+	bool dhcp;		/* the GoIP takes its address by DHCP on the mirrored link */
 	struct label *lb;
 };
 
@@ -59,6 +60,7 @@ struct device {
 	bool termination;		/* foreign peer -> domestic mobile: volume evidence */
 	bool ott;			/* STUN + non-RTP media instead of SIP */
 	bool one_port;			/* a trunk: every channel on base_port, one REGISTER */
+	bool dbl_cloud;			/* boot DNS, gontp NTP every 30 min, DDNS (dbl.c) */
 };
 
 void scen_init(struct scen *sc, struct sim *sim, uint64_t t0, double hours,

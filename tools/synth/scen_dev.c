@@ -81,6 +81,45 @@ scen_simbank(struct scen *sc, struct line *l, const struct device *d, uint64_t t
 	sim_add(sc->sim, goip_simbank_new(t, &ss));
 }
 
+/* DBL cloud at boot: (DHCP,) DNS for the NTP names, DDNS, then NTP to gontp. */
+static void
+scen_dbl(struct scen *sc, struct line *l, uint64_t t)
+{
+	static const char *const names[] = { "pool.ntp.org", "www.gontp.com", "gontp.org" };
+	bool v6 = l->ip.af == 6;
+	struct rng *r = scen_rng(sc);
+	struct dbl_spec ds;
+	struct addr res, ntp, ntp4, ddns, dhcp;
+	struct ep e;
+	char dg[12];
+
+	memset(&ds, 0, sizeof(ds));
+	addr_parse(&res, v6 ? "2001:db8:a00::53" : "10.53.0.53");
+	addr_parse(&ntp, v6 ? "2001:db8:f00::123" : "203.0.113.123");
+	addr_parse(&ddns, v6 ? "2001:db8:f00::90" : "203.0.113.90");
+	addr_parse(&ntp4, "203.0.113.123");	/* the A record the GoIP asks for */
+	addr_parse(&dhcp, "100.64.0.1");
+	rng_digits(r, dg, 8);
+	snprintf(ds.serial, sizeof(ds.serial), "8MCDRM%s", dg);
+	ds.t_stop = sc->t_end;
+	if (strcmp(l->lb->label, "goip_present") == 0)
+		ds.evidence = &l->lb->first_ev;
+	scen_ep(&ds.ntp, l, PKT_UDP, 123, &ntp, 123);
+	scen_ep(&ds.ddns, l, PKT_UDP, port_rand(r, 32768, 60999, false), &ddns, 39800);
+	scen_seen(l, t);
+	if (l->dhcp && !v6) {
+		scen_ep(&ds.dhcp, l, PKT_UDP, 68, &dhcp, 67);
+		sim_add(sc->sim, dbl_dhcp_new(t, &ds));
+		t += 1500000;
+	}
+	for (int i = 0; i < 3; i++) {
+		scen_ep(&e, l, PKT_UDP, port_rand(r, 32768, 60999, false), &res, 53);
+		sim_add(sc->sim, bg_dns_answer_new(t + (uint64_t)i * 3000, &e, names[i], &ntp4));
+	}
+	sim_add(sc->sim, dbl_ddns_new(t + 400000, &ds));
+	sim_add(sc->sim, dbl_ntp_new(t + 600000, &ds));
+}
+
 /* Registrations, keepalives and SIM bank per channel, then the call generator. */
 void
 scen_device(struct scen *sc, struct line *l, const struct device *d, uint64_t t0)
@@ -89,6 +128,10 @@ scen_device(struct scen *sc, struct line *l, const struct device *d, uint64_t t0
 	uint16_t ports[SCEN_CHANNELS] = { 0 };
 	unsigned n = d->channels < SCEN_CHANNELS ? d->channels : SCEN_CHANNELS;
 
+	if (d->dbl_cloud) {
+		scen_dbl(sc, l, t0);
+		t0 += 3 * SYNTH_US;	/* SIP starts once the box has booted */
+	}
 	for (unsigned ch = 0; ch < n; ch++) {
 		uint64_t t = t0 + ch * 1500000ULL + rng_below(r, 1000000);
 		ports[ch] = d->base_port ? (uint16_t)(d->base_port + (d->one_port ? 0 : ch)) :
@@ -128,7 +171,7 @@ bgline_spawn(struct sim *sim, struct bgline *b, uint64_t t)
 
 	if (k < 50) {
 		addr_parse(&peer, v6 ? "2001:db8:a00::53" : "10.53.0.53");
-		scen_ep(&e, b->l, PKT_UDP, (uint16_t)rng_range(r, 1024, 65000), &peer, 53);
+		scen_ep(&e, b->l, PKT_UDP, port_rand(r, 32768, 60999, false), &peer, 53);
 		sim_add(sim, bg_dns_new(t, &e, name));
 		return;
 	}

@@ -5,7 +5,7 @@
 SYNTH_SRCS := tools/synth/main.c tools/synth/rng.c tools/synth/addr.c \
 	tools/synth/pkt.c tools/synth/sim.c tools/synth/tmpl.c \
 	tools/synth/sipparty.c tools/synth/sipgen.c tools/synth/sipreg.c \
-	tools/synth/bg.c tools/synth/goip.c tools/synth/bench.c tools/synth/corpus.c \
+	tools/synth/bg.c tools/synth/goip.c tools/synth/dbl.c tools/synth/bench.c tools/synth/corpus.c \
 	tools/synth/scen.c tools/synth/scen_dev.c
 SYNTH	:= $(BUILD)/synth
 SYNTH_SEED ?= 1
