@@ -56,7 +56,8 @@ GWD_CORE_SRCS := firmware/goipwatchd/decode.c firmware/goipwatchd/reasm.c \
 	    firmware/goipwatchd/voip.c firmware/goipwatchd/detect.c \
 	    firmware/goipwatchd/detect-sip.c firmware/goipwatchd/line.c \
 	    firmware/goipwatchd/judge.c firmware/goipwatchd/account.c \
-	    firmware/goipwatchd/tls-hmac.c
+	    firmware/goipwatchd/tls-hmac.c firmware/goipwatchd/device.c \
+	    firmware/goipwatchd/detect-device.c
 GWD_MAIN := firmware/goipwatchd/main.c
 GWD	:= $(BUILD)/goipwatchd
 GWD_LIBS = $(NDPI_LIBS) $(OSIP_LIBS) $(PCAP_LIBS) $(MBEDTLS_LIBS) $(CJSON_LIBS)

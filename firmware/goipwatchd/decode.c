@@ -112,15 +112,18 @@ decode_mpls(struct rd *r, struct pkt *pk)
 	return decode_inner_ether(r, pk, TUNNEL_MPLS_PW);
 }
 
+/* IP goes on; anything else (LCP, PAP, CHAP, IPCP) is handed back as payload. */
 static enum decode_result
 decode_ppp_proto(uint16_t proto, struct rd *r, struct pkt *pk)
 {
 	switch (proto) {
 	case 0x0021:
-		return decode_ip(r->p, (uint32_t)r->left, pk);
 	case 0x0057:
 		return decode_ip(r->p, (uint32_t)r->left, pk);
 	default:
+		pk->ppp_proto = proto;
+		pk->payload = r->p;
+		pk->paylen = (uint32_t)r->left;
 		return DECODE_UNSUP_PPP;
 	}
 }

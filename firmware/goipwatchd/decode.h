@@ -71,6 +71,7 @@ struct pkt {
 	uint32_t	 tunnel_id;	/* VXLAN VNI, ERSPAN session, GRE key */
 	bool		 has_pppoe;
 	uint16_t	 pppoe_session;
+	uint16_t	 ppp_proto;	/* DECODE_UNSUP_PPP: payload is its information */
 	bool		 has_mac;
 	uint8_t		 smac[6], dmac[6];	/* innermost Ethernet */
 

@@ -10,6 +10,8 @@
 #include "line.h"
 #include "regs.h"
 
+#define DETECT_DBL_MACS	64	/* MACs that asked DHCP as "dbl" */
+
 struct detect {
 	const struct conf *conf;
 	struct sink	 out;
@@ -20,6 +22,8 @@ struct detect {
 	uint8_t		 hkey[32];
 	size_t		 hkeylen;
 	usec_t		 now;
+	uint8_t		 dbl_macs[DETECT_DBL_MACS][6];
+	unsigned	 ndbl_macs;
 	struct pace_params pp;
 	struct detect_stats st;
 	char		 line[REPORT_LINE_MAX];
@@ -32,6 +36,10 @@ struct line *detect_line(struct detect *, const uint8_t addr16[16],
 	    const struct ev_tuple *, const uint8_t peer16[16]);
 /* Re-judges l; reports it when its verdict, tier or evidence grew. */
 void	detect_judge(struct detect *, struct line *, usec_t);
+
+/* detect-device.c */
+void	detect_device(struct detect *, const struct event *);
+void	detect_mac(struct detect *, const struct event *);
 
 /* detect-sip.c */
 void	detect_sip(struct detect *, const struct event *);

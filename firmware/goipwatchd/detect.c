@@ -254,8 +254,10 @@ detect_event(struct detect *d, const struct event *e)
 		detect_opaque(d, e);
 		break;
 	default:
+		detect_device(d, e);
 		break;
 	}
+	detect_mac(d, e);
 }
 
 void
@@ -311,6 +313,7 @@ detect_stats_write(const struct detect *d, struct jw *w)
 	jw_u64(w, "records", d->st.detections);
 	jw_u64(w, "lines", line_table_in_use(d->lines));
 	jw_u64(w, "line_evictions", line_table_evictions(d->lines));
+	jw_u64(w, "accounts_learnt", d->st.accounts);
 	jw_u64(w, "accounts_replaced", account_replaced(d->accounts));
 	jw_obj_close(w);
 	jw_u64(w, "detect_events", d->st.events);

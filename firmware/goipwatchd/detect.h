@@ -34,6 +34,7 @@ struct detect_stats {
 	uint64_t	rtp_records, rtp_tied;	/* rtp records; tied to a call by SDP */
 	uint64_t	opaque_records;
 	uint64_t	detections;
+	uint64_t	accounts;	/* account names learnt */
 	uint64_t	record_overflow;
 };
 

@@ -16,6 +16,16 @@ event_size(const struct event *e)
 		return base + sizeof(e->u.rtp);
 	case EV_OPAQUE:
 		return base + sizeof(e->u.opaque);
+	case EV_GOIP:
+		return base + sizeof(e->u.goip);
+	case EV_SIMBANK:
+		return base + sizeof(e->u.simbank);
+	case EV_HINT:
+		return base + sizeof(e->u.hint);
+	case EV_RADIUS:
+		return base + sizeof(e->u.radius);
+	case EV_PPP_AUTH:
+		return base + sizeof(e->u.ppp);
 	default:
 		return base;
 	}

@@ -13,7 +13,9 @@
 
 #include "clock.h"
 #include "decode.h"
+#include "goip.h"
 #include "pace.h"
+#include "radius.h"
 #include "rtp.h"
 #include "sip.h"
 
@@ -22,7 +24,15 @@ enum event_kind {
 	EV_RTP,		/* one RTP stream (one direction of a flow) ended */
 	EV_OPAQUE,	/* a flow that paces like voice ended */
 	EV_TICK,	/* capture time moved on without a packet (live idle) */
+	EV_GOIP,	/* a GoIP SMS-server protocol message */
+	EV_SIMBANK,	/* a SIM-bank frame */
+	EV_HINT,	/* a DBL cloud trace: DDNS, DNS name, NTP, radmin, DHCP, OUI, web UI */
+	EV_RADIUS,	/* a RADIUS Accounting-Request */
+	EV_PPP_AUTH,	/* a PPP PAP/CHAP user name in a PPPoE session */
 };
+
+enum hint_kind { HINT_DDNS, HINT_DNS, HINT_NTP, HINT_RADMIN, HINT_DHCP, HINT_OUI,
+		 HINT_WEB };
 
 /* Addresses of the packet or stream, and the line it belongs to. */
 struct ev_tuple {
@@ -55,6 +65,17 @@ struct ev_opaque {
 	char		 ndpi[24];	/* what nDPI said, usually Unknown */
 };
 
+struct ev_hint {
+	uint8_t		 kind;		/* enum hint_kind */
+	char		 detail[64];	/* DNS name, DDNS serial, DHCP vendor */
+	uint8_t		 mac[6];	/* DHCP client, OUI owner */
+};
+
+struct ev_ppp {
+	uint16_t	 session;
+	char		 user[64];
+};
+
 struct event {
 	uint8_t		 kind;		/* enum event_kind */
 	usec_t		 ts;
@@ -63,6 +84,11 @@ struct event {
 		struct ev_sip	 sip;
 		struct ev_rtp	 rtp;
 		struct ev_opaque opaque;
+		struct goip_msg	 goip;
+		struct simbank_frame simbank;
+		struct ev_hint	 hint;
+		struct radius_acct radius;
+		struct ev_ppp	 ppp;
 	} u;
 };
 

@@ -148,7 +148,7 @@ struct line {
 	/* device identity from the SMS-server protocol */
 	struct line_sim	 sims[LINE_SIMS];
 	uint8_t		 nsims;
-	char		 device_id[48];
+	char		 device_id[64];
 
 	/* what was last reported */
 	uint8_t		 verdict, tier, reported_nev;

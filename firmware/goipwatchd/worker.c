@@ -14,6 +14,7 @@ struct worker {
 	struct reasm	*ra;
 	struct dpi	*dpi;
 	struct voip	*voip;
+	struct device	*dev;
 	struct sink	 sink;
 	usec_t		 now;
 	uint64_t	 expire_budget;
@@ -58,7 +59,9 @@ worker_new(unsigned id, const struct conf *c, int linktype, const struct sink *s
 	w->dpi = dpi_new(c->dpi_capacity, (unsigned)c->dpi_max_packets_udp,
 	    (unsigned)c->dpi_max_packets_tcp);
 	w->voip = voip_new(c, sink);
-	if (w->ft == NULL || w->ra == NULL || w->dpi == NULL || w->voip == NULL) {
+	w->dev = device_new(sink);
+	if (w->ft == NULL || w->ra == NULL || w->dpi == NULL || w->voip == NULL ||
+	    w->dev == NULL) {
 		worker_free(w);
 		goto err_mem;
 	}
@@ -78,6 +81,7 @@ worker_free(struct worker *w)
 	reasm_free(w->ra);
 	dpi_free(w->dpi);
 	voip_free(w->voip);
+	device_free(w->dev);
 	free(w);
 }
 
@@ -91,6 +95,7 @@ worker_flow(struct worker *w, const struct pkt *pk)
 	flow_update(w->ft, f, pk, dir);
 	dpi_process(w->dpi, f, pk);
 	voip_packet(w->voip, f, pk, dir);
+	device_packet(w->dev, f, pk, dir);
 }
 
 /* A fragment: reassemble, then decode the whole datagram (which may nest). */
@@ -133,6 +138,8 @@ worker_packet(struct worker *w, const struct capture_pkt *cp)
 		worker_flow(w, &pk);
 	else if (rc == DECODE_FRAGMENT)
 		worker_fragment(w, &pk);
+	else if (rc == DECODE_UNSUP_PPP)
+		device_ppp(w->dev, &pk);
 }
 
 void
@@ -164,6 +171,7 @@ worker_stats(const struct worker *w, struct worker_stats *st)
 	st->flow = *flow_table_stats(w->ft);
 	st->dpi = *dpi_stats(w->dpi);
 	voip_stats(w->voip, &st->voip);
+	device_stats(w->dev, &st->dev);
 }
 
 size_t
