@@ -84,6 +84,9 @@ include firmware/goipwatchd/goip.mk
 -include tools/synth/synth.mk
 -include scripts/lab/lab.mk
 -include tests/bench/bench.mk
+-include central/central.mk
+-include drivers/drivers.mk
+-include board/board-common.mk
 include tests/fuzz/fuzz.mk
 
 TEST_PROGS += $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/test_$(t))
