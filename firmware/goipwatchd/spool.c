@@ -712,9 +712,10 @@ spool_rewind(struct spool *s, uint64_t after)
 	cursor_close(&s->rd);
 	s->rd.seg_first = 0;
 	s->rd.skip_upto = after;
-	for (size_t i = 0; i < s->nsegs; i++)
+	/* skip whole segments, but not the one still being written: it grows */
+	for (size_t i = 0; i + 1 < s->nsegs; i++)
 		if (s->segs[i].last <= after)
-			s->rd.seg_first = s->segs[i].first;	/* skip whole segment */
+			s->rd.seg_first = s->segs[i].first;
 	pthread_mutex_unlock(&s->mu);
 }
 

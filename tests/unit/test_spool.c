@@ -113,6 +113,31 @@ test_order_and_ack(void **state)
 	spool_close(s);
 }
 
+/*
+ * A session that starts when everything is acked rewinds to the end of the
+ * segment still being written: records appended to it later must be read
+ * (they were skipped with the whole segment, and the reader spun).
+ */
+static void
+test_rewind_to_end_then_append(void **state)
+{
+	struct spool *s = open_spool(1 << 20);
+	uint64_t seq;
+	size_t len;
+
+	(void)state;
+	append_n(s, 2, 10);
+	assert_int_equal(spool_ack(s, 2), 0);
+	spool_rewind(s, 2);
+	assert_int_equal(spool_next(s, &seq, rbuf, sizeof(rbuf), &len), 0);
+	assert_false(spool_has_unread(s));
+	append_n(s, 1, 10);
+	assert_true(spool_has_unread(s));
+	assert_int_equal(spool_next(s, &seq, rbuf, sizeof(rbuf), &len), 1);
+	assert_int_equal(seq, 3);
+	spool_close(s);
+}
+
 static char *
 last_segment(void)
 {
@@ -228,6 +253,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_order_and_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rewind_to_end_then_append, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_floor, setup, teardown),
