@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# The running daemon, capturing live on lo as an unprivileged user: health over
+# mutual TLS; SIGHUP reloads the -f file (a bad one is refused with the parser's
+# exact error); signed pushes are applied without restarting capture, and
+# tampered, replayed, invalid and mislabelled pushes are refused with a clear
+# error while the good config stays active.
+set -u
+. "$(dirname "$0")/daemon_lib.sh"
+[ "$(id -u)" -eq 0 ] || { echo "skip: live capture needs root"; exit 77; }
+getent passwd nobody >/dev/null || { echo "skip: no user nobody"; exit 77; }
+command -v python3 >/dev/null || { echo "skip: python3 missing"; exit 77; }
+
+pki
+chmod 755 "$T"		# nobody reaches its spool (and -f file) under $T
+C=$T/cfg
+mkdir -p "$C"
+printf 'version 2\nflow_timeout_udp 90s\nworkers 4\n' > "$C/v2.conf"
+printf 'version 3\nflow_timeout_udp 30s\n' > "$C/v3.conf"
+printf 'version 5\nflow_timeout_udp banana\n' > "$C/v5.conf"
+printf 'version 7\nflow_timeout_udp 45s\n' > "$C/v7.conf"
+sign() { "$B/confsign" -k "$T/pki/config-sign.key" "$@"; }
+sign -v 2 "$C/v2.conf" > "$C/v2.signed" || fail confsign
+sign -v 3 "$C/v3.conf" > "$C/v3.signed"
+sed 's/30s$/10s/' "$C/v3.signed" > "$C/v3.tampered"
+sign -v 5 "$C/v5.conf" > "$C/v5.invalid"
+sign -v 6 "$C/v7.conf" > "$C/v6.mislabelled"
+
+start_peer
+gwconf "$T/gw.conf" "version 1"
+chmod 644 "$T/gw.conf"
+"$GWD" -v -i lo -D pcap-live -u nobody -f "$T/gw.conf" -w "$T/out.jsonl" 2>"$T/gwd.log" &
+G=$!
+PIDS="$PIDS $G"
+wait_for "$T/db" '"type":"health".*"tls":{"state":"up"' 100 ||
+    { cat "$T/gwd.log"; fail "no health record over TLS"; }
+uid=$(awk '/^Uid:/ { print $2 }' "/proc/$G/status")
+[ "$uid" = "$(id -u nobody)" ] || fail "running as uid $uid, not nobody"
+[ "$(stat -c %U "$T/spool")" = nobody ] || fail "spool not handed to nobody"
+echo "ok: health over mTLS, running as nobody (key loaded as root)"
+
+# SIGHUP: a bad file is refused with the exact error, then a good one applies
+cp "$T/gw.conf" "$T/good.conf"
+echo "flow_timeout_udp 3d" >> "$T/gw.conf"
+kill -HUP $G
+wait_for "$T/gwd.log" "reload refused.*gw.conf:11: out of range" 30 ||
+    { cat "$T/gwd.log"; fail "bad file: no exact error"; }
+{ cat "$T/good.conf"; echo "flow_timeout_udp 60s"; echo "workers 2"; } > "$T/gw.conf"
+kill -HUP $G
+wait_for "$T/gwd.log" "version 1 from $T/gw.conf is active" 30 || fail "good file not applied"
+wait_for "$T/gwd.log" "kept until a restart: workers" 30 || fail "restart-only key not named"
+echo "ok: SIGHUP reload (bad file refused with file:line, good file active)"
+
+# pushes: central restarts with them; the daemon reconnects on its own
+stop_peer
+start_peer -p "$C/v2.signed" -p "$C/v3.tampered" -p "$C/v2.signed" \
+    -p "$C/v5.invalid" -p "$C/v6.mislabelled"
+wait_for "$T/peer.log" "config-ack gw-test-1 version=6 " 150 ||
+    { cat "$T/gwd.log"; fail "pushes not all answered"; }
+grep 'config-ack' "$T/peer.log"
+expect() {	# VERSION STATUS PATTERN
+	grep "config-ack gw-test-1 version=$1 status=$2 " "$T/peer.log" | grep -q "$3" ||
+	    fail "version $1: expected status $2 matching '$3'"
+}
+expect 2 0 "applied"
+expect 3 1 "signature does not verify"
+expect 2 2 "not above the running version 2"
+expect 5 3 "push:2: not a duration"
+expect 6 3 "body says version 7 but was signed as 6"
+grep -q "version 2 from push is active" "$T/gwd.log" || fail "push not swapped in"
+cmp -s "$T/spool/config.lkg" "$C/v2.signed" || fail "last-known-good is not v2"
+wait_for "$T/db" '"type":"health".*"config_version":2,' 50 ||
+    { tail -n 3 "$T/db"; tail "$T/gwd.log"; fail "health does not say version 2"; }
+
+# a local file older than the pushed config is refused
+kill -HUP $G
+wait_for "$T/gwd.log" "version 1 is below the running version 2" 30 ||
+    fail "older local file not refused"
+
+# still the same process, still capturing: an exchange after the pushes is seen
+python3 - <<'PY'
+import socket, time
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 46011))
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(("127.0.0.1", 46012))
+for i in range(20):
+    a.sendto(b"x" * 100, ("127.0.0.1", 46012)); time.sleep(0.005)
+for i in range(5):
+    b.sendto(b"y" * 50, ("127.0.0.1", 46011)); time.sleep(0.005)
+PY
+sleep 0.5
+kill -0 $G 2>/dev/null || fail "goipwatchd died"
+kill -TERM $G
+i=0
+while kill -0 $G 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill -0 $G 2>/dev/null && fail "did not stop on SIGTERM"
+wait $G || fail "exit status $?"
+python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+f = [r for r in recs if r["type"] == "flow" and r["src_port"] == 46011 and r["dst_port"] == 46012]
+assert len(f) == 1 and (f[0]["pkts_fwd"], f[0]["pkts_rev"]) == (20, 5), f
+' "$T/out.jsonl" || fail "the exchange after the pushes was not captured"
+[ "$(grep -c 'goipwatchd: running as nobody' "$T/gwd.log")" -eq 1 ] || fail "restarted?"
+grep 'config:\|uplink:' "$T/gwd.log"
+echo "PASS daemon_config"
