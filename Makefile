@@ -71,7 +71,7 @@ FUZZERS :=
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 # --- unit tests: one real module each (plus the core lib) --------------------
-UNIT_TESTS := decode reasm flow conf ring jw
+UNIT_TESTS := decode reasm flow conf ring jw detect
 TEST_SCRIPTS += tests/pcap/golden.sh tests/integration/offline_cli.sh \
 	    tests/integration/live_lo.sh tests/eval/eval_check.sh
 

@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for the detect stage: each detector, near misses, tiers, reporting. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "detect.h"
+
+#define SEC	USEC_PER_SEC
+#define T0	((usec_t)1700000000 * SEC)
+
+static char out[1 << 20];
+static size_t outlen;
+static int ndetect;
+
+static void
+capture(void *arg, const char *line, size_t len)
+{
+	(void)arg;
+	if (strncmp(line, "{\"type\":\"detection\"", 19) == 0)
+		ndetect++;
+	if (outlen + len < sizeof(out)) {
+		memcpy(out + outlen, line, len);
+		outlen += len;
+		out[outlen] = '\0';
+	}
+}
+
+static const uint8_t LINE[16] = { [10] = 0xff, [11] = 0xff, 100, 64, 1, 7 };
+static const uint8_t FOREIGN[16] = { [10] = 0xff, [11] = 0xff, 203, 0, 113, 10 };
+static const uint8_t DOMESTIC[16] = { [10] = 0xff, [11] = 0xff, 10, 10, 0, 10 };
+
+static struct detect *
+mk(const char *conftext, struct conf **cp)
+{
+	char err[256];
+	struct sink s = { capture, NULL, NULL };
+
+	outlen = 0;
+	out[0] = '\0';
+	ndetect = 0;
+	*cp = conf_parse(conftext, strlen(conftext), "t", err, sizeof(err));
+	assert_non_null(*cp);
+	return detect_new(*cp, &s);
+}
+
+static void
+tuple(struct event *e, const uint8_t *src, uint16_t sp, const uint8_t *dst, uint16_t dp)
+{
+	memcpy(e->t.src, src, 16);
+	memcpy(e->t.dst, dst, 16);
+	e->t.sport = sp;
+	e->t.dport = dp;
+	e->t.ipver = 4;
+	e->t.l4proto = 17;
+}
+
+static struct event *
+sip(usec_t ts, const uint8_t *src, const uint8_t *dst, const char *method, int status,
+    const char *callid, const char *ruri_user, const char *ua)
+{
+	static struct event e;
+	struct sip_msg *m = &e.u.sip.msg;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_SIP;
+	e.ts = ts;
+	tuple(&e, src, 5060, dst, 5060);
+	m->is_request = status == 0;
+	snprintf(m->method, sizeof(m->method), "%s", status ? "" : method);
+	snprintf(m->cseq_method, sizeof(m->cseq_method), "%s", method);
+	m->status = (uint16_t)status;
+	snprintf(m->call_id, sizeof(m->call_id), "%s", callid);
+	snprintf(m->ruri_user, sizeof(m->ruri_user), "%s", ruri_user);
+	snprintf(m->to.user, sizeof(m->to.user), "%s", ruri_user);
+	snprintf(m->ua, sizeof(m->ua), "%s", ua);
+	m->expires = m->contact_expires = -1;
+	m->content_length = -1;
+	return &e;
+}
+
+static void
+test_ua_fingerprint(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("", &c);
+
+	(void)state;
+	detect_event(d, sip(T0, LINE, DOMESTIC, "REGISTER", 0, "r1", "", "dble"));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"goip_present\",\"tier\":\"general\""));
+	assert_non_null(strstr(out, "\"kind\":\"sip_user_agent\",\"detail\":\"dble\""));
+	assert_non_null(strstr(out, "\"subject\":{\"ip\":\"100.64.1.7\"}"));
+	/* the same again: counted, not reported again */
+	detect_event(d, sip(T0 + 60 * SEC, LINE, DOMESTIC, "REGISTER", 0, "r1", "", "dble"));
+	assert_int_equal(ndetect, 1);
+	detect_free(d);
+	conf_free(c);
+}
+
+static void
+test_ua_near_misses(void **state)
+{
+	static const char *const uas[] = { "dblex", "Linphone/4.5", "mydble", "pak" };
+	struct conf *c;
+	struct detect *d = mk("", &c);
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		detect_event(d, sip(T0 + i, LINE, DOMESTIC, "REGISTER", 0, "r", "", uas[i]));
+	/* a reply from the line's peer naming dble is not the line's own */
+	detect_event(d, sip(T0 + 9, DOMESTIC, LINE, "REGISTER", 200, "r", "", "dble"));
+	assert_int_equal(ndetect, 0);
+	detect_free(d);
+	conf_free(c);
+}
+
+static void
+test_weak_pair(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("", &c);
+	struct event *e;
+
+	(void)state;
+	detect_event(d, sip(T0, LINE, DOMESTIC, "REGISTER", 0, "r", "", "pak"));
+	assert_int_equal(ndetect, 0);
+	e = sip(T0 + SEC, LINE, DOMESTIC, "INVITE", 0, "c1", "2000", "pak");
+	e->u.sip.msg.sdp.result = SDP_OK;
+	snprintf(e->u.sip.msg.sdp.s_name, sizeof(e->u.sip.msg.sdp.s_name), "DBL Session");
+	detect_event(d, e);
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "goip_present"));
+	detect_free(d);
+	conf_free(c);
+}
+
+/* INVITE from the foreign softswitch, the line's 183 and 200. */
+static void
+call(struct detect *d, usec_t ts, const char *id, const char *callee,
+    const uint8_t *peer, bool answer)
+{
+	detect_event(d, sip(ts, peer, LINE, "INVITE", 0, id, callee, "VOS2000"));
+	detect_event(d, sip(ts + SEC, LINE, peer, "INVITE", 183, id, callee, "dble"));
+	if (answer)
+		detect_event(d, sip(ts + 5 * SEC, LINE, peer, "INVITE", 200, id, callee, "dble"));
+}
+
+static void
+test_termination_concurrency(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("ua_strong nothing-matches\n", &c);
+
+	(void)state;
+	call(d, T0, "a", "13800138000", FOREIGN, true);
+	assert_int_equal(ndetect, 0);
+	call(d, T0 + 10 * SEC, "b", "+8613912345678", FOREIGN, false);
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"urgent\""));
+	assert_non_null(strstr(out, "\"kind\":\"termination_pattern\""));
+	assert_non_null(strstr(out, "\"callees\":[\"13800138000\",\"13912345678\"]"));
+	assert_non_null(strstr(out, "\"peers\":[{\"ip\":\"203.0.113.10\""));
+	detect_free(d);
+	conf_free(c);
+}
+
+static void
+test_termination_near_misses(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("ua_strong nothing-matches\n", &c);
+	char id[16];
+	int i;
+
+	(void)state;
+	/* a domestic provider: volume and concurrency are a PBX's, not fraud */
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "d%d", i);
+		call(d, T0 + (usec_t)i * SEC, id, "13800138000", DOMESTIC, true);
+	}
+	/* a foreign scanner: extensions, not mobiles, and the line never answers */
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "s%d", i);
+		detect_event(d, sip(T0 + (usec_t)i * SEC, FOREIGN, LINE, "INVITE", 0, id,
+		    "100", "friendly-scanner"));
+		snprintf(id, sizeof(id), "m%d", i);
+		detect_event(d, sip(T0 + (usec_t)i * SEC, FOREIGN, LINE, "INVITE", 0, id,
+		    "13800138000", "friendly-scanner"));
+	}
+	assert_int_equal(ndetect, 0);
+	detect_free(d);
+	conf_free(c);
+}
+
+static void
+test_termination_volume(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("ua_strong nothing-matches\nterm_concurrent 99\n", &c);
+	char id[16], callee[16];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 9; i++) {
+		snprintf(id, sizeof(id), "v%d", i);
+		snprintf(callee, sizeof(callee), "1380013%04d", i);
+		call(d, T0 + (usec_t)i * 60 * SEC, id, callee, FOREIGN, i == 0);
+		detect_event(d, sip(T0 + (usec_t)i * 60 * SEC + 30 * SEC, FOREIGN, LINE, "BYE",
+		    0, id, callee, ""));
+	}
+	assert_int_equal(ndetect, 0);	/* 9 INVITEs: under term_min_invites 10 */
+	call(d, T0 + 600 * SEC, "v9", "13800139999", FOREIGN, false);
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "simbox_suspected"));
+	detect_free(d);
+	conf_free(c);
+}
+
+static struct event *
+simbank(usec_t ts, enum simbank_kind k)
+{
+	static struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_SIMBANK;
+	e.ts = ts;
+	tuple(&e, LINE, 40000, FOREIGN, 56012);
+	e.t.l4proto = 6;
+	e.u.simbank.kind = k;
+	e.u.simbank.line_id = 101;
+	e.u.simbank.slot = 1;
+	return &e;
+}
+
+static void
+test_simbank_and_lists(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("", &c);
+
+	(void)state;
+	detect_event(d, simbank(T0, SIMBANK_LOGIN));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"urgent\""));
+	assert_non_null(strstr(out, "\"kind\":\"simbank_login\""));
+	detect_free(d);
+	conf_free(c);
+
+	/* an allowlisted peer never goes above general */
+	d = mk("allow 203.0.113.0/24\n", &c);
+	detect_event(d, simbank(T0, SIMBANK_LOGIN));
+	assert_non_null(strstr(out, "\"tier\":\"general\""));
+	assert_non_null(strstr(out, "\"allowlisted\":true"));
+	detect_free(d);
+	conf_free(c);
+
+	/* a watchlisted peer escalates a GoIP from general to high */
+	d = mk("watch 10.10.0.10\n", &c);
+	detect_event(d, sip(T0, LINE, DOMESTIC, "REGISTER", 0, "r", "", "dble"));
+	assert_non_null(strstr(out, "\"verdict\":\"goip_present\",\"tier\":\"high\""));
+	assert_non_null(strstr(out, "\"kind\":\"watchlist_peer\""));
+	detect_free(d);
+	conf_free(c);
+}
+
+static struct event *
+keepalive(usec_t ts, int smb, const char *imsi)
+{
+	static struct event e;
+	struct goip_msg *m = &e.u.goip;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_GOIP;
+	e.ts = ts;
+	tuple(&e, LINE, 40001, FOREIGN, 44444);
+	m->kind = GOIP_KEEPALIVE;
+	snprintf(m->type, sizeof(m->type), "req");
+	snprintf(m->id, sizeof(m->id), "goip-7");
+	snprintf(m->imsi, sizeof(m->imsi), "%s", imsi);
+	snprintf(m->num, sizeof(m->num), "13800138000");
+	m->signal = 20;
+	m->smb_login = smb;
+	return &e;
+}
+
+static void
+test_sms_keepalive(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("pseudonymise_key 00112233445566778899aabbccddeeff\n", &c);
+
+	(void)state;
+	detect_event(d, keepalive(T0, 0, "460001234567890"));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "goip_present"));
+	assert_non_null(strstr(out, "\"imsi\":\"460001234567890\""));
+	/* the SIM's number is pseudonymised, never in clear */
+	assert_null(strstr(out, "13800138000"));
+	assert_non_null(strstr(out, "\"msisdn\":\"h:"));
+	detect_event(d, keepalive(T0 + 30 * SEC, 0, "460001234567891"));
+	detect_event(d, keepalive(T0 + 60 * SEC, 1, "460001234567891"));
+	assert_int_equal(ndetect, 2);	/* SMB_LOGIN: a SIM bank, an update */
+	assert_non_null(strstr(out, "\"kind\":\"sim_bank_in_use\""));
+	assert_non_null(strstr(out, "\"sim_count\":2"));
+	assert_non_null(strstr(out, "\"update\":true"));
+	detect_free(d);
+	conf_free(c);
+}
+
+static struct event *
+hint(usec_t ts, enum hint_kind k, const char *detail)
+{
+	static struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_HINT;
+	e.ts = ts;
+	tuple(&e, LINE, 40002, FOREIGN, 53);
+	e.u.hint.kind = (uint8_t)k;
+	snprintf(e.u.hint.detail, sizeof(e.u.hint.detail), "%s", detail);
+	return &e;
+}
+
+static void
+test_dns_alone_is_not_enough(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("", &c);
+
+	(void)state;
+	detect_event(d, hint(T0, HINT_DNS, "www.gontp.com"));
+	detect_event(d, hint(T0 + SEC, HINT_DNS, "gontp.org"));
+	assert_int_equal(ndetect, 0);
+	detect_event(d, hint(T0 + 2 * SEC, HINT_NTP, "NTP request over 48 bytes"));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "goip_present"));
+	detect_event(d, hint(T0 + 3 * SEC, HINT_DDNS, "8MCDRM18047247"));
+	assert_int_equal(ndetect, 2);	/* a strong trace grows the evidence */
+	detect_free(d);
+	conf_free(c);
+}
+
+static struct event *
+opaque(usec_t first, usec_t last, const uint8_t *peer, uint16_t port)
+{
+	static struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_OPAQUE;
+	e.ts = last + 120 * SEC;
+	tuple(&e, LINE, port, peer, 6001);
+	e.u.opaque.first = first;
+	e.u.opaque.last = last;
+	return &e;
+}
+
+static void
+test_opaque_voice(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("", &c);
+
+	(void)state;
+	detect_event(d, opaque(T0, T0 + 100 * SEC, DOMESTIC, 1));
+	detect_event(d, opaque(T0 + 10 * SEC, T0 + 90 * SEC, DOMESTIC, 2));
+	assert_int_equal(ndetect, 0);	/* a domestic peer: not termination */
+	detect_event(d, opaque(T0, T0 + 100 * SEC, FOREIGN, 3));
+	assert_int_equal(ndetect, 0);	/* one flow */
+	detect_event(d, opaque(T0 + 10 * SEC, T0 + 90 * SEC, FOREIGN, 4));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"high\""));
+	detect_free(d);
+	conf_free(c);
+}
+
+static void
+test_account_from_radius(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("", &c);
+	struct event e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_RADIUS;
+	e.ts = T0;
+	tuple(&e, DOMESTIC, 1813, DOMESTIC, 1813);
+	e.u.radius.status = 1;
+	e.u.radius.has_framed_ip = true;
+	memcpy(e.u.radius.framed_ip, LINE + 12, 4);
+	snprintf(e.u.radius.user, sizeof(e.u.radius.user), "gz-adsl-0042@isp");
+	detect_event(d, &e);
+	detect_event(d, sip(T0 + SEC, LINE, DOMESTIC, "REGISTER", 0, "r", "", "HYBERTONE"));
+	assert_non_null(strstr(out, "\"account\":\"gz-adsl-0042@isp\""));
+	detect_free(d);
+	conf_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ua_fingerprint),
+		cmocka_unit_test(test_ua_near_misses),
+		cmocka_unit_test(test_weak_pair),
+		cmocka_unit_test(test_termination_concurrency),
+		cmocka_unit_test(test_termination_near_misses),
+		cmocka_unit_test(test_termination_volume),
+		cmocka_unit_test(test_simbank_and_lists),
+		cmocka_unit_test(test_sms_keepalive),
+		cmocka_unit_test(test_dns_alone_is_not_enough),
+		cmocka_unit_test(test_opaque_voice),
+		cmocka_unit_test(test_account_from_radius),
+	};
+
+	sip_global_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
