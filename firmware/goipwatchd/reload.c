@@ -107,27 +107,36 @@ reload_set_uplink(struct reload *r, struct uplink *u)
 	pthread_mutex_unlock(&r->mu);
 }
 
-/* Copies the restart-only keys from the running config; names the changed ones. */
+static bool
+key_equal(const struct restart_key *k, const struct conf *a, const struct conf *b)
+{
+	const char *x = (const char *)a + k->off, *y = (const char *)b + k->off;
+
+	return k->str ? strcmp(x, y) == 0 : memcmp(x, y, k->size) == 0;
+}
+
+/*
+ * Copies the restart-only keys from the running config. Names those the new
+ * config sets to something else (a value equal to the default counts as unset:
+ * a pushed config usually leaves the uplink keys out).
+ */
 static void
 keep_restart_keys(struct conf *c, const struct conf *run, char *changed, size_t len)
 {
+	struct conf *def = conf_new_defaults();
 	const struct restart_key *k;
 	size_t i, n = 0;
-	char *dst;
-	const char *src;
-	bool same;
 
 	changed[0] = '\0';
 	for (i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++) {
 		k = &restart_keys[i];
-		dst = (char *)c + k->off;
-		src = (const char *)run + k->off;
-		same = k->str ? strcmp(dst, src) == 0 : memcmp(dst, src, k->size) == 0;
-		if (!same && n < len)
+		if (!key_equal(k, c, run) && (def == NULL || !key_equal(k, c, def)) &&
+		    n < len)
 			n += (size_t)snprintf(changed + n, len - n, "%s%s", n ? " " : "",
 			    k->name);
-		memcpy(dst, src, k->size);
+		memcpy((char *)c + k->off, (const char *)run + k->off, k->size);
 	}
+	conf_free(def);
 }
 
 /* Checks c against the running config and publishes it; takes c. r->mu held. */

@@ -3,14 +3,14 @@
  * Durable spool: segment files "seg-<first seq>.log" of records
  *   le32 len | le32 crc32(len, seq, ts, data) | le64 seq | le64 ts | data
  * and a file "ack" holding the delivered position. Each record is one write(),
- * so kill -9 leaves whole records; a torn or corrupt tail is cut at recovery.
+ * so kill -9 leaves whole records; a torn or corrupt tail is cut at recovery
+ * (spool-recover.c).
  */
 #include <sys/types.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -23,105 +23,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "spool.h"
-
-#define REC_HDR		24
-#define SYNC_EVERY	(200 * 1000)	/* µs, batch policy */
-#define RBUF_LEN	(REC_HDR + SPOOL_MAX_RECORD + 65536)
-
-struct seg {
-	uint64_t	first, last;	/* seqs; last < first while empty */
-	uint64_t	size;		/* bytes written (whole records only) */
-};
-
-struct cursor {
-	uint64_t	seg_first;	/* segment being read; 0: none */
-	uint64_t	off;		/* next record's offset */
-	uint64_t	skip_upto;	/* records at or below are skipped */
-	int		fd;
-	uint8_t		*buf;		/* file bytes [buf_off, buf_off + buf_len) */
-	uint64_t	buf_off;
-	size_t		buf_len;
-};
-
-struct spool {
-	char		 dir[256];
-	uint64_t	 max_bytes, seg_bytes;
-	enum spool_fsync policy;
-	pthread_mutex_t	 mu;
-	struct seg	*segs;		/* oldest first */
-	size_t		 nsegs, segcap;
-	int		 wfd;		/* the last segment, open for append */
-	int		 efd;
-	int		 lockfd;	/* flock: one process per spool */
-	atomic_bool	 armed;
-	uint64_t	 next_seq, acked, bytes;
-	usec_t		 last_sync;
-	bool		 dirty;
-	struct cursor	 rd;		/* the uplink's reader */
-	struct cursor	 ackc;		/* finds the oldest unacked record for stats */
-	struct spool_stats st;
-};
-
-static uint32_t crc_table[256];
-static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
-
-static void
-crc_init(void)
-{
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-		crc_table[i] = c;
-	}
-}
-
-static uint32_t
-crc32_update(uint32_t crc, const uint8_t *p, size_t n)
-{
-	crc = ~crc;
-	while (n--)
-		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
-
-static void
-le32_put(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
-le64_put(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t
-le32_get(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64_get(const uint8_t *p)
-{
-	return (uint64_t)le32_get(p) | (uint64_t)le32_get(p + 4) << 32;
-}
-
-static uint32_t
-rec_crc(const uint8_t *hdr, const uint8_t *data, size_t len)
-{
-	uint32_t crc = crc32_update(0, hdr, 4);
-
-	crc = crc32_update(crc, hdr + 8, REC_HDR - 8);
-	return crc32_update(crc, data, len);
-}
+#include "spool-int.h"
 
 static usec_t
 mono_now(void)
@@ -152,8 +54,8 @@ spool_fsync_str(enum spool_fsync p)
 	    "batch" : "never";
 }
 
-static void
-seg_path(const struct spool *s, uint64_t first, char *buf, size_t len)
+void
+spool_seg_path(const struct spool *s, uint64_t first, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/seg-%020" PRIu64 ".log", s->dir, first);
 }
@@ -189,8 +91,8 @@ seg_find(struct spool *s, uint64_t first)
 	return NULL;
 }
 
-static int
-seg_push(struct spool *s, uint64_t first)
+int
+spool_seg_push(struct spool *s, uint64_t first)
 {
 	struct seg *n;
 
@@ -217,149 +119,12 @@ seg_drop_oldest(struct spool *s)
 		close(s->wfd);
 		s->wfd = -1;
 	}
-	seg_path(s, g->first, path, sizeof(path));
+	spool_seg_path(s, g->first, path, sizeof(path));
 	if (unlink(path) == -1 && errno != ENOENT)
 		log_warn("spool: unlink %s", path);
 	s->bytes -= g->size;
 	memmove(&s->segs[0], &s->segs[1], (s->nsegs - 1) * sizeof(*g));
 	s->nsegs--;
-}
-
-/* --- recovery ----------------------------------------------------------- */
-
-/*
- * Scans one segment, keeping the longest valid prefix of records with
- * increasing seqs; the rest is truncated. Returns the kept size.
- */
-static uint64_t
-seg_recover(struct spool *s, struct seg *g, int fd, uint8_t *buf)
-{
-	uint8_t hdr[REC_HDR];
-	uint64_t off = 0, seq, expect = g->first;
-	struct stat sb;
-	uint32_t len;
-
-	if (fstat(fd, &sb) == -1)
-		return 0;
-	for (;;) {
-		if (pread(fd, hdr, REC_HDR, (off_t)off) != REC_HDR)
-			break;
-		len = le32_get(hdr);
-		seq = le64_get(hdr + 8);
-		if (len == 0 || len > SPOOL_MAX_RECORD || seq != expect ||
-		    pread(fd, buf, len, (off_t)(off + REC_HDR)) != (ssize_t)len ||
-		    rec_crc(hdr, buf, len) != le32_get(hdr + 4))
-			break;
-		off += REC_HDR + len;
-		g->last = seq;
-		expect = seq + 1;
-	}
-	if (off < (uint64_t)sb.st_size) {
-		log_warnx("spool: segment %" PRIu64 ": cutting %" PRIu64
-		    " torn/corrupt bytes at offset %" PRIu64, g->first,
-		    (uint64_t)sb.st_size - off, off);
-		s->st.torn_bytes += (uint64_t)sb.st_size - off;
-		if (ftruncate(fd, (off_t)off) == -1)
-			log_warn("spool: ftruncate");
-		else
-			(void)fdatasync(fd);
-	}
-	g->size = off;
-	return off;
-}
-
-static int
-seg_cmp(const void *a, const void *b)
-{
-	const struct seg *x = a, *y = b;
-
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
-static int
-scan_dir(struct spool *s)
-{
-	struct dirent *de;
-	DIR *d;
-	uint64_t first;
-	int n;
-
-	if ((d = opendir(s->dir)) == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (sscanf(de->d_name, "seg-%20" SCNu64 ".lo%n", &first, &n) != 1 ||
-		    strcmp(de->d_name + n, "g") != 0 || first == 0)
-			continue;
-		if (seg_push(s, first) == -1) {
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
-	if (s->nsegs > 1)
-		qsort(s->segs, s->nsegs, sizeof(*s->segs), seg_cmp);
-	return 0;
-}
-
-/* Recovers every segment; empty ones and ones that overlap a predecessor go. */
-static int
-recover(struct spool *s)
-{
-	char path[320];
-	uint8_t *buf;
-	uint64_t prev = 0;
-	size_t i = 0;
-	int fd;
-
-	if (scan_dir(s) == -1 || (buf = malloc(SPOOL_MAX_RECORD)) == NULL)
-		return -1;
-	while (i < s->nsegs) {
-		struct seg *g = &s->segs[i];
-
-		seg_path(s, g->first, path, sizeof(path));
-		if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1) {
-			free(buf);
-			return -1;
-		}
-		if (g->first <= prev || seg_recover(s, g, fd, buf) == 0) {
-			close(fd);
-			(void)unlink(path);
-			memmove(g, g + 1, (s->nsegs - i - 1) * sizeof(*g));
-			s->nsegs--;
-			continue;
-		}
-		close(fd);
-		prev = g->last;
-		s->bytes += g->size;
-		i++;
-	}
-	free(buf);
-	return 0;
-}
-
-static uint64_t
-ack_load(const struct spool *s)
-{
-	char path[320], buf[64], *end;
-	uint64_t v;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/ack", s->dir);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	errno = 0;
-	v = strtoull(buf, &end, 10);
-	if (errno != 0 || end == buf || *end != '\n') {
-		log_warnx("spool: %s is damaged; replaying everything", path);
-		return 0;
-	}
-	return v;
 }
 
 static int
@@ -413,7 +178,7 @@ spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
 	struct spool *s;
 	uint64_t last;
 
-	pthread_once(&crc_once, crc_init);
+	spool_crc_init();
 	if (max_bytes < SPOOL_MIN_BYTES || strlen(dir) >= sizeof(s->dir)) {
 		snprintf(err, errlen, "spool: %s: max_bytes below %d or path too long",
 		    dir, SPOOL_MIN_BYTES);
@@ -440,11 +205,11 @@ spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
 	if (spool_lock(s, err, errlen) == -1)
 		goto err_free;
 	if ((s->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
-	    recover(s) == -1) {
+	    spool_recover(s) == -1) {
 		snprintf(err, errlen, "spool: %s: %s", dir, strerror(errno));
 		goto err_free;
 	}
-	s->acked = ack_load(s);
+	s->acked = spool_ack_load(s);
 	last = s->nsegs ? s->segs[s->nsegs - 1].last : 0;
 	s->next_seq = (last > s->acked ? last : s->acked) + 1;
 	while (s->nsegs > 0 && s->segs[0].last <= s->acked)
@@ -510,17 +275,17 @@ seg_roll(struct spool *s)
 	}
 	if (g != NULL && g->size == 0 && g->first != s->next_seq) {
 		/* an empty tail left behind by spool_seq_floor() */
-		seg_path(s, g->first, path, sizeof(path));
+		spool_seg_path(s, g->first, path, sizeof(path));
 		(void)unlink(path);
 		s->nsegs--;
 		g = NULL;
 	}
 	if (g == NULL || g->size > 0) {
-		if (seg_push(s, s->next_seq) == -1)
+		if (spool_seg_push(s, s->next_seq) == -1)
 			return -1;
 		g = &s->segs[s->nsegs - 1];
 	}
-	seg_path(s, g->first, path, sizeof(path));
+	spool_seg_path(s, g->first, path, sizeof(path));
 	s->wfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (s->wfd == -1)
 		return -1;
@@ -549,7 +314,7 @@ write_record(struct spool *s, const char *rec, size_t len, uint64_t seq)
 	le32_put(hdr, (uint32_t)len);
 	le64_put(hdr + 8, seq);
 	le64_put(hdr + 16, clock_wall());
-	le32_put(hdr + 4, rec_crc(hdr, (const uint8_t *)rec, len));
+	le32_put(hdr + 4, spool_rec_crc(hdr, (const uint8_t *)rec, len));
 	iov[0] = (struct iovec){ hdr, REC_HDR };
 	iov[1] = (struct iovec){ (void *)(uintptr_t)rec, len };
 	n = writev(s->wfd, iov, 2);
@@ -649,7 +414,7 @@ cursor_advance(struct spool *s, struct cursor *c, struct seg **g)
 			continue;
 		c->seg_first = s->segs[i].first;
 		c->off = 0;
-		seg_path(s, c->seg_first, path, sizeof(path));
+		spool_seg_path(s, c->seg_first, path, sizeof(path));
 		if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			return -1;
 		*g = &s->segs[i];
@@ -732,7 +497,7 @@ spool_next(struct spool *s, uint64_t *seq, char *buf, size_t cap, size_t *len)
 		s->rd.off += REC_HDR + *len;
 		if (*seq <= s->rd.skip_upto)
 			continue;
-		if (*len > cap || rec_crc(hdr, data, *len) != le32_get(hdr + 4)) {
+		if (*len > cap || spool_rec_crc(hdr, data, *len) != le32_get(hdr + 4)) {
 			rc = -1;	/* damaged after recovery: a disk fault */
 			break;
 		}

@@ -3,6 +3,7 @@
 # their unit tests, fuzz harness, the test peer/sender and the config signer.
 
 GWD_CORE_SRCS += firmware/proto/frame.c firmware/goipwatchd/spool.c \
+	    firmware/goipwatchd/spool-recover.c \
 	    firmware/goipwatchd/tls.c firmware/goipwatchd/tls-sig.c \
 	    firmware/goipwatchd/health.c firmware/goipwatchd/uplink.c \
 	    firmware/goipwatchd/uplink-config.c \

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The spool's on-disk record format (CRC-32 per record) and its recovery at
+ * open: each segment keeps its longest valid prefix; a torn or corrupt tail is
+ * cut and counted, earlier data is never touched.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spool-int.h"
+
+static uint32_t crc_table[256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void
+crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+static uint32_t
+crc32_update(uint32_t crc, const uint8_t *p, size_t n)
+{
+	crc = ~crc;
+	while (n--)
+		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+void
+spool_crc_init(void)
+{
+	pthread_once(&crc_once, crc_init);
+}
+
+uint32_t
+spool_rec_crc(const uint8_t *hdr, const uint8_t *data, size_t len)
+{
+	uint32_t crc = crc32_update(0, hdr, 4);
+
+	crc = crc32_update(crc, hdr + 8, REC_HDR - 8);
+	return crc32_update(crc, data, len);
+}
+
+/*
+ * Scans one segment, keeping the longest valid prefix of records with
+ * increasing seqs; the rest is truncated. Returns the kept size.
+ */
+static uint64_t
+seg_recover(struct spool *s, struct seg *g, int fd, uint8_t *buf)
+{
+	uint8_t hdr[REC_HDR];
+	uint64_t off = 0, seq, expect = g->first;
+	struct stat sb;
+	uint32_t len;
+
+	if (fstat(fd, &sb) == -1)
+		return 0;
+	for (;;) {
+		if (pread(fd, hdr, REC_HDR, (off_t)off) != REC_HDR)
+			break;
+		len = le32_get(hdr);
+		seq = le64_get(hdr + 8);
+		if (len == 0 || len > SPOOL_MAX_RECORD || seq != expect ||
+		    pread(fd, buf, len, (off_t)(off + REC_HDR)) != (ssize_t)len ||
+		    spool_rec_crc(hdr, buf, len) != le32_get(hdr + 4))
+			break;
+		off += REC_HDR + len;
+		g->last = seq;
+		expect = seq + 1;
+	}
+	if (off < (uint64_t)sb.st_size) {
+		log_warnx("spool: segment %" PRIu64 ": cutting %" PRIu64
+		    " torn/corrupt bytes at offset %" PRIu64, g->first,
+		    (uint64_t)sb.st_size - off, off);
+		s->st.torn_bytes += (uint64_t)sb.st_size - off;
+		if (ftruncate(fd, (off_t)off) == -1)
+			log_warn("spool: ftruncate");
+		else
+			(void)fdatasync(fd);
+	}
+	g->size = off;
+	return off;
+}
+
+static int
+seg_cmp(const void *a, const void *b)
+{
+	const struct seg *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+static int
+scan_dir(struct spool *s)
+{
+	struct dirent *de;
+	DIR *d;
+	uint64_t first;
+	int n;
+
+	if ((d = opendir(s->dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (sscanf(de->d_name, "seg-%20" SCNu64 ".lo%n", &first, &n) != 1 ||
+		    strcmp(de->d_name + n, "g") != 0 || first == 0)
+			continue;
+		if (spool_seg_push(s, first) == -1) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	if (s->nsegs > 1)
+		qsort(s->segs, s->nsegs, sizeof(*s->segs), seg_cmp);
+	return 0;
+}
+
+/* Recovers every segment; empty ones and ones that overlap a predecessor go. */
+int
+spool_recover(struct spool *s)
+{
+	char path[320];
+	uint8_t *buf;
+	uint64_t prev = 0;
+	size_t i = 0;
+	int fd;
+
+	if (scan_dir(s) == -1 || (buf = malloc(SPOOL_MAX_RECORD)) == NULL)
+		return -1;
+	while (i < s->nsegs) {
+		struct seg *g = &s->segs[i];
+
+		spool_seg_path(s, g->first, path, sizeof(path));
+		if ((fd = open(path, O_RDWR | O_CLOEXEC)) == -1) {
+			free(buf);
+			return -1;
+		}
+		if (g->first <= prev || seg_recover(s, g, fd, buf) == 0) {
+			close(fd);
+			(void)unlink(path);
+			memmove(g, g + 1, (s->nsegs - i - 1) * sizeof(*g));
+			s->nsegs--;
+			continue;
+		}
+		close(fd);
+		prev = g->last;
+		s->bytes += g->size;
+		i++;
+	}
+	free(buf);
+	return 0;
+}
+
+uint64_t
+spool_ack_load(const struct spool *s)
+{
+	char path[320], buf[64], *end;
+	uint64_t v;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/ack", s->dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, 10);
+	if (errno != 0 || end == buf || *end != '\n') {
+		log_warnx("spool: %s is damaged; replaying everything", path);
+		return 0;
+	}
+	return v;
+}
