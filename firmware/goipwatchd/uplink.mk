@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Uplink: framing (shared with central), spool, TLS adapter, uplink thread, health;
-# their unit tests, fuzz harness, the test peer/sender and the config signer.
+# Uplink: framing (shared with central), spool, TLS adapter, uplink thread, health,
+# the live daemon around them (signals, reload, confswap); their unit tests, fuzz
+# harness, the test peer/sender and the config signer.
 
 GWD_CORE_SRCS += firmware/proto/frame.c firmware/goipwatchd/spool.c \
 	    firmware/goipwatchd/spool-recover.c \
@@ -12,9 +13,10 @@ GWD_CORE_SRCS += firmware/proto/frame.c firmware/goipwatchd/spool.c \
 UNIT_TESTS += frame spool confswap
 FUZZERS += frame
 TEST_SCRIPTS += tests/integration/uplink_tls.sh tests/integration/uplink_outage.sh \
-	    tests/integration/uplink_crash.sh tests/integration/uplink_cap.sh \
-	    tests/integration/uplink_config.sh tests/integration/uplink_hostile.sh \
-	    tests/integration/uplink_health.sh
+	    tests/integration/uplink_cap.sh tests/integration/uplink_config.sh \
+	    tests/integration/uplink_hostile.sh tests/integration/uplink_health.sh \
+	    tests/integration/daemon_report.sh tests/integration/daemon_crash.sh \
+	    tests/integration/daemon_config.sh
 
 UPLINK_PEER	:= $(BUILD)/uplink_peer
 UPLINK_SENDER	:= $(BUILD)/uplink_sender
