@@ -21,7 +21,7 @@ struct detect {
 	struct account_table *accounts;
 	uint8_t		 hkey[32];
 	size_t		 hkeylen;
-	usec_t		 now;
+	usec_t		 now, last_tick;
 	uint8_t		 dbl_macs[DETECT_DBL_MACS][6];
 	unsigned	 ndbl_macs;
 	struct pace_params pp;

@@ -231,15 +231,24 @@ detect_opaque(struct detect *d, const struct event *e)
 	detect_opaque_line(d, e);
 }
 
+/* Capture time moves on; the tables' timers are walked at most once a second. */
+static void
+detect_clock(struct detect *d, usec_t now)
+{
+	d->now = now;
+	if (now < d->last_tick + USEC_PER_SEC)
+		return;
+	d->last_tick = now;
+	calls_tick(d->calls, now);
+	regs_tick(d->regs, now);
+}
+
 void
 detect_event(struct detect *d, const struct event *e)
 {
 	d->st.events++;
-	if (e->ts > d->now) {
-		d->now = e->ts;
-		calls_tick(d->calls, d->now);
-		regs_tick(d->regs, d->now);
-	}
+	if (e->ts > d->now)
+		detect_clock(d, e->ts);
 	switch (e->kind) {
 	case EV_SIP:
 		detect_count_sip(d, &e->u.sip.msg);
@@ -263,11 +272,8 @@ detect_event(struct detect *d, const struct event *e)
 void
 detect_tick(struct detect *d, usec_t now)
 {
-	if (now <= d->now)
-		return;
-	d->now = now;
-	calls_tick(d->calls, now);
-	regs_tick(d->regs, now);
+	if (now > d->now)
+		detect_clock(d, now);
 }
 
 void

@@ -60,6 +60,8 @@ struct engine {
 	struct wslot	*ws;
 	struct capture	*shared;
 	struct detect	*detect;
+	engine_report_fn *report;	/* detection records also go here */
+	void		*report_arg;
 	usec_t		 last_idle;
 	int		 linktype;
 	bool		 threaded;
@@ -78,6 +80,27 @@ static void
 sink_direct(void *arg, const char *line, size_t len)
 {
 	engine_write(arg, line, len);
+}
+
+#define DETECTION_PREFIX "{\"type\":\"detection\""
+
+/* The detect stage's records: the output, and detections also to the reporter. */
+static void
+sink_detect(void *arg, const char *line, size_t len)
+{
+	struct engine *e = arg;
+
+	engine_write(e, line, len);
+	if (e->report != NULL && len > sizeof(DETECTION_PREFIX) &&
+	    memcmp(line, DETECTION_PREFIX, sizeof(DETECTION_PREFIX) - 1) == 0)
+		e->report(e->report_arg, line, len);
+}
+
+void
+engine_set_reporter(struct engine *e, engine_report_fn *fn, void *arg)
+{
+	e->report = fn;
+	e->report_arg = arg;
 }
 
 static void
@@ -352,7 +375,7 @@ engine_new(const struct conf *c, const struct engine_opts *o, char *err, size_t 
 		e->linktype = capture_linktype(e->shared);
 	}
 	e->threaded = e->shared == NULL || e->n > 1;
-	if ((e->detect = detect_new(c, &(struct sink){ sink_direct, NULL, e })) == NULL) {
+	if ((e->detect = detect_new(c, &(struct sink){ sink_detect, NULL, e })) == NULL) {
 		snprintf(err, errlen, "cannot allocate the detect stage's tables");
 		goto err;
 	}

@@ -42,6 +42,9 @@ struct engine	*engine_new(const struct conf *, const struct engine_opts *,
 		    char *err, size_t errlen);
 /* Runs until the end of the file, engine_stop, or a capture error (-1). */
 int		 engine_run(struct engine *, char *err, size_t errlen);
+/* Each detection record line is also handed to fn (the spool, for the uplink). */
+typedef int engine_report_fn(void *arg, const char *line, size_t len);
+void		 engine_set_reporter(struct engine *, engine_report_fn *fn, void *arg);
 /* Async-signal-safe. */
 void		 engine_stop(struct engine *);
 void		 engine_stats(struct engine *, struct engine_stats *);
