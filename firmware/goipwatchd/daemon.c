@@ -255,6 +255,7 @@ daemon_inject_main(void *arg)
 	struct daemon *d = arg;
 	char line[256];
 	uint64_t k, failed = 0;
+	usec_t t0 = now_mono(), t, worst = 0;
 	struct jw w;
 	size_t n;
 
@@ -267,11 +268,17 @@ daemon_inject_main(void *arg)
 		jw_u64(&w, "run", (uint64_t)getpid());
 		jw_u64(&w, "n", k);
 		jw_obj_close(&w);
+		t = now_mono();
 		if ((n = jw_finish(&w)) == 0 || daemon_report(d, line, n) == -1)
 			failed++;
+		if (now_mono() - t > worst)
+			worst = now_mono() - t;
 	}
+	t = now_mono() - t0;
 	log_info("inject: %" PRIu64 " test detection records appended, %" PRIu64
-	    " failed", k - 1 - failed, failed);
+	    " failed, in %" PRIu64 " ms (mean %.2f us, slowest %" PRIu64 " us)",
+	    k - 1 - failed, failed, t / 1000, k > 1 ? (double)t / (double)(k - 1) : 0.0,
+	    worst);
 	return NULL;
 }
 

@@ -350,8 +350,9 @@ spool_append(struct spool *s, const char *rec, size_t len, uint64_t *seqp)
 	s->next_seq++;
 	s->st.appended++;
 	s->dirty = true;
+	/* batch: the uplink's spool_sync syncs off this lock; this is the fallback */
 	if (s->policy == SPOOL_FSYNC_ALWAYS || (s->policy == SPOOL_FSYNC_BATCH &&
-	    mono_now() - s->last_sync >= SYNC_EVERY)) {
+	    mono_now() - s->last_sync >= 4 * SYNC_EVERY)) {
 		(void)fdatasync(s->wfd);
 		s->last_sync = mono_now();
 		s->dirty = false;
@@ -365,17 +366,27 @@ out:
 	return rc;
 }
 
+/*
+ * The batch syncer, called often from the uplink loop: at most every 200 ms,
+ * and without the lock held during fdatasync, so appends do not wait for it.
+ */
 int
 spool_sync(struct spool *s)
 {
-	int rc = 0;
+	int fd = -1, rc = 0;
 
 	pthread_mutex_lock(&s->mu);
-	if (s->dirty && s->wfd != -1 && s->policy != SPOOL_FSYNC_NEVER)
-		rc = fdatasync(s->wfd);
-	s->dirty = false;
-	s->last_sync = mono_now();
+	if (s->dirty && s->wfd != -1 && s->policy == SPOOL_FSYNC_BATCH &&
+	    mono_now() - s->last_sync >= SYNC_EVERY) {
+		fd = dup(s->wfd);	/* a segment roll may close wfd meanwhile */
+		s->dirty = false;
+		s->last_sync = mono_now();
+	}
 	pthread_mutex_unlock(&s->mu);
+	if (fd != -1) {
+		rc = fdatasync(fd);
+		close(fd);
+	}
 	return rc;
 }
 

@@ -19,7 +19,7 @@
 
 enum spool_fsync {
 	SPOOL_FSYNC_ALWAYS,	/* fdatasync each record before append returns */
-	SPOOL_FSYNC_BATCH,	/* at most every 200 ms, and on spool_sync() */
+	SPOOL_FSYNC_BATCH,	/* every 200 ms by spool_sync() (the uplink loop) */
 	SPOOL_FSYNC_NEVER,	/* the kernel decides; survives kill -9, not power loss */
 };
 
@@ -51,6 +51,7 @@ const char	*spool_dir(const struct spool *);
 /* Appender: writes one record (a trailing newline is dropped), assigns its seq.
  * -1 on I/O error (counted) or an empty or oversized record. */
 int		 spool_append(struct spool *, const char *rec, size_t len, uint64_t *seq);
+/* Batch policy: fdatasync if 200 ms passed since the last one; call often. */
 int		 spool_sync(struct spool *);
 
 /* Reader: position after a seq, then read records in order. */
