@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Board drivers, the control socket and metrics, the self-test, goipwatchctl,
+# the cross-build checks and the image. Included by the top-level Makefile after
+# the core lists; board.mk has set WATCHDOG_DRIVER, LED_DRIVER and BOARD_LEDS.
+
+WATCHDOG_DRIVER	?= null
+LED_DRIVER	?= null
+BOARD_WATCHDOG_DEV ?= /dev/watchdog
+BOARD_WATCHDOG_TIMEOUT ?= 60
+BOARD_LED_LIST	:= $(BOARD_LEDS) - - -
+
+CFLAGS		+= -Iboard -Idrivers/watchdog -Idrivers/led
+DRIVER_SRCS	:= drivers/watchdog/watchdog-$(WATCHDOG_DRIVER).c \
+		   drivers/led/led-$(LED_DRIVER).c board/board.c
+GWD_CORE_SRCS	+= $(DRIVER_SRCS) firmware/goipwatchd/control.c \
+		   firmware/goipwatchd/selftest.c
+
+# Only board.c sees the board's names; a new LED name rebuilds one file.
+$(BUILD)/obj/board/board.o: CFLAGS += -DBOARD_NAME=\"$(BOARD)\" \
+	-DBOARD_WATCHDOG_DEV=\"$(BOARD_WATCHDOG_DEV)\" \
+	-DBOARD_WATCHDOG_TIMEOUT=$(BOARD_WATCHDOG_TIMEOUT) \
+	-DBOARD_LED_CAPTURE=\"$(subst -,,$(word 1,$(BOARD_LED_LIST)))\" \
+	-DBOARD_LED_UPLINK=\"$(subst -,,$(word 2,$(BOARD_LED_LIST)))\" \
+	-DBOARD_LED_ALARM=\"$(subst -,,$(word 3,$(BOARD_LED_LIST)))\"
+
+# A cross board installs its :arm64 libraries before the first object builds.
+ifeq ($(BOARD_NEEDS),cross)
+$(call obj,$(LIB_SRCS) $(GWD_CORE_SRCS) $(GWD_MAIN) $(CAPTURE_SRCS)): | cross-deps
+deps: cross-deps
+endif
+cross-deps:
+	$(Q)./scripts/deps.sh --cross
+
+ifdef BOARD_NDPI_LIBS
+NDPI_CFLAGS	:= $(BOARD_NDPI_CFLAGS)
+NDPI_LIBS	:= $(BOARD_NDPI_LIBS)
+endif
+
+# --- goipwatchctl: a client of the control socket, no daemon code ------------
+GWCTL		:= $(BUILD)/goipwatchctl
+BINS		+= $(GWCTL)
+$(GWCTL): $(call obj,firmware/goipwatchctl/goipwatchctl.c)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+# --- tests --------------------------------------------------------------------
+# The driver tests link the variant they test, whatever the board selected.
+UNIT_TESTS	+= watchdog led board
+$(BUILD)/tests/test_watchdog: tests/unit/test_watchdog.c \
+	    $(call obj,drivers/watchdog/watchdog-linux.c) $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CMOCKA_LIBS)
+$(BUILD)/tests/test_led: tests/unit/test_led.c $(call obj,drivers/led/led-sysfs.c) $(LIB)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CMOCKA_LIBS)
+
+# --- arm64: cross deps, unit tests under qemu-user ------------------------------
+# `make check-arm64` = cross build + every unit test under qemu-aarch64.
+ARM64_BUILD	?= build-arm64
+check-arm64:
+	$(Q)./scripts/deps.sh --cross
+	$(Q)$(MAKE) --no-print-directory BOARD=arm64-generic BUILD=$(ARM64_BUILD) \
+	    all arm64-unit
+
+# Runs inside the arm64-generic build: each unit test through qemu-user.
+arm64-unit: $(TEST_PROGS)
+	$(Q)mkdir -p $(BUILD)/qemu
+	$(Q)for t in $(TEST_PROGS); do \
+		printf '#!/bin/sh\nexec %s %s "$$@"\n' "$(BOARD_EMU)" "$$PWD/$$t" \
+		    > $(BUILD)/qemu/$$(basename $$t); \
+		chmod +x $(BUILD)/qemu/$$(basename $$t); done
+	$(Q)BUILD=$(BUILD) TEST_LOG_DIR=$(BUILD)/test-logs ./tests/run.sh \
+	    $(foreach t,$(TEST_PROGS),$(BUILD)/qemu/$(notdir $(t)))
+
+# --- image ------------------------------------------------------------------------
+image:
+	$(Q)./scripts/deps.sh --cross
+	$(Q)$(MAKE) --no-print-directory BOARD=$(BOARD) all
+	$(Q)BOARD=$(BOARD) BUILD=$(BUILD) ./scripts/image.sh build
+
+image-smoke: image
+	$(Q)BOARD=$(BOARD) BUILD=$(BUILD) ./scripts/image.sh smoke
+
+.PHONY: cross-deps check-arm64 arm64-unit image image-smoke
