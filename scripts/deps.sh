@@ -2,13 +2,39 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Install the Debian 12 packages that goipwatch builds and tests with, when missing.
 # Idempotent and quiet when there is nothing to do.
+#   deps.sh           native build and tests
+#   deps.sh --cross   also the arm64 cross toolchain, qemu, debootstrap and the
+#                     multiarch :arm64 libraries (make BOARD=arm64-generic,
+#                     make check-arm64, make image); adds the arm64 dpkg architecture
 set -eu
+
+cross=0
+[ "${1:-}" = --cross ] && cross=1
 
 PKGS="build-essential pkg-config clang llvm
 libpcap-dev libndpi-dev libndpi-bin libosip2-dev libmbedtls-dev libcjson-dev
 libsqlite3-dev sqlite3 libpq-dev libcmocka-dev
 tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind time
-openssl"
+openssl systemd"
+# libndpi-dev is not Multi-Arch: same (it would replace the amd64 one): only the
+# arm64 runtime; board/arm64-generic/board.mk links it by soname.
+CROSS_PKGS="crossbuild-essential-arm64 qemu-user-static qemu-system-arm qemu-utils
+debootstrap e2fsprogs libc6-dev:arm64 libpcap-dev:arm64 libosip2-dev:arm64
+libmbedtls-dev:arm64 libcjson-dev:arm64 libcmocka-dev:arm64 libndpi4.2:arm64"
+
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+if [ $cross -eq 1 ]; then
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		echo "deps: adding the arm64 architecture" >&2
+		$SUDO dpkg --add-architecture arm64
+		$SUDO apt-get update -qq >/dev/null
+	fi
+	PKGS="$PKGS $CROSS_PKGS"
+fi
 
 missing=""
 for p in $PKGS; do
@@ -18,11 +44,6 @@ for p in $PKGS; do
 done
 [ -z "$missing" ] && exit 0
 
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=sudo
-else
-	SUDO=
-fi
 echo "deps: installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer no without a prompt.
