@@ -10,7 +10,7 @@ GWD_CORE_SRCS += firmware/proto/frame.c firmware/goipwatchd/spool.c \
 	    firmware/goipwatchd/uplink-config.c \
 	    firmware/goipwatchd/confswap.c firmware/goipwatchd/reload.c \
 	    firmware/goipwatchd/daemon.c
-UNIT_TESTS += frame spool confswap
+UNIT_TESTS += frame spool confswap reload
 FUZZERS += frame
 TEST_SCRIPTS += tests/integration/uplink_tls.sh tests/integration/uplink_outage.sh \
 	    tests/integration/uplink_cap.sh tests/integration/uplink_config.sh \
