@@ -167,6 +167,13 @@ write_stats(struct engine *e, FILE *out)
 		fputs(line, out);
 }
 
+/* Detection records also go to central, through the spool. */
+static int
+report_to_daemon(void *arg, const char *line, size_t len)
+{
+	return daemon_report(arg, line, len);
+}
+
 /* The pipeline with the daemon around it; the exit status of main. */
 static int
 run(struct main_opts *m, struct conf *c)
@@ -186,6 +193,7 @@ run(struct main_opts *m, struct conf *c)
 		engine_free(e);
 		return 1;
 	}
+	engine_set_reporter(e, report_to_daemon, d);
 	if ((m->eo.live && drop_privileges(m->user, m->user_required, d) == -1) ||
 	    daemon_start(d, e, err, sizeof(err)) == -1) {
 		if (err[0] != '\0')

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# goipwatchd -r with central_host set: health and detection records (test
-# injection through daemon_report) reach central over mutual TLS, and -W waits
-# for them. With central down, -W gives up in time, the records stay spooled
+# goipwatchd -r with central_host set: health records, the detect stage's
+# detection records and test records injected through daemon_report reach
+# central over mutual TLS, and -W waits for them. With central down, -W gives up in time, the records stay spooled
 # and the next run delivers them, each exactly once.
 set -u
 . "$(dirname "$0")/daemon_lib.sh"
@@ -15,6 +15,12 @@ gwconf "$T/gw.conf"
 grep -q 'spool drained' "$T/gwd1.log" || { cat "$T/gwd1.log"; fail "run 1 did not drain"; }
 run1=$(sed -n 's/.*"run":\([0-9]*\),.*/\1/p' "$T/db" | head -n 1)
 check_inject "$run1" 2000 || fail "run 1: detection records"
+# the capture's own detections, byte for byte as in the output
+grep '"type":"detection"' "$T/out1.jsonl" > "$T/det.out"
+grep '"type":"detection"' "$T/db" | grep -v '"test":true' | cut -d' ' -f3- > "$T/det.db"
+[ -s "$T/det.out" ] || fail "the capture gave no detection records"
+cmp -s "$T/det.out" "$T/det.db" || fail "detections in the output and at central differ"
+echo "ok: $(wc -l < "$T/det.out") detection records of the capture reached central"
 # the final heartbeat carries the pipeline's counters, as the stats record does
 pk=$(sed -n 's/.*"type":"stats".*"workers":[0-9]*,"packets":\([0-9]*\),.*/\1/p' "$T/out1.jsonl")
 h=$(grep '"type":"health"' "$T/db" | tail -n 1)
