@@ -2,7 +2,8 @@
 /*
  * uplink_sender: the appliance side of the uplink without the packet path, for
  * tests and the benchmark. Appends numbered detection records to a spool (record
- * n gets seq n while heartbeats are off) and runs the real uplink thread.
+ * n gets seq n while heartbeats are off) and runs the real uplink thread, with
+ * the daemon's apply path (reload.c).
  *
  *   uplink_sender -s SPOOL -p PORT -a CA -c CERT -k KEY [-n NAME] [-K PUBKEY]
  *       [-N RECORDS] [-r PER_SEC] [-m MAX_BYTES] [-f always|batch|never]
@@ -22,11 +23,11 @@
 
 #include "conf.h"
 #include "log.h"
+#include "reload.h"
 #include "spool.h"
 #include "uplink.h"
 
 static volatile sig_atomic_t quit;
-static struct conf *running;
 
 static void
 on_signal(int sig)
@@ -35,24 +36,13 @@ on_signal(int sig)
 	quit = 1;
 }
 
-/* The daemon's apply: the one config parser, then swap. */
+/* The daemon's apply (reload.c: the one parser, the checks, the swap), and a line. */
 static int
 apply(void *arg, const char *buf, size_t len, uint64_t version, char *err,
     size_t errlen)
 {
-	struct conf *c;
-
-	(void)arg;
-	if ((c = conf_parse(buf, len, "push", err, errlen)) == NULL)
+	if (reload_push(arg, buf, len, version, err, errlen) == -1)
 		return -1;
-	if (c->version != 0 && c->version != version) {
-		snprintf(err, errlen, "push: the body says version %" PRIu64
-		    " but was signed as %" PRIu64, c->version, version);
-		conf_free(c);
-		return -1;
-	}
-	conf_free(running);
-	running = c;
 	printf("sender: applied config version %" PRIu64 "\n", version);
 	return 0;
 }
@@ -122,6 +112,8 @@ main(int argc, char **argv)
 	bool wait_acked = false, once = false;
 	uint64_t want_cacks = 0;
 	struct uplink_status st;
+	struct reload *rl;
+	struct conf *boot;
 	struct spool *s;
 	struct uplink *u;
 	char err[512], rec[SPOOL_MAX_RECORD];
@@ -162,6 +154,12 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	if ((boot = conf_new_defaults()) == NULL)
+		return 1;
+	boot->version = uc.config_version;
+	if ((rl = reload_new(boot, NULL, err, sizeof(err))) == NULL)
+		return 1;
+	uc.apply_arg = rl;
 	if ((s = spool_open(spooldir, max_bytes, pol, err, sizeof(err))) == NULL ||
 	    (u = uplink_new(&uc, s, err, sizeof(err))) == NULL) {
 		printf("sender: %s\n", err);
@@ -211,6 +209,7 @@ main(int argc, char **argv)
 		rc = 0;
 	uplink_free(u);
 	spool_close(s);
-	conf_free(running);
+	reload_free(rl);
+	conf_free(boot);
 	return rc;
 }
