@@ -63,7 +63,9 @@ check-arm64:
 	    all arm64-unit
 
 # Runs inside the arm64-generic build: each unit test through qemu-user.
-arm64-unit: $(TEST_PROGS)
+# (TEST_PROGS is complete only after every fragment: hence the recipe's make.)
+arm64-unit:
+	$(Q)$(MAKE) --no-print-directory $(TEST_PROGS)
 	$(Q)mkdir -p $(BUILD)/qemu
 	$(Q)for t in $(TEST_PROGS); do \
 		printf '#!/bin/sh\nexec %s %s "$$@"\n' "$(BOARD_EMU)" "$$PWD/$$t" \
