@@ -86,13 +86,28 @@ judge_window(enum tier t)
 	}
 }
 
+/* The evidence kinds a line has, as a bit set. */
+static uint32_t
+judge_kinds(const struct line *l)
+{
+	uint32_t k = 0;
+	unsigned i;
+
+	_Static_assert(EV_K_N <= 32, "evidence kinds fit a 32-bit set");
+	for (i = 0; i < l->nev; i++)
+		k |= 1u << l->ev[i].kind;
+	return k;
+}
+
+/* New details of a kind already reported (another SIM slot, another DNS name)
+ * wait for the next report; a new kind, verdict or tier does not. */
 bool
 judge_changed(const struct line *l, const struct judgement *j)
 {
 	if (j->verdict == VERDICT_NONE)
 		return false;
 	return !l->reported || j->verdict != l->verdict || j->tier != l->tier ||
-	    l->nev > l->reported_nev;
+	    (judge_kinds(l) & ~l->reported_kinds) != 0;
 }
 
 /* A phone number as reported: in clear, or its keyed pseudonym. */
@@ -236,5 +251,5 @@ judge_record(struct jw *w, struct line *l, const struct judgement *j,
 	l->verdict = (uint8_t)j->verdict;
 	l->tier = (uint8_t)j->tier;
 	l->score = (uint8_t)j->score;
-	l->reported_nev = l->nev;
+	l->reported_kinds = judge_kinds(l);
 }

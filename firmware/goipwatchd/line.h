@@ -151,7 +151,8 @@ struct line {
 	char		 device_id[64];
 
 	/* what was last reported */
-	uint8_t		 verdict, tier, reported_nev;
+	uint8_t		 verdict, tier;
+	uint32_t	 reported_kinds;	/* evidence kinds in the last report */
 	uint8_t		 score;
 	bool		 reported;
 	usec_t		 deadline;

@@ -5,7 +5,7 @@
 set -eu
 BUILD=${BUILD:-build}
 CORPUS=${CORPUS:-$BUILD/corpus}
-OUT=$BUILD/eval
+OUT=${OUT:-$BUILD/eval}
 [ -f "$CORPUS/labels.json" ] || { echo "no corpus in $CORPUS (make corpus)"; exit 77; }
 mkdir -p "$OUT"
 for f in "$CORPUS"/*.pcap; do
