@@ -53,6 +53,7 @@ $(BUILD)/tests/test_watchdog: tests/unit/test_watchdog.c \
 $(BUILD)/tests/test_led: tests/unit/test_led.c $(call obj,drivers/led/led-sysfs.c) $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CMOCKA_LIBS)
+TEST_SCRIPTS	+= tests/integration/service_unit.sh tests/integration/control_status.sh
 
 # --- arm64: cross deps, unit tests under qemu-user ------------------------------
 # `make check-arm64` = cross build + every unit test under qemu-aarch64.
