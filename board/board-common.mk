@@ -53,7 +53,8 @@ $(BUILD)/tests/test_watchdog: tests/unit/test_watchdog.c \
 $(BUILD)/tests/test_led: tests/unit/test_led.c $(call obj,drivers/led/led-sysfs.c) $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(CMOCKA_LIBS)
-TEST_SCRIPTS	+= tests/integration/service_unit.sh tests/integration/control_status.sh
+TEST_SCRIPTS	+= tests/integration/service_unit.sh tests/integration/control_status.sh \
+		   tests/integration/service_provision.sh
 
 # --- arm64: cross deps, unit tests under qemu-user ------------------------------
 # `make check-arm64` = cross build + every unit test under qemu-aarch64.
