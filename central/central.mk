@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# goipwatch-central: TLS listener, ingest, storage (SQLite, PostgreSQL), leads,
+# rings, SIM list, statistics, fleet and configuration push. docs/central.md.
+
+CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
+	    central/storage-sqlite.c central/storage-pg.c central/record.c \
+	    central/ingest.c central/lead-ingest.c central/confstore.c \
+	    central/writer.c central/intake.c central/session.c central/server.c \
+	    central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
+	    central/sims.c central/figures.c central/fleet.c central/out.c central/lead.c
+CENTRAL_MAIN := central/main.c
+CENTRAL	:= $(BUILD)/goipwatch-central
+CENTRAL_A := $(BUILD)/libcentral.a
+CENTRAL_LOAD := $(BUILD)/central-load
+PQ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
+CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS)
+
+BINS	+= $(CENTRAL)
+BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
+FUZZERS	+= central
+TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
+	    tests/integration/central_pg.sh tests/integration/central_cli.sh
+CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
+TEST_PROGS += $(CENTRAL_TESTS)
+
+# libpq's header lives outside the default include path.
+$(BUILD)/obj/central/storage-pg.o: CFLAGS += $(PQ_CFLAGS)
+
+$(CENTRAL_A): $(call obj,$(CENTRAL_SRCS) firmware/proto/frame.c)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(CENTRAL): $(call obj,$(CENTRAL_MAIN)) $(CENTRAL_A) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CENTRAL_LIBS)
+
+# Many simulated appliances for the load test (tests/bench/central_bench.sh).
+$(CENTRAL_LOAD): $(call obj,tests/bench/central_load.c firmware/proto/frame.c)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(MBEDTLS_LIBS)
+
+$(BUILD)/tests/test_central_%: tests/unit/test_central_%.c $(CENTRAL_A) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS) -Icentral -o $@ $^ $(LDFLAGS) $(CENTRAL_LIBS) $(CMOCKA_LIBS)
+
+central: $(CENTRAL) $(CENTRAL_LOAD) $(CENTRAL_TESTS)
+.PHONY: central

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* goipwatch-central's configuration: "key value" lines, one table of keys. */
+#ifndef GWC_CFG_H
+#define GWC_CFG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define CFG_STR	512
+
+struct cfg {
+	char		 listen[CFG_STR];	/* ADDR:PORT; port 0 picks one */
+	char		 db[CFG_STR];		/* sqlite:PATH, PATH, postgresql://... */
+	char		 tls_ca[CFG_STR], tls_cert[CFG_STR], tls_key[CFG_STR];
+	char		 tls_crl[CFG_STR];	/* empty: no CRL */
+	char		 allow_serials[CFG_STR];	/* empty: any certificate of the CA */
+	char		 ca_key[CFG_STR];	/* for enroll */
+	char		 config_key[CFG_STR];	/* the config-signing key */
+	char		 instance[64];
+	char		 port_file[CFG_STR];	/* write the bound port here */
+	uint64_t	 workers;		/* storage threads */
+	uint64_t	 max_conns;
+	uint64_t	 max_queue;		/* reports waiting for storage */
+	uint64_t	 silent_after;		/* seconds without heartbeat: alarm */
+	uint64_t	 idle_timeout;		/* seconds without a frame: close */
+	uint64_t	 config_poll;		/* seconds between config checks */
+	uint64_t	 store_delay_ms;	/* tests: slow storage down */
+};
+
+void	cfg_defaults(struct cfg *);
+/* Parses a file into c (defaults first); -1 with "file:line: why" in err. */
+int	cfg_load(struct cfg *, const char *path, char *err, size_t errlen);
+/* One "key value" assignment, as in the file. */
+int	cfg_set(struct cfg *, const char *key, const char *value, char *err, size_t);
+void	cfg_print(const struct cfg *, FILE *);
+
+#endif

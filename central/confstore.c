@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Config versions in storage: signed blobs as hex, pushes and acks per appliance. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "confstore.h"
+#include "storage.h"
+#include "tls-pki.h"
+#include "writer.h"
+
+static char *
+hex_encode(const uint8_t *p, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	char *s = malloc(2 * n + 1);
+
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = d[p[i] >> 4];
+		s[2 * i + 1] = d[p[i] & 15];
+	}
+	s[2 * n] = '\0';
+	return s;
+}
+
+static int
+nibble(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static uint8_t *
+hex_decode(const char *s, size_t *n)
+{
+	size_t len = strlen(s);
+	uint8_t *p;
+
+	if (len % 2 != 0 || (p = malloc(len / 2 + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			free(p);
+			return NULL;
+		}
+		p[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*n = len / 2;
+	return p;
+}
+
+/* Rows (grp, version, blob_hex) onto a list. */
+static int
+push_row(void *arg, const struct db_row *r)
+{
+	struct pushcfg **head = arg, *pc;
+
+	if ((pc = calloc(1, sizeof(*pc))) == NULL)
+		return -1;
+	snprintf(pc->grp, sizeof(pc->grp), "%s", row_str(r, 0));
+	pc->version = (uint64_t)row_int(r, 1);
+	if ((pc->blob = hex_decode(row_str(r, 2), &pc->len)) == NULL) {
+		free(pc);
+		return -1;
+	}
+	pc->next = *head;
+	*head = pc;
+	return 0;
+}
+
+int
+confstore_latest(struct storage *st, const char *grp, uint64_t above,
+    struct pushcfg **out)
+{
+	*out = NULL;
+	return db_query(st, "SELECT grp, version, blob_hex FROM configs WHERE grp = $1"
+	    " AND version > $2 ORDER BY version DESC LIMIT 1",
+	    (struct db_arg[]){ DB_S(grp), DB_I(above) }, 2, push_row, out);
+}
+
+int
+confstore_all_latest(struct storage *st, struct pushcfg **out)
+{
+	*out = NULL;
+	return db_query(st, "SELECT c.grp, c.version, c.blob_hex FROM configs c"
+	    " WHERE c.version = (SELECT MAX(c2.version) FROM configs c2"
+	    " WHERE c2.grp = c.grp)", NULL, 0, push_row, out);
+}
+
+int
+confstore_pushed(struct storage *st, const char *appliance, uint64_t version,
+    int64_t now)
+{
+	return db_exec(st, "INSERT INTO config_acks (appliance, version, pushed_at)"
+	    " VALUES ($1, $2, $3) ON CONFLICT (appliance, version) DO UPDATE SET"
+	    " pushed_at = excluded.pushed_at", (struct db_arg[]){ DB_S(appliance),
+	    DB_I(version), DB_I(now) }, 3);
+}
+
+/*
+ * Versions are global and never below the wall clock in seconds, so the first
+ * push is above whatever small version an appliance was installed with.
+ */
+static int
+next_version(struct storage *st, uint64_t *v)
+{
+	int64_t max;
+
+	if (db_int(st, "SELECT MAX(version) FROM configs", NULL, 0, 0, &max) == -1)
+		return -1;
+	*v = (uint64_t)max + 1;
+	if (*v < (uint64_t)time(NULL))
+		*v = (uint64_t)time(NULL);
+	return 0;
+}
+
+int
+confstore_set(struct storage *st, const char *grp, const char *body, size_t len,
+    const char *keypath, const char *who, uint64_t *version, char *err, size_t errlen)
+{
+	uint8_t *blob = NULL;
+	char *hex = NULL, *text;
+	size_t blen;
+	int rc = -1;
+
+	if ((text = strndup(body, len)) == NULL || db_begin(st) == -1)
+		goto out;
+	if (next_version(st, version) == -1 ||
+	    pki_sign_config(keypath, *version, (const uint8_t *)body, len, &blob, &blen,
+	    err, errlen) == -1 || (hex = hex_encode(blob, blen)) == NULL ||
+	    db_exec(st, "INSERT INTO configs (version, grp, body, blob_hex, created,"
+	    " created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+	    (struct db_arg[]){ DB_I(*version), DB_S(grp), DB_S(text), DB_S(hex),
+	    DB_I(time(NULL)), DB_S(who) }, 6) == -1 || db_commit(st) == -1) {
+		db_rollback(st);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc == -1 && err[0] == '\0')
+		snprintf(err, errlen, "%s", st->err);
+	free(text);
+	free(hex);
+	free(blob);
+	return rc;
+}
+
+static int
+status_row(void *arg, const struct db_row *r)
+{
+	static const char *const names[] = { "applied", "bad_signature", "stale",
+	    "invalid", "store_failed" };
+	int64_t s = row_int(r, 4);
+	FILE *out = arg;
+
+	fprintf(out, "%-20s %-10s %12s %12s  %s%s%s\n", row_str(r, 0), row_str(r, 1),
+	    row_str(r, 2), r->v[3] ? row_str(r, 3) : "-",
+	    r->v[4] == NULL ? (r->v[3] ? "pushed, no answer" : "not pushed") :
+	    s >= 0 && s < 5 ? names[s] : "?", r->v[5] && *r->v[5] ? ": " : "",
+	    row_str(r, 5));
+	return 0;
+}
+
+int
+confstore_status(struct storage *st, FILE *out)
+{
+	fprintf(out, "%-20s %-10s %12s %12s  %s\n", "APPLIANCE", "GROUP", "RUNNING",
+	    "LATEST", "STATUS");
+	return db_query(st, "SELECT a.id, a.grp, a.config_version, k.version, k.status,"
+	    " k.message FROM appliances a LEFT JOIN config_acks k ON k.appliance = a.id"
+	    " AND k.version = (SELECT MAX(version) FROM config_acks k2"
+	    " WHERE k2.appliance = a.id) ORDER BY a.id", NULL, 0, status_row, out);
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Session frames into storage: hello, report records (deduped), config acks. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ingest.h"
+#include "record.h"
+#include "storage.h"
+
+static struct db_arg
+opt(const char *s)
+{
+	return s != NULL && *s != '\0' ? DB_S(s) : DB_NULL;
+}
+
+static int
+grp_row(void *arg, const struct db_row *r)
+{
+	struct ingest_hello *h = arg;
+
+	h->high_seq = (uint64_t)row_int(r, 0);
+	snprintf(h->grp, sizeof(h->grp), "%s", row_str(r, 1));
+	return 0;
+}
+
+/* Registers the session and answers with the appliance's committed high-water. */
+int
+ingest_hello(struct storage *st, struct ingest_hello *h)
+{
+	struct db_arg a[] = { DB_S(h->appliance), opt(h->serial), opt(h->firmware),
+	    DB_I(h->config_version), DB_I(h->now), opt(h->instance) };
+
+	h->high_seq = 0;
+	snprintf(h->grp, sizeof(h->grp), "default");
+	if (db_exec(st, "INSERT INTO appliances (id, serial, firmware, config_version,"
+	    " connected_at, last_seen, instance) VALUES ($1, $2, $3, $4, $5, $5, $6)"
+	    " ON CONFLICT (id) DO UPDATE SET serial = excluded.serial,"
+	    " firmware = excluded.firmware, config_version = excluded.config_version,"
+	    " connected_at = excluded.connected_at, last_seen = excluded.last_seen,"
+	    " instance = excluded.instance", a, 6) == -1)
+		return -1;
+	return db_query(st, "SELECT high_seq, grp FROM appliances WHERE id = $1",
+	    a, 1, grp_row, h);
+}
+
+static int
+ingest_health(struct storage *st, const char *appliance, const struct health *h,
+    int64_t now)
+{
+	struct db_arg a[] = { DB_S(appliance), DB_I(now), DB_I(h->uptime),
+	    DB_I(h->packets), DB_I(h->drops), DB_I(h->spool_depth),
+	    DB_I(h->spool_dropped), opt(h->tls_state), opt(h->firmware),
+	    DB_I(h->config_version) };
+
+	return db_exec(st, "UPDATE appliances SET last_heartbeat = $2, uptime = $3,"
+	    " packets = $4, drops = $5, spool_depth = $6, spool_dropped = $7,"
+	    " tls_state = $8, firmware = COALESCE($9, firmware), config_version = $10"
+	    " WHERE id = $1", a, 10);
+}
+
+/* One record; r->json is NUL-terminated. A record we cannot use is still stored. */
+static int
+ingest_one(struct storage *st, const char *appliance, const struct ingest_rec *r,
+    int64_t now, struct ingest_counts *c)
+{
+	static const char *const names[] = { "other", "detection", "health" };
+	enum record_type t = record_type_of(r->json, r->len);
+	struct detection d;
+	struct health h;
+	const char *why;
+	int64_t changes = 0;
+
+	if (st->ops->exec(st, "INSERT INTO records (appliance, seq, type, received, body)"
+	    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+	    (struct db_arg[]){ DB_S(appliance), DB_I(r->seq), DB_S(names[t]), DB_I(now),
+	    DB_S(r->json) }, 5, NULL, NULL, &changes) == -1)
+		return -1;
+	if (changes == 0) {
+		c->duplicates++;
+		return 0;
+	}
+	c->stored++;
+	if (t == REC_HEALTH && record_health(r->json, r->len, &h, &why) == 0) {
+		c->health++;
+		return ingest_health(st, appliance, &h, now);
+	}
+	if (t == REC_DETECTION && record_detection(r->json, r->len, &d, &why) == 0) {
+		c->detections++;
+		return d.tier_rank > 0 ? lead_ingest(st, appliance, &d, now) : 0;
+	}
+	if (t != REC_OTHER)
+		c->unusable++;
+	return 0;
+}
+
+int
+ingest_records(struct storage *st, const char *appliance, const struct ingest_rec *r,
+    int n, int64_t now, struct ingest_counts *c)
+{
+	uint64_t high = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (ingest_one(st, appliance, &r[i], now, c) == -1)
+			return -1;
+		if (r[i].seq > high)
+			high = r[i].seq;
+	}
+	return db_exec(st, "UPDATE appliances SET high_seq = CASE WHEN high_seq < $2"
+	    " THEN $2 ELSE high_seq END, last_seen = $3 WHERE id = $1",
+	    (struct db_arg[]){ DB_S(appliance), DB_I(high), DB_I(now) }, 3);
+}
+
+int
+ingest_config_ack(struct storage *st, const char *appliance, uint64_t version,
+    int status, const char *message, int64_t now)
+{
+	struct db_arg a[] = { DB_S(appliance), DB_I(version), DB_I(status),
+	    DB_S(message), DB_I(now) };
+
+	if (db_exec(st, "INSERT INTO config_acks (appliance, version, status, message,"
+	    " acked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (appliance, version)"
+	    " DO UPDATE SET status = excluded.status, message = excluded.message,"
+	    " acked_at = excluded.acked_at", a, 5) == -1)
+		return -1;
+	if (status != 0)
+		return 0;
+	return db_exec(st, "UPDATE appliances SET config_version = $2 WHERE id = $1"
+	    " AND config_version < $2", a, 2);
+}

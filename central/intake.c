@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Inbound frame checks: framing, order, identity, sequence (see intake.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake.h"
+
+void
+intake_init(struct intake *in, const char *cn, struct intake_stats *st)
+{
+	memset(in, 0, sizeof(*in));
+	in->cn = cn;
+	in->stats = st;
+}
+
+static enum intake_what
+refuse(struct intake *in, struct intake_result *r, uint16_t code, const char *why)
+{
+	r->what = IN_REFUSE;
+	r->code = code;
+	r->why = why;
+	if (code < INTAKE_NERR)
+		in->stats->refused[code]++;
+	return IN_REFUSE;
+}
+
+static enum intake_what
+on_hello(struct intake *in, struct intake_result *r)
+{
+	size_t n = strlen(in->cn);
+
+	if (frame_hello_decode(&r->f, &r->hello) != FRAME_OK) {
+		in->stats->frames[FRAME_MALFORMED]++;
+		return refuse(in, r, FRAME_ERR_MALFORMED, "malformed hello");
+	}
+	/* identity is the certificate's; the payload only has to agree */
+	if (r->hello.appliance_id.len != n || memcmp(r->hello.appliance_id.p, in->cn, n))
+		return refuse(in, r, FRAME_ERR_IDENTITY, "hello id is not the certificate's");
+	in->hello_done = true;
+	return r->what = IN_HELLO;
+}
+
+static uint64_t
+be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Seqs must rise inside a report and across the reports of a session. */
+static enum intake_what
+on_report(struct intake *in, struct intake_result *r)
+{
+	struct frame_report_it it;
+	enum frame_status s;
+	const char *rec;
+	uint64_t seq;
+	size_t len;
+
+	if (frame_report_begin(&r->f, &it) != FRAME_OK) {
+		in->stats->frames[FRAME_MALFORMED]++;
+		return refuse(in, r, FRAME_ERR_MALFORMED, "malformed report");
+	}
+	it.last_seq = in->last_seq;
+	while ((s = frame_report_next(&it, &seq, &rec, &len)) == FRAME_OK)
+		;
+	if (s != FRAME_SHORT) {
+		if (it.left >= 8 && be64(it.p) != 0 && be64(it.p) <= it.last_seq)
+			return refuse(in, r, FRAME_ERR_SEQUENCE,
+			    "record seq not above the previous one");
+		in->stats->frames[FRAME_MALFORMED]++;
+		return refuse(in, r, FRAME_ERR_MALFORMED, "malformed report");
+	}
+	in->last_seq = it.last_seq;
+	r->nrecs = it.count;
+	r->last_seq = it.last_seq;
+	in->stats->reports++;
+	in->stats->records += it.count;
+	return r->what = IN_REPORT;
+}
+
+static enum intake_what
+dispatch(struct intake *in, struct intake_result *r)
+{
+	if (!in->hello_done && r->f.type != FRAME_HELLO)
+		return refuse(in, r, FRAME_ERR_UNEXPECTED, "hello first");
+	switch (r->f.type) {
+	case FRAME_HELLO:
+		if (in->hello_done)
+			return refuse(in, r, FRAME_ERR_UNEXPECTED, "second hello");
+		return on_hello(in, r);
+	case FRAME_REPORT:
+		return on_report(in, r);
+	case FRAME_CONFIG_ACK:
+		if (frame_config_ack_decode(&r->f, &r->cack) != FRAME_OK) {
+			in->stats->frames[FRAME_MALFORMED]++;
+			return refuse(in, r, FRAME_ERR_MALFORMED, "malformed config ack");
+		}
+		return r->what = IN_CONFIG_ACK;
+	case FRAME_ERROR:
+		in->stats->peer_errors++;
+		if (frame_error_decode(&r->f, &r->err) != FRAME_OK)
+			memset(&r->err, 0, sizeof(r->err));
+		return r->what = IN_PEER_ERROR;
+	default:	/* ack, config push: central's own frames */
+		return refuse(in, r, FRAME_ERR_UNEXPECTED, "frame only central sends");
+	}
+}
+
+enum intake_what
+intake_next(struct intake *in, const uint8_t *buf, size_t len, struct intake_result *r)
+{
+	enum frame_status s;
+
+	memset(r, 0, sizeof(*r));
+	s = frame_next(buf, len, &r->f, &r->consumed);
+	if (s == FRAME_SHORT)
+		return r->what = IN_MORE;
+	in->stats->frames[s]++;
+	if (s == FRAME_OVERSIZED)
+		return refuse(in, r, FRAME_ERR_OVERSIZED, "frame larger than 1 MiB");
+	if (s == FRAME_BAD_VERSION)
+		return refuse(in, r, FRAME_ERR_VERSION, "unsupported protocol version");
+	if (s != FRAME_OK)
+		return refuse(in, r, FRAME_ERR_MALFORMED, frame_status_str(s));
+	return dispatch(in, r);
+}
+
+int
+intake_copy_report(const struct frame *f, struct ingest_rec **recs, char **data, int *n)
+{
+	struct frame_report_it it;
+	const char *rec;
+	uint64_t seq;
+	size_t len, off = 0;
+	int i = 0;
+
+	*recs = NULL;
+	*data = NULL;
+	if (frame_report_begin(f, &it) != FRAME_OK)
+		return -1;
+	*recs = calloc(it.count ? it.count : 1, sizeof(**recs));
+	*data = malloc(f->len + it.count + 1u);	/* records fit in the payload */
+	if (*recs == NULL || *data == NULL)
+		return -1;
+	while (frame_report_next(&it, &seq, &rec, &len) == FRAME_OK) {
+		memcpy(*data + off, rec, len);
+		(*data)[off + len] = '\0';
+		(*recs)[i].seq = seq;
+		(*recs)[i].len = (uint32_t)len;
+		(*recs)[i].json = *data + off;
+		off += len + 1;
+		i++;
+	}
+	*n = i;
+	return 0;
+}

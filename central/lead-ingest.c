@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A detection into its lead: one lead per subscriber line (per account when
+ * known), escalated when the tier rises; evidence, infrastructure and SIMs merged.
+ * Every statement is an upsert, so concurrent instances need no locks of their own.
+ */
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "record.h"
+#include "storage.h"
+
+static struct db_arg
+opt(const char *s)
+{
+	return s != NULL && *s != '\0' ? DB_S(s) : DB_NULL;
+}
+
+static struct db_arg
+opt_int(int64_t v)
+{
+	return v >= 0 ? DB_I(v) : DB_NULL;
+}
+
+void
+lead_key(const struct detection *d, char *buf, size_t len)
+{
+	if (d->account[0] != '\0')
+		snprintf(buf, len, "acct:%s", d->account);
+	else
+		snprintf(buf, len, "line:%s/%" PRId64 "/%" PRId64, d->ip,
+		    d->vlan < 0 ? 0 : d->vlan, d->pppoe < 0 ? 0 : d->pppoe);
+}
+
+/* Marks which upsert escalated a lead: unique per process and call. */
+static int64_t
+esc_token(void)
+{
+	static _Atomic uint32_t n;
+
+	return ((int64_t)getpid() << 32) | (int64_t)atomic_fetch_add(&n, 1);
+}
+
+struct upserted {
+	int64_t	 id, detections, token;
+};
+
+static int
+upserted_row(void *arg, const struct db_row *r)
+{
+	struct upserted *u = arg;
+
+	u->id = row_int(r, 0);
+	u->detections = row_int(r, 1);
+	u->token = row_int(r, 2);
+	return 0;
+}
+
+#define ESCALATES "excluded.tier_rank > leads.tier_rank"
+
+static const char upsert_sql[] =
+	"INSERT INTO leads (line_key, ip, vlan, pppoe, account, device_id, tier_rank,"
+	" tier, verdict, score, deadline, first_seen, last_seen, raised_at)"
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)"
+	" ON CONFLICT (line_key) DO UPDATE SET"
+	" detections = leads.detections + 1,"
+	" ip = excluded.ip, vlan = excluded.vlan, pppoe = excluded.pppoe,"
+	" last_seen = CASE WHEN excluded.last_seen > leads.last_seen"
+	"  THEN excluded.last_seen ELSE leads.last_seen END,"
+	" first_seen = CASE WHEN excluded.first_seen < leads.first_seen"
+	"  THEN excluded.first_seen ELSE leads.first_seen END,"
+	" score = CASE WHEN excluded.score > leads.score THEN excluded.score"
+	"  ELSE leads.score END,"
+	" device_id = COALESCE(excluded.device_id, leads.device_id),"
+	" account = COALESCE(excluded.account, leads.account),"
+	" verdict = CASE WHEN " ESCALATES " THEN excluded.verdict ELSE leads.verdict END,"
+	" deadline = CASE WHEN " ESCALATES " THEN excluded.deadline ELSE leads.deadline END,"
+	" escalated_at = CASE WHEN " ESCALATES " THEN $13 ELSE leads.escalated_at END,"
+	" esc_token = CASE WHEN " ESCALATES " THEN $14 ELSE leads.esc_token END,"
+	" status = CASE WHEN " ESCALATES " AND leads.status = 'acknowledged'"
+	"  THEN 'new' ELSE leads.status END,"
+	" feedback_at = CASE WHEN " ESCALATES " AND leads.status = 'acknowledged'"
+	"  THEN NULL ELSE leads.feedback_at END,"
+	" tier = CASE WHEN " ESCALATES " THEN excluded.tier ELSE leads.tier END,"
+	" tier_rank = CASE WHEN " ESCALATES " THEN excluded.tier_rank"
+	"  ELSE leads.tier_rank END"
+	" RETURNING id, detections, esc_token";
+
+/* A line lead raised before the account was known becomes the account's lead. */
+static int
+adopt_line_lead(struct storage *st, const struct detection *d, const char *key)
+{
+	struct detection line = *d;
+	char lkey[256];
+
+	if (d->account[0] == '\0')
+		return 0;
+	line.account[0] = '\0';
+	lead_key(&line, lkey, sizeof(lkey));
+	return db_exec(st, "UPDATE leads SET line_key = $1, account = $2"
+	    " WHERE line_key = $3 AND NOT EXISTS"
+	    " (SELECT 1 FROM leads l2 WHERE l2.line_key = $1)",
+	    (struct db_arg[]){ DB_S(key), DB_S(d->account), DB_S(lkey) }, 3);
+}
+
+static int
+upsert_lead(struct storage *st, const struct detection *d, int64_t now,
+    struct upserted *u)
+{
+	char key[256];
+	int64_t tok = esc_token();
+	struct db_arg a[] = { DB_S(key), DB_S(d->ip), opt_int(d->vlan), opt_int(d->pppoe),
+	    opt(d->account), opt(d->device_id), DB_I(d->tier_rank), DB_S(d->tier),
+	    DB_S(d->verdict), DB_I(d->score), DB_I(d->deadline), DB_I(d->ts),
+	    DB_I(now), DB_I(tok) };
+
+	lead_key(d, key, sizeof(key));
+	if (adopt_line_lead(st, d, key) == -1 ||
+	    db_query(st, upsert_sql, a, 14, upserted_row, u) == -1)
+		return -1;
+	if (u->token == tok)
+		u->token = -1;	/* this detection escalated it */
+	return 0;
+}
+
+static int
+lead_event(struct storage *st, int64_t id, int64_t now, const char *who,
+    const char *kind, const struct detection *d)
+{
+	return db_exec(st, "INSERT INTO lead_events (lead_id, at, who, kind, tier)"
+	    " VALUES ($1, $2, $3, $4, $5)", (struct db_arg[]){ DB_I(id), DB_I(now),
+	    DB_S(who), DB_S(kind), DB_S(d->tier) }, 5);
+}
+
+static int
+merge_evidence(struct storage *st, int64_t id, const struct detection *d)
+{
+	for (int i = 0; i < d->nev; i++) {
+		const struct rec_evidence *e = &d->ev[i];
+
+		if (db_exec(st, "INSERT INTO lead_evidence (lead_id, kind, detail, count,"
+		    " first_ts, last_ts) VALUES ($1, $2, $3, $4, $5, $6)"
+		    " ON CONFLICT (lead_id, kind, detail) DO UPDATE SET"
+		    " count = CASE WHEN excluded.count > lead_evidence.count"
+		    "  THEN excluded.count ELSE lead_evidence.count END,"
+		    " last_ts = CASE WHEN excluded.last_ts > lead_evidence.last_ts"
+		    "  THEN excluded.last_ts ELSE lead_evidence.last_ts END",
+		    (struct db_arg[]){ DB_I(id), DB_S(e->kind), DB_S(e->detail),
+		    DB_I(e->count), opt_int(e->first), opt_int(e->last) }, 6) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+infra(struct storage *st, int64_t id, const char *kind, const char *value)
+{
+	if (value[0] == '\0')
+		return 0;
+	return db_exec(st, "INSERT INTO lead_infra (lead_id, kind, value)"
+	    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+	    (struct db_arg[]){ DB_I(id), DB_S(kind), DB_S(value) }, 3);
+}
+
+static int
+sim_upsert(struct storage *st, int64_t id, const struct rec_sim *s, int64_t ts)
+{
+	const char *key = s->imsi[0] ? s->imsi : s->iccid[0] ? s->iccid : s->msisdn;
+
+	if (key[0] == '\0')
+		return 0;
+	return db_exec(st, "INSERT INTO sims (sim_key, imsi, iccid, msisdn, imei, lead_id,"
+	    " first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+	    " ON CONFLICT (sim_key) DO UPDATE SET"
+	    " imsi = COALESCE(excluded.imsi, sims.imsi),"
+	    " iccid = COALESCE(excluded.iccid, sims.iccid),"
+	    " msisdn = COALESCE(excluded.msisdn, sims.msisdn),"
+	    " imei = COALESCE(excluded.imei, sims.imei), lead_id = excluded.lead_id,"
+	    " last_seen = CASE WHEN excluded.last_seen > sims.last_seen"
+	    "  THEN excluded.last_seen ELSE sims.last_seen END",
+	    (struct db_arg[]){ DB_S(key), opt(s->imsi), opt(s->iccid), opt(s->msisdn),
+	    opt(s->imei), DB_I(id), DB_I(ts) }, 7);
+}
+
+/* Shared infrastructure, for rings: foreign peers, IMSIs, IMEIs. */
+static int
+merge_infra(struct storage *st, int64_t id, const struct detection *d)
+{
+	for (int i = 0; i < d->npeers; i++)
+		if (infra(st, id, "peer", d->peers[i].ip) == -1)
+			return -1;
+	for (int i = 0; i < d->nsims; i++)
+		if (infra(st, id, "imsi", d->sims[i].imsi) == -1 ||
+		    infra(st, id, "imei", d->sims[i].imei) == -1 ||
+		    sim_upsert(st, id, &d->sims[i], d->ts) == -1)
+			return -1;
+	return 0;
+}
+
+int
+lead_ingest(struct storage *st, const char *appliance, const struct detection *d,
+    int64_t now)
+{
+	struct upserted u = { 0, 0, 0 };
+	char who[160];
+
+	snprintf(who, sizeof(who), "appliance %s", appliance);
+	if (upsert_lead(st, d, now, &u) == -1)
+		return -1;
+	if (u.detections == 1 && lead_event(st, u.id, now, who, "raised", d) == -1)
+		return -1;
+	if (u.detections > 1 && u.token == -1 &&
+	    lead_event(st, u.id, now, who, "escalated", d) == -1)
+		return -1;
+	if (db_exec(st, "INSERT INTO lead_sources (lead_id, appliance, first_seen,"
+	    " last_seen) VALUES ($1, $2, $3, $3) ON CONFLICT (lead_id, appliance)"
+	    " DO UPDATE SET last_seen = excluded.last_seen",
+	    (struct db_arg[]){ DB_I(u.id), DB_S(appliance), DB_I(d->ts) }, 3) == -1)
+		return -1;
+	return merge_evidence(st, u.id, d) == -1 ? -1 : merge_infra(st, u.id, d);
+}

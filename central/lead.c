@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* One lead: its detail for an analyst, and the feedback workflow with who and when. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "leads.h"
+#include "out.h"
+#include "storage.h"
+
+struct show_ctx {
+	FILE	*out;
+	int64_t	 now;
+	int	 n;
+};
+
+static int
+head_row(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	char t[5][24], left[24];
+
+	x->n++;
+	fprintf(x->out, "lead %s  tier %s  status %s  verdict %s  score %s\n"
+	    "line      %s vlan %s pppoe %s  account %s  device %s\n"
+	    "deadline  %s (%s)\nseen      %s .. %s, %s detections\n"
+	    "raised    %s; last feedback %s by %s\n",
+	    row_str(r, 0), row_str(r, 1), row_str(r, 2), row_str(r, 3), row_str(r, 4),
+	    row_str(r, 5), r->v[6] ? r->v[6] : "-", r->v[7] ? r->v[7] : "-",
+	    r->v[8] ? r->v[8] : "-", r->v[9] ? r->v[9] : "-",
+	    out_time(row_int(r, 10), t[0], sizeof(t[0])),
+	    strcmp(row_str(r, 2), "new") != 0 ? "feedback given" :
+	    row_int(r, 10) < x->now ? "OVERDUE" :
+	    out_span(row_int(r, 10) - x->now, left, sizeof(left)),
+	    out_time(row_int(r, 11), t[1], sizeof(t[1])),
+	    out_time(row_int(r, 12), t[2], sizeof(t[2])), row_str(r, 13),
+	    out_time(row_int(r, 14), t[3], sizeof(t[3])),
+	    out_time(row_int(r, 15), t[4], sizeof(t[4])), r->v[16] ? r->v[16] : "-");
+	return 0;
+}
+
+static int
+line_row(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	char t[24];
+
+	fprintf(x->out, "  %-22s %-44s %s %s\n", row_str(r, 0), row_str(r, 1),
+	    row_str(r, 2), r->n > 3 ? out_time(row_int(r, 3), t, sizeof(t)) : "");
+	return 0;
+}
+
+static int
+event_row(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	char t[24];
+
+	fprintf(x->out, "  %s  %-10s %-14s by %s%s%s\n", out_time(row_int(r, 0), t,
+	    sizeof(t)), row_str(r, 1), r->v[2] ? r->v[2] : row_str(r, 3), row_str(r, 4),
+	    r->v[5] ? ": " : "", row_str(r, 5));
+	return 0;
+}
+
+static int
+section(struct storage *st, struct show_ctx *x, const char *title, const char *sql,
+    int64_t id, db_row_fn fn)
+{
+	fprintf(x->out, "%s:\n", title);
+	return db_query(st, sql, (struct db_arg[]){ DB_I(id) }, 1, fn, x);
+}
+
+int
+lead_show(struct storage *st, int64_t id, int64_t now, FILE *out)
+{
+	struct show_ctx x = { out, now, 0 };
+	struct db_arg a[] = { DB_I(id) };
+
+	if (db_query(st, "SELECT id, tier, status, verdict, score, ip, vlan, pppoe,"
+	    " account, device_id, deadline, first_seen, last_seen, detections,"
+	    " raised_at, status_at, status_by FROM leads WHERE id = $1", a, 1,
+	    head_row, &x) == -1)
+		return -1;
+	if (x.n == 0) {
+		snprintf(st->err, sizeof(st->err), "no lead %" PRId64, id);
+		return -1;
+	}
+	if (section(st, &x, "appliances", "SELECT appliance, '', 'last seen',"
+	    " last_seen FROM lead_sources WHERE lead_id = $1 ORDER BY appliance",
+	    id, line_row) == -1 ||
+	    section(st, &x, "evidence", "SELECT kind, detail, count FROM lead_evidence"
+	    " WHERE lead_id = $1 ORDER BY kind, detail", id, line_row) == -1 ||
+	    section(st, &x, "infrastructure", "SELECT kind, value, '' FROM lead_infra"
+	    " WHERE lead_id = $1 ORDER BY kind, value", id, line_row) == -1 ||
+	    section(st, &x, "sims (imsi / iccid / msisdn)", "SELECT COALESCE(imsi, '-'),"
+	    " COALESCE(iccid, '-'), COALESCE(msisdn, '-') FROM sims WHERE lead_id = $1"
+	    " ORDER BY sim_key", id, line_row) == -1)
+		return -1;
+	return section(st, &x, "history", "SELECT at, kind, status, tier, who, note"
+	    " FROM lead_events WHERE lead_id = $1 ORDER BY at, id", id, event_row);
+}
+
+/* The workflow: from new to any later step; acknowledged to a verdict;
+ * confirmed to dismantled. */
+static bool
+may_move(const char *from, const char *to)
+{
+	static const char *const moves[][2] = {
+		{ "new", "acknowledged" }, { "new", "confirmed" },
+		{ "new", "false_positive" }, { "new", "dismantled" },
+		{ "acknowledged", "confirmed" }, { "acknowledged", "false_positive" },
+		{ "acknowledged", "dismantled" }, { "confirmed", "dismantled" },
+	};
+
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
+			return true;
+	return false;
+}
+
+static int
+status_row(void *arg, const struct db_row *r)
+{
+	snprintf(arg, 32, "%s", row_str(r, 0));
+	return 0;
+}
+
+int
+lead_feedback(struct storage *st, int64_t id, const char *status, const char *who,
+    const char *note, int64_t now, char *err, size_t errlen)
+{
+	char cur[32] = "";
+	int64_t changes = 0;
+
+	if (!lead_status_is_valid(status))
+		return snprintf(err, errlen, "unknown status '%s'", status), -1;
+	if (db_begin(st) == -1 || db_query(st, "SELECT status FROM leads WHERE id = $1",
+	    (struct db_arg[]){ DB_I(id) }, 1, status_row, cur) == -1)
+		goto fail;
+	if (cur[0] == '\0' || !may_move(cur, status)) {
+		db_rollback(st);
+		return snprintf(err, errlen, cur[0] ? "lead %" PRId64 " is %s: cannot move"
+		    " to %s" : "no lead %" PRId64 "%.0s%.0s", id, cur, status), -1;
+	}
+	/* the status we read is the one we change: a concurrent move loses */
+	if (st->ops->exec(st, "UPDATE leads SET status = $2, status_by = $3, status_at = $4,"
+	    " feedback_at = COALESCE(feedback_at, $4) WHERE id = $1 AND status = $5",
+	    (struct db_arg[]){ DB_I(id), DB_S(status), DB_S(who), DB_I(now), DB_S(cur) },
+	    5, NULL, NULL, &changes) == -1 || changes != 1 ||
+	    db_exec(st, "INSERT INTO lead_events (lead_id, at, who, kind, status, note)"
+	    " VALUES ($1, $2, $3, 'feedback', $4, $5)", (struct db_arg[]){ DB_I(id),
+	    DB_I(now), DB_S(who), DB_S(status), note ? DB_S(note) : DB_NULL }, 5) == -1 ||
+	    db_commit(st) == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s", changes == 0 && st->err[0] == '\0' ?
+	    "changed concurrently; try again" : st->err);
+	db_rollback(st);
+	return -1;
+}

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Detection and health records from JSON (cJSON); hostile input gives a reason, not a crash. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "record.h"
+
+static const char *const tiers[] = { "none", "general", "high", "urgent" };
+
+int
+record_tier_rank(const char *tier)
+{
+	for (int i = 0; i < 4; i++)
+		if (strcmp(tier, tiers[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+record_tier_name(int rank)
+{
+	return rank >= 0 && rank < 4 ? tiers[rank] : "none";
+}
+
+int64_t
+record_tier_window(int rank)
+{
+	static const int64_t hours[] = { 48, 48, 24, 2 };
+
+	return (rank >= 0 && rank < 4 ? hours[rank] : 48) * 3600;
+}
+
+int64_t
+record_time(const char *s)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return -1;
+	if (*end == '.')
+		for (end++; *end >= '0' && *end <= '9'; end++)
+			;
+	if (strcmp(end, "Z") != 0)
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/* The type field only: the records we do not store in detail are cheap. */
+enum record_type
+record_type_of(const char *json, size_t len)
+{
+	static const char det[] = "{\"type\":\"detection\"", hea[] = "{\"type\":\"health\"";
+
+	if (len >= sizeof(det) - 1 && memcmp(json, det, sizeof(det) - 1) == 0)
+		return REC_DETECTION;
+	if (len >= sizeof(hea) - 1 && memcmp(json, hea, sizeof(hea) - 1) == 0)
+		return REC_HEALTH;
+	return REC_OTHER;
+}
+
+static void
+copy_str(char *dst, size_t cap, const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	dst[0] = '\0';
+	if (cJSON_IsString(v) && v->valuestring != NULL)
+		snprintf(dst, cap, "%s", v->valuestring);
+}
+
+static int64_t
+get_int(const cJSON *o, const char *key, int64_t dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsNumber(v) || v->valuedouble < -9e18 || v->valuedouble > 9e18)
+		return dflt;
+	return (int64_t)v->valuedouble;
+}
+
+static int64_t
+get_time(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? record_time(v->valuestring) : -1;
+}
+
+static void
+det_evidence(struct detection *d, const cJSON *arr)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr) {
+		struct rec_evidence *ev;
+
+		if (d->nev == REC_MAX_EVIDENCE || !cJSON_IsObject(e))
+			break;
+		ev = &d->ev[d->nev];
+		copy_str(ev->kind, sizeof(ev->kind), e, "kind");
+		copy_str(ev->detail, sizeof(ev->detail), e, "detail");
+		ev->count = get_int(e, "count", 1);
+		ev->first = get_time(e, "first_ts");
+		ev->last = get_time(e, "last_ts");
+		if (ev->kind[0] != '\0')
+			d->nev++;
+	}
+}
+
+static void
+det_peers(struct detection *d, const cJSON *arr)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, arr) {
+		if (d->npeers == REC_MAX_PEERS || !cJSON_IsObject(p))
+			break;
+		copy_str(d->peers[d->npeers].ip, sizeof(d->peers[0].ip), p, "ip");
+		d->peers[d->npeers].port = get_int(p, "port", 0);
+		d->peers[d->npeers].count = get_int(p, "count", 0);
+		if (d->peers[d->npeers].ip[0] != '\0')
+			d->npeers++;
+	}
+}
+
+static void
+det_device(struct detection *d, const cJSON *dev)
+{
+	const cJSON *s;
+
+	copy_str(d->device_id, sizeof(d->device_id), dev, "id");
+	cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(dev, "sims")) {
+		struct rec_sim *r;
+
+		if (d->nsims == REC_MAX_SIMS || !cJSON_IsObject(s))
+			break;
+		r = &d->sims[d->nsims];
+		copy_str(r->imsi, sizeof(r->imsi), s, "imsi");
+		copy_str(r->iccid, sizeof(r->iccid), s, "iccid");
+		copy_str(r->imei, sizeof(r->imei), s, "imei");
+		copy_str(r->msisdn, sizeof(r->msisdn), s, "msisdn");
+		if (r->imsi[0] || r->iccid[0] || r->msisdn[0] || r->imei[0])
+			d->nsims++;
+	}
+}
+
+static const char *
+det_fill(struct detection *d, const cJSON *o)
+{
+	const cJSON *subj = cJSON_GetObjectItemCaseSensitive(o, "subject");
+
+	if (!cJSON_IsObject(subj))
+		return "no subject";
+	copy_str(d->ip, sizeof(d->ip), subj, "ip");
+	copy_str(d->account, sizeof(d->account), subj, "account");
+	d->vlan = get_int(subj, "vlan", -1);
+	d->pppoe = get_int(subj, "pppoe_session", -1);
+	copy_str(d->verdict, sizeof(d->verdict), o, "verdict");
+	copy_str(d->tier, sizeof(d->tier), o, "tier");
+	if (d->ip[0] == '\0')
+		return "no subject ip";
+	if ((d->tier_rank = record_tier_rank(d->tier)) < 0)
+		return "unknown tier";
+	if ((d->ts = get_time(o, "ts")) < 0)
+		return "bad ts";
+	if ((d->deadline = get_time(o, "deadline")) < 0)
+		d->deadline = d->ts + record_tier_window(d->tier_rank);
+	d->score = get_int(o, "score", 0);
+	det_evidence(d, cJSON_GetObjectItemCaseSensitive(o, "evidence"));
+	det_peers(d, cJSON_GetObjectItemCaseSensitive(o, "peers"));
+	det_device(d, cJSON_GetObjectItemCaseSensitive(o, "device"));
+	return NULL;
+}
+
+int
+record_detection(const char *json, size_t len, struct detection *d, const char **why)
+{
+	cJSON *o = cJSON_ParseWithLength(json, len);
+
+	memset(d, 0, sizeof(*d));
+	if (o == NULL || !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		*why = "not a JSON object";
+		return -1;
+	}
+	*why = det_fill(d, o);
+	cJSON_Delete(o);
+	return *why == NULL ? 0 : -1;
+}
+
+int
+record_health(const char *json, size_t len, struct health *h, const char **why)
+{
+	cJSON *o = cJSON_ParseWithLength(json, len);
+	const cJSON *drops, *spool, *tls, *it;
+
+	memset(h, 0, sizeof(*h));
+	if (o == NULL || !cJSON_IsObject(o) || (h->ts = get_time(o, "ts")) < 0) {
+		cJSON_Delete(o);
+		*why = "not a health record";
+		return -1;
+	}
+	h->uptime = get_int(o, "uptime", 0);
+	copy_str(h->firmware, sizeof(h->firmware), o, "firmware_version");
+	h->config_version = get_int(o, "config_version", 0);
+	h->packets = get_int(o, "packets", 0);
+	drops = cJSON_GetObjectItemCaseSensitive(o, "drops");
+	cJSON_ArrayForEach(it, drops)
+		if (cJSON_IsNumber(it) && it->valuedouble > 0)
+			h->drops += (int64_t)it->valuedouble;
+	spool = cJSON_GetObjectItemCaseSensitive(o, "spool");
+	h->spool_depth = get_int(spool, "depth", 0);
+	h->spool_dropped = get_int(spool, "dropped", 0);
+	tls = cJSON_GetObjectItemCaseSensitive(o, "tls");
+	copy_str(h->tls_state, sizeof(h->tls_state), tls, "state");
+	cJSON_Delete(o);
+	*why = NULL;
+	return 0;
+}

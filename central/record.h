@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The appliance records central understands (docs/records.md): detection and health. */
+#ifndef GWC_RECORD_H
+#define GWC_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define REC_MAX_EVIDENCE	32
+#define REC_MAX_PEERS		16
+#define REC_MAX_SIMS		32
+#define REC_STR			96
+
+enum record_type { REC_OTHER, REC_DETECTION, REC_HEALTH };
+
+struct rec_evidence {
+	char	 kind[48], detail[REC_STR];
+	int64_t	 count, first, last;
+};
+
+struct rec_sim {
+	char	 imsi[24], iccid[32], imei[24], msisdn[REC_STR];
+};
+
+struct detection {
+	int64_t	 ts, deadline, score;
+	char	 ip[64], account[REC_STR], device_id[REC_STR];
+	int64_t	 vlan, pppoe;		/* -1: absent */
+	char	 verdict[32], tier[16];
+	int	 tier_rank;		/* none 0, general 1, high 2, urgent 3 */
+	struct rec_evidence ev[REC_MAX_EVIDENCE];
+	struct {
+		char	 ip[64];
+		int64_t	 port, count;
+	}	 peers[REC_MAX_PEERS];
+	struct rec_sim sims[REC_MAX_SIMS];
+	int	 nev, npeers, nsims;
+};
+
+struct health {
+	int64_t	 ts, uptime, config_version, packets, drops;
+	int64_t	 spool_depth, spool_dropped;
+	char	 firmware[64], tls_state[32];
+};
+
+/* The record's type without a full parse; REC_OTHER for anything else. */
+enum record_type record_type_of(const char *json, size_t len);
+/* 0, or -1 with a reason when the record is not a usable detection/health. */
+int	record_detection(const char *json, size_t len, struct detection *,
+	    const char **why);
+int	record_health(const char *json, size_t len, struct health *, const char **why);
+
+/* RFC 3339 UTC ("2026-11-29T09:19:26.123Z") to epoch seconds; -1 if malformed. */
+int64_t	record_time(const char *);
+int	record_tier_rank(const char *tier);
+const char *record_tier_name(int rank);
+/* Review window of a tier in seconds: urgent 2 h, high 24 h, general 48 h. */
+int64_t	record_tier_window(int rank);
+
+#endif

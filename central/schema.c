@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Versioned migrations, portable SQL (SQLite >= 3.35 and PostgreSQL >= 11).
+ * Times are epoch seconds (BIGINT); "@ID@" is the adapter's auto-increment key.
+ * Append a migration, never edit a released one.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "storage.h"
+
+static const char *const migrations[] = {
+	/* 1: ingest, leads, rings, SIMs, fleet, configuration */
+	"CREATE TABLE appliances ("
+	" id TEXT PRIMARY KEY, serial TEXT, grp TEXT NOT NULL DEFAULT 'default',"
+	" firmware TEXT, config_version BIGINT NOT NULL DEFAULT 0,"
+	" high_seq BIGINT NOT NULL DEFAULT 0, connected_at BIGINT, last_seen BIGINT,"
+	" instance TEXT, last_heartbeat BIGINT, uptime BIGINT, packets BIGINT,"
+	" drops BIGINT, spool_depth BIGINT, spool_dropped BIGINT, tls_state TEXT);"
+	"CREATE TABLE records ("
+	" appliance TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL,"
+	" received BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (appliance, seq));"
+	"CREATE INDEX records_type_received ON records (type, received);"
+	"CREATE TABLE leads ("
+	" id @ID@, line_key TEXT NOT NULL UNIQUE, ip TEXT NOT NULL,"
+	" vlan BIGINT, pppoe BIGINT, account TEXT, device_id TEXT,"
+	" tier_rank INTEGER NOT NULL, tier TEXT NOT NULL, verdict TEXT NOT NULL,"
+	" score BIGINT NOT NULL, deadline BIGINT NOT NULL,"
+	" first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL,"
+	" raised_at BIGINT NOT NULL, detections BIGINT NOT NULL DEFAULT 1,"
+	" status TEXT NOT NULL DEFAULT 'new', status_by TEXT, status_at BIGINT,"
+	" feedback_at BIGINT, escalated_at BIGINT, esc_token BIGINT);"
+	"CREATE TABLE lead_sources ("
+	" lead_id BIGINT NOT NULL, appliance TEXT NOT NULL, first_seen BIGINT NOT NULL,"
+	" last_seen BIGINT NOT NULL, PRIMARY KEY (lead_id, appliance));"
+	"CREATE TABLE lead_events ("
+	" id @ID@, lead_id BIGINT NOT NULL, at BIGINT NOT NULL, who TEXT NOT NULL,"
+	" kind TEXT NOT NULL, status TEXT, tier TEXT, note TEXT);"
+	"CREATE INDEX lead_events_lead ON lead_events (lead_id);"
+	"CREATE TABLE lead_evidence ("
+	" lead_id BIGINT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL,"
+	" count BIGINT NOT NULL, first_ts BIGINT, last_ts BIGINT,"
+	" PRIMARY KEY (lead_id, kind, detail));"
+	"CREATE TABLE lead_infra ("
+	" lead_id BIGINT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,"
+	" PRIMARY KEY (lead_id, kind, value));"
+	"CREATE INDEX lead_infra_value ON lead_infra (kind, value);"
+	"CREATE TABLE sims ("
+	" sim_key TEXT PRIMARY KEY, imsi TEXT, iccid TEXT, msisdn TEXT, imei TEXT,"
+	" lead_id BIGINT NOT NULL, first_seen BIGINT NOT NULL, last_seen BIGINT NOT NULL);"
+	"CREATE TABLE configs ("
+	" version BIGINT PRIMARY KEY, grp TEXT NOT NULL, body TEXT NOT NULL,"
+	" blob_hex TEXT NOT NULL, created BIGINT NOT NULL, created_by TEXT);"
+	"CREATE INDEX configs_grp ON configs (grp, version);"
+	"CREATE TABLE config_acks ("
+	" appliance TEXT NOT NULL, version BIGINT NOT NULL, status INTEGER,"
+	" message TEXT, pushed_at BIGINT, acked_at BIGINT,"
+	" PRIMARY KEY (appliance, version));",
+};
+
+#define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int
+schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+/* The migration text with @ID@ replaced by the adapter's key type. */
+static char *
+expand(const char *sql, const char *id_type)
+{
+	size_t n = strlen(sql) + 1, idl = strlen(id_type);
+	const char *p;
+	char *out, *o;
+
+	for (p = sql; (p = strstr(p, "@ID@")) != NULL; p += 4)
+		n += idl;
+	if ((out = o = malloc(n)) == NULL)
+		return NULL;
+	while ((p = strstr(sql, "@ID@")) != NULL) {
+		memcpy(o, sql, (size_t)(p - sql));
+		o += p - sql;
+		memcpy(o, id_type, idl);
+		o += idl;
+		sql = p + 4;
+	}
+	strcpy(o, sql);
+	return out;
+}
+
+static int
+apply(struct storage *st, int v)
+{
+	char *sql = expand(migrations[v - 1], st->ops->id_type);
+	int rc = -1;
+
+	if (sql == NULL)
+		return -1;
+	if (db_begin(st) == 0) {
+		if (st->ops->exec_script(st, sql) == 0 &&
+		    db_exec(st, "UPDATE schema_version SET version = $1",
+		    (struct db_arg[]){ DB_I(v) }, 1) == 0 && db_commit(st) == 0)
+			rc = 0;
+		else
+			db_rollback(st);
+	}
+	free(sql);
+	return rc;
+}
+
+int
+schema_migrate(struct storage *st)
+{
+	int64_t cur;
+	int rc = 0;
+
+	if (st->ops->lock_schema(st) == -1)
+		return -1;
+	if (st->ops->exec_script(st, "CREATE TABLE IF NOT EXISTS schema_version"
+	    " (version BIGINT NOT NULL)") == -1 ||
+	    db_int(st, "SELECT version FROM schema_version", NULL, 0, -1, &cur) == -1)
+		rc = -1;
+	else if (cur == -1 && db_exec(st, "INSERT INTO schema_version VALUES (0)",
+	    NULL, 0) == -1)
+		rc = -1;
+	for (int v = (int)(cur < 0 ? 0 : cur) + 1; rc == 0 && v <= NMIGRATIONS; v++)
+		rc = apply(st, v);
+	if (rc == 0 && cur > NMIGRATIONS) {
+		snprintf(st->err, sizeof(st->err), "database schema %lld is newer than"
+		    " this program (%d)", (long long)cur, NMIGRATIONS);
+		rc = -1;
+	}
+	st->ops->unlock_schema(st);
+	return rc;
+}

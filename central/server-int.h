@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Shared by server.c (the loop) and session.c (one appliance's protocol). */
+#ifndef GWC_SERVER_INT_H
+#define GWC_SERVER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "intake.h"
+
+struct job;
+struct pushcfg;
+
+enum conn_state { CONN_HANDSHAKE, CONN_HELLO, CONN_UP };
+
+struct conn {
+	int		 fd;
+	uint64_t	 gen;		/* tells a reused fd from the job's */
+	enum conn_state	 state;
+	struct tls_sess	*tls;
+	struct intake	 in;
+	bool		 busy;		/* a job of this session is in storage */
+	struct job	*parked;	/* a job waiting for room in the queue */
+	uint32_t	 events;	/* epoll interest now */
+	uint8_t		*rx, *tx;
+	size_t		 rxlen, rxcap, txlen, txoff, txcap, wlen;
+	char		 cn[128], serial[48], grp[64];
+	uint64_t	 config_version;	/* running or pushed */
+	time_t		 since, last_active;
+};
+
+struct server_counters {
+	uint64_t	 accepted, too_many, handshake_failed, sessions;
+	uint64_t	 reports_committed, records_stored, duplicates, acks;
+	uint64_t	 storage_failures, backpressure, config_pushes, config_acks;
+	uint64_t	 idle_closed, conns_max;
+	size_t		 conns;
+};
+
+struct server {
+	const struct cfg *cfg;
+	int		 epfd, lfd, sigfd;
+	struct tls_server *tls;
+	struct writer	*writer;
+	struct conn	**conns;	/* indexed by fd */
+	size_t		 maxfd;
+	uint64_t	 next_gen;
+	bool		 poll_pending;
+	time_t		 last_poll, last_sweep;
+	struct intake_stats in_stats;
+	struct server_counters c;
+};
+
+/* session.c */
+void	session_drive(struct server *, struct conn *);
+int	session_writable(struct server *, struct conn *);
+void	session_job_done(struct server *, struct conn *, struct job *);
+void	session_push(struct server *, struct conn *, const struct pushcfg *);
+void	session_retry_parked(struct server *, struct conn *);
+/* server.c */
+void	server_close(struct server *, struct conn *, const char *why);
+void	server_interest(struct server *, struct conn *);
+
+#endif

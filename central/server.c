@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The event loop: listener, connections indexed by fd, storage results, timers. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "confstore.h"
+#include "log.h"
+#include "server-int.h"
+#include "server.h"
+#include "tls-server.h"
+#include "writer.h"
+
+#define EVENTS		256
+#define HANDSHAKE_SECS	15
+#define TAG_LISTEN	((uint64_t)-1)
+#define TAG_WRITER	((uint64_t)-2)
+#define TAG_SIGNAL	((uint64_t)-3)
+
+static int
+parse_listen(const char *s, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	unsigned long port;
+	char *end;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || port > 65535)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+static int
+write_port(const char *path, int fd)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	char tmp[600];
+	FILE *f;
+
+	if (getsockname(fd, (struct sockaddr *)&sa, &sl) == -1)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	fprintf(f, "%u\n", ntohs(sa.sin_port));
+	if (fclose(f) != 0)
+		return -1;
+	return rename(tmp, path);
+}
+
+static int
+listen_on(struct server *s, char *err, size_t errlen)
+{
+	struct sockaddr_in sa;
+	int one = 1;
+
+	if (parse_listen(s->cfg->listen, &sa) == -1)
+		return snprintf(err, errlen, "listen: want IPv4:PORT, not '%s'",
+		    s->cfg->listen), -1;
+	if ((s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
+	    listen(s->lfd, 4096) == -1)
+		return snprintf(err, errlen, "listen %s: %s", s->cfg->listen,
+		    strerror(errno)), -1;
+	if (s->cfg->port_file[0] != '\0' && write_port(s->cfg->port_file, s->lfd) == -1)
+		return snprintf(err, errlen, "%s: %s", s->cfg->port_file,
+		    strerror(errno)), -1;
+	return 0;
+}
+
+static int
+watch(struct server *s, int fd, uint32_t ev, uint64_t tag)
+{
+	struct epoll_event e = { .events = ev, .data.u64 = tag };
+
+	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &e);
+}
+
+static int
+signals(struct server *s)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) == -1)
+		return -1;
+	return s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* As many connections as descriptors allow, up to max_conns. */
+static int
+size_table(struct server *s)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		rl.rlim_cur = 1024;
+	s->maxfd = rl.rlim_cur > s->cfg->max_conns + 64 ? s->cfg->max_conns + 64 :
+	    rl.rlim_cur;
+	return (s->conns = calloc(s->maxfd, sizeof(*s->conns))) ? 0 : -1;
+}
+
+struct server *
+server_new(const struct cfg *cfg, char *err, size_t errlen)
+{
+	struct tls_server_conf tc = { cfg->tls_ca, cfg->tls_cert, cfg->tls_key,
+	    cfg->tls_crl[0] ? cfg->tls_crl : NULL,
+	    cfg->allow_serials[0] ? cfg->allow_serials : NULL };
+	struct server *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->cfg = cfg;
+	s->epfd = s->lfd = s->sigfd = -1;
+	if ((s->tls = tls_server_new(&tc, err, errlen)) == NULL ||
+	    (s->writer = writer_new(cfg->db, (int)cfg->workers, cfg->max_queue,
+	    (unsigned)cfg->store_delay_ms, cfg->instance, err, errlen)) == NULL ||
+	    size_table(s) == -1 || listen_on(s, err, errlen) == -1 ||
+	    (s->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 || signals(s) == -1 ||
+	    watch(s, s->lfd, EPOLLIN, TAG_LISTEN) == -1 ||
+	    watch(s, writer_fd(s->writer), EPOLLIN, TAG_WRITER) == -1 ||
+	    watch(s, s->sigfd, EPOLLIN, TAG_SIGNAL) == -1) {
+		if (err[0] == '\0')
+			snprintf(err, errlen, "start-up: %s", strerror(errno));
+		server_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+server_interest(struct server *s, struct conn *c)
+{
+	uint32_t ev = 0;
+	struct epoll_event e;
+
+	if (!c->busy)
+		ev |= EPOLLIN;
+	if (c->txoff < c->txlen || tls_sess_wants_write(c->tls))
+		ev |= EPOLLOUT;
+	if (ev == c->events)
+		return;
+	e.events = ev;
+	e.data.u64 = (uint64_t)c->fd;
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &e) == 0)
+		c->events = ev;
+}
+
+void
+server_close(struct server *s, struct conn *c, const char *why)
+{
+	if (why != NULL && c->state != CONN_HANDSHAKE)
+		log_info("%s: session closed: %s", c->cn, why);
+	s->conns[c->fd] = NULL;
+	s->c.conns--;
+	close(c->fd);	/* also leaves the epoll set */
+	tls_sess_free(c->tls);
+	job_free(c->parked);	/* never submitted: nothing was acked for it */
+	free(c->rx);
+	free(c->tx);
+	free(c);
+}
+
+static void
+accept_one(struct server *s, int fd)
+{
+	struct conn *c;
+	int one = 1;
+
+	if ((size_t)fd >= s->maxfd || (c = calloc(1, sizeof(*c))) == NULL) {
+		s->c.too_many++;
+		close(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->fd = fd;
+	c->gen = ++s->next_gen;
+	c->since = c->last_active = time(NULL);
+	c->events = EPOLLIN;
+	if ((c->tls = tls_sess_new(s->tls, fd)) == NULL ||
+	    watch(s, fd, EPOLLIN, (uint64_t)fd) == -1) {
+		tls_sess_free(c->tls);
+		free(c);
+		close(fd);
+		return;
+	}
+	s->conns[fd] = c;
+	s->c.accepted++;
+	if (++s->c.conns > s->c.conns_max)
+		s->c.conns_max = s->c.conns;
+}
+
+static void
+accept_all(struct server *s)
+{
+	int fd;
+
+	while ((fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
+		accept_one(s, fd);
+}
+
+static void
+poll_done(struct server *s, struct job *j)
+{
+	s->poll_pending = false;
+	for (struct pushcfg *p = j->push; p != NULL; p = p->next)
+		for (size_t fd = 0; fd < s->maxfd; fd++) {
+			struct conn *c = s->conns[fd];
+
+			if (c != NULL && c->state == CONN_UP && strcmp(c->grp, p->grp) == 0 &&
+			    c->config_version < p->version) {
+				session_push(s, c, p);
+				(void)session_writable(s, c);
+			}
+		}
+}
+
+static void
+collect(struct server *s)
+{
+	struct job *j, *next;
+
+	for (j = writer_collect(s->writer); j != NULL; j = next) {
+		struct conn *c;
+
+		next = j->next;
+		if (j->type == JOB_CONFIG_POLL)
+			poll_done(s, j);
+		else if (j->fd >= 0 && (size_t)j->fd < s->maxfd &&
+		    (c = s->conns[j->fd]) != NULL && c->gen == j->gen)
+			session_job_done(s, c, j);
+		job_free(j);
+	}
+}
+
+static void
+log_counters(const struct server *s)
+{
+	const struct intake_stats *in = &s->in_stats;
+	const struct server_counters *c = &s->c;
+
+	log_info("counters: conns=%zu conns_max=%" PRIu64 " accepted=%" PRIu64
+	    " handshake_failed=%" PRIu64 " sessions=%" PRIu64 " reports=%" PRIu64
+	    " records=%" PRIu64 " stored=%" PRIu64 " duplicates=%" PRIu64 " acks=%" PRIu64
+	    " storage_failures=%" PRIu64 " backpressure=%" PRIu64 " config_pushes=%" PRIu64
+	    " config_acks=%" PRIu64 " idle_closed=%" PRIu64, c->conns, c->conns_max,
+	    c->accepted, c->handshake_failed, c->sessions, in->reports, in->records,
+	    c->records_stored, c->duplicates, c->acks, c->storage_failures,
+	    c->backpressure, c->config_pushes, c->config_acks, c->idle_closed);
+	log_info("refused: malformed=%" PRIu64 " oversized=%" PRIu64 " version=%" PRIu64
+	    " unexpected=%" PRIu64 " identity=%" PRIu64 " sequence=%" PRIu64
+	    " internal=%" PRIu64 " bad_magic=%" PRIu64 " peer_errors=%" PRIu64,
+	    in->refused[1], in->refused[2], in->refused[3], in->refused[4],
+	    in->refused[5], in->refused[6], in->refused[7],
+	    in->frames[FRAME_BAD_MAGIC], in->peer_errors);
+}
+
+/* Once a second: parked jobs, idle sessions, the config poll. */
+static void
+tick(struct server *s, time_t now)
+{
+	struct job *j;
+
+	if (now != s->last_sweep) {
+		s->last_sweep = now;
+		for (size_t fd = 0; fd < s->maxfd; fd++) {
+			struct conn *c = s->conns[fd];
+
+			if (c == NULL)
+				continue;
+			session_retry_parked(s, c);
+			if (!c->busy && (now - c->last_active > (time_t)s->cfg->idle_timeout ||
+			    (c->state == CONN_HANDSHAKE && now - c->since > HANDSHAKE_SECS))) {
+				s->c.idle_closed++;
+				server_close(s, c, "idle");
+			}
+		}
+	}
+	if (!s->poll_pending && now - s->last_poll >= (time_t)s->cfg->config_poll &&
+	    (j = job_new(JOB_CONFIG_POLL)) != NULL) {
+		j->fd = -1;
+		s->last_poll = now;
+		s->poll_pending = writer_submit(s->writer, j) == 0;
+		if (!s->poll_pending)
+			job_free(j);
+	}
+}
+
+/* 1 to go on, 0 to stop. */
+static int
+on_signal(struct server *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1)
+			log_counters(s);
+		else
+			return 0;
+	}
+	return 1;
+}
+
+static void
+on_conn(struct server *s, int fd, uint32_t ev)
+{
+	struct conn *c = (size_t)fd < s->maxfd ? s->conns[fd] : NULL;
+
+	if (c == NULL)
+		return;
+	if ((ev & EPOLLOUT) && session_writable(s, c) == -1)
+		return;
+	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		if (c->busy && (ev & (EPOLLHUP | EPOLLERR)))
+			server_close(s, c, "connection lost");
+		else if (!c->busy)
+			session_drive(s, c);
+	}
+}
+
+int
+server_run(struct server *s)
+{
+	struct epoll_event ev[EVENTS];
+	int n, running = 1;
+
+	log_info("listening on %s, storage %s, %d storage threads", s->cfg->listen,
+	    s->cfg->db, (int)s->cfg->workers);
+	while (running) {
+		if ((n = epoll_wait(s->epfd, ev, EVENTS, 200)) == -1 && errno != EINTR)
+			fatal("epoll_wait");
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = ev[i].data.u64;
+
+			if (tag == TAG_LISTEN)
+				accept_all(s);
+			else if (tag == TAG_WRITER)
+				collect(s);
+			else if (tag == TAG_SIGNAL)
+				running = on_signal(s);
+			else
+				on_conn(s, (int)tag, ev[i].events);
+		}
+		tick(s, time(NULL));
+	}
+	log_counters(s);
+	return 0;
+}
+
+void
+server_free(struct server *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t fd = 0; s->conns != NULL && fd < s->maxfd; fd++)
+		if (s->conns[fd] != NULL)
+			server_close(s, s->conns[fd], NULL);
+	writer_free(s->writer);	/* waits for the jobs in flight to commit */
+	tls_server_free(s->tls);
+	if (s->lfd >= 0)
+		close(s->lfd);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	if (s->epfd >= 0)
+		close(s->epfd);
+	free(s->conns);
+	free(s);
+}

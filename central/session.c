@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * One appliance's session: handshake, frames in (through intake), jobs to
+ * storage, acks out only once storage has committed. While a job is out the
+ * session reads nothing more: that is the back-pressure.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "server-int.h"
+#include "tls-server.h"
+#include "writer.h"
+
+#define RX_INITIAL	16384
+#define RX_MAX		(FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
+#define TX_CHUNK	16384	/* one TLS record at most per write */
+
+static int
+tx_reserve(struct conn *c, size_t n)
+{
+	size_t cap = c->txcap ? c->txcap : 256;
+	uint8_t *p;
+
+	if (c->txoff == c->txlen && c->wlen == 0)
+		c->txoff = c->txlen = 0;
+	while (cap < c->txlen + n)
+		cap *= 2;
+	if (cap == c->txcap)
+		return 0;
+	if ((p = realloc(c->tx, cap)) == NULL)
+		return -1;
+	c->tx = p;
+	c->txcap = cap;
+	return 0;
+}
+
+/* Appends one frame built by fn; -1 if memory ran out. */
+static int
+tx_frame(struct conn *c, size_t need, int (*fn)(struct frame_wr *, const void *),
+    const void *arg)
+{
+	struct frame_wr w;
+
+	if (tx_reserve(c, need) == -1)
+		return -1;
+	frame_wr_init(&w, c->tx + c->txlen, c->txcap - c->txlen);
+	if (fn(&w, arg) == -1)
+		return -1;
+	c->txlen += w.len;
+	return 0;
+}
+
+static int put_ack(struct frame_wr *w, const void *seq)
+{
+	return frame_put_ack(w, *(const uint64_t *)seq);
+}
+
+struct err_arg {
+	uint16_t	 code;
+	const char	*msg;
+};
+
+static int put_err(struct frame_wr *w, const void *a)
+{
+	const struct err_arg *e = a;
+
+	return frame_put_error(w, e->code, e->msg);
+}
+
+static int put_push(struct frame_wr *w, const void *a)
+{
+	const struct pushcfg *p = a;
+	uint8_t *h = w->buf;
+
+	/* the stored blob is a whole config_push payload: frame it as it is */
+	if (w->cap < FRAME_HDR_LEN + p->len)
+		return -1;
+	h[0] = FRAME_MAGIC0; h[1] = FRAME_MAGIC1; h[2] = FRAME_VERSION;
+	h[3] = FRAME_CONFIG_PUSH;
+	h[4] = (uint8_t)(p->len >> 24); h[5] = (uint8_t)(p->len >> 16);
+	h[6] = (uint8_t)(p->len >> 8); h[7] = (uint8_t)p->len;
+	memcpy(h + FRAME_HDR_LEN, p->blob, p->len);
+	w->len = FRAME_HDR_LEN + p->len;
+	return 0;
+}
+
+static void
+send_ack(struct server *s, struct conn *c, uint64_t seq)
+{
+	if (tx_frame(c, FRAME_HDR_LEN + 8, put_ack, &seq) == 0)
+		s->c.acks++;
+}
+
+/* Refuses with an error frame, flushes what it can, and closes. */
+static void
+refuse(struct server *s, struct conn *c, uint16_t code, const char *why)
+{
+	struct err_arg e = { code, why };
+
+	log_info("%s (%s): refused, error %u: %s", c->cn[0] ? c->cn : "?", c->serial,
+	    code, why);
+	if (tx_frame(c, FRAME_HDR_LEN + 4 + strlen(why), put_err, &e) == 0 &&
+	    session_writable(s, c) == -1)
+		return;	/* already closed */
+	server_close(s, c, NULL);
+}
+
+void
+session_push(struct server *s, struct conn *c, const struct pushcfg *p)
+{
+	if (p->version <= c->config_version)
+		return;
+	if (tx_frame(c, FRAME_HDR_LEN + p->len, put_push, p) == -1)
+		return;
+	c->config_version = p->version;
+	s->c.config_pushes++;
+	log_info("%s: config version %" PRIu64 " pushed", c->cn, p->version);
+}
+
+static void
+submit(struct server *s, struct conn *c, struct job *j)
+{
+	j->fd = c->fd;
+	j->gen = c->gen;
+	snprintf(j->appliance, sizeof(j->appliance), "%s", c->cn);
+	c->busy = true;
+	if (writer_submit(s->writer, j) == -1) {
+		c->parked = j;	/* storage is behind: wait, read nothing */
+		s->c.backpressure++;
+	}
+}
+
+void
+session_retry_parked(struct server *s, struct conn *c)
+{
+	if (c->parked != NULL && writer_submit(s->writer, c->parked) == 0)
+		c->parked = NULL;
+}
+
+static int
+frame_to_job(struct server *s, struct conn *c, const struct intake_result *r)
+{
+	struct job *j = job_new(r->what == IN_HELLO ? JOB_HELLO :
+	    r->what == IN_REPORT ? JOB_REPORT : JOB_CONFIG_ACK);
+
+	if (j == NULL)
+		return -1;
+	if (r->what == IN_HELLO) {
+		snprintf(j->serial, sizeof(j->serial), "%s", c->serial);
+		snprintf(j->firmware, sizeof(j->firmware), "%.*s",
+		    (int)r->hello.firmware.len, r->hello.firmware.p);
+		j->config_version = c->config_version = r->hello.config_version;
+	} else if (r->what == IN_REPORT) {
+		j->last_seq = r->last_seq;
+		if (intake_copy_report(&r->f, &j->recs, &j->data, &j->nrecs) == -1) {
+			job_free(j);
+			return -1;
+		}
+	} else {
+		j->config_version = r->cack.version;
+		j->status = r->cack.status;
+		snprintf(j->message, sizeof(j->message), "%.*s",
+		    (int)r->cack.message.len, r->cack.message.p);
+	}
+	submit(s, c, j);
+	return 0;
+}
+
+/* One frame off the receive buffer; -1 when the session was closed. */
+static int
+on_frame(struct server *s, struct conn *c, const struct intake_result *r)
+{
+	switch (r->what) {
+	case IN_REFUSE:
+		refuse(s, c, r->code, r->why);
+		return -1;
+	case IN_PEER_ERROR:
+		log_info("%s: appliance reports error %u: %.*s", c->cn, r->err.code,
+		    (int)r->err.message.len, r->err.message.p);
+		return 0;
+	default:
+		if (frame_to_job(s, c, r) == -1) {
+			refuse(s, c, FRAME_ERR_INTERNAL, "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+}
+
+static int
+rx_room(struct conn *c)
+{
+	size_t want = c->rxcap ? c->rxcap : RX_INITIAL;
+	uint8_t *p;
+
+	/* a known frame length may need more room: never past one whole frame */
+	if (c->rxlen >= FRAME_HDR_LEN) {
+		size_t need = FRAME_HDR_LEN + ((size_t)c->rx[4] << 24 |
+		    (size_t)c->rx[5] << 16 | (size_t)c->rx[6] << 8 | c->rx[7]);
+
+		while (want < need && want < RX_MAX)
+			want *= 2;
+	}
+	if (want > RX_MAX)
+		want = RX_MAX;
+	if (want == c->rxcap)
+		return 0;
+	if ((p = realloc(c->rx, want)) == NULL)
+		return -1;
+	c->rx = p;
+	c->rxcap = want;
+	return 0;
+}
+
+static void
+rx_consume(struct conn *c, size_t n)
+{
+	memmove(c->rx, c->rx + n, c->rxlen - n);
+	c->rxlen -= n;
+	if (c->rxlen == 0 && c->rxcap > 4 * RX_INITIAL) {
+		free(c->rx);	/* a big report passed: give the memory back */
+		c->rx = NULL;
+		c->rxcap = 0;
+	}
+}
+
+/* 1 handshake done, 0 wait, -1 closed. */
+static int
+handshake(struct server *s, struct conn *c)
+{
+	int rc = tls_sess_handshake(c->tls);
+
+	if (rc == 0)
+		return 0;
+	if (rc == -1) {
+		s->c.handshake_failed++;
+		log_info("fd %d: handshake refused: %s", c->fd, tls_sess_error(c->tls));
+		server_close(s, c, NULL);
+		return -1;
+	}
+	snprintf(c->cn, sizeof(c->cn), "%s", tls_sess_cn(c->tls));
+	snprintf(c->serial, sizeof(c->serial), "%s", tls_sess_serial(c->tls));
+	intake_init(&c->in, c->cn, &s->in_stats);
+	c->state = CONN_HELLO;
+	s->c.sessions++;
+	return 1;
+}
+
+/* 1 read something, 0 would block, -1 closed. */
+static int
+fill(struct server *s, struct conn *c)
+{
+	ssize_t n;
+
+	if (rx_room(c) == -1 || c->rxlen == c->rxcap) {
+		refuse(s, c, FRAME_ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	if ((n = tls_sess_read(c->tls, c->rx + c->rxlen, c->rxcap - c->rxlen)) == 0)
+		return 0;
+	if (n < 0) {
+		server_close(s, c, tls_sess_error(c->tls));
+		return -1;
+	}
+	c->rxlen += (size_t)n;
+	c->last_active = time(NULL);
+	return 1;
+}
+
+/* Runs the session as far as it can go without waiting. */
+void
+session_drive(struct server *s, struct conn *c)
+{
+	struct intake_result r;
+	int rc;
+
+	while (!c->busy) {
+		if (c->state == CONN_HANDSHAKE) {
+			if ((rc = handshake(s, c)) <= 0) {
+				if (rc == 0)
+					server_interest(s, c);
+				return;
+			}
+			continue;
+		}
+		if (intake_next(&c->in, c->rx, c->rxlen, &r) != IN_MORE) {
+			if (on_frame(s, c, &r) == -1)
+				return;
+			rx_consume(c, r.consumed);
+			continue;
+		}
+		if ((rc = fill(s, c)) == -1)
+			return;
+		if (rc == 0)
+			break;
+	}
+	(void)session_writable(s, c);
+}
+
+/* Sends what is queued; a would-block is retried with the same length. -1: closed. */
+int
+session_writable(struct server *s, struct conn *c)
+{
+	while (c->txoff < c->txlen) {
+		size_t n = c->wlen ? c->wlen : c->txlen - c->txoff;
+		ssize_t w;
+
+		if (n > TX_CHUNK)
+			n = TX_CHUNK;
+		if ((w = tls_sess_write(c->tls, c->tx + c->txoff, n)) == 0) {
+			c->wlen = n;
+			break;
+		}
+		c->wlen = 0;
+		if (w < 0) {
+			server_close(s, c, tls_sess_error(c->tls));
+			return -1;
+		}
+		c->txoff += (size_t)w;
+	}
+	if (c->txoff == c->txlen)
+		c->txoff = c->txlen = 0;
+	server_interest(s, c);
+	return 0;
+}
+
+static int
+hello_done(struct server *s, struct conn *c, struct job *j)
+{
+	c->state = CONN_UP;
+	snprintf(c->grp, sizeof(c->grp), "%s", j->grp);
+	log_info("%s (serial %s, group %s): session up, committed up to %" PRIu64,
+	    c->cn, c->serial, c->grp, j->high_seq);
+	send_ack(s, c, j->high_seq);
+	if (j->push != NULL)
+		session_push(s, c, j->push);
+	return 0;
+}
+
+void
+session_job_done(struct server *s, struct conn *c, struct job *j)
+{
+	c->busy = false;
+	if (j->rc == -1) {
+		s->c.storage_failures++;
+		refuse(s, c, FRAME_ERR_INTERNAL, "storage failed; retry later");
+		return;
+	}
+	if (j->type == JOB_HELLO)
+		hello_done(s, c, j);
+	else if (j->type == JOB_REPORT) {
+		s->c.reports_committed++;
+		s->c.records_stored += j->counts.stored;
+		s->c.duplicates += j->counts.duplicates;
+		send_ack(s, c, j->last_seq);	/* committed: now it may be acked */
+	} else if (j->type == JOB_CONFIG_ACK) {
+		s->c.config_acks++;
+		log_info("%s: config version %" PRIu64 " answer %d: %s", c->cn,
+		    j->config_version, j->status, j->message);
+	}
+	session_drive(s, c);
+}

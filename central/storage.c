@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Storage front: picks the adapter from the URI, migrates, thin query helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "storage.h"
+
+static bool
+has_prefix(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+struct storage *
+storage_open(const char *uri, char *err, size_t errlen)
+{
+	struct storage *st;
+
+	if (has_prefix(uri, "postgresql://") || has_prefix(uri, "postgres://"))
+		st = storage_pg_open(uri, err, errlen);
+	else if (has_prefix(uri, "pg:"))
+		st = storage_pg_open(uri + 3, err, errlen);
+	else if (has_prefix(uri, "sqlite:"))
+		st = storage_sqlite_open(uri + 7, err, errlen);
+	else
+		st = storage_sqlite_open(uri, err, errlen);
+	if (st == NULL)
+		return NULL;
+	if (schema_migrate(st) == -1) {
+		snprintf(err, errlen, "schema: %s", st->err);
+		storage_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+void
+storage_close(struct storage *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+int
+db_exec(struct storage *st, const char *sql, const struct db_arg *a, int n)
+{
+	return st->ops->exec(st, sql, a, n, NULL, NULL, NULL);
+}
+
+int
+db_query(struct storage *st, const char *sql, const struct db_arg *a, int n,
+    db_row_fn fn, void *arg)
+{
+	return st->ops->exec(st, sql, a, n, fn, arg, NULL);
+}
+
+struct first_int {
+	int64_t	 v;
+	bool	 seen;
+};
+
+static int
+first_int_row(void *arg, const struct db_row *r)
+{
+	struct first_int *fi = arg;
+
+	if (!fi->seen && r->n > 0 && r->v[0] != NULL) {
+		fi->v = row_int(r, 0);
+		fi->seen = true;
+	}
+	return 0;
+}
+
+int
+db_int(struct storage *st, const char *sql, const struct db_arg *a, int n,
+    int64_t dflt, int64_t *out)
+{
+	struct first_int fi = { 0, false };
+
+	if (db_query(st, sql, a, n, first_int_row, &fi) == -1)
+		return -1;
+	*out = fi.seen ? fi.v : dflt;
+	return 0;
+}
+
+int db_begin(struct storage *st) { return st->ops->begin(st); }
+int db_commit(struct storage *st) { return st->ops->commit(st); }
+int db_rollback(struct storage *st) { return st->ops->rollback(st); }
+
+int64_t
+row_int(const struct db_row *r, int col)
+{
+	if (col >= r->n || r->v[col] == NULL)
+		return 0;
+	return strtoll(r->v[col], NULL, 10);
+}
+
+const char *
+row_str(const struct db_row *r, int col)
+{
+	if (col >= r->n || r->v[col] == NULL)
+		return "";
+	return r->v[col];
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The storage interface: parameterised SQL over one connection, rows through a
+ * callback, explicit transactions. Two adapters (storage-sqlite.c,
+ * storage-pg.c) fill a method table; the SQL above them is shared (schema.c).
+ * Parameters are written $1..$n, numbered in order of first use.
+ */
+#ifndef GWC_STORAGE_H
+#define GWC_STORAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DB_MAX_ARGS	24
+#define DB_MAX_COLS	32
+
+/* One parameter: an integer, a string, or NULL (s == NULL && !is_int). */
+struct db_arg {
+	const char	*s;
+	int64_t		 i;
+	bool		 is_int;
+};
+
+#define DB_I(x)		((struct db_arg){ .i = (int64_t)(x), .is_int = true })
+#define DB_S(x)		((struct db_arg){ .s = (x) })
+#define DB_NULL		((struct db_arg){ 0 })
+
+/* A result row; strings are valid only inside the callback (NULL for SQL NULL). */
+struct db_row {
+	int		 n;
+	const char	*v[DB_MAX_COLS];
+};
+
+/* Returns 0 to go on, -1 to stop (the query then fails). */
+typedef int (*db_row_fn)(void *arg, const struct db_row *);
+
+struct storage;
+
+struct storage_ops {
+	const char	*name;
+	const char	*id_type;	/* an auto-increment primary key column type */
+	/* Runs one statement; rows (if any) go to fn; changes counts affected rows. */
+	int	(*exec)(struct storage *, const char *sql, const struct db_arg *,
+		    int nargs, db_row_fn fn, void *arg, int64_t *changes);
+	/* Runs several statements without parameters (migrations). */
+	int	(*exec_script)(struct storage *, const char *sql);
+	int	(*begin)(struct storage *);
+	int	(*commit)(struct storage *);
+	int	(*rollback)(struct storage *);
+	/* Serialises schema migration between instances; no-op where implicit. */
+	int	(*lock_schema)(struct storage *);
+	int	(*unlock_schema)(struct storage *);
+	void	(*close)(struct storage *);
+};
+
+struct storage {
+	const struct storage_ops *ops;
+	char		 err[256];	/* the last error, for the caller's log */
+	bool		 retryable;	/* the last error was a conflict or busy */
+};
+
+/*
+ * Opens "sqlite:PATH" (or a bare path) or "postgresql://..." / "pg:CONNINFO",
+ * then brings the schema up to date. NULL with err set on failure.
+ */
+struct storage	*storage_open(const char *uri, char *err, size_t errlen);
+void		 storage_close(struct storage *);
+
+int	db_exec(struct storage *, const char *sql, const struct db_arg *, int nargs);
+int	db_query(struct storage *, const char *sql, const struct db_arg *, int nargs,
+	    db_row_fn, void *arg);
+/* The first column of the first row as an integer; dflt when there is none. */
+int	db_int(struct storage *, const char *sql, const struct db_arg *, int nargs,
+	    int64_t dflt, int64_t *out);
+int	db_begin(struct storage *);
+int	db_commit(struct storage *);
+int	db_rollback(struct storage *);
+
+/* Column helpers: NULL-safe. */
+int64_t		 row_int(const struct db_row *, int col);
+const char	*row_str(const struct db_row *, int col);
+
+/* The adapters. */
+struct storage	*storage_sqlite_open(const char *path, char *err, size_t errlen);
+struct storage	*storage_pg_open(const char *conninfo, char *err, size_t errlen);
+
+#endif
