@@ -474,6 +474,18 @@ conf_list_defaults(struct conf *c)
 	return rc;
 }
 
+/* Checks across keys, or of a value's form, that a key's own parser cannot make. */
+static const char *
+conf_check(const struct conf *c)
+{
+	size_t n = strlen(c->pseudonymise_key);
+
+	if (n != 0 && (n < 32 || n > 64 || n % 2 != 0 ||
+	    strspn(c->pseudonymise_key, "0123456789abcdefABCDEF") != n))
+		return "pseudonymise_key: 32 to 64 hex digits";
+	return NULL;
+}
+
 struct conf *
 conf_parse(const char *buf, size_t len, const char *name, char *err, size_t errlen)
 {
@@ -502,6 +514,11 @@ conf_parse(const char *buf, size_t len, const char *name, char *err, size_t errl
 				continue;
 		}
 		snprintf(err, errlen, "%s:%zu: %s", name, lineno, why);
+		conf_free(c);
+		return NULL;
+	}
+	if ((why = conf_check(c)) != NULL) {
+		snprintf(err, errlen, "%s: %s", name, why);
 		conf_free(c);
 		return NULL;
 	}

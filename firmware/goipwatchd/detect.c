@@ -54,6 +54,30 @@ detect_new(const struct conf *c, const struct sink *out)
 	return d;
 }
 
+/*
+ * A new configuration: thresholds, weights, lists and tables of the detectors
+ * apply from the next event. Table sizes stay; so do the subscriber prefixes
+ * the call and registration tables were made with.
+ */
+int
+detect_set_conf(struct detect *d, const struct conf *c)
+{
+	uint8_t key[32];
+	size_t keylen = 0;
+
+	if (c->pseudonymise_key[0] != '\0' &&
+	    hmac_key_parse(c->pseudonymise_key, key, &keylen) == -1)
+		return -1;	/* conf_parse has checked it; be safe */
+	d->conf = c;
+	memcpy(d->hkey, key, sizeof(key));
+	d->hkeylen = keylen;
+	d->pp.min_duration = c->opaque_min_duration;
+	d->pp.tolerance_ms = (unsigned)c->opaque_tolerance_ms;
+	d->pp.min_packets = (uint32_t)c->opaque_min_packets;
+	d->st.reloads++;
+	return 0;
+}
+
 void
 detect_free(struct detect *d)
 {
@@ -84,9 +108,9 @@ detect_line(struct detect *d, const uint8_t addr16[16], const struct ev_tuple *t
 {
 	struct line *l = line_get(d->lines, addr16, t, d->now);
 
-	if (prefix_list_has(&d->conf->allowlist, addr16) ||
-	    prefix_list_has(&d->conf->allowlist, peer16))
-		l->allow = true;
+	/* recomputed each time, so a reloaded allowlist applies */
+	l->allow = prefix_list_has(&d->conf->allowlist, addr16) ||
+	    prefix_list_has(&d->conf->allowlist, peer16);
 	if (prefix_list_has(&d->conf->watchlist, peer16) && !l->watch) {
 		l->watch = true;
 		line_evidence(l, EV_K_WATCHLIST, "peer on the watchlist", d->now);
@@ -320,6 +344,7 @@ detect_stats_write(const struct detect *d, struct jw *w)
 	jw_u64(w, "lines", line_table_in_use(d->lines));
 	jw_u64(w, "line_evictions", line_table_evictions(d->lines));
 	jw_u64(w, "accounts_learnt", d->st.accounts);
+	jw_u64(w, "config_reloads", d->st.reloads);
 	jw_u64(w, "accounts_replaced", account_replaced(d->accounts));
 	jw_obj_close(w);
 	jw_u64(w, "detect_events", d->st.events);

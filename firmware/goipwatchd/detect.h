@@ -35,6 +35,7 @@ struct detect_stats {
 	uint64_t	opaque_records;
 	uint64_t	detections;
 	uint64_t	accounts;	/* account names learnt */
+	uint64_t	reloads;	/* configurations taken at a batch boundary */
 	uint64_t	record_overflow;
 };
 
@@ -43,6 +44,8 @@ struct detect;
 /* Records go to out; the config's lists say which addresses are subscribers. */
 struct detect	*detect_new(const struct conf *, const struct sink *out);
 void		 detect_free(struct detect *);
+/* A reloaded configuration: detector settings apply from the next event. */
+int		 detect_set_conf(struct detect *, const struct conf *);
 void		 detect_event(struct detect *, const struct event *);
 /* Capture time moved on without events (live idle): expire what is due. */
 void		 detect_tick(struct detect *, usec_t now);

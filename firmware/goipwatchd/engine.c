@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "confswap.h"
 #include "detect.h"
 #include "engine.h"
 #include "event.h"
@@ -60,6 +61,8 @@ struct engine {
 	struct wslot	*ws;
 	struct capture	*shared;
 	struct detect	*detect;
+	struct confswap_reader *cr;	/* the merge/detect thread's config */
+	const struct conf *cur;
 	engine_report_fn *report;	/* detection records also go here */
 	void		*report_arg;
 	usec_t		 last_idle;
@@ -94,6 +97,30 @@ sink_detect(void *arg, const char *line, size_t len)
 	if (e->report != NULL && len > sizeof(DETECTION_PREFIX) &&
 	    memcmp(line, DETECTION_PREFIX, sizeof(DETECTION_PREFIX) - 1) == 0)
 		e->report(e->report_arg, line, len);
+}
+
+int
+engine_set_confswap(struct engine *e, struct confswap *cs)
+{
+	if ((e->cr = confswap_reader_new(cs)) == NULL)
+		return -1;
+	e->cur = confswap_current(e->cr);
+	return 0;
+}
+
+/*
+ * A batch boundary of the merge/detect thread: a reloaded or pushed config
+ * takes effect here. The tables keep the sizes of the boot config.
+ */
+static void
+engine_conf_batch(struct engine *e)
+{
+	const struct conf *c;
+
+	if (e->cr == NULL || (c = confswap_current(e->cr)) == e->cur)
+		return;
+	e->cur = c;
+	detect_set_conf(e->detect, c);
 }
 
 void
@@ -457,6 +484,7 @@ engine_read(struct engine *e, char *err, size_t errlen)
 		if (e->threaded)
 			merge_drain(e, false);
 		engine_idle(e);
+		engine_conf_batch(e);
 	}
 	return 0;
 }
@@ -492,6 +520,7 @@ engine_run(struct engine *e, char *err, size_t errlen)
 	while (!engine_all_done(e)) {
 		merge_drain(e, false);
 		engine_idle(e);
+		engine_conf_batch(e);
 		if (e->shared == NULL && !atomic_load(&e->stop))
 			nanosleep(&ts, NULL);
 		else
@@ -563,5 +592,6 @@ engine_free(struct engine *e)
 	free(e->ws);
 	capture_close(e->shared);
 	detect_free(e->detect);
+	confswap_reader_free(e->cr);
 	free(e);
 }

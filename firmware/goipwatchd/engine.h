@@ -42,6 +42,10 @@ struct engine	*engine_new(const struct conf *, const struct engine_opts *,
 		    char *err, size_t errlen);
 /* Runs until the end of the file, engine_stop, or a capture error (-1). */
 int		 engine_run(struct engine *, char *err, size_t errlen);
+struct confswap;
+
+/* Reloaded and pushed configs reach the detect stage at its batch boundaries. */
+int		 engine_set_confswap(struct engine *, struct confswap *);
 /* Each detection record line is also handed to fn (the spool, for the uplink). */
 typedef int engine_report_fn(void *arg, const char *line, size_t len);
 void		 engine_set_reporter(struct engine *, engine_report_fn *fn, void *arg);

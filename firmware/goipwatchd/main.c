@@ -194,6 +194,12 @@ run(struct main_opts *m, struct conf *c)
 		return 1;
 	}
 	engine_set_reporter(e, report_to_daemon, d);
+	if (engine_set_confswap(e, daemon_confswap(d)) == -1) {
+		log_warnx("no room for another configuration reader");
+		daemon_free(d);
+		engine_free(e);
+		return 1;
+	}
 	if ((m->eo.live && drop_privileges(m->user, m->user_required, d) == -1) ||
 	    daemon_start(d, e, err, sizeof(err)) == -1) {
 		if (err[0] != '\0')

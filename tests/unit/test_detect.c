@@ -403,6 +403,29 @@ test_account_from_radius(void **state)
 	conf_free(c);
 }
 
+/* A new configuration takes effect from the next event: a new UA table, a new allowlist. */
+static void
+test_set_conf(void **state)
+{
+	char err[256];
+	struct conf *c, *c2;
+	struct detect *d = mk("", &c);
+	const char *t2 = "ua_strong Acme-GSM\nallow 10.10.0.10\n";
+
+	(void)state;
+	detect_event(d, sip(T0, LINE, DOMESTIC, "REGISTER", 0, "r", "", "Acme-GSM/2.1"));
+	assert_int_equal(ndetect, 0);
+	c2 = conf_parse(t2, strlen(t2), "t2", err, sizeof(err));
+	assert_non_null(c2);
+	assert_int_equal(detect_set_conf(d, c2), 0);
+	detect_event(d, sip(T0 + SEC, LINE, DOMESTIC, "REGISTER", 0, "r", "", "Acme-GSM/2.1"));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"allowlisted\":true"));
+	detect_free(d);
+	conf_free(c);
+	conf_free(c2);
+}
+
 int
 main(void)
 {
@@ -418,6 +441,7 @@ main(void)
 		cmocka_unit_test(test_dns_alone_is_not_enough),
 		cmocka_unit_test(test_opaque_voice),
 		cmocka_unit_test(test_account_from_radius),
+		cmocka_unit_test(test_set_conf),
 	};
 
 	sip_global_init();
