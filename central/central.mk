@@ -15,7 +15,7 @@ CENTRAL_LOAD := $(BUILD)/central-load
 PQ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
 CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS)
 
-BINS	+= $(CENTRAL)
+BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
 FUZZERS	+= central
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
