@@ -8,18 +8,7 @@
 #include "hash.h"
 #include "media.h"
 #include "pool.h"
-
-/* Copies a NUL-terminated string, cut to fit. */
-static void
-cpy(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
+#include "str.h"
 
 #define CALL_SDP_MEDIA	2	/* m= lines kept per party for the record */
 #define CALL_PT_MAX	8	/* payload types kept per m= line */
@@ -278,8 +267,8 @@ call_sdp_keep(struct call_media *k, const struct sdp_media *m, const char *addr,
 	unsigned i, j;
 
 	memset(k, 0, sizeof(*k));
-	cpy(k->type, sizeof(k->type), m->type);
-	cpy(k->addr, sizeof(k->addr), addr);
+	str_copy(k->type, sizeof(k->type), m->type);
+	str_copy(k->addr, sizeof(k->addr), addr);
 	k->port = m->port;
 	k->ptime = m->ptime ? m->ptime : ptime;
 	for (i = 0; i < m->npt && k->npt < CALL_PT_MAX; i++) {
@@ -288,7 +277,7 @@ call_sdp_keep(struct call_media *k, const struct sdp_media *m, const char *addr,
 		for (j = 0; j < m->nrtpmap; j++)
 			if (m->rtpmap[j].pt == m->pt[i])
 				name = m->rtpmap[j].name;
-		cpy(k->codec[k->npt], sizeof(k->codec[0]), name ? name : "");
+		str_copy(k->codec[k->npt], sizeof(k->codec[0]), name ? name : "");
 		k->npt++;
 	}
 }
@@ -378,9 +367,9 @@ call_invite_start(struct call *d, const struct event *ev)
 	d->hangup = CP_NONE;
 	d->invites++;
 	if (m->ua[0] != '\0')
-		cpy(d->ua, sizeof(d->ua), m->ua);
+		str_copy(d->ua, sizeof(d->ua), m->ua);
 	if (m->pai.user[0] != '\0')
-		cpy(d->pai, sizeof(d->pai), m->pai.user);
+		str_copy(d->pai, sizeof(d->pai), m->pai.user);
 }
 
 static struct call *
@@ -394,11 +383,11 @@ call_create(struct calls *c, const struct event *ev, uint64_t h)
 	memset(d, 0, sizeof(*d));
 	d->hash = h;
 	d->serial = ++c->serial;
-	cpy(d->call_id, sizeof(d->call_id), m->call_id);
-	cpy(d->caller, sizeof(d->caller), m->from.user);
-	cpy(d->callee, sizeof(d->callee), m->ruri_user);
-	cpy(d->to_user, sizeof(d->to_user), m->to.user);
-	cpy(d->from_tag, sizeof(d->from_tag), m->from.tag);
+	str_copy(d->call_id, sizeof(d->call_id), m->call_id);
+	str_copy(d->caller, sizeof(d->caller), m->from.user);
+	str_copy(d->callee, sizeof(d->callee), m->ruri_user);
+	str_copy(d->to_user, sizeof(d->to_user), m->to.user);
+	str_copy(d->from_tag, sizeof(d->from_tag), m->from.tag);
 	memcpy(d->src, ev->t.src, 16);
 	memcpy(d->dst, ev->t.dst, 16);
 	d->sport = ev->t.sport;
@@ -505,7 +494,7 @@ call_answer(struct calls *c, struct call *d, const struct event *ev)
 	d->final_ts = ev->ts;
 	if (d->ring_ts == 0)
 		d->ring_ts = ev->ts;
-	cpy(d->to_tag, sizeof(d->to_tag), m->to.tag);
+	str_copy(d->to_tag, sizeof(d->to_tag), m->to.tag);
 	if (d->end == CE_CANCEL) {	/* 200 raced the CANCEL: the call goes on */
 		d->end = CE_NONE;
 		d->hangup = CP_NONE;
@@ -521,7 +510,7 @@ call_invite_response(struct calls *c, struct call *d, const struct event *ev)
 	const struct sip_msg *m = &ev->u.sip.msg;
 
 	if (m->ua[0] != '\0' && (d->server[0] == '\0' || m->status > 100))
-		cpy(d->server, sizeof(d->server), m->ua);
+		str_copy(d->server, sizeof(d->server), m->ua);
 	call_sdp(c, d, &m->sdp, CP_CALLEE, ev->ts);
 	if (m->status < 200) {
 		d->had_1xx = true;
@@ -677,16 +666,7 @@ call_emit_media(struct jw *w, const char *key, const struct call_sdp *k)
 static void
 call_emit_line(struct jw *w, const struct call *d)
 {
-	unsigned i;
-
-	if (d->nvlan > 0) {
-		jw_arr_open(w, "vlan");
-		for (i = 0; i < d->nvlan; i++)
-			jw_u64(w, NULL, d->vlan[i]);
-		jw_arr_close(w);
-	}
-	if (d->has_pppoe)
-		jw_u64(w, "pppoe_session", d->pppoe_session);
+	report_line(w, d->vlan, d->nvlan, d->has_pppoe, d->pppoe_session);
 }
 
 static void

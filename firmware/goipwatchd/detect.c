@@ -154,20 +154,12 @@ static void
 detect_tuple(struct jw *w, const struct ev_tuple *t)
 {
 	char ip[REPORT_IP_LEN];
-	unsigned i;
 
 	jw_str(w, "src_ip", report_ip(t->src, ip));
 	jw_u64(w, "src_port", t->sport);
 	jw_str(w, "dst_ip", report_ip(t->dst, ip));
 	jw_u64(w, "dst_port", t->dport);
-	if (t->nvlan > 0) {
-		jw_arr_open(w, "vlan");
-		for (i = 0; i < t->nvlan; i++)
-			jw_u64(w, NULL, t->vlan[i]);
-		jw_arr_close(w);
-	}
-	if (t->has_pppoe)
-		jw_u64(w, "pppoe_session", t->pppoe_session);
+	report_line(w, t->vlan, t->nvlan, t->has_pppoe, t->pppoe_session);
 }
 
 static void

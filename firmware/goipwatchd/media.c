@@ -8,18 +8,7 @@
 #include "hash.h"
 #include "media.h"
 #include "pool.h"
-
-/* Copies a NUL-terminated string, cut to fit. */
-static void
-cpy(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
+#include "str.h"
 
 struct media_entry {
 	struct media_entry *hnext;		/* bucket chain */
@@ -207,7 +196,7 @@ media_bind(struct media *t, const uint8_t addr[16], uint16_t port, uint64_t owne
 	}
 	e->pinned = true;
 	e->owner = owner;
-	cpy(e->call_id, sizeof(e->call_id), call_id);
+	str_copy(e->call_id, sizeof(e->call_id), call_id);
 	media_set_codecs(e, m, ptime);
 	t->st.bound++;
 	return e;

@@ -6,19 +6,8 @@
 
 #include "hash.h"
 #include "pool.h"
+#include "str.h"
 #include "regs.h"
-
-/* Copies a NUL-terminated string, cut to fit. */
-static void
-cpy(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 #define REG_AOR_LEN	(SIP_USER_LEN + SIP_HOST_LEN)
 #define REG_INTERVALS	8	/* refresh intervals kept for the median */
@@ -319,9 +308,9 @@ reg_create(struct regs *r, const struct event *ev, const char *aor, const char *
 	if ((g = reg_alloc(r, ev->ts)) == NULL)
 		return NULL;
 	memset(g, 0, sizeof(*g));
-	cpy(g->aor, sizeof(g->aor), aor);
-	cpy(g->contact, sizeof(g->contact), contact);
-	cpy(g->call_id, sizeof(g->call_id), m->call_id);
+	str_copy(g->aor, sizeof(g->aor), aor);
+	str_copy(g->contact, sizeof(g->contact), contact);
+	str_copy(g->call_id, sizeof(g->call_id), m->call_id);
 	g->hkey = key2(r, aor, m->call_id);
 	b = &r->buckets[g->hkey & (r->nbuckets - 1)];
 	g->hnext = *b;
@@ -377,14 +366,14 @@ reg_request(struct regs *r, const struct event *ev)
 	g->req_expires = m->contact_expires >= 0 ? m->contact_expires : m->expires;
 	g->unregistering = g->req_expires == 0 || strcmp(contact, "*") == 0;
 	if (strcmp(contact, g->contact) != 0 && contact[0] != '\0' && !g->unregistering) {
-		cpy(g->contact, sizeof(g->contact), contact);
+		str_copy(g->contact, sizeof(g->contact), contact);
 		reg_bind_index(r, g);
 	}
 	if (m->ua[0] != '\0')
-		cpy(g->ua, sizeof(g->ua), m->ua);
+		str_copy(g->ua, sizeof(g->ua), m->ua);
 	if (m->auth.present) {
-		cpy(g->realm, sizeof(g->realm), m->auth.realm);
-		cpy(g->username, sizeof(g->username), m->auth.username);
+		str_copy(g->realm, sizeof(g->realm), m->auth.realm);
+		str_copy(g->username, sizeof(g->username), m->auth.username);
 	}
 	heap_update(r, g, reg_deadline(r, g));
 }
@@ -443,7 +432,7 @@ reg_response(struct regs *r, const struct event *ev)
 		g->challenges++;
 		r->st.challenges++;
 		if (g->realm[0] == '\0')
-			cpy(g->realm, sizeof(g->realm), m->challenge.realm);
+			str_copy(g->realm, sizeof(g->realm), m->challenge.realm);
 	} else {
 		g->failures++;
 	}
@@ -499,16 +488,7 @@ reg_result(const struct reg *g)
 static void
 reg_emit_line(struct jw *w, const struct reg *g)
 {
-	unsigned i;
-
-	if (g->nvlan > 0) {
-		jw_arr_open(w, "vlan");
-		for (i = 0; i < g->nvlan; i++)
-			jw_u64(w, NULL, g->vlan[i]);
-		jw_arr_close(w);
-	}
-	if (g->has_pppoe)
-		jw_u64(w, "pppoe_session", g->pppoe_session);
+	report_line(w, g->vlan, g->nvlan, g->has_pppoe, g->pppoe_session);
 }
 
 static void

@@ -42,19 +42,26 @@ report_open(struct jw *w, const char *type, usec_t ts)
 	jw_ts(w, "ts", ts);
 }
 
-static void
-report_encap(struct jw *w, const struct flow *f)
+void
+report_line(struct jw *w, const uint16_t *vlan, unsigned nvlan, bool has_pppoe,
+    uint16_t pppoe_session)
 {
 	unsigned i;
 
-	if (f->nvlan > 0) {
+	if (nvlan > 0) {
 		jw_arr_open(w, "vlan");
-		for (i = 0; i < f->nvlan; i++)
-			jw_u64(w, NULL, f->vlan[i]);
+		for (i = 0; i < nvlan; i++)
+			jw_u64(w, NULL, vlan[i]);
 		jw_arr_close(w);
 	}
-	if (f->has_pppoe)
-		jw_u64(w, "pppoe_session", f->pppoe_session);
+	if (has_pppoe)
+		jw_u64(w, "pppoe_session", pppoe_session);
+}
+
+static void
+report_encap(struct jw *w, const struct flow *f)
+{
+	report_line(w, f->vlan, f->nvlan, f->has_pppoe, f->pppoe_session);
 	if (f->mpls_label)
 		jw_u64(w, "mpls_label", f->mpls_label);
 	if (f->tunnel != TUNNEL_NONE) {

@@ -29,6 +29,9 @@ const char	*report_ip(const uint8_t addr16[16], char buf[REPORT_IP_LEN]);
 const char	*report_l4_name(uint8_t proto);
 /* Opens a record: {"type":type,"ts":ts ... ; the caller adds fields and closes. */
 void		 report_open(struct jw *, const char *type, usec_t ts);
+/* "vlan":[...] and "pppoe_session" of a line, when present. */
+void		 report_line(struct jw *, const uint16_t *vlan, unsigned nvlan,
+		    bool has_pppoe, uint16_t pppoe_session);
 void		 report_flow(struct jw *, const struct flow *, struct dpi *,
 		    enum flow_end, usec_t now);
 /* Ends the record and hands it to the sink; counts an overflow. */
