@@ -25,6 +25,10 @@ $(BUILD)/obj/board/board.o: CFLAGS += -DBOARD_NAME=\"$(BOARD)\" \
 
 # A cross board installs its :arm64 libraries before the first object builds.
 ifeq ($(BOARD_NEEDS),cross)
+# The appliance only: goipwatch-central runs in the office (and libpq-dev is
+# not Multi-Arch: same, so there is no :arm64 one beside the amd64 one).
+BINS		:= $(filter-out $(CENTRAL) $(CENTRAL_LOAD),$(BINS))
+TEST_PROGS	:= $(filter-out $(CENTRAL_TESTS),$(TEST_PROGS))
 $(call obj,$(LIB_SRCS) $(GWD_CORE_SRCS) $(GWD_MAIN) $(CAPTURE_SRCS)): | cross-deps
 deps: cross-deps
 endif
