@@ -54,7 +54,8 @@ ingest_health(struct storage *st, const char *appliance, const struct health *h,
 
 	return db_exec(st, "UPDATE appliances SET last_heartbeat = $2, uptime = $3,"
 	    " packets = $4, drops = $5, spool_depth = $6, spool_dropped = $7,"
-	    " tls_state = $8, firmware = COALESCE($9, firmware), config_version = $10"
+	    " tls_state = $8, firmware = COALESCE($9, firmware), config_version = CASE WHEN"
+	    " config_version < $10 THEN $10 ELSE config_version END"
 	    " WHERE id = $1", a, 10);
 }
 

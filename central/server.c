@@ -141,11 +141,12 @@ server_new(const struct cfg *cfg, char *err, size_t errlen)
 		return NULL;
 	s->cfg = cfg;
 	s->epfd = s->lfd = s->sigfd = -1;
-	if ((s->tls = tls_server_new(&tc, err, errlen)) == NULL ||
+	/* signals first: the storage threads inherit the blocked mask */
+	if (signals(s) == -1 || (s->tls = tls_server_new(&tc, err, errlen)) == NULL ||
 	    (s->writer = writer_new(cfg->db, (int)cfg->workers, cfg->max_queue,
 	    (unsigned)cfg->store_delay_ms, cfg->instance, err, errlen)) == NULL ||
 	    size_table(s) == -1 || listen_on(s, err, errlen) == -1 ||
-	    (s->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 || signals(s) == -1 ||
+	    (s->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    watch(s, s->lfd, EPOLLIN, TAG_LISTEN) == -1 ||
 	    watch(s, writer_fd(s->writer), EPOLLIN, TAG_WRITER) == -1 ||
 	    watch(s, s->sigfd, EPOLLIN, TAG_SIGNAL) == -1) {

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Shared by the central_*.sh checks: goipwatch-central on loopback with a
+# throw-away PKI, SQLite or a real PostgreSQL started here, appliances
+# (goipwatchd or central-load); everything is stopped and removed at exit.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=${BUILD:-build}
+case $B in /*) ;; *) B=$ROOT/$B ;; esac
+C=$B/goipwatch-central
+LOAD=$B/central-load
+GWD=$B/goipwatchd
+for bin in "$C" "$LOAD"; do
+	[ -x "$bin" ] || { echo "skip: $bin is not built"; exit 77; }
+done
+command -v openssl >/dev/null || { echo "skip: openssl CLI missing (scripts/deps.sh)"; exit 77; }
+
+T=$(mktemp -d /tmp/central-test.XXXXXX)
+chmod 755 "$T"
+PIDS=""
+PGBIN=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	[ -n "$PGBIN" ] && pg_run "$PGBIN/pg_ctl" -D "$T/pg" -m immediate stop >/dev/null 2>&1
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+fail() {
+	echo "FAIL: $*"
+	for l in "$T"/central*.log; do [ -f "$l" ] && { echo "--- $l"; tail -n 15 "$l"; }; done
+	exit 1
+}
+
+pki() {
+	"$ROOT/scripts/certs.sh" "$T/pki" all >/dev/null 2>&1 || fail "certs.sh"
+}
+
+# central_conf NAME DB [lines...]: $T/NAME.conf
+central_conf() {
+	n=$1 db=$2
+	shift 2
+	{
+		echo "listen 127.0.0.1:0"
+		echo "port_file $T/$n.port"
+		echo "db $db"
+		echo "tls_ca $T/pki/ca.crt"
+		echo "tls_cert $T/pki/server.crt"
+		echo "tls_key $T/pki/server.key"
+		echo "ca_key $T/pki/ca.key"
+		echo "config_key $T/pki/config-sign.key"
+		echo "config_poll 1"
+		for l in "$@"; do echo "$l"; done
+	} > "$T/$n.conf"
+}
+
+# start_central NAME: runs $T/NAME.conf; sets PORT and CPID.
+start_central() {
+	rm -f "$T/$1.port"
+	"$C" -f "$T/$1.conf" serve 2>>"$T/$1.log" &
+	CPID=$!
+	PIDS="$PIDS $CPID"
+	i=0
+	while [ ! -s "$T/$1.port" ]; do
+		i=$((i + 1)); [ $i -gt 200 ] && fail "central $1 did not start"
+		kill -0 "$CPID" 2>/dev/null || fail "central $1 exited"
+		sleep 0.05
+	done
+	PORT=$(cat "$T/$1.port")
+}
+
+# stop_central PID: SIGTERM, which logs the counters.
+stop_central() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# gw_conf ID PORT: an appliance config $T/ID.gw.conf with its own spool.
+gw_conf() {
+	[ -f "$T/pki/$1.crt" ] || "$ROOT/scripts/certs.sh" "$T/pki" appliance "$1" >/dev/null 2>&1
+	cat > "$T/$1.gw.conf" <<CONF
+central_host 127.0.0.1
+central_port $2
+central_name central.test
+tls_ca $T/pki/ca.crt
+tls_cert $T/pki/$1.crt
+tls_key $T/pki/$1.key
+config_pubkey $T/pki/config-sign.pub
+spool_dir $T/spool-$1
+heartbeat_interval 1s
+CONF
+}
+
+# appliance ID PORT PCAP: goipwatchd replays PCAP and waits for its spool to drain.
+appliance() {
+	[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
+	gw_conf "$1" "$2"
+	timeout 90 "$GWD" -v -r "$3" -f "$T/$1.gw.conf" -W 30 -w /dev/null 2>"$T/$1.gwd.log" ||
+	    { tail -n 20 "$T/$1.gwd.log"; fail "goipwatchd $1"; }
+	grep -q 'spool drained' "$T/$1.gwd.log" || { tail -n 20 "$T/$1.gwd.log"; fail "$1: spool not drained"; }
+}
+
+ctl() { "$C" -f "$T/${CONF:-c1}.conf" "$@"; }
+
+sql() {
+	case $DB in
+	sqlite:*) sqlite3 "${DB#sqlite:}" "$1" ;;
+	*) "$PGBIN/psql" -X -A -t -q "$DB" -c "$1" ;;
+	esac
+}
+
+# As the postgres user when root (initdb refuses root).
+pg_run() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_start: a private PostgreSQL on a Unix socket in $T; sets DB and PGBIN.
+pg_start() {
+	PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] ||
+	    { PGBIN=""; echo "skip: PostgreSQL server binaries missing (scripts/deps.sh: postgresql)"; exit 77; }
+	mkdir -p "$T/pg" "$T/pgsock"
+	[ "$(id -u)" -eq 0 ] && chown postgres "$T/pg" "$T/pgsock"
+	pg_run "$PGBIN/initdb" -D "$T/pg" -U postgres -A trust >"$T/initdb.log" 2>&1 ||
+	    { cat "$T/initdb.log"; PGBIN=""; fail "initdb"; }
+	pgport=$((20000 + $$ % 20000))
+	pg_run "$PGBIN/pg_ctl" -D "$T/pg" -w -t 30 -l "$T/pg/log" -o \
+	    "-k $T/pgsock -p $pgport -c listen_addresses='' -c max_connections=200 -c fsync=on" \
+	    start >/dev/null || { cat "$T/pg/log"; fail "pg_ctl start"; }
+	pg_run "$PGBIN/createdb" -h "$T/pgsock" -p "$pgport" -U postgres central || fail "createdb"
+	DB="postgresql:///central?host=$T/pgsock&port=$pgport&user=postgres"
+}
