@@ -9,7 +9,7 @@
  *
  *   central-load -A ca.crt -K ca.key -p PORT [-n appliances] [-r reports]
  *                [-b records] [-P prefix] [-T seconds] [-s first_appliance]
- *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello [-c crt -k key]
+ *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello [-c crt -k key -i CN]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,7 +40,7 @@
 #define BUF	(FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
 
 static struct {
-	const char		*ca_path, *cakey_path, *crt_path, *key_path, *hostile, *prefix;
+	const char		*ca_path, *cakey_path, *crt_path, *key_path, *hostile, *prefix, *id;
 	int			 port, n, reports, batch, seconds, first;
 	mbedtls_x509_crt	 ca;
 	mbedtls_pk_context	 cakey;
@@ -367,7 +367,7 @@ options(int argc, char **argv)
 	int ch;
 
 	G.n = 10; G.reports = 10; G.batch = 10; G.seconds = 60; G.prefix = "gw-load-";
-	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:T:H:c:k:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:T:H:c:k:i:")) != -1) {
 		switch (ch) {
 		case 'A': G.ca_path = optarg; break;
 		case 'K': G.cakey_path = optarg; break;
@@ -381,6 +381,7 @@ options(int argc, char **argv)
 		case 'H': G.hostile = optarg; G.n = 1; break;
 		case 'c': G.crt_path = optarg; break;
 		case 'k': G.key_path = optarg; break;
+		case 'i': G.id = optarg; break;
 		default: usage();
 		}
 	}
@@ -415,7 +416,10 @@ main(int argc, char **argv)
 	t0 = now_s();
 	for (int i = 0; i < G.n; i++) {
 		apps[i].idx = G.first + i;
-		snprintf(apps[i].id, sizeof(apps[i].id), "%s%d", G.prefix, G.first + i);
+		if (G.id != NULL)	/* -i: the CN of the -c certificate */
+			snprintf(apps[i].id, sizeof(apps[i].id), "%s", G.id);
+		else
+			snprintf(apps[i].id, sizeof(apps[i].id), "%s%d", G.prefix, G.first + i);
 		if (pthread_create(&th[i], &attr, app_main, &apps[i]) != 0) {
 			fprintf(stderr, "central-load: thread %d: %s\n", i, strerror(errno));
 			return 1;
