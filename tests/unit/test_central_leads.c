@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* goipwatch-central: intake refusals, record parsing, and lead merging and
+ * escalation on an in-memory SQLite database (the real schema and SQL). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "frame.h"
+#include "ingest.h"
+#include "intake.h"
+#include "leads.h"
+#include "record.h"
+#include "storage.h"
+
+static size_t
+hello(uint8_t *buf, const char *id)
+{
+	struct frame_hello h = { 0 };
+	struct frame_wr w;
+
+	h.appliance_id.p = id;
+	h.appliance_id.len = (uint16_t)strlen(id);
+	h.firmware.p = "t";
+	h.firmware.len = 1;
+	frame_wr_init(&w, buf, 256);
+	frame_put_hello(&w, &h);
+	return w.len;
+}
+
+static void
+test_intake_identity(void **state)
+{
+	struct intake_stats st = { 0 };
+	struct intake in;
+	struct intake_result r;
+	uint8_t buf[256];
+	size_t n = hello(buf, "gw-other");
+
+	(void)state;
+	intake_init(&in, "gw-test-1", &st);
+	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);
+	assert_int_equal(r.code, FRAME_ERR_IDENTITY);
+	assert_int_equal(st.refused[FRAME_ERR_IDENTITY], 1);
+	n = hello(buf, "gw-test-1");
+	assert_int_equal(intake_next(&in, buf, n - 1, &r), IN_MORE);
+	assert_int_equal(intake_next(&in, buf, n, &r), IN_HELLO);
+}
+
+static size_t
+report(uint8_t *buf, uint64_t seq)
+{
+	struct frame_wr w;
+
+	frame_wr_init(&w, buf, 256);
+	frame_report_open(&w);
+	frame_report_add(&w, seq, "{\"a\":1}", 7);
+	frame_report_close(&w);
+	return w.len;
+}
+
+static void
+test_intake_sequence(void **state)
+{
+	struct intake_stats st = { 0 };
+	struct intake in;
+	struct intake_result r;
+	uint8_t buf[256];
+	size_t n;
+
+	(void)state;
+	intake_init(&in, "gw-test-1", &st);
+	n = report(buf, 5);
+	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);	/* hello first */
+	assert_int_equal(r.code, FRAME_ERR_UNEXPECTED);
+	n = hello(buf, "gw-test-1");
+	assert_int_equal(intake_next(&in, buf, n, &r), IN_HELLO);
+	n = report(buf, 5);
+	assert_int_equal(intake_next(&in, buf, n, &r), IN_REPORT);
+	assert_int_equal(r.last_seq, 5);
+	n = report(buf, 5);
+	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);
+	assert_int_equal(r.code, FRAME_ERR_SEQUENCE);
+	buf[4] = 0x7f;	/* a header claiming 2 GiB */
+	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);
+	assert_int_equal(r.code, FRAME_ERR_OVERSIZED);
+}
+
+static void
+test_record_time(void **state)
+{
+	(void)state;
+	assert_int_equal(record_time("1970-01-01T00:00:01.500Z"), 1);
+	assert_int_equal(record_time("2026-11-29T09:19:26Z"), 1795943966);
+	assert_int_equal(record_time("2026-11-29T09:19:26"), -1);
+	assert_int_equal(record_time("junk"), -1);
+}
+
+static const char det_fmt[] = "{\"type\":\"detection\",\"ts\":\"2026-11-29T09:00:00.000Z\","
+	"\"subject\":{\"ip\":\"%s\",\"vlan\":10},\"verdict\":\"goip_present\",\"tier\":\"%s\","
+	"\"deadline\":\"%s\",\"score\":%d,\"evidence\":[{\"kind\":\"sip_user_agent\","
+	"\"detail\":\"dble\",\"count\":3}],\"peers\":[{\"ip\":\"%s\",\"port\":5060,\"count\":1}],"
+	"\"device\":{\"sims\":[{\"imsi\":\"%s\",\"iccid\":\"8986\"}]}}";
+
+static int
+ingest(struct storage *st, uint64_t seq, const char *ip, const char *tier,
+    const char *deadline, const char *peer, const char *imsi)
+{
+	char json[1024];
+	struct ingest_rec r;
+	struct ingest_counts c = { 0 };
+
+	r.len = (uint32_t)snprintf(json, sizeof(json), det_fmt, ip, tier, deadline, 50,
+	    peer, imsi);
+	r.json = json;
+	r.seq = seq;
+	return ingest_records(st, "gw-1", &r, 1, 1000, &c);
+}
+
+static void
+test_leads_merge_escalate(void **state)
+{
+	char err[256];
+	struct storage *st = storage_open("sqlite::memory:", err, sizeof(err));
+	int64_t v;
+
+	(void)state;
+	assert_non_null(st);
+	assert_int_equal(ingest(st, 1, "100.64.0.1", "general", "2026-12-01T09:00:00Z",
+	    "198.51.100.1", "460001"), 0);
+	assert_int_equal(ingest(st, 1, "100.64.0.1", "urgent", "2026-11-29T11:00:00Z",
+	    "198.51.100.1", "460001"), 0);	/* same seq: a duplicate, ignored */
+	assert_int_equal(db_int(st, "SELECT tier_rank FROM leads", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(lead_feedback(st, 1, "acknowledged", "alice", NULL, 2000, err,
+	    sizeof(err)), 0);
+	assert_int_equal(ingest(st, 2, "100.64.0.1", "urgent", "2026-11-29T11:00:00Z",
+	    "198.51.100.1", "460001"), 0);
+	assert_int_equal(db_int(st, "SELECT COUNT(*) FROM leads", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(db_int(st, "SELECT tier_rank FROM leads", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, 3);	/* escalated */
+	assert_int_equal(db_int(st, "SELECT COUNT(*) FROM leads WHERE status = 'new'"
+	    " AND deadline = 1795950000", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, 1);	/* back to new, with the urgent deadline */
+	assert_int_equal(db_int(st, "SELECT COUNT(*) FROM lead_events WHERE kind ="
+	    " 'escalated'", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, 1);
+	/* another line sharing the peer: a second lead, infrastructure shared */
+	assert_int_equal(ingest(st, 3, "100.64.0.2", "high", "2026-11-30T09:00:00Z",
+	    "198.51.100.1", "460002"), 0);
+	assert_int_equal(db_int(st, "SELECT COUNT(*) FROM lead_infra WHERE value ="
+	    " '198.51.100.1'", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(db_int(st, "SELECT high_seq FROM appliances", NULL, 0, 0, &v), 0);
+	assert_int_equal(lead_feedback(st, 1, "new", "bob", NULL, 3000, err, sizeof(err)), -1);
+	storage_close(st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_intake_identity),
+		cmocka_unit_test(test_intake_sequence),
+		cmocka_unit_test(test_record_time),
+		cmocka_unit_test(test_leads_merge_escalate),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
