@@ -313,6 +313,12 @@ daemon_report(struct daemon *d, const char *line, size_t len)
 	return spool_append(d->spool, line, len, NULL);
 }
 
+struct uplink *
+daemon_uplink(struct daemon *d)
+{
+	return d->uplink;
+}
+
 struct confswap *
 daemon_confswap(struct daemon *d)
 {

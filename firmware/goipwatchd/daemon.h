@@ -24,6 +24,7 @@ struct daemon_opts {
 };
 
 struct daemon;
+struct uplink;
 
 /*
  * As root, before any thread starts: blocks the signals it handles, opens the
@@ -46,6 +47,8 @@ int		 daemon_start(struct daemon *, struct engine *, char *err, size_t errlen);
 int		 daemon_report(struct daemon *, const char *line, size_t len);
 /* The config the readers take at each batch (confswap_reader_new on it). */
 struct confswap	*daemon_confswap(struct daemon *);
+/* The uplink, for status; NULL when no central is configured. */
+struct uplink	*daemon_uplink(struct daemon *);
 /* engine_run returned: takes the final counters; the engine is not touched again. */
 void		 daemon_engine_done(struct daemon *);
 /*

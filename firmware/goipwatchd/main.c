@@ -4,6 +4,7 @@
  * reload and the uplink in daemon.c.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -12,10 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "conf.h"
+#include "control.h"
 #include "daemon.h"
 #include "engine.h"
 #include "log.h"
+#include "selftest.h"
 #include "stats.h"
 #include "version.h"
 
@@ -27,13 +31,19 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: goipwatchd [-nv] [-f conf] [-j workers] [-c count] [-w out.jsonl]\n"
-	    "                  [-W secs] (-r file | -i iface [-D driver] [-F filter] [-u user])\n"
+	    "                  [-W secs] (-r file | -i iface [-D driver] [-F filter] [-u user]\n"
+	    "                  [-S sock] [-M port])\n"
+	    "       goipwatchd --self-test [-f conf] [-i iface]\n"
 	    "  -r FILE   analyse a pcap/pcapng file (- for stdin)\n"
 	    "  -i IFACE  capture live; -D pcap-live|af-packet (default %s)\n"
 	    "  -n        check the configuration and exit (-v prints it normalised)\n"
 	    "  -W SECS   at exit, wait up to SECS for the uplink to deliver the spool\n"
-	    "  -X inject=N  test only: N synthetic detection records to central\n",
-	    CAPTURE_DEFAULT);
+	    "  -S SOCK   control socket (default %s)\n"
+	    "  -M PORT   metrics port on 127.0.0.1 (default %d, 0: none)\n"
+	    "  --self-test  check capture, clock, central, TLS and config signature\n"
+	    "  -X inject=N  test only: N synthetic detection records to central\n"
+	    "  -X nowatchdog  do not arm the board's watchdog\n",
+	    CAPTURE_DEFAULT, CONTROL_SOCKET, CONTROL_METRICS_PORT);
 	exit(EXIT_BADINPUT);
 }
 
@@ -75,10 +85,10 @@ parse_count(const char *s, uint64_t max, uint64_t *v)
 }
 
 struct main_opts {
-	const char	*conf, *user, *out;
-	bool		 check, user_required;
+	const char	*conf, *user, *out, *ctl_socket;
+	bool		 check, user_required, self_test, no_watchdog;
 	int		 verbose;
-	uint64_t	 workers, drain_secs, inject;
+	uint64_t	 workers, drain_secs, inject, metrics_port;
 	struct engine_opts eo;
 };
 
@@ -88,19 +98,28 @@ parse_x(const char *s, struct main_opts *m)
 {
 	if (strncmp(s, "inject=", 7) == 0)
 		return parse_count(s + 7, UINT64_MAX, &m->inject);
+	if (strcmp(s, "nowatchdog") == 0)
+		return m->no_watchdog = true, 0;
 	return -1;
 }
 
 static void
 parse_args(int argc, char **argv, struct main_opts *m)
 {
+	static const struct option longopts[] = {
+		{ "self-test", no_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int ch;
 
 	memset(m, 0, sizeof(*m));
 	m->user = "goipwatch";
+	m->ctl_socket = CONTROL_SOCKET;
+	m->metrics_port = CONTROL_METRICS_PORT;
 	m->eo.cap.snaplen = 65535;
 	m->eo.cap.driver = CAPTURE_DEFAULT;
-	while ((ch = getopt(argc, argv, "c:D:f:F:hi:j:nr:u:vVw:W:X:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:D:f:F:hi:j:M:nr:S:Tu:vVw:W:X:", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			if (parse_count(optarg, UINT64_MAX, &m->eo.max_packets) == -1)
@@ -114,7 +133,13 @@ parse_args(int argc, char **argv, struct main_opts *m)
 			if (parse_count(optarg, 64, &m->workers) == -1 || m->workers == 0)
 				usage();
 			break;
+		case 'M':
+			if (parse_count(optarg, 65535, &m->metrics_port) == -1)
+				usage();
+			break;
 		case 'n': m->check = true; break;
+		case 'S': m->ctl_socket = optarg; break;
+		case 'T': m->self_test = true; break;
 		case 'r': m->eo.cap.source = optarg; m->eo.cap.driver = "pcap-file"; break;
 		case 'u': m->user = optarg; m->user_required = true; break;
 		case 'v': m->verbose++; break;
@@ -131,7 +156,7 @@ parse_args(int argc, char **argv, struct main_opts *m)
 		default: usage();
 		}
 	}
-	if (argc != optind || (!m->check && m->eo.cap.source == NULL))
+	if (argc != optind || (!m->check && !m->self_test && m->eo.cap.source == NULL))
 		usage();
 }
 
@@ -174,11 +199,39 @@ report_to_daemon(void *arg, const char *line, size_t len)
 	return daemon_report(arg, line, len);
 }
 
+/* Live: the control socket, metrics, and the board's watchdog and LEDs. */
+static struct control *
+start_control(const struct main_opts *m, const struct conf *c, struct engine *e,
+    struct daemon *d, struct board **hw)
+{
+	struct board_opts bo = { .no_watchdog = m->no_watchdog };
+	struct control_opts co = {
+		.socket_path = m->ctl_socket, .metrics_port = (uint16_t)m->metrics_port,
+		.firmware_version = GW_VERSION, .site_id = c->site_id,
+		.config_version = c->version, .uplink = daemon_uplink(d),
+	};
+	struct control *ctl;
+	char err[512];
+
+	if ((*hw = board_open(&bo, err, sizeof(err))) == NULL)
+		log_warnx("%s (no watchdog, no LEDs)", err);
+	co.board = *hw;
+	if ((ctl = control_new(&co, e, err, sizeof(err))) == NULL ||
+	    control_start(ctl) == -1) {
+		log_warnx("control: %s", ctl ? "cannot start its thread" : err);
+		control_free(ctl);
+		return NULL;
+	}
+	return ctl;
+}
+
 /* The pipeline with the daemon around it; the exit status of main. */
 static int
 run(struct main_opts *m, struct conf *c)
 {
 	struct daemon_opts dopt = { m->conf, GW_VERSION, m->inject };
+	struct control *ctl = NULL;
+	struct board *hw = NULL;
 	struct engine *e;
 	struct daemon *d;
 	char err[512] = "";
@@ -208,8 +261,12 @@ run(struct main_opts *m, struct conf *c)
 		engine_free(e);
 		return 1;
 	}
+	if (m->eo.live)
+		ctl = start_control(m, c, e, d, &hw);
 	if ((rc = engine_run(e, err, sizeof(err))) == -1)
 		log_warnx("%s", err);
+	control_free(ctl);	/* before engine_free: stops sampling and ticks */
+	board_close(hw);	/* a clean exit disarms the watchdog before the drain */
 	daemon_engine_done(d);
 	write_stats(e, m->eo.out);
 	if (fflush(m->eo.out) == EOF || ferror(m->eo.out))
@@ -236,6 +293,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "configuration OK\n");
 		conf_free(c);
 		return 0;
+	}
+	if (m.self_test) {
+		rc = selftest_run(c, m.eo.cap.source, stdout);
+		conf_free(c);
+		return rc;
 	}
 	m.eo.out = stdout;
 	if (m.out != NULL && (m.eo.out = fopen(m.out, "w")) == NULL)
