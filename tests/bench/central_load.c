@@ -427,8 +427,12 @@ main(int argc, char **argv)
 	}
 	if (G.hostile != NULL) {
 		pthread_join(th[0], NULL);
-		printf("hostile %s: result %d\n", G.hostile, apps[0].idx);
-		return apps[0].idx;
+		int res = apps[0].idx;
+
+		printf("hostile %s: result %d\n", G.hostile, res);
+		free(apps);
+		free(th);
+		return res;
 	}
 	pthread_mutex_lock(&G.mu);
 	while (G.ready < G.n)
@@ -446,5 +450,7 @@ main(int argc, char **argv)
 	    " %.0f records/s, failed %" PRIu64 "\n", atomic_load(&G.reports_done),
 	    atomic_load(&G.records_done), t2 - t1, atomic_load(&G.reports_done) / (t2 - t1),
 	    atomic_load(&G.records_done) / (t2 - t1), atomic_load(&G.failed));
+	free(apps);
+	free(th);
 	return atomic_load(&G.failed) > 0 ? 1 : 0;
 }
