@@ -73,7 +73,8 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 # --- unit tests: one real module each (plus the core lib) --------------------
 UNIT_TESTS := decode reasm flow conf ring jw detect
 TEST_SCRIPTS += tests/pcap/golden.sh tests/integration/offline_cli.sh \
-	    tests/integration/live_lo.sh tests/eval/eval_check.sh
+	    tests/integration/live_lo.sh tests/eval/eval_check.sh \
+	    tests/pcap/detect_golden.sh
 
 # Parts that append to the lists above (GWD_CORE_SRCS, UNIT_TESTS, TEST_SCRIPTS,
 # FUZZERS, BINS, BENCH_DEPS) and add their own targets.
