@@ -204,7 +204,7 @@ test_termination_volume(void **state)
 {
 	struct conf *c;
 	struct detect *d = mk("ua_strong nothing-matches\nterm_concurrent 99\n", &c);
-	char id[16], callee[16];
+	char id[16], callee[24];
 	int i;
 
 	(void)state;
