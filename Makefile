@@ -126,7 +126,8 @@ test: deps all $(TEST_PROGS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh $(TEST_PROGS) $(TEST_SCRIPTS)
 
 run: deps all
-	$(Q)./scripts/run.sh
+	$(Q)BUILD=$(BUILD) ./scripts/run.sh
+	$(Q)BUILD=$(BUILD) ./scripts/run-system.sh
 
 bench: deps all $(BENCH_DEPS)
 	$(Q)BUILD=$(BUILD) ./tests/bench/run.sh

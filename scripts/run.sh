@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# `make run`: analyse the capture bundled with the repo and summarise what was found.
+# What the appliance finds in a capture bundled with the repo: flows, VoIP, detections.
+# `make run` shows this first, then the whole system (scripts/run-system.sh).
 set -eu
 BUILD=${BUILD:-build}
-PCAP=${1:-tests/data/lab/lab-namespaces.pcap}
+PCAP=${1:-tests/data/lab/goip-4lines.pcap}
 OUT=$BUILD/run
 mkdir -p "$OUT"
 echo "goipwatchd -r $PCAP -w $OUT/records.jsonl"
@@ -33,4 +34,21 @@ bad = {k: v for k, v in d.items() if v and k not in ("ok", "fragment")}
 print(f"\ndecode: {d['ok']} ok, {d['fragment']} fragments, other: {bad or 'none'}")
 print(f"flow table: {st['flows']['created']} created, {st['flows']['evicted']} evicted; "
       f"memory fixed at {st['memory_bytes'] >> 20} MiB by configuration")
+calls = [r for r in recs if r["type"] == "call"]
+regs = [r for r in recs if r["type"] == "register"]
+print(f"SIP: {sum(st['sip']['requests'].values())} requests, "
+      f"{sum(st['sip']['responses'].values())} responses; {len(regs)} register and "
+      f"{len(calls)} call records")
+dets = {}
+for r in recs:
+    if r["type"] == "detection":
+        dets[r["subject"]["ip"]] = r
+for ip, r in dets.items():
+    kinds = sorted({e["kind"] for e in r["evidence"]})
+    print(f"\ndetection: {ip} {r['verdict']} tier {r['tier']} (due {r['deadline']}), "
+          f"score {r['score']}")
+    print("  evidence: " + ", ".join(kinds))
+    print("  peers: " + ", ".join(f"{p['ip']}:{p['port']}" for p in r["peers"]))
+if not dets:
+    print("\nno detection")
 PY

@@ -123,10 +123,10 @@ conf_new_scalars(void)
 	c->opaque_min_duration = S(30);
 	c->opaque_tolerance_ms = 3;
 	c->opaque_min_packets = 100;
-	c->call_capacity = 65536;
+	c->call_capacity = 16384;
 	c->call_setup_timeout = S(180);
 	c->call_timeout = S(4 * 3600);
-	c->reg_capacity = 65536;
+	c->reg_capacity = 16384;
 	c->line_capacity = 8192;
 	snprintf(c->country_code, sizeof(c->country_code), "86");
 	c->mobile_length = 11;
