@@ -36,7 +36,8 @@ pids="$pids $!"
 
 # enrolment: the central's own command once it is built, else the office PKI
 if [ -x "$CENTRAL" ] && $CENTRAL 2>&1 | grep -q enroll; then
-	how="-E \"$CENTRAL enroll -d $TMP/office\" -A $TMP/office/ca.crt -P $TMP/office/config-sign.pub"
+	printf 'tls_ca %s\nca_key %s\n' "$TMP/office/ca.crt" "$TMP/office/ca.key" >"$TMP/central.conf"
+	how="-E \"$CENTRAL -f $TMP/central.conf -d sqlite:$TMP/central.db enroll\" -A $TMP/office/ca.crt -P $TMP/office/config-sign.pub"
 else
 	how="-O $TMP/office"
 fi
