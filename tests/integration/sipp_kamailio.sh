@@ -37,7 +37,7 @@ gpid=$!
 pids="$gpid"
 kamailio -f "$TMP/kamailio.cfg" -DD -E -w "$TMP" -Y "$TMP" >"$TMP/kamailio.log" 2>&1 &
 pids="$pids $!"
-sipp -sn uas -i 127.0.0.1 -p $UASPORT -bg -trace_err -nostdin >/dev/null 2>&1 &
+sipp -sn uas -i 127.0.0.1 -p $UASPORT -bg -trace_err -error_file "$TMP/uas_errors.log" -nostdin >/dev/null 2>&1 &
 sleep 1.5	# kamailio and the capture start
 upid=$(pgrep -n -f "sipp -sn uas -i 127.0.0.1 -p $UASPORT" || true)
 [ -n "$upid" ] && pids="$pids $upid"
