@@ -7,8 +7,10 @@ FUZZ_CC		:= clang
 FUZZ_CFLAGS	:= -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -Ifirmware/lib -Ifirmware/proto -Ifirmware/goipwatchd -Idrivers/capture \
 		   $(BOARD_CFLAGS) $(NDPI_CFLAGS)
-FUZZ_SRCS	 = $(LIB_SRCS) $(filter-out firmware/goipwatchd/main.c,$(GWD_CORE_SRCS)) \
-		   $(CAPTURE_SRCS)
+# The harnesses parse bytes: no board drivers, control socket or self-test.
+FUZZ_SRCS	 = $(LIB_SRCS) $(CAPTURE_SRCS) $(filter-out $(DRIVER_SRCS) \
+		   firmware/goipwatchd/control.c firmware/goipwatchd/selftest.c, \
+		   $(GWD_CORE_SRCS))
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(GWD_CORE_SRCS) $(CAPTURE_SRCS)
 	@mkdir -p $(dir $@)
