@@ -38,6 +38,7 @@ struct flow {
 	uint8_t		 fin;		/* bit 0: FIN from initiator, bit 1: responder */
 	bool		 rst;
 	usec_t		 first, last, start;	/* start: of the current record */
+	usec_t		 lru_ts;	/* last moved to its list's tail */
 	uint64_t	 pkts[2], bytes[2];	/* [0] initiator to responder */
 
 	/* encapsulation seen on the first packet */

@@ -236,10 +236,14 @@ done
 	g=$(find_case steady "goipwatchd -r"); p=$(find_case steady pcapread)
 	x=$(awk -v a="${MED[$p]}" -v b="${MED[$g]}" 'BEGIN { printf "%.0f", 100 * a / b }')
 	echo "target 2: steady >= 50% of pcapread: ${x}%: $(verdict "$x" 50)"
-	IFS='|' read -r _ _ small <<<"${MEMROWS[0]}"; IFS='|' read -r _ _ big <<<"${MEMROWS[1]}"
-	read -r ks fs _ <<<"$small"; read -r kb fb _ <<<"$big"
+	# Tables take pages as they fill, up to the configured size: RSS stops
+	# growing once the flows seen pass the capacity. The small config's 65536
+	# flows are past it on both traces; the default's 262144 only on the large.
+	IFS='|' read -r _ _ small <<<"${MEMROWS[2]}"; IFS='|' read -r _ _ big <<<"${MEMROWS[3]}"
+	read -r ks fs ms <<<"$small"; read -r kb fb _ <<<"$big"
 	x=$(awk -v a="$ks" -v b="$kb" 'BEGIN { printf "%+.1f", 100 * (b - a) / a }')
 	echo "target 3: peak RSS fixed by configuration: ${x}% RSS from $fs to $fb flows seen" \
-	    "(default config): $(awk -v a="$ks" -v b="$kb" 'BEGIN { print ((b <= a * 1.05) ? "MET" : "MISSED") }')"
+	    "(small config, both past its capacity; RSS under its memory_bytes):" \
+	    "$(awk -v a="$ks" -v b="$kb" -v m="$ms" 'BEGIN { print ((b <= a * 1.05 && b * 1024 <= m) ? "MET" : "MISSED") }')"
 } | tee "$OUT"
 echo "bench: report in $OUT" >&2
