@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v systemd-analyze >/dev/null || skip "systemd-analyze not installed"
 [ -x "$GWD" ] || skip "$GWD not built"
-UNIT=board/common/rootfs/lib/systemd/system/goipwatchd.service
+UNIT=board/common/rootfs/usr/lib/systemd/system/goipwatchd.service
 gwd=$(cd "$(dirname "$GWD")" && pwd)/goipwatchd
 
 for b in board/*/board.mk; do
