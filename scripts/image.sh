@@ -93,37 +93,109 @@ build() {
 }
 
 # qemu virt: eth0 user net (the host is 10.0.2.2), eth1 a second NIC whose
-# traffic is a UDP tunnel from the host; an i6300esb watchdog.
+# traffic is a UDP tunnel from the host; an i6300esb watchdog. virtio-mmio
+# devices enumerate in reverse order of creation: the mirror NIC comes first.
 boot() {	# boot [extra -append words]
 	exec qemu-system-aarch64 -M virt -cpu cortex-a57 -smp 2 -m 1024 -nographic \
 	    -kernel "$OUT/vmlinuz" -initrd "$OUT/initrd.img" \
 	    -append "root=/dev/vda rw console=ttyAMA0 net.ifnames=0 $*" \
 	    -drive file="$OUT/rootfs.ext4",format=raw,if=none,id=hd0 \
 	    -device virtio-blk-device,drive=hd0 \
-	    -netdev user,id=n0 -device virtio-net-device,netdev=n0 \
 	    -netdev socket,id=n1,udp=127.0.0.1:${MIRROR_TX:-40001},localaddr=127.0.0.1:${MIRROR_RX:-40002} \
 	    -device virtio-net-device,netdev=n1 \
+	    -netdev user,id=n0 -device virtio-net-device,netdev=n0 \
 	    -device i6300esb
 }
 
-# Boot to the goipwatchd start line, or give up after SMOKE_SECS.
+# goipwatch-central on the host's loopback (the VM reaches it as 10.0.2.2),
+# and the appliance's certificates and site config in the root filesystem.
+smoke_central() {
+	C=$top/${HOST_BUILD:-build}/goipwatch-central
+	[ -x "$C" ] || die "$C missing: make (the host build)"
+	rm -rf "$OUT/pki" "$OUT/central.db"* "$OUT/port"
+	"$top/scripts/certs.sh" "$OUT/pki" all >/dev/null 2>&1 || die "certs.sh failed"
+	cat > "$OUT/central.conf" <<CONF
+listen 127.0.0.1:0
+port_file $OUT/port
+db sqlite:$OUT/central.db
+tls_ca $OUT/pki/ca.crt
+tls_cert $OUT/pki/server.crt
+tls_key $OUT/pki/server.key
+ca_key $OUT/pki/ca.key
+config_key $OUT/pki/config-sign.key
+CONF
+	"$C" -f "$OUT/central.conf" serve 2>"$OUT/central.log" &
+	CPID=$!
+	i=0
+	while [ ! -s "$OUT/port" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && die "central did not start"
+		sleep 0.05
+	done
+	etc=$ROOT/etc/goipwatch
+	install -m 0644 "$OUT/pki/ca.crt" "$etc/ca.crt"
+	install -m 0644 "$OUT/pki/gw-test-1.crt" "$etc/appliance.crt"
+	# the unit runs as goipwatch: its group reads the key
+	gid=$(awk -F: '$1 == "goipwatch" { print $3 }' "$ROOT/etc/group")
+	install -m 0640 -o 0 -g "${gid:-0}" "$OUT/pki/gw-test-1.key" "$etc/appliance.key"
+	install -m 0644 "$OUT/pki/config-sign.pub" "$etc/config-sign.pub"
+	sed -i -e "s/^central_port .*/central_port $(cat "$OUT/port")/" \
+	    -e 's/^central_name .*/central_name central.test/' \
+	    -e 's/^heartbeat_interval .*/heartbeat_interval 5s/' \
+	    -e '/^central_host /d' "$etc/goipwatch.conf"
+	echo "central_host 10.0.2.2" >> "$etc/goipwatch.conf"
+	stage_image >/dev/null 2>&1
+}
+
+# Ethernet frames of a capture into the VM's eth1 (its UDP socket backend).
+smoke_feed() {	# pcap
+	python3 - "$1" "${MIRROR_RX:-40002}" <<'PY'
+import socket, struct, sys, time
+data = open(sys.argv[1], "rb").read()
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+off, n = 24, 0
+while off + 16 <= len(data):
+    incl = struct.unpack("<I", data[off + 8:off + 12])[0]
+    s.sendto(data[off + 16:off + 16 + incl], ("127.0.0.1", int(sys.argv[2])))
+    off += 16 + incl
+    n += 1
+    if n % 200 == 0:
+        time.sleep(0.01)
+print(f"fed {n} frames")
+PY
+}
+
+# Boot with a central on the host: goipwatchd must start, capture what is fed
+# to eth1 (a lab capture of a 4-line GoIP), and report it: central must hold
+# a heartbeat from gw-test-1 and an urgent lead for the GoIP's line.
 smoke() {
 	log="$OUT/smoke-console.log"
 	start=$(date +%s)
-	timeout "${SMOKE_SECS:-600}" "$0" boot > "$log" 2>&1 < /dev/null &
+	smoke_central
+	trap 'kill $CPID $pid 2>/dev/null' EXIT
+	# the journal on the console: goipwatchd's own lines show in the log
+	timeout "${SMOKE_SECS:-600}" "$0" boot systemd.journald.forward_to_console=1 \
+	    > "$log" 2>&1 < /dev/null &
 	pid=$!
 	while kill -0 $pid 2>/dev/null; do
-		if grep -q 'Started goipwatchd.service\|Started .*goipwatch' "$log"; then
-			log "goipwatchd started $(( $(date +%s) - start )) s after power-on"
-			sleep 20
-			kill $pid 2>/dev/null; wait $pid 2>/dev/null
-			grep -q 'goipwatchd.*Main process exited\|Failed to start goipwatchd' "$log" &&
-			    die "goipwatchd failed after start: see $log"
-			return 0
-		fi
+		grep -q 'Started goipwatchd.service\|Started .*goipwatch' "$log" && break
 		sleep 2
 	done
-	die "no goipwatchd start within ${SMOKE_SECS:-600} s: see $log"
+	kill -0 $pid 2>/dev/null || die "no goipwatchd start within ${SMOKE_SECS:-600} s: see $log"
+	log "goipwatchd started $(( $(date +%s) - start )) s after power-on"
+	sleep 5
+	smoke_feed "$top/tests/data/lab/goip-4lines.pcap" >&2
+	while kill -0 $pid 2>/dev/null; do
+		if "$C" -f "$OUT/central.conf" leads 2>/dev/null | grep -q 'urgent.*100\.64\.1\.10' &&
+		    "$C" -f "$OUT/central.conf" appliances 2>/dev/null | grep -q 'gw-test-1'; then
+			log "central holds the VM's heartbeat and an urgent lead for 100.64.1.10," \
+			    "$(( $(date +%s) - start )) s after power-on"
+			"$C" -f "$OUT/central.conf" leads >&2
+			return 0
+		fi
+		sleep 3
+	done
+	tail -20 "$OUT/central.log" >&2
+	die "central got no lead from the VM within ${SMOKE_SECS:-600} s: see $log"
 }
 
 case ${1:-} in
