@@ -112,25 +112,8 @@ boot() {	# boot [extra -append words]
 smoke_central() {
 	C=$top/${HOST_BUILD:-build}/goipwatch-central
 	[ -x "$C" ] || die "$C missing: make (the host build)"
-	rm -rf "$OUT/pki" "$OUT/central.db"* "$OUT/port"
-	"$top/scripts/certs.sh" "$OUT/pki" all >/dev/null 2>&1 || die "certs.sh failed"
-	cat > "$OUT/central.conf" <<CONF
-listen 127.0.0.1:0
-port_file $OUT/port
-db sqlite:$OUT/central.db
-tls_ca $OUT/pki/ca.crt
-tls_cert $OUT/pki/server.crt
-tls_key $OUT/pki/server.key
-ca_key $OUT/pki/ca.key
-config_key $OUT/pki/config-sign.key
-CONF
-	"$C" -f "$OUT/central.conf" serve 2>"$OUT/central.log" &
-	CPID=$!
-	i=0
-	while [ ! -s "$OUT/port" ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && die "central did not start"
-		sleep 0.05
-	done
+	. "$top/scripts/central-local.sh"
+	central_local "$OUT" "$C" || die "central did not start"
 	etc=$ROOT/etc/goipwatch
 	install -m 0644 "$OUT/pki/ca.crt" "$etc/ca.crt"
 	install -m 0644 "$OUT/pki/gw-test-1.crt" "$etc/appliance.crt"

@@ -17,32 +17,11 @@ for bin in "$C" "$GWD"; do
 	[ -x "$bin" ] || { echo "run-system: $bin is not built (make)" >&2; exit 1; }
 done
 
-rm -rf "$RUN/pki" "$RUN/spool" "$RUN/central.db" "$RUN/central.db-wal" \
-    "$RUN/central.db-shm" "$RUN/port"
-mkdir -p "$RUN"
-"$ROOT/scripts/certs.sh" "$RUN/pki" all >/dev/null 2>&1
-cat > "$RUN/central.conf" <<CONF
-listen 127.0.0.1:0
-port_file $RUN/port
-db sqlite:$RUN/central.db
-tls_ca $RUN/pki/ca.crt
-tls_cert $RUN/pki/server.crt
-tls_key $RUN/pki/server.key
-ca_key $RUN/pki/ca.key
-config_key $RUN/pki/config-sign.key
-CONF
-
-"$C" -f "$RUN/central.conf" serve 2>"$RUN/central.log" &
-CPID=$!
+rm -rf "$RUN/spool"
+. "$ROOT/scripts/central-local.sh"
 trap 'kill $CPID 2>/dev/null; wait $CPID 2>/dev/null' EXIT
 trap 'exit 1' INT TERM
-i=0
-while [ ! -s "$RUN/port" ]; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { cat "$RUN/central.log"; echo "run-system: central did not start" >&2; exit 1; }
-	sleep 0.05
-done
-PORT=$(cat "$RUN/port")
+central_local "$RUN" "$C" || exit 1
 
 cat > "$RUN/gw.conf" <<CONF
 central_host 127.0.0.1
