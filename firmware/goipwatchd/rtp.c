@@ -133,6 +133,7 @@ rtp_stream_set_codec(struct rtp_stream *s, const char *name, uint32_t rate)
 		rate = 8000;
 	if (rate != 0)
 		s->clock_rate = rate;
+	s->ms_per_tick = 1000.0 / (s->clock_rate ? s->clock_rate : RTP_RATE_GUESS);
 }
 
 /* RFC 3550 A.1 init_seq, keeping what earlier sequences expected. */
@@ -156,6 +157,7 @@ rtp_stream_init(struct rtp_stream *s, const struct rtp_hdr *h, usec_t t)
 	memset(s, 0, sizeof(*s));
 	s->ssrc = h->ssrc;
 	s->pt = s->prev_pt = h->pt;
+	s->ms_per_tick = 1000.0 / RTP_RATE_GUESS;
 	if (rtp_codec_static(h->pt, &name, &rate))
 		rtp_stream_set_codec(s, name, rate);
 	seq_restart(s, h->seq);
@@ -231,18 +233,19 @@ static void
 timing_update(struct rtp_stream *s, const struct rtp_hdr *h, usec_t t,
     enum rtp_seq ev, uint16_t prev_max)
 {
+	/* multiplications only: this runs for every RTP packet */
 	double rate = s->clock_rate ? s->clock_rate : RTP_RATE_GUESS;
-	double arr = (double)(int64_t)(t - s->prev_arrival) * rate / 1e6;
-	double d = arr - (double)(int32_t)(h->ts - s->prev_ts);
+	double dt_us = (double)(int64_t)(t - s->prev_arrival);
+	double dts = (double)(int32_t)(h->ts - s->prev_ts);
+	double d = dt_us * (rate * 1e-6) - dts;
 
 	if (d < 0)
 		d = -d;
-	s->jitter += (d - s->jitter) / 16.0;
+	s->jitter += (d - s->jitter) * (1.0 / 16.0);
 	if (ev == RTP_SEQ_IN_ORDER && (uint16_t)(h->seq - prev_max) == 1 &&
 	    h->pt == s->prev_pt) {
-		hist_add(s->iat_hist, (double)(int64_t)(t - s->prev_arrival) / 1000.0);
-		hist_add(s->tsd_hist, (double)(int32_t)(h->ts - s->prev_ts) *
-		    1000.0 / rate);
+		hist_add(s->iat_hist, dt_us * 1e-3);
+		hist_add(s->tsd_hist, dts * s->ms_per_tick);
 	}
 }
 

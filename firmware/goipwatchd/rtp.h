@@ -97,6 +97,7 @@ struct rtp_stream {
 	uint8_t		 pt;		/* of the first packet */
 	char		 codec[RTP_CODEC_LEN];
 	uint32_t	 clock_rate;	/* 0: unknown, jitter assumes 8000 */
+	double		 ms_per_tick;	/* of the RTP clock, for the histograms */
 	uint64_t	 packets, bytes;	/* every packet of this SSRC */
 	uint64_t	 seq_events[RTP_SEQ_MAX];
 	uint64_t	 pt_changes;
