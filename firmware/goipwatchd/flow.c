@@ -8,6 +8,7 @@
 
 #define NIL	UINT32_MAX
 #define FLOW_LRU_GRANULE	(USEC_PER_SEC / 4)
+#define FLOW_CACHE	4096	/* recent flows by hash: 16 KiB that stay in cache */
 
 const char *const flow_end_names[] = { "idle", "active", "closed", "evicted", "eof" };
 
@@ -21,6 +22,7 @@ struct flow_table {
 	uint32_t	 cap, nbuckets, free_head;
 	uint32_t	 fresh;		/* slots below this were used once */
 	usec_t		 next_due;	/* no flow can expire before this */
+	uint32_t	 cache[FLOW_CACHE];	/* a flow index per hash slot, or NIL */
 	struct flow_list lru[FLOW_NCLASS];
 	usec_t		 timeout[FLOW_NCLASS];
 	usec_t		 active_timeout;
@@ -51,6 +53,7 @@ flow_table_new(size_t capacity, const usec_t timeouts[FLOW_NCLASS], usec_t activ
 		return NULL;
 	}
 	memset(ft->buckets, 0xff, ft->nbuckets * sizeof(*ft->buckets));
+	memset(ft->cache, 0xff, sizeof(ft->cache));
 	ft->free_head = NIL;	/* slots never used come from ft->fresh */
 	for (i = 0; i < FLOW_NCLASS; i++) {
 		ft->lru[i].head = ft->lru[i].tail = NIL;
@@ -169,6 +172,7 @@ flow_release(struct flow_table *ft, struct flow *f, enum flow_end why, usec_t no
 	uint32_t idx = (uint32_t)(f - ft->flows), *pp;
 
 	ft->end_cb(ft->end_arg, f, why, now);
+	f->live = false;	/* a cache slot may still name it */
 	ft->st.expired[why]++;
 	ft->st.in_use--;
 	for (pp = &ft->buckets[f->hash & (ft->nbuckets - 1)]; *pp != idx;
@@ -222,6 +226,7 @@ flow_alloc(struct flow_table *ft, const struct pkt *pk)
 static void
 flow_init(struct flow *f, const struct pkt *pk, bool src_is_a)
 {
+	f->live = true;
 	f->a_is_src = src_is_a;
 	f->cls = pk->l4proto == 6 ? FLOW_CLASS_TCP : FLOW_CLASS_UDP;
 	f->first = f->last = f->start = f->lru_ts = pk->ts;
@@ -234,33 +239,52 @@ flow_init(struct flow *f, const struct pkt *pk, bool src_is_a)
 	f->mpls_label = pk->nmpls ? pk->mpls_label : 0;
 }
 
+/* The flow with key k and hash h from bucket b, or NULL. */
+static struct flow *
+flow_find(struct flow_table *ft, const struct flow_key *k, uint32_t h, uint32_t b)
+{
+	struct flow *f;
+	uint32_t i = ft->cache[h & (FLOW_CACHE - 1)];
+
+	/* the recent flow of this cache slot first: no bucket line to load */
+	if (i != NIL) {
+		f = &ft->flows[i];
+		if (f->live && f->hash == h && flow_key_eq(&f->key, k))
+			return f;
+	}
+	for (i = ft->buckets[b]; i != NIL; i = ft->flows[i].hnext) {
+		f = &ft->flows[i];
+		if (f->hash == h && flow_key_eq(&f->key, k)) {
+			ft->cache[h & (FLOW_CACHE - 1)] = i;
+			return f;
+		}
+	}
+	return NULL;
+}
+
 struct flow *
 flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 {
 	struct flow_key k;
 	struct flow *f;
 	bool src_is_a = flow_key_of(pk, &k);
-	uint32_t h = flow_hash(ft, &k), i, b;
+	uint32_t h = flow_hash(ft, &k), b = h & (ft->nbuckets - 1);
 
-	b = h & (ft->nbuckets - 1);
-	for (i = ft->buckets[b]; i != NIL; i = ft->flows[i].hnext) {
-		f = &ft->flows[i];
-		if (f->hash != h || !flow_key_eq(&f->key, &k))
-			continue;
+	if ((f = flow_find(ft, &k, h, b)) != NULL) {
 		/* idle past its timeout, though no walk has reached it yet */
-		if (f->last + ft->timeout[f->cls] <= pk->ts) {
-			flow_release(ft, f, f->cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED :
-			    FLOW_END_IDLE, pk->ts);
-			break;
+		if (f->last + ft->timeout[f->cls] > pk->ts) {
+			*dir = src_is_a == f->a_is_src ? 0 : 1;
+			return f;
 		}
-		*dir = src_is_a == f->a_is_src ? 0 : 1;
-		return f;
+		flow_release(ft, f, f->cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED :
+		    FLOW_END_IDLE, pk->ts);
 	}
 	f = flow_alloc(ft, pk);
 	f->key = k;
 	f->hash = h;
 	f->hnext = ft->buckets[b];
 	ft->buckets[b] = (uint32_t)(f - ft->flows);
+	ft->cache[h & (FLOW_CACHE - 1)] = ft->buckets[b];
 	flow_init(f, pk, src_is_a);
 	list_append(ft, f);
 	*dir = 0;
@@ -364,7 +388,8 @@ flow_table_stats(const struct flow_table *ft)
 size_t
 flow_table_bytes(const struct flow_table *ft)
 {
-	return (size_t)ft->cap * sizeof(struct flow) + ft->nbuckets * sizeof(uint32_t);
+	return sizeof(*ft) + (size_t)ft->cap * sizeof(struct flow) +
+	    ft->nbuckets * sizeof(uint32_t);
 }
 
 void

@@ -34,6 +34,7 @@ struct flow {
 	uint32_t	 hnext, prev, next;	/* bucket chain; LRU list of its class */
 	uint32_t	 hash;
 	uint8_t		 cls;
+	bool		 live;		/* in the table (not on the free list) */
 	bool		 a_is_src;	/* the initiator is key.a */
 	uint8_t		 fin;		/* bit 0: FIN from initiator, bit 1: responder */
 	bool		 rst;
