@@ -6,6 +6,7 @@
 
 #include "detect-int.h"
 #include "hmac.h"
+#include "voip.h"
 
 static const char *const detect_method_names[DM_N] = {
 #define X(m) #m,
@@ -13,6 +14,22 @@ static const char *const detect_method_names[DM_N] = {
 #undef X
 	"other"
 };
+
+static int
+detect_apply(struct detect *d, const struct conf *c)
+{
+	uint8_t key[32] = { 0 };
+	size_t keylen = 0;
+
+	if (c->pseudonymise_key[0] != '\0' &&
+	    hmac_key_parse(c->pseudonymise_key, key, &keylen) == -1)
+		return -1;	/* conf_parse has checked it; be safe */
+	d->conf = c;
+	memcpy(d->hkey, key, sizeof(key));
+	d->hkeylen = keylen;
+	voip_pace_params(c, &d->pp);
+	return 0;
+}
 
 struct detect *
 detect_new(const struct conf *c, const struct sink *out)
@@ -42,18 +59,14 @@ detect_new(const struct conf *c, const struct sink *out)
 		detect_free(d);
 		return NULL;
 	}
-	if (c->pseudonymise_key[0] != '\0' &&
-	    hmac_key_parse(c->pseudonymise_key, d->hkey, &d->hkeylen) == -1) {
+	if (detect_apply(d, c) == -1) {
 		detect_free(d);
 		return NULL;
 	}
-	pace_params_default(&d->pp);
-	d->pp.min_duration = c->opaque_min_duration;
-	d->pp.tolerance_ms = (unsigned)c->opaque_tolerance_ms;
-	d->pp.min_packets = (uint32_t)c->opaque_min_packets;
 	return d;
 }
 
+/* The detectors' settings from c: the pseudonym key and what paces like voice. */
 /*
  * A new configuration: thresholds, weights, lists and tables of the detectors
  * apply from the next event. Table sizes stay; so do the subscriber prefixes
@@ -62,18 +75,8 @@ detect_new(const struct conf *c, const struct sink *out)
 int
 detect_set_conf(struct detect *d, const struct conf *c)
 {
-	uint8_t key[32];
-	size_t keylen = 0;
-
-	if (c->pseudonymise_key[0] != '\0' &&
-	    hmac_key_parse(c->pseudonymise_key, key, &keylen) == -1)
-		return -1;	/* conf_parse has checked it; be safe */
-	d->conf = c;
-	memcpy(d->hkey, key, sizeof(key));
-	d->hkeylen = keylen;
-	d->pp.min_duration = c->opaque_min_duration;
-	d->pp.tolerance_ms = (unsigned)c->opaque_tolerance_ms;
-	d->pp.min_packets = (uint32_t)c->opaque_min_packets;
+	if (detect_apply(d, c) == -1)
+		return -1;
 	d->st.reloads++;
 	return 0;
 }

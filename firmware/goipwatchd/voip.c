@@ -38,6 +38,15 @@ struct voip {
 	struct event	 ev;		/* scratch: one event at a time */
 };
 
+void
+voip_pace_params(const struct conf *c, struct pace_params *pp)
+{
+	pace_params_default(pp);
+	pp->min_duration = c->opaque_min_duration;
+	pp->tolerance_ms = (unsigned)c->opaque_tolerance_ms;
+	pp->min_packets = (uint32_t)c->opaque_min_packets;
+}
+
 struct voip *
 voip_new(const struct conf *c, const struct sink *sink)
 {
@@ -57,10 +66,7 @@ voip_new(const struct conf *c, const struct sink *sink)
 	}
 	v->sink = *sink;
 	v->sip_cap = c->sip_max_bytes;
-	pace_params_default(&v->pp);
-	v->pp.min_duration = c->opaque_min_duration;
-	v->pp.tolerance_ms = (unsigned)c->opaque_tolerance_ms;
-	v->pp.min_packets = (uint32_t)c->opaque_min_packets;
+	voip_pace_params(c, &v->pp);
 	return v;
 }
 

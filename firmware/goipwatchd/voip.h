@@ -35,6 +35,8 @@ struct voip_stats {
 struct voip;
 
 struct voip	*voip_new(const struct conf *, const struct sink *);
+/* What paces like voice, from the configuration (workers and detect stage alike). */
+void		 voip_pace_params(const struct conf *, struct pace_params *);
 void		 voip_free(struct voip *);
 void		 voip_packet(struct voip *, struct flow *, const struct pkt *, int dir);
 /* The flow ended (not an active-timeout report): report and free its state. */
