@@ -137,6 +137,14 @@ term_met(const struct detect *d, struct line *l, usec_t ts)
 	    wcount_sum(&l->term_answered, ts, c->term_window) >= 1;
 }
 
+/* The termination evidence, once the pattern holds; true when it is new. */
+static bool
+term_check(const struct detect *d, struct line *l, usec_t ts)
+{
+	return term_met(d, l, ts) &&
+	    line_evidence(l, EV_K_TERMINATION, "foreign INVITEs to domestic mobiles", ts);
+}
+
 static void
 term_callee_window(const struct detect *d, struct line *l, usec_t ts)
 {
@@ -172,8 +180,7 @@ term_invite(struct detect *d, struct line *l, const struct event *e, const char 
 	l->outbound += outbound;
 	l->inbound += !outbound;
 	l->hours_active |= 1u << (e->ts / (3600 * USEC_PER_SEC) % 24);
-	return term_met(d, l, e->ts) &&
-	    line_evidence(l, EV_K_TERMINATION, "foreign INVITEs to domestic mobiles", e->ts);
+	return term_check(d, l, e->ts);
 }
 
 static int
@@ -251,8 +258,7 @@ term_dialog(struct detect *d, struct line *l, const struct event *e)
 			l->answered_secs += (e->ts - l->active_since[i]) / USEC_PER_SEC;
 		active_drop(l, i);
 	}
-	return term_met(d, l, e->ts) &&
-	    line_evidence(l, EV_K_TERMINATION, "foreign INVITEs to domestic mobiles", e->ts);
+	return term_check(d, l, e->ts);
 }
 
 /* Call behaviour for scoring only: never a verdict by itself. */
