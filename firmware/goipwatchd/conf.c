@@ -30,6 +30,7 @@ static const struct conf_key conf_keys[] = {
 	{ "workers",		CT_U64, F(workers), 1, 64, NULL },
 	{ "snaplen",		CT_U64, F(snaplen), 64, 262144, NULL },
 	{ "ring_bytes",		CT_U64, F(ring_bytes), 65536, (uint64_t)1 << 32, NULL },
+	{ "reader_thread",	STR(reader_thread), "auto|on|off" },
 	{ "flow_capacity",	CT_U64, F(flow_capacity), 16, 1u << 26, NULL },
 	{ "flow_timeout_udp",	CT_DUR, F(flow_timeout_udp), S(1), S(86400), NULL },
 	{ "flow_timeout_tcp",	CT_DUR, F(flow_timeout_tcp), S(1), S(86400), NULL },
@@ -104,6 +105,7 @@ conf_new_scalars(void)
 	c->workers = 1;
 	c->snaplen = 65535;
 	c->ring_bytes = 8u << 20;
+	snprintf(c->reader_thread, sizeof(c->reader_thread), "auto");
 	c->flow_capacity = 262144;
 	c->flow_timeout_udp = S(120);
 	c->flow_timeout_tcp = S(300);

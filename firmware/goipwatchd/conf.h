@@ -38,6 +38,7 @@ struct conf {
 	uint64_t	workers;
 	uint64_t	snaplen;
 	uint64_t	ring_bytes;		/* worker packet / record rings */
+	char		reader_thread[8];	/* offline: auto | on | off */
 
 	/* flow table */
 	uint64_t	flow_capacity;

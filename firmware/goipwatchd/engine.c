@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "confswap.h"
 #include "detect.h"
@@ -259,7 +260,7 @@ dispatch_cb(void *arg, const struct capture_pkt *cp)
 {
 	struct engine *e = arg;
 	struct inpkt h = { ++e->seq, cp->ts, cp->caplen, cp->wirelen };
-	struct wslot *s = &e->ws[engine_pick(e, cp)];
+	struct wslot *s = &e->ws[e->n == 1 ? 0 : engine_pick(e, cp)];
 	uint8_t *p;
 
 	while ((p = ring_reserve_wait(s->in, sizeof(h) + cp->caplen)) == NULL) {
@@ -268,7 +269,8 @@ dispatch_cb(void *arg, const struct capture_pkt *cp)
 			return;
 		}
 		merge_drain(e, false);
-		sched_yield();
+		/* the worker is behind by a whole ring: let it run */
+		nanosleep(&(struct timespec){ 0, 50000 }, NULL);
 	}
 	memcpy(p, &h, sizeof(h));
 	memcpy(p + sizeof(h), cp->data, cp->caplen);
@@ -369,6 +371,19 @@ engine_slot(struct engine *e, struct wslot *s, unsigned id, char *err, size_t er
 	return 0;
 }
 
+/*
+ * Offline with one worker, the main thread can read while a worker thread
+ * analyses: the file's read and copy then overlap the analysis instead of
+ * adding to it. Worth it only with a second CPU to run the worker.
+ */
+static bool
+engine_reader_thread(const struct conf *c, const struct engine_opts *o)
+{
+	if (o->live || strcmp(c->reader_thread, "off") == 0)
+		return false;
+	return strcmp(c->reader_thread, "on") == 0 || sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
 /* Library state set up once, before any thread starts. */
 static void
 engine_global_init(void)
@@ -401,7 +416,7 @@ engine_new(const struct conf *c, const struct engine_opts *o, char *err, size_t 
 			goto err;
 		e->linktype = capture_linktype(e->shared);
 	}
-	e->threaded = e->shared == NULL || e->n > 1;
+	e->threaded = e->shared == NULL || e->n > 1 || engine_reader_thread(c, o);
 	if ((e->detect = detect_new(c, &(struct sink){ sink_detect, NULL, e })) == NULL) {
 		snprintf(err, errlen, "cannot allocate the detect stage's tables");
 		goto err;

@@ -31,6 +31,24 @@ $GWD -r "$TMP/t.pcap" -w "$TMP/d.jsonl" >"$TMP/stdout"
 check "-w writes the file" cmp -s "$TMP/a.jsonl" "$TMP/d.jsonl"
 check "-w leaves stdout empty" [ ! -s "$TMP/stdout" ]
 
+# The reader thread (on by default with two CPUs) changes no record, and in the
+# stats only the memory of its rings.
+printf 'reader_thread off\n' >"$TMP/inline.conf"
+printf 'reader_thread on\n' >"$TMP/reader.conf"
+for f in "$TMP/t.pcap" "$(dirname "$0")/../data/lab/goip-4lines.pcap"; do
+	$GWD -f "$TMP/inline.conf" -r "$f" >"$TMP/i.jsonl"
+	$GWD -f "$TMP/reader.conf" -r "$f" >"$TMP/r.jsonl"
+	check "reader thread: the same records, $(basename "$f")" python3 -c '
+import json, sys
+a, b = (open(p).read().splitlines() for p in sys.argv[1:3])
+assert len(a) > 1 and a[:-1] == b[:-1], "records differ"
+sa, sb = json.loads(a[-1]), json.loads(b[-1])
+assert sb["memory_bytes"] > sa["memory_bytes"], "no rings counted"
+sa.pop("memory_bytes"); sb.pop("memory_bytes")
+assert sa == sb, "stats differ"
+' "$TMP/i.jsonl" "$TMP/r.jsonl"
+done
+
 $GWD -j 2 -r "$TMP/t.pcap" >"$TMP/j2a.jsonl"
 $GWD -j 2 -r "$TMP/t.pcap" >"$TMP/j2b.jsonl"
 check "-j 2 is deterministic" cmp -s "$TMP/j2a.jsonl" "$TMP/j2b.jsonl"
