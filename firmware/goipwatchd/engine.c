@@ -433,6 +433,7 @@ err:
 static int
 engine_start(struct engine *e, char *err, size_t errlen)
 {
+	char name[16];
 	unsigned i;
 
 	for (i = 0; i < e->n; i++) {
@@ -440,6 +441,8 @@ engine_start(struct engine *e, char *err, size_t errlen)
 		    worker_cap_main, &e->ws[i]) != 0)
 			return snprintf(err, errlen, "cannot start worker threads"), -1;
 		e->ws[i].started = true;
+		snprintf(name, sizeof(name), "gw-worker%u", i % 100);	/* for top -H, perf */
+		(void)pthread_setname_np(e->ws[i].th, name);
 	}
 	return 0;
 }
