@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Flow table: preallocated flows, chained buckets, per-class LRU expiry. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +79,11 @@ flow_table_free(struct flow_table *ft)
 
 _Static_assert(sizeof(struct flow_key) == 48, "flow_key is six 64-bit words");
 
+_Static_assert(offsetof(struct flow_key, aport) == 32 &&
+    offsetof(struct flow_key, bport) == 34 && offsetof(struct flow_key, zone) == 36 &&
+    offsetof(struct flow_key, ipver) == 40 && offsetof(struct flow_key, proto) == 41,
+    "flow_probe builds the key's fifth and sixth words from these offsets");
+
 static inline uint64_t
 key_word(const struct flow_key *k, int i)
 {
@@ -89,46 +95,83 @@ key_word(const struct flow_key *k, int i)
 
 /* Keyed hash of the six words: multiply-fold, one round per pair. */
 static uint32_t
-flow_hash(const struct flow_table *ft, const struct flow_key *k)
+flow_hash(const struct flow_table *ft, const uint64_t w[6])
 {
 	uint64_t h = ft->seed;
 	int i;
 
 	for (i = 0; i < 6; i += 2) {
-		__uint128_t m = (__uint128_t)(key_word(k, i) ^ h ^ 0xa0761d6478bd642fULL) *
-		    (key_word(k, i + 1) ^ 0xe7037ed1a0b428dbULL);
+		__uint128_t m = (__uint128_t)(w[i] ^ h ^ 0xa0761d6478bd642fULL) *
+		    (w[i + 1] ^ 0xe7037ed1a0b428dbULL);
 		h = (uint64_t)m ^ (uint64_t)(m >> 64);
 	}
 	return (uint32_t)hash_mix64(h);
 }
 
 static inline bool
-flow_key_eq(const struct flow_key *x, const struct flow_key *y)
+flow_key_eq(const struct flow_key *x, const uint64_t w[6])
 {
 	uint64_t d = 0;
 	int i;
 
 	for (i = 0; i < 6; i++)
-		d |= key_word(x, i) ^ key_word(y, i);
+		d |= key_word(x, i) ^ w[i];
 	return d == 0;
 }
 
-/* Orders the endpoints so that both directions build the same key. */
-static bool
-flow_key_of(const struct pkt *pk, struct flow_key *k)
+/* Two 16-bit ports and a 32-bit zone as the key's fifth word, in memory order. */
+static inline uint64_t
+key_word4(uint16_t aport, uint16_t bport, uint32_t zone)
 {
-	int c = memcmp(pk->src, pk->dst, 16);
-	bool src_is_a = c < 0 || (c == 0 && pk->sport <= pk->dport);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (uint64_t)aport << 48 | (uint64_t)bport << 32 | zone;
+#else
+	return (uint64_t)aport | (uint64_t)bport << 16 | (uint64_t)zone << 32;
+#endif
+}
 
-	memset(k, 0, sizeof(*k));
-	memcpy(k->a, src_is_a ? pk->src : pk->dst, 16);
-	memcpy(k->b, src_is_a ? pk->dst : pk->src, 16);
-	k->aport = src_is_a ? pk->sport : pk->dport;
-	k->bport = src_is_a ? pk->dport : pk->sport;
-	k->zone = (pk->nvlan ? pk->vlan[pk->nvlan - 1] : 0) ^ (pk->tunnel_id << 12);
-	k->ipver = pk->ipver;
-	k->proto = pk->l4proto;
-	return src_is_a;
+static inline uint64_t
+key_word5(uint8_t ipver, uint8_t proto)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (uint64_t)ipver << 56 | (uint64_t)proto << 48;
+#else
+	return (uint64_t)ipver | (uint64_t)proto << 8;
+#endif
+}
+
+/*
+ * The key orders the endpoints so that both directions build the same one.
+ * Any total order will do, so addresses compare as two native words. The key
+ * is made as six words in registers: the hash and the compares never read
+ * back narrow stores (a store-forwarding stall on every packet).
+ */
+void
+flow_probe(const struct flow_table *ft, const struct pkt *pk, struct flow_probe *pr)
+{
+	uint64_t s0, s1, d0, d1;
+	uint32_t zone;
+	bool a;
+
+	memcpy(&s0, pk->src, 8);
+	memcpy(&s1, pk->src + 8, 8);
+	memcpy(&d0, pk->dst, 8);
+	memcpy(&d1, pk->dst + 8, 8);
+	if (s0 != d0)
+		a = s0 < d0;
+	else if (s1 != d1)
+		a = s1 < d1;
+	else
+		a = pk->sport <= pk->dport;
+	zone = (pk->nvlan ? pk->vlan[pk->nvlan - 1] : 0) ^ (pk->tunnel_id << 12);
+	pr->w[0] = a ? s0 : d0;
+	pr->w[1] = a ? s1 : d1;
+	pr->w[2] = a ? d0 : s0;
+	pr->w[3] = a ? d1 : s1;
+	pr->w[4] = key_word4(a ? pk->sport : pk->dport, a ? pk->dport : pk->sport, zone);
+	pr->w[5] = key_word5(pk->ipver, pk->l4proto);
+	pr->src_is_a = a;
+	pr->hash = flow_hash(ft, pr->w);
 }
 
 static void
@@ -241,7 +284,7 @@ flow_init(struct flow *f, const struct pkt *pk, bool src_is_a)
 
 /* The flow with key k and hash h from bucket b, or NULL. */
 static struct flow *
-flow_find(struct flow_table *ft, const struct flow_key *k, uint32_t h, uint32_t b)
+flow_find(struct flow_table *ft, const uint64_t k[6], uint32_t h, uint32_t b)
 {
 	struct flow *f;
 	uint32_t i = ft->cache[h & (FLOW_CACHE - 1)];
@@ -265,12 +308,21 @@ flow_find(struct flow_table *ft, const struct flow_key *k, uint32_t h, uint32_t 
 struct flow *
 flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 {
-	struct flow_key k;
-	struct flow *f;
-	bool src_is_a = flow_key_of(pk, &k);
-	uint32_t h = flow_hash(ft, &k), b = h & (ft->nbuckets - 1);
+	struct flow_probe pr;
 
-	if ((f = flow_find(ft, &k, h, b)) != NULL) {
+	flow_probe(ft, pk, &pr);
+	return flow_lookup_probe(ft, pk, &pr, dir);
+}
+
+struct flow *
+flow_lookup_probe(struct flow_table *ft, const struct pkt *pk, const struct flow_probe *pr,
+    int *dir)
+{
+	struct flow *f;
+	bool src_is_a = pr->src_is_a;
+	uint32_t h = pr->hash, b = h & (ft->nbuckets - 1);
+
+	if ((f = flow_find(ft, pr->w, h, b)) != NULL) {
 		/* idle past its timeout, though no walk has reached it yet */
 		if (f->last + ft->timeout[f->cls] > pk->ts) {
 			*dir = src_is_a == f->a_is_src ? 0 : 1;
@@ -280,7 +332,7 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 		    FLOW_END_IDLE, pk->ts);
 	}
 	f = flow_alloc(ft, pk);
-	f->key = k;
+	memcpy(&f->key, pr->w, sizeof(f->key));
 	f->hash = h;
 	f->hnext = ft->buckets[b];
 	ft->buckets[b] = (uint32_t)(f - ft->flows);

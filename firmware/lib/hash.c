@@ -13,17 +13,6 @@ hash_mum(uint64_t a, uint64_t b)
 }
 
 uint64_t
-hash_mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-uint64_t
 hash_bytes(const void *key, size_t len, uint64_t seed)
 {
 	const unsigned char *p = key;
