@@ -71,7 +71,7 @@ FUZZERS :=
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 # --- unit tests: one real module each (plus the core lib) --------------------
-UNIT_TESTS := decode reasm flow conf ring jw detect
+UNIT_TESTS := decode reasm flow conf ring jw detect capture_file
 TEST_SCRIPTS += tests/pcap/golden.sh tests/integration/offline_cli.sh \
 	    tests/integration/live_lo.sh tests/eval/eval_check.sh \
 	    tests/pcap/detect_golden.sh
@@ -115,6 +115,13 @@ $(GWD): $(call obj,$(GWD_MAIN) $(CAPTURE_SRCS)) $(GWD_A) $(LIB)
 # Each unit test links the real module it tests out of the archives; the linker
 # pulls only what is referenced.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(GWD_A) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(GWD_LIBS) $(CMOCKA_LIBS)
+
+# The capture variants are objects (see above): this test links them too.
+$(BUILD)/tests/test_capture_file: tests/unit/test_capture_file.c \
+	    $(call obj,$(CAPTURE_SRCS)) $(GWD_A) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(GWD_LIBS) $(CMOCKA_LIBS)
