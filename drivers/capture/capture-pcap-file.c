@@ -34,11 +34,20 @@ struct mapped {
 
 static char bus_msg[320];
 static size_t bus_msg_len;
+static uintptr_t bus_lo, bus_hi;	/* the mapping */
 
+/* A fault inside the mapping is the file shrinking; any other is not ours. */
 static void
-on_sigbus(int sig)
+on_sigbus(int sig, siginfo_t *si, void *uc)
 {
-	(void)sig;
+	uintptr_t a = (uintptr_t)si->si_addr;
+
+	(void)uc;
+	if (a < bus_lo || a >= bus_hi) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	if (write(STDERR_FILENO, bus_msg, bus_msg_len) < 0)
 		_exit(2);
 	_exit(2);
@@ -125,8 +134,11 @@ file_map(const char *path)
 	    "%s: the file shrank while it was being read\n", path);
 	if (bus_msg_len >= sizeof(bus_msg))
 		bus_msg_len = sizeof(bus_msg) - 1;
+	bus_lo = (uintptr_t)p;
+	bus_hi = bus_lo + m->len;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigbus;
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGBUS, &sa, NULL);
 	return fp;
