@@ -6,7 +6,8 @@
 PCAPREAD := $(BUILD)/pcapread
 BENCH_DEPS += $(PCAPREAD)
 
-$(PCAPREAD): tests/bench/pcapread.c
+# -d reads through goipwatchd's file driver: link the capture objects too.
+$(PCAPREAD): tests/bench/pcapread.c $(call obj,$(CAPTURE_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(PCAP_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(PCAP_LIBS)
