@@ -281,13 +281,17 @@ dispatch_cb(void *arg, const struct capture_pkt *cp)
 			e->dispatch_drops++;
 			return;
 		}
+		ring_flush(s->in);
 		merge_drain(e, false);
 		/* the worker is behind by a whole ring: let it run */
 		nanosleep(&(struct timespec){ 0, 50000 }, NULL);
 	}
 	memcpy(p, &h, sizeof(h));
 	memcpy(p + sizeof(h), cp->data, cp->caplen);
-	ring_commit(s->in, sizeof(h) + cp->caplen);
+	if (e->o.live)
+		ring_commit(s->in, sizeof(h) + cp->caplen);
+	else
+		ring_commit_batch(s->in, sizeof(h) + cp->caplen);
 	s->dispatched = h.seq;
 }
 
@@ -516,11 +520,14 @@ engine_read(struct engine *e, char *err, size_t errlen)
 {
 	capture_cb cb = e->threaded ? dispatch_cb : worker_cb;
 	void *arg = e->threaded ? (void *)e : (void *)&e->ws[0];
+	unsigned i;
 	int n, max;
 
 	while (!atomic_load(&e->stop) && !engine_limit(e)) {
 		max = e->o.max_packets ? (int)(e->o.max_packets - e->seq) : BATCH;
 		n = capture_dispatch(e->shared, max < BATCH ? max : BATCH, 100, cb, arg);
+		for (i = 0; e->threaded && i < e->n; i++)
+			ring_flush(e->ws[i].in);	/* the batch becomes visible */
 		if (!e->threaded && n > 0)
 			e->seq += (uint64_t)n;
 		if (n == -1)

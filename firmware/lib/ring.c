@@ -18,12 +18,16 @@
  * its tail in steps of size/16 (and whenever it finds the ring empty): the two
  * shared lines then move between cores once per many messages, not twice per
  * message. The cost is that a producer may see up to size/16 bytes less room
- * than there is while the consumer is behind.
+ * than there is while the consumer is behind. A producer that commits many
+ * messages in a row (the offline reader) can publish its head in steps too and
+ * flush at the end of each batch: a consumer that has caught up polls the head,
+ * and a head stored per message would then move between the cores per message.
  */
 struct ring {
 	_Alignas(64) _Atomic uint64_t head;	/* published by the producer */
 	_Alignas(64) _Atomic uint64_t tail;	/* published by the consumer */
-	_Alignas(64) uint64_t	 tail_seen;	/* producer: tail when last loaded */
+	_Alignas(64) uint64_t	 phead;		/* producer: its head, published or not */
+	uint64_t		 tail_seen;	/* producer: tail when last loaded */
 	uint64_t		 drops;
 	_Alignas(64) uint64_t	 ctail;		/* consumer: its tail */
 	uint64_t		 head_seen;	/* consumer: head when last loaded */
@@ -116,7 +120,7 @@ ring_room(struct ring *r, uint64_t head, size_t want)
 static void *
 ring_claim(struct ring *r, size_t len, bool count)
 {
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	uint64_t head = r->phead;
 	size_t need = ring_pad(len), off = head & r->mask;
 	size_t to_end = r->size - off;
 
@@ -128,7 +132,7 @@ ring_claim(struct ring *r, size_t len, bool count)
 			goto drop;
 		if (to_end >= 4)
 			memcpy(r->buf + off, &(uint32_t){RING_WRAP}, 4);
-		atomic_store_explicit(&r->head, head + to_end, memory_order_release);
+		r->phead = head + to_end;
 		off = 0;
 	} else if (!ring_room(r, head, need))
 		goto drop;
@@ -141,11 +145,25 @@ drop:
 }
 
 void
+ring_flush(struct ring *r)
+{
+	if (atomic_load_explicit(&r->head, memory_order_relaxed) != r->phead)
+		atomic_store_explicit(&r->head, r->phead, memory_order_release);
+}
+
+void
 ring_commit(struct ring *r, size_t len)
 {
-	uint64_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	r->phead += ring_pad(len);
+	atomic_store_explicit(&r->head, r->phead, memory_order_release);
+}
 
-	atomic_store_explicit(&r->head, head + ring_pad(len), memory_order_release);
+void
+ring_commit_batch(struct ring *r, size_t len)
+{
+	r->phead += ring_pad(len);
+	if (r->phead - atomic_load_explicit(&r->head, memory_order_relaxed) >= r->step)
+		atomic_store_explicit(&r->head, r->phead, memory_order_release);
 }
 
 int

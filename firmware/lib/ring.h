@@ -20,6 +20,13 @@ void		*ring_reserve(struct ring *, size_t len);
 void		 ring_commit(struct ring *, size_t len);
 /* The same, for a producer that will wait and retry: a refusal is not a drop. */
 void		*ring_reserve_wait(struct ring *, size_t len);
+/*
+ * Commits without making the message visible yet (it is, once size/16 bytes
+ * are pending): call ring_flush at the end of the batch, and before waiting
+ * for room.
+ */
+void		 ring_commit_batch(struct ring *, size_t len);
+void		 ring_flush(struct ring *);
 int		 ring_push(struct ring *, const void *, size_t);
 
 /* Consumer: the oldest message, or NULL when empty. Then release it. */

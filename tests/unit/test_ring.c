@@ -96,6 +96,43 @@ test_two_threads(void **state)
 	ring_free(r);
 }
 
+/* Batched commits stay invisible until a flush, or until 1/16 of the ring. */
+static void
+test_batch_and_flush(void **state)
+{
+	struct ring *r = ring_new(4096);	/* publishes by itself every 256 bytes */
+	char msg[24] = "batched";
+	const char *p;
+	char *w;
+	size_t len;
+	int i, n;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		assert_non_null(w = ring_reserve_wait(r, sizeof(msg)));
+		memcpy(w, msg, sizeof(msg));
+		ring_commit_batch(r, sizeof(msg));
+	}
+	assert_null(ring_peek(r, &len));	/* 96 bytes pending: not yet */
+	ring_flush(r);
+	for (i = 0; i < 3; i++) {
+		assert_non_null(p = ring_peek(r, &len));
+		assert_int_equal(len, sizeof(msg));
+		assert_memory_equal(p, msg, sizeof(msg));
+		ring_release(r);
+	}
+	assert_null(ring_peek(r, &len));
+	/* without a flush, a step's worth of messages shows up on its own */
+	for (i = 0; i < 8; i++) {
+		assert_non_null(ring_reserve_wait(r, sizeof(msg)));
+		ring_commit_batch(r, sizeof(msg));
+	}
+	for (n = 0; ring_peek(r, &len) != NULL; n++)
+		ring_release(r);
+	assert_int_equal(n, 8);
+	ring_free(r);
+}
+
 int
 main(void)
 {
@@ -103,6 +140,7 @@ main(void)
 		cmocka_unit_test(test_fifo_and_wrap),
 		cmocka_unit_test(test_full_drops),
 		cmocka_unit_test(test_two_threads),
+		cmocka_unit_test(test_batch_and_flush),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
