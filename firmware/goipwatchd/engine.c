@@ -391,14 +391,21 @@ engine_slot(struct engine *e, struct wslot *s, unsigned id, char *err, size_t er
 /*
  * Offline with one worker, the main thread can read while a worker thread
  * analyses: the file's read and copy then overlap the analysis instead of
- * adding to it. Worth it only with a second CPU to run the worker.
+ * adding to it. Worth it only with a second CPU this process may run on
+ * (taskset, cpusets).
  */
 static bool
 engine_reader_thread(const struct conf *c, const struct engine_opts *o)
 {
+	cpu_set_t cpus;
+
 	if (o->live || strcmp(c->reader_thread, "off") == 0)
 		return false;
-	return strcmp(c->reader_thread, "on") == 0 || sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	if (strcmp(c->reader_thread, "on") == 0)
+		return true;
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
+		return CPU_COUNT(&cpus) > 1;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
 /* Zeroed memory on its own cache lines, as the _Alignas members above need. */

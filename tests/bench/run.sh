@@ -54,10 +54,13 @@ NEWFLOWS_SMALL=$(trace newflows "$N_SMALL")
 # Every flow gets an nDPI state, as in ndpiReader: dpi_capacity = flow_capacity.
 FULLDPI_CONF=$WORK/fulldpi.conf
 printf 'dpi_capacity 262144\n' >"$FULLDPI_CONF"
+# One thread: no reader thread, the file is read and analysed in turn.
+ONE_CONF=$WORK/one.conf
+printf 'reader_thread off\n' >"$ONE_CONF"
 # A quarter of the default tables, to show memory follows the configuration.
 SMALL_CONF=$WORK/small.conf
 printf 'flow_capacity 65536\ndpi_capacity 8192\n' >"$SMALL_CONF"
-for f in "$FULLDPI_CONF" "$SMALL_CONF"; do
+for f in "$FULLDPI_CONF" "$SMALL_CONF" "$ONE_CONF"; do
 	"$GWD" -n -f "$f" 2>/dev/null || die "goipwatchd rejects $(cat "$f")"
 done
 
@@ -65,11 +68,14 @@ done
 CASES=(
 	"newflows|pcapread|$NEWFLOWS|$PCAPREAD FILE"
 	"newflows|goipwatchd -r|$NEWFLOWS|$GWD -r FILE -w /dev/null"
+	"newflows|goipwatchd -r (one thread)|$NEWFLOWS|$GWD -f $ONE_CONF -r FILE -w /dev/null"
 	"newflows|goipwatchd -r (full nDPI)|$NEWFLOWS|$GWD -f $FULLDPI_CONF -r FILE -w /dev/null"
 	"newflows|goipwatchd -r -j 2|$NEWFLOWS|$GWD -j 2 -r FILE -w /dev/null"
 	"newflows|ndpiReader -q -i|$NEWFLOWS|$NDPIREADER -q -n 1 -i FILE"
 	"steady|pcapread|$STEADY|$PCAPREAD FILE"
+	"steady|pcapread -d (our reader)|$STEADY|$PCAPREAD -d FILE"
 	"steady|goipwatchd -r|$STEADY|$GWD -r FILE -w /dev/null"
+	"steady|goipwatchd -r (one thread)|$STEADY|$GWD -f $ONE_CONF -r FILE -w /dev/null"
 	"steady|goipwatchd -r -j 2|$STEADY|$GWD -j 2 -r FILE -w /dev/null"
 	"steady|ndpiReader -q -i|$STEADY|$NDPIREADER -q -n 1 -i FILE"
 )
@@ -234,8 +240,12 @@ done
 	echo "target 1: newflows >= 2x ndpiReader: ${x}x (default config), ${xf}x (full nDPI):" \
 	    "$(verdict "$x" 2) / $(verdict "$xf" 2)"
 	g=$(find_case steady "goipwatchd -r"); p=$(find_case steady pcapread)
-	x=$(awk -v a="${MED[$p]}" -v b="${MED[$g]}" 'BEGIN { printf "%.0f", 100 * a / b }')
-	echo "target 2: steady >= 50% of pcapread: ${x}%: $(verdict "$x" 50)"
+	g1=$(find_case steady "goipwatchd -r (one thread)"); pd=$(find_case steady "pcapread -d (our reader)")
+	pct() { awk -v a="${MED[$1]}" -v b="${MED[$2]}" 'BEGIN { printf "%.0f", 100 * a / b }'; }
+	x=$(pct "$p" "$g")
+	echo "target 2: steady >= 50% of pcapread: ${x}%: $(verdict "$x" 50)" \
+	    "(one thread: $(pct "$p" "$g1")%; against pcapread -d, the same reader:" \
+	    "$(pct "$pd" "$g")%, one thread $(pct "$pd" "$g1")%; cpu s: ${CPUMED[$g]} vs ${CPUMED[$p]})"
 	# Tables take pages as they fill, up to the configured size: RSS stops
 	# growing once the flows seen pass the capacity. The small config's 65536
 	# flows are past it on both traces; the default's 262144 only on the large.
