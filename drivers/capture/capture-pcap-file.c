@@ -161,9 +161,11 @@ file_open(const struct capture_opts *o, unsigned worker, int *linktype, char *er
 		return NULL;
 	}
 	if ((fp = file_map(o->source)) != NULL) {
-		/* libpcap owns fp from here, and closes it even on failure */
+		/* pcap_close closes fp; a refused file is still ours to close */
 		ph = pcap_fopen_offline_with_tstamp_precision(fp,
 		    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+		if (ph == NULL)
+			fclose(fp);
 	} else
 		ph = pcap_open_offline_with_tstamp_precision(o->source,
 		    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
