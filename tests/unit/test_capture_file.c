@@ -6,6 +6,7 @@
  * clear error and status 2, never a crash.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -124,6 +125,21 @@ test_same_packets_as_libpcap(void **state)
 	unlink(path);
 }
 
+/* Whether path is mapped into this process (a refused file must not stay). */
+static bool
+is_mapped(const char *path)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	assert_non_null(f);
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, path) != NULL;
+	fclose(f);
+	return found;
+}
+
 static void
 test_bad_and_empty_files(void **state)
 {
@@ -140,6 +156,7 @@ test_bad_and_empty_files(void **state)
 	err[0] = '\0';
 	assert_null(open_file(path, err, sizeof(err)));
 	assert_non_null(strstr(err, path));
+	assert_false(is_mapped(path));	/* the refused stream was closed */
 	unlink(path);
 	err[0] = '\0';
 	assert_null(open_file(path, err, sizeof(err)));	/* missing */
