@@ -8,9 +8,10 @@
  * is most of what a bare read loop costs. Pipes, stdin, empty files and any
  * mapping failure take libpcap's own open.
  *
- * The mapping covers the file as it was opened. If the file shrinks under it,
- * touching the lost pages raises SIGBUS: the handler names the file and exits
- * with status 2, like any other bad file.
+ * The mapping covers the file as it was opened: data appended later is not
+ * read. If the file shrinks under it, or the storage fails to deliver a page,
+ * touching that page raises SIGBUS: the handler names the file and exits with
+ * status 2, like any other bad file.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -132,7 +133,8 @@ file_map(const char *path)
 		return NULL;
 	}
 	bus_msg_len = (size_t)snprintf(bus_msg, sizeof(bus_msg),
-	    "%s: the file shrank while it was being read\n", path);
+	    "%s: the file shrank, or could not be read, while it was being read\n",
+	    path);
 	if (bus_msg_len >= sizeof(bus_msg))
 		bus_msg_len = sizeof(bus_msg) - 1;
 	bus_lo = (uintptr_t)p;
