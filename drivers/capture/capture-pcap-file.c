@@ -2,16 +2,17 @@
 /*
  * Capture variant: pcap and pcapng file replay through libpcap ("-" is stdin).
  *
- * A regular file is mapped and handed to libpcap as a stdio stream over the
- * mapping: libpcap still parses every format it knows, but the bytes come from
- * the page cache by one user-space copy instead of a read(2) per 4 KiB, which
- * is most of what a bare read loop costs. Pipes, stdin, empty files and any
- * mapping failure take libpcap's own open.
+ * A regular file reaches libpcap through a stdio stream whose buffer is an
+ * 8 MiB window mapped onto the file: each refill maps the next part of the file
+ * over the window instead of copying it, so libpcap, which still parses every
+ * format it knows, takes the bytes straight from the page cache. A read(2) per
+ * 4 KiB and its kernel copy are most of what a bare read loop costs. Pipes,
+ * stdin, empty files and a failed mapping take libpcap's own open.
  *
- * The mapping covers the file as it was opened: data appended later is not
- * read. If the file shrinks under it, or the storage fails to deliver a page,
- * touching that page raises SIGBUS: the handler names the file and exits with
- * status 2, like any other bad file.
+ * The size is taken when the file is opened: data appended later is not read.
+ * If the file shrinks under the window, or the storage fails to deliver a
+ * page, touching that page raises SIGBUS: the handler names the file and exits
+ * with status 2, like any other bad file.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -24,20 +25,19 @@
 
 #include "capture-pcap.h"
 
-#define MAP_STDIO_BUF	(64 * 1024)
-#define MAP_DROP_STEP	((size_t)8 << 20)
+#define MAP_WINDOW	((size_t)8 << 20)	/* stdio's buffer: a window on the file */
 
 struct mapped {
-	const unsigned char *p;
-	size_t		 len, off;
-	size_t		 dropped;	/* bytes unmapped from the start */
+	int		 fd;
+	unsigned char	*win;		/* MAP_WINDOW bytes, stdio's buffer */
+	size_t		 len, off;	/* file size, bytes handed to stdio */
 };
 
 static char bus_msg[320];
 static size_t bus_msg_len;
-static uintptr_t bus_lo, bus_hi;	/* the mapping */
+static uintptr_t bus_lo, bus_hi;	/* the window */
 
-/* A fault inside the mapping is the file shrinking; any other is not ours. */
+/* A fault inside the window is the file shrinking; any other is not ours. */
 static void
 on_sigbus(int sig, siginfo_t *si, void *uc)
 {
@@ -55,34 +55,31 @@ on_sigbus(int sig, siginfo_t *si, void *uc)
 }
 
 /*
- * Bytes once copied out are never read again: they are unmapped in steps as
- * the read moves on, so tearing down the mapping's page tables is spread over
- * the run instead of stalling the exit (5 ms for a 236 MB file), and the
- * file's pages count in the resident size for at most one step.
+ * stdio refills its whole buffer, the window, from the start: the next part of
+ * the file is mapped over the window instead of copied into it. The old part's
+ * pages go with the remap, so at most one window of the file is resident.
+ * Any other request (not expected from stdio) is served by pread.
  */
-static void
-mapped_drop(struct mapped *m, size_t upto)
-{
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE), end = upto / pg * pg;
-
-	if (end <= m->dropped)
-		return;
-	munmap((void *)(uintptr_t)(m->p + m->dropped), end - m->dropped);
-	m->dropped = end;
-}
-
 static ssize_t
 mapped_read(void *cookie, char *buf, size_t n)
 {
 	struct mapped *m = cookie;
+	ssize_t got;
 
 	if (n > m->len - m->off)
 		n = m->len - m->off;
-	memcpy(buf, m->p + m->off, n);
-	m->off += n;
-	if (m->off - m->dropped >= MAP_DROP_STEP)
-		mapped_drop(m, m->off);
-	return (ssize_t)n;
+	if (n == 0)
+		return 0;
+	if ((unsigned char *)buf == m->win && m->off % MAP_WINDOW == 0 &&
+	    mmap(m->win, MAP_WINDOW, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+	    m->fd, (off_t)m->off) != MAP_FAILED) {
+		(void)madvise(m->win, MAP_WINDOW, MADV_SEQUENTIAL);
+		m->off += n;
+		return (ssize_t)n;
+	}
+	if ((got = pread(m->fd, buf, n, (off_t)m->off)) > 0)
+		m->off += (size_t)got;
+	return got;
 }
 
 static int
@@ -90,8 +87,8 @@ mapped_close(void *cookie)
 {
 	struct mapped *m = cookie;
 
-	if (m->len > m->dropped)
-		munmap((void *)(uintptr_t)(m->p + m->dropped), m->len - m->dropped);
+	munmap(m->win, MAP_WINDOW);
+	close(m->fd);
 	free(m);
 	return 0;
 }
@@ -104,31 +101,29 @@ file_map(const char *path)
 	struct mapped *m;
 	struct stat st;
 	FILE *fp;
-	void *p;
+	void *w;
 	int fd;
 
 	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return NULL;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
-	    (uint64_t)st.st_size > SIZE_MAX) {
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
 		close(fd);
 		return NULL;
 	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
+	w = mmap(NULL, MAP_WINDOW, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (w == MAP_FAILED || (m = calloc(1, sizeof(*m))) == NULL) {
+		if (w != MAP_FAILED)
+			munmap(w, MAP_WINDOW);
+		close(fd);
 		return NULL;
-	(void)madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-	if ((m = calloc(1, sizeof(*m))) == NULL)
-		goto err;
-	m->p = p;
-	m->len = (size_t)st.st_size;
+	}
+	*m = (struct mapped){ fd, w, (size_t)st.st_size, 0 };
 	if ((fp = fopencookie(m, "r", (cookie_io_functions_t){ .read = mapped_read,
 	    .close = mapped_close })) == NULL) {
-		free(m);
-		goto err;
+		mapped_close(m);
+		return NULL;
 	}
-	if (setvbuf(fp, NULL, _IOFBF, MAP_STDIO_BUF) != 0) {
+	if (setvbuf(fp, (char *)w, _IOFBF, MAP_WINDOW) != 0) {
 		fclose(fp);
 		return NULL;
 	}
@@ -137,17 +132,14 @@ file_map(const char *path)
 	    path);
 	if (bus_msg_len >= sizeof(bus_msg))
 		bus_msg_len = sizeof(bus_msg) - 1;
-	bus_lo = (uintptr_t)p;
-	bus_hi = bus_lo + m->len;
+	bus_lo = (uintptr_t)w;
+	bus_hi = bus_lo + MAP_WINDOW;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sigbus;
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGBUS, &sa, NULL);
 	return fp;
-err:
-	munmap(p, (size_t)st.st_size);
-	return NULL;
 }
 
 static void *
