@@ -178,11 +178,12 @@ ring_push(struct ring *r, const void *msg, size_t len)
 	return 0;
 }
 
-/* The consumer's tail becomes visible to the producer. */
+/* The consumer's tail becomes visible to the producer (a store only if it moved). */
 static void
 ring_publish(struct ring *r)
 {
-	atomic_store_explicit(&r->tail, r->ctail, memory_order_release);
+	if (atomic_load_explicit(&r->tail, memory_order_relaxed) != r->ctail)
+		atomic_store_explicit(&r->tail, r->ctail, memory_order_release);
 }
 
 const void *
