@@ -140,13 +140,20 @@ key_word5(uint8_t ipver, uint8_t proto)
 #endif
 }
 
+/* A packet's flow key (struct flow_key's bytes as six words) and its hash. */
+struct flow_probe {
+	uint64_t	w[6];
+	uint32_t	hash;
+	bool		src_is_a;
+};
+
 /*
  * The key orders the endpoints so that both directions build the same one.
  * Any total order will do, so addresses compare as two native words. The key
  * is made as six words in registers: the hash and the compares never read
  * back narrow stores (a store-forwarding stall on every packet).
  */
-void
+static void
 flow_probe(const struct flow_table *ft, const struct pkt *pk, struct flow_probe *pr)
 {
 	uint64_t s0, s1, d0, d1;
@@ -309,20 +316,15 @@ struct flow *
 flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 {
 	struct flow_probe pr;
+	struct flow *f;
+	bool src_is_a;
+	uint32_t h, b;
 
 	flow_probe(ft, pk, &pr);
-	return flow_lookup_probe(ft, pk, &pr, dir);
-}
-
-struct flow *
-flow_lookup_probe(struct flow_table *ft, const struct pkt *pk, const struct flow_probe *pr,
-    int *dir)
-{
-	struct flow *f;
-	bool src_is_a = pr->src_is_a;
-	uint32_t h = pr->hash, b = h & (ft->nbuckets - 1);
-
-	if ((f = flow_find(ft, pr->w, h, b)) != NULL) {
+	src_is_a = pr.src_is_a;
+	h = pr.hash;
+	b = h & (ft->nbuckets - 1);
+	if ((f = flow_find(ft, pr.w, h, b)) != NULL) {
 		/* idle past its timeout, though no walk has reached it yet */
 		if (f->last + ft->timeout[f->cls] > pk->ts) {
 			*dir = src_is_a == f->a_is_src ? 0 : 1;
@@ -332,7 +334,7 @@ flow_lookup_probe(struct flow_table *ft, const struct pkt *pk, const struct flow
 		    FLOW_END_IDLE, pk->ts);
 	}
 	f = flow_alloc(ft, pk);
-	memcpy(&f->key, pr->w, sizeof(f->key));
+	memcpy(&f->key, pr.w, sizeof(f->key));
 	f->hash = h;
 	f->hnext = ft->buckets[b];
 	ft->buckets[b] = (uint32_t)(f - ft->flows);

@@ -71,13 +71,6 @@ struct flow_stats {
 
 struct flow_table;
 
-/* A packet's flow key (struct flow_key's bytes as six words) and its hash. */
-struct flow_probe {
-	uint64_t	w[6];
-	uint32_t	hash;
-	bool		src_is_a;
-};
-
 /* Called for each flow that ends, before its slot is reused. */
 typedef void (*flow_end_cb)(void *arg, struct flow *, enum flow_end, usec_t now);
 
@@ -86,10 +79,6 @@ struct flow_table *flow_table_new(size_t capacity, const usec_t timeouts[FLOW_NC
 void		 flow_table_free(struct flow_table *);
 /* The flow of pk, created if new; *dir is 0 from the initiator, 1 back. */
 struct flow	*flow_lookup(struct flow_table *, const struct pkt *, int *dir);
-/* The same in two steps: the probe can be made ahead (see flow_prefetch). */
-void		 flow_probe(const struct flow_table *, const struct pkt *, struct flow_probe *);
-struct flow	*flow_lookup_probe(struct flow_table *, const struct pkt *,
-		    const struct flow_probe *, int *dir);
 /* Accounts pk to f, moves it to the tail of its class, handles active timeout. */
 void		 flow_update(struct flow_table *, struct flow *, const struct pkt *, int dir);
 /* Ends up to budget idle flows per class at capture time now. */
