@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "confswap.h"
+#include "mem.h"
 
 #define OFFLINE		UINT64_MAX
-#define CACHE_LINE	64
 
 /* One per cache line: readers store to it once per batch. */
 struct confswap_reader {
@@ -77,9 +77,8 @@ confswap_reader_new(struct confswap *cs)
 	struct confswap_reader *r;
 	unsigned i;
 
-	if ((r = aligned_alloc(CACHE_LINE, sizeof(*r))) == NULL)
+	if ((r = zalloc_lines(sizeof(*r))) == NULL)
 		return NULL;
-	memset(r, 0, sizeof(*r));
 	atomic_init(&r->seen, OFFLINE);
 	r->cs = cs;
 	pthread_mutex_lock(&cs->mu);

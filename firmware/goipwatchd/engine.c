@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "event.h"
 #include "hash.h"
+#include "mem.h"
 #include "ring.h"
 
 #define SEQ_FINAL	(UINT64_MAX - 1)
@@ -406,17 +407,6 @@ engine_reader_thread(const struct conf *c, const struct engine_opts *o)
 	if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0)
 		return CPU_COUNT(&cpus) > 1;
 	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
-/* Zeroed memory on its own cache lines, as the _Alignas members above need. */
-static void *
-zalloc_lines(size_t len)
-{
-	void *p = aligned_alloc(64, (len + 63) / 64 * 64);
-
-	if (p != NULL)
-		memset(p, 0, len);
-	return p;
 }
 
 /* Library state set up once, before any thread starts. */

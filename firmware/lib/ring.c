@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "mem.h"
 #include "ring.h"
 
 #define RING_HDR	8u
@@ -51,9 +52,8 @@ ring_new(size_t bytes)
 
 	while (size < bytes && size < ((size_t)1 << 40))
 		size <<= 1;
-	if ((r = aligned_alloc(64, sizeof(*r))) == NULL)
+	if ((r = zalloc_lines(sizeof(*r))) == NULL)
 		return NULL;
-	memset(r, 0, sizeof(*r));
 	/*
 	 * A big ring on huge pages where the kernel has them: every byte of a
 	 * packet ring is written once per pass, and 4 KiB pages would each take
