@@ -14,8 +14,11 @@ PKG_CONFIG ?= pkg-config
 WARN	:= -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS	?= -O2 -g
+# goipwatchd's stage folders, each with its fragment <stage>/<stage>.mk.
+GWD_STAGES := daemon conf packet voip device detect report uplink
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(BOARD_CFLAGS) -MMD -MP \
-	   -Ifirmware/lib -Ifirmware/proto -Ifirmware/goipwatchd -Idrivers/capture
+	   -Ifirmware/lib -Ifirmware/proto -Idrivers/capture \
+	   $(addprefix -Ifirmware/goipwatchd/,$(GWD_STAGES))
 LDFLAGS	+= -pthread
 ifeq ($(WERROR),1)
 CFLAGS	+= -Werror
@@ -47,47 +50,30 @@ LIB	:= $(BUILD)/libgw.a
 CAPTURE_SRCS := drivers/capture/capture.c drivers/capture/capture-pcap.c \
 	    $(foreach d,$(CAPTURE_DRIVERS),drivers/capture/capture-$(d).c)
 
-# --- the appliance daemon ----------------------------------------------------
-GWD_CORE_SRCS := firmware/goipwatchd/decode.c firmware/goipwatchd/reasm.c \
-	    firmware/goipwatchd/flow.c firmware/goipwatchd/dpi.c \
-	    firmware/goipwatchd/conf.c firmware/goipwatchd/report.c \
-	    firmware/goipwatchd/worker.c firmware/goipwatchd/engine.c \
-	    firmware/goipwatchd/stats.c firmware/goipwatchd/event.c \
-	    firmware/goipwatchd/voip.c firmware/goipwatchd/detect.c \
-	    firmware/goipwatchd/detect-sip.c firmware/goipwatchd/line.c \
-	    firmware/goipwatchd/judge.c firmware/goipwatchd/account.c \
-	    firmware/goipwatchd/tls-hmac.c firmware/goipwatchd/device.c \
-	    firmware/goipwatchd/detect-device.c
-GWD_MAIN := firmware/goipwatchd/main.c
+# --- the appliance daemon: one fragment per stage folder ----------------------
 GWD	:= $(BUILD)/goipwatchd
-GWD_LIBS = $(NDPI_LIBS) $(OSIP_LIBS) $(PCAP_LIBS) $(MBEDTLS_LIBS) $(CJSON_LIBS)
+GWD_A	:= $(BUILD)/libgwd.a
+GWD_LIBS = $(NDPI_LIBS) $(OSIP_LIBS) $(PCAP_LIBS) $(MBEDTLS_LIBS)
+GWD_CORE_SRCS :=
 
 BINS	:= $(GWD)
 TEST_PROGS :=
 TEST_SCRIPTS :=
 BENCH_SCRIPTS :=
 FUZZERS :=
+UNIT_TESTS := ring jw capture_file
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-# --- unit tests: one real module each (plus the core lib) --------------------
-UNIT_TESTS := decode reasm flow conf ring jw detect capture_file
-TEST_SCRIPTS += tests/pcap/golden.sh tests/integration/offline_cli.sh \
-	    tests/integration/live_lo.sh tests/eval/eval_check.sh \
-	    tests/pcap/detect_golden.sh
-
 # Parts that append to the lists above (GWD_CORE_SRCS, UNIT_TESTS, TEST_SCRIPTS,
-# FUZZERS, BINS, BENCH_DEPS) and add their own targets.
-include firmware/goipwatchd/voip.mk
--include firmware/goipwatchd/uplink.mk
-include firmware/goipwatchd/calls.mk
-include firmware/goipwatchd/goip.mk
--include tools/synth/synth.mk
--include scripts/lab/lab.mk
--include tests/bench/bench.mk
--include central/central.mk
--include drivers/drivers.mk
--include board/board-common.mk
+# FUZZERS, BINS, BENCH_DEPS) and add their own targets. Each one is required.
+include $(foreach s,$(GWD_STAGES),firmware/goipwatchd/$(s)/$(s).mk)
+include tools/synth/synth.mk
+include scripts/lab/lab.mk
+include tests/bench/bench.mk
+include central/central.mk
+include board/board-common.mk
+include tests/tests.mk
 include tests/fuzz/fuzz.mk
 
 TEST_PROGS += $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/test_$(t))
@@ -100,9 +86,8 @@ $(LIB): $(call obj,$(LIB_SRCS))
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(if $(filter firmware/goipwatchd/dpi.c,$<),$(NDPI_CFLAGS)) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-GWD_A	:= $(BUILD)/libgwd.a
 $(GWD_A): $(call obj,$(GWD_CORE_SRCS))
 	$(Q)rm -f $@ && ar rcs $@ $^
 

@@ -12,8 +12,7 @@ BOARD_LED_LIST	:= $(BOARD_LEDS) - - -
 CFLAGS		+= -Iboard -Idrivers/watchdog -Idrivers/led
 DRIVER_SRCS	:= drivers/watchdog/watchdog-$(WATCHDOG_DRIVER).c \
 		   drivers/led/led-$(LED_DRIVER).c board/board.c
-GWD_CORE_SRCS	+= $(DRIVER_SRCS) firmware/goipwatchd/control.c \
-		   firmware/goipwatchd/selftest.c
+GWD_CORE_SRCS	+= $(DRIVER_SRCS)
 
 # Only board.c sees the board's names; a new LED name rebuilds one file.
 $(BUILD)/obj/board/board.o: CFLAGS += -DBOARD_NAME=\"$(BOARD)\" \

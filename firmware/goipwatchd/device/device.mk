@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# device/ (worker threads): wire parsers for GoIP SMS-server and SIM-bank
+# frames, DBL cloud signatures, RADIUS and PPP account names (docs/wire.md).
+D := firmware/goipwatchd/device
+GWD_CORE_SRCS += $(D)/device.c $(D)/goip.c $(D)/hints.c $(D)/radius.c
+UNIT_TESTS += goip hints radius
+FUZZERS += goip

@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# goipwatchd's shell tests: golden outputs on real captures, the CLI, live
+# capture on loopback, the evaluation gate, real SIP peers, the uplink and the
+# daemon around it. (central/, board/ and scripts/lab/ list their own.)
+TEST_SCRIPTS += tests/pcap/golden.sh tests/pcap/detect_golden.sh \
+	    tests/pcap/voip_golden.sh tests/integration/offline_cli.sh \
+	    tests/integration/live_lo.sh tests/eval/eval_check.sh \
+	    tests/integration/sipp_kamailio.sh \
+	    tests/integration/uplink_tls.sh tests/integration/uplink_outage.sh \
+	    tests/integration/uplink_cap.sh tests/integration/uplink_config.sh \
+	    tests/integration/uplink_hostile.sh tests/integration/uplink_health.sh \
+	    tests/integration/daemon_report.sh tests/integration/daemon_crash.sh \
+	    tests/integration/daemon_config.sh
