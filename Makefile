@@ -33,8 +33,23 @@ else
 Q	:= @
 endif
 
-NDPI_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libndpi 2>/dev/null)
-NDPI_LIBS	:= $(shell $(PKG_CONFIG) --libs libndpi 2>/dev/null)
+# Flags from pkg-config are read only after deps.sh has installed the packages:
+# make remakes the included $(PKG_MK) before anything else (running deps.sh, then
+# pkg-config) and restarts with its values, so a fresh machine builds the first
+# time. tests/integration/first_run.sh checks the order.
+DEPS_SH	?= ./scripts/deps.sh
+DEPS_ARGS := $(if $(filter cross,$(BOARD_NEEDS)),--cross)
+PKG_MK	:= $(BUILD)/pkg.mk
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+include $(PKG_MK)
+endif
+$(PKG_MK): scripts/deps.sh board/$(BOARD)/board.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(DEPS_SH) $(DEPS_ARGS)
+	$(Q){ echo "NDPI_CFLAGS := $$($(PKG_CONFIG) --cflags libndpi 2>/dev/null)"; \
+	      echo "NDPI_LIBS := $$($(PKG_CONFIG) --libs libndpi 2>/dev/null)"; \
+	      echo "PQ_CFLAGS := $$($(PKG_CONFIG) --cflags libpq 2>/dev/null)"; \
+	    } > $@.tmp && mv $@.tmp $@
 OSIP_LIBS	:= -losipparser2
 PCAP_LIBS	:= -lpcap
 CMOCKA_LIBS	:= -lcmocka
@@ -112,7 +127,7 @@ $(BUILD)/tests/test_capture_file: tests/unit/test_capture_file.c \
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(GWD_LIBS) $(CMOCKA_LIBS)
 
 deps:
-	$(Q)./scripts/deps.sh
+	$(Q)$(DEPS_SH) $(DEPS_ARGS)
 
 test: deps all $(TEST_PROGS)
 	$(Q)BUILD=$(BUILD) ./tests/run.sh $(TEST_PROGS) $(TEST_SCRIPTS)

@@ -12,7 +12,6 @@ CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
 CENTRAL_LOAD := $(BUILD)/central-load
-PQ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libpq 2>/dev/null)
 CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS)
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)

@@ -2,7 +2,7 @@
 # goipwatchd's shell tests: golden outputs on real captures, the CLI, live
 # capture on loopback, the evaluation gate, real SIP peers, the uplink and the
 # daemon around it. (central/, board/ and scripts/lab/ list their own.)
-TEST_SCRIPTS += tests/pcap/golden.sh tests/pcap/detect_golden.sh \
+TEST_SCRIPTS += tests/integration/first_run.sh tests/pcap/golden.sh tests/pcap/detect_golden.sh \
 	    tests/pcap/voip_golden.sh tests/integration/offline_cli.sh \
 	    tests/integration/live_lo.sh tests/eval/eval_check.sh \
 	    tests/integration/sipp_kamailio.sh \
