@@ -10,7 +10,7 @@ struct pool;
 
 struct pool	*pool_new(size_t objsize, size_t capacity);
 void		 pool_free(struct pool *);
-/* NULL when empty; the failure is counted in pool_stats. */
+/* NULL when empty; the failure is counted (pool_exhausted). */
 void		*pool_get(struct pool *);
 void		 pool_put(struct pool *, void *);
 size_t		 pool_in_use(const struct pool *);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * One worker: decode -> reassemble -> flow -> nDPI, for the flows it owns.
+ * One worker: decode -> reassemble -> flow -> nDPI, then the VoIP stage (SIP,
+ * RTP, opaque voice) and the device stage (GoIP, SIM bank, DBL, RADIUS), for
+ * the flows it owns; events go to the detect thread, records to its ring.
  * No locks, no allocation per packet, capture time only.
  */
 #ifndef GW_WORKER_H

@@ -2,7 +2,8 @@
 /*
  * The detect stage: one instance, fed every event in capture order. It owns
  * what spans flows and workers: registrations, calls, the SDP media that ties
- * RTP to its call, and (later) the subscriber lines and their evidence.
+ * RTP to its call, the subscriber lines with their evidence and accounts, and
+ * the verdicts (judge.c) that become detection records.
  */
 #ifndef GW_DETECT_H
 #define GW_DETECT_H
