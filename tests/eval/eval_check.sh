@@ -4,7 +4,7 @@
 # and on the lab's captures of real SIP stacks (tests/data/lab): every target
 # of docs/detection.md must hold (score.py --check).
 BUILD=${BUILD:-build}
-[ -x "$BUILD/synth" ] || { echo "no $BUILD/synth"; exit 77; }
+[ -x "$BUILD/synth" ] || { echo "FAIL: $BUILD/synth is not built (make all)"; exit 1; }
 CORPUS=$BUILD/eval-corpus
 mkdir -p "$CORPUS"
 "$BUILD/synth" corpus --seed 1 --out "$CORPUS" >/dev/null 2>&1 || exit 1

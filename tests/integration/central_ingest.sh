@@ -6,7 +6,7 @@
 # and answered. SQLite by default; CENTRAL_PG=1 (central_pg.sh) runs it on PostgreSQL.
 set -u
 . "$(dirname "$0")/central_lib.sh"
-[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
+need_bin "$GWD"
 
 pki
 if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; else DB="sqlite:$T/central.db"; fi

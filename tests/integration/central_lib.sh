@@ -8,10 +8,9 @@ case $B in /*) ;; *) B=$ROOT/$B ;; esac
 C=$B/goipwatch-central
 LOAD=$B/central-load
 GWD=$B/goipwatchd
-for bin in "$C" "$LOAD"; do
-	[ -x "$bin" ] || { echo "skip: $bin is not built"; exit 77; }
-done
-command -v openssl >/dev/null || { echo "skip: openssl CLI missing (scripts/deps.sh)"; exit 77; }
+. "$ROOT/tests/integration/need.sh"
+need_bin "$C" "$LOAD"
+need_cmd openssl
 
 T=$(mktemp -d /tmp/central-test.XXXXXX)
 chmod 755 "$T"
@@ -93,7 +92,7 @@ CONF
 
 # appliance ID PORT PCAP: goipwatchd replays PCAP and waits for its spool to drain.
 appliance() {
-	[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
+	need_bin "$GWD"
 	gw_conf "$1" "$2"
 	timeout 90 "$GWD" -v -r "$3" -f "$T/$1.gw.conf" -W 30 -w /dev/null 2>"$T/$1.gwd.log" ||
 	    { tail -n 20 "$T/$1.gwd.log"; fail "goipwatchd $1"; }
@@ -118,7 +117,7 @@ pg_run() {
 pg_start() {
 	PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 	[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] ||
-	    { PGBIN=""; echo "skip: PostgreSQL server binaries missing (scripts/deps.sh: postgresql)"; exit 77; }
+	    { PGBIN=""; echo "FAIL: PostgreSQL server binaries missing (scripts/deps.sh: postgresql)"; exit 1; }
 	mkdir -p "$T/pg" "$T/pgsock"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$T/pg" "$T/pgsock"
 	pg_run "$PGBIN/initdb" -D "$T/pg" -U postgres -A trust >"$T/initdb.log" 2>&1 ||

@@ -3,10 +3,9 @@
 # goipwatchd live on lo: `goipwatchctl status` over the unix socket shows the
 # packets it captured, and the metrics port answers Prometheus text format.
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" -eq 0 ] || skip "live capture needs root (CAP_NET_RAW)"
+need_root "live capture (CAP_NET_RAW)"
 CTL=$BUILD/goipwatchctl
-[ -x "$CTL" ] || skip "$CTL not built"
-$GWD -h 2>&1 | grep -q -- '-S SOCK' || skip "goipwatchd has no control socket yet (main.c not wired)"
+need_bin "$GWD" "$CTL"
 PORT=$((20000 + $$ % 20000))
 SOCK=$TMP/control.sock
 

@@ -7,9 +7,9 @@
 # error while the good config stays active.
 set -u
 . "$(dirname "$0")/daemon_lib.sh"
-[ "$(id -u)" -eq 0 ] || { echo "skip: live capture needs root"; exit 77; }
-getent passwd nobody >/dev/null || { echo "skip: no user nobody"; exit 77; }
-command -v python3 >/dev/null || { echo "skip: python3 missing"; exit 77; }
+need_root "live capture"
+getent passwd nobody >/dev/null || { echo "FAIL: no user nobody"; exit 1; }
+need_cmd python3
 
 pki
 chmod 755 "$T"		# nobody reaches its spool (and -f file) under $T

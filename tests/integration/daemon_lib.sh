@@ -3,7 +3,7 @@
 # peer (stand-in for goipwatch-central) over mutual TLS on loopback.
 . "$(dirname "$0")/uplink_lib.sh"
 GWD=$B/goipwatchd
-[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
+need_bin "$GWD"
 PCAP=$ROOT/tests/data/lab/lab-namespaces.pcap
 
 # gwconf FILE [lines...]: an appliance config pointing at the peer on $PORT.

@@ -13,6 +13,7 @@ check() {	# check "what" command...
 	if "$@"; then ok "$what"; else bad "$what"; fi
 }
 skip() { echo "skipped: $*"; exit 77; }
+. "$(cd "$(dirname "$0")/../integration" && pwd)/need.sh"
 finish() { [ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; exit 1; }; exit 0; }
 
 # The shared captures sit beside the repository; GW_SHARED overrides.

@@ -3,7 +3,7 @@
 # Live capture on lo with both live drivers: a known UDP exchange is seen once
 # per packet, and SIGTERM ends the daemon with a stats record.
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" -eq 0 ] || skip "live capture needs root (CAP_NET_RAW)"
+need_root "live capture (CAP_NET_RAW)"
 
 send() {	# 20 datagrams 127.0.0.1:$1 -> :$2, and 5 replies
 	python3 - "$1" "$2" <<'PY'

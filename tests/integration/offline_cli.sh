@@ -4,7 +4,7 @@
 # -w, bad files and configs with exit status 2.
 . "$(dirname "$0")/lib.sh"
 SYNTH=$BUILD/synth
-[ -x "$SYNTH" ] || skip "no $SYNTH"
+need_bin "$SYNTH"
 
 $SYNTH bench --profile newflows -n 20000 --seed 7 -o "$TMP/t.pcap" >/dev/null 2>&1 ||
 	{ bad "synth could not write a trace"; finish; }

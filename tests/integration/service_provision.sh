@@ -5,11 +5,11 @@
 # config, and `goipwatchd --self-test` against a real TLS peer: PASS when all
 # is right, FAIL naming the cause when central is down or the CA is wrong.
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" -eq 0 ] || skip "the capture self-test needs root (CAP_NET_RAW)"
-$GWD -h 2>&1 | grep -q -- '--self-test' || skip "goipwatchd has no --self-test yet (main.c not wired)"
+need_root "the capture self-test (CAP_NET_RAW)"
+need_bin "$GWD"
 CENTRAL=$BUILD/goipwatch-central
 PEER=$BUILD/uplink_peer
-[ -x "$PEER" ] || skip "$PEER not built"
+need_bin "$PEER"
 
 ./scripts/certs.sh "$TMP/office" ca >/dev/null 2>&1
 ./scripts/certs.sh "$TMP/office" server central.test >/dev/null 2>&1

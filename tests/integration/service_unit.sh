@@ -4,8 +4,8 @@
 # `systemd-analyze verify`, keeps its hardening, and scores as exposed as
 # little as systemd-analyze security measures (offline).
 . "$(dirname "$0")/lib.sh"
-command -v systemd-analyze >/dev/null || skip "systemd-analyze not installed"
-[ -x "$GWD" ] || skip "$GWD not built"
+need_cmd systemd-analyze
+need_bin "$GWD"
 UNIT=board/common/rootfs/usr/lib/systemd/system/goipwatchd.service
 gwd=$(cd "$(dirname "$GWD")" && pwd)/goipwatchd
 

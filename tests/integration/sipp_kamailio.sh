@@ -7,10 +7,8 @@
 # CALLS answered calls hung up by the caller, each lasting HOLD ms within 50 ms.
 # Ports 25060 (kamailio), 25070 (UAS), 25071 (UAC), 25072 (registering client).
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" -eq 0 ] || skip "live capture needs root (CAP_NET_RAW)"
-command -v sipp >/dev/null 2>&1 || skip "sipp not installed (Debian sip-tester)"
-command -v kamailio >/dev/null 2>&1 || skip "kamailio not installed"
-command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+need_root "live capture (CAP_NET_RAW)"
+need_cmd sipp kamailio python3
 [ -x "${GWD_LIVE:-$GWD}" ] || { echo "FAIL: $GWD is not built"; exit 1; }
 GWD=${GWD_LIVE:-$GWD}
 SC=$(cd "$(dirname "$0")/sipp" && pwd)
@@ -64,7 +62,7 @@ kill -0 $gpid 2>/dev/null && { kill -KILL $gpid; bad "goipwatchd did not stop on
 wait $gpid
 check "goipwatchd exit 0 after SIGTERM" [ $? -eq 0 ]
 if ! grep -q '"calls":{' "$TMP/out.jsonl"; then
-	skip "goipwatchd reports no calls yet (the detect stage does not call calls.c)"
+	bad "goipwatchd reports no calls"; finish
 fi
 check "records match the scenarios" python3 - "$TMP/out.jsonl" "$CALLS" "$HOLD" <<'PY'
 import json, sys

@@ -4,10 +4,9 @@
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${BUILD:-build}
 case $B in /*) ;; *) B=$ROOT/$B ;; esac
-for bin in uplink_peer uplink_sender confsign; do
-	[ -x "$B/$bin" ] || { echo "skip: $B/$bin is not built"; exit 77; }
-done
-command -v openssl >/dev/null || { echo "skip: openssl CLI missing (scripts/deps.sh)"; exit 77; }
+. "$ROOT/tests/integration/need.sh"
+need_bin "$B/uplink_peer" "$B/uplink_sender" "$B/confsign"
+need_cmd openssl
 
 T=$(mktemp -d /tmp/uplink-test.XXXXXX)
 PIDS=""

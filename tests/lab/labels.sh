@@ -5,9 +5,9 @@
 # every capture has a label. One tshark pass per capture.
 set -u
 BUILD=${BUILD:-build}
-command -v tshark >/dev/null || { echo "skip: tshark not installed"; exit 77; }
-command -v python3 >/dev/null || { echo "skip: python3 not installed"; exit 77; }
-[ -x "$BUILD/synth" ] || { echo "skip: $BUILD/synth not built"; exit 77; }
+. "$(cd "$(dirname "$0")/../integration" && pwd)/need.sh"
+need_cmd tshark python3
+need_bin "$BUILD/synth"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$BUILD/synth" corpus --seed 3 --scale 0.1 --out "$tmp" 2>"$tmp/synth.err"

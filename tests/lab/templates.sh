@@ -3,8 +3,8 @@
 # The synthesiser's SIP templates are what scripts/lab/extract-templates.sh pulls out of
 # the shipped lab captures: extracting again reproduces tools/synth/templates exactly.
 set -u
-command -v tshark >/dev/null || { echo "skip: tshark not installed"; exit 77; }
-command -v python3 >/dev/null || { echo "skip: python3 not installed"; exit 77; }
+. "$(cd "$(dirname "$0")/../integration" && pwd)/need.sh"
+need_cmd tshark python3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 scripts/lab/extract-templates.sh tests/data/lab "$tmp" >"$tmp/log" 2>&1 ||

@@ -4,8 +4,9 @@
 # with SIP decoded as SIP wherever the scenario has cleartext SIP.
 set -u
 BUILD=${BUILD:-build}
-command -v tshark >/dev/null || { echo "skip: tshark not installed"; exit 77; }
-[ -x "$BUILD/synth" ] || { echo "skip: $BUILD/synth not built"; exit 77; }
+. "$(cd "$(dirname "$0")/../integration" && pwd)/need.sh"
+need_cmd tshark
+need_bin "$BUILD/synth"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -6,7 +6,7 @@
 # against tests/pcap/golden/<file>.golden. Every difference between the two
 # tools must be declared there with "differs <key> <reason>..." and explained
 # in # comments. Also checks that each goipwatchd stats record adds up.
-# Exit 0 pass, 1 fail, 77 skip (captures or ndpiReader absent).
+# Exit 0 pass, 1 fail, 77 skip (only when the captures are absent).
 # GW_SHARED overrides the shared directory; BUILD the build directory.
 # docs/golden.md describes the file format and every documented difference.
 set -u
@@ -18,8 +18,8 @@ if [ ! -r "$MANIFEST" ]; then
 	exit 77
 fi
 if ! command -v "$NDPIREADER" >/dev/null 2>&1; then
-	echo "skip: ndpiReader not installed (Debian libndpi-bin; scripts/deps.sh installs it)"
-	exit 77
+	echo "FAIL: ndpiReader not installed (Debian libndpi-bin; scripts/deps.sh installs it)"
+	exit 1
 fi
 if [ ! -x "$GWD" ]; then
 	echo "FAIL: $GWD is not built (run make)"

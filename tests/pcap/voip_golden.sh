@@ -9,7 +9,7 @@
 # fields`; see docs/calls.md. tests/pcap/voip/<file>.golden holds tshark's
 # values; every place goipwatchd differs is declared there with
 # "differs <key...> <goipwatchd value> <reason>" and explained in # comments.
-# Exit 0 pass, 1 fail, 77 skip. GW_SHARED: the shared directory; BUILD or
+# Exit 0 pass, 1 fail, 77 skip (only when ../shared is absent). GW_SHARED: the shared directory; BUILD or
 # GWD: the daemon; UPDATE=1 rewrites the tshark lines of every golden
 # (keeping its comments and differs lines) for review.
 set -u
@@ -22,8 +22,8 @@ case ${BUILD:-build} in
 *) gwd=${GWD:-$repo/${BUILD:-build}/goipwatchd} ;;
 esac
 [ -r "$manifest" ] || { echo "skip: no captures: $manifest is absent (set GW_SHARED)"; exit 77; }
-command -v tshark >/dev/null 2>&1 || { echo "skip: tshark not installed"; exit 77; }
-command -v python3 >/dev/null 2>&1 || { echo "skip: python3 not installed"; exit 77; }
+. "$repo/tests/integration/need.sh"
+need_cmd tshark python3
 [ -x "$gwd" ] || { echo "FAIL: $gwd is not built (run make)"; exit 1; }
 exec python3 - "$manifest" "$gwd" "$here/voip" "${UPDATE:-0}" <<'PY'
 import json, os, subprocess, sys, time
@@ -201,7 +201,7 @@ for f in files:
     if rc != 0:
         why.append("goipwatchd exit %d" % rc)
     elif "sip" not in (stats or {}):
-        print("skip: goipwatchd's stats record has no \"sip\" member yet"); sys.exit(77)
+        print("FAIL: goipwatchd's stats record has no \"sip\" member"); sys.exit(1)
     calls_wired = rc != 0 or "calls" in (stats or {})
     if not calls_wired:
         nskip_calls += 1
