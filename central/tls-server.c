@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* mbedTLS 2.28 server sessions; the pitfalls of peers.md §4.3 are handled here. */
+/* mbedTLS 2.28 server sessions; the pitfalls of docs/libraries.md (mbedTLS) are handled here. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

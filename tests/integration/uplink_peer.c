@@ -96,7 +96,7 @@ setup(const char *ca, const char *cert, const char *key, int endpoint, int minor
 	if ((rc = mbedtls_ssl_config_defaults(&P.conf, endpoint,
 	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)))
 		die("config", rc);
-	/* peers.md §4.3: the server does not ask for a client cert by default */
+	/* docs/libraries.md: the server does not ask for a client cert by default */
 	mbedtls_ssl_conf_authmode(&P.conf, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_ca_chain(&P.conf, &P.ca, NULL);
 	mbedtls_ssl_conf_rng(&P.conf, mbedtls_ctr_drbg_random, &P.drbg);

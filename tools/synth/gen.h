@@ -74,7 +74,7 @@ struct simbank_spec {
 };
 struct src *goip_simbank_new(uint64_t t0, const struct simbank_spec *ss);
 
-/* --- dbl.c: DBL cloud side channels of a GoIP (goip-domain.md 1.4) ----------- */
+/* --- dbl.c: DBL cloud side channels of a GoIP (docs/wire.md) ----------- */
 struct dbl_spec {
 	struct ep ntp;		/* a = GoIP, b = gontp NTP server, UDP 123 */
 	struct ep ddns;		/* a = GoIP, b = DBL DDNS server, UDP 39800 */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* DBL cloud side-channel signatures (docs/wire.md, goip-domain.md 1.4). */
+/* DBL cloud side-channel signatures (docs/wire.md, "DBL cloud hints"). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

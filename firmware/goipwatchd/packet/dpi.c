@@ -10,7 +10,7 @@
 #include "pool.h"
 
 #if NDPI_MAJOR != 4 || NDPI_MINOR != 2
-#error "dpi.c is written against the nDPI 4.2 API (see peers.md 4.1)"
+#error "dpi.c is written against the nDPI 4.2 API (see docs/libraries.md)"
 #endif
 
 struct dpi {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* mbedTLS 2.28 client for the uplink; handles the pitfalls of peers.md §4.3. */
+/* mbedTLS 2.28 client for the uplink; handles the pitfalls of docs/libraries.md. */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <errno.h>
