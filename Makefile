@@ -61,9 +61,10 @@ LIB_SRCS := firmware/lib/log.c firmware/lib/pool.c firmware/lib/ring.c \
 	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c
 LIB	:= $(BUILD)/libgw.a
 
-# --- capture drivers (board.mk picks CAPTURE_DRIVERS) ------------------------
+# --- capture drivers: every variant on every board (docs/pipeline.md) ----------
 CAPTURE_SRCS := drivers/capture/capture.c drivers/capture/capture-pcap.c \
-	    $(foreach d,$(CAPTURE_DRIVERS),drivers/capture/capture-$(d).c)
+	    drivers/capture/capture-pcap-file.c drivers/capture/capture-pcap-live.c \
+	    drivers/capture/capture-af-packet.c
 
 # --- the appliance daemon: one fragment per stage folder ----------------------
 GWD	:= $(BUILD)/goipwatchd
@@ -103,25 +104,16 @@ $(BUILD)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(GWD_A): $(call obj,$(GWD_CORE_SRCS))
+$(GWD_A): $(call obj,$(GWD_CORE_SRCS) $(CAPTURE_SRCS))
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# Capture variants are objects, not archive members: capture.c refers to them
-# weakly, and a weak reference does not pull a member out of an archive.
-$(GWD): $(call obj,$(GWD_MAIN) $(CAPTURE_SRCS)) $(GWD_A) $(LIB)
+$(GWD): $(call obj,$(GWD_MAIN)) $(GWD_A) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(GWD_LIBS)
 
 # Each unit test links the real module it tests out of the archives; the linker
 # pulls only what is referenced.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(GWD_A) $(LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(GWD_LIBS) $(CMOCKA_LIBS)
-
-# The capture variants are objects (see above): this test links them too.
-$(BUILD)/tests/test_capture_file: tests/unit/test_capture_file.c \
-	    $(call obj,$(CAPTURE_SRCS)) $(GWD_A) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(GWD_LIBS) $(CMOCKA_LIBS)

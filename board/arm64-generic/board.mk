@@ -6,7 +6,6 @@ CROSS		:= aarch64-linux-gnu-
 CC		:= $(CROSS)gcc
 PKG_CONFIG	:= $(CROSS)pkg-config
 BUILD		?= build-$(BOARD)
-CAPTURE_DRIVERS	:= pcap-file pcap-live af-packet
 BOARD_CFLAGS	:= -DCAPTURE_DEFAULT=\"af-packet\" -march=armv8-a
 BOARD_IFACES	:= eth1
 WATCHDOG_DRIVER	:= linux

@@ -16,8 +16,8 @@ struct capture_ops {
 	void		 (*close)(void *);
 };
 
-extern const struct capture_ops capture_ops_pcap_file __attribute__((weak));
-extern const struct capture_ops capture_ops_pcap_live __attribute__((weak));
-extern const struct capture_ops capture_ops_af_packet __attribute__((weak));
+extern const struct capture_ops capture_ops_pcap_file;
+extern const struct capture_ops capture_ops_pcap_live;
+extern const struct capture_ops capture_ops_af_packet;
 
 #endif

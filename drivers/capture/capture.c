@@ -14,7 +14,7 @@ struct capture {
 	char		 err[256];
 };
 
-/* Variants a board did not build are weak and resolve to NULL. */
+/* The variants, by the name -c takes. */
 static const struct capture_ops *
 capture_find(const char *name)
 {
@@ -24,7 +24,7 @@ capture_find(const char *name)
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (all[i] != NULL && strcmp(all[i]->name, name) == 0)
+		if (strcmp(all[i]->name, name) == 0)
 			return all[i];
 	return NULL;
 }
