@@ -61,7 +61,7 @@ int
 main(void)
 {
 	static struct event ev[6];
-	struct sink s = { null_emit, NULL, NULL };
+	struct sink s = { .emit = null_emit };
 	struct calls_params cp;
 	struct regs_params rp;
 	struct calls *c;

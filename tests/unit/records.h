@@ -26,7 +26,7 @@ keep_emit(void *arg, const char *line, size_t len)
 	nemit++;
 }
 
-static const struct sink keep_sink = { keep_emit, NULL, NULL };
+static const struct sink keep_sink = { .emit = keep_emit };
 
 /* The value of "key": as text (strings without quotes), or NULL. */
 static const char *

@@ -39,7 +39,7 @@ static struct detect *
 mk(const char *conftext, struct conf **cp)
 {
 	char err[256];
-	struct sink s = { capture, NULL, NULL };
+	struct sink s = { .emit = capture };
 
 	outlen = 0;
 	out[0] = '\0';

@@ -133,7 +133,7 @@ detect_judge(struct detect *d, struct line *l, usec_t ts)
 		return;
 	jw_init(&w, d->line, sizeof(d->line));
 	judge_record(&w, l, &j, d->accounts, d->hkeylen ? d->hkey : NULL, d->hkeylen, ts);
-	if (report_emit(&w, &d->out) == -1)
+	if (report_emit_detection(&w, &d->out) == -1)
 		d->st.record_overflow++;
 	d->st.detections++;
 }

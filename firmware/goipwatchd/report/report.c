@@ -116,3 +116,13 @@ report_emit(struct jw *w, const struct sink *s)
 	s->emit(s->arg, w->buf, n);
 	return 0;
 }
+
+int
+report_emit_detection(struct jw *w, const struct sink *s)
+{
+	if (report_emit(w, s) == -1)
+		return -1;
+	if (s->detection != NULL)
+		s->detection(s->arg, w->buf, w->len);
+	return 0;
+}

@@ -15,11 +15,13 @@
 
 struct event;
 
-/* Where finished record lines and events go: a file, a ring, the detect stage. */
+/* Where finished record lines and events go: a file, a ring, the detect stage.
+ * detection, when set, also gets each detection record (for the uplink). */
 struct sink {
 	void	(*emit)(void *arg, const char *line, size_t len);
 	void	(*event)(void *arg, const struct event *, size_t len);
 	void	*arg;
+	void	(*detection)(void *arg, const char *line, size_t len);
 };
 
 struct dpi;
@@ -34,7 +36,9 @@ void		 report_line(struct jw *, const uint16_t *vlan, unsigned nvlan,
 		    bool has_pppoe, uint16_t pppoe_session);
 void		 report_flow(struct jw *, const struct flow *, struct dpi *,
 		    enum flow_end, usec_t now);
-/* Ends the record and hands it to the sink; counts an overflow. */
+/* Ends the record and hands it to the sink; -1 when it overflowed. */
 int		 report_emit(struct jw *, const struct sink *);
+/* The same for a detection record: also to the sink's detection hook. */
+int		 report_emit_detection(struct jw *, const struct sink *);
 
 #endif
