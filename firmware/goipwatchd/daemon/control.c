@@ -119,29 +119,6 @@ losses(const struct control *c)
 }
 
 /*
- * Lines tracked: struct detect_stats does not carry it yet, so it is read
- * back from the detect stage's own stats writer. TODO: take it from
- * detect_stats once detect.h has the field.
- */
-static uint64_t
-lines_tracked(const struct engine_stats *st)
-{
-	char buf[8192];
-	const char *p;
-	struct jw w;
-
-	if (st->detect_ref == NULL)
-		return 0;
-	jw_init(&w, buf, sizeof(buf));
-	jw_obj_open(&w, NULL);
-	detect_stats_write(st->detect_ref, &w);
-	jw_obj_close(&w);
-	if (jw_finish(&w) == 0 || (p = strstr(buf, "\"lines\":")) == NULL)
-		return 0;
-	return strtoull(p + 8, NULL, 10);
-}
-
-/*
  * One sample a second. engine_stats reads 64-bit counters that the workers
  * write without atomics: a racy read, accepted for status and metrics
  * (aligned 64-bit loads do not tear on x86_64 or arm64; a value may be a batch
@@ -170,7 +147,7 @@ control_sample(struct control *c)
 	if ((lost = losses(c)) != c->prev_losses)
 		c->last_loss = now;
 	c->prev_losses = lost;
-	c->h.lines = lines_tracked(&c->st);
+	c->h.lines = c->st.detect.lines;
 	c->h.capture_ok = now - c->last_packet <= stall;
 	c->h.uplink_ok = now - c->last_up <= grace;
 	c->h.alarm = !c->h.capture_ok || !c->h.uplink_ok || (c->last_loss != 0 &&

@@ -588,6 +588,12 @@ engine_stop(struct engine *e)
 	atomic_store(&e->stop, true);
 }
 
+const struct detect *
+engine_detect(const struct engine *e)
+{
+	return e->detect;
+}
+
 void
 engine_stats(struct engine *e, struct engine_stats *st)
 {
@@ -601,7 +607,6 @@ engine_stats(struct engine *e, struct engine_stats *st)
 	st->clock = engine_clock(e);
 	st->memory_bytes = detect_bytes(e->detect);
 	detect_stats(e->detect, &st->detect);
-	st->detect_ref = e->detect;
 	for (i = 0; i < e->n; i++) {
 		worker_stats(e->ws[i].w, &ws);
 		worker_stats_add(&st->w, &ws);

@@ -32,7 +32,6 @@ struct engine_stats {
 	uint64_t		workers;
 	usec_t			clock;
 	struct detect_stats	detect;
-	const struct detect	*detect_ref;	/* for its own stats writer */
 };
 
 struct engine;
@@ -51,7 +50,10 @@ typedef int engine_report_fn(void *arg, const char *line, size_t len);
 void		 engine_set_reporter(struct engine *, engine_report_fn *fn, void *arg);
 /* Async-signal-safe. */
 void		 engine_stop(struct engine *);
+/* A snapshot of the counters; any thread (racy reads, see control.c). */
 void		 engine_stats(struct engine *, struct engine_stats *);
+/* The detect stage, for the stats record: the merge/detect thread only. */
+const struct detect *engine_detect(const struct engine *);
 void		 engine_free(struct engine *);
 
 #endif

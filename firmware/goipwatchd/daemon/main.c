@@ -187,7 +187,7 @@ write_stats(struct engine *e, FILE *out)
 
 	engine_stats(e, &st);
 	jw_init(&w, line, sizeof(line));
-	stats_write(&w, &st);
+	stats_write(&w, &st, engine_detect(e));
 	if (jw_finish(&w) > 0)
 		fputs(line, out);
 }

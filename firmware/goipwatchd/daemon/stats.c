@@ -90,7 +90,7 @@ stats_voip(struct jw *w, const struct voip_stats *v)
 }
 
 void
-stats_write(struct jw *w, const struct engine_stats *st)
+stats_write(struct jw *w, const struct engine_stats *st, const struct detect *d)
 {
 	report_open(w, "stats", st->clock);
 	jw_u64(w, "workers", st->workers);
@@ -113,8 +113,8 @@ stats_write(struct jw *w, const struct engine_stats *st)
 	jw_u64(w, "radius_accounting", st->w.dev.radius);
 	jw_u64(w, "ppp_auth", st->w.dev.ppp_auth);
 	jw_obj_close(w);
-	if (st->detect_ref != NULL)
-		detect_stats_write(st->detect_ref, w);
+	if (d != NULL)
+		detect_stats_write(d, w);
 	jw_obj_open(w, "records");
 	jw_u64(w, "written", st->records);
 	jw_u64(w, "ring_drops", st->record_drops);

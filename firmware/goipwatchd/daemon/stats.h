@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "jw.h"
 
-void	stats_write(struct jw *, const struct engine_stats *);
+/* d: the detect stage's own tables, written by its thread (engine_detect). */
+void	stats_write(struct jw *, const struct engine_stats *, const struct detect *d);
 
 #endif

@@ -308,6 +308,8 @@ void
 detect_stats(const struct detect *d, struct detect_stats *st)
 {
 	*st = d->st;
+	st->lines = line_table_in_use(d->lines);
+	st->line_evictions = line_table_evictions(d->lines);
 }
 
 void

@@ -38,6 +38,7 @@ struct detect_stats {
 	uint64_t	accounts;	/* account names learnt */
 	uint64_t	reloads;	/* configurations taken at a batch boundary */
 	uint64_t	record_overflow;
+	uint64_t	lines, line_evictions;	/* the line table, at the snapshot */
 };
 
 struct detect;
