@@ -4,10 +4,12 @@
  * storage, acks out only once storage has committed. While a job is out the
  * session reads nothing more: that is the back-pressure.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "log.h"
 #include "server-int.h"
@@ -227,13 +229,37 @@ rx_consume(struct conn *c, size_t n)
 	}
 }
 
+/*
+ * TLS state only once the peer has sent something: a silent connection costs
+ * its descriptor and struct conn. 1 go on, 0 wait, -1 closed.
+ */
+static int
+tls_start(struct server *s, struct conn *c)
+{
+	uint8_t b;
+	ssize_t n;
+
+	if (c->tls != NULL)
+		return 1;
+	if ((n = recv(c->fd, &b, 1, MSG_PEEK)) == -1 && (errno == EAGAIN ||
+	    errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	if (n <= 0 || (c->tls = tls_sess_new(s->tls, c->fd)) == NULL) {
+		server_close(s, c, NULL);	/* gone without a word, or no memory */
+		return -1;
+	}
+	return 1;
+}
+
 /* 1 handshake done, 0 wait, -1 closed. */
 static int
 handshake(struct server *s, struct conn *c)
 {
-	int rc = tls_sess_handshake(c->tls);
+	int rc;
 
-	if (rc == 0)
+	if ((rc = tls_start(s, c)) <= 0)
+		return rc;
+	if ((rc = tls_sess_handshake(c->tls)) == 0)
 		return 0;
 	if (rc == -1) {
 		s->c.handshake_failed++;
@@ -246,6 +272,7 @@ handshake(struct server *s, struct conn *c)
 	intake_init(&c->in, c->cn, &s->in_stats);
 	c->state = CONN_HELLO;
 	s->c.sessions++;
+	server_identified(s, c);
 	return 1;
 }
 
