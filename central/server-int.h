@@ -42,6 +42,7 @@ struct server_counters {
 	uint64_t	 storage_failures, backpressure, config_pushes, config_acks;
 	uint64_t	 idle_closed, conns_max;
 	uint64_t	 per_addr_refused, unauth_evicted, handshake_expired;
+	uint64_t	 accept_no_fd;
 	size_t		 conns, unauth;
 };
 
@@ -56,6 +57,8 @@ struct server {
 	size_t		 unauth_max;	/* of them before the TLS handshake */
 	struct addrs	*addrs;		/* unauthenticated ones per source */
 	TAILQ_HEAD(, conn) unauth_q;
+	uint64_t	 accept_resume;	/* ms (monotonic) the listener is back; 0 on */
+	time_t		 last_no_fd_log;
 	uint64_t	 next_gen;
 	bool		 poll_pending;
 	time_t		 last_poll, last_sweep;

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addrs.h"
@@ -25,6 +26,7 @@
 
 #define EVENTS		256
 #define FD_SPARE	64	/* descriptors kept for storage, logs, a refusal */
+#define ACCEPT_PAUSE_MS	200	/* no descriptor left: the listener rests */
 #define TAG_LISTEN	((uint64_t)-1)
 #define TAG_WRITER	((uint64_t)-2)
 #define TAG_SIGNAL	((uint64_t)-3)
@@ -277,6 +279,43 @@ accept_one(struct server *s, int fd, uint32_t addr)
 		s->c.conns_max = s->c.conns;
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+listener_on(struct server *s, bool on)
+{
+	struct epoll_event e = { .events = on ? EPOLLIN : 0, .data.u64 = TAG_LISTEN };
+
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->lfd, &e) == 0)
+		s->accept_resume = on ? 0 : now_ms() + ACCEPT_PAUSE_MS;
+}
+
+/*
+ * No descriptor for a pending connection: accept() would fail at once again,
+ * so the listener rests for a moment instead of waking the loop for nothing.
+ */
+static void
+accept_no_fd(struct server *s, int err)
+{
+	time_t now = time(NULL);
+
+	s->c.accept_no_fd++;
+	if (now - s->last_no_fd_log >= 60) {
+		s->last_no_fd_log = now;
+		log_warnx("accept: out of descriptors (%s), %zu connections: pausing the"
+		    " listener (%" PRIu64 " times so far)", strerror(err), s->c.conns,
+		    s->c.accept_no_fd);
+	}
+	listener_on(s, false);
+}
+
 static void
 accept_all(struct server *s)
 {
@@ -293,6 +332,8 @@ accept_all(struct server *s)
 		}
 		if (errno == EINTR || errno == ECONNABORTED)
 			continue;
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			accept_no_fd(s, errno);
 		return;
 	}
 }
@@ -353,8 +394,9 @@ log_counters(const struct server *s)
 	    in->frames[FRAME_BAD_MAGIC], in->peer_errors);
 	log_info("limits: slots=%zu unauth_max=%zu unauth=%zu too_many=%" PRIu64
 	    " per_addr_refused=%" PRIu64 " unauth_evicted=%" PRIu64
-	    " handshake_expired=%" PRIu64, s->slots, s->unauth_max, c->unauth,
-	    c->too_many, c->per_addr_refused, c->unauth_evicted, c->handshake_expired);
+	    " handshake_expired=%" PRIu64 " accept_no_fd=%" PRIu64,
+	    s->slots, s->unauth_max, c->unauth, c->too_many, c->per_addr_refused,
+	    c->unauth_evicted, c->handshake_expired, c->accept_no_fd);
 }
 
 /* Once a second: parked jobs, idle sessions, the config poll. */
@@ -448,6 +490,8 @@ server_run(struct server *s)
 			else
 				on_conn(s, (int)tag, ev[i].events);
 		}
+		if (s->accept_resume != 0 && now_ms() >= s->accept_resume)
+			listener_on(s, true);
 		tick(s, time(NULL));
 	}
 	log_counters(s);
