@@ -41,7 +41,7 @@ struct server_counters {
 	uint64_t	 reports_committed, records_stored, duplicates, acks;
 	uint64_t	 storage_failures, backpressure, config_pushes, config_acks;
 	uint64_t	 idle_closed, conns_max;
-	uint64_t	 per_addr_refused, unauth_evicted, handshake_expired;
+	uint64_t	 per_addr_refused, unauth_evicted, handshake_expired, replaced;
 	uint64_t	 accept_no_fd;
 	size_t		 conns, unauth;
 };
@@ -75,7 +75,8 @@ void	session_retry_parked(struct server *, struct conn *);
 /* server.c */
 void	server_close(struct server *, struct conn *, const char *why);
 void	server_interest(struct server *, struct conn *);
-/* The certificate is checked: c leaves the unauthenticated share. */
+/* The certificate is checked: c leaves the unauthenticated share and replaces
+ * any older session of its id. */
 void	server_identified(struct server *, struct conn *);
 
 #endif

@@ -222,6 +222,16 @@ void
 server_identified(struct server *s, struct conn *c)
 {
 	unauth_del(s, c);
+	/* one session per appliance id: the newest is the one that is alive */
+	for (size_t fd = 0; fd < s->maxfd; fd++) {
+		struct conn *o = s->conns[fd];
+
+		if (o != NULL && o != c && o->state != CONN_HANDSHAKE &&
+		    strcmp(o->cn, c->cn) == 0) {
+			s->c.replaced++;
+			server_close(s, o, "replaced by a new session");
+		}
+	}
 }
 
 /* May one more unauthenticated connection from addr come in? Evicts the oldest if need be. */
@@ -394,9 +404,9 @@ log_counters(const struct server *s)
 	    in->frames[FRAME_BAD_MAGIC], in->peer_errors);
 	log_info("limits: slots=%zu unauth_max=%zu unauth=%zu too_many=%" PRIu64
 	    " per_addr_refused=%" PRIu64 " unauth_evicted=%" PRIu64
-	    " handshake_expired=%" PRIu64 " accept_no_fd=%" PRIu64,
+	    " handshake_expired=%" PRIu64 " replaced=%" PRIu64 " accept_no_fd=%" PRIu64,
 	    s->slots, s->unauth_max, c->unauth, c->too_many, c->per_addr_refused,
-	    c->unauth_evicted, c->handshake_expired, c->accept_no_fd);
+	    c->unauth_evicted, c->handshake_expired, c->replaced, c->accept_no_fd);
 }
 
 /* Once a second: parked jobs, idle sessions, the config poll. */
