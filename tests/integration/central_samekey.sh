@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# One appliance id, one session (issue 12, item 9): 150 connections with the same
+# One appliance id, one session (issue 12, item 9): 100 connections with the same
 # certificate each say hello and hold most of a big report. Each new session
 # replaces the one before, so one stays and central's memory stays bounded;
 # the appliance connecting again afterwards replaces that one too. Before its
@@ -10,12 +10,16 @@ set -u
 pki
 P=$T/pki
 ulimit -n 4096 2>/dev/null || true
-central_conf c1 "sqlite:$T/c.db" "unauth_per_addr 1000"
+# ASan builds: freed memory is not held back in quarantine, so RSS means the same
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1"
+N=100
+# all from 127.0.0.1, and slow under ASan: neither limit is what is tested here
+central_conf c1 "sqlite:$T/c.db" "unauth_per_addr 1000" "handshake_timeout 120"
 start_central c1
 C1=$CPID
 sleep 0.3
 rss0=$(proc_rss_kb "$C1")
-"$LOAD" -A "$P/ca.crt" -p "$PORT" -H pin -n 150 -T 20 -c "$P/gw-test-1.crt" \
+"$LOAD" -A "$P/ca.crt" -p "$PORT" -H pin -n $N -T 20 -c "$P/gw-test-1.crt" \
     -k "$P/gw-test-1.key" -i gw-test-1 >"$T/pin.out" 2>&1 &
 L=$!
 PIDS="$PIDS $L"
@@ -27,12 +31,12 @@ until grep -q pinned "$T/pin.out"; do
 done
 sleep 1
 rss1=$(proc_rss_kb "$C1")
-echo "central: $rss0 -> $rss1 KiB resident with 150 sessions of one certificate tried"
+echo "central: $rss0 -> $rss1 KiB resident with $N sessions of one certificate tried"
 # one session holds at most one frame (1 MiB) and its TLS buffers
 [ $((rss1 - rss0)) -le 24576 ] || fail "one certificate pinned $((rss1 - rss0)) KiB"
 counters c1 "$C1"
 grep 'counters:' "$T/c1.log" | tail -n 1 | grep -q ' conns=1 ' || fail "more than one session"
-grep 'limits:' "$T/c1.log" | tail -n 1 | grep -q ' replaced=149 ' || fail "replacements not counted"
+grep 'limits:' "$T/c1.log" | tail -n 1 | grep -q " replaced=$((N - 1)) " || fail "replacements not counted"
 # before its hello a session holds 1 KiB to read into: a bigger first frame is refused
 "$LOAD" -A "$P/ca.crt" -K "$P/ca.key" -p "$PORT" -H early >"$T/early.out" 2>&1
 rc=$?
@@ -43,7 +47,7 @@ cat "$T/early.out"
     -k "$P/gw-test-1.key" -i gw-test-1 || fail "a new session of the same id was not served"
 wait "$L"
 cat "$T/pin.out"
-grep -q 'pin: 150 of 150 sessions closed' "$T/pin.out" || fail "an old session outlived its replacement"
+grep -q "pin: $N of $N sessions closed" "$T/pin.out" || fail "an old session outlived its replacement"
 grep -q 'gw-test-1: session closed: replaced' "$T/c1.log" || fail "replacement not logged"
 stop_central "$C1"
 echo "PASS central_samekey"
