@@ -5,7 +5,8 @@
  * from the office CA. All connect first (connections held), then each sends
  * reports of detection records and waits for each ack (reports/s).
  * With -H it is one hostile appliance instead: huge frame, wrong sequence,
- * someone else's id, a 4 KiB report before the hello (early), or a
+ * someone else's id, a 4 KiB report before the hello (early), no hello at
+ * all (mute: 0 once central closes, 1 if still open after -T s), or a
  * revoked/unknown certificate (-c/-k files).
  * -H pin: N sessions that each say hello, send most of a big report and hold
  * it (as a stuck or hostile appliance would) for -T seconds; with -c/-k/-i they
@@ -13,7 +14,7 @@
  *
  *   central-load -A ca.crt -K ca.key -p PORT [-n appliances] [-r reports]
  *                [-b records] [-P prefix] [-T seconds] [-s first_appliance]
- *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello|early [-c crt -k key -i CN]
+ *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello|early|mute [-c crt -k key -i CN]
  *   central-load -A ca.crt -p PORT -H pin -n N -T secs -c crt -k key -i CN
  */
 #include <arpa/inet.h>
@@ -310,6 +311,13 @@ run_hostile(struct app *a)
 	}
 	if (strcmp(G.hostile, "identity") == 0)
 		return hello(a, "gw-someone-else", &high);
+	if (strcmp(G.hostile, "mute") == 0) {
+		mbedtls_ssl_conf_read_timeout(&a->conf, (uint32_t)G.seconds * 1000);
+		do
+			rc = mbedtls_ssl_read(&a->ssl, a->rx, BUF);
+		while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+		return rc == MBEDTLS_ERR_SSL_TIMEOUT ? 1 : 0;
+	}
 	if (strcmp(G.hostile, "early") == 0) {
 		uint8_t *h = memset(a->tx, 0, FRAME_HDR_LEN + 4096);
 
@@ -411,7 +419,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: central-load -A ca.crt -K ca.key -p PORT [-n N] [-r R]"
-	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello|early|pin"
+	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello|early|mute|pin"
 	    " [-c crt -k key -i CN]]\n");
 	exit(2);
 }

@@ -5,7 +5,8 @@
 # address may hold 128 unauthenticated connections, all of them together half the
 # slots (the oldest is evicted for a newer one), and none stays past
 # handshake_timeout. Appliances still connect and deliver; descriptors and
-# memory stay bounded; the idle ones are gone after the deadline.
+# memory stay bounded; the idle ones are gone after the deadline, and so is a
+# session that completed TLS but sends no hello.
 set -u
 . "$(dirname "$0")/central_lib.sh"
 pki
@@ -38,6 +39,13 @@ while fds2=$(proc_fds "$C1"); [ "$fds2" -gt $((fds0 + 2)) ]; do
 done
 echo "idle connections closed after $(($(date +%s) - start)) s"
 kill -0 "$IDLE_PID" 2>/dev/null || fail "the idle client went away"
+# TLS done but no hello: closed at the same deadline
+t0=$(date +%s)
+"$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -H mute -T 20 ||
+    fail "a session without a hello was kept"
+echo "session without a hello closed after $(($(date +%s) - t0)) s"
+[ $(($(date +%s) - t0)) -le 8 ] || fail "a session without a hello was kept past handshake_timeout"
+grep -q 'session closed: no hello in time' "$T/c1.log" || fail "missing hello not logged"
 counters c1 "$C1"
 l=$(grep 'limits:' "$T/c1.log" | tail -n 1)
 for k in per_addr_refused unauth_evicted handshake_expired; do
