@@ -6,7 +6,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/storage-sqlite.c central/storage-pg.c central/record.c \
 	    central/ingest.c central/lead-ingest.c central/confstore.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
-	    central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
+	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
 	    central/sims.c central/figures.c central/fleet.c central/out.c central/lead.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
@@ -19,6 +19,8 @@ BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
 FUZZERS	+= central
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
 	    tests/integration/central_pg.sh tests/integration/central_cli.sh
+TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
+	    tests/integration/central_samekey.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

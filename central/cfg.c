@@ -25,6 +25,8 @@ static const struct key keys[] = {
 	N(workers, 1, 64), N(max_conns, 1, 1000000), N(max_queue, 1, 1000000),
 	N(silent_after, 1, 86400 * 30), N(idle_timeout, 5, 86400),
 	N(config_poll, 1, 3600), N(store_delay_ms, 0, 60000),
+	N(handshake_timeout, 1, 3600), N(unauth_per_addr, 1, 1000000),
+	N(unauth_percent, 1, 100),
 };
 
 void
@@ -44,6 +46,9 @@ cfg_defaults(struct cfg *c)
 	c->max_queue = 4096;
 	c->silent_after = 300;
 	c->idle_timeout = 600;
+	c->handshake_timeout = 10;
+	c->unauth_per_addr = 128;
+	c->unauth_percent = 50;
 	c->config_poll = 2;
 }
 

@@ -23,6 +23,9 @@ struct cfg {
 	uint64_t	 max_queue;		/* reports waiting for storage */
 	uint64_t	 silent_after;		/* seconds without heartbeat: alarm */
 	uint64_t	 idle_timeout;		/* seconds without a frame: close */
+	uint64_t	 handshake_timeout;	/* seconds from accept to TLS + hello */
+	uint64_t	 unauth_per_addr;	/* unauthenticated conns per source */
+	uint64_t	 unauth_percent;	/* of the slots, unauthenticated at most */
 	uint64_t	 config_poll;		/* seconds between config checks */
 	uint64_t	 store_delay_ms;	/* tests: slow storage down */
 };

@@ -5,11 +5,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/queue.h>
 #include <time.h>
 
 #include "cfg.h"
 #include "intake.h"
 
+struct addrs;
 struct job;
 struct pushcfg;
 
@@ -19,7 +21,10 @@ struct conn {
 	int		 fd;
 	uint64_t	 gen;		/* tells a reused fd from the job's */
 	enum conn_state	 state;
-	struct tls_sess	*tls;
+	uint32_t	 addr;		/* source, network order */
+	bool		 unauth;	/* on unauth_q, counted for its address */
+	TAILQ_ENTRY(conn) unauth_q;	/* oldest first */
+	struct tls_sess	*tls;		/* from the first byte in */
 	struct intake	 in;
 	bool		 busy;		/* a job of this session is in storage */
 	struct job	*parked;	/* a job waiting for room in the queue */
@@ -36,7 +41,9 @@ struct server_counters {
 	uint64_t	 reports_committed, records_stored, duplicates, acks;
 	uint64_t	 storage_failures, backpressure, config_pushes, config_acks;
 	uint64_t	 idle_closed, conns_max;
-	size_t		 conns;
+	uint64_t	 per_addr_refused, unauth_evicted, handshake_expired, replaced;
+	uint64_t	 accept_no_fd;
+	size_t		 conns, unauth;
 };
 
 struct server {
@@ -46,6 +53,12 @@ struct server {
 	struct writer	*writer;
 	struct conn	**conns;	/* indexed by fd */
 	size_t		 maxfd;
+	size_t		 slots;		/* connections at most */
+	size_t		 unauth_max;	/* of them before the TLS handshake */
+	struct addrs	*addrs;		/* unauthenticated ones per source */
+	TAILQ_HEAD(, conn) unauth_q;
+	uint64_t	 accept_resume;	/* ms (monotonic) the listener is back; 0 on */
+	time_t		 last_no_fd_log;
 	uint64_t	 next_gen;
 	bool		 poll_pending;
 	time_t		 last_poll, last_sweep;
@@ -62,5 +75,8 @@ void	session_retry_parked(struct server *, struct conn *);
 /* server.c */
 void	server_close(struct server *, struct conn *, const char *why);
 void	server_interest(struct server *, struct conn *);
+/* The certificate is checked: c leaves the unauthenticated share and replaces
+ * any older session of its id. */
+void	server_identified(struct server *, struct conn *);
 
 #endif

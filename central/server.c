@@ -13,8 +13,10 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "addrs.h"
 #include "confstore.h"
 #include "log.h"
 #include "server-int.h"
@@ -23,7 +25,8 @@
 #include "writer.h"
 
 #define EVENTS		256
-#define HANDSHAKE_SECS	15
+#define FD_SPARE	64	/* descriptors kept for storage, logs, a refusal */
+#define ACCEPT_PAUSE_MS	200	/* no descriptor left: the listener rests */
 #define TAG_LISTEN	((uint64_t)-1)
 #define TAG_WRITER	((uint64_t)-2)
 #define TAG_SIGNAL	((uint64_t)-3)
@@ -112,11 +115,15 @@ signals(struct server *s)
 	return s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-/* As many connections as descriptors allow, up to max_conns. */
+/*
+ * As many connections as descriptors allow, up to max_conns, of which
+ * unauth_percent may be unauthenticated: the rest is kept for appliances.
+ */
 static int
 size_table(struct server *s)
 {
 	struct rlimit rl;
+	size_t spare;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -124,8 +131,16 @@ size_table(struct server *s)
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		rl.rlim_cur = 1024;
-	s->maxfd = rl.rlim_cur > s->cfg->max_conns + 64 ? s->cfg->max_conns + 64 :
-	    rl.rlim_cur;
+	s->maxfd = rl.rlim_cur > s->cfg->max_conns + FD_SPARE ?
+	    s->cfg->max_conns + FD_SPARE : rl.rlim_cur;
+	spare = s->maxfd > 2 * FD_SPARE ? FD_SPARE : s->maxfd / 2;
+	s->slots = s->maxfd - spare;
+	s->unauth_max = s->slots * s->cfg->unauth_percent / 100;
+	if (s->unauth_max == 0)
+		s->unauth_max = 1;
+	TAILQ_INIT(&s->unauth_q);
+	if ((s->addrs = addrs_new(s->unauth_max)) == NULL)
+		return -1;
 	return (s->conns = calloc(s->maxfd, sizeof(*s->conns))) ? 0 : -1;
 }
 
@@ -166,7 +181,7 @@ server_interest(struct server *s, struct conn *c)
 
 	if (!c->busy)
 		ev |= EPOLLIN;
-	if (c->txoff < c->txlen || tls_sess_wants_write(c->tls))
+	if (c->txoff < c->txlen || (c->tls != NULL && tls_sess_wants_write(c->tls)))
 		ev |= EPOLLOUT;
 	if (ev == c->events)
 		return;
@@ -176,11 +191,23 @@ server_interest(struct server *s, struct conn *c)
 		c->events = ev;
 }
 
+static void
+unauth_del(struct server *s, struct conn *c)
+{
+	if (!c->unauth)
+		return;
+	c->unauth = false;
+	TAILQ_REMOVE(&s->unauth_q, c, unauth_q);
+	addrs_del(s->addrs, c->addr);
+	s->c.unauth--;
+}
+
 void
 server_close(struct server *s, struct conn *c, const char *why)
 {
 	if (why != NULL && c->state != CONN_HANDSHAKE)
 		log_info("%s: session closed: %s", c->cn, why);
+	unauth_del(s, c);
 	s->conns[c->fd] = NULL;
 	s->c.conns--;
 	close(c->fd);	/* also leaves the epoll set */
@@ -191,42 +218,134 @@ server_close(struct server *s, struct conn *c, const char *why)
 	free(c);
 }
 
+void
+server_identified(struct server *s, struct conn *c)
+{
+	unauth_del(s, c);
+	/* one session per appliance id: the newest is the one that is alive */
+	for (size_t fd = 0; fd < s->maxfd; fd++) {
+		struct conn *o = s->conns[fd];
+
+		if (o != NULL && o != c && o->state != CONN_HANDSHAKE &&
+		    strcmp(o->cn, c->cn) == 0) {
+			s->c.replaced++;
+			server_close(s, o, "replaced by a new session");
+		}
+	}
+}
+
+/* May one more unauthenticated connection from addr come in? Evicts the oldest if need be. */
+static bool
+unauth_admit(struct server *s, uint32_t addr)
+{
+	if (s->c.conns >= s->slots) {
+		s->c.too_many++;
+		return false;
+	}
+	if (addrs_count(s->addrs, addr) >= s->cfg->unauth_per_addr) {
+		s->c.per_addr_refused++;
+		return false;
+	}
+	if (s->c.unauth >= s->unauth_max) {
+		s->c.unauth_evicted++;
+		server_close(s, TAILQ_FIRST(&s->unauth_q), NULL);
+	}
+	return true;
+}
+
+/* A new connection holds its fd and a struct conn; TLS waits for its first byte. */
 static void
-accept_one(struct server *s, int fd)
+accept_one(struct server *s, int fd, uint32_t addr)
 {
 	struct conn *c;
 	int one = 1;
 
-	if ((size_t)fd >= s->maxfd || (c = calloc(1, sizeof(*c))) == NULL) {
+	if ((size_t)fd >= s->maxfd) {
 		s->c.too_many++;
+		close(fd);
+		return;
+	}
+	if (!unauth_admit(s, addr) || (c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->fd = fd;
 	c->gen = ++s->next_gen;
+	c->addr = addr;
 	c->since = c->last_active = time(NULL);
 	c->events = EPOLLIN;
-	if ((c->tls = tls_sess_new(s->tls, fd)) == NULL ||
-	    watch(s, fd, EPOLLIN, (uint64_t)fd) == -1) {
-		tls_sess_free(c->tls);
+	if (watch(s, fd, EPOLLIN, (uint64_t)fd) == -1 || addrs_add(s->addrs, addr) == -1) {
 		free(c);
 		close(fd);
 		return;
 	}
+	c->unauth = true;
+	TAILQ_INSERT_TAIL(&s->unauth_q, c, unauth_q);
+	s->c.unauth++;
 	s->conns[fd] = c;
 	s->c.accepted++;
 	if (++s->c.conns > s->c.conns_max)
 		s->c.conns_max = s->c.conns;
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+listener_on(struct server *s, bool on)
+{
+	struct epoll_event e = { .events = on ? EPOLLIN : 0, .data.u64 = TAG_LISTEN };
+
+	if (epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->lfd, &e) == 0)
+		s->accept_resume = on ? 0 : now_ms() + ACCEPT_PAUSE_MS;
+}
+
+/*
+ * No descriptor for a pending connection: accept() would fail at once again,
+ * so the listener rests for a moment instead of waking the loop for nothing.
+ */
+static void
+accept_no_fd(struct server *s, int err)
+{
+	time_t now = time(NULL);
+
+	s->c.accept_no_fd++;
+	if (now - s->last_no_fd_log >= 60) {
+		s->last_no_fd_log = now;
+		log_warnx("accept: out of descriptors (%s), %zu connections: pausing the"
+		    " listener (%" PRIu64 " times so far)", strerror(err), s->c.conns,
+		    s->c.accept_no_fd);
+	}
+	listener_on(s, false);
+}
+
 static void
 accept_all(struct server *s)
 {
+	struct sockaddr_in sa;
+	socklen_t sl;
 	int fd;
 
-	while ((fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
-		accept_one(s, fd);
+	for (int n = 0; n < EVENTS; n++) {
+		sl = sizeof(sa);
+		if ((fd = accept4(s->lfd, (struct sockaddr *)&sa, &sl,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+			accept_one(s, fd, sa.sin_addr.s_addr);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			accept_no_fd(s, errno);
+		return;
+	}
 }
 
 static void
@@ -283,6 +402,11 @@ log_counters(const struct server *s)
 	    in->refused[1], in->refused[2], in->refused[3], in->refused[4],
 	    in->refused[5], in->refused[6], in->refused[7],
 	    in->frames[FRAME_BAD_MAGIC], in->peer_errors);
+	log_info("limits: slots=%zu unauth_max=%zu unauth=%zu too_many=%" PRIu64
+	    " per_addr_refused=%" PRIu64 " unauth_evicted=%" PRIu64
+	    " handshake_expired=%" PRIu64 " replaced=%" PRIu64 " accept_no_fd=%" PRIu64,
+	    s->slots, s->unauth_max, c->unauth, c->too_many, c->per_addr_refused,
+	    c->unauth_evicted, c->handshake_expired, c->replaced, c->accept_no_fd);
 }
 
 /* Once a second: parked jobs, idle sessions, the config poll. */
@@ -299,8 +423,13 @@ tick(struct server *s, time_t now)
 			if (c == NULL)
 				continue;
 			session_retry_parked(s, c);
-			if (!c->busy && (now - c->last_active > (time_t)s->cfg->idle_timeout ||
-			    (c->state == CONN_HANDSHAKE && now - c->since > HANDSHAKE_SECS))) {
+			if (c->busy)
+				continue;
+			if (c->state != CONN_UP &&
+			    now - c->since > (time_t)s->cfg->handshake_timeout) {
+				s->c.handshake_expired++;
+				server_close(s, c, "no hello in time");
+			} else if (now - c->last_active > (time_t)s->cfg->idle_timeout) {
 				s->c.idle_closed++;
 				server_close(s, c, "idle");
 			}
@@ -371,6 +500,8 @@ server_run(struct server *s)
 			else
 				on_conn(s, (int)tag, ev[i].events);
 		}
+		if (s->accept_resume != 0 && now_ms() >= s->accept_resume)
+			listener_on(s, true);
 		tick(s, time(NULL));
 	}
 	log_counters(s);
@@ -387,6 +518,7 @@ server_free(struct server *s)
 			server_close(s, s->conns[fd], NULL);
 	writer_free(s->writer);	/* waits for the jobs in flight to commit */
 	tls_server_free(s->tls);
+	addrs_free(s->addrs);
 	if (s->lfd >= 0)
 		close(s->lfd);
 	if (s->sigfd >= 0)

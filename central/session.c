@@ -4,16 +4,19 @@
  * storage, acks out only once storage has committed. While a job is out the
  * session reads nothing more: that is the back-pressure.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "log.h"
 #include "server-int.h"
 #include "tls-server.h"
 #include "writer.h"
 
+#define RX_HELLO	1024	/* before the hello: room for the hello only */
 #define RX_INITIAL	16384
 #define RX_MAX		(FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
 #define TX_CHUNK	16384	/* one TLS record at most per write */
@@ -190,22 +193,26 @@ on_frame(struct server *s, struct conn *c, const struct intake_result *r)
 	}
 }
 
+/* Room to read into: small until the hello, then up to one whole frame. */
 static int
 rx_room(struct conn *c)
 {
-	size_t want = c->rxcap ? c->rxcap : RX_INITIAL;
+	size_t max = c->in.hello_done ? RX_MAX : RX_HELLO;
+	size_t want = c->in.hello_done ? RX_INITIAL : RX_HELLO;
 	uint8_t *p;
 
+	if (want < c->rxcap)
+		want = c->rxcap;
 	/* a known frame length may need more room: never past one whole frame */
 	if (c->rxlen >= FRAME_HDR_LEN) {
 		size_t need = FRAME_HDR_LEN + ((size_t)c->rx[4] << 24 |
 		    (size_t)c->rx[5] << 16 | (size_t)c->rx[6] << 8 | c->rx[7]);
 
-		while (want < need && want < RX_MAX)
+		while (want < need && want < max)
 			want *= 2;
 	}
-	if (want > RX_MAX)
-		want = RX_MAX;
+	if (want > max)
+		want = max;
 	if (want == c->rxcap)
 		return 0;
 	if ((p = realloc(c->rx, want)) == NULL)
@@ -227,13 +234,37 @@ rx_consume(struct conn *c, size_t n)
 	}
 }
 
+/*
+ * TLS state only once the peer has sent something: a silent connection costs
+ * its descriptor and struct conn. 1 go on, 0 wait, -1 closed.
+ */
+static int
+tls_start(struct server *s, struct conn *c)
+{
+	uint8_t b;
+	ssize_t n;
+
+	if (c->tls != NULL)
+		return 1;
+	if ((n = recv(c->fd, &b, 1, MSG_PEEK)) == -1 && (errno == EAGAIN ||
+	    errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	if (n <= 0 || (c->tls = tls_sess_new(s->tls, c->fd)) == NULL) {
+		server_close(s, c, NULL);	/* gone without a word, or no memory */
+		return -1;
+	}
+	return 1;
+}
+
 /* 1 handshake done, 0 wait, -1 closed. */
 static int
 handshake(struct server *s, struct conn *c)
 {
-	int rc = tls_sess_handshake(c->tls);
+	int rc;
 
-	if (rc == 0)
+	if ((rc = tls_start(s, c)) <= 0)
+		return rc;
+	if ((rc = tls_sess_handshake(c->tls)) == 0)
 		return 0;
 	if (rc == -1) {
 		s->c.handshake_failed++;
@@ -246,6 +277,7 @@ handshake(struct server *s, struct conn *c)
 	intake_init(&c->in, c->cn, &s->in_stats);
 	c->state = CONN_HELLO;
 	s->c.sessions++;
+	server_identified(s, c);
 	return 1;
 }
 
@@ -255,8 +287,13 @@ fill(struct server *s, struct conn *c)
 {
 	ssize_t n;
 
-	if (rx_room(c) == -1 || c->rxlen == c->rxcap) {
+	if (rx_room(c) == -1) {
 		refuse(s, c, FRAME_ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	if (c->rxlen == c->rxcap) {	/* only before the hello: later it is one frame */
+		s->in_stats.refused[FRAME_ERR_OVERSIZED]++;
+		refuse(s, c, FRAME_ERR_OVERSIZED, "first frame larger than a hello");
 		return -1;
 	}
 	if ((n = tls_sess_read(c->tls, c->rx + c->rxlen, c->rxcap - c->rxlen)) == 0)

@@ -17,16 +17,18 @@ run() {	# LABEL PORT [load options]
 }
 ulimit -n 65536 2>/dev/null || true
 
-central_conf sq "sqlite:$T/bench.db"
+# every simulated appliance comes from 127.0.0.1
+PER_ADDR="unauth_per_addr 1000000"
+central_conf sq "sqlite:$T/bench.db" "$PER_ADDR"
 start_central sq
 run "SQLite, one instance, $N appliances" "$PORT" -n "$N"
 stop_central "$CPID"
 
 pg_start
-central_conf p1 "$DB" "workers 8"
+central_conf p1 "$DB" "workers 8" "$PER_ADDR"
 start_central p1; P1=$PORT; C1=$CPID
 run "PostgreSQL, one instance, $N appliances" "$P1" -n "$N"
-central_conf p2 "$DB" "workers 8"
+central_conf p2 "$DB" "workers 8" "$PER_ADDR"
 start_central p2; P2=$PORT; C2=$CPID
 half=$((N / 2))
 echo "== PostgreSQL, two instances, $N appliances (half each)"

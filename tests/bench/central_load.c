@@ -5,11 +5,17 @@
  * from the office CA. All connect first (connections held), then each sends
  * reports of detection records and waits for each ack (reports/s).
  * With -H it is one hostile appliance instead: huge frame, wrong sequence,
- * someone else's id, or a revoked/unknown certificate (-c/-k files).
+ * someone else's id, a 4 KiB report before the hello (early), no hello at
+ * all (mute: 0 once central closes, 1 if still open after -T s), or a
+ * revoked/unknown certificate (-c/-k files).
+ * -H pin: N sessions that each say hello, send most of a big report and hold
+ * it (as a stuck or hostile appliance would) for -T seconds; with -c/-k/-i they
+ * all share one certificate. Prints how many central closed.
  *
  *   central-load -A ca.crt -K ca.key -p PORT [-n appliances] [-r reports]
  *                [-b records] [-P prefix] [-T seconds] [-s first_appliance]
- *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello [-c crt -k key -i CN]
+ *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello|early|mute [-c crt -k key -i CN]
+ *   central-load -A ca.crt -p PORT -H pin -n N -T secs -c crt -k key -i CN
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,6 +44,8 @@
 #include "frame.h"
 
 #define BUF	(FRAME_HDR_LEN + FRAME_MAX_PAYLOAD)
+#define PIN_DECLARED	(768 * 1024)	/* -H pin: the report's length ... */
+#define PIN_SENT	(512 * 1024)	/* ... and how much of it is sent */
 
 static struct {
 	const char		*ca_path, *cakey_path, *crt_path, *key_path, *hostile, *prefix, *id;
@@ -303,6 +311,22 @@ run_hostile(struct app *a)
 	}
 	if (strcmp(G.hostile, "identity") == 0)
 		return hello(a, "gw-someone-else", &high);
+	if (strcmp(G.hostile, "mute") == 0) {
+		mbedtls_ssl_conf_read_timeout(&a->conf, (uint32_t)G.seconds * 1000);
+		do
+			rc = mbedtls_ssl_read(&a->ssl, a->rx, BUF);
+		while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+		return rc == MBEDTLS_ERR_SSL_TIMEOUT ? 1 : 0;
+	}
+	if (strcmp(G.hostile, "early") == 0) {
+		uint8_t *h = memset(a->tx, 0, FRAME_HDR_LEN + 4096);
+
+		h[0] = FRAME_MAGIC0; h[1] = FRAME_MAGIC1; h[2] = FRAME_VERSION;
+		h[3] = FRAME_REPORT; h[6] = 4096 >> 8;
+		if (send_all(a, h, FRAME_HDR_LEN + 4096) == -1)
+			return 100;
+		return recv_frame(a, &acked);
+	}
 	if ((rc = hello(a, a->id, &high)) != 0) {
 		printf("%s: hello refused (%d)\n", a->id, rc);
 		return rc == -1 ? 100 : rc;
@@ -321,6 +345,43 @@ run_hostile(struct app *a)
 	return recv_frame(a, &acked);
 }
 
+static void
+pinned(void)
+{
+	pthread_mutex_lock(&G.mu);
+	G.ready++;
+	pthread_cond_broadcast(&G.cv);
+	pthread_mutex_unlock(&G.mu);
+}
+
+/* Hello, then most of a big report, held: 0 still open after -T s, 1 closed. */
+static int
+run_pin(struct app *a)
+{
+	uint8_t *h = a->tx;
+	uint64_t high = 0;
+	int rc;
+
+	if (tls_setup(a) != 0 || hello(a, a->id, &high) != 0) {
+		pinned();
+		return 1;
+	}
+	memset(h, 0, FRAME_HDR_LEN + PIN_SENT);
+	h[0] = FRAME_MAGIC0; h[1] = FRAME_MAGIC1; h[2] = FRAME_VERSION;
+	h[3] = FRAME_REPORT;
+	h[4] = 0; h[5] = (uint8_t)(PIN_DECLARED >> 16);
+	h[6] = (uint8_t)(PIN_DECLARED >> 8); h[7] = (uint8_t)PIN_DECLARED;
+	rc = send_all(a, h, FRAME_HDR_LEN + PIN_SENT);
+	pinned();
+	if (rc == -1)
+		return 1;
+	mbedtls_ssl_conf_read_timeout(&a->conf, (uint32_t)G.seconds * 1000);
+	do
+		rc = mbedtls_ssl_read(&a->ssl, a->rx, BUF);
+	while (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE);
+	return rc == MBEDTLS_ERR_SSL_TIMEOUT ? 0 : 1;
+}
+
 static void *
 app_main(void *arg)
 {
@@ -336,8 +397,10 @@ app_main(void *arg)
 	a->tx = malloc(BUF);
 	mbedtls_ctr_drbg_seed(&a->drbg, mbedtls_entropy_func, &G.ent,
 	    (const unsigned char *)a->id, strlen(a->id));
-	if (G.hostile != NULL)
-		a->idx = run_hostile(a);	/* the result travels back in idx */
+	if (G.hostile != NULL && strcmp(G.hostile, "pin") == 0)
+		a->idx = run_pin(a);		/* the result travels back in idx */
+	else if (G.hostile != NULL)
+		a->idx = run_hostile(a);
 	else
 		run_load(a);
 	mbedtls_ssl_close_notify(&a->ssl);
@@ -356,8 +419,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: central-load -A ca.crt -K ca.key -p PORT [-n N] [-r R]"
-	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello"
-	    " [-c crt -k key]]\n");
+	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello|early|mute|pin"
+	    " [-c crt -k key -i CN]]\n");
 	exit(2);
 }
 
@@ -378,16 +441,40 @@ options(int argc, char **argv)
 		case 'P': G.prefix = optarg; break;
 		case 's': G.first = atoi(optarg); break;
 		case 'T': G.seconds = atoi(optarg); break;
-		case 'H': G.hostile = optarg; G.n = 1; break;
+		case 'H': G.hostile = optarg; break;
 		case 'c': G.crt_path = optarg; break;
 		case 'k': G.key_path = optarg; break;
 		case 'i': G.id = optarg; break;
 		default: usage();
 		}
 	}
+	if (G.hostile != NULL && strcmp(G.hostile, "pin") != 0)
+		G.n = 1;
 	if (G.ca_path == NULL || G.port <= 0 || G.n <= 0 || G.batch <= 0 ||
 	    (G.cakey_path == NULL && G.crt_path == NULL))
 		usage();
+}
+
+/* -H pin: says when all sessions are pinned, then how many central closed. */
+static int
+pin_wait(struct app *apps, pthread_t *th)
+{
+	int closed = 0;
+
+	pthread_mutex_lock(&G.mu);
+	while (G.ready < G.n)
+		pthread_cond_wait(&G.cv, &G.mu);
+	pthread_mutex_unlock(&G.mu);
+	printf("pinned: %d sessions tried\n", G.n);
+	fflush(stdout);
+	for (int i = 0; i < G.n; i++) {
+		pthread_join(th[i], NULL);
+		closed += apps[i].idx;
+	}
+	printf("pin: %d of %d sessions closed by central\n", closed, G.n);
+	free(apps);
+	free(th);
+	return 0;
 }
 
 int
@@ -425,6 +512,8 @@ main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (G.hostile != NULL && strcmp(G.hostile, "pin") == 0)
+		return pin_wait(apps, th);
 	if (G.hostile != NULL) {
 		pthread_join(th[0], NULL);
 		int res = apps[0].idx;

@@ -129,3 +129,35 @@ pg_start() {
 	pg_run "$PGBIN/createdb" -h "$T/pgsock" -p "$pgport" -U postgres central || fail "createdb"
 	DB="postgresql:///central?host=$T/pgsock&port=$pgport&user=postgres"
 }
+
+# What a running process holds: descriptors, resident KiB, CPU ticks (user + system).
+proc_fds() { ls "/proc/$1/fd" | wc -l; }
+proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+proc_cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+
+# counters NAME PID: SIGUSR1, then the latest counter lines of $T/NAME.log.
+counters() {
+	n=$(grep -c 'limits:' "$T/$1.log")
+	kill -USR1 "$2"
+	i=0
+	while [ "$(grep -c 'limits:' "$T/$1.log")" -le "$n" ]; do
+		i=$((i + 1)); [ $i -gt 100 ] && fail "no counters from central $1"
+		sleep 0.05
+	done
+	grep 'counters:\|limits:' "$T/$1.log" | tail -n 2
+}
+
+# idle_conns PORT N SECS [ADDR...]: N silent TCP connections from each address,
+# in the background (IDLE_PID); returns once all were tried ($T/idle.out).
+idle_conns() {
+	/usr/bin/python3 "$ROOT/tests/integration/idle_conns.py" "$@" >"$T/idle.out" 2>&1 &
+	IDLE_PID=$!
+	PIDS="$PIDS $IDLE_PID"
+	i=0
+	until grep -q opened "$T/idle.out"; do
+		i=$((i + 1)); [ $i -gt 1200 ] && fail "idle connections not opened"
+		kill -0 "$IDLE_PID" 2>/dev/null || { cat "$T/idle.out"; fail "idle_conns.py exited"; }
+		sleep 0.05
+	done
+	cat "$T/idle.out"
+}
