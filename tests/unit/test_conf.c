@@ -67,6 +67,11 @@ test_errors(void **state)
 	expect_error("spool_fsync sometimes\n", "t.conf:1: not one of the allowed values");
 	expect_error("workers\n", "t.conf:1: missing value");
 	expect_error("workers 1 2\n", "t.conf:1: one value per line");
+	/* a list written on one line is not one odd prefix: it is refused */
+	expect_error("mobile_prefix 13,14,15\n",
+	    "t.conf:1: digits only, one per line");
+	expect_error("mobile_prefix 13;14\n", "t.conf:1: digits only, one per line");
+	expect_error("country_code +86\n", "t.conf:1: digits only, one per line");
 }
 
 static void

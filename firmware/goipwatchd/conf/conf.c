@@ -17,8 +17,11 @@ struct conf_key {
 	enum conf_type	 type;
 	size_t		 off;
 	uint64_t	 min, max;	/* CT_U64, CT_DUR (in µs); CT_STR: size */
-	const char	*choices;	/* CT_STR: "a|b|c", or NULL */
+	const char	*choices;	/* CT_STR: "a|b|c", DIGITS, or NULL */
 };
+
+/* As choices: decimal digits only ("13,14,15" is no prefix a number starts with). */
+static const char DIGITS[] = "0123456789";
 
 #define S(x)	(uint64_t)(x) * USEC_PER_SEC
 #define F(f)	offsetof(struct conf, f)
@@ -55,8 +58,8 @@ static const struct conf_key conf_keys[] = {
 	{ "call_timeout",	CT_DUR, F(call_timeout), S(60), S(7 * 86400), NULL },
 	{ "reg_capacity",	CT_U64, F(reg_capacity), 16, 1u << 24, NULL },
 	{ "line_capacity",	CT_U64, F(line_capacity), 16, 1u << 24, NULL },
-	{ "country_code",	STR(country_code), NULL },
-	{ "mobile_prefix",	CT_STRS, F(mobile_prefixes), 0, 0, NULL },
+	{ "country_code",	STR(country_code), DIGITS },
+	{ "mobile_prefix",	CT_STRS, F(mobile_prefixes), 0, 0, DIGITS },
 	{ "mobile_length",	CT_U64, F(mobile_length), 4, 15, NULL },
 	{ "ua_strong",		CT_STRS, F(ua_strong), 0, 0, NULL },
 	{ "ua_weak",		CT_STRS, F(ua_weak), 0, 0, NULL },
@@ -346,6 +349,8 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v, const char **w
 	uint64_t n;
 	const char *e;
 
+	if (k->choices == DIGITS && v[strspn(v, DIGITS)] != '\0')
+		return *why = "digits only, one per line", -1;
 	switch (k->type) {
 	case CT_U64:
 		if (conf_u64(v, &n, &e) == -1 || *e != '\0')
@@ -364,7 +369,8 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v, const char **w
 	case CT_STR:
 		if (strlen(v) >= k->max)
 			return *why = "too long", -1;
-		if (k->choices != NULL && !conf_choice_ok(k->choices, v))
+		if (k->choices != NULL && k->choices != DIGITS &&
+		    !conf_choice_ok(k->choices, v))
 			return *why = "not one of the allowed values", -1;
 		strcpy(dst, v);
 		return 0;
