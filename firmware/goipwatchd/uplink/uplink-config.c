@@ -96,6 +96,7 @@ static uint8_t
 config_apply(struct uplink *u, const struct frame *f,
     const struct frame_config_push *c, char *msg, size_t len)
 {
+	char note[FRAME_MAX_STR] = "";
 	uint8_t status;
 
 	if ((status = config_check(u, c, msg, len)) != FRAME_CONF_OK)
@@ -105,7 +106,8 @@ config_apply(struct uplink *u, const struct frame *f,
 		return FRAME_CONF_STORE;
 	}
 	if (u->conf.apply(u->conf.apply_arg, (const char *)c->body, c->body_len,
-	    c->version, msg, len) == -1) {
+	    c->version, note, sizeof(note)) == -1) {
+		snprintf(msg, len, "%s", note);
 		(void)lkg_commit(u, false);
 		return FRAME_CONF_INVALID;
 	}
@@ -113,7 +115,9 @@ config_apply(struct uplink *u, const struct frame *f,
 		log_warn("uplink: config version %" PRIu64 " applied but not stored",
 		    c->version);
 	uplink_set_config_version(u, c->version);
-	snprintf(msg, len, "config version %" PRIu64 " applied", c->version);
+	/* "applied" alone means every key it changed is in force now */
+	snprintf(msg, len, "config version %" PRIu64 " applied%s%s", c->version,
+	    note[0] ? "; " : "", note);
 	return FRAME_CONF_OK;
 }
 
@@ -163,6 +167,10 @@ uplink_config_push(struct uplink *u, const struct frame *f)
 	a.version = c.version;
 	a.status = config_apply(u, f, &c, msg, sizeof(msg));
 	a.msg = msg;
+	pthread_mutex_lock(&u->mu);
+	snprintf(u->st.config_result, sizeof(u->st.config_result), "%.*s",
+	    (int)sizeof(u->st.config_result) - 1, msg);
+	pthread_mutex_unlock(&u->mu);
 	if (a.status == FRAME_CONF_OK) {
 		STAT_ADD(u, config_applied, 1);
 		log_info("uplink: %s", msg);

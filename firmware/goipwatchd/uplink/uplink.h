@@ -15,7 +15,10 @@
 #include "health.h"
 #include "spool.h"
 
-/* Validates and swaps in a pushed config; 0, or -1 with the reason in err. */
+/*
+ * Validates and swaps in a pushed config; 0, or -1 with the reason in err.
+ * On 0, err holds "" or a note for the ack (keys that apply after a restart).
+ */
 typedef int uplink_apply_fn(void *arg, const char *buf, size_t len,
     uint64_t version, char *err, size_t errlen);
 /* Fills the daemon's packet and drop counters for a heartbeat. */
@@ -68,6 +71,7 @@ struct uplink_status {
 	uint64_t	 errors_rx;		/* error frames from the server */
 	uint64_t	 config_version;
 	uint64_t	 config_applied, config_refused;
+	char		 config_result[256];	/* of the last push, as acked */
 	uint64_t	 heartbeats;
 	struct spool_stats spool;
 };
