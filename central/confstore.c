@@ -139,7 +139,7 @@ config_valid(struct storage *st, const char *grp, const char *body, size_t len,
     char *err, size_t errlen)
 {
 	struct conf *c, *prev = NULL;
-	char *old = NULL, dropped[256];
+	char *old = NULL, dropped[256], why[256];
 	size_t n;
 	int rc = -1;
 
@@ -156,8 +156,8 @@ config_valid(struct storage *st, const char *grp, const char *body, size_t len,
 	    &old) == -1)
 		snprintf(err, errlen, "%s", st->err);
 	else if (old != NULL && (prev = conf_parse(old, strlen(old), "previous",
-	    err, errlen)) == NULL)
-		;	/* err says why */
+	    why, sizeof(why))) == NULL)
+		rc = 0;	/* stored before the parser refused it: only a fix can follow */
 	else if (prev != NULL && !c->drop_keys_allowed &&
 	    (n = conf_dropped_keys(prev, c, dropped, sizeof(dropped))) > 0)
 		snprintf(err, errlen, "config: leaves out %zu key%s the group's "

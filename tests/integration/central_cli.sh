@@ -94,6 +94,9 @@ ctl config set lab "$T/g1.conf" >/dev/null || fail "config set g1"
 ctl config set lab "$T/g2.conf" 2>"$T/err" && fail "g2 drops pseudonymise_key"
 grep -q 'pseudonymise_key' "$T/err" || { cat "$T/err"; fail "g2: key not named"; }
 ctl config set lab "$T/g3.conf" >/dev/null || fail "config set g3 (drop allowed)"
+# a stored config today's parser refuses (older central) does not block its fix
+sqlite3 "$T/c.db" "UPDATE configs SET body = 'mobile_prefix 13,14' WHERE grp = 'lab'"
+ctl config set lab "$T/g2.conf" >/dev/null || fail "config set after an unparseable one"
 
 # read-only commands work on a read-only database and never write it
 stop_central "$CPID"

@@ -58,6 +58,9 @@ appliance gw-site-b "$PORT" "$ROOT/tests/data/lab/home.pcap"
 ctl config status > "$T/cstatus.txt"
 cat "$T/cstatus.txt"
 grep -q 'gw-site-b .*applied' "$T/cstatus.txt" || fail "config push not applied"
+# heartbeat_interval is read at start only: the ack and central say so
+grep -q 'gw-site-b .*applied: config version [0-9]* applied; applies after restart: heartbeat_interval$' \
+    "$T/cstatus.txt" || fail "config status does not say the key applies after restart"
 
 stop_central "$C1"
 grep 'counters:' "$T/c1.log"
