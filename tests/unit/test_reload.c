@@ -60,34 +60,37 @@ test_push_checks(void **state)
 	assert_string_equal(err, "push: the body says version 7 but was signed as 6");
 	assert_int_equal(running(r)->version, 1);
 	/* leaves out a key the running config sets: refused, and says which */
-	assert_int_equal(push(r, "term_window 30m\nworkers 8\n", 4, err, sizeof(err)), -1);
+	assert_int_equal(push(r, "term_window 30m\n", 4, err, sizeof(err)), -1);
 	assert_string_equal(err, "push: leaves out 1 key the running config sets: "
 	    "subscriber_prefix (a first line '" CONF_DROP_KEYS_ALLOWED "' allows it)");
 	assert_int_equal(running(r)->version, 1);
-	/* good with the directive, without a version key: takes the signed one;
-	 * restart keys are kept and named in the note for the ack */
+	/* changes keys read only at start: it could never be in force, refused */
 	assert_int_equal(push(r, CONF_DROP_KEYS_ALLOWED "\nterm_window 30m\nworkers 8\n"
-	    "central_host 203.0.113.9\n", 4, err, sizeof(err)), 0);
-	assert_string_equal(err, "applies after restart: workers central_host");
+	    "central_host 203.0.113.9\n", 4, err, sizeof(err)), -1);
+	assert_string_equal(err, "push: changes keys read only at start, which a push "
+	    "cannot set: workers central_host (leave them out, or set them in the "
+	    "local config file)");
+	/* the capacities and the workers' settings are start-up keys too */
+	assert_int_equal(push(r, CONF_DROP_KEYS_ALLOWED "\nline_capacity 99\n"
+	    "call_capacity 99\nvoip_capacity 99\nsip_tcp_capacity 9\n"
+	    "sip_tcp_buffer 9999\nsip_max_bytes 9999\nreg_capacity 99\n"
+	    "flow_timeout_udp 30s\n", 4, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ": flow_timeout_udp voip_capacity sip_tcp_capacity "
+	    "sip_tcp_buffer sip_max_bytes call_capacity reg_capacity line_capacity ("));
+	assert_int_equal(running(r)->version, 1);
+	/* good with the directive, without a version key: takes the signed one;
+	 * a start-up key at its running value is fine */
+	assert_int_equal(push(r, CONF_DROP_KEYS_ALLOWED "\nterm_window 30m\nworkers 2\n"
+	    "central_host 192.0.2.1\n", 4, err, sizeof(err)), 0);
 	assert_int_equal(running(r)->version, 4);
 	assert_int_equal(running(r)->term_window, 30 * 60 * USEC_PER_SEC);
 	assert_int_equal(running(r)->workers, 2);
 	assert_string_equal(running(r)->central_host, "192.0.2.1");
 	/* lists are data: the push's (here the defaults) replace the old ones */
 	assert_int_equal(running(r)->subscriber_prefixes.n, def->subscriber_prefixes.n);
-	/* restart keys stay named; only live keys must be repeated */
-	assert_int_equal(push(r, "term_window 20m\n", 5, err, sizeof(err)), 0);
-	assert_string_equal(err, "");
-	/* capacities and worker settings are start-up only: kept and named */
-	assert_int_equal(push(r, "term_window 20m\nline_capacity 99\ncall_capacity 99\n"
-	    "voip_capacity 99\nsip_tcp_capacity 9\nsip_tcp_buffer 9999\n"
-	    "sip_max_bytes 9999\nreg_capacity 99\nflow_timeout_udp 30s\n", 6, err,
-	    sizeof(err)), 0);
-	assert_string_equal(err, "applies after restart: flow_timeout_udp "
-	    "voip_capacity sip_tcp_capacity sip_tcp_buffer sip_max_bytes "
-	    "call_capacity reg_capacity line_capacity");
+	/* start-up keys stay named (in force); only live keys must be repeated */
+	assert_int_equal(push(r, "term_window 20m\n", 6, err, sizeof(err)), 0);
 	assert_int_equal(running(r)->line_capacity, def->line_capacity);
-	assert_int_equal(running(r)->flow_timeout_udp, def->flow_timeout_udp);
 	/* an empty push names no key: refused, the running config stays */
 	assert_int_equal(push(r, "", 7, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "leaves out 1 key the running config sets: "

@@ -24,7 +24,7 @@ struct reload {
  * uplink's identity and keys. A new config keeps the running values, so a
  * reader never sees a capacity it was not built with, a push can never change
  * where the appliance reports or which key signs pushes, and what is reported
- * as active is what runs.
+ * as active is what runs. A push that changes one is refused (see install).
  */
 #define K(f, s)	{ #f, offsetof(struct conf, f), sizeof(((struct conf *)0)->f), s }
 static const struct restart_key {
@@ -152,16 +152,20 @@ keep_restart_keys(struct conf *c, const struct conf *run, char *changed, size_t 
 
 /*
  * Checks c against the running config and publishes it; takes c. r->mu held.
- * A push must name every key the running config named, unless its first line
- * allows dropping keys: an empty or truncated push must not quietly bring back
- * defaults (pseudonymisation off). restart: the keys kept until a restart.
+ * A push may not change a start-up key: the pipeline and the uplink were built
+ * from the local file, a restart builds them from it again (config.lkg is
+ * applied through this same path), so such a push would be "applied" but never
+ * in force. Nor may a push leave out a key the running config named, unless its
+ * first line allows it: an empty or truncated push must not quietly bring back
+ * defaults (pseudonymisation off). A local file's start-up keys apply at the
+ * next start, and the log says so.
  */
 static int
-install(struct reload *r, struct conf *c, const char *origin, bool push,
-    char *restart, size_t restartlen, char *err, size_t errlen)
+install(struct reload *r, struct conf *c, const char *origin, bool push, char *err,
+    size_t errlen)
 {
 	const struct conf *run = confswap_latest(r->cs);
-	char dropped[256];
+	char dropped[256], restart[512];
 	uint64_t gen, version = c->version;
 	size_t n;
 
@@ -172,7 +176,14 @@ install(struct reload *r, struct conf *c, const char *origin, bool push,
 		conf_free(c);
 		return -1;
 	}
-	keep_restart_keys(c, run, restart, restartlen);
+	keep_restart_keys(c, run, restart, sizeof(restart));
+	if (push && restart[0] != '\0') {
+		snprintf(err, errlen, "%s: changes keys read only at start, which a push "
+		    "cannot set: %s (leave them out, or set them in the local config "
+		    "file)", origin, restart);
+		conf_free(c);
+		return -1;
+	}
 	if (push && !c->drop_keys_allowed &&
 	    (n = conf_dropped_keys(run, c, dropped, sizeof(dropped))) > 0) {
 		snprintf(err, errlen, "%s: leaves out %zu key%s the running config "
@@ -195,7 +206,7 @@ install(struct reload *r, struct conf *c, const char *origin, bool push,
 int
 reload_file(struct reload *r)
 {
-	char err[512], restart[512];
+	char err[512];
 	struct conf *c;
 	int rc = -1;
 
@@ -205,8 +216,8 @@ reload_file(struct reload *r)
 	}
 	pthread_mutex_lock(&r->mu);
 	if ((c = conf_load(r->path, err, sizeof(err))) != NULL &&
-	    (rc = install(r, c, r->path, false, restart, sizeof(restart), err,
-	    sizeof(err))) == 0 && r->uplink != NULL &&
+	    (rc = install(r, c, r->path, false, err, sizeof(err))) == 0 &&
+	    r->uplink != NULL &&
 	    uplink_config_version(r->uplink) != confswap_latest(r->cs)->version)
 		uplink_set_config_version(r->uplink, confswap_latest(r->cs)->version);
 	pthread_mutex_unlock(&r->mu);
@@ -220,7 +231,6 @@ reload_push(void *arg, const char *buf, size_t len, uint64_t version, char *err,
     size_t errlen)
 {
 	struct reload *r = arg;
-	char restart[512];
 	struct conf *c;
 	int rc;
 
@@ -235,10 +245,7 @@ reload_push(void *arg, const char *buf, size_t len, uint64_t version, char *err,
 	}
 	c->version = version;
 	pthread_mutex_lock(&r->mu);
-	rc = install(r, c, "push", true, restart, sizeof(restart), err, errlen);
+	rc = install(r, c, "push", true, err, errlen);
 	pthread_mutex_unlock(&r->mu);
-	if (rc == 0 && errlen > 0)
-		snprintf(err, errlen, "%s%s", restart[0] ? "applies after restart: " : "",
-		    restart);
 	return rc;
 }

@@ -29,8 +29,7 @@ int		 reload_file(struct reload *);
 /*
  * The uplink's apply callback (arg: struct reload *): parse, check, publish.
  * A push must name every key the running config names unless its first line is
- * CONF_DROP_KEYS_ALLOWED. On success err holds "" or "applies after restart:
- * KEYS", the keys it changes that only a restart puts in force.
+ * CONF_DROP_KEYS_ALLOWED, and may not change a key read only at start.
  */
 int		 reload_push(void *arg, const char *buf, size_t len, uint64_t version,
 		    char *err, size_t errlen);

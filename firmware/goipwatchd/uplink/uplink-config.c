@@ -96,7 +96,6 @@ static uint8_t
 config_apply(struct uplink *u, const struct frame *f,
     const struct frame_config_push *c, char *msg, size_t len)
 {
-	char note[FRAME_MAX_STR] = "";
 	uint8_t status;
 
 	if ((status = config_check(u, c, msg, len)) != FRAME_CONF_OK)
@@ -106,8 +105,7 @@ config_apply(struct uplink *u, const struct frame *f,
 		return FRAME_CONF_STORE;
 	}
 	if (u->conf.apply(u->conf.apply_arg, (const char *)c->body, c->body_len,
-	    c->version, note, sizeof(note)) == -1) {
-		snprintf(msg, len, "%s", note);
+	    c->version, msg, len) == -1) {
 		(void)lkg_commit(u, false);
 		return FRAME_CONF_INVALID;
 	}
@@ -115,9 +113,7 @@ config_apply(struct uplink *u, const struct frame *f,
 		log_warn("uplink: config version %" PRIu64 " applied but not stored",
 		    c->version);
 	uplink_set_config_version(u, c->version);
-	/* "applied" alone means every key it changed is in force now */
-	snprintf(msg, len, "config version %" PRIu64 " applied%s%s", c->version,
-	    note[0] ? "; " : "", note);
+	snprintf(msg, len, "config version %" PRIu64 " applied", c->version);
 	return FRAME_CONF_OK;
 }
 

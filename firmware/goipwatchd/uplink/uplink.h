@@ -15,10 +15,7 @@
 #include "health.h"
 #include "spool.h"
 
-/*
- * Validates and swaps in a pushed config; 0, or -1 with the reason in err.
- * On 0, err holds "" or a note for the ack (keys that apply after a restart).
- */
+/* Validates and swaps in a pushed config; 0, or -1 with the reason in err. */
 typedef int uplink_apply_fn(void *arg, const char *buf, size_t len,
     uint64_t version, char *err, size_t errlen);
 /* Fills the daemon's packet and drop counters for a heartbeat. */
