@@ -115,7 +115,8 @@ parse_cmd_args(struct ctx *x, int argc, char **argv, const char *spec)
 		}
 		n = strlen(argv[i]);
 		for (p = spec; (p = strstr(p, argv[i])) != NULL; p += n)
-			if ((p == spec || p[-1] == ' ') && strchr(" =", p[n]) != NULL)
+			if ((p == spec || p[-1] == ' ') &&
+			    (p[n] == '\0' || p[n] == ' ' || p[n] == '='))
 				break;
 		if (p == NULL)
 			bad_usage("%s: unknown option '%s'", argv[0], argv[i]);
