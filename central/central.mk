@@ -27,7 +27,8 @@ TEST_PROGS += $(CENTRAL_TESTS)
 # libpq's header lives outside the default include path.
 $(BUILD)/obj/central/storage-pg.o: CFLAGS += $(PQ_CFLAGS)
 
-$(CENTRAL_A): $(call obj,$(CENTRAL_SRCS) firmware/proto/frame.c)
+# conf.c: the appliance's own parser checks a config before it is signed.
+$(CENTRAL_A): $(call obj,$(CENTRAL_SRCS) firmware/proto/frame.c firmware/goipwatchd/conf/conf.c)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(CENTRAL): $(call obj,$(CENTRAL_MAIN)) $(CENTRAL_A) $(LIB)

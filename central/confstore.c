@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "conf.h"
 #include "confstore.h"
 #include "storage.h"
 #include "tls-pki.h"
@@ -118,6 +119,58 @@ next_version(struct storage *st, uint64_t *v)
 	return 0;
 }
 
+static int
+prev_row(void *arg, const struct db_row *r)
+{
+	char **body = arg;
+
+	free(*body);
+	return (*body = strdup(row_str(r, 0))) == NULL ? -1 : 0;
+}
+
+/*
+ * The appliance's own parser, before anything is signed: a config it would
+ * refuse, one that names no key (an empty file would bring back every default,
+ * pseudonymisation off), or one that leaves out keys the group's previous
+ * config named (unless its first line allows it) is not signed.
+ */
+static int
+config_valid(struct storage *st, const char *grp, const char *body, size_t len,
+    char *err, size_t errlen)
+{
+	struct conf *c, *prev = NULL;
+	char *old = NULL, dropped[256], why[256];
+	size_t n;
+	int rc = -1;
+
+	if ((c = conf_parse(body, len, "config", err, errlen)) == NULL)
+		return -1;
+	if (conf_keys_named(c) == 0)
+		snprintf(err, errlen, "config: names no key (an empty config would "
+		    "bring back every default)");
+	else if (conf_key_is_set(c, "version"))
+		snprintf(err, errlen, "config: has a version line; central numbers "
+		    "the versions");
+	else if (db_query(st, "SELECT body FROM configs WHERE grp = $1 ORDER BY"
+	    " version DESC LIMIT 1", (struct db_arg[]){ DB_S(grp) }, 1, prev_row,
+	    &old) == -1)
+		snprintf(err, errlen, "%s", st->err);
+	else if (old != NULL && (prev = conf_parse(old, strlen(old), "previous",
+	    why, sizeof(why))) == NULL)
+		rc = 0;	/* stored before the parser refused it: only a fix can follow */
+	else if (prev != NULL && !c->drop_keys_allowed &&
+	    (n = conf_dropped_keys(prev, c, dropped, sizeof(dropped))) > 0)
+		snprintf(err, errlen, "config: leaves out %zu key%s the group's "
+		    "previous config sets: %s (a first line '" CONF_DROP_KEYS_ALLOWED
+		    "' allows it)", n, n == 1 ? "" : "s", dropped);
+	else
+		rc = 0;
+	conf_free(prev);
+	conf_free(c);
+	free(old);
+	return rc;
+}
+
 int
 confstore_set(struct storage *st, const char *grp, const char *body, size_t len,
     const char *keypath, const char *who, uint64_t *version, char *err, size_t errlen)
@@ -127,6 +180,8 @@ confstore_set(struct storage *st, const char *grp, const char *body, size_t len,
 	size_t blen;
 	int rc = -1;
 
+	if (config_valid(st, grp, body, len, err, errlen) == -1)
+		return -1;
 	if ((text = strndup(body, len)) == NULL || db_begin(st) == -1)
 		goto out;
 	if (next_version(st, version) == -1 ||

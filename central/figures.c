@@ -33,17 +33,23 @@ struct fig {
 	char		 last_app[128];
 };
 
+static const char *const period_names[] = { "day", "week", "month" };
+
 int
 period_parse(const char *s, enum period *p)
 {
-	static const char *const names[] = { "day", "week", "month" };
-
 	for (int i = 0; i < 3; i++)
-		if (strcmp(s, names[i]) == 0) {
+		if (strcmp(s, period_names[i]) == 0) {
 			*p = (enum period)i;
 			return 0;
 		}
 	return -1;
+}
+
+const char *
+period_name(int i)
+{
+	return i >= 0 && i < 3 ? period_names[i] : NULL;
 }
 
 /* Days since 1970-01-01 (a Thursday); weeks start on Monday. */

@@ -11,6 +11,8 @@ struct storage;
 enum period { PERIOD_DAY, PERIOD_WEEK, PERIOD_MONTH };
 
 int	period_parse(const char *, enum period *);
+/* The i-th period name, NULL past the last. */
+const char *period_name(int i);
 /* The bucket a time falls in, and the first second of a bucket. */
 int64_t	period_bucket(enum period, int64_t t);
 int64_t	period_start(enum period, int64_t bucket);

@@ -48,10 +48,20 @@ fleet_print(struct storage *st, int64_t now, int64_t silent_after, FILE *out)
 	return x.silent;
 }
 
+/* Only an appliance central has heard from: a typo must not make a phantom. */
 int
-fleet_set_group(struct storage *st, const char *appliance, const char *grp)
+fleet_set_group(struct storage *st, const char *appliance, const char *grp,
+    char *err, size_t errlen)
 {
-	return db_exec(st, "INSERT INTO appliances (id, grp) VALUES ($1, $2)"
-	    " ON CONFLICT (id) DO UPDATE SET grp = excluded.grp",
-	    (struct db_arg[]){ DB_S(appliance), DB_S(grp) }, 2);
+	int64_t n;
+
+	if (db_int(st, "SELECT COUNT(*) FROM appliances WHERE id = $1",
+	    (struct db_arg[]){ DB_S(appliance) }, 1, 0, &n) == -1 ||
+	    (n > 0 && db_exec(st, "UPDATE appliances SET grp = $2 WHERE id = $1",
+	    (struct db_arg[]){ DB_S(appliance), DB_S(grp) }, 2) == -1))
+		return snprintf(err, errlen, "%s", st->err), -1;
+	if (n == 0)
+		return snprintf(err, errlen, "no appliance '%s' (see 'appliances'; an"
+		    " appliance is known once it has connected)", appliance), -1;
+	return 0;
 }

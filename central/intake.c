@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Inbound frame checks: framing, order, identity, sequence (see intake.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +67,9 @@ on_report(struct intake *in, struct intake_result *r)
 	}
 	it.last_seq = in->last_seq;
 	while ((s = frame_report_next(&it, &seq, &rec, &len)) == FRAME_OK)
-		;
+		if (seq > INT64_MAX)	/* stored as BIGINT: it would turn negative */
+			return refuse(in, r, FRAME_ERR_SEQUENCE,
+			    "record seq above 2^63-1");
 	if (s != FRAME_SHORT) {
 		if (it.left >= 8 && be64(it.p) != 0 && be64(it.p) <= it.last_seq)
 			return refuse(in, r, FRAME_ERR_SEQUENCE,

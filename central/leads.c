@@ -22,6 +22,13 @@ static const char list_sql[] = "SELECT " LEAD_COLS " FROM leads l"
 static const char *const statuses[] = { "new", "acknowledged", "confirmed",
 	"false_positive", "dismantled" };
 
+const char *
+lead_status_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof(statuses) / sizeof(statuses[0]) ?
+	    statuses[i] : NULL;
+}
+
 bool
 lead_status_is_valid(const char *s)
 {

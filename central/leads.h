@@ -23,5 +23,7 @@ int	lead_show(struct storage *, int64_t id, int64_t now, FILE *);
 int	lead_feedback(struct storage *, int64_t id, const char *status, const char *who,
 	    const char *note, int64_t now, char *err, size_t errlen);
 bool	lead_status_is_valid(const char *);
+/* The i-th workflow status, NULL past the last. */
+const char *lead_status_name(int i);
 
 #endif

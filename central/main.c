@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* goipwatch-central: the command table; each command lives in its module. */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cfg.h"
@@ -13,6 +17,7 @@
 #include "figures.h"
 #include "fleet.h"
 #include "leads.h"
+#include "record.h"
 #include "log.h"
 #include "rings.h"
 #include "server.h"
@@ -22,11 +27,20 @@
 #include "version.h"
 
 #define FRAME_BODY_MAX	(1 << 19)	/* a config body; the push frame must hold it */
+#define MAX_ARGS	16		/* positional words and options of a command */
+#define EXIT_USAGE	2
+
+struct opt {
+	const char	*name;
+	const char	*val;		/* NULL: a flag */
+};
 
 struct ctx {
 	struct cfg	 cfg;
-	int		 argc;
-	char		**argv;
+	int		 argc;		/* the command and its positional words */
+	const char	*argv[MAX_ARGS + 1];
+	int		 nopts;
+	struct opt	 opts[MAX_ARGS];
 	struct storage	*st;
 };
 
@@ -44,41 +58,126 @@ usage(void)
 	    "  config set GROUP FILE | config status\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
 	    "DB: sqlite:PATH (default sqlite:central.db) or postgresql://...\n", stderr);
-	exit(2);
+	exit(EXIT_USAGE);
 }
 
-/* The value after flag at argv[i], or NULL when it is not there. */
-static const char *
-opt_val(struct ctx *x, const char *flag)
+/* A wrong word on the command line: one line naming it, exit 2. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+bad_usage(const char *fmt, ...)
 {
-	for (int i = 1; i + 1 < x->argc; i++)
-		if (strcmp(x->argv[i], flag) == 0)
-			return x->argv[i + 1];
+	va_list ap;
+
+	fputs("goipwatch-central: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (goipwatch-central -h for usage)\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+/* The value of option flag, or NULL when it was not given. */
+static const char *
+opt_val(const struct ctx *x, const char *flag)
+{
+	for (int i = 0; i < x->nopts; i++)
+		if (strcmp(x->opts[i].name, flag) == 0)
+			return x->opts[i].val;
 	return NULL;
 }
 
 static bool
-opt_has(struct ctx *x, const char *flag)
+opt_has(const struct ctx *x, const char *flag)
 {
-	for (int i = 1; i < x->argc; i++)
-		if (strcmp(x->argv[i], flag) == 0)
+	for (int i = 0; i < x->nopts; i++)
+		if (strcmp(x->opts[i].name, flag) == 0)
 			return true;
 	return false;
 }
 
+/*
+ * Splits a command's words into positional ones and the options spec allows
+ * ("--tier= --json": '=' takes a value). Anything else starting with '-' is an
+ * error naming it.
+ */
+static void
+parse_cmd_args(struct ctx *x, int argc, char **argv, const char *spec)
+{
+	size_t n;
+	const char *p;
+
+	x->argc = x->nopts = 0;
+	for (int i = 0; i < argc; i++) {
+		if (i == 0 || argv[i][0] != '-' || argv[i][1] == '\0') {
+			if (x->argc == MAX_ARGS)
+				bad_usage("%s: too many arguments", argv[0]);
+			x->argv[x->argc++] = argv[i];
+			continue;
+		}
+		n = strlen(argv[i]);
+		for (p = spec; (p = strstr(p, argv[i])) != NULL; p += n)
+			if ((p == spec || p[-1] == ' ') &&
+			    (p[n] == '\0' || p[n] == ' ' || p[n] == '='))
+				break;
+		if (p == NULL)
+			bad_usage("%s: unknown option '%s'", argv[0], argv[i]);
+		if (x->nopts == MAX_ARGS)
+			bad_usage("%s: too many options", argv[0]);
+		x->opts[x->nopts].name = argv[i];
+		x->opts[x->nopts].val = NULL;
+		if (p[n] == '=' && (x->opts[x->nopts].val = argv[++i]) == NULL)
+			bad_usage("%s: option '%s' needs a value", argv[0], argv[i - 1]);
+		x->nopts++;
+	}
+	x->argv[x->argc] = NULL;
+}
+
+/*
+ * An enumerated value, matched without regard to case; returns the canonical
+ * name, or exits 2 naming the value and the accepted ones.
+ */
+static const char *
+enum_val(const char *what, const char *v, const char *(*name)(int), int first)
+{
+	char list[256];
+	size_t n = 0;
+	const char *s;
+
+	for (int i = first; (s = name(i)) != NULL; i++)
+		if (strcasecmp(v, s) == 0)
+			return s;
+	list[0] = '\0';
+	for (int i = first; (s = name(i)) != NULL && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", i > first ?
+		    ", " : "", s);
+	bad_usage("%s: unknown value '%s' (accepted: %s)", what, v, list);
+}
+
+/* record.c's tiers past "none", which no lead has. */
+static const char *
+tier_name(int i)
+{
+	return i >= 1 && i <= 3 ? record_tier_name(i) : NULL;
+}
+
+/* A whole decimal number in lo..hi, or exit 2 naming what and the value. */
 static int64_t
-parse_id(const char *s)
+num_val(const char *what, const char *s, int64_t lo, int64_t hi)
 {
 	char *end;
 	long long v;
 
 	errno = 0;
-	v = s ? strtoll(s, &end, 10) : 0;
-	if (s == NULL || errno != 0 || *end != '\0' || v <= 0) {
-		fprintf(stderr, "goipwatch-central: want a lead id, not '%s'\n", s ? s : "");
-		exit(2);
-	}
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || errno != 0 || *end != '\0' || v < lo || v > hi)
+		bad_usage("%s: want a whole number %" PRId64 "..%" PRId64 ", not '%s'",
+		    what, lo, hi, s);
 	return v;
+}
+
+static int64_t
+parse_id(const char *s)
+{
+	return num_val("lead id", s ? s : "", 1, INT64_MAX);
 }
 
 static int
@@ -104,8 +203,9 @@ cmd_check(struct ctx *x)
 static int
 cmd_leads(struct ctx *x)
 {
-	struct leads_filter f = { opt_val(x, "--tier"), opt_has(x, "--overdue"),
-	    (int64_t)time(NULL) };
+	const char *tier = opt_val(x, "--tier");
+	struct leads_filter f = { tier ? enum_val("--tier", tier, tier_name, 1) : NULL,
+	    opt_has(x, "--overdue"), (int64_t)time(NULL) };
 
 	if (opt_has(x, "--json"))
 		return leads_json(x->st, &f, stdout);
@@ -119,16 +219,19 @@ cmd_lead(struct ctx *x)
 	    getenv("USER") ? getenv("USER") : "analyst";
 	char err[300] = "";
 
-	if (x->argc >= 3 && strcmp(x->argv[1], "show") == 0)
+	const char *status;
+
+	if (x->argc == 3 && strcmp(x->argv[1], "show") == 0)
 		return lead_show(x->st, parse_id(x->argv[2]), (int64_t)time(NULL), stdout);
-	if (x->argc < 4 || strcmp(x->argv[1], "feedback") != 0)
+	if (x->argc != 4 || strcmp(x->argv[1], "feedback") != 0)
 		usage();
-	if (lead_feedback(x->st, parse_id(x->argv[2]), x->argv[3], who,
+	status = enum_val("status", x->argv[3], lead_status_name, 0);
+	if (lead_feedback(x->st, parse_id(x->argv[2]), status, who,
 	    opt_val(x, "--note"), (int64_t)time(NULL), err, sizeof(err)) == -1) {
 		fprintf(stderr, "goipwatch-central: feedback: %s\n", err);
 		return 1;
 	}
-	printf("lead %s: %s by %s\n", x->argv[2], x->argv[3], who);
+	printf("lead %s: %s by %s\n", x->argv[2], status, who);
 	return 0;
 }
 
@@ -152,8 +255,9 @@ cmd_stats(struct ctx *x)
 {
 	enum period p = PERIOD_DAY;
 
-	if (opt_val(x, "--period") && period_parse(opt_val(x, "--period"), &p) == -1)
-		usage();
+	if (opt_val(x, "--period") != NULL)
+		(void)period_parse(enum_val("--period", opt_val(x, "--period"),
+		    period_name, 0), &p);
 	return figures_print(x->st, p, (int64_t)time(NULL), stdout);
 }
 
@@ -172,28 +276,42 @@ cmd_appliances(struct ctx *x)
 static int
 cmd_appliance(struct ctx *x)
 {
+	char err[300] = "";
+
 	if (x->argc != 4 || strcmp(x->argv[1], "group") != 0)
 		usage();
-	return fleet_set_group(x->st, x->argv[2], x->argv[3]);
+	if (fleet_set_group(x->st, x->argv[2], x->argv[3], err, sizeof(err)) == -1) {
+		fprintf(stderr, "goipwatch-central: appliance group: %s\n", err);
+		return 1;
+	}
+	return 0;
 }
 
+/* A regular file of at most FRAME_BODY_MAX bytes; NULL with the reason in err. */
 static char *
-slurp(const char *path, size_t *len)
+slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = f ? malloc(FRAME_BODY_MAX + 1) : NULL;
+	struct stat sb;
+	char *buf = NULL;
 
-	if (buf == NULL) {
-		if (f != NULL)
-			fclose(f);
-		return NULL;
-	}
-	*len = fread(buf, 1, FRAME_BODY_MAX + 1, f);
-	fclose(f);
-	if (*len > FRAME_BODY_MAX) {
+	if (f == NULL || fstat(fileno(f), &sb) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	} else if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+	} else if (sb.st_size > FRAME_BODY_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes", path, FRAME_BODY_MAX);
+	} else if ((buf = malloc(FRAME_BODY_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+	} else if ((*len = fread(buf, 1, FRAME_BODY_MAX + 1, f)) > FRAME_BODY_MAX ||
+	    ferror(f)) {
+		snprintf(err, errlen, "%s: unreadable or larger than %d bytes", path,
+		    FRAME_BODY_MAX);
 		free(buf);
-		return NULL;
+		buf = NULL;
 	}
+	if (f != NULL)
+		fclose(f);
 	return buf;
 }
 
@@ -211,8 +329,8 @@ cmd_config(struct ctx *x)
 		usage();
 	if (x->cfg.config_key[0] == '\0')
 		fatalx("config set: no config_key in the configuration");
-	if ((body = slurp(x->argv[3], &len)) == NULL)
-		fatalx("%s: unreadable or larger than %d bytes", x->argv[3], FRAME_BODY_MAX);
+	if ((body = slurp(x->argv[3], &len, err, sizeof(err))) == NULL)
+		fatalx("config set: %s", err);
 	if (confstore_set(x->st, x->argv[2], body, len, x->cfg.config_key, who, &version,
 	    err, sizeof(err)) == -1) {
 		free(body);
@@ -229,10 +347,10 @@ cmd_enroll(struct ctx *x)
 {
 	const char *outp = opt_val(x, "-o"), *days_s = opt_val(x, "--days");
 	char pem[4096], serial[64], err[300];
-	int days = days_s ? atoi(days_s) : 825;
+	int days = days_s ? (int)num_val("--days", days_s, 1, 3650) : 825;
 	FILE *f;
 
-	if (x->argc < 2 || days <= 0 || days > 3650)
+	if (x->argc != 2)
 		usage();
 	if (x->cfg.ca_key[0] == '\0' || x->cfg.tls_ca[0] == '\0')
 		fatalx("enroll: tls_ca and ca_key must be configured");
@@ -252,20 +370,40 @@ cmd_enroll(struct ctx *x)
 	return 0;
 }
 
+enum db_use { DB_NONE, DB_READ, DB_WRITE };
+
 struct command {
 	const char	*name;
 	int		(*fn)(struct ctx *);
-	bool		 needs_db;
+	enum db_use	 db;
+	const char	*opts;		/* accepted options; '=': takes a value */
+	const char	*read_subs;	/* DB_WRITE commands: read-only subcommands */
 };
 
 static const struct command commands[] = {
-	{ "serve", cmd_serve, false }, { "check", cmd_check, false },
-	{ "leads", cmd_leads, true }, { "lead", cmd_lead, true },
-	{ "rings", cmd_rings, true }, { "sims", cmd_sims, true },
-	{ "export", cmd_export, true }, { "stats", cmd_stats, true },
-	{ "appliances", cmd_appliances, true }, { "appliance", cmd_appliance, true },
-	{ "config", cmd_config, true }, { "enroll", cmd_enroll, false },
+	{ "serve", cmd_serve, DB_NONE, "", NULL },
+	{ "check", cmd_check, DB_NONE, "", NULL },
+	{ "leads", cmd_leads, DB_READ, "--tier= --overdue --json", NULL },
+	{ "lead", cmd_lead, DB_WRITE, "--note= --by=", "show" },
+	{ "rings", cmd_rings, DB_READ, "", NULL },
+	{ "sims", cmd_sims, DB_READ, "--csv", NULL },
+	{ "export", cmd_export, DB_READ, "--csv --json", NULL },
+	{ "stats", cmd_stats, DB_READ, "--period=", NULL },
+	{ "appliances", cmd_appliances, DB_READ, "", NULL },
+	{ "appliance", cmd_appliance, DB_WRITE, "", NULL },
+	{ "config", cmd_config, DB_WRITE, "", "status" },
+	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
 };
+
+/* Read-only commands open the database read-only and never migrate it. */
+static enum db_use
+db_use(const struct command *c, const struct ctx *x)
+{
+	if (c->db == DB_WRITE && c->read_subs != NULL && x->argc > 1 &&
+	    strcmp(x->argv[1], c->read_subs) == 0)
+		return DB_READ;
+	return c->db;
+}
 
 static void
 load_cfg(struct ctx *x, const char *path, const char *db)
@@ -283,38 +421,43 @@ int
 main(int argc, char **argv)
 {
 	const char *conf = NULL, *db = NULL;
+	const struct command *c = NULL;
 	struct ctx x = { 0 };
 	char err[600];
 	int i, verbose = 0, rc;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-f") == 0 && i + 1 < argc)
+		if ((strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "-d") == 0) &&
+		    i + 1 == argc)
+			bad_usage("option '%s' needs a value", argv[i]);
+		if (strcmp(argv[i], "-f") == 0)
 			conf = argv[++i];
-		else if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
+		else if (strcmp(argv[i], "-d") == 0)
 			db = argv[++i];
 		else if (strcmp(argv[i], "-v") == 0)
 			verbose++;
 		else if (strcmp(argv[i], "-V") == 0)
 			return puts("goipwatch-central " GW_VERSION) == EOF;
-		else
+		else if (strcmp(argv[i], "-h") == 0)
 			usage();
+		else
+			bad_usage("unknown option '%s'", argv[i]);
 	}
 	if (i == argc)
 		usage();
+	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (strcmp(commands[k].name, argv[i]) == 0)
+			c = &commands[k];
+	if (c == NULL)
+		bad_usage("unknown command '%s'", argv[i]);
+	parse_cmd_args(&x, argc - i, argv + i, c->opts);
 	log_init("goipwatch-central", false, verbose + 1);
 	load_cfg(&x, conf, db);
-	x.argc = argc - i;
-	x.argv = argv + i;
-	for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
-		if (strcmp(commands[c].name, x.argv[0]) != 0)
-			continue;
-		if (commands[c].needs_db &&
-		    (x.st = storage_open(x.cfg.db, err, sizeof(err))) == NULL)
-			fatalx("%s", err);
-		if ((rc = commands[c].fn(&x)) == -1 && x.st != NULL)
-			fprintf(stderr, "goipwatch-central: %s: %s\n", x.argv[0], x.st->err);
-		storage_close(x.st);
-		return rc == 0 ? 0 : 1;
-	}
-	usage();
+	if (db_use(c, &x) != DB_NONE && (x.st = storage_open_mode(x.cfg.db,
+	    db_use(c, &x) == DB_READ, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if ((rc = c->fn(&x)) == -1 && x.st != NULL)
+		fprintf(stderr, "goipwatch-central: %s: %s\n", x.argv[0], x.st->err);
+	storage_close(x.st);
+	return rc == 0 ? 0 : 1;
 }

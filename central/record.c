@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Detection and health records from JSON (cJSON); hostile input gives a reason, not a crash. */
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -80,6 +81,18 @@ get_int(const cJSON *o, const char *key, int64_t dflt)
 	if (!cJSON_IsNumber(v) || v->valuedouble < -9e18 || v->valuedouble > 9e18)
 		return dflt;
 	return (int64_t)v->valuedouble;
+}
+
+/*
+ * A positive counter added to a sum, both clamped at INT64_MAX: a double past
+ * int64 must not convert (undefined; 1e30 showed as -2^63), nor the sum wrap.
+ */
+static int64_t
+add_clamped(int64_t sum, double v)
+{
+	int64_t n = v >= 9223372036854775807.0 ? INT64_MAX : (int64_t)v;
+
+	return n > INT64_MAX - sum ? INT64_MAX : sum + n;
 }
 
 static int64_t
@@ -211,7 +224,7 @@ record_health(const char *json, size_t len, struct health *h, const char **why)
 	drops = cJSON_GetObjectItemCaseSensitive(o, "drops");
 	cJSON_ArrayForEach(it, drops)
 		if (cJSON_IsNumber(it) && it->valuedouble > 0)
-			h->drops += (int64_t)it->valuedouble;
+			h->drops = add_clamped(h->drops, it->valuedouble);
 	spool = cJSON_GetObjectItemCaseSensitive(o, "spool");
 	h->spool_depth = get_int(spool, "depth", 0);
 	h->spool_dropped = get_int(spool, "dropped", 0);

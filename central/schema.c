@@ -136,3 +136,25 @@ schema_migrate(struct storage *st)
 	st->ops->unlock_schema(st);
 	return rc;
 }
+
+/* Read-only opens: the schema must be there and be this program's. */
+int
+schema_check(struct storage *st)
+{
+	int64_t cur;
+
+	if (db_int(st, "SELECT version FROM schema_version", NULL, 0, -1, &cur) == -1 ||
+	    cur == -1) {
+		snprintf(st->err, sizeof(st->err), "not a goipwatch-central database"
+		    " (no schema_version): read-only commands do not create one");
+		return -1;
+	}
+	if (cur != NMIGRATIONS) {
+		snprintf(st->err, sizeof(st->err), "database schema %lld is %s than this"
+		    " program's (%d)%s", (long long)cur, cur < NMIGRATIONS ? "older" :
+		    "newer", NMIGRATIONS, cur < NMIGRATIONS ?
+		    ": run 'serve' once to migrate it" : "");
+		return -1;
+	}
+	return 0;
+}

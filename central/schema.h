@@ -8,5 +8,7 @@ struct storage;
 /* Applies every migration above the stored version, each in a transaction. */
 int	schema_migrate(struct storage *);
 int	schema_version(void);
+/* Read-only: -1 unless the stored schema is exactly this program's. */
+int	schema_check(struct storage *);
 
 #endif

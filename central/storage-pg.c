@@ -174,7 +174,7 @@ static const struct storage_ops pg_ops = {
 };
 
 struct storage *
-storage_pg_open(const char *conninfo, char *err, size_t errlen)
+storage_pg_open(const char *conninfo, bool readonly, char *err, size_t errlen)
 {
 	struct pg_storage *p;
 
@@ -191,5 +191,12 @@ storage_pg_open(const char *conninfo, char *err, size_t errlen)
 		return NULL;
 	}
 	PQsetNoticeProcessor(p->conn, quiet, NULL);
+	/* read-only commands: the server refuses any write they might attempt */
+	if (readonly && pg_script(&p->base, "SET default_transaction_read_only = on")
+	    == -1) {
+		snprintf(err, errlen, "%s", p->base.err);
+		pg_close(&p->base);
+		return NULL;
+	}
 	return &p->base;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SQLite adapter: embedded, WAL, one connection per thread, cached statements. */
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,8 +170,55 @@ static const struct storage_ops sqlite_ops = {
 	.close = sq_close,
 };
 
+/* "file:PATH?mode=ro&immutable=1", PATH escaped for a URI; -1 if too long. */
+static int
+immutable_uri(const char *path, char *uri, size_t len)
+{
+	size_t n = (size_t)snprintf(uri, len, "file:");
+
+	for (; *path != '\0' && n + 4 < len; path++) {
+		if (strchr("%?#", *path) != NULL)
+			n += (size_t)snprintf(uri + n, len - n, "%%%02X",
+			    (unsigned char)*path);
+		else
+			uri[n++] = *path;
+	}
+	uri[n] = '\0';
+	return *path == '\0' && snprintf(uri + n, len - n, "?mode=ro&immutable=1") <
+	    (int)(len - n) ? 0 : -1;
+}
+
+static bool
+sq_readable(sqlite3 *db)
+{
+	return sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+	    NULL) == SQLITE_OK;
+}
+
+/*
+ * Read-only: nothing is created or changed. A WAL database whose shared-memory
+ * file cannot be made (read-only media or directory) is read as immutable.
+ */
+static int
+sq_open_ro(struct sqlite_storage *s, const char *path)
+{
+	char uri[1200];
+
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	    NULL) == SQLITE_OK && sq_readable(s->db))
+		return 0;
+	if ((sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_CANTOPEN ||
+	    immutable_uri(path, uri, sizeof(uri)) == -1)
+		return -1;
+	sqlite3_close(s->db);
+	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+	    SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK && sq_readable(s->db))
+		return 0;
+	return -1;
+}
+
 struct storage *
-storage_sqlite_open(const char *path, char *err, size_t errlen)
+storage_sqlite_open(const char *path, bool readonly, char *err, size_t errlen)
 {
 	struct sqlite_storage *s;
 
@@ -179,8 +227,9 @@ storage_sqlite_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	s->base.ops = &sqlite_ops;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (readonly ? sq_open_ro(s, path) == -1 : sqlite3_open_v2(path, &s->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		snprintf(err, errlen, "sqlite: %s: %s", path, sqlite3_errmsg(s->db));
 		sqlite3_close(s->db);
 		free(s);
@@ -188,7 +237,8 @@ storage_sqlite_open(const char *path, char *err, size_t errlen)
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	/* WAL + FULL: a commit is on disk before the ack goes out */
-	if (sq_script(&s->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	if (sq_script(&s->base, readonly ? "PRAGMA query_only=1;" :
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    " PRAGMA foreign_keys=OFF;") == -1) {
 		snprintf(err, errlen, "%s", s->base.err);
 		sq_close(&s->base);

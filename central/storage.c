@@ -14,26 +14,32 @@ has_prefix(const char *s, const char *p)
 }
 
 struct storage *
-storage_open(const char *uri, char *err, size_t errlen)
+storage_open_mode(const char *uri, bool ro, char *err, size_t errlen)
 {
 	struct storage *st;
 
 	if (has_prefix(uri, "postgresql://") || has_prefix(uri, "postgres://"))
-		st = storage_pg_open(uri, err, errlen);
+		st = storage_pg_open(uri, ro, err, errlen);
 	else if (has_prefix(uri, "pg:"))
-		st = storage_pg_open(uri + 3, err, errlen);
+		st = storage_pg_open(uri + 3, ro, err, errlen);
 	else if (has_prefix(uri, "sqlite:"))
-		st = storage_sqlite_open(uri + 7, err, errlen);
+		st = storage_sqlite_open(uri + 7, ro, err, errlen);
 	else
-		st = storage_sqlite_open(uri, err, errlen);
+		st = storage_sqlite_open(uri, ro, err, errlen);
 	if (st == NULL)
 		return NULL;
-	if (schema_migrate(st) == -1) {
+	if ((ro ? schema_check(st) : schema_migrate(st)) == -1) {
 		snprintf(err, errlen, "schema: %s", st->err);
 		storage_close(st);
 		return NULL;
 	}
 	return st;
+}
+
+struct storage *
+storage_open(const char *uri, char *err, size_t errlen)
+{
+	return storage_open_mode(uri, false, err, errlen);
 }
 
 void

@@ -65,6 +65,12 @@ struct storage {
  * then brings the schema up to date. NULL with err set on failure.
  */
 struct storage	*storage_open(const char *uri, char *err, size_t errlen);
+/*
+ * readonly: opens without creating or migrating anything (the schema must be
+ * this program's) and refuses writes; for commands that only read.
+ */
+struct storage	*storage_open_mode(const char *uri, bool readonly, char *err,
+		    size_t errlen);
 void		 storage_close(struct storage *);
 
 int	db_exec(struct storage *, const char *sql, const struct db_arg *, int nargs);
@@ -82,7 +88,9 @@ int64_t		 row_int(const struct db_row *, int col);
 const char	*row_str(const struct db_row *, int col);
 
 /* The adapters. */
-struct storage	*storage_sqlite_open(const char *path, char *err, size_t errlen);
-struct storage	*storage_pg_open(const char *conninfo, char *err, size_t errlen);
+struct storage	*storage_sqlite_open(const char *path, bool readonly, char *err,
+		    size_t errlen);
+struct storage	*storage_pg_open(const char *conninfo, bool readonly, char *err,
+		    size_t errlen);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Config signing (the confsign code path) and CSR enrolment with mbedTLS 2.28. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +166,48 @@ set_serial(mbedtls_x509write_cert *w, struct rng *r, char *hex, size_t hexlen)
 	return rc;
 }
 
+bool
+pki_cn_is_valid(const unsigned char *cn, size_t len)
+{
+	static const char ok[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-";
+
+	if (len < 1 || len > PKI_CN_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (cn[i] == '\0' || strchr(ok, cn[i]) == NULL)
+			return false;
+	return true;
+}
+
+/*
+ * The CN is the appliance's identity everywhere (hello, storage, the CLI): one
+ * CN, in the safe charset; other subject values may not carry control bytes.
+ */
+static int
+csr_check_subject(const mbedtls_x509_csr *csr, char *err, size_t errlen)
+{
+	const mbedtls_x509_name *n;
+	int cns = 0;
+
+	for (n = &csr->subject; n != NULL; n = n->next) {
+		if (n->oid.p == NULL)
+			continue;
+		for (size_t i = 0; i < n->val.len; i++)
+			if (n->val.p[i] < 0x20 || n->val.p[i] == 0x7f)
+				return snprintf(err, errlen, "CSR subject has a control"
+				    " byte"), -1;
+		if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_CN, &n->oid) != 0)
+			continue;
+		if (cns++ > 0 || !pki_cn_is_valid(n->val.p, n->val.len))
+			return snprintf(err, errlen, "CSR CN must be one name of 1 to %d"
+			    " characters from A-Z a-z 0-9 . _ -", PKI_CN_MAX), -1;
+	}
+	if (cns == 0)
+		return snprintf(err, errlen, "CSR has no CN (the appliance id)"), -1;
+	return 0;
+}
+
 struct enroll {
 	mbedtls_x509_crt	 ca;
 	mbedtls_pk_context	 cakey;
@@ -218,6 +261,8 @@ pki_enroll(const char *ca_crt, const char *ca_key, const char *csr_path, int day
 		fail(err, errlen, csr_path, rc);
 	else if (mbedtls_pk_get_type(&e.csr.pk) != MBEDTLS_PK_ECKEY)
 		snprintf(err, errlen, "%s: not an EC key", csr_path);
+	else if (csr_check_subject(&e.csr, err, errlen) == -1)
+		;	/* err says why */
 	else
 		ret = enroll_sign(&e, days, out, outlen, serial, seriallen, err, errlen);
 	mbedtls_x509write_crt_free(&e.w);

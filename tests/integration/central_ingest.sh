@@ -52,12 +52,20 @@ grep -q 'confirmed .*by bob: site visit' "$T/show.txt" || { cat "$T/show.txt"; f
 ctl leads --overdue --json | grep -q "\"id\":$id," && fail "confirmed lead listed overdue"
 
 # a config for the group, pushed on the next connection and answered
-printf 'heartbeat_interval 2s\n' > "$T/group.conf"
+printf 'term_window 2h\n' > "$T/group.conf"
 ctl config set default "$T/group.conf" || fail "config set"
 appliance gw-site-b "$PORT" "$ROOT/tests/data/lab/home.pcap"
 ctl config status > "$T/cstatus.txt"
 cat "$T/cstatus.txt"
 grep -q 'gw-site-b .*applied' "$T/cstatus.txt" || fail "config push not applied"
+# heartbeat_interval is read at start only: the appliance refuses, central shows why
+printf 'term_window 2h\nheartbeat_interval 2s\n' > "$T/group2.conf"
+ctl config set default "$T/group2.conf" || fail "config set group2"
+appliance gw-site-b "$PORT" "$ROOT/tests/data/lab/home.pcap"
+ctl config status > "$T/cstatus.txt"
+cat "$T/cstatus.txt"
+grep -q 'gw-site-b .*invalid: push: changes keys read only at start, which a push cannot set: heartbeat_interval' \
+    "$T/cstatus.txt" || fail "config status does not say why the push was refused"
 
 stop_central "$C1"
 grep 'counters:' "$T/c1.log"

@@ -15,21 +15,33 @@ pki
 chmod 755 "$T"		# nobody reaches its spool (and -f file) under $T
 C=$T/cfg
 mkdir -p "$C"
-printf 'version 2\nflow_timeout_udp 90s\nworkers 4\n' > "$C/v2.conf"
-printf 'version 3\nflow_timeout_udp 30s\n' > "$C/v3.conf"
-printf 'version 5\nflow_timeout_udp banana\n' > "$C/v5.conf"
-printf 'version 7\nflow_timeout_udp 45s\n' > "$C/v7.conf"
+KEY=00112233445566778899aabbccddeeff
+printf 'version 2\nterm_window 90m\npseudonymise_key %s\n' $KEY > "$C/v2.conf"
+printf 'version 3\nterm_window 30m\n' > "$C/v3.conf"
+printf 'version 5\nterm_window banana\n' > "$C/v5.conf"
+printf 'version 7\nterm_window 45m\n' > "$C/v7.conf"
 sign() { "$B/confsign" -k "$T/pki/config-sign.key" "$@"; }
 sign -v 2 "$C/v2.conf" > "$C/v2.signed" || fail confsign
 sign -v 3 "$C/v3.conf" > "$C/v3.signed"
-sed 's/30s$/10s/' "$C/v3.signed" > "$C/v3.tampered"
+sed 's/30m$/10m/' "$C/v3.signed" > "$C/v3.tampered"
 sign -v 5 "$C/v5.conf" > "$C/v5.invalid"
 sign -v 6 "$C/v7.conf" > "$C/v6.mislabelled"
+# leaves out pseudonymise_key (an empty push would too): refused
+printf 'version 8\nterm_window 90m\n' > "$C/v8.conf"
+# the same, allowed by its (signed) first line
+printf '# goipwatch: drop-keys-allowed\nversion 9\nterm_window 20m\n' > "$C/v9.conf"
+# workers is read at start only: a push could never put it in force
+printf 'version 10\nterm_window 20m\nworkers 4\n' > "$C/v10.conf"
+sign -v 8 "$C/v8.conf" > "$C/v8.signed"
+sign -v 9 "$C/v9.conf" > "$C/v9.signed"
+sign -v 10 "$C/v10.conf" > "$C/v10.signed"
 
 start_peer
 gwconf "$T/gw.conf" "version 1"
 chmod 644 "$T/gw.conf"
-"$GWD" -v -i lo -D pcap-live -u nobody -f "$T/gw.conf" -w "$T/out.jsonl" 2>"$T/gwd.log" &
+mkdir "$T/ctl" && chown nobody "$T/ctl"	# the control socket is made as nobody
+"$GWD" -v -i lo -D pcap-live -u nobody -f "$T/gw.conf" -w "$T/out.jsonl" \
+    -S "$T/ctl/sock" -M 0 -X nowatchdog 2>"$T/gwd.log" &
 G=$!
 PIDS="$PIDS $G"
 wait_for "$T/db" '"type":"health".*"tls":{"state":"up"' 100 ||
@@ -54,27 +66,42 @@ echo "ok: SIGHUP reload (bad file refused with file:line, good file active)"
 # pushes: central restarts with them; the daemon reconnects on its own
 stop_peer
 start_peer -p "$C/v2.signed" -p "$C/v3.tampered" -p "$C/v2.signed" \
-    -p "$C/v5.invalid" -p "$C/v6.mislabelled"
-wait_for "$T/peer.log" "config-ack gw-test-1 version=6 " 150 ||
+    -p "$C/v5.invalid" -p "$C/v6.mislabelled" -p "$C/v8.signed" -p "$C/v9.signed" \
+    -p "$C/v10.signed"
+wait_for "$T/peer.log" "config-ack gw-test-1 version=10 " 150 ||
     { cat "$T/gwd.log"; fail "pushes not all answered"; }
 grep 'config-ack' "$T/peer.log"
 expect() {	# VERSION STATUS PATTERN
 	grep "config-ack gw-test-1 version=$1 status=$2 " "$T/peer.log" | grep -q "$3" ||
 	    fail "version $1: expected status $2 matching '$3'"
 }
-expect 2 0 "applied"
+expect 2 0 "config version 2 applied$"
 expect 3 1 "signature does not verify"
 expect 2 2 "not above the running version 2"
 expect 5 3 "push:2: not a duration"
 expect 6 3 "body says version 7 but was signed as 6"
+expect 8 3 "leaves out 1 key the running config sets: pseudonymise_key"
+expect 9 0 "config version 9 applied$"
+expect 10 3 "changes keys read only at start, which a push cannot set: workers ("
 grep -q "version 2 from push is active" "$T/gwd.log" || fail "push not swapped in"
-cmp -s "$T/spool/config.lkg" "$C/v2.signed" || fail "last-known-good is not v2"
-wait_for "$T/db" '"type":"health".*"config_version":2,' 50 ||
-    { tail -n 3 "$T/db"; tail "$T/gwd.log"; fail "health does not say version 2"; }
+grep -q "version 9 from push is active" "$T/gwd.log" || fail "push 9 not swapped in"
+cmp -s "$T/spool/config.lkg" "$C/v9.signed" || fail "last-known-good is not v9"
+wait_for "$T/db" '"type":"health".*"config_version":9,' 50 ||
+    { tail -n 3 "$T/db"; tail "$T/gwd.log"; fail "health does not say version 9"; }
+i=0	# the control thread samples the uplink once a second
+while :; do
+	"$B/goipwatchctl" -s "$T/ctl/sock" status > "$T/status" || fail "goipwatchctl status"
+	grep -q '^config: *version 9  last push: push: changes keys read only at start, which a push cannot set: workers (' \
+	    "$T/status" && break
+	i=$((i + 1))
+	[ $i -gt 30 ] && { cat "$T/status"; fail "goipwatchctl does not show the last push"; }
+	sleep 0.2
+done
+grep '^config:' "$T/status"
 
 # a local file older than the pushed config is refused
 kill -HUP $G
-wait_for "$T/gwd.log" "version 1 is below the running version 2" 30 ||
+wait_for "$T/gwd.log" "version 1 is below the running version 9" 30 ||
     fail "older local file not refused"
 
 # still the same process, still capturing: an exchange after the pushes is seen

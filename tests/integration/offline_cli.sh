@@ -79,6 +79,28 @@ $GWD -n -v -f "$TMP/good.conf" >"$TMP/printed" 2>/dev/null
 $GWD -n -v -f "$TMP/printed" >"$TMP/printed2" 2>/dev/null
 check "-n -v prints a config that reads back the same" cmp -s "$TMP/printed" "$TMP/printed2"
 
+# A bad option value: one line naming the option, the value and why; exit 2.
+optval() {	# PATTERN ARGS...
+	pat=$1; shift
+	$GWD "$@" >/dev/null 2>"$TMP/e"
+	rc=$?
+	check "$*: exit 2" [ $rc -eq 2 ]
+	check "$*: one line" [ "$(wc -l < "$TMP/e")" -eq 1 ]
+	check "$*: names it ($pat)" grep -q -- "$pat" "$TMP/e"
+}
+optval "-j.*'0'.*1\.\.64" -j 0 -r "$TMP/t.pcap"
+optval "-j.*'65'" -j 65 -r "$TMP/t.pcap"
+optval "-c.*'ten'" -c ten -r "$TMP/t.pcap"
+optval "-M.*'70000'.*65535" -M 70000 -r "$TMP/t.pcap"
+optval "-W.*'-1'" -W -1 -r "$TMP/t.pcap"
+optval "-X.*'bogus'" -X bogus -r "$TMP/t.pcap"
+optval "-X.*'inject=x'" -X inject=x -r "$TMP/t.pcap"
+optval "unknown option.*-Q" -Q -r "$TMP/t.pcap"
+optval "-r.*needs a value" -r
+optval "extra.*'stray'" -r "$TMP/t.pcap" stray
+$GWD -h >/dev/null 2>"$TMP/e"
+check "-h prints the usage, exit 2" [ $? -eq 2 ] && grep -q '^usage:' "$TMP/e"
+
 # A tiny table still processes everything: evictions are counted, not fatal.
 printf 'flow_capacity 64\ndpi_capacity 16\n' >"$TMP/small.conf"
 $GWD -f "$TMP/small.conf" -r "$TMP/t.pcap" >"$TMP/small.jsonl"

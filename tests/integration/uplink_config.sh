@@ -10,14 +10,14 @@ pki
 "$ROOT/scripts/certs.sh" "$T/rogue" signing >/dev/null 2>&1 || fail "rogue key"
 C=$T/cfg
 mkdir -p "$C"
-printf 'version 2\nworkers 2\n' > "$C/v2.conf"
-printf 'version 3\nworkers 3\n' > "$C/v3.conf"
-printf 'version 5\nworkers banana\n' > "$C/v5.conf"
+printf 'version 2\nterm_window 2h\n' > "$C/v2.conf"
+printf 'version 3\nterm_window 3h\n' > "$C/v3.conf"
+printf 'version 5\nterm_window banana\n' > "$C/v5.conf"
 sign() { "$B/confsign" -k "$T/pki/config-sign.key" "$@"; }
 sign -v 2 "$C/v2.conf" > "$C/v2.signed" || fail confsign
 sign -v 3 "$C/v3.conf" > "$C/v3.signed"
-# tampered: the body's last byte changes after signing ('3' -> '9')
-sed 's/workers 3$/workers 9/' "$C/v3.signed" > "$C/v3.tampered"
+# tampered: the body's last line changes after signing ('3h' -> '9h')
+sed 's/term_window 3h$/term_window 9h/' "$C/v3.signed" > "$C/v3.tampered"
 cmp -s "$C/v3.signed" "$C/v3.tampered" && fail "tampering did not change the blob"
 "$B/confsign" -u -v 4 "$C/v3.conf" > "$C/v4.unsigned"
 sign -v 5 "$C/v5.conf" > "$C/v5.invalid"

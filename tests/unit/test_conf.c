@@ -67,6 +67,11 @@ test_errors(void **state)
 	expect_error("spool_fsync sometimes\n", "t.conf:1: not one of the allowed values");
 	expect_error("workers\n", "t.conf:1: missing value");
 	expect_error("workers 1 2\n", "t.conf:1: one value per line");
+	/* a list written on one line is not one odd prefix: it is refused */
+	expect_error("mobile_prefix 13,14,15\n",
+	    "t.conf:1: digits only, one per line");
+	expect_error("mobile_prefix 13;14\n", "t.conf:1: digits only, one per line");
+	expect_error("country_code +86\n", "t.conf:1: digits only, one per line");
 }
 
 static void
@@ -115,6 +120,51 @@ test_round_trip(void **state)
 	conf_free(c2);
 }
 
+/* Which keys a text named: what a push may not silently drop. */
+static void
+test_keys_named(void **state)
+{
+	char err[256], buf[64];
+	struct conf *a, *b, *d;
+
+	(void)state;
+	a = parse("version 3\nworkers 2\npseudonymise_key "
+	    "00112233445566778899aabbccddeeff\nallow 192.0.2.1\n", err);
+	b = parse("# a comment\nworkers 4\n", err);
+	d = parse(CONF_DROP_KEYS_ALLOWED " \r\nworkers 4\n", err);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(d);
+	assert_int_equal(conf_keys_named(a), 4);
+	assert_int_equal(conf_keys_named(b), 1);
+	assert_true(conf_key_is_set(a, "allow"));
+	assert_false(conf_key_is_set(b, "allow"));
+	assert_false(b->drop_keys_allowed);
+	assert_true(d->drop_keys_allowed);
+	/* version is the push's own; the others are named */
+	assert_int_equal(conf_dropped_keys(a, b, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "pseudonymise_key allow");
+	assert_int_equal(conf_dropped_keys(b, a, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(conf_dropped_keys(a, b, buf, 12), 2);
+	assert_string_equal(buf, "...");
+	assert_int_equal(conf_dropped_keys(a, b, buf, 22), 2);
+	assert_string_equal(buf, "pseudonymise_key ...");
+	assert_int_equal(conf_key_mark_set(b, "allow"), 0);
+	assert_int_equal(conf_key_mark_set(b, "bogus"), -1);
+	assert_int_equal(conf_dropped_keys(a, b, buf, sizeof(buf)), 1);
+	/* the directive counts only as the first line, and names no key */
+	conf_free(d);
+	d = parse("workers 4\n" CONF_DROP_KEYS_ALLOWED "\n", err);
+	assert_false(d->drop_keys_allowed);
+	conf_free(d);
+	d = parse(CONF_DROP_KEYS_ALLOWED "\n", err);
+	assert_int_equal(conf_keys_named(d), 0);
+	conf_free(a);
+	conf_free(b);
+	conf_free(d);
+}
+
 int
 main(void)
 {
@@ -123,6 +173,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_nul_and_long_lines),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_keys_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

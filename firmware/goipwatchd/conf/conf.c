@@ -17,8 +17,11 @@ struct conf_key {
 	enum conf_type	 type;
 	size_t		 off;
 	uint64_t	 min, max;	/* CT_U64, CT_DUR (in µs); CT_STR: size */
-	const char	*choices;	/* CT_STR: "a|b|c", or NULL */
+	const char	*choices;	/* CT_STR: "a|b|c", DIGITS, or NULL */
 };
+
+/* As choices: decimal digits only ("13,14,15" is no prefix a number starts with). */
+static const char DIGITS[] = "0123456789";
 
 #define S(x)	(uint64_t)(x) * USEC_PER_SEC
 #define F(f)	offsetof(struct conf, f)
@@ -55,8 +58,8 @@ static const struct conf_key conf_keys[] = {
 	{ "call_timeout",	CT_DUR, F(call_timeout), S(60), S(7 * 86400), NULL },
 	{ "reg_capacity",	CT_U64, F(reg_capacity), 16, 1u << 24, NULL },
 	{ "line_capacity",	CT_U64, F(line_capacity), 16, 1u << 24, NULL },
-	{ "country_code",	STR(country_code), NULL },
-	{ "mobile_prefix",	CT_STRS, F(mobile_prefixes), 0, 0, NULL },
+	{ "country_code",	STR(country_code), DIGITS },
+	{ "mobile_prefix",	CT_STRS, F(mobile_prefixes), 0, 0, DIGITS },
 	{ "mobile_length",	CT_U64, F(mobile_length), 4, 15, NULL },
 	{ "ua_strong",		CT_STRS, F(ua_strong), 0, 0, NULL },
 	{ "ua_weak",		CT_STRS, F(ua_weak), 0, 0, NULL },
@@ -93,6 +96,9 @@ static const struct conf_key conf_keys[] = {
 	{ "allow",		CT_PREFIXES, F(allowlist), 0, 0, NULL },
 	{ "watch",		CT_PREFIXES, F(watchlist), 0, 0, NULL },
 };
+
+#define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
+_Static_assert(NKEYS <= CONF_KEYS_MAX, "raise CONF_KEYS_MAX");
 
 /* The scalar defaults; lists stay empty until conf_list_defaults. */
 static struct conf *
@@ -346,6 +352,8 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v, const char **w
 	uint64_t n;
 	const char *e;
 
+	if (k->choices == DIGITS && v[strspn(v, DIGITS)] != '\0')
+		return *why = "digits only, one per line", -1;
 	switch (k->type) {
 	case CT_U64:
 		if (conf_u64(v, &n, &e) == -1 || *e != '\0')
@@ -364,7 +372,8 @@ conf_set(struct conf *c, const struct conf_key *k, const char *v, const char **w
 	case CT_STR:
 		if (strlen(v) >= k->max)
 			return *why = "too long", -1;
-		if (k->choices != NULL && !conf_choice_ok(k->choices, v))
+		if (k->choices != NULL && k->choices != DIGITS &&
+		    !conf_choice_ok(k->choices, v))
 			return *why = "not one of the allowed values", -1;
 		strcpy(dst, v);
 		return 0;
@@ -385,7 +394,7 @@ conf_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(conf_keys) / sizeof(conf_keys[0]); i++)
+	for (i = 0; i < NKEYS; i++)
 		if (strcmp(conf_keys[i].name, name) == 0)
 			return &conf_keys[i];
 	return NULL;
@@ -416,6 +425,20 @@ conf_split(char *line, char **key, char **val)
 	return true;
 }
 
+static void
+key_mark(struct conf *c, const struct conf_key *k)
+{
+	size_t i = (size_t)(k - conf_keys);
+
+	c->keys_set[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static bool
+key_is_set(const struct conf *c, size_t i)
+{
+	return (c->keys_set[i / 64] >> (i % 64) & 1) != 0;
+}
+
 static int
 conf_line(struct conf *c, char *line, const char **why)
 {
@@ -430,7 +453,76 @@ conf_line(struct conf *c, char *line, const char **why)
 		return *why = "missing value", -1;
 	if (strpbrk(val, " \t") != NULL)
 		return *why = "one value per line", -1;
-	return conf_set(c, k, val, why);
+	if (conf_set(c, k, val, why) == -1)
+		return -1;
+	key_mark(c, k);
+	return 0;
+}
+
+size_t
+conf_keys_named(const struct conf *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NKEYS; i++)
+		n += key_is_set(c, i);
+	return n;
+}
+
+bool
+conf_key_is_set(const struct conf *c, const char *key)
+{
+	const struct conf_key *k = conf_find(key);
+
+	return k != NULL && key_is_set(c, (size_t)(k - conf_keys));
+}
+
+int
+conf_key_mark_set(struct conf *c, const char *key)
+{
+	const struct conf_key *k = conf_find(key);
+
+	if (k == NULL)
+		return -1;
+	key_mark(c, k);
+	return 0;
+}
+
+size_t
+conf_dropped_keys(const struct conf *old, const struct conf *new, char *buf,
+    size_t len)
+{
+	size_t i, n = 0, used = 0;
+	const char *name;
+	bool cut = len < 5;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < NKEYS; i++) {
+		name = conf_keys[i].name;
+		if (!key_is_set(old, i) || key_is_set(new, i) ||
+		    strcmp(name, "version") == 0)
+			continue;
+		if (n++ > 0 && !cut)
+			buf[used++] = ' ';
+		if (cut)
+			continue;
+		/* keep room for " ..." after this name */
+		if ((cut = used + strlen(name) + 5 > len))
+			name = "...";
+		used += (size_t)snprintf(buf + used, len - used, "%s", name);
+	}
+	return n;
+}
+
+/* The first line may be the drop-keys directive; trailing blanks aside. */
+static bool
+is_drop_directive(const char *line)
+{
+	size_t n = sizeof(CONF_DROP_KEYS_ALLOWED) - 1;
+
+	return strncmp(line, CONF_DROP_KEYS_ALLOWED, n) == 0 &&
+	    line[n + strspn(line + n, " \t\r")] == '\0';
 }
 
 struct conf *
@@ -512,6 +604,8 @@ conf_parse(const char *buf, size_t len, const char *name, char *err, size_t errl
 		} else {
 			memcpy(line, p, n);
 			line[n] = '\0';
+			if (lineno == 1 && is_drop_directive(line))
+				c->drop_keys_allowed = true;
 			if (conf_line(c, line, &why) == 0)
 				continue;
 		}

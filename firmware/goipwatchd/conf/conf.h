@@ -14,6 +14,12 @@
 #include "clock.h"
 
 #define CONF_STR_MAX	128
+#define CONF_KEYS_MAX	128	/* keys in the table; the set mask's width */
+/*
+ * A first line exactly this lets a config leave out keys the running one set
+ * (a signed push otherwise must name every key the previous config named).
+ */
+#define CONF_DROP_KEYS_ALLOWED	"# goipwatch: drop-keys-allowed"
 
 struct prefix {
 	uint8_t		addr[16];	/* IPv4 as ::ffff:a.b.c.d */
@@ -31,6 +37,8 @@ struct str_list {
 };
 
 struct conf {
+	uint64_t	keys_set[CONF_KEYS_MAX / 64];	/* keys its text named */
+	bool		drop_keys_allowed;	/* first line CONF_DROP_KEYS_ALLOWED */
 	uint64_t	version;		/* pushed configs: monotonic */
 	char		site_id[CONF_STR_MAX];
 
@@ -118,6 +126,17 @@ struct conf	*conf_parse(const char *buf, size_t len, const char *name,
 struct conf	*conf_load(const char *path, char *err, size_t errlen);
 /* Prints the config normalised, one key per line, in table order. */
 void		 conf_print(const struct conf *, FILE *);
+
+/* How many keys the text named; whether it named key; mark key as named. */
+size_t		 conf_keys_named(const struct conf *);
+bool		 conf_key_is_set(const struct conf *, const char *key);
+int		 conf_key_mark_set(struct conf *, const char *key);
+/*
+ * The keys old's text named and new's does not ("version" aside), space
+ * separated in buf (truncated with "..."); returns how many.
+ */
+size_t		 conf_dropped_keys(const struct conf *old, const struct conf *new,
+		    char *buf, size_t len);
 
 /* Fills the lists the configuration left empty with their defaults. */
 int		 conf_list_defaults(struct conf *);

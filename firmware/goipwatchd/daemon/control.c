@@ -217,7 +217,9 @@ status_write(struct control *c, struct out *o)
 	outf(o, "health:    capture %s  uplink %s  alarm %s\n",
 	    c->h.capture_ok ? "ok" : "FAIL", c->h.uplink_ok ? "ok" : "FAIL",
 	    c->h.alarm ? "ON" : "off");
-	outf(o, "config:    version %" PRIu64 "\n", config_version(c));
+	outf(o, "config:    version %" PRIu64 "%s%s\n", config_version(c),
+	    c->o.uplink != NULL && c->us.config_result[0] ? "  last push: " : "",
+	    c->o.uplink != NULL ? c->us.config_result : "");
 	outf(o, "capture:   %.1f packets/s  %" PRIu64 " packets  %" PRIu64 " bytes  %"
 	    PRIu64 " workers\n", c->h.pps, st->w.packets, st->w.bytes, st->workers);
 	outf(o, "drops:     kernel %" PRIu64 "  interface %" PRIu64 "  capture ring %"

@@ -6,8 +6,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,7 @@
 #define EXIT_BADINPUT	2
 #define DRAIN_MAX	86400	/* -W seconds */
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
@@ -74,6 +76,20 @@ drop_privileges(const char *user, bool required, struct daemon *d)
 	return 0;
 }
 
+/* A wrong option or value: one line naming it and why, exit 2 (no usage text). */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+bad_option(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("goipwatchd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (goipwatchd -h for usage)\n", stderr);
+	exit(EXIT_BADINPUT);
+}
+
 static int
 parse_count(const char *s, uint64_t max, uint64_t *v)
 {
@@ -82,6 +98,18 @@ parse_count(const char *s, uint64_t max, uint64_t *v)
 	errno = 0;
 	*v = strtoull(s, &e, 10);
 	return (errno || e == s || *e != '\0' || *s == '-' || *v > max) ? -1 : 0;
+}
+
+/* A whole number in min..max for option opt, or exit 2 naming it. */
+static uint64_t
+opt_count(int opt, const char *what, const char *s, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+
+	if (parse_count(s, max, &v) == -1 || v < min)
+		bad_option("-%c '%s': want %s, a whole number %" PRIu64 "..%" PRIu64,
+		    opt, s, what, min, max);
+	return v;
 }
 
 struct main_opts {
@@ -93,14 +121,16 @@ struct main_opts {
 };
 
 /* -X key=value: debugging and test switches. */
-static int
+static void
 parse_x(const char *s, struct main_opts *m)
 {
-	if (strncmp(s, "inject=", 7) == 0)
-		return parse_count(s + 7, UINT64_MAX, &m->inject);
-	if (strcmp(s, "nowatchdog") == 0)
-		return m->no_watchdog = true, 0;
-	return -1;
+	if (strncmp(s, "inject=", 7) == 0) {
+		if (parse_count(s + 7, UINT64_MAX, &m->inject) == -1)
+			bad_option("-X: '%s': inject wants a whole number", s);
+	} else if (strcmp(s, "nowatchdog") == 0)
+		m->no_watchdog = true;
+	else
+		bad_option("-X: unknown switch '%s' (inject=N, nowatchdog)", s);
 }
 
 static void
@@ -118,24 +148,25 @@ parse_args(int argc, char **argv, struct main_opts *m)
 	m->metrics_port = CONTROL_METRICS_PORT;
 	m->eo.cap.snaplen = 65535;
 	m->eo.cap.driver = CAPTURE_DEFAULT;
-	while ((ch = getopt_long(argc, argv, "c:D:f:F:hi:j:M:nr:S:Tu:vVw:W:X:", longopts,
-	    NULL)) != -1) {
+	opterr = 0;	/* the errors below name the option */
+	while ((ch = getopt_long(argc, argv, ":c:D:f:F:hi:j:M:nr:S:Tu:vVw:W:X:",
+	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			if (parse_count(optarg, UINT64_MAX, &m->eo.max_packets) == -1)
-				usage();
+			m->eo.max_packets = opt_count(ch, "a packet count", optarg, 0,
+			    UINT64_MAX);
 			break;
 		case 'D': m->eo.cap.driver = optarg; break;
 		case 'f': m->conf = optarg; break;
 		case 'F': m->eo.cap.filter = optarg; break;
+		case 'h': usage();
 		case 'i': m->eo.cap.source = optarg; m->eo.live = true; break;
 		case 'j':
-			if (parse_count(optarg, 64, &m->workers) == -1 || m->workers == 0)
-				usage();
+			m->workers = opt_count(ch, "workers", optarg, 1, 64);
 			break;
 		case 'M':
-			if (parse_count(optarg, 65535, &m->metrics_port) == -1)
-				usage();
+			m->metrics_port = opt_count(ch, "a port (0: none)", optarg, 0,
+			    65535);
 			break;
 		case 'n': m->check = true; break;
 		case 'S': m->ctl_socket = optarg; break;
@@ -146,18 +177,21 @@ parse_args(int argc, char **argv, struct main_opts *m)
 		case 'V': printf("goipwatchd %s\n", GW_VERSION); exit(0);
 		case 'w': m->out = optarg; break;
 		case 'W':
-			if (parse_count(optarg, DRAIN_MAX, &m->drain_secs) == -1)
-				usage();
+			m->drain_secs = opt_count(ch, "seconds", optarg, 0, DRAIN_MAX);
 			break;
-		case 'X':
-			if (parse_x(optarg, m) == -1)
-				usage();
-			break;
-		default: usage();
+		case 'X': parse_x(optarg, m); break;
+		case ':':
+			bad_option("option %s needs a value", argv[optind - 1]);
+		default:
+			if (optopt != 0)
+				bad_option("unknown option '-%c'", optopt);
+			bad_option("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (argc != optind || (!m->check && !m->self_test && m->eo.cap.source == NULL))
-		usage();
+	if (argc != optind)
+		bad_option("extra argument '%s'", argv[optind]);
+	if (!m->check && !m->self_test && m->eo.cap.source == NULL)
+		bad_option("nothing to do: want -r FILE, -i IFACE, -n or --self-test");
 }
 
 static struct conf *

@@ -19,9 +19,12 @@ struct reload {
 
 /*
  * Keys fixed at start: they size the tables and rings the packet path already
- * allocated, or they are the uplink's identity and keys. A new config keeps the
- * running values, so a reader never sees a capacity it was not built with, and
- * a push can never change where the appliance reports or which key signs pushes.
+ * allocated, the workers read them only when they are built (the workers keep
+ * the boot config; only the detect thread follows reloads), or they are the
+ * uplink's identity and keys. A new config keeps the running values, so a
+ * reader never sees a capacity it was not built with, a push can never change
+ * where the appliance reports or which key signs pushes, and what is reported
+ * as active is what runs. A push that changes one is refused (see install).
  */
 #define K(f, s)	{ #f, offsetof(struct conf, f), sizeof(((struct conf *)0)->f), s }
 static const struct restart_key {
@@ -30,8 +33,15 @@ static const struct restart_key {
 	bool		 str;
 } restart_keys[] = {
 	K(workers, false), K(snaplen, false), K(ring_bytes, false),
-	K(flow_capacity, false), K(frag_capacity, false), K(frag_max_bytes, false),
-	K(dpi_capacity, false), K(central_host, true), K(central_port, false),
+	K(reader_thread, true), K(flow_capacity, false), K(flow_timeout_udp, false),
+	K(flow_timeout_tcp, false), K(flow_timeout_tcp_closed, false),
+	K(flow_active_timeout, false), K(flow_expire_budget, false),
+	K(frag_capacity, false), K(frag_max_bytes, false), K(frag_timeout, false),
+	K(dpi_capacity, false), K(dpi_max_packets_udp, false),
+	K(dpi_max_packets_tcp, false), K(voip_capacity, false),
+	K(sip_tcp_capacity, false), K(sip_tcp_buffer, false), K(sip_max_bytes, false),
+	K(call_capacity, false), K(reg_capacity, false), K(line_capacity, false),
+	K(central_host, true), K(central_port, false),
 	K(central_name, true), K(tls_ca, true), K(tls_cert, true), K(tls_key, true),
 	K(config_pubkey, true), K(spool_dir, true), K(spool_max_bytes, false),
 	K(spool_fsync, true), K(heartbeat_interval, false),
@@ -57,6 +67,8 @@ conf_copy(const struct conf *c, char *err, size_t errlen)
 	else
 		snprintf(err, errlen, "out of memory");
 	free(buf);
+	if (n != NULL)		/* the printout names every key; the file did not */
+		memcpy(n->keys_set, c->keys_set, sizeof(n->keys_set));
 	return n;
 }
 
@@ -116,37 +128,46 @@ key_equal(const struct restart_key *k, const struct conf *a, const struct conf *
 }
 
 /*
- * Copies the restart-only keys from the running config. Names those the new
- * config sets to something else (a value equal to the default counts as unset:
- * a pushed config usually leaves the uplink keys out).
+ * Copies the restart-only keys from the running config, and counts them as
+ * named when the running config named them (they stay in force). Names in
+ * changed those the new config sets to another value.
  */
 static void
 keep_restart_keys(struct conf *c, const struct conf *run, char *changed, size_t len)
 {
-	struct conf *def = conf_new_defaults();
 	const struct restart_key *k;
 	size_t i, n = 0;
 
 	changed[0] = '\0';
 	for (i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++) {
 		k = &restart_keys[i];
-		if (!key_equal(k, c, run) && (def == NULL || !key_equal(k, c, def)) &&
-		    n < len)
+		if (conf_key_is_set(c, k->name) && !key_equal(k, c, run) && n < len)
 			n += (size_t)snprintf(changed + n, len - n, "%s%s", n ? " " : "",
 			    k->name);
 		memcpy((char *)c + k->off, (const char *)run + k->off, k->size);
+		if (conf_key_is_set(run, k->name))
+			(void)conf_key_mark_set(c, k->name);
 	}
-	conf_free(def);
 }
 
-/* Checks c against the running config and publishes it; takes c. r->mu held. */
+/*
+ * Checks c against the running config and publishes it; takes c. r->mu held.
+ * A push may not change a start-up key: the pipeline and the uplink were built
+ * from the local file, a restart builds them from it again (config.lkg is
+ * applied through this same path), so such a push would be "applied" but never
+ * in force. Nor may a push leave out a key the running config named, unless its
+ * first line allows it: an empty or truncated push must not quietly bring back
+ * defaults (pseudonymisation off). A local file's start-up keys apply at the
+ * next start, and the log says so.
+ */
 static int
-install(struct reload *r, struct conf *c, const char *origin, char *err,
+install(struct reload *r, struct conf *c, const char *origin, bool push, char *err,
     size_t errlen)
 {
 	const struct conf *run = confswap_latest(r->cs);
-	char changed[512];
+	char dropped[256], restart[512];
 	uint64_t gen, version = c->version;
+	size_t n;
 
 	if (c->version < run->version) {
 		snprintf(err, errlen, "%s: version %" PRIu64 " is below the running "
@@ -155,15 +176,30 @@ install(struct reload *r, struct conf *c, const char *origin, char *err,
 		conf_free(c);
 		return -1;
 	}
-	keep_restart_keys(c, run, changed, sizeof(changed));
+	keep_restart_keys(c, run, restart, sizeof(restart));
+	if (push && restart[0] != '\0') {
+		snprintf(err, errlen, "%s: changes keys read only at start, which a push "
+		    "cannot set: %s (leave them out, or set them in the local config "
+		    "file)", origin, restart);
+		conf_free(c);
+		return -1;
+	}
+	if (push && !c->drop_keys_allowed &&
+	    (n = conf_dropped_keys(run, c, dropped, sizeof(dropped))) > 0) {
+		snprintf(err, errlen, "%s: leaves out %zu key%s the running config "
+		    "sets: %s (a first line '" CONF_DROP_KEYS_ALLOWED "' allows it)",
+		    origin, n, n == 1 ? "" : "s", dropped);
+		conf_free(c);
+		return -1;
+	}
 	if ((gen = confswap_publish(r->cs, c)) == 0) {
 		snprintf(err, errlen, "%s: out of memory", origin);
 		return -1;
 	}
 	log_info("config: version %" PRIu64 " from %s is active (generation %" PRIu64
 	    ")", version, origin, gen);
-	if (changed[0] != '\0')
-		log_info("config: changed but kept until a restart: %s", changed);
+	if (restart[0] != '\0')
+		log_info("config: changed but kept until a restart: %s", restart);
 	return 0;
 }
 
@@ -180,7 +216,8 @@ reload_file(struct reload *r)
 	}
 	pthread_mutex_lock(&r->mu);
 	if ((c = conf_load(r->path, err, sizeof(err))) != NULL &&
-	    (rc = install(r, c, r->path, err, sizeof(err))) == 0 && r->uplink != NULL &&
+	    (rc = install(r, c, r->path, false, err, sizeof(err))) == 0 &&
+	    r->uplink != NULL &&
 	    uplink_config_version(r->uplink) != confswap_latest(r->cs)->version)
 		uplink_set_config_version(r->uplink, confswap_latest(r->cs)->version);
 	pthread_mutex_unlock(&r->mu);
@@ -208,7 +245,7 @@ reload_push(void *arg, const char *buf, size_t len, uint64_t version, char *err,
 	}
 	c->version = version;
 	pthread_mutex_lock(&r->mu);
-	rc = install(r, c, "push", err, errlen);
+	rc = install(r, c, "push", true, err, errlen);
 	pthread_mutex_unlock(&r->mu);
 	return rc;
 }

@@ -26,7 +26,11 @@ struct confswap	*reload_confswap(struct reload *);
 void		 reload_set_uplink(struct reload *, struct uplink *);
 /* Rereads the -f file; 0, or -1 with the exact error logged. Any thread. */
 int		 reload_file(struct reload *);
-/* The uplink's apply callback (arg: struct reload *): parse, check, publish. */
+/*
+ * The uplink's apply callback (arg: struct reload *): parse, check, publish.
+ * A push must name every key the running config names unless its first line is
+ * CONF_DROP_KEYS_ALLOWED, and may not change a key read only at start.
+ */
 int		 reload_push(void *arg, const char *buf, size_t len, uint64_t version,
 		    char *err, size_t errlen);
 

@@ -163,6 +163,10 @@ uplink_config_push(struct uplink *u, const struct frame *f)
 	a.version = c.version;
 	a.status = config_apply(u, f, &c, msg, sizeof(msg));
 	a.msg = msg;
+	pthread_mutex_lock(&u->mu);
+	snprintf(u->st.config_result, sizeof(u->st.config_result), "%.*s",
+	    (int)sizeof(u->st.config_result) - 1, msg);
+	pthread_mutex_unlock(&u->mu);
 	if (a.status == FRAME_CONF_OK) {
 		STAT_ADD(u, config_applied, 1);
 		log_info("uplink: %s", msg);

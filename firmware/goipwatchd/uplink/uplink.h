@@ -68,6 +68,7 @@ struct uplink_status {
 	uint64_t	 errors_rx;		/* error frames from the server */
 	uint64_t	 config_version;
 	uint64_t	 config_applied, config_refused;
+	char		 config_result[256];	/* of the last push, as acked */
 	uint64_t	 heartbeats;
 	struct spool_stats spool;
 };
