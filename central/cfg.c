@@ -25,6 +25,7 @@ static const struct key keys[] = {
 	N(workers, 1, 64), N(max_conns, 1, 1000000), N(max_queue, 1, 1000000),
 	N(silent_after, 1, 86400 * 30), N(idle_timeout, 5, 86400),
 	N(config_poll, 1, 3600), N(store_delay_ms, 0, 60000),
+	N(seq_window, 1000, (uint64_t)1 << 40),
 };
 
 void
@@ -45,6 +46,7 @@ cfg_defaults(struct cfg *c)
 	c->silent_after = 300;
 	c->idle_timeout = 600;
 	c->config_poll = 2;
+	c->seq_window = (uint64_t)1 << 32;
 }
 
 static int

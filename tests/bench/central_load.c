@@ -5,11 +5,13 @@
  * from the office CA. All connect first (connections held), then each sends
  * reports of detection records and waits for each ack (reports/s).
  * With -H it is one hostile appliance instead: huge frame, wrong sequence,
- * someone else's id, or a revoked/unknown certificate (-c/-k files).
+ * someone else's id, or a revoked/unknown certificate (-c/-k files); leap: a
+ * record at seq 2^63-1, as with a stolen key. -E: the hello's spool epoch.
  *
  *   central-load -A ca.crt -K ca.key -p PORT [-n appliances] [-r reports]
  *                [-b records] [-P prefix] [-T seconds] [-s first_appliance]
- *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello [-c crt -k key -i CN]
+ *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello|leap [-c crt -k key -i CN]
+ *                [-E epoch]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +43,7 @@
 
 static struct {
 	const char		*ca_path, *cakey_path, *crt_path, *key_path, *hostile, *prefix, *id;
+	uint64_t		 epoch;
 	int			 port, n, reports, batch, seconds, first;
 	mbedtls_x509_crt	 ca;
 	mbedtls_pk_context	 cakey;
@@ -210,6 +213,7 @@ hello(struct app *a, const char *id, uint64_t *high)
 	h.appliance_id.len = (uint16_t)strlen(id);
 	h.firmware.p = "load-0.1";
 	h.firmware.len = 8;
+	h.spool_epoch = G.epoch;
 	frame_wr_init(&w, a->tx, BUF);
 	frame_put_hello(&w, &h);
 	if (send_all(a, a->tx, w.len) == -1)
@@ -313,6 +317,10 @@ run_hostile(struct app *a)
 		send_all(a, huge, sizeof(huge));
 		return recv_frame(a, &acked);
 	}
+	if (strcmp(G.hostile, "leap") == 0) {
+		report(a, (uint64_t)INT64_MAX, 1);
+		return recv_frame(a, &acked);
+	}
 	/* seq: two good records, then a report going back */
 	if (report(a, high + 5, 2) == -1 || recv_frame(a, &acked) != 0)
 		return 101;
@@ -356,8 +364,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: central-load -A ca.crt -K ca.key -p PORT [-n N] [-r R]"
-	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello"
-	    " [-c crt -k key]]\n");
+	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello|leap"
+	    " [-c crt -k key]] [-E epoch]\n");
 	exit(2);
 }
 
@@ -367,7 +375,7 @@ options(int argc, char **argv)
 	int ch;
 
 	G.n = 10; G.reports = 10; G.batch = 10; G.seconds = 60; G.prefix = "gw-load-";
-	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:T:H:c:k:i:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:T:H:c:k:i:E:")) != -1) {
 		switch (ch) {
 		case 'A': G.ca_path = optarg; break;
 		case 'K': G.cakey_path = optarg; break;
@@ -382,6 +390,7 @@ options(int argc, char **argv)
 		case 'c': G.crt_path = optarg; break;
 		case 'k': G.key_path = optarg; break;
 		case 'i': G.id = optarg; break;
+		case 'E': G.epoch = strtoull(optarg, NULL, 16); break;
 		default: usage();
 		}
 	}

@@ -40,6 +40,7 @@ struct spool {
 	int		 lockfd;	/* flock: one process per spool */
 	atomic_bool	 armed;
 	uint64_t	 next_seq, acked, bytes;
+	uint64_t	 epoch;		/* the numbering's identity, never 0 */
 	usec_t		 last_sync;
 	bool		 dirty;
 	struct cursor	 rd;		/* the uplink's reader */
@@ -80,6 +81,8 @@ uint32_t	 spool_rec_crc(const uint8_t *hdr, const uint8_t *data, size_t len);
 /* Recovery at open: every segment's longest valid prefix; the ack position. */
 int		 spool_recover(struct spool *);
 uint64_t	 spool_ack_load(const struct spool *);
+/* After recovery: loads the epoch, or makes a new one for a new numbering. */
+int		 spool_epoch_open(struct spool *);
 /* spool.c */
 void		 spool_seg_path(const struct spool *, uint64_t first, char *buf, size_t len);
 int		 spool_seg_push(struct spool *, uint64_t first);

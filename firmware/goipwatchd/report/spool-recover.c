@@ -5,6 +5,7 @@
  * cut and counted, earlier data is never touched.
  */
 #include <sys/types.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
@@ -190,4 +191,75 @@ spool_ack_load(const struct spool *s)
 		return 0;
 	}
 	return v;
+}
+
+/* The epoch file: 16 hex digits and a newline; 0 when missing or damaged. */
+static uint64_t
+epoch_load(const struct spool *s)
+{
+	char path[320], buf[32], *end;
+	uint64_t v;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/epoch", s->dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n != 17)
+		return 0;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, 16);
+	return errno == 0 && end == buf + 16 && *end == '\n' ? v : 0;
+}
+
+static int
+epoch_store(const struct spool *s, uint64_t v)
+{
+	char path[320], tmp[320], buf[32];
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "%s/epoch", s->dir);
+	snprintf(tmp, sizeof(tmp), "%s/epoch.tmp", s->dir);
+	snprintf(buf, sizeof(buf), "%016" PRIx64 "\n", v);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
+		return -1;
+	if (write(fd, buf, 17) != 17 || fdatasync(fd) == -1)
+		rc = -1;
+	close(fd);
+	if (rc == 0 && rename(tmp, path) == -1)
+		rc = -1;
+	if (rc == 0 && (fd = open(s->dir, O_RDONLY | O_DIRECTORY)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	return rc;
+}
+
+/*
+ * The epoch names the spool's numbering. A spool that starts numbering at 1
+ * (no segment, no ack: new, wiped or re-imaged) or lost its epoch file gets a
+ * new random one, so central never mistakes its seqs for an older spool's.
+ */
+int
+spool_epoch_open(struct spool *s)
+{
+	uint64_t v = epoch_load(s);
+
+	if (v != 0 && (s->nsegs > 0 || s->acked > 0)) {
+		s->epoch = v;
+		return 0;
+	}
+	do {
+		if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v))
+			return -1;
+	} while (v == 0);
+	/* unsaved (disk full), the next start makes another: central renumbers again */
+	if (epoch_store(s, v) == -1)
+		log_warn("spool: %s/epoch: cannot save", s->dir);
+	log_info("spool: %s: new spool epoch %016" PRIx64, s->dir, v);
+	s->epoch = v;
+	return 0;
 }

@@ -210,6 +210,10 @@ spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
 		goto err_free;
 	}
 	s->acked = spool_ack_load(s);
+	if (spool_epoch_open(s) == -1) {
+		snprintf(err, errlen, "spool: %s/epoch: %s", dir, strerror(errno));
+		goto err_free;
+	}
 	last = s->nsegs ? s->segs[s->nsegs - 1].last : 0;
 	s->next_seq = (last > s->acked ? last : s->acked) + 1;
 	while (s->nsegs > 0 && s->segs[0].last <= s->acked)
@@ -253,6 +257,12 @@ const char *
 spool_dir(const struct spool *s)
 {
 	return s->dir;
+}
+
+uint64_t
+spool_epoch(const struct spool *s)
+{
+	return s->epoch;
 }
 
 /* --- appending ---------------------------------------------------------- */

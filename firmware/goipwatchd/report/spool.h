@@ -47,6 +47,9 @@ struct spool	*spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync,
 		    char *err, size_t errlen);
 void		 spool_close(struct spool *);	/* NULL-safe; syncs */
 const char	*spool_dir(const struct spool *);
+/* Random, made with a new spool (file "epoch"): tells central which numbering
+ * the seqs belong to. Never 0. */
+uint64_t	 spool_epoch(const struct spool *);
 
 /* Appender: writes one record (a trailing newline is dropped), assigns its seq.
  * -1 on I/O error (counted) or an empty or oversized record. */
