@@ -32,7 +32,8 @@ struct spool_stats {
 	usec_t		oldest_ts;	/* wall time of the oldest unacked record; 0 if none */
 	uint64_t	appended;
 	uint64_t	dropped;	/* unacked records deleted by the size cap */
-	uint64_t	torn_bytes;	/* cut off at recovery: torn or corrupt tails */
+	uint64_t	torn_bytes;	/* cut off at recovery: torn tails, damaged runs */
+	uint64_t	skipped;	/* records lost in a damaged run inside a segment */
 	uint64_t	write_errors;	/* failed appends (disk full, I/O) */
 };
 
