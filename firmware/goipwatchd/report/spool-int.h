@@ -11,6 +11,7 @@
 
 #define REC_HDR		24
 #define SYNC_EVERY	(200 * 1000)	/* µs, batch policy */
+#define FAIL_LOG_EVERY	(10 * USEC_PER_SEC)	/* a failing append logs at most this often */
 #define RBUF_LEN	(REC_HDR + SPOOL_MAX_RECORD + 65536)
 
 struct seg {
@@ -43,6 +44,10 @@ struct spool {
 	uint64_t	 epoch;		/* the numbering's identity, never 0 */
 	usec_t		 last_sync;
 	bool		 dirty;
+	usec_t		 fail_logged;	/* when a failed append was last logged */
+	uint64_t	 fail_unlogged;	/* failed appends since then */
+	uint64_t	 fail_run;	/* failed appends since the last good one */
+	bool		 ack_failing;	/* the last ack could not be stored */
 	struct cursor	 rd;		/* the uplink's reader */
 	struct cursor	 ackc;		/* finds the oldest unacked record for stats */
 	struct spool_stats st;

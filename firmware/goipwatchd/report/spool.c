@@ -330,10 +330,57 @@ write_record(struct spool *s, const char *rec, size_t len, uint64_t seq)
 	n = writev(s->wfd, iov, 2);
 	if (n == (ssize_t)(REC_HDR + len))
 		return 0;
+	if (n < 0)
+		return -1;
 	/* A short write leaves a torn record: cut it so later records stay reachable. */
-	if (n > 0 && ftruncate(s->wfd, (off_t)s->segs[s->nsegs - 1].size) == -1)
+	if (n > 0 && ftruncate(s->wfd, (off_t)s->segs[s->nsegs - 1].size) == -1) {
 		log_warn("spool: ftruncate after short write");
+		/* never append behind the torn bytes: the next record starts a segment */
+		close(s->wfd);
+		s->wfd = -1;
+		if (s->segs[s->nsegs - 1].size == 0) {
+			char path[320];
+
+			spool_seg_path(s, s->segs[s->nsegs - 1].first, path, sizeof(path));
+			(void)unlink(path);
+		}
+	}
+	errno = ENOSPC;		/* a short write sets none */
 	return -1;
+}
+
+/*
+ * A record that could not be spooled is lost: counted always, logged at most
+ * every 10 s with the count since the last line (errno is the failure's).
+ */
+static void
+append_failed(struct spool *s)
+{
+	usec_t now = mono_now();
+
+	s->st.write_errors++;
+	s->fail_run++;
+	s->fail_unlogged++;
+	if (s->fail_logged != 0 && now - s->fail_logged < FAIL_LOG_EVERY)
+		return;
+	log_warn("spool: %s: %" PRIu64 " record%s could not be spooled and %s lost"
+	    " (%" PRIu64 " in all)", s->dir, s->fail_unlogged, s->fail_unlogged == 1 ?
+	    "" : "s", s->fail_unlogged == 1 ? "is" : "are", s->st.write_errors);
+	s->fail_logged = now;
+	s->fail_unlogged = 0;
+}
+
+/* The first good append after failures says so, with how many were lost. */
+static void
+append_recovered(struct spool *s)
+{
+	if (s->fail_run == 0)
+		return;
+	log_warnx("spool: %s: writing again after %" PRIu64 " records were lost",
+	    s->dir, s->fail_run);
+	s->fail_run = 0;
+	s->fail_unlogged = 0;
+	s->fail_logged = 0;
 }
 
 int
@@ -348,9 +395,10 @@ spool_append(struct spool *s, const char *rec, size_t len, uint64_t *seqp)
 		return -1;
 	pthread_mutex_lock(&s->mu);
 	if (seg_roll(s) == -1 || write_record(s, rec, len, s->next_seq) == -1) {
-		s->st.write_errors++;
+		append_failed(s);
 		goto out;
 	}
+	append_recovered(s);
 	g = &s->segs[s->nsegs - 1];
 	g->last = s->next_seq;
 	g->size += REC_HDR + len;
@@ -550,8 +598,11 @@ spool_ack(struct spool *s, uint64_t seq)
 	pthread_mutex_lock(&s->mu);
 	if (seq > s->acked) {
 		s->acked = seq;
-		if ((rc = ack_store(s, seq)) == -1)
-			log_warn("spool: storing ack position");
+		/* once per failing run: a full disk fails every ack */
+		if ((rc = ack_store(s, seq)) == -1 && !s->ack_failing)
+			log_warn("spool: storing ack position (a restart replays"
+			    " what central already holds)");
+		s->ack_failing = rc == -1;
 		while (s->nsegs > 1 && s->segs[0].last <= s->acked)
 			seg_drop_oldest(s);
 	}

@@ -592,6 +592,8 @@ uplink_heartbeat(struct uplink *u)
 	h.spool_depth = st.spool.depth;
 	h.spool_bytes = st.spool.bytes;
 	h.spool_dropped = st.spool.dropped;
+	h.spool_write_errors = st.spool.write_errors;
+	h.spool_skipped = st.spool.skipped;
 	h.spool_oldest_ts = st.spool.oldest_ts;
 	h.tls_state = st.state_str;
 	h.tls_connects = st.connects;
