@@ -107,13 +107,14 @@ seg_write(const struct spool *s, uint64_t first, const uint8_t *p, uint64_t len)
 }
 
 /*
- * A damaged run at off of segment g: the records after it become segment
- * *split (seqs stay contiguous inside every segment); the run's records are
- * counted in skipped. 0 when none could be saved: the tail is lost.
+ * A damaged run at off of segment g, where seq expect was due: the records
+ * after it become segment *split (seqs stay contiguous inside every segment);
+ * the run's records are counted in skipped. Returns the run's length, 0 when
+ * nothing could be saved (the tail is lost).
  */
 static uint64_t
-seg_salvage(struct spool *s, struct seg *g, int fd, uint64_t off, uint64_t size,
-    uint64_t *split)
+seg_salvage(struct spool *s, const struct seg *g, int fd, uint64_t off,
+    uint64_t size, uint64_t expect, uint64_t *split)
 {
 	uint64_t n = size - off, at = 0, seq = 0;
 	uint8_t *buf;
@@ -121,8 +122,8 @@ seg_salvage(struct spool *s, struct seg *g, int fd, uint64_t off, uint64_t size,
 	if ((buf = malloc((size_t)n)) == NULL)
 		return 0;
 	if (pread(fd, buf, (size_t)n, (off_t)off) == (ssize_t)n &&
-	    (at = seg_resync(buf, n, g->last + 1 > g->first ? g->last + 1 :
-	    g->first, &seq)) != 0 && seg_write(s, seq, buf + at, n - at) == -1) {
+	    (at = seg_resync(buf, n, expect, &seq)) != 0 &&
+	    seg_write(s, seq, buf + at, n - at) == -1) {
 		log_warn("spool: segment %" PRIu64 ": cannot save the records"
 		    " after a damaged run", g->first);
 		at = 0;
@@ -132,9 +133,8 @@ seg_salvage(struct spool *s, struct seg *g, int fd, uint64_t off, uint64_t size,
 		return 0;
 	log_warnx("spool: segment %" PRIu64 ": skipped %" PRIu64 " damaged bytes"
 	    " at offset %" PRIu64 " (%" PRIu64 " records); records from seq %" PRIu64
-	    " kept", g->first, at, off, seq - (g->last + 1 > g->first ? g->last + 1 :
-	    g->first), seq);
-	s->st.skipped += seq - (g->last + 1 > g->first ? g->last + 1 : g->first);
+	    " kept", g->first, at, off, seq - expect, seq);
+	s->st.skipped += seq - expect;
 	*split = seq;
 	return at;
 }
@@ -169,7 +169,7 @@ seg_recover(struct spool *s, struct seg *g, int fd, uint8_t *buf, uint64_t *spli
 		expect = seq + 1;
 	}
 	if (off < (uint64_t)sb.st_size) {
-		cut = seg_salvage(s, g, fd, off, (uint64_t)sb.st_size, split);
+		cut = seg_salvage(s, g, fd, off, (uint64_t)sb.st_size, expect, split);
 		if (cut == 0) {
 			cut = (uint64_t)sb.st_size - off;
 			log_warnx("spool: segment %" PRIu64 ": cutting %" PRIu64
