@@ -71,7 +71,7 @@ dropped=$(sql "SELECT spool_dropped FROM appliances WHERE id = 'gw-full'")
 [ "$dropped" -ge "$failed" ] && [ "$dropped" -le $((failed + 40)) ] ||
     fail "SPOOLDROP $dropped for $failed lost detections"
 ctl appliances | tee "$T/apps.txt"
-grep -q "gw-full .* $dropped " "$T/apps.txt" || fail "SPOOLDROP not in 'appliances'"
+grep -q "gw-full .* $dropped .* SPOOLDROP$" "$T/apps.txt" || fail "SPOOLDROP not in 'appliances'"
 echo "disk full: $failed of 3000 lost and counted (SPOOLDROP $dropped, health records"\
     "included), $stored delivered, $lines log lines"
 echo "PASS central_spoolfull"
