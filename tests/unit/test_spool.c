@@ -256,6 +256,63 @@ test_corrupt_run(void **state)
 	spool_close(s);
 }
 
+/* Writes bytes at off of the first segment, behind an open spool's back. */
+static void
+poke(uint64_t off, const void *p, size_t n)
+{
+	char cmd[160], path[160];
+	FILE *f;
+	int fd;
+
+	snprintf(cmd, sizeof(cmd), "ls %s/seg-*.log | head -n 1", dir);
+	assert_non_null(f = popen(cmd, "r"));
+	assert_non_null(fgets(path, sizeof(path), f));
+	pclose(f);
+	path[strcspn(path, "\n")] = '\0';
+	assert_true((fd = open(path, O_WRONLY)) >= 0);
+	assert_int_equal(pwrite(fd, p, n, (off_t)off), (ssize_t)n);
+	close(fd);
+}
+
+/*
+ * A record damaged on disk after recovery (a disk fault while running): the
+ * reader skips it and counts it, instead of stopping the uplink for good.
+ */
+static void
+test_damage_while_running(void **state)
+{
+	struct spool *s = open_spool(1 << 20);
+	struct spool_stats st;
+	char rec[16];
+	uint64_t seq, prev = 0;
+	size_t len;
+	int n = 0, rc;
+
+	(void)state;
+	for (int i = 1; i <= 100; i++) {	/* 10 bytes each: record k at 34 (k - 1) */
+		snprintf(rec, sizeof(rec), "{\"i\":%03d}", i);
+		assert_int_equal(spool_append(s, rec, 10, &seq), 0);
+	}
+	poke(49 * 34 + 24 + 3, "X", 1);			/* record 50: a data byte */
+	poke(69 * 34, "\xff\xff\xff\x7f", 4);		/* record 70: its length */
+	spool_rewind(s, 10);
+	while ((rc = spool_next(s, &seq, rbuf, sizeof(rbuf), &len)) == 1) {
+		assert_true(seq > prev);
+		assert_int_equal(len, 10);
+		prev = seq;
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(n, 88);	/* 11..100 but 50 and 70 */
+	assert_int_equal(prev, 100);
+	spool_stats(s, &st);
+	assert_int_equal(st.skipped, 2);
+	assert_int_equal(spool_append(s, "{}", 2, &seq), 0);	/* and on it goes */
+	assert_int_equal(spool_next(s, &seq, rbuf, sizeof(rbuf), &len), 1);
+	assert_int_equal(seq, 101);
+	spool_close(s);
+}
+
 /* Over the cap, the oldest segments go and their unacked records are counted. */
 static void
 test_cap(void **state)
@@ -315,6 +372,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damage_while_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_floor, setup, teardown),
 	};

@@ -23,6 +23,7 @@ struct cursor {
 	uint64_t	seg_first;	/* segment being read; 0: none */
 	uint64_t	off;		/* next record's offset */
 	uint64_t	skip_upto;	/* records at or below are skipped */
+	uint64_t	expect;		/* the seq of the record at off */
 	int		fd;
 	uint8_t		*buf;		/* file bytes [buf_off, buf_off + buf_len) */
 	uint64_t	buf_off;
@@ -83,6 +84,9 @@ le64_get(const uint8_t *p)
 /* Record format: CRC-32 over len, seq, ts and data (spool-recover.c). */
 void		 spool_crc_init(void);			/* once, before any crc */
 uint32_t	 spool_rec_crc(const uint8_t *hdr, const uint8_t *data, size_t len);
+/* The first good record in buf[1..n) with a seq in lo..hi: its offset, or 0. */
+uint64_t	 spool_rec_find(const uint8_t *buf, uint64_t n, uint64_t lo, uint64_t hi,
+		    uint64_t *seq);
 /* Recovery at open: every segment's longest valid prefix; the ack position. */
 int		 spool_recover(struct spool *);
 uint64_t	 spool_ack_load(const struct spool *);

@@ -60,23 +60,21 @@ spool_rec_crc(const uint8_t *hdr, const uint8_t *data, size_t len)
 }
 
 /*
- * The first record after a damaged run at off: whole, its CRC good, its seq one
- * that can follow (expect up to the most records the bytes could hold). The
- * length, seq and CRC together are the resync mark: the format has no magic.
- * Returns its offset from off, or 0 when there is none.
+ * The first record after a damaged run at buf[0]: whole, its CRC good, its seq
+ * in lo..hi (one that can follow). The length, seq and CRC together are the
+ * resync mark: the format has no magic. Returns its offset, or 0 if none.
  */
-static uint64_t
-seg_resync(const uint8_t *buf, uint64_t n, uint64_t expect, uint64_t *seqp)
+uint64_t
+spool_rec_find(const uint8_t *buf, uint64_t n, uint64_t lo, uint64_t hi,
+    uint64_t *seqp)
 {
-	uint64_t maxseq = expect + n / (REC_HDR + 1);
-
 	for (uint64_t p = 1; p + REC_HDR < n; p++) {
 		const uint8_t *h = buf + p;
 		uint32_t len = le32_get(h);
 		uint64_t seq = le64_get(h + 8);
 
 		if (len == 0 || len > SPOOL_MAX_RECORD || len > n - p - REC_HDR ||
-		    seq < expect || seq > maxseq ||
+		    seq < lo || seq > hi ||
 		    spool_rec_crc(h, h + REC_HDR, len) != le32_get(h + 4))
 			continue;
 		*seqp = seq;
@@ -122,7 +120,8 @@ seg_salvage(struct spool *s, const struct seg *g, int fd, uint64_t off,
 	if ((buf = malloc((size_t)n)) == NULL)
 		return 0;
 	if (pread(fd, buf, (size_t)n, (off_t)off) == (ssize_t)n &&
-	    (at = seg_resync(buf, n, expect, &seq)) != 0 &&
+	    (at = spool_rec_find(buf, n, expect, expect + n / (REC_HDR + 1),
+	    &seq)) != 0 &&
 	    seg_write(s, seq, buf + at, n - at) == -1) {
 		log_warn("spool: segment %" PRIu64 ": cannot save the records"
 		    " after a damaged run", g->first);

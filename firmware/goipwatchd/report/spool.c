@@ -483,6 +483,7 @@ cursor_advance(struct spool *s, struct cursor *c, struct seg **g)
 			continue;
 		c->seg_first = s->segs[i].first;
 		c->off = 0;
+		c->expect = c->seg_first;
 		spool_seg_path(s, c->seg_first, path, sizeof(path));
 		if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			return -1;
@@ -510,7 +511,10 @@ cursor_fill(struct cursor *c, uint64_t n, uint64_t limit)
 	return 0;
 }
 
-/* The header and data of the record at the cursor, or 0 at a segment's end. */
+/*
+ * The header and data of the record at the cursor, or 0 at a segment's end;
+ * -2 when its length is impossible (damaged), -1 on an I/O error.
+ */
 static int
 cursor_read(struct spool *s, struct cursor *c, const uint8_t **hdr,
     const uint8_t **data)
@@ -532,7 +536,9 @@ cursor_read(struct spool *s, struct cursor *c, const uint8_t **hdr,
 		return -1;
 	*hdr = c->buf + (c->off - c->buf_off);
 	len = le32_get(*hdr);
-	if (len > SPOOL_MAX_RECORD || cursor_fill(c, REC_HDR + len, g->size) == -1)
+	if (len == 0 || len > SPOOL_MAX_RECORD || REC_HDR + len > g->size - c->off)
+		return -2;
+	if (cursor_fill(c, REC_HDR + len, g->size) == -1)
 		return -1;
 	*hdr = c->buf + (c->off - c->buf_off);
 	*data = *hdr + REC_HDR;
@@ -553,6 +559,39 @@ spool_rewind(struct spool *s, uint64_t after)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/*
+ * A record damaged after recovery (a disk fault): the reader moves on to the
+ * next good record of the segment, or its end, and counts what it skipped.
+ * The file stays as it is; recovery at the next open repairs it.
+ */
+static int
+cursor_skip_damage(struct spool *s, struct cursor *c)
+{
+	struct seg *g = seg_find(s, c->seg_first);
+	uint64_t n, at, seq = 0;
+	uint8_t *buf;
+
+	if (g == NULL || c->off >= g->size || (buf = malloc(g->size - c->off)) == NULL)
+		return -1;
+	n = g->size - c->off;
+	if (pread(c->fd, buf, (size_t)n, (off_t)c->off) != (ssize_t)n) {
+		free(buf);
+		return -1;
+	}
+	if ((at = spool_rec_find(buf, n, c->expect, g->last, &seq)) == 0) {
+		at = n;
+		seq = g->last + 1;
+	}
+	free(buf);
+	log_warnx("spool: segment %" PRIu64 ": a damaged record at offset %" PRIu64
+	    " while reading; %" PRIu64 " records skipped", g->first, c->off,
+	    seq > c->expect ? seq - c->expect : 0);
+	s->st.skipped += seq > c->expect ? seq - c->expect : 0;
+	c->off += at;
+	c->expect = seq;
+	return 0;
+}
+
 int
 spool_next(struct spool *s, uint64_t *seq, char *buf, size_t cap, size_t *len)
 {
@@ -560,14 +599,23 @@ spool_next(struct spool *s, uint64_t *seq, char *buf, size_t cap, size_t *len)
 	int rc;
 
 	pthread_mutex_lock(&s->mu);
-	while ((rc = cursor_read(s, &s->rd, &hdr, &data)) == 1) {
+	while ((rc = cursor_read(s, &s->rd, &hdr, &data)) != 0) {
+		if (rc == -2 || (rc == 1 && spool_rec_crc(hdr, data, le32_get(hdr)) !=
+		    le32_get(hdr + 4))) {
+			if ((rc = cursor_skip_damage(s, &s->rd)) == -1)
+				break;
+			continue;
+		}
+		if (rc == -1)
+			break;
 		*len = le32_get(hdr);
 		*seq = le64_get(hdr + 8);
 		s->rd.off += REC_HDR + *len;
+		s->rd.expect = *seq + 1;
 		if (*seq <= s->rd.skip_upto)
 			continue;
-		if (*len > cap || spool_rec_crc(hdr, data, *len) != le32_get(hdr + 4)) {
-			rc = -1;	/* damaged after recovery: a disk fault */
+		if (*len > cap) {
+			rc = -1;
 			break;
 		}
 		memcpy(buf, data, *len);
