@@ -18,7 +18,8 @@ BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
 FUZZERS	+= central
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
-	    tests/integration/central_pg.sh tests/integration/central_cli.sh
+	    tests/integration/central_pg.sh tests/integration/central_cli.sh \
+	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh
 TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
 	    tests/integration/central_samekey.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))

@@ -27,6 +27,7 @@ static const struct key keys[] = {
 	N(config_poll, 1, 3600), N(store_delay_ms, 0, 60000),
 	N(handshake_timeout, 1, 3600), N(unauth_per_addr, 1, 1000000),
 	N(unauth_percent, 1, 100),
+	N(seq_window, 1000, (uint64_t)1 << 40),
 };
 
 void
@@ -50,6 +51,7 @@ cfg_defaults(struct cfg *c)
 	c->unauth_per_addr = 128;
 	c->unauth_percent = 50;
 	c->config_poll = 2;
+	c->seq_window = (uint64_t)1 << 32;
 }
 
 static int

@@ -28,6 +28,7 @@ struct cfg {
 	uint64_t	 unauth_percent;	/* of the slots, unauthenticated at most */
 	uint64_t	 config_poll;		/* seconds between config checks */
 	uint64_t	 store_delay_ms;	/* tests: slow storage down */
+	uint64_t	 seq_window;	/* a record may leap this far above the high-water */
 };
 
 void	cfg_defaults(struct cfg *);

@@ -24,7 +24,8 @@ app_row(void *arg, const struct db_row *r)
 	if (r->v[4] == NULL || age > x->silent_after) {
 		alarm = "SILENT";
 		x->silent++;
-	}
+	} else if (row_int(r, 7) > 0)
+		alarm = "SPOOLDROP";	/* the appliance lost records before sending */
 	fprintf(x->out, "%-20s %-10s %-10s %10s %17s %8s %8s %8s %8s %10s  %s\n",
 	    row_str(r, 0), row_str(r, 1), r->v[2] ? r->v[2] : "-", row_str(r, 3),
 	    out_time(hb, t, sizeof(t)), r->v[4] ? out_span(age, a, sizeof(a)) : "-",

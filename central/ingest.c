@@ -13,34 +13,75 @@ opt(const char *s)
 	return s != NULL && *s != '\0' ? DB_S(s) : DB_NULL;
 }
 
-static int
-grp_row(void *arg, const struct db_row *r)
-{
-	struct ingest_hello *h = arg;
+struct hello_row {
+	uint64_t	 high, epoch, base;
+	char		 grp[64];
+};
 
-	h->high_seq = (uint64_t)row_int(r, 0);
-	snprintf(h->grp, sizeof(h->grp), "%s", row_str(r, 1));
+static int
+hello_row(void *arg, const struct db_row *r)
+{
+	struct hello_row *x = arg;
+
+	x->high = (uint64_t)row_int(r, 0);
+	snprintf(x->grp, sizeof(x->grp), "%s", row_str(r, 1));
+	x->epoch = (uint64_t)row_int(r, 2);
+	x->base = (uint64_t)row_int(r, 3);
 	return 0;
 }
 
-/* Registers the session and answers with the appliance's committed high-water. */
+/*
+ * Which numbering the session's seqs belong to. The same epoch (or none sent)
+ * keeps it. A first epoch from an appliance stored before epochs existed is
+ * adopted when the appliance's ack agrees with what is stored (the same spool,
+ * upgraded). Anything else is a new spool: its seqs go above everything stored,
+ * so nothing it sends is mistaken for a duplicate of an older spool's record.
+ */
+static void
+hello_numbering(struct ingest_hello *h, struct hello_row *x)
+{
+	uint64_t held = x->high - x->base;
+
+	h->renumbered = false;
+	if (h->spool.epoch != 0 && h->spool.epoch != x->epoch) {
+		if (x->epoch != 0 || (held != 0 && h->last_acked != held)) {
+			x->base = x->high;
+			h->renumbered = true;
+		}
+		x->epoch = h->spool.epoch;
+	}
+	h->spool.epoch = x->epoch;
+	h->spool.base = x->base;
+	h->high_seq = x->high - x->base;
+}
+
+/* Registers the session, decides its numbering, answers with its high-water. */
 int
 ingest_hello(struct storage *st, struct ingest_hello *h)
 {
 	struct db_arg a[] = { DB_S(h->appliance), opt(h->serial), opt(h->firmware),
 	    DB_I(h->config_version), DB_I(h->now), opt(h->instance) };
+	struct hello_row x = { .grp = "default" }, was;
 
 	h->high_seq = 0;
-	snprintf(h->grp, sizeof(h->grp), "default");
+	/* the upsert locks the row: hellos of one appliance decide one at a time */
 	if (db_exec(st, "INSERT INTO appliances (id, serial, firmware, config_version,"
 	    " connected_at, last_seen, instance) VALUES ($1, $2, $3, $4, $5, $5, $6)"
 	    " ON CONFLICT (id) DO UPDATE SET serial = excluded.serial,"
 	    " firmware = excluded.firmware, config_version = excluded.config_version,"
 	    " connected_at = excluded.connected_at, last_seen = excluded.last_seen,"
-	    " instance = excluded.instance", a, 6) == -1)
+	    " instance = excluded.instance", a, 6) == -1 ||
+	    db_query(st, "SELECT high_seq, grp, spool_epoch, seq_base FROM appliances"
+	    " WHERE id = $1", a, 1, hello_row, &x) == -1)
 		return -1;
-	return db_query(st, "SELECT high_seq, grp FROM appliances WHERE id = $1",
-	    a, 1, grp_row, h);
+	snprintf(h->grp, sizeof(h->grp), "%s", x.grp);
+	was = x;
+	hello_numbering(h, &x);
+	if (x.epoch == was.epoch && x.base == was.base)
+		return 0;
+	return db_exec(st, "UPDATE appliances SET spool_epoch = $2, seq_base = $3"
+	    " WHERE id = $1", (struct db_arg[]){ DB_S(h->appliance),
+	    DB_I(h->spool.epoch), DB_I(h->spool.base) }, 3);
 }
 
 static int
@@ -61,8 +102,8 @@ ingest_health(struct storage *st, const char *appliance, const struct health *h,
 
 /* One record; r->json is NUL-terminated. A record we cannot use is still stored. */
 static int
-ingest_one(struct storage *st, const char *appliance, const struct ingest_rec *r,
-    int64_t now, struct ingest_counts *c)
+ingest_one(struct storage *st, const char *appliance, uint64_t base,
+    const struct ingest_rec *r, int64_t now, struct ingest_counts *c)
 {
 	static const char *const names[] = { "other", "detection", "health" };
 	enum record_type t = record_type_of(r->json, r->len);
@@ -73,7 +114,7 @@ ingest_one(struct storage *st, const char *appliance, const struct ingest_rec *r
 
 	if (st->ops->exec(st, "INSERT INTO records (appliance, seq, type, received, body)"
 	    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-	    (struct db_arg[]){ DB_S(appliance), DB_I(r->seq), DB_S(names[t]), DB_I(now),
+	    (struct db_arg[]){ DB_S(appliance), DB_I(base + r->seq), DB_S(names[t]), DB_I(now),
 	    DB_S(r->json) }, 5, NULL, NULL, &changes) == -1)
 		return -1;
 	if (changes == 0) {
@@ -95,20 +136,29 @@ ingest_one(struct storage *st, const char *appliance, const struct ingest_rec *r
 }
 
 int
-ingest_records(struct storage *st, const char *appliance, const struct ingest_rec *r,
-    int n, int64_t now, struct ingest_counts *c)
+ingest_records(struct storage *st, const char *appliance, const struct ingest_spool *sp,
+    const struct ingest_rec *r, int n, int64_t now, struct ingest_counts *c)
 {
 	uint64_t high = 0;
+	int64_t changes = 0;
 
-	for (int i = 0; i < n; i++) {
-		if (ingest_one(st, appliance, &r[i], now, c) == -1)
-			return -1;
+	for (int i = 0; i < n; i++)
 		if (r[i].seq > high)
 			high = r[i].seq;
-	}
-	return db_exec(st, "UPDATE appliances SET high_seq = CASE WHEN high_seq < $2"
-	    " THEN $2 ELSE high_seq END, last_seen = $3 WHERE id = $1",
-	    (struct db_arg[]){ DB_S(appliance), DB_I(high), DB_I(now) }, 3);
+	/* first, so the row is locked: a hello of another session cannot
+	 * renumber between this check and the inserts */
+	if (st->ops->exec(st, "UPDATE appliances SET high_seq = CASE WHEN high_seq < $2"
+	    " THEN $2 ELSE high_seq END, last_seen = $3 WHERE id = $1"
+	    " AND spool_epoch = $4 AND seq_base = $5",
+	    (struct db_arg[]){ DB_S(appliance), DB_I(sp->base + high), DB_I(now),
+	    DB_I(sp->epoch), DB_I(sp->base) }, 5, NULL, NULL, &changes) == -1)
+		return -1;
+	if (changes == 0)
+		return 1;
+	for (int i = 0; i < n; i++)
+		if (ingest_one(st, appliance, sp->base, &r[i], now, c) == -1)
+			return -1;
+	return 0;
 }
 
 int

@@ -6,6 +6,7 @@
 #ifndef GWC_INGEST_H
 #define GWC_INGEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct storage;
@@ -17,6 +18,16 @@ struct ingest_rec {
 	uint32_t	 len;
 };
 
+/*
+ * The numbering a session's seqs belong to, decided at its hello: the stored
+ * seq is base + the appliance's seq. A new spool (another epoch) starts above
+ * everything stored, so its seqs never collide with an older spool's.
+ */
+struct ingest_spool {
+	uint64_t	 epoch;		/* 0: an appliance that sends none */
+	uint64_t	 base;
+};
+
 struct ingest_counts {
 	uint64_t	 stored, duplicates, detections, health, unusable;
 };
@@ -24,15 +35,22 @@ struct ingest_counts {
 struct ingest_hello {
 	const char	*appliance, *serial, *firmware, *instance;
 	uint64_t	 config_version;
+	uint64_t	 last_acked;	/* what the appliance says it has acked */
 	int64_t		 now;
+	/* in: the hello's epoch; out: the session's numbering */
+	struct ingest_spool spool;
 	/* out */
-	uint64_t	 high_seq;	/* highest seq stored for the appliance */
+	uint64_t	 high_seq;	/* highest seq stored, in the appliance's numbering */
+	bool		 renumbered;	/* a new spool: stored from base + 1 on */
 	char		 grp[64];
 };
 
 int	ingest_hello(struct storage *, struct ingest_hello *);
-int	ingest_records(struct storage *, const char *appliance, const struct ingest_rec *,
-	    int n, int64_t now, struct ingest_counts *);
+/* 0 stored, 1 stored nothing because the appliance's numbering changed since
+ * the session's hello (it must reconnect), -1 on a storage error. */
+int	ingest_records(struct storage *, const char *appliance,
+	    const struct ingest_spool *, const struct ingest_rec *, int n, int64_t now,
+	    struct ingest_counts *);
 int	ingest_config_ack(struct storage *, const char *appliance, uint64_t version,
 	    int status, const char *message, int64_t now);
 

@@ -10,6 +10,7 @@ void
 intake_init(struct intake *in, const char *cn, struct intake_stats *st)
 {
 	memset(in, 0, sizeof(*in));
+	in->room = (uint64_t)INT64_MAX;	/* stored seqs are BIGINT */
 	in->cn = cn;
 	in->stats = st;
 }
@@ -23,6 +24,14 @@ refuse(struct intake *in, struct intake_result *r, uint16_t code, const char *wh
 	if (code < INTAKE_NERR)
 		in->stats->refused[code]++;
 	return IN_REFUSE;
+}
+
+void
+intake_resume(struct intake *in, uint64_t high, uint64_t base, uint64_t window)
+{
+	in->top = high;
+	in->window = window;
+	in->room = base < (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX - base : 0;
 }
 
 static enum intake_what
@@ -58,7 +67,7 @@ on_report(struct intake *in, struct intake_result *r)
 	struct frame_report_it it;
 	enum frame_status s;
 	const char *rec;
-	uint64_t seq;
+	uint64_t seq, top = in->top;
 	size_t len;
 
 	if (frame_report_begin(&r->f, &it) != FRAME_OK) {
@@ -66,10 +75,17 @@ on_report(struct intake *in, struct intake_result *r)
 		return refuse(in, r, FRAME_ERR_MALFORMED, "malformed report");
 	}
 	it.last_seq = in->last_seq;
-	while ((s = frame_report_next(&it, &seq, &rec, &len)) == FRAME_OK)
+	while ((s = frame_report_next(&it, &seq, &rec, &len)) == FRAME_OK) {
 		if (seq > INT64_MAX)	/* stored as BIGINT: it would turn negative */
 			return refuse(in, r, FRAME_ERR_SEQUENCE,
 			    "record seq above 2^63-1");
+		if (seq > in->room || (in->window != 0 && seq > top &&
+		    seq - top > in->window))
+			return refuse(in, r, FRAME_ERR_SEQUENCE,
+			    "record seq leaps beyond the sequence window");
+		if (seq > top)
+			top = seq;
+	}
 	if (s != FRAME_SHORT) {
 		if (it.left >= 8 && be64(it.p) != 0 && be64(it.p) <= it.last_seq)
 			return refuse(in, r, FRAME_ERR_SEQUENCE,
@@ -78,6 +94,7 @@ on_report(struct intake *in, struct intake_result *r)
 		return refuse(in, r, FRAME_ERR_MALFORMED, "malformed report");
 	}
 	in->last_seq = it.last_seq;
+	in->top = top;
 	r->nrecs = it.count;
 	r->last_seq = it.last_seq;
 	in->stats->reports++;

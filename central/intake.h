@@ -36,6 +36,9 @@ struct intake {
 	const char	*cn;		/* the certificate's identity */
 	bool		 hello_done;
 	uint64_t	 last_seq;	/* highest seq this session sent */
+	uint64_t	 top;		/* highest seq stored or sent: leaps count from it */
+	uint64_t	 window;	/* 0 until intake_resume() */
+	uint64_t	 room;		/* seqs that still fit a BIGINT above the base */
 	struct intake_stats *stats;
 };
 
@@ -53,6 +56,12 @@ struct intake_result {
 };
 
 void	intake_init(struct intake *, const char *cn, struct intake_stats *);
+/*
+ * After the hello's answer: the appliance holds high (its numbering) stored
+ * from base on. A record more than window above the highest seq so far is
+ * refused (error 6), so a forged seq cannot move the high-water arbitrarily.
+ */
+void	intake_resume(struct intake *, uint64_t high, uint64_t base, uint64_t window);
 enum intake_what intake_next(struct intake *, const uint8_t *buf, size_t len,
 	    struct intake_result *);
 /*

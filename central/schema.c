@@ -58,6 +58,10 @@ static const char *const migrations[] = {
 	" appliance TEXT NOT NULL, version BIGINT NOT NULL, status INTEGER,"
 	" message TEXT, pushed_at BIGINT, acked_at BIGINT,"
 	" PRIMARY KEY (appliance, version));",
+	/* 2: the spool epoch (which numbering the appliance's seqs belong to) and
+	 * where that numbering starts among the stored seqs */
+	"ALTER TABLE appliances ADD COLUMN spool_epoch BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE appliances ADD COLUMN seq_base BIGINT NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -156,8 +156,11 @@ frame_to_job(struct server *s, struct conn *c, const struct intake_result *r)
 		snprintf(j->firmware, sizeof(j->firmware), "%.*s",
 		    (int)r->hello.firmware.len, r->hello.firmware.p);
 		j->config_version = c->config_version = r->hello.config_version;
+		j->last_seq = r->hello.last_acked;
+		j->spool.epoch = r->hello.spool_epoch;
 	} else if (r->what == IN_REPORT) {
 		j->last_seq = r->last_seq;
+		j->spool = c->spool;
 		if (intake_copy_report(&r->f, &j->recs, &j->data, &j->nrecs) == -1) {
 			job_free(j);
 			return -1;
@@ -369,6 +372,11 @@ hello_done(struct server *s, struct conn *c, struct job *j)
 {
 	c->state = CONN_UP;
 	snprintf(c->grp, sizeof(c->grp), "%s", j->grp);
+	c->spool = j->spool;
+	intake_resume(&c->in, j->high_seq, j->spool.base, s->cfg->seq_window);
+	if (j->renumbered)
+		log_info("%s: a new spool (epoch %016" PRIx64 "): its seqs are stored"
+		    " from %" PRIu64 " on", c->cn, j->spool.epoch, j->spool.base + 1);
 	log_info("%s (serial %s, group %s): session up, committed up to %" PRIu64,
 	    c->cn, c->serial, c->grp, j->high_seq);
 	send_ack(s, c, j->high_seq);
@@ -388,7 +396,11 @@ session_job_done(struct server *s, struct conn *c, struct job *j)
 	}
 	if (j->type == JOB_HELLO)
 		hello_done(s, c, j);
-	else if (j->type == JOB_REPORT) {
+	else if (j->type == JOB_REPORT && j->stale) {
+		refuse(s, c, FRAME_ERR_SEQUENCE, "another session renumbered this"
+		    " appliance's spool; reconnect");
+		return;
+	} else if (j->type == JOB_REPORT) {
 		s->c.reports_committed++;
 		s->c.records_stored += j->counts.stored;
 		s->c.duplicates += j->counts.duplicates;

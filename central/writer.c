@@ -72,11 +72,14 @@ run_hello(struct storage *st, struct writer *w, struct job *j, int64_t now)
 {
 	struct ingest_hello h = { .appliance = j->appliance, .serial = j->serial,
 	    .firmware = j->firmware, .instance = w->instance,
-	    .config_version = j->config_version, .now = now };
+	    .config_version = j->config_version, .last_acked = j->last_seq,
+	    .now = now, .spool = j->spool };
 
 	if (ingest_hello(st, &h) == -1)
 		return -1;
 	j->high_seq = h.high_seq;
+	j->spool = h.spool;
+	j->renumbered = h.renumbered;
 	snprintf(j->grp, sizeof(j->grp), "%s", h.grp);
 	if (confstore_latest(st, j->grp, j->config_version, &j->push) == -1)
 		return -1;
@@ -87,6 +90,7 @@ static int
 run_job(struct storage *st, struct writer *w, struct job *j)
 {
 	int64_t now = (int64_t)time(NULL);
+	int rc;
 
 	pushcfg_free(j->push);
 	j->push = NULL;
@@ -95,7 +99,11 @@ run_job(struct storage *st, struct writer *w, struct job *j)
 	case JOB_HELLO:
 		return run_hello(st, w, j, now);
 	case JOB_REPORT:
-		return ingest_records(st, j->appliance, j->recs, j->nrecs, now, &j->counts);
+		if ((rc = ingest_records(st, j->appliance, &j->spool, j->recs, j->nrecs,
+		    now, &j->counts)) == -1)
+			return -1;
+		j->stale = rc == 1;
+		return 0;
 	case JOB_CONFIG_ACK:
 		return ingest_config_ack(st, j->appliance, j->config_version, j->status,
 		    j->message, now);

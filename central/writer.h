@@ -39,11 +39,12 @@ struct job {
 	uint64_t	 gen;
 	char		 appliance[128], serial[48], firmware[JOB_STR];
 	uint64_t	 config_version;	/* hello: running; config ack: acked */
+	struct ingest_spool spool;	/* hello: its epoch, then the numbering; report */
 	/* report: records point into data, each NUL-terminated */
 	struct ingest_rec *recs;
 	int		 nrecs;
 	char		*data;
-	uint64_t	 last_seq;
+	uint64_t	 last_seq;	/* report: its last; hello: the appliance's ack */
 	/* config ack */
 	int		 status;
 	char		 message[JOB_STR];
@@ -51,6 +52,8 @@ struct job {
 	int		 rc;		/* 0 committed, -1 failed */
 	struct ingest_counts counts;
 	uint64_t	 high_seq;
+	bool		 renumbered;	/* hello: a new spool, stored above the old */
+	bool		 stale;		/* report: the numbering changed; nothing stored */
 	char		 grp[64];
 	struct pushcfg	*push;		/* hello: a newer config; poll: all groups */
 };

@@ -105,9 +105,13 @@ frame_hello_decode(const struct frame *f, struct frame_hello *h)
 	if (rd_be64(&r, &h->last_acked) == -1 ||
 	    rd_be64(&r, &h->config_version) == -1 ||
 	    rd_str(&r, &h->appliance_id) == -1 || h->appliance_id.len == 0 ||
-	    rd_str(&r, &h->firmware) == -1 || r.left != 0)
+	    rd_str(&r, &h->firmware) == -1)
 		return FRAME_MALFORMED;
-	return FRAME_OK;
+	/* the spool epoch came later: a hello without it is an older appliance's */
+	h->spool_epoch = 0;
+	if (r.left == 8)
+		(void)rd_be64(&r, &h->spool_epoch);
+	return r.left == 0 ? FRAME_OK : FRAME_MALFORMED;
 }
 
 enum frame_status
@@ -346,6 +350,8 @@ frame_put_hello(struct frame_wr *w, const struct frame_hello *h)
 		w->overflow = true;
 	put_str(w, h->appliance_id.p, h->appliance_id.len);
 	put_str(w, h->firmware.p, h->firmware.len);
+	if (h->spool_epoch != 0)
+		put_be64(w, h->spool_epoch);
 	return close_frame(w);
 }
 

@@ -79,6 +79,7 @@ struct frame_hello {
 	uint64_t	 config_version;
 	struct frame_str appliance_id;
 	struct frame_str firmware;
+	uint64_t	 spool_epoch;	/* the spool's identity; 0: not sent (older firmware) */
 };
 
 struct frame_config_push {

@@ -6,15 +6,17 @@
  * reports of detection records and waits for each ack (reports/s).
  * With -H it is one hostile appliance instead: huge frame, wrong sequence,
  * someone else's id, a 4 KiB report before the hello (early), no hello at
- * all (mute: 0 once central closes, 1 if still open after -T s), or a
- * revoked/unknown certificate (-c/-k files).
+ * all (mute: 0 once central closes, 1 if still open after -T s), a
+ * revoked/unknown certificate (-c/-k files), or leap: a record at seq
+ * 2^63-1, as with a stolen key. -E: the hello's spool epoch.
  * -H pin: N sessions that each say hello, send most of a big report and hold
  * it (as a stuck or hostile appliance would) for -T seconds; with -c/-k/-i they
  * all share one certificate. Prints how many central closed.
  *
  *   central-load -A ca.crt -K ca.key -p PORT [-n appliances] [-r reports]
  *                [-b records] [-P prefix] [-T seconds] [-s first_appliance]
- *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello|early|mute [-c crt -k key -i CN]
+ *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello|early|mute|leap
+ *                [-c crt -k key -i CN] [-E epoch]
  *   central-load -A ca.crt -p PORT -H pin -n N -T secs -c crt -k key -i CN
  */
 #include <arpa/inet.h>
@@ -49,6 +51,7 @@
 
 static struct {
 	const char		*ca_path, *cakey_path, *crt_path, *key_path, *hostile, *prefix, *id;
+	uint64_t		 epoch;
 	int			 port, n, reports, batch, seconds, first;
 	mbedtls_x509_crt	 ca;
 	mbedtls_pk_context	 cakey;
@@ -218,6 +221,7 @@ hello(struct app *a, const char *id, uint64_t *high)
 	h.appliance_id.len = (uint16_t)strlen(id);
 	h.firmware.p = "load-0.1";
 	h.firmware.len = 8;
+	h.spool_epoch = G.epoch;
 	frame_wr_init(&w, a->tx, BUF);
 	frame_put_hello(&w, &h);
 	if (send_all(a, a->tx, w.len) == -1)
@@ -337,6 +341,10 @@ run_hostile(struct app *a)
 		send_all(a, huge, sizeof(huge));
 		return recv_frame(a, &acked);
 	}
+	if (strcmp(G.hostile, "leap") == 0) {
+		report(a, (uint64_t)INT64_MAX, 1);
+		return recv_frame(a, &acked);
+	}
 	/* seq: two good records, then a report going back */
 	if (report(a, high + 5, 2) == -1 || recv_frame(a, &acked) != 0)
 		return 101;
@@ -419,8 +427,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: central-load -A ca.crt -K ca.key -p PORT [-n N] [-r R]"
-	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello|early|mute|pin"
-	    " [-c crt -k key -i CN]]\n");
+	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello|early|mute|pin|leap"
+	    " [-c crt -k key -i CN]] [-E epoch]\n");
 	exit(2);
 }
 
@@ -430,7 +438,7 @@ options(int argc, char **argv)
 	int ch;
 
 	G.n = 10; G.reports = 10; G.batch = 10; G.seconds = 60; G.prefix = "gw-load-";
-	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:T:H:c:k:i:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:T:H:c:k:i:E:")) != -1) {
 		switch (ch) {
 		case 'A': G.ca_path = optarg; break;
 		case 'K': G.cakey_path = optarg; break;
@@ -445,6 +453,7 @@ options(int argc, char **argv)
 		case 'c': G.crt_path = optarg; break;
 		case 'k': G.key_path = optarg; break;
 		case 'i': G.id = optarg; break;
+		case 'E': G.epoch = strtoull(optarg, NULL, 16); break;
 		default: usage();
 		}
 	}

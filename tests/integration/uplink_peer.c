@@ -7,7 +7,9 @@
  * tiny client instead, to check that the server side refuses old TLS versions.
  *
  *   uplink_peer -a CA -c CERT -k KEY -l PORT [-P PORTFILE] -d DB [-p PUSH]... [-g]
- *   (-g: send a malformed and an oversized frame in the first session)
+ *       [-h SEQ]
+ *   (-g: send a malformed and an oversized frame in the first session;
+ *    -h: answer every hello with SEQ, a forged high-water, whatever it holds)
  *   uplink_peer -a CA [-c CERT -k KEY] -C HOST:PORT -n NAME [-V 1.0|1.1|1.2]
  */
 #include <sys/socket.h>
@@ -64,6 +66,8 @@ static struct {
 	int			 npush;
 	bool			 pushed;
 	int			 hostile;	/* -g: 2, then 1 after the bad ack, then 0 */
+	bool			 lie;		/* -h */
+	uint64_t		 lie_seq;
 	uint64_t		 dups, accepted, bad_frames;
 	uint8_t			*rx, *tx;
 } P;
@@ -254,7 +258,7 @@ send_garbage(mbedtls_ssl_context *ssl)
 	return send_all(ssl, huge, sizeof(huge));
 }
 
-/* Commits new records (seq above the high-water), then acks. */
+/* Commits new records (seq above the high-water), then acks the report's last. */
 static int
 on_report(mbedtls_ssl_context *ssl, struct appliance *a, const struct frame *f)
 {
@@ -263,11 +267,13 @@ on_report(mbedtls_ssl_context *ssl, struct appliance *a, const struct frame *f)
 	uint64_t seq;
 	size_t len;
 	uint16_t n;
+	uint64_t last = 0;
 
 	if (frame_report_check(f, &n) != FRAME_OK)
 		return send_error(ssl, FRAME_ERR_MALFORMED, "malformed report");
 	frame_report_begin(f, &it);
 	while (frame_report_next(&it, &seq, &rec, &len) == FRAME_OK) {
+		last = seq;
 		if (seq <= a->hw) {
 			P.dups++;
 			continue;
@@ -278,7 +284,7 @@ on_report(mbedtls_ssl_context *ssl, struct appliance *a, const struct frame *f)
 	}
 	if (fflush(P.db) != 0)
 		return send_error(ssl, FRAME_ERR_INTERNAL, "storage failed");
-	return send_ack(ssl, a->hw);
+	return send_ack(ssl, last);
 }
 
 static int
@@ -302,9 +308,10 @@ on_frame(mbedtls_ssl_context *ssl, const char *cn, struct appliance **ap,
 		if ((*ap = app_get(cn)) == NULL)
 			return -1;
 		printf("peer: hello %s last_acked=%" PRIu64 " config_version=%" PRIu64
-		    " firmware=%.*s\n", cn, h.last_acked, h.config_version,
-		    (int)h.firmware.len, h.firmware.p);
-		if (send_ack(ssl, (*ap)->hw) == -1 || send_pushes(ssl) == -1)
+		    " firmware=%.*s epoch=%016" PRIx64 "\n", cn, h.last_acked,
+		    h.config_version, (int)h.firmware.len, h.firmware.p, h.spool_epoch);
+		if (send_ack(ssl, P.lie ? P.lie_seq : (*ap)->hw) == -1 ||
+		    send_pushes(ssl) == -1)
 			return -1;
 		return P.hostile == 2 ? send_garbage(ssl) : 0;
 	case FRAME_REPORT:
@@ -485,7 +492,7 @@ main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	while ((ch = getopt(argc, argv, "a:c:k:l:P:d:p:C:n:V:g")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:k:l:P:d:p:C:n:V:gh:")) != -1) {
 		switch (ch) {
 		case 'a': ca = optarg; break;
 		case 'c': cert = optarg; break;
@@ -499,6 +506,10 @@ main(int argc, char **argv)
 			break;
 		case 'C': connect = optarg; break;
 		case 'g': P.hostile = 2; break;
+		case 'h':
+			P.lie = true;
+			P.lie_seq = strtoull(optarg, NULL, 10);
+			break;
 		case 'n': name = optarg; break;
 		case 'V':
 			minor = strcmp(optarg, "1.0") == 0 ? 1 :

@@ -88,11 +88,13 @@ print_status(struct uplink *u, double secs, uint64_t n)
 	printf("status state=%s id=%s sessions=%" PRIu64 " failures=%" PRIu64
 	    " refused=%" PRIu64 " sent=%" PRIu64 " acked=%" PRIu64
 	    " spool_acked=%" PRIu64 " depth=%" PRIu64 " dropped=%" PRIu64
-	    " torn=%" PRIu64 " config_version=%" PRIu64 " config_applied=%" PRIu64
+	    " torn=%" PRIu64 " skipped=%" PRIu64 " write_errors=%" PRIu64
+	    " config_version=%" PRIu64 " config_applied=%" PRIu64
 	    " config_refused=%" PRIu64 " heartbeats=%" PRIu64 " bad_frames=%" PRIu64 "\n",
 	    st.state_str, st.appliance_id, st.sessions, st.failures, st.refused,
 	    st.records_sent, st.acked, st.spool.acked, st.spool.depth,
-	    st.spool.dropped, st.spool.torn_bytes, st.config_version,
+	    st.spool.dropped, st.spool.torn_bytes, st.spool.skipped,
+	    st.spool.write_errors, st.config_version,
 	    st.config_applied, st.config_refused, st.heartbeats, st.bad_frames);
 	printf("session %s\nlast_error %s\n", st.session, st.last_error);
 	if (secs > 0 && st.records_sent > 0)

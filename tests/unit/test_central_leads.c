@@ -112,12 +112,15 @@ ingest(struct storage *st, uint64_t seq, const char *ip, const char *tier,
 	char json[1024];
 	struct ingest_rec r;
 	struct ingest_counts c = { 0 };
+	struct ingest_hello h = { .appliance = "gw-1", .now = 1000 };
 
 	r.len = (uint32_t)snprintf(json, sizeof(json), det_fmt, ip, tier, deadline, 50,
 	    peer, imsi);
 	r.json = json;
 	r.seq = seq;
-	return ingest_records(st, "gw-1", &r, 1, 1000, &c);
+	if (ingest_hello(st, &h) == -1)	/* a session first: the numbering */
+		return -1;
+	return ingest_records(st, "gw-1", &h.spool, &r, 1, 1000, &c);
 }
 
 static void

@@ -17,7 +17,7 @@ test_hello_roundtrip(void **state)
 	uint8_t buf[256];
 	struct frame_wr w;
 	struct frame f;
-	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0") }, d;
+	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0"), 0x8000000000000001u }, d;
 	size_t used;
 
 	(void)state;
@@ -31,12 +31,36 @@ test_hello_roundtrip(void **state)
 	assert_int_equal(d.config_version, 7);
 	assert_int_equal(d.appliance_id.len, 7);
 	assert_memory_equal(d.appliance_id.p, "gw-0001", 7);
+	assert_true(d.spool_epoch == 0x8000000000000001u);
 	/* every proper prefix is short, never an error */
 	for (size_t n = 0; n < w.len; n++)
 		assert_int_equal(frame_next(buf, n, &f, &used), FRAME_SHORT);
 }
 
 /* The example printed in docs/protocol.md, byte for byte. */
+/* A hello without the spool epoch (older firmware) still decodes, as epoch 0. */
+static void
+test_hello_without_epoch(void **state)
+{
+	uint8_t buf[256];
+	struct frame_wr w;
+	struct frame f;
+	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0"), 0 }, d;
+	size_t used;
+
+	(void)state;
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_hello(&w, &h), 0);
+	assert_int_equal(w.len, FRAME_HDR_LEN + 16 + 2 + 7 + 2 + 5);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	d.spool_epoch = 99;
+	assert_int_equal(frame_hello_decode(&f, &d), FRAME_OK);
+	assert_true(d.spool_epoch == 0);
+	/* anything but nothing or 8 bytes after the firmware is malformed */
+	f.len += 4;
+	assert_int_equal(frame_hello_decode(&f, &d), FRAME_MALFORMED);
+}
+
 static void
 test_doc_example(void **state)
 {
@@ -183,6 +207,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hello_roundtrip),
+		cmocka_unit_test(test_hello_without_epoch),
 		cmocka_unit_test(test_doc_example),
 		cmocka_unit_test(test_report_roundtrip),
 		cmocka_unit_test(test_report_full),

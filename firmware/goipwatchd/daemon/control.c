@@ -115,7 +115,7 @@ losses(const struct control *c)
 
 	return st->cap.kernel_drops + st->cap.iface_drops + st->cap.ring_drops +
 	    st->dispatch_drops + st->record_drops + st->w.record_overflow +
-	    c->us.spool.dropped + c->us.spool.write_errors;
+	    c->us.spool.dropped + c->us.spool.write_errors + c->us.spool.skipped;
 }
 
 /*
@@ -185,10 +185,10 @@ status_uplink(struct control *c, struct out *o)
 	    u->config_refused);
 	outf(o, "spool:     %" PRIu64 " records waiting, %" PRIu64 " bytes, %" PRIu64
 	    " segments, oldest %" PRIu64 " s, dropped %" PRIu64 ", write errors %"
-	    PRIu64 "\n", u->spool.depth, u->spool.bytes, u->spool.segments,
-	    (uint64_t)(u->spool.oldest_ts != 0 && wall > u->spool.oldest_ts ?
-	    (wall - u->spool.oldest_ts) / USEC_PER_SEC : 0), u->spool.dropped,
-	    u->spool.write_errors);
+	    PRIu64 ", damaged %" PRIu64 "\n", u->spool.depth, u->spool.bytes,
+	    u->spool.segments, (uint64_t)(u->spool.oldest_ts != 0 &&
+	    wall > u->spool.oldest_ts ? (wall - u->spool.oldest_ts) / USEC_PER_SEC : 0),
+	    u->spool.dropped, u->spool.write_errors, u->spool.skipped);
 }
 
 static void
@@ -263,6 +263,8 @@ metrics_drops(struct control *c, struct out *o)
 		{ "record_ring", st->record_drops },
 		{ "record_overflow", st->w.record_overflow },
 		{ "spool_cap", c->us.spool.dropped },
+		{ "spool_write", c->us.spool.write_errors },
+		{ "spool_damaged", c->us.spool.skipped },
 	};
 	size_t i;
 

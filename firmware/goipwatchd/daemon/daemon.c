@@ -127,8 +127,8 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	spool_stats(d->spool, &ss);
 	log_info("spool %s: %" PRIu64 " records waiting, next seq %" PRIu64 ", acked %"
-	    PRIu64 ", %" PRIu64 " torn bytes cut", c->spool_dir, ss.depth, ss.next_seq,
-	    ss.acked, ss.torn_bytes);
+	    PRIu64 ", %" PRIu64 " torn bytes cut, %" PRIu64 " damaged records skipped",
+	    c->spool_dir, ss.depth, ss.next_seq, ss.acked, ss.torn_bytes, ss.skipped);
 	/* reads the TLS private key now, while root: nothing reads it later */
 	if ((d->uplink = uplink_new(&uc, d->spool, err, errlen)) == NULL)
 		return -1;

@@ -35,7 +35,12 @@ health_format(const struct health *h, char *buf, size_t cap)
 	jw_dbl(&w, "oldest_age", h->spool_oldest_ts ?
 	    secs(h->now, h->spool_oldest_ts) : 0.0, 3);
 	jw_u64(&w, "bytes", h->spool_bytes);
-	jw_u64(&w, "dropped", h->spool_dropped);
+	/* every record the spool lost: central shows it as SPOOLDROP */
+	jw_u64(&w, "dropped", h->spool_dropped + h->spool_write_errors +
+	    h->spool_skipped);
+	jw_u64(&w, "cap_dropped", h->spool_dropped);
+	jw_u64(&w, "write_errors", h->spool_write_errors);
+	jw_u64(&w, "skipped", h->spool_skipped);
 	jw_obj_close(&w);
 	jw_obj_open(&w, "tls");
 	jw_str(&w, "state", h->tls_state);

@@ -23,7 +23,10 @@ struct health {
 	const char	*firmware;
 	uint64_t	 config_version;
 	struct health_counters c;
-	uint64_t	 spool_depth, spool_bytes, spool_dropped;
+	uint64_t	 spool_depth, spool_bytes;
+	/* records the spool lost: deleted unsent by the cap, not written (disk
+	 * full, I/O error), skipped in a damaged run at recovery */
+	uint64_t	 spool_dropped, spool_write_errors, spool_skipped;
 	usec_t		 spool_oldest_ts;	/* 0: nothing waiting */
 	const char	*tls_state;
 	uint64_t	 tls_connects, tls_failures;

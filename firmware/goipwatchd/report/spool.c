@@ -210,6 +210,10 @@ spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
 		goto err_free;
 	}
 	s->acked = spool_ack_load(s);
+	if (spool_epoch_open(s) == -1) {
+		snprintf(err, errlen, "spool: %s/epoch: %s", dir, strerror(errno));
+		goto err_free;
+	}
 	last = s->nsegs ? s->segs[s->nsegs - 1].last : 0;
 	s->next_seq = (last > s->acked ? last : s->acked) + 1;
 	while (s->nsegs > 0 && s->segs[0].last <= s->acked)
@@ -253,6 +257,12 @@ const char *
 spool_dir(const struct spool *s)
 {
 	return s->dir;
+}
+
+uint64_t
+spool_epoch(const struct spool *s)
+{
+	return s->epoch;
 }
 
 /* --- appending ---------------------------------------------------------- */
@@ -320,10 +330,57 @@ write_record(struct spool *s, const char *rec, size_t len, uint64_t seq)
 	n = writev(s->wfd, iov, 2);
 	if (n == (ssize_t)(REC_HDR + len))
 		return 0;
+	if (n < 0)
+		return -1;
 	/* A short write leaves a torn record: cut it so later records stay reachable. */
-	if (n > 0 && ftruncate(s->wfd, (off_t)s->segs[s->nsegs - 1].size) == -1)
+	if (n > 0 && ftruncate(s->wfd, (off_t)s->segs[s->nsegs - 1].size) == -1) {
 		log_warn("spool: ftruncate after short write");
+		/* never append behind the torn bytes: the next record starts a segment */
+		close(s->wfd);
+		s->wfd = -1;
+		if (s->segs[s->nsegs - 1].size == 0) {
+			char path[320];
+
+			spool_seg_path(s, s->segs[s->nsegs - 1].first, path, sizeof(path));
+			(void)unlink(path);
+		}
+	}
+	errno = ENOSPC;		/* a short write sets none */
 	return -1;
+}
+
+/*
+ * A record that could not be spooled is lost: counted always, logged at most
+ * every 10 s with the count since the last line (errno is the failure's).
+ */
+static void
+append_failed(struct spool *s)
+{
+	usec_t now = mono_now();
+
+	s->st.write_errors++;
+	s->fail_run++;
+	s->fail_unlogged++;
+	if (s->fail_logged != 0 && now - s->fail_logged < FAIL_LOG_EVERY)
+		return;
+	log_warn("spool: %s: %" PRIu64 " record%s could not be spooled and %s lost"
+	    " (%" PRIu64 " in all)", s->dir, s->fail_unlogged, s->fail_unlogged == 1 ?
+	    "" : "s", s->fail_unlogged == 1 ? "is" : "are", s->st.write_errors);
+	s->fail_logged = now;
+	s->fail_unlogged = 0;
+}
+
+/* The first good append after failures says so, with how many were lost. */
+static void
+append_recovered(struct spool *s)
+{
+	if (s->fail_run == 0)
+		return;
+	log_warnx("spool: %s: writing again after %" PRIu64 " records were lost",
+	    s->dir, s->fail_run);
+	s->fail_run = 0;
+	s->fail_unlogged = 0;
+	s->fail_logged = 0;
 }
 
 int
@@ -338,9 +395,10 @@ spool_append(struct spool *s, const char *rec, size_t len, uint64_t *seqp)
 		return -1;
 	pthread_mutex_lock(&s->mu);
 	if (seg_roll(s) == -1 || write_record(s, rec, len, s->next_seq) == -1) {
-		s->st.write_errors++;
+		append_failed(s);
 		goto out;
 	}
+	append_recovered(s);
 	g = &s->segs[s->nsegs - 1];
 	g->last = s->next_seq;
 	g->size += REC_HDR + len;
@@ -425,6 +483,7 @@ cursor_advance(struct spool *s, struct cursor *c, struct seg **g)
 			continue;
 		c->seg_first = s->segs[i].first;
 		c->off = 0;
+		c->expect = c->seg_first;
 		spool_seg_path(s, c->seg_first, path, sizeof(path));
 		if ((c->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			return -1;
@@ -452,7 +511,10 @@ cursor_fill(struct cursor *c, uint64_t n, uint64_t limit)
 	return 0;
 }
 
-/* The header and data of the record at the cursor, or 0 at a segment's end. */
+/*
+ * The header and data of the record at the cursor, or 0 at a segment's end;
+ * -2 when its length is impossible (damaged), -1 on an I/O error.
+ */
 static int
 cursor_read(struct spool *s, struct cursor *c, const uint8_t **hdr,
     const uint8_t **data)
@@ -474,7 +536,9 @@ cursor_read(struct spool *s, struct cursor *c, const uint8_t **hdr,
 		return -1;
 	*hdr = c->buf + (c->off - c->buf_off);
 	len = le32_get(*hdr);
-	if (len > SPOOL_MAX_RECORD || cursor_fill(c, REC_HDR + len, g->size) == -1)
+	if (len == 0 || len > SPOOL_MAX_RECORD || REC_HDR + len > g->size - c->off)
+		return -2;
+	if (cursor_fill(c, REC_HDR + len, g->size) == -1)
 		return -1;
 	*hdr = c->buf + (c->off - c->buf_off);
 	*data = *hdr + REC_HDR;
@@ -495,6 +559,39 @@ spool_rewind(struct spool *s, uint64_t after)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/*
+ * A record damaged after recovery (a disk fault): the reader moves on to the
+ * next good record of the segment, or its end, and counts what it skipped.
+ * The file stays as it is; recovery at the next open repairs it.
+ */
+static int
+cursor_skip_damage(struct spool *s, struct cursor *c)
+{
+	struct seg *g = seg_find(s, c->seg_first);
+	uint64_t n, at, seq = 0;
+	uint8_t *buf;
+
+	if (g == NULL || c->off >= g->size || (buf = malloc(g->size - c->off)) == NULL)
+		return -1;
+	n = g->size - c->off;
+	if (pread(c->fd, buf, (size_t)n, (off_t)c->off) != (ssize_t)n) {
+		free(buf);
+		return -1;
+	}
+	if ((at = spool_rec_find(buf, n, c->expect, g->last, &seq)) == 0) {
+		at = n;
+		seq = g->last + 1;
+	}
+	free(buf);
+	log_warnx("spool: segment %" PRIu64 ": a damaged record at offset %" PRIu64
+	    " while reading; %" PRIu64 " records skipped", g->first, c->off,
+	    seq > c->expect ? seq - c->expect : 0);
+	s->st.skipped += seq > c->expect ? seq - c->expect : 0;
+	c->off += at;
+	c->expect = seq;
+	return 0;
+}
+
 int
 spool_next(struct spool *s, uint64_t *seq, char *buf, size_t cap, size_t *len)
 {
@@ -502,14 +599,23 @@ spool_next(struct spool *s, uint64_t *seq, char *buf, size_t cap, size_t *len)
 	int rc;
 
 	pthread_mutex_lock(&s->mu);
-	while ((rc = cursor_read(s, &s->rd, &hdr, &data)) == 1) {
+	while ((rc = cursor_read(s, &s->rd, &hdr, &data)) != 0) {
+		if (rc == -2 || (rc == 1 && spool_rec_crc(hdr, data, le32_get(hdr)) !=
+		    le32_get(hdr + 4))) {
+			if ((rc = cursor_skip_damage(s, &s->rd)) == -1)
+				break;
+			continue;
+		}
+		if (rc == -1)
+			break;
 		*len = le32_get(hdr);
 		*seq = le64_get(hdr + 8);
 		s->rd.off += REC_HDR + *len;
+		s->rd.expect = *seq + 1;
 		if (*seq <= s->rd.skip_upto)
 			continue;
-		if (*len > cap || spool_rec_crc(hdr, data, *len) != le32_get(hdr + 4)) {
-			rc = -1;	/* damaged after recovery: a disk fault */
+		if (*len > cap) {
+			rc = -1;
 			break;
 		}
 		memcpy(buf, data, *len);
@@ -540,8 +646,11 @@ spool_ack(struct spool *s, uint64_t seq)
 	pthread_mutex_lock(&s->mu);
 	if (seq > s->acked) {
 		s->acked = seq;
-		if ((rc = ack_store(s, seq)) == -1)
-			log_warn("spool: storing ack position");
+		/* once per failing run: a full disk fails every ack */
+		if ((rc = ack_store(s, seq)) == -1 && !s->ack_failing)
+			log_warn("spool: storing ack position (a restart replays"
+			    " what central already holds)");
+		s->ack_failing = rc == -1;
 		while (s->nsegs > 1 && s->segs[0].last <= s->acked)
 			seg_drop_oldest(s);
 	}

@@ -32,7 +32,8 @@ struct spool_stats {
 	usec_t		oldest_ts;	/* wall time of the oldest unacked record; 0 if none */
 	uint64_t	appended;
 	uint64_t	dropped;	/* unacked records deleted by the size cap */
-	uint64_t	torn_bytes;	/* cut off at recovery: torn or corrupt tails */
+	uint64_t	torn_bytes;	/* cut off at recovery: torn tails, damaged runs */
+	uint64_t	skipped;	/* records lost in a damaged run inside a segment */
 	uint64_t	write_errors;	/* failed appends (disk full, I/O) */
 };
 
@@ -47,6 +48,9 @@ struct spool	*spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync,
 		    char *err, size_t errlen);
 void		 spool_close(struct spool *);	/* NULL-safe; syncs */
 const char	*spool_dir(const struct spool *);
+/* Random, made with a new spool (file "epoch"): tells central which numbering
+ * the seqs belong to. Never 0. */
+uint64_t	 spool_epoch(const struct spool *);
 
 /* Appender: writes one record (a trailing newline is dropped), assigns its seq.
  * -1 on I/O error (counted) or an empty or oversized record. */

@@ -260,17 +260,20 @@ on_ack(struct uplink *u, uint64_t seq)
 
 	spool_stats(u->spool, &ss);
 	if (u->state == UPLINK_HELLO) {
-		/* the server's view: resume after what it holds */
+		/*
+		 * The hello's answer acks nothing here: this session sent nothing
+		 * yet, and a wiped spool or a forged seq at central would otherwise
+		 * mark unsent records delivered. Replay from our own ack; central
+		 * dedupes what it already holds. New records go above its high-water.
+		 */
 		if (seq >= ss.next_seq) {
 			log_warnx("uplink: central holds seq %" PRIu64 " but the spool "
-			    "only reached %" PRIu64 "; renumbering", seq, ss.next_seq - 1);
+			    "only reached %" PRIu64 "; numbering new records above it",
+			    seq, ss.next_seq - 1);
 			spool_seq_floor(u->spool, seq);
-			seq = ss.next_seq - 1;
 		}
-		if (seq > ss.acked)
-			(void)spool_ack(u->spool, seq);
-		spool_rewind(u->spool, seq > ss.acked ? seq : ss.acked);
-		u->sent_top = u->server_acked = seq > ss.acked ? seq : ss.acked;
+		spool_rewind(u->spool, ss.acked);
+		u->sent_top = u->server_acked = ss.acked;
 		u->backoff = 0;
 		u->deadline = 0;
 		STAT_ADD(u, sessions, 1);
@@ -490,6 +493,7 @@ put_hello(struct frame_wr *w, void *a)
 
 	spool_stats(u->spool, &ss);
 	h.last_acked = ss.acked;
+	h.spool_epoch = spool_epoch(u->spool);
 	return frame_put_hello(w, &h);
 }
 
@@ -588,6 +592,8 @@ uplink_heartbeat(struct uplink *u)
 	h.spool_depth = st.spool.depth;
 	h.spool_bytes = st.spool.bytes;
 	h.spool_dropped = st.spool.dropped;
+	h.spool_write_errors = st.spool.write_errors;
+	h.spool_skipped = st.spool.skipped;
 	h.spool_oldest_ts = st.spool.oldest_ts;
 	h.tls_state = st.state_str;
 	h.tls_connects = st.connects;
