@@ -20,13 +20,15 @@ app_row(void *arg, const struct db_row *r)
 	int64_t hb = row_int(r, 4), age = x->now - hb;
 	char t[24], a[24];
 	const char *alarm = "ok";
+	struct out_tty e;
 
 	if (r->v[4] == NULL || age > x->silent_after) {
 		alarm = "SILENT";
 		x->silent++;
 	}
 	fprintf(x->out, "%-20s %-10s %-10s %10s %17s %8s %8s %8s %8s %10s  %s\n",
-	    row_str(r, 0), row_str(r, 1), r->v[2] ? r->v[2] : "-", row_str(r, 3),
+	    out_tty(&e, r->v[0]), out_tty(&e, r->v[1]), r->v[2] ? out_tty(&e, r->v[2]) : "-",
+	    row_str(r, 3),
 	    out_time(hb, t, sizeof(t)), r->v[4] ? out_span(age, a, sizeof(a)) : "-",
 	    r->v[5] ? r->v[5] : "-", r->v[6] ? r->v[6] : "-", r->v[7] ? r->v[7] : "-",
 	    row_str(r, 8), alarm);

@@ -14,6 +14,7 @@
 #include "fleet.h"
 #include "leads.h"
 #include "log.h"
+#include "out.h"
 #include "rings.h"
 #include "server.h"
 #include "sims.h"
@@ -75,7 +76,8 @@ parse_id(const char *s)
 	errno = 0;
 	v = s ? strtoll(s, &end, 10) : 0;
 	if (s == NULL || errno != 0 || *end != '\0' || v <= 0) {
-		fprintf(stderr, "goipwatch-central: want a lead id, not '%s'\n", s ? s : "");
+		fprintf(stderr, "goipwatch-central: want a lead id, not '%s'\n",
+		    out_tty(&(struct out_tty){ 0 }, s));
 		exit(2);
 	}
 	return v;
@@ -125,10 +127,13 @@ cmd_lead(struct ctx *x)
 		usage();
 	if (lead_feedback(x->st, parse_id(x->argv[2]), x->argv[3], who,
 	    opt_val(x, "--note"), (int64_t)time(NULL), err, sizeof(err)) == -1) {
-		fprintf(stderr, "goipwatch-central: feedback: %s\n", err);
+		fprintf(stderr, "goipwatch-central: feedback: %s\n",
+		    out_tty(&(struct out_tty){ 0 }, err));
 		return 1;
 	}
-	printf("lead %s: %s by %s\n", x->argv[2], x->argv[3], who);
+	printf("lead %s: %s by ", x->argv[2], x->argv[3]);
+	out_tty_put(stdout, who);
+	putchar('\n');
 	return 0;
 }
 
@@ -219,8 +224,8 @@ cmd_config(struct ctx *x)
 		fatalx("config set: %s", err);
 	}
 	free(body);
-	printf("group %s: config version %" PRIu64 " signed and stored\n", x->argv[2],
-	    version);
+	printf("group %s: config version %" PRIu64 " signed and stored\n",
+	    out_tty(&(struct out_tty){ 0 }, x->argv[2]), version);
 	return 0;
 }
 
@@ -312,7 +317,8 @@ main(int argc, char **argv)
 		    (x.st = storage_open(x.cfg.db, err, sizeof(err))) == NULL)
 			fatalx("%s", err);
 		if ((rc = commands[c].fn(&x)) == -1 && x.st != NULL)
-			fprintf(stderr, "goipwatch-central: %s: %s\n", x.argv[0], x.st->err);
+			fprintf(stderr, "goipwatch-central: %s: %s\n", x.argv[0],
+			    out_tty(&(struct out_tty){ 0 }, x.st->err));
 		storage_close(x.st);
 		return rc == 0 ? 0 : 1;
 	}
