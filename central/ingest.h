@@ -6,6 +6,7 @@
 #ifndef GWC_INGEST_H
 #define GWC_INGEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct storage;
@@ -19,7 +20,12 @@ struct ingest_rec {
 
 struct ingest_counts {
 	uint64_t	 stored, duplicates, detections, health, unusable;
+	uint64_t	 sanitised;	/* stored with bad bytes as U+FFFD */
+	uint64_t	 quarantined;	/* acked but kept aside (quarantine table) */
 };
+
+/* Bytes of a quarantined record kept; its full size is kept too. */
+#define INGEST_QUARANTINE_MAX	65536
 
 struct ingest_hello {
 	const char	*appliance, *serial, *firmware, *instance;
@@ -31,8 +37,13 @@ struct ingest_hello {
 };
 
 int	ingest_hello(struct storage *, struct ingest_hello *);
+/*
+ * careful: each record in a savepoint; one that fails for a reason other than
+ * a conflict goes to quarantine instead of failing the report (the writer
+ * retries a failed report this way).
+ */
 int	ingest_records(struct storage *, const char *appliance, const struct ingest_rec *,
-	    int n, int64_t now, struct ingest_counts *);
+	    int n, int64_t now, bool careful, struct ingest_counts *);
 int	ingest_config_ack(struct storage *, const char *appliance, uint64_t version,
 	    int status, const char *message, int64_t now);
 

@@ -95,7 +95,8 @@ run_job(struct storage *st, struct writer *w, struct job *j)
 	case JOB_HELLO:
 		return run_hello(st, w, j, now);
 	case JOB_REPORT:
-		return ingest_records(st, j->appliance, j->recs, j->nrecs, now, &j->counts);
+		return ingest_records(st, j->appliance, j->recs, j->nrecs, now, j->careful,
+		    &j->counts);
 	case JOB_CONFIG_ACK:
 		return ingest_config_ack(st, j->appliance, j->config_version, j->status,
 		    j->message, now);
@@ -136,6 +137,12 @@ process(struct storage *st, struct writer *w, struct job *batch)
 		for (int attempt = 0; attempt < RETRIES && j->rc == -1; attempt++) {
 			if (attempt > 0)
 				usleep(10000u << attempt);
+			j->rc = run_batch(st, w, j, j->next);
+		}
+		/* A report that keeps failing: once more, a record at a time, so a
+		 * record central cannot store is quarantined and the rest go on. */
+		if (j->rc == -1 && j->type == JOB_REPORT && !st->retryable) {
+			j->careful = true;
 			j->rc = run_batch(st, w, j, j->next);
 		}
 		if (j->rc == -1)

@@ -44,6 +44,7 @@ struct job {
 	int		 nrecs;
 	char		*data;
 	uint64_t	 last_seq;
+	bool		 careful;	/* retried a record at a time (quarantine) */
 	/* config ack */
 	int		 status;
 	char		 message[JOB_STR];

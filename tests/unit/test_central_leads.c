@@ -117,7 +117,7 @@ ingest(struct storage *st, uint64_t seq, const char *ip, const char *tier,
 	    peer, imsi);
 	r.json = json;
 	r.seq = seq;
-	return ingest_records(st, "gw-1", &r, 1, 1000, &c);
+	return ingest_records(st, "gw-1", &r, 1, 1000, false, &c);
 }
 
 static void
