@@ -19,7 +19,8 @@ BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
 FUZZERS	+= central
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
-	    tests/integration/central_pg.sh tests/integration/central_cli.sh
+	    tests/integration/central_pg.sh tests/integration/central_cli.sh \
+	    tests/integration/central_strings.sh tests/integration/central_strings_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 
