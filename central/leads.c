@@ -54,7 +54,7 @@ static int
 list_row(void *arg, const struct db_row *r)
 {
 	struct list_ctx *x = arg;
-	char line[160], dl[24], left[24];
+	char line[OUT_TTY_LEN + 48], dl[24], left[24];
 	int64_t due = row_int(r, 7) - x->now;
 	bool open = strcmp(row_str(r, 2), "new") == 0;
 	struct out_tty e;

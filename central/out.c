@@ -70,9 +70,12 @@ sink_put(struct sink *k, const char *p, size_t n)
 		fwrite(p, 1, n, k->f);
 		return;
 	}
-	if (k->full || k->len + n + 4 > k->cap) {
-		if (!k->full)
-			memcpy(k->buf + k->len, "...", 4);
+	if (k->full)
+		return;
+	if (k->len + n + 4 > k->cap) {	/* as much as fits, whole characters, then "..." */
+		n = utf8_cut(p, n, k->cap - 4 - k->len);
+		memcpy(k->buf + k->len, p, n);
+		memcpy(k->buf + k->len + n, "...", 4);
 		k->full = true;
 		return;
 	}

@@ -66,6 +66,14 @@ test_tty_long(void **state)
 	o = out_tty(&t, s);
 	assert_true(strlen(o) < OUT_TTY_LEN);
 	assert_string_equal(o + strlen(o) - 3, "...");
+	/* long text is cut on a character boundary, as much as fits */
+	s[0] = '\0';
+	for (int i = 0; i < 300; i++)
+		strcat(s, "\xe7\x8c\xab");
+	o = out_tty(&t, s);
+	assert_int_equal(strlen(o), 507 / 3 * 3 + 3);
+	assert_memory_equal(o, s, 507 / 3 * 3);
+	assert_string_equal(o + strlen(o) - 3, "...");
 	free(s);
 }
 
