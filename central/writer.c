@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Storage threads: bounded job queue, batched transactions, results by eventfd. */
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,10 @@ process(struct storage *st, struct writer *w, struct job *batch)
 		if (j->rc == -1 && j->type == JOB_REPORT && !st->retryable) {
 			j->careful = true;
 			j->rc = run_batch(st, w, j, j->next);
+			if (j->rc == 0 && j->counts.quarantined > 0)
+				fprintf(stderr, "goipwatch-central: %s: %" PRIu64 " record%s"
+				    " quarantined (table quarantine)\n", j->appliance,
+				    j->counts.quarantined, j->counts.quarantined == 1 ? "" : "s");
 		}
 		if (j->rc == -1)
 			fprintf(stderr, "goipwatch-central: storage: %s: %s\n",

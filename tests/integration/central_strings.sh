@@ -47,6 +47,7 @@ appliance gw-hostile "$PORT" "$T/hostile.pcap"
 [ "$(sql "SELECT COUNT(*) FROM appliances WHERE id = 'gw-hostile' AND
     last_heartbeat IS NOT NULL")" -eq 1 ] || fail "heartbeats stuck behind the refused record"
 [ "$(sql "SELECT COUNT(*) FROM leads")" -eq 2 ] || fail "want 2 leads from the capture"
+grep -q 'gw-hostile: 1 record quarantined' "$T/c1.log" || fail "quarantine not logged"
 echo "ok: capture ingested, 1 record quarantined"
 
 # 2. raw records straight from an uplink: bytes that are not UTF-8, C1, an
