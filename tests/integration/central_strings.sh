@@ -40,7 +40,7 @@ fi || fail "trigger"
 $PY "$ROOT/tests/integration/hostile_pcap.py" "$T/hostile.pcap" || fail "hostile_pcap.py"
 appliance gw-hostile "$PORT" "$T/hostile.pcap"
 [ "$(sql "SELECT COUNT(*) FROM quarantine WHERE appliance = 'gw-hostile'
-    AND reason LIKE '%refused by the test%' AND size > 100")" -eq 1 ] ||
+    AND reason LIKE '%refused by the test%' AND size > 100 AND LENGTH(raw) = size")" -eq 1 ] ||
     fail "the refused record is not in quarantine"
 [ "$(sql "SELECT quarantined FROM appliances WHERE id = 'gw-hostile'")" -eq 1 ] ||
     fail "quarantined not counted"
