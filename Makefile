@@ -58,7 +58,8 @@ CJSON_LIBS	:= -lcjson
 
 # --- dependency-free core ---------------------------------------------------
 LIB_SRCS := firmware/lib/log.c firmware/lib/pool.c firmware/lib/ring.c \
-	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c
+	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c \
+	    firmware/lib/utf8.c
 LIB	:= $(BUILD)/libgw.a
 
 # --- capture drivers: every variant on every board (docs/pipeline.md) ----------
@@ -76,7 +77,7 @@ BINS	:= $(GWD)
 TEST_PROGS :=
 TEST_SCRIPTS :=
 BENCH_SCRIPTS :=
-FUZZERS :=
+FUZZERS := jw
 UNIT_TESTS := ring jw capture_file
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))

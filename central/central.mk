@@ -19,7 +19,8 @@ BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
 FUZZERS	+= central
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
 	    tests/integration/central_pg.sh tests/integration/central_cli.sh \
-	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh
+	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh \
+	    tests/integration/central_strings.sh tests/integration/central_strings_pg.sh
 TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
 	    tests/integration/central_samekey.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))

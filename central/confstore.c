@@ -7,6 +7,7 @@
 
 #include "conf.h"
 #include "confstore.h"
+#include "out.h"
 #include "storage.h"
 #include "tls-pki.h"
 #include "writer.h"
@@ -211,12 +212,13 @@ status_row(void *arg, const struct db_row *r)
 	    "invalid", "store_failed" };
 	int64_t s = row_int(r, 4);
 	FILE *out = arg;
+	struct out_tty e;
 
-	fprintf(out, "%-20s %-10s %12s %12s  %s%s%s\n", row_str(r, 0), row_str(r, 1),
-	    row_str(r, 2), r->v[3] ? row_str(r, 3) : "-",
+	fprintf(out, "%-20s %-10s %12s %12s  %s%s%s\n", out_tty(&e, r->v[0]),
+	    out_tty(&e, r->v[1]), row_str(r, 2), r->v[3] ? row_str(r, 3) : "-",
 	    r->v[4] == NULL ? (r->v[3] ? "pushed, no answer" : "not pushed") :
 	    s >= 0 && s < 5 ? names[s] : "?", r->v[5] && *r->v[5] ? ": " : "",
-	    row_str(r, 5));
+	    out_tty(&e, r->v[5]));
 	return 0;
 }
 

@@ -20,17 +20,19 @@ app_row(void *arg, const struct db_row *r)
 	int64_t hb = row_int(r, 4), age = x->now - hb;
 	char t[24], a[24];
 	const char *alarm = "ok";
+	struct out_tty e;
 
 	if (r->v[4] == NULL || age > x->silent_after) {
 		alarm = "SILENT";
 		x->silent++;
 	} else if (row_int(r, 7) > 0)
 		alarm = "SPOOLDROP";	/* the appliance lost records before sending */
-	fprintf(x->out, "%-20s %-10s %-10s %10s %17s %8s %8s %8s %8s %10s  %s\n",
-	    row_str(r, 0), row_str(r, 1), r->v[2] ? r->v[2] : "-", row_str(r, 3),
+	fprintf(x->out, "%-20s %-10s %-10s %10s %17s %8s %8s %8s %8s %10s %11s  %s\n",
+	    out_tty(&e, r->v[0]), out_tty(&e, r->v[1]), r->v[2] ? out_tty(&e, r->v[2]) : "-",
+	    row_str(r, 3),
 	    out_time(hb, t, sizeof(t)), r->v[4] ? out_span(age, a, sizeof(a)) : "-",
 	    r->v[5] ? r->v[5] : "-", r->v[6] ? r->v[6] : "-", r->v[7] ? r->v[7] : "-",
-	    row_str(r, 8), alarm);
+	    row_str(r, 8), row_str(r, 9), alarm);
 	return 0;
 }
 
@@ -39,12 +41,12 @@ fleet_print(struct storage *st, int64_t now, int64_t silent_after, FILE *out)
 {
 	struct fleet_ctx x = { out, now, silent_after, 0 };
 
-	fprintf(out, "%-20s %-10s %-10s %10s %17s %8s %8s %8s %8s %10s  %s\n", "APPLIANCE",
-	    "GROUP", "FIRMWARE", "CONFIG", "LAST HEARTBEAT", "AGO", "DROPS", "SPOOL",
-	    "SPOOLDROP", "RECORDS", "ALARM");
+	fprintf(out, "%-20s %-10s %-10s %10s %17s %8s %8s %8s %8s %10s %11s  %s\n",
+	    "APPLIANCE", "GROUP", "FIRMWARE", "CONFIG", "LAST HEARTBEAT", "AGO", "DROPS",
+	    "SPOOL", "SPOOLDROP", "RECORDS", "QUARANTINED", "ALARM");
 	if (db_query(st, "SELECT id, grp, firmware, config_version, last_heartbeat, drops,"
-	    " spool_depth, spool_dropped, high_seq FROM appliances ORDER BY id", NULL, 0,
-	    app_row, &x) == -1)
+	    " spool_depth, spool_dropped, high_seq, quarantined FROM appliances ORDER BY id",
+	    NULL, 0, app_row, &x) == -1)
 		return -1;
 	return x.silent;
 }

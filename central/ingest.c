@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Session frames into storage: hello, report records (deduped), config acks. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest.h"
@@ -28,6 +29,14 @@ hello_row(void *arg, const struct db_row *r)
 	x->epoch = (uint64_t)row_int(r, 2);
 	x->base = (uint64_t)row_int(r, 3);
 	return 0;
+}
+
+/* s as text any database stores (record_text); free *copy after use. */
+static const char *
+text(const char *s, char **copy)
+{
+	*copy = NULL;
+	return s != NULL ? record_text(s, strlen(s), copy) : NULL;
 }
 
 /*
@@ -59,20 +68,25 @@ hello_numbering(struct ingest_hello *h, struct hello_row *x)
 int
 ingest_hello(struct storage *st, struct ingest_hello *h)
 {
-	struct db_arg a[] = { DB_S(h->appliance), opt(h->serial), opt(h->firmware),
-	    DB_I(h->config_version), DB_I(h->now), opt(h->instance) };
+	char *c[3];
+	struct db_arg a[] = { DB_S(h->appliance), opt(text(h->serial, &c[0])),
+	    opt(text(h->firmware, &c[1])), DB_I(h->config_version), DB_I(h->now),
+	    opt(text(h->instance, &c[2])) };
 	struct hello_row x = { .grp = "default" }, was;
+	int rc;
 
 	h->high_seq = 0;
 	/* the upsert locks the row: hellos of one appliance decide one at a time */
-	if (db_exec(st, "INSERT INTO appliances (id, serial, firmware, config_version,"
+	rc = db_exec(st, "INSERT INTO appliances (id, serial, firmware, config_version,"
 	    " connected_at, last_seen, instance) VALUES ($1, $2, $3, $4, $5, $5, $6)"
 	    " ON CONFLICT (id) DO UPDATE SET serial = excluded.serial,"
 	    " firmware = excluded.firmware, config_version = excluded.config_version,"
 	    " connected_at = excluded.connected_at, last_seen = excluded.last_seen,"
-	    " instance = excluded.instance", a, 6) == -1 ||
-	    db_query(st, "SELECT high_seq, grp, spool_epoch, seq_base FROM appliances"
-	    " WHERE id = $1", a, 1, hello_row, &x) == -1)
+	    " instance = excluded.instance", a, 6);
+	for (int i = 0; i < 3; i++)
+		free(c[i]);
+	if (rc == -1 || db_query(st, "SELECT high_seq, grp, spool_epoch, seq_base"
+	    " FROM appliances WHERE id = $1", a, 1, hello_row, &x) == -1)
 		return -1;
 	snprintf(h->grp, sizeof(h->grp), "%s", x.grp);
 	was = x;
@@ -102,11 +116,11 @@ ingest_health(struct storage *st, const char *appliance, const struct health *h,
 
 /* One record; r->json is NUL-terminated. A record we cannot use is still stored. */
 static int
-ingest_one(struct storage *st, const char *appliance, uint64_t base,
-    const struct ingest_rec *r, int64_t now, struct ingest_counts *c)
+ingest_one(struct storage *st, const char *appliance, const char *json, size_t len,
+    uint64_t seq, int64_t now, struct ingest_counts *c)
 {
 	static const char *const names[] = { "other", "detection", "health" };
-	enum record_type t = record_type_of(r->json, r->len);
+	enum record_type t = record_type_of(json, len);
 	struct detection d;
 	struct health h;
 	const char *why;
@@ -114,19 +128,19 @@ ingest_one(struct storage *st, const char *appliance, uint64_t base,
 
 	if (st->ops->exec(st, "INSERT INTO records (appliance, seq, type, received, body)"
 	    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-	    (struct db_arg[]){ DB_S(appliance), DB_I(base + r->seq), DB_S(names[t]), DB_I(now),
-	    DB_S(r->json) }, 5, NULL, NULL, &changes) == -1)
+	    (struct db_arg[]){ DB_S(appliance), DB_I(seq), DB_S(names[t]), DB_I(now),
+	    DB_S(json) }, 5, NULL, NULL, &changes) == -1)
 		return -1;
 	if (changes == 0) {
 		c->duplicates++;
 		return 0;
 	}
 	c->stored++;
-	if (t == REC_HEALTH && record_health(r->json, r->len, &h, &why) == 0) {
+	if (t == REC_HEALTH && record_health(json, len, &h, &why) == 0) {
 		c->health++;
 		return ingest_health(st, appliance, &h, now);
 	}
-	if (t == REC_DETECTION && record_detection(r->json, r->len, &d, &why) == 0) {
+	if (t == REC_DETECTION && record_detection(json, len, &d, &why) == 0) {
 		c->detections++;
 		return d.tier_rank > 0 ? lead_ingest(st, appliance, &d, now) : 0;
 	}
@@ -135,9 +149,76 @@ ingest_one(struct storage *st, const char *appliance, uint64_t base,
 	return 0;
 }
 
+/* The record as storable text: bad bytes and NUL as U+FFFD (never refused for them). */
+static int
+ingest_text(struct storage *st, const char *appliance, uint64_t base,
+    const struct ingest_rec *r, int64_t now, struct ingest_counts *c)
+{
+	char *copy;
+	const char *json = record_text(r->json, r->len, &copy);
+	int rc;
+
+	if (json == NULL) {
+		snprintf(st->err, sizeof(st->err), "out of memory");
+		return -1;
+	}
+	if (copy != NULL)
+		c->sanitised++;
+	rc = ingest_one(st, appliance, json, strlen(json), base + r->seq, now, c);
+	free(copy);
+	return rc;
+}
+
+/* Keeps a record central could not store: why, its size, its first bytes. */
+static int
+quarantine(struct storage *st, const char *appliance, uint64_t base,
+    const struct ingest_rec *r, int64_t now, const char *reason, struct ingest_counts *c)
+{
+	size_t keep = r->len < INGEST_QUARANTINE_MAX ? r->len : INGEST_QUARANTINE_MAX;
+	char *copy;
+	const char *why = text(reason, &copy);
+	int64_t changes = 0;
+	int rc;
+
+	rc = st->ops->exec(st, "INSERT INTO quarantine (appliance, seq, received, reason,"
+	    " size, raw) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+	    (struct db_arg[]){ DB_S(appliance), DB_I(base + r->seq), DB_I(now),
+	    DB_S(why ? why : "?"), DB_I(r->len), DB_B(r->json, keep) }, 6, NULL, NULL,
+	    &changes);
+	free(copy);
+	if (rc == -1 || changes == 0)
+		return rc;
+	c->quarantined++;
+	return db_exec(st, "UPDATE appliances SET quarantined = quarantined + 1"
+	    " WHERE id = $1", (struct db_arg[]){ DB_S(appliance) }, 1);
+}
+
+/* One record in a savepoint; on a failure that is not a conflict, quarantine. */
+static int
+ingest_careful(struct storage *st, const char *appliance, uint64_t base,
+    const struct ingest_rec *r, int64_t now, struct ingest_counts *c)
+{
+	struct ingest_counts before = *c;
+	char reason[sizeof(st->err)];
+
+	if (st->ops->exec_script(st, "SAVEPOINT rec") == -1)
+		return -1;
+	if (ingest_text(st, appliance, base, r, now, c) == -1) {
+		if (st->retryable)
+			return -1;
+		*c = before;
+		snprintf(reason, sizeof(reason), "%s", st->err);
+		if (st->ops->exec_script(st, "ROLLBACK TO SAVEPOINT rec") == -1 ||
+		    quarantine(st, appliance, base, r, now, reason, c) == -1)
+			return -1;
+	}
+	return st->ops->exec_script(st, "RELEASE SAVEPOINT rec");
+}
+
 int
 ingest_records(struct storage *st, const char *appliance, const struct ingest_spool *sp,
-    const struct ingest_rec *r, int n, int64_t now, struct ingest_counts *c)
+    const struct ingest_rec *r, int n, int64_t now, bool careful,
+    struct ingest_counts *c)
 {
 	uint64_t high = 0;
 	int64_t changes = 0;
@@ -156,7 +237,8 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
 	if (changes == 0)
 		return 1;
 	for (int i = 0; i < n; i++)
-		if (ingest_one(st, appliance, sp->base, &r[i], now, c) == -1)
+		if ((careful ? ingest_careful(st, appliance, sp->base, &r[i], now, c) :
+		    ingest_text(st, appliance, sp->base, &r[i], now, c)) == -1)
 			return -1;
 	return 0;
 }
@@ -165,13 +247,17 @@ int
 ingest_config_ack(struct storage *st, const char *appliance, uint64_t version,
     int status, const char *message, int64_t now)
 {
+	char *copy;
 	struct db_arg a[] = { DB_S(appliance), DB_I(version), DB_I(status),
-	    DB_S(message), DB_I(now) };
+	    DB_S(text(message, &copy)), DB_I(now) };
+	int rc;
 
-	if (db_exec(st, "INSERT INTO config_acks (appliance, version, status, message,"
+	rc = db_exec(st, "INSERT INTO config_acks (appliance, version, status, message,"
 	    " acked_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (appliance, version)"
 	    " DO UPDATE SET status = excluded.status, message = excluded.message,"
-	    " acked_at = excluded.acked_at", a, 5) == -1)
+	    " acked_at = excluded.acked_at", a, 5);
+	free(copy);
+	if (rc == -1)
 		return -1;
 	if (status != 0)
 		return 0;

@@ -30,7 +30,12 @@ struct ingest_spool {
 
 struct ingest_counts {
 	uint64_t	 stored, duplicates, detections, health, unusable;
+	uint64_t	 sanitised;	/* stored with bad bytes as U+FFFD */
+	uint64_t	 quarantined;	/* acked but kept aside (quarantine table) */
 };
+
+/* Bytes of a quarantined record kept; its full size is kept too. */
+#define INGEST_QUARANTINE_MAX	65536
 
 struct ingest_hello {
 	const char	*appliance, *serial, *firmware, *instance;
@@ -46,11 +51,16 @@ struct ingest_hello {
 };
 
 int	ingest_hello(struct storage *, struct ingest_hello *);
-/* 0 stored, 1 stored nothing because the appliance's numbering changed since
- * the session's hello (it must reconnect), -1 on a storage error. */
+/*
+ * 0 stored, 1 stored nothing because the appliance's numbering changed since
+ * the session's hello (it must reconnect), -1 on a storage error.
+ * careful: each record in a savepoint; one that fails for a reason other than
+ * a conflict goes to quarantine instead of failing the report (the writer
+ * retries a failed report this way).
+ */
 int	ingest_records(struct storage *, const char *appliance,
 	    const struct ingest_spool *, const struct ingest_rec *, int n, int64_t now,
-	    struct ingest_counts *);
+	    bool careful, struct ingest_counts *);
 int	ingest_config_ack(struct storage *, const char *appliance, uint64_t version,
 	    int status, const char *message, int64_t now);
 

@@ -19,15 +19,17 @@ head_row(void *arg, const struct db_row *r)
 {
 	struct show_ctx *x = arg;
 	char t[5][24], left[24];
+	struct out_tty e;
 
 	x->n++;
-	fprintf(x->out, "lead %s  tier %s  status %s  verdict %s  score %s\n"
-	    "line      %s vlan %s pppoe %s  account %s  device %s\n"
+	fprintf(x->out, "lead %s  tier %s  status %s  verdict %s  score %s\n",
+	    row_str(r, 0), out_tty(&e, r->v[1]), out_tty(&e, r->v[2]),
+	    out_tty(&e, r->v[3]), row_str(r, 4));
+	fprintf(x->out, "line      %s vlan %s pppoe %s  account %s  device %s\n"
 	    "deadline  %s (%s)\nseen      %s .. %s, %s detections\n"
 	    "raised    %s; last feedback %s by %s\n",
-	    row_str(r, 0), row_str(r, 1), row_str(r, 2), row_str(r, 3), row_str(r, 4),
-	    row_str(r, 5), r->v[6] ? r->v[6] : "-", r->v[7] ? r->v[7] : "-",
-	    r->v[8] ? r->v[8] : "-", r->v[9] ? r->v[9] : "-",
+	    out_tty(&e, r->v[5]), r->v[6] ? r->v[6] : "-", r->v[7] ? r->v[7] : "-",
+	    r->v[8] ? out_tty(&e, r->v[8]) : "-", r->v[9] ? out_tty(&e, r->v[9]) : "-",
 	    out_time(row_int(r, 10), t[0], sizeof(t[0])),
 	    strcmp(row_str(r, 2), "new") != 0 ? "feedback given" :
 	    row_int(r, 10) < x->now ? "OVERDUE" :
@@ -35,7 +37,8 @@ head_row(void *arg, const struct db_row *r)
 	    out_time(row_int(r, 11), t[1], sizeof(t[1])),
 	    out_time(row_int(r, 12), t[2], sizeof(t[2])), row_str(r, 13),
 	    out_time(row_int(r, 14), t[3], sizeof(t[3])),
-	    out_time(row_int(r, 15), t[4], sizeof(t[4])), r->v[16] ? r->v[16] : "-");
+	    out_time(row_int(r, 15), t[4], sizeof(t[4])),
+	    r->v[16] ? out_tty(&e, r->v[16]) : "-");
 	return 0;
 }
 
@@ -44,9 +47,10 @@ line_row(void *arg, const struct db_row *r)
 {
 	struct show_ctx *x = arg;
 	char t[24];
+	struct out_tty e;
 
-	fprintf(x->out, "  %-22s %-44s %s %s\n", row_str(r, 0), row_str(r, 1),
-	    row_str(r, 2), r->n > 3 ? out_time(row_int(r, 3), t, sizeof(t)) : "");
+	fprintf(x->out, "  %-22s %-44s %s %s\n", out_tty(&e, r->v[0]), out_tty(&e, r->v[1]),
+	    out_tty(&e, r->v[2]), r->n > 3 ? out_time(row_int(r, 3), t, sizeof(t)) : "");
 	return 0;
 }
 
@@ -55,10 +59,13 @@ event_row(void *arg, const struct db_row *r)
 {
 	struct show_ctx *x = arg;
 	char t[24];
+	struct out_tty e;
 
-	fprintf(x->out, "  %s  %-10s %-14s by %s%s%s\n", out_time(row_int(r, 0), t,
-	    sizeof(t)), row_str(r, 1), r->v[2] ? r->v[2] : row_str(r, 3), row_str(r, 4),
-	    r->v[5] ? ": " : "", row_str(r, 5));
+	fprintf(x->out, "  %s  %-10s %-14s by %s%s", out_time(row_int(r, 0), t,
+	    sizeof(t)), out_tty(&e, r->v[1]), out_tty(&e, r->v[2] ? r->v[2] : r->v[3]),
+	    out_tty(&e, r->v[4]), r->v[5] ? ": " : "");
+	out_tty_put(x->out, r->v[5]);
+	fputc('\n', x->out);
 	return 0;
 }
 

@@ -41,7 +41,8 @@ lead_status_is_valid(const char *s)
 static const char *
 line_of(const struct db_row *r, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s", row_str(r, 3));
+	struct out_tty e;
+	int n = snprintf(buf, len, "%s", out_tty(&e, r->v[3]));
 
 	if (r->v[4] != NULL && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, " vlan %s", r->v[4]);
@@ -60,13 +61,15 @@ static int
 list_row(void *arg, const struct db_row *r)
 {
 	struct list_ctx *x = arg;
-	char line[160], dl[24], left[24];
+	char line[OUT_TTY_LEN + 48], dl[24], left[24];
 	int64_t due = row_int(r, 7) - x->now;
 	bool open = strcmp(row_str(r, 2), "new") == 0;
+	struct out_tty e;
 
 	fprintf(x->out, "%5s  %-7s %-14s %-34s %-16s %17s %9s %4s %4s %5s\n",
-	    row_str(r, 0), row_str(r, 1), row_str(r, 2), line_of(r, line, sizeof(line)),
-	    r->v[6] ? row_str(r, 6) : "-", out_time(row_int(r, 7), dl, sizeof(dl)),
+	    row_str(r, 0), out_tty(&e, r->v[1]), out_tty(&e, r->v[2]),
+	    line_of(r, line, sizeof(line)), r->v[6] ? out_tty(&e, r->v[6]) : "-",
+	    out_time(row_int(r, 7), dl, sizeof(dl)),
 	    open ? (due < 0 ? "OVERDUE" : out_span(due, left, sizeof(left))) : "-",
 	    row_str(r, 14), row_str(r, 15), row_str(r, 10));
 	x->n++;
@@ -168,7 +171,10 @@ csv_row(void *arg, const struct db_row *r)
 	char t[4][32];
 
 	for (int i = 0; i < 7; i++) {
-		out_csv_str(o, r->v[i]);
+		if (i == 0 || i == 4 || i == 5)
+			fputs(row_str(r, i), o);	/* id, vlan, pppoe: integers */
+		else
+			out_csv_str(o, r->v[i]);
 		fputc(',', o);
 	}
 	fprintf(o, "%s,%s,%s,%s,%s,", out_time_iso(row_int(r, 7), t[0], sizeof(t[0])),
@@ -190,6 +196,7 @@ leads_csv(struct storage *st, FILE *out)
 	struct leads_filter f = { NULL, false, 0 };
 	struct db_arg a[3];
 
+	out_csv_bom(out);
 	fputs("id,tier,status,ip,vlan,pppoe_session,account,deadline,first_seen,last_seen,"
 	    "detections,score,verdict,device_id,appliances,sims,feedback_at,status_by\n", out);
 	return db_query(st, list_sql, filter_args(&f, a), 3, csv_row, out);

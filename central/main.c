@@ -19,6 +19,7 @@
 #include "leads.h"
 #include "record.h"
 #include "log.h"
+#include "out.h"
 #include "rings.h"
 #include "server.h"
 #include "sims.h"
@@ -65,12 +66,14 @@ usage(void)
 static void __attribute__((noreturn, format(printf, 1, 2)))
 bad_usage(const char *fmt, ...)
 {
+	char msg[512];
 	va_list ap;
 
-	fputs("goipwatch-central: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fputs("goipwatch-central: ", stderr);
+	out_tty_put(stderr, msg);	/* it echoes what was typed */
 	fputs(" (goipwatch-central -h for usage)\n", stderr);
 	exit(EXIT_USAGE);
 }
@@ -228,10 +231,13 @@ cmd_lead(struct ctx *x)
 	status = enum_val("status", x->argv[3], lead_status_name, 0);
 	if (lead_feedback(x->st, parse_id(x->argv[2]), status, who,
 	    opt_val(x, "--note"), (int64_t)time(NULL), err, sizeof(err)) == -1) {
-		fprintf(stderr, "goipwatch-central: feedback: %s\n", err);
+		fprintf(stderr, "goipwatch-central: feedback: %s\n",
+		    out_tty(&(struct out_tty){ 0 }, err));
 		return 1;
 	}
-	printf("lead %s: %s by %s\n", x->argv[2], status, who);
+	printf("lead %s: %s by ", x->argv[2], status);
+	out_tty_put(stdout, who);
+	putchar('\n');
 	return 0;
 }
 
@@ -281,7 +287,8 @@ cmd_appliance(struct ctx *x)
 	if (x->argc != 4 || strcmp(x->argv[1], "group") != 0)
 		usage();
 	if (fleet_set_group(x->st, x->argv[2], x->argv[3], err, sizeof(err)) == -1) {
-		fprintf(stderr, "goipwatch-central: appliance group: %s\n", err);
+		fprintf(stderr, "goipwatch-central: appliance group: %s\n",
+		    out_tty(&(struct out_tty){ 0 }, err));
 		return 1;
 	}
 	return 0;
@@ -337,8 +344,8 @@ cmd_config(struct ctx *x)
 		fatalx("config set: %s", err);
 	}
 	free(body);
-	printf("group %s: config version %" PRIu64 " signed and stored\n", x->argv[2],
-	    version);
+	printf("group %s: config version %" PRIu64 " signed and stored\n",
+	    out_tty(&(struct out_tty){ 0 }, x->argv[2]), version);
 	return 0;
 }
 
@@ -455,9 +462,10 @@ main(int argc, char **argv)
 	load_cfg(&x, conf, db);
 	if (db_use(c, &x) != DB_NONE && (x.st = storage_open_mode(x.cfg.db,
 	    db_use(c, &x) == DB_READ, err, sizeof(err))) == NULL)
-		fatalx("%s", err);
+		fatalx("%s", out_tty(&(struct out_tty){ 0 }, err));
 	if ((rc = c->fn(&x)) == -1 && x.st != NULL)
-		fprintf(stderr, "goipwatch-central: %s: %s\n", x.argv[0], x.st->err);
+		fprintf(stderr, "goipwatch-central: %s: %s\n", x.argv[0],
+		    out_tty(&(struct out_tty){ 0 }, x.st->err));
 	storage_close(x.st);
 	return rc == 0 ? 0 : 1;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Output helpers for the CLI: times, JSON and CSV quoting. */
+/* Output helpers for the CLI: times; terminal, JSON and CSV forms of untrusted strings. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
 #include "out.h"
+#include "utf8.h"
 
 const char *
 out_time(int64_t t, char *buf, size_t len)
@@ -46,23 +48,122 @@ out_span(int64_t s, char *buf, size_t len)
 	return buf;
 }
 
+/* Where an escaped string goes: a FILE, or a bounded buffer. */
+struct sink {
+	FILE	*f;
+	char	*buf;
+	size_t	 cap, len;
+	bool	 full;
+	bool	 csv;		/* double each '"' */
+};
+
+static void
+sink_put(struct sink *k, const char *p, size_t n)
+{
+	if (k->f != NULL) {
+		for (const char *q; k->csv && (q = memchr(p, '"', n)) != NULL; ) {
+			fwrite(p, 1, (size_t)(q - p) + 1, k->f);
+			fputc('"', k->f);
+			n -= (size_t)(q - p) + 1;
+			p = q + 1;
+		}
+		fwrite(p, 1, n, k->f);
+		return;
+	}
+	if (k->full)
+		return;
+	if (k->len + n + 4 > k->cap) {	/* as much as fits, whole characters, then "..." */
+		n = utf8_cut(p, n, k->cap - 4 - k->len);
+		memcpy(k->buf + k->len, p, n);
+		memcpy(k->buf + k->len + n, "...", 4);
+		k->full = true;
+		return;
+	}
+	memcpy(k->buf + k->len, p, n);
+	k->len += n;
+	k->buf[k->len] = '\0';
+}
+
+/* Invisible characters that reorder or hide text: bidi controls, zero widths. */
+static bool
+is_format(uint32_t cp)
+{
+	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+}
+
+static void
+tty_write(struct sink *k, const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), i, run = 0, len;
+	char esc[8];
+	uint32_t cp;
+
+	for (i = 0; i < n; i += len) {
+		len = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
+		if (len == 0) {
+			len = 1;
+			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
+		} else if (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
+		else if (len == 1 && p[i] == '\\')
+			snprintf(esc, sizeof(esc), "\\\\");
+		else if (len > 1 && ((cp = utf8_decode(p + i, len)) <= 0x9f || is_format(cp)))
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+		else
+			continue;
+		sink_put(k, s + run, i - run);
+		sink_put(k, esc, strlen(esc));
+		run = i + len;
+	}
+	sink_put(k, s + run, n - run);
+}
+
+const char *
+out_tty(struct out_tty *t, const char *s)
+{
+	struct sink k = { .buf = t->buf[t->next++ % OUT_TTY_SLOTS], .cap = OUT_TTY_LEN };
+
+	k.buf[0] = '\0';
+	if (s != NULL)
+		tty_write(&k, s);
+	return k.buf;
+}
+
+void
+out_tty_put(FILE *f, const char *s)
+{
+	struct sink k = { .f = f };
+
+	if (s != NULL)
+		tty_write(&k, s);
+}
+
 void
 out_json_str(FILE *f, const char *s)
 {
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i, n, len;
+
 	if (s == NULL) {
 		fputs("null", f);
 		return;
 	}
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
+	for (i = 0, n = strlen(s); i < n; i += len) {
+		len = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
+		if (len == 0) {
+			len = 1;
+			fputs("\\ufffd", f);
+		} else if (p[i] == '"' || p[i] == '\\')
+			fprintf(f, "\\%c", p[i]);
+		else if (p[i] < 0x20 || p[i] == 0x7f)
+			fprintf(f, "\\u%04x", p[i]);
+		else if (p[i] == 0xc2 && p[i + 1] <= 0x9f)
+			fprintf(f, "\\u%04x", p[i + 1]);
 		else
-			fputc(c, f);
+			fwrite(p + i, 1, len, f);
 	}
 	fputc('"', f);
 }
@@ -70,17 +171,24 @@ out_json_str(FILE *f, const char *s)
 void
 out_csv_str(FILE *f, const char *s)
 {
+	struct sink k = { .f = f, .csv = true };
+	bool formula, quote;
+
 	if (s == NULL)
 		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	quote = formula || strpbrk(s, ",\"") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (formula)
+		fputc('\'', f);
+	tty_write(&k, s);
+	if (quote)
+		fputc('"', f);
+}
+
+void
+out_csv_bom(FILE *f)
+{
+	fputs("\xef\xbb\xbf", f);
 }

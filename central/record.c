@@ -3,10 +3,12 @@
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "record.h"
+#include "utf8.h"
 
 static const char *const tiers[] = { "none", "general", "high", "urgent" };
 
@@ -63,14 +65,45 @@ record_type_of(const char *json, size_t len)
 	return REC_OTHER;
 }
 
+const char *
+record_text(const char *s, size_t n, char **copy)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i, k, o = 0;
+	char *d;
+
+	*copy = NULL;
+	if (memchr(s, '\0', n) == NULL && utf8_is_valid(s, n))
+		return s;
+	if ((d = *copy = malloc(n * 3 + 1)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i += k) {
+		if (p[i] != 0 && (k = utf8_seq(p + i, n - i)) > 0) {
+			memcpy(d + o, s + i, k);
+			o += k;
+			continue;
+		}
+		k = 1;
+		memcpy(d + o, UTF8_REPLACEMENT, 3);
+		o += 3;
+	}
+	d[o] = '\0';
+	return d;
+}
+
+/* A string field cut to dst[cap] on a character boundary. */
 static void
 copy_str(char *dst, size_t cap, const cJSON *o, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	size_t n;
 
 	dst[0] = '\0';
-	if (cJSON_IsString(v) && v->valuestring != NULL)
-		snprintf(dst, cap, "%s", v->valuestring);
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return;
+	n = utf8_cut(v->valuestring, strlen(v->valuestring), cap - 1);
+	memcpy(dst, v->valuestring, n);
+	dst[n] = '\0';
 }
 
 static int64_t

@@ -46,6 +46,12 @@ struct health {
 
 /* The record's type without a full parse; REC_OTHER for anything else. */
 enum record_type record_type_of(const char *json, size_t len);
+/*
+ * s[0..n) as text any database stores: s itself when it is strict UTF-8
+ * without NUL, else a copy in *copy (the caller frees it) with each such byte
+ * as U+FFFD. NULL when out of memory.
+ */
+const char *record_text(const char *s, size_t n, char **copy);
 /* 0, or -1 with a reason when the record is not a usable detection/health. */
 int	record_detection(const char *json, size_t len, struct detection *,
 	    const char **why);

@@ -103,12 +103,13 @@ member_row(void *arg, const struct db_row *row)
 {
 	struct print_ctx *p = arg;
 	int64_t id = row_int(row, 0);
+	struct out_tty e;
 
 	if (id < 1 || id > p->r->nleads || rings_find(p->r, id) != p->root)
 		return 0;
 	fprintf(p->out, "  lead %-5s %-7s %-14s %s%s%s\n", row_str(row, 0),
-	    row_str(row, 1), row_str(row, 2), row_str(row, 3),
-	    row->v[4] ? "  account " : "", row_str(row, 4));
+	    out_tty(&e, row->v[1]), out_tty(&e, row->v[2]), out_tty(&e, row->v[3]),
+	    row->v[4] ? "  account " : "", out_tty(&e, row->v[4]));
 	return 0;
 }
 
@@ -118,12 +119,13 @@ shared_row(void *arg, const struct db_row *row)
 {
 	struct print_ctx *p = arg;
 	int64_t id = row_int(row, 0);
+	struct out_tty e;
 
 	if (id < 1 || id > p->r->nleads || rings_find(p->r, id) != p->root)
 		return 0;
 	if (p->shown++ < 12)
-		fprintf(p->out, "  shares %-5s %s (%s leads)\n", row_str(row, 1),
-		    row_str(row, 2), row_str(row, 3));
+		fprintf(p->out, "  shares %-5s %s (%s leads)\n", out_tty(&e, row->v[1]),
+		    out_tty(&e, row->v[2]), row_str(row, 3));
 	return 0;
 }
 

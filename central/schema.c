@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Versioned migrations, portable SQL (SQLite >= 3.35 and PostgreSQL >= 11).
- * Times are epoch seconds (BIGINT); "@ID@" is the adapter's auto-increment key.
+ * Times are epoch seconds (BIGINT); "@ID@" is the adapter's auto-increment key,
+ * "@BLOB@" its byte string type.
  * Append a migration, never edit a released one.
  */
 #include <stdio.h>
@@ -62,6 +63,12 @@ static const char *const migrations[] = {
 	 * where that numbering starts among the stored seqs */
 	"ALTER TABLE appliances ADD COLUMN spool_epoch BIGINT NOT NULL DEFAULT 0;"
 	"ALTER TABLE appliances ADD COLUMN seq_base BIGINT NOT NULL DEFAULT 0;",
+	/* 3: records central cannot store, acked and kept aside (docs/central.md) */
+	"CREATE TABLE quarantine ("
+	" appliance TEXT NOT NULL, seq BIGINT NOT NULL, received BIGINT NOT NULL,"
+	" reason TEXT NOT NULL, size BIGINT NOT NULL, raw @BLOB@ NOT NULL,"
+	" PRIMARY KEY (appliance, seq));"
+	"ALTER TABLE appliances ADD COLUMN quarantined BIGINT NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -72,33 +79,46 @@ schema_version(void)
 	return NMIGRATIONS;
 }
 
-/* The migration text with @ID@ replaced by the adapter's key type. */
+/* sql with every tag replaced by val; NULL when out of memory. */
 static char *
-expand(const char *sql, const char *id_type)
+replace(const char *sql, const char *tag, const char *val)
 {
-	size_t n = strlen(sql) + 1, idl = strlen(id_type);
+	size_t n = strlen(sql) + 1, tl = strlen(tag), vl = strlen(val);
 	const char *p;
 	char *out, *o;
 
-	for (p = sql; (p = strstr(p, "@ID@")) != NULL; p += 4)
-		n += idl;
+	for (p = sql; (p = strstr(p, tag)) != NULL; p += tl)
+		n += vl;
 	if ((out = o = malloc(n)) == NULL)
 		return NULL;
-	while ((p = strstr(sql, "@ID@")) != NULL) {
+	while ((p = strstr(sql, tag)) != NULL) {
 		memcpy(o, sql, (size_t)(p - sql));
 		o += p - sql;
-		memcpy(o, id_type, idl);
-		o += idl;
-		sql = p + 4;
+		memcpy(o, val, vl);
+		o += vl;
+		sql = p + tl;
 	}
 	strcpy(o, sql);
+	return out;
+}
+
+/* The migration text with @ID@ and @BLOB@ replaced by the adapter's types. */
+static char *
+expand(const char *sql, const struct storage_ops *ops)
+{
+	char *ids = replace(sql, "@ID@", ops->id_type), *out;
+
+	if (ids == NULL)
+		return NULL;
+	out = replace(ids, "@BLOB@", ops->blob_type);
+	free(ids);
 	return out;
 }
 
 static int
 apply(struct storage *st, int v)
 {
-	char *sql = expand(migrations[v - 1], st->ops->id_type);
+	char *sql = expand(migrations[v - 1], st->ops);
 	int rc = -1;
 
 	if (sql == NULL)

@@ -82,6 +82,9 @@ bind(sqlite3_stmt *stmt, const struct db_arg *a, int n)
 	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
 		if (a[i].is_int)
 			rc = sqlite3_bind_int64(stmt, i + 1, a[i].i);
+		else if (a[i].is_blob)
+			rc = sqlite3_bind_blob(stmt, i + 1, a[i].s, (int)a[i].len,
+			    SQLITE_TRANSIENT);
 		else if (a[i].s != NULL)
 			rc = sqlite3_bind_text(stmt, i + 1, a[i].s, -1, SQLITE_TRANSIENT);
 		else
@@ -160,6 +163,7 @@ sq_close(struct storage *st)
 static const struct storage_ops sqlite_ops = {
 	.name = "sqlite",
 	.id_type = "INTEGER PRIMARY KEY",
+	.blob_type = "BLOB",
 	.exec = sq_exec,
 	.exec_script = sq_script,
 	.begin = sq_begin,

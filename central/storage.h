@@ -15,15 +15,18 @@
 #define DB_MAX_ARGS	24
 #define DB_MAX_COLS	32
 
-/* One parameter: an integer, a string, or NULL (s == NULL && !is_int). */
+/* One parameter: an integer, a string, bytes (len of them), or NULL (s == NULL && !is_int). */
 struct db_arg {
 	const char	*s;
 	int64_t		 i;
 	bool		 is_int;
+	bool		 is_blob;
+	size_t		 len;
 };
 
 #define DB_I(x)		((struct db_arg){ .i = (int64_t)(x), .is_int = true })
 #define DB_S(x)		((struct db_arg){ .s = (x) })
+#define DB_B(p, n)	((struct db_arg){ .s = (p), .len = (n), .is_blob = true })
 #define DB_NULL		((struct db_arg){ 0 })
 
 /* A result row; strings are valid only inside the callback (NULL for SQL NULL). */
@@ -40,6 +43,7 @@ struct storage;
 struct storage_ops {
 	const char	*name;
 	const char	*id_type;	/* an auto-increment primary key column type */
+	const char	*blob_type;	/* a byte string column type */
 	/* Runs one statement; rows (if any) go to fn; changes counts affected rows. */
 	int	(*exec)(struct storage *, const char *sql, const struct db_arg *,
 		    int nargs, db_row_fn fn, void *arg, int64_t *changes);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Storage threads: bounded job queue, batched transactions, results by eventfd. */
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,7 +101,7 @@ run_job(struct storage *st, struct writer *w, struct job *j)
 		return run_hello(st, w, j, now);
 	case JOB_REPORT:
 		if ((rc = ingest_records(st, j->appliance, &j->spool, j->recs, j->nrecs,
-		    now, &j->counts)) == -1)
+		    now, j->careful, &j->counts)) == -1)
 			return -1;
 		j->stale = rc == 1;
 		return 0;
@@ -145,6 +146,16 @@ process(struct storage *st, struct writer *w, struct job *batch)
 			if (attempt > 0)
 				usleep(10000u << attempt);
 			j->rc = run_batch(st, w, j, j->next);
+		}
+		/* A report that keeps failing: once more, a record at a time, so a
+		 * record central cannot store is quarantined and the rest go on. */
+		if (j->rc == -1 && j->type == JOB_REPORT && !st->retryable) {
+			j->careful = true;
+			j->rc = run_batch(st, w, j, j->next);
+			if (j->rc == 0 && j->counts.quarantined > 0)
+				fprintf(stderr, "goipwatch-central: %s: %" PRIu64 " record%s"
+				    " quarantined (table quarantine)\n", j->appliance,
+				    j->counts.quarantined, j->counts.quarantined == 1 ? "" : "s");
 		}
 		if (j->rc == -1)
 			fprintf(stderr, "goipwatch-central: storage: %s: %s\n",

@@ -45,6 +45,7 @@ struct job {
 	int		 nrecs;
 	char		*data;
 	uint64_t	 last_seq;	/* report: its last; hello: the appliance's ack */
+	bool		 careful;	/* retried a record at a time (quarantine) */
 	/* config ack */
 	int		 status;
 	char		 message[JOB_STR];

@@ -10,4 +10,5 @@ TEST_SCRIPTS += tests/integration/first_run.sh tests/pcap/golden.sh tests/pcap/d
 	    tests/integration/uplink_cap.sh tests/integration/uplink_config.sh \
 	    tests/integration/uplink_hostile.sh tests/integration/uplink_health.sh \
 	    tests/integration/daemon_report.sh tests/integration/daemon_crash.sh \
+	    tests/integration/strings_utf8.sh \
 	    tests/integration/daemon_config.sh tests/integration/uplink_resume.sh

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jw.h"
+#include "utf8.h"
 
 void
 jw_init(struct jw *w, char *buf, size_t cap)
@@ -48,26 +49,42 @@ jw_fmt(struct jw *w, const char *fmt, ...)
 		w->len += (size_t)n;
 }
 
+/*
+ * RFC 8259 escaping into strict UTF-8: C0, DEL and C1 (U+0080-U+009F) as \u00XX,
+ * each byte that starts no well-formed sequence as \ufffd (docs/records.md).
+ */
 static void
 jw_escaped(struct jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i, k, run = 0;
 
 	jw_raw(w, "\"", 1);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (i = 0; i < n; i += k) {
+		uint8_t c = p[i];
 		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
-		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+		k = 1;
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f)
+			continue;
+		if (c >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0 &&
+		    !(c == 0xc2 && p[i + 1] <= 0x9f))
 			continue;
 		jw_raw(w, s + run, i - run);
-		run = i + 1;
-		if (c == '"' || c == '\\') {
+		if (k == 0) {
+			k = 1;
+			jw_raw(w, "\\ufffd", 6);
+		} else if (k == 2) {
+			esc[4] = hex[p[i + 1] >> 4];
+			esc[5] = hex[p[i + 1] & 15];
+			jw_raw(w, esc, 6);
+		} else if (c == '"' || c == '\\') {
 			esc[1] = (char)c;
 			jw_raw(w, esc, 2);
 		} else
 			jw_raw(w, esc, 6);
+		run = i + k;
 	}
 	jw_raw(w, s + run, n - run);
 	jw_raw(w, "\"", 1);

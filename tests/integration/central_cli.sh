@@ -15,9 +15,10 @@ ctl rings > "$T/rings.txt" || fail "rings"
 grep -q '^10 rings$' "$T/rings.txt" || { cat "$T/rings.txt"; fail "want 10 rings"; }
 ctl sims --csv > "$T/sims.csv" || fail "sims"
 [ "$(wc -l < "$T/sims.csv")" -eq 61 ] || fail "want 60 SIMs"
-head -n 1 "$T/sims.csv" | grep -q '^imsi,iccid,msisdn,imei,lead,status' || fail "sims header"
+bom=$(printf '\357\273\277')
+head -n 1 "$T/sims.csv" | grep -q "^${bom}imsi,iccid,msisdn,imei,lead,status" || fail "sims header"
 ctl export --json | grep -c '"tier":"urgent"' | grep -q '^60$' || fail "export json"
-ctl export --csv | head -n 1 | grep -q '^id,tier,status' || fail "export csv"
+ctl export --csv | head -n 1 | grep -q "^${bom}id,tier,status" || fail "export csv"
 for p in day week month; do ctl stats --period "$p" > "$T/stats.$p" || fail "stats $p"; done
 cat "$T/stats.day"
 grep -q '^2026-11-29 *60 ' "$T/stats.day" || fail "stats: 60 leads that day"

@@ -10,6 +10,7 @@
  *       [-H HEARTBEAT_S] [-b BACKOFF_MS] [-V CONFIG_VERSION]
  *       [-w] (exit once all N are acked) [-1] (exit after one session attempt)
  *       [-t SECONDS] (give up) [-z PAD_BYTES] [-C N] (exit after N config pushes)
+ *       [-R FILE] (send FILE's lines, raw bytes, as the records instead)
  * Prints "status ..." on exit; exit 0 on success, 1 on failure or timeout.
  */
 #include <errno.h>
@@ -102,6 +103,30 @@ print_status(struct uplink *u, double secs, uint64_t n)
 		    (double)n / secs, n, secs);
 }
 
+/* Appends each line of path (raw bytes, NUL included) as one record; their count. */
+static uint64_t
+append_file(struct spool *s, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	uint64_t n = 0;
+
+	if (f == NULL)
+		return 0;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		if (line[len - 1] == '\n')
+			len--;
+		if (spool_append(s, line, (size_t)len, NULL) == -1)
+			break;
+		n++;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -109,6 +134,7 @@ main(int argc, char **argv)
 	    .firmware_version = "0.1.0-test", .apply = apply, .counters = counters,
 	    .backoff_min = 200000, .backoff_max = 2000000 };
 	const char *spooldir = NULL;
+	const char *recfile = NULL;
 	uint64_t n = 0, rate = 0, max_bytes = 64u << 20, pad = 0, timeout = 60;
 	enum spool_fsync pol = SPOOL_FSYNC_BATCH;
 	bool wait_acked = false, once = false;
@@ -124,7 +150,7 @@ main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("uplink_sender", false, 0);
-	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:C:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:C:R:")) != -1) {
 		switch (ch) {
 		case 's': spooldir = optarg; break;
 		case 'p': uc.port = (uint16_t)num(optarg); break;
@@ -147,6 +173,7 @@ main(int argc, char **argv)
 		case '1': once = true; break;
 		case 't': timeout = num(optarg); break;
 		case 'C': want_cacks = num(optarg); break;
+		case 'R': recfile = optarg; break;
 		case 'z': pad = num(optarg) < 60000 ? num(optarg) : 60000; break;
 		default: return 2;
 		}
@@ -167,6 +194,8 @@ main(int argc, char **argv)
 		printf("sender: %s\n", err);
 		return 1;
 	}
+	if (recfile != NULL && (n = append_file(s, recfile)) == 0)
+		return 1;
 	t0 = now_s();
 	if (uplink_start(u) == -1)
 		return 1;

@@ -120,7 +120,7 @@ ingest(struct storage *st, uint64_t seq, const char *ip, const char *tier,
 	r.seq = seq;
 	if (ingest_hello(st, &h) == -1)	/* a session first: the numbering */
 		return -1;
-	return ingest_records(st, "gw-1", &h.spool, &r, 1, 1000, &c);
+	return ingest_records(st, "gw-1", &h.spool, &r, 1, 1000, false, &c);
 }
 
 static void

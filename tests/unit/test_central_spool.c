@@ -42,7 +42,7 @@ send(struct storage *st, const struct ingest_hello *h, uint64_t first, uint64_t 
 		r[n].json = json[n];
 		r[n].seq = s;
 	}
-	return ingest_records(st, "gw-1", &h->spool, r, n, 1000, &c);
+	return ingest_records(st, "gw-1", &h->spool, r, n, 1000, false, &c);
 }
 
 static int64_t

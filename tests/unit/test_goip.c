@@ -304,6 +304,23 @@ test_truncation(void **state)
 	assert_string_equal(m.pro, "CH?NA");
 }
 
+/* A long id of Chinese characters is cut before the character that does not fit. */
+static void
+test_truncation_utf8(void **state)
+{
+	char buf[256], id[80] = "G";
+	struct goip_msg m;
+
+	(void)state;
+	for (int i = 0; i < 23; i++)
+		strcat(id, "\xe7\x8c\xab");	/* 23 x U+732B, 70 bytes */
+	snprintf(buf, sizeof(buf), "req:1;id:%s;", id);
+	assert_true(goip_msg_parse(U8(buf), strlen(buf), &m));
+	assert_true(m.truncated);
+	assert_int_equal(strlen(m.id), 61);
+	assert_memory_equal(m.id, id, 61);
+}
+
 /* Every prefix, in an exactly sized heap copy so ASan sees any over-read. */
 static void
 test_prefixes(void **state)
@@ -483,6 +500,7 @@ main(void)
 		cmocka_unit_test(test_all_positives_and_password),
 		cmocka_unit_test(test_near_misses),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_truncation_utf8),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_simbank_login),
 		cmocka_unit_test(test_simbank_apdu_and_control),

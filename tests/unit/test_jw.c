@@ -52,6 +52,44 @@ test_overflow(void **state)
 	assert_int_equal(jw_finish(&w), 0);
 }
 
+/* One string through the writer; the value between the quotes. */
+static const char *
+one(char *buf, size_t cap, const char *s, size_t n)
+{
+	struct jw w;
+	size_t len;
+
+	jw_init(&w, buf, cap);
+	jw_strn(&w, NULL, s, n);
+	len = jw_finish(&w);
+	assert_true(len >= 3);
+	buf[len - 2] = '\0';
+	return buf + 1;
+}
+
+/* Lines are strict UTF-8: C1 escaped, invalid bytes U+FFFD, valid text as is. */
+static void
+test_utf8(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	assert_string_equal(one(buf, sizeof(buf), "\xe4\xb8\xad\xe6\x96\x87", 6),
+	    "\xe4\xb8\xad\xe6\x96\x87");
+	assert_string_equal(one(buf, sizeof(buf), "a\xc2\x9b" "b", 4), "a\\u009bb");
+	assert_string_equal(one(buf, sizeof(buf), "a\x9b" "b", 3), "a\\ufffdb");
+	assert_string_equal(one(buf, sizeof(buf), "\xff\xfe", 2), "\\ufffd\\ufffd");
+	/* a character cut at the end, an overlong, a surrogate, past U+10FFFF */
+	assert_string_equal(one(buf, sizeof(buf), "x\xe4\xb8", 3), "x\\ufffd\\ufffd");
+	assert_string_equal(one(buf, sizeof(buf), "\xc0\xaf", 2), "\\ufffd\\ufffd");
+	assert_string_equal(one(buf, sizeof(buf), "\xed\xa0\x80", 3),
+	    "\\ufffd\\ufffd\\ufffd");
+	assert_string_equal(one(buf, sizeof(buf), "\xf4\x90\x80\x80", 4),
+	    "\\ufffd\\ufffd\\ufffd\\ufffd");
+	assert_string_equal(one(buf, sizeof(buf), "\xf0\x9f\x98\x80\x1b", 5),
+	    "\xf0\x9f\x98\x80\\u001b");
+}
+
 static void
 test_clock(void **state)
 {
@@ -74,6 +112,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting_and_escapes),
 		cmocka_unit_test(test_overflow),
+		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_clock),
 	};
 

@@ -163,6 +163,18 @@ test_acct_minimal_and_odd(void **state)
 	assert_true(a.truncated);
 	assert_int_equal(strlen(a.user), 63);
 	assert_int_equal(a.user[0], '?');
+	/* A long Chinese name is cut on a character boundary. */
+	longname[0] = '\0';
+	for (int i = 0; i < 23; i++)
+		strcat(longname, "\xe7\x8c\xab");
+	strcat(longname, "x");
+	radius_hdr(&p, 4);
+	attr_str(&p, 1, longname + 1);
+	radius_len(&p);
+	assert_true(radius_acct_parse(p.b, p.n, &a));
+	assert_true(a.truncated);
+	assert_int_equal(strlen(a.user), 62);
+	assert_memory_equal(a.user, longname + 1, 62);
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "account.h"
 #include "hash.h"
+#include "str.h"
 
 #define PROBE	16
 
@@ -88,8 +89,7 @@ account_put(struct account_table *t, const uint8_t key[18], const char *user, us
 	memcpy(a->key, key, 18);
 	a->used = true;
 	a->ts = ts;
-	strncpy(a->user, user, sizeof(a->user) - 1);
-	a->user[sizeof(a->user) - 1] = '\0';
+	str_copy(a->user, sizeof(a->user), user);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "hash.h"
 #include "line.h"
 #include "pool.h"
+#include "str.h"
 
 #define NIL	UINT32_MAX
 
@@ -185,8 +186,7 @@ line_evidence(struct line *l, enum evidence_kind kind, const char *detail, usec_
 	}
 	e = &l->ev[l->nev++];
 	e->kind = (uint8_t)kind;
-	strncpy(e->detail, detail, LINE_DETAIL_LEN - 1);
-	e->detail[LINE_DETAIL_LEN - 1] = '\0';
+	str_copy(e->detail, sizeof(e->detail), detail);
 	e->count = 1;
 	e->first = e->last = ts;
 	return true;
@@ -230,8 +230,8 @@ line_callee(struct line *l, const char *number)
 			return;
 	if (l->ncallees == LINE_CALLEES)
 		return;
-	strncpy(l->callees[l->ncallees], number, sizeof(l->callees[0]) - 1);
-	l->callees[l->ncallees++][sizeof(l->callees[0]) - 1] = '\0';
+	str_copy(l->callees[l->ncallees], sizeof(l->callees[0]), number);
+	l->ncallees++;
 }
 
 bool

@@ -5,6 +5,7 @@
 
 #include "device.h"
 #include "hints.h"
+#include "str.h"
 #include "voip.h"
 
 #define SIMBANK_EVENTS_PER_FLOW	32	/* frames reported per flow; the rest counted */
@@ -48,7 +49,7 @@ device_hint(struct device *d, const struct pkt *pk, enum hint_kind k, const char
 	memset(&d->ev.u.hint, 0, sizeof(d->ev.u.hint));
 	d->ev.u.hint.kind = (uint8_t)k;
 	if (detail != NULL)
-		strncpy(d->ev.u.hint.detail, detail, sizeof(d->ev.u.hint.detail) - 1);
+		str_copy(d->ev.u.hint.detail, sizeof(d->ev.u.hint.detail), detail);
 	memcpy(d->ev.u.hint.mac, pk->smac, 6);
 	d->st.hints++;
 	device_emit(d, EV_HINT, pk);

@@ -7,6 +7,7 @@
 
 #include "goip.h"
 #include "rd.h"
+#include "str.h"
 
 /* A view into the datagram; never NUL-terminated, never written. */
 struct span {
@@ -221,16 +222,11 @@ span_is_number(struct span s)
 	return true;
 }
 
-/* Copies a value, control bytes as '?'; flags a cut-off copy. */
+/* Copies a value (str_copy_wire); flags a cut-off copy. */
 static void
 copy_str(char *dst, size_t cap, struct span v, bool *truncated)
 {
-	size_t i, n = v.n < cap - 1 ? v.n : cap - 1;
-
-	for (i = 0; i < n; i++)
-		dst[i] = v.p[i] < 0x20 || v.p[i] == 0x7f ? '?' : (char)v.p[i];
-	dst[n] = '\0';
-	if (n < v.n)
+	if (str_copy_wire(dst, cap, v.p, v.n))
 		*truncated = true;
 }
 

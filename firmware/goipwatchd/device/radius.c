@@ -8,6 +8,7 @@
 
 #include "radius.h"
 #include "rd.h"
+#include "str.h"
 
 #define RADIUS_HDR_LEN		20	/* code, id, length, authenticator */
 #define RADIUS_MAX_LEN		4096	/* RFC 2865 section 3 */
@@ -25,18 +26,6 @@
 #define PAP_AUTH_REQUEST	1
 #define CHAP_RESPONSE		2
 #define PPP_HDR_LEN		4	/* code, id, length */
-
-/* Copies n bytes as a C string, control bytes as '?'; true if cut off. */
-static bool
-copy_str(char *dst, size_t cap, const uint8_t *s, size_t n)
-{
-	size_t i, k = n < cap - 1 ? n : cap - 1;
-
-	for (i = 0; i < k; i++)
-		dst[i] = s[i] < 0x20 || s[i] == 0x7f ? '?' : (char)s[i];
-	dst[k] = '\0';
-	return k < n;
-}
 
 static uint32_t
 be32(const uint8_t *v)
@@ -75,14 +64,14 @@ radius_attr(struct radius_acct *a, uint8_t type, const uint8_t *v, size_t len)
 
 	switch (type) {
 	case ATTR_USER_NAME:
-		a->truncated |= copy_str(a->user, sizeof(a->user), v, len);
+		a->truncated |= str_copy_wire(a->user, sizeof(a->user), v, len);
 		break;
 	case ATTR_ACCT_SESSION_ID:
-		a->truncated |= copy_str(a->session_id, sizeof(a->session_id),
+		a->truncated |= str_copy_wire(a->session_id, sizeof(a->session_id),
 		    v, len);
 		break;
 	case ATTR_CALLING_STATION:
-		a->truncated |= copy_str(a->calling_station,
+		a->truncated |= str_copy_wire(a->calling_station,
 		    sizeof(a->calling_station), v, len);
 		break;
 	case ATTR_NAS_IP:
@@ -172,7 +161,7 @@ ppp_pap_user(const uint8_t *p, size_t n, char user[64])
 	    rd_peek(&r, idlen, &peer) == -1 || rd_skip(&r, idlen) == -1 ||
 	    rd_u8(&r, &pwlen) == -1 || rd_skip(&r, pwlen) == -1)
 		return false;
-	(void)copy_str(user, PPP_USER_LEN, peer, idlen);
+	(void)str_copy_wire(user, PPP_USER_LEN, peer, idlen);
 	return true;
 }
 
@@ -187,6 +176,6 @@ ppp_chap_user(const uint8_t *p, size_t n, char user[64])
 	    rd_u8(&r, &vlen) == -1 || vlen == 0 || rd_skip(&r, vlen) == -1 ||
 	    r.left == 0)
 		return false;
-	(void)copy_str(user, PPP_USER_LEN, r.p, r.left);
+	(void)str_copy_wire(user, PPP_USER_LEN, r.p, r.left);
 	return true;
 }

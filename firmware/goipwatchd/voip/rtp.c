@@ -6,6 +6,7 @@
 #include "jw.h"
 #include "rd.h"
 #include "rtp.h"
+#include "str.h"
 
 const char *const rtp_result_names[RTP_RESULT_MAX] = {
 	[RTP_OK] = "ok",
@@ -122,12 +123,7 @@ rtp_sniff(const uint8_t *p, size_t n)
 void
 rtp_stream_set_codec(struct rtp_stream *s, const char *name, uint32_t rate)
 {
-	size_t n = strlen(name);
-
-	if (n >= sizeof(s->codec))
-		n = sizeof(s->codec) - 1;
-	memcpy(s->codec, name, n);
-	s->codec[n] = '\0';
+	str_copy(s->codec, sizeof(s->codec), name);
 	/* G.722 is 16 kHz audio on an 8000 Hz RTP clock, whatever SDP says. */
 	if (strcasecmp(s->codec, "G722") == 0)
 		rate = 8000;

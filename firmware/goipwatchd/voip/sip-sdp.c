@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "sip.h"
+#include "utf8.h"
 
 struct span {
 	const uint8_t	*p;
@@ -54,7 +55,7 @@ span_cpy(char *dst, size_t cap, struct span t, bool *trunc)
 	size_t n = t.n;
 
 	if (n >= cap) {
-		n = cap - 1;
+		n = utf8_cut((const char *)t.p, n, cap - 1);
 		*trunc = true;
 	}
 	memcpy(dst, t.p, n);

@@ -8,6 +8,7 @@
 #include <osipparser2/osip_port.h>
 
 #include "sip.h"
+#include "utf8.h"
 
 const char *const sip_result_names[SIP_RESULT_MAX] = {
 	[SIP_PARSE_OK] = "ok",
@@ -63,7 +64,7 @@ cpy(char *dst, size_t cap, const char *src, bool *trunc)
 		n -= 2;
 	}
 	if (n >= cap) {
-		n = cap - 1;
+		n = utf8_cut(src, n, cap - 1);
 		*trunc = true;
 	}
 	memcpy(dst, src, n);
@@ -121,7 +122,7 @@ uri_user(osip_uri_t *u, char *user, size_t ucap, char *host, size_t hcap,
 	semi = strchr(s, ';');
 	n = semi != NULL ? (size_t)(semi - s) : strlen(s);
 	if (n >= sizeof(tmp)) {
-		n = sizeof(tmp) - 1;
+		n = utf8_cut(s, n, sizeof(tmp) - 1);
 		*trunc = true;
 	}
 	memcpy(tmp, s, n);

@@ -1,0 +1,127 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Hostile wire strings end to end: hostile_pcap.py's capture through goipwatchd
+# and the uplink into goipwatch-central, plus raw records (invalid UTF-8, NUL,
+# C1) that central must sanitise, plus one record the database refuses (a test
+# trigger), which must be quarantined without blocking the uplink. Then every
+# CLI output: no raw control or invalid UTF-8 on the terminal, escapes visible,
+# strict JSON, CSV with a BOM and neutralised formulas. SQLite by default;
+# CENTRAL_PG=1 (central_strings_pg.sh) on PostgreSQL.
+set -u
+. "$(dirname "$0")/central_lib.sh"
+PY=/usr/bin/python3
+CHECK=$ROOT/tests/integration/strings_check.py
+[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
+[ -x "$B/uplink_sender" ] || { echo "skip: $B/uplink_sender is not built"; exit 77; }
+[ -x "$PY" ] || { echo "skip: no $PY"; exit 77; }
+
+pki
+if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; backend=postgresql; else
+	DB="sqlite:$T/central.db"; backend=sqlite; fi
+central_conf c1 "$DB"
+start_central c1
+C1=$CPID
+
+# The database refuses line B's second detection: central cannot store it.
+poison='%"ip":"100.64.9.10"%"update":true}'
+if [ $backend = sqlite ]; then
+	sql "CREATE TRIGGER poison BEFORE INSERT ON records WHEN NEW.body LIKE
+	    '$poison' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+else
+	sql "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+	    IF NEW.body LIKE '$poison' THEN
+	    RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END \$\$;
+	    CREATE TRIGGER poison BEFORE INSERT ON records FOR EACH ROW
+	    EXECUTE FUNCTION poison();" >/dev/null
+fi || fail "trigger"
+
+# 1. the hostile capture through a real goipwatchd; its spool drains although
+#    one record is refused (the heartbeats behind it arrive)
+$PY "$ROOT/tests/integration/hostile_pcap.py" "$T/hostile.pcap" || fail "hostile_pcap.py"
+appliance gw-hostile "$PORT" "$T/hostile.pcap"
+[ "$(sql "SELECT COUNT(*) FROM quarantine WHERE appliance = 'gw-hostile'
+    AND reason LIKE '%refused by the test%' AND size > 100 AND LENGTH(raw) = size")" -eq 1 ] ||
+    fail "the refused record is not in quarantine"
+[ "$(sql "SELECT quarantined FROM appliances WHERE id = 'gw-hostile'")" -eq 1 ] ||
+    fail "quarantined not counted"
+[ "$(sql "SELECT COUNT(*) FROM appliances WHERE id = 'gw-hostile' AND
+    last_heartbeat IS NOT NULL")" -eq 1 ] || fail "heartbeats stuck behind the refused record"
+[ "$(sql "SELECT COUNT(*) FROM leads")" -eq 2 ] || fail "want 2 leads from the capture"
+grep -q 'gw-hostile: 1 record quarantined' "$T/c1.log" || fail "quarantine not logged"
+echo "ok: capture ingested, 1 record quarantined"
+
+# 2. raw records straight from an uplink: bytes that are not UTF-8, C1, an
+#    escaped NUL (the framing refuses a raw NUL on both sides)
+gw_conf gw-raw "$PORT"
+cat40=$(i=0; while [ $i -lt 40 ]; do printf '\347\214\253'; i=$((i + 1)); done)
+{
+	printf '{"type":"detection","ts":"2026-11-30T10:00:00.000Z","subject":{"ip":'
+	printf '"100.64.77.7","account":"raw\377\376\233\302\233"},"verdict":"goip_present",'
+	printf '"tier":"high","evidence":[{"kind":"sip_user_agent","detail":"dble \\u001b'
+	printf '[2J\\u001b]52;c;SGVsbG8=\\u0007\\u009b \233","count":1}],"device":{"id":"R%s",' "$cat40"
+	printf '"sims":[{"imsi":"=1+1\377","iccid":"@SUM(1)","msisdn":"-1+1","imei":"+cmd"}]}}\n'
+	printf '{"type":"other","note":"a\\u0000b\377"}\n'
+} > "$T/raw.jsonl"
+timeout 60 "$B/uplink_sender" -s "$T/spool-raw" -p "$PORT" -a "$T/pki/ca.crt" \
+    -c "$T/pki/gw-raw.crt" -k "$T/pki/gw-raw.key" -b 100 -R "$T/raw.jsonl" -w -t 30 \
+    > "$T/sender.out" 2>&1 || { cat "$T/sender.out"; fail "raw records not acked"; }
+[ "$(sql "SELECT COUNT(*) FROM records WHERE appliance = 'gw-raw'")" -eq 2 ] ||
+    fail "raw records not stored"
+[ "$(sql "SELECT COUNT(*) FROM leads")" -eq 3 ] || fail "no lead from the raw record"
+echo "ok: raw bytes stored as U+FFFD"
+
+# 3. analysts' own strings
+id=$(sql "SELECT MIN(id) FROM leads")
+ctl lead feedback "$id" acknowledged --by "$(printf '\tbob\033[2J')" \
+    --note "$(printf 'see \033]52;c;SGVsbG8=\007 \302\233 \342\200\256evil')" > "$T/fb.txt" ||
+    fail "feedback"
+ctl appliance group gw-raw "$(printf '=grp\033[31m')" > /dev/null || fail "group"
+
+# 4. terminal output: nothing raw, the escapes visible
+ctl leads > "$T/leads.txt" || fail "leads"
+for l in $(sql "SELECT id FROM leads ORDER BY id"); do ctl lead show "$l"; done \
+    > "$T/show.txt" || fail "lead show"
+ctl rings > "$T/rings.txt" || fail "rings"
+ctl sims > "$T/sims.txt" || fail "sims"
+ctl appliances > "$T/appl.txt" || fail "appliances"
+ctl config status > "$T/cstatus.txt" || fail "config status"
+$PY "$CHECK" tty "$T/fb.txt" "$T/leads.txt" "$T/show.txt" "$T/rings.txt" "$T/sims.txt" \
+    "$T/appl.txt" "$T/cstatus.txt" || { cat "$T/show.txt"; fail "terminal output"; }
+for s in 'dble \x1b[2J\x1b]52;c;SGVsbG8=\x07\u009b' '\u009b' 'by \x09bob\x1b[2J' \
+    'see \x1b]52;c;SGVsbG8=\x07 \u009b \u202eevil' "$(printf 'G\347\214\253')"; do
+	grep -qF "$s" "$T/show.txt" || { cat "$T/show.txt"; fail "lead show lacks $s"; }
+done
+grep -qF 'by \x09bob\x1b[2J' "$T/fb.txt" || fail "feedback echo"
+grep -qF '=HYPERLINK("http://x"' "$T/sims.txt" || fail "sims: msisdn"
+grep -qF '=grp\x1b[31m' "$T/appl.txt" || fail "appliances: group"
+grep -q 'gw-hostile .* 1  ok$' "$T/appl.txt" || { cat "$T/appl.txt"; fail "appliances: quarantined"; }
+echo "ok: terminal output"
+
+# 5. JSON and CSV
+ctl leads --json > "$T/leads.json" && ctl export --json > "$T/export.json" ||
+    fail "json"
+$PY "$CHECK" jsonl "$T/leads.json" "$T/export.json" || fail "json output"
+$PY - "$T/export.json" <<'PY' || fail "json content"
+import json, sys
+leads = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+ids = [l["device_id"] for l in leads]
+accts = [l["account"] or "" for l in leads]
+assert "G" + "\u732b" * 20 in ids, ids
+assert "R" + "\u732b" * 31 in ids, ids                  # cut at 95 bytes by central
+assert any("\x9b" in a and "\ufffd" in a for a in accts), accts
+assert any(l["status_by"] == "\tbob\x1b[2J" for l in leads)
+assert '=HYPERLINK("http://x","y")' in ids
+PY
+grep -qF '\u009b' "$T/export.json" || fail "json: C1 not escaped"
+ctl sims --csv > "$T/sims.csv" && ctl export --csv > "$T/export.csv" || fail "csv"
+$PY "$CHECK" csv "$T/sims.csv" "$T/export.csv" || fail "csv output"
+grep -qF "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" "$T/export.csv" || fail "csv: device id"
+grep -qF "\"'\\x09bob\\x1b[2J\"" "$T/export.csv" || fail "csv: status_by"
+for s in "'+cmd" "'-1+1" "'@SUM(1)" "'=1+1"; do
+	grep -qF "\"$s" "$T/sims.csv" || { cat "$T/sims.csv"; fail "csv: $s"; }
+done
+echo "ok: json and csv"
+
+stop_central "$C1"
+grep 'counters:' "$T/c1.log"
+echo "PASS central_strings ($backend)"
