@@ -78,7 +78,7 @@ TEST_PROGS :=
 TEST_SCRIPTS :=
 BENCH_SCRIPTS :=
 FUZZERS := jw
-UNIT_TESTS := ring jw capture_file
+UNIT_TESTS := ring jw log capture_file
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 

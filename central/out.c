@@ -84,40 +84,16 @@ sink_put(struct sink *k, const char *p, size_t n)
 	k->buf[k->len] = '\0';
 }
 
-/* Invisible characters that reorder or hide text: bidi controls, zero widths. */
-static bool
-is_format(uint32_t cp)
+static void
+tty_put(void *arg, const char *p, size_t n)
 {
-	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+	sink_put(arg, p, n);
 }
 
 static void
 tty_write(struct sink *k, const char *s)
 {
-	const uint8_t *p = (const uint8_t *)s;
-	size_t n = strlen(s), i, run = 0, len;
-	char esc[8];
-	uint32_t cp;
-
-	for (i = 0; i < n; i += len) {
-		len = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
-		if (len == 0) {
-			len = 1;
-			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
-		} else if (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))
-			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
-		else if (len == 1 && p[i] == '\\')
-			snprintf(esc, sizeof(esc), "\\\\");
-		else if (len > 1 && ((cp = utf8_decode(p + i, len)) <= 0x9f || is_format(cp)))
-			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
-		else
-			continue;
-		sink_put(k, s + run, i - run);
-		sink_put(k, esc, strlen(esc));
-		run = i + len;
-	}
-	sink_put(k, s + run, n - run);
+	utf8_escape_tty(s, strlen(s), tty_put, k);
 }
 
 const char *

@@ -7,6 +7,7 @@
 #include <syslog.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static const char *log_prog = "goipwatch";
 static bool log_syslog;
@@ -22,12 +23,40 @@ log_init(const char *progname, bool to_syslog, int verbose)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+/* A bounded buffer that takes whole characters while they fit. */
+struct logbuf {
+	char	*p;
+	size_t	 cap, len;
+	bool	 full;
+};
+
+/* When full, a run is cut on a character; an escape goes whole or not at all. */
+static void
+logbuf_put(void *arg, const char *s, size_t n)
+{
+	struct logbuf *b = arg;
+
+	if (b->full)
+		return;
+	if (n > b->cap - 1 - b->len) {
+		b->full = true;
+		n = s[0] == '\\' ? 0 : utf8_cut(s, n, b->cap - 1 - b->len);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* Log lines carry names from the wire (ids, groups): shown with visible escapes. */
 static void
 vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
-	char msg[1024];
+	char raw[1024], msg[2048];
+	struct logbuf b = { msg, sizeof(msg), 0, false };
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	msg[0] = '\0';
+	utf8_escape_tty(raw, strlen(raw), logbuf_put, &b);
 	if (log_syslog)
 		syslog(pri, "%s%s%s", msg, suffix ? ": " : "", suffix ? suffix : "");
 	else

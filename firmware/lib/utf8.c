@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Strict UTF-8 (RFC 3629 table 4): the one decoder the writers and central share. */
+#include <stdio.h>
+#include <string.h>
+
 #include "utf8.h"
 
 static bool
@@ -82,4 +85,40 @@ utf8_cut(const char *s, size_t n, size_t max)
 		i += k;
 	}
 	return i;
+}
+
+/* Invisible characters that reorder or hide text: bidi controls, zero widths. */
+static bool
+is_format(uint32_t cp)
+{
+	return (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+}
+
+void
+utf8_escape_tty(const char *s, size_t n, utf8_put_fn *put, void *arg)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t i, run = 0, len;
+	char esc[8];
+	uint32_t cp;
+
+	for (i = 0; i < n; i += len) {
+		len = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
+		if (len == 0) {
+			len = 1;
+			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
+		} else if (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))
+			snprintf(esc, sizeof(esc), "\\x%02x", p[i]);
+		else if (len == 1 && p[i] == '\\')
+			snprintf(esc, sizeof(esc), "\\\\");
+		else if (len > 1 && ((cp = utf8_decode(p + i, len)) <= 0x9f || is_format(cp)))
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+		else
+			continue;
+		put(arg, s + run, i - run);
+		put(arg, esc, strlen(esc));
+		run = i + len;
+	}
+	put(arg, s + run, n - run);
 }

@@ -25,4 +25,13 @@ uint32_t utf8_decode(const uint8_t *s, size_t len);
  */
 size_t	utf8_cut(const char *s, size_t n, size_t max);
 
+typedef void utf8_put_fn(void *arg, const char *p, size_t n);
+/*
+ * s[0..n) as a terminal or a log may show it, in pieces to put: printable
+ * UTF-8 as it is; C0 controls, DEL, a backslash and bytes that are not UTF-8
+ * as \xNN (a backslash as \\, so an escape cannot be forged); C1 controls
+ * and invisible format characters (bidi, zero widths) as \uNNNN.
+ */
+void	utf8_escape_tty(const char *s, size_t n, utf8_put_fn *put, void *arg);
+
 #endif
