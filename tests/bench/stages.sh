@@ -38,7 +38,7 @@ stage_table() {	# trace conf
 	    $0 ~ /:flow_expire \[/ { v["flow table"] += n }
 	    $0 ~ /:dpi_process \[/ { v["nDPI"] = n }
 	    $0 ~ /:voip_packet \[/ { v["VoIP (SIP, RTP, pacing)"] = n }
-	    $0 ~ /:device_packet \[/ { v["device traces"] = n }
+	    $0 ~ /:wire_packet \[/ { v["device traces"] = n }
 	    $0 ~ /:detect_event \[/ { v["detect stage, all"] = n }
 	    $0 ~ /:detect_sip \[/ { det += n }
 	    $0 ~ /:detect_device \[/ { det += n }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * libFuzzer harness for the wire parsers of goip.c, hints.c and radius.c:
+ * libFuzzer harness for the wire parsers of goip.c, dbl.c and radius.c:
  * every parser sees the input whole and (for the ones taking a tail) past
  * a PPP/RADIUS-sized prefix. Checks the output invariants: NUL-terminated
  * bounded strings, frame lengths inside the input, no password copied.
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "goip.h"
-#include "hints.h"
+#include "dbl.h"
 #include "radius.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -95,28 +95,28 @@ goip(const uint8_t *p, size_t n)
 }
 
 static void
-hints(const uint8_t *p, size_t n)
+dbl(const uint8_t *p, size_t n)
 {
 	char serial[32], q[HINT_QNAME_MAX], small[8], vendor[64];
 	uint8_t mac[6];
 
-	if (hint_ddns(p, n, serial))
+	if (dbl_ddns(p, n, serial))
 		check(serial[0] != '\0');
 	BOUNDED(serial);
-	if (hint_dns_query(p, n, q, sizeof(q))) {
+	if (dbl_dns_query(p, n, q, sizeof(q))) {
 		BOUNDED(q);
-		(void)hint_dbl_domain(q);
+		(void)dbl_dbl_domain(q);
 	}
-	if (hint_dns_query(p, n, small, sizeof(small)))
+	if (dbl_dns_query(p, n, small, sizeof(small)))
 		BOUNDED(small);
-	(void)hint_ntp_long(p, n);
-	(void)hint_radmin(p, n);
-	if (hint_dhcp_vendor(p, n, vendor, mac)) {
+	(void)dbl_ntp_long(p, n);
+	(void)dbl_radmin(p, n);
+	if (dbl_dhcp_vendor(p, n, vendor, mac)) {
 		BOUNDED(vendor);
-		(void)hint_dbl_vendor(vendor);
-		(void)hint_oui_dbl(mac);
+		(void)dbl_dbl_vendor(vendor);
+		(void)dbl_oui_dbl(mac);
 	}
-	(void)hint_http_goip(p, n);
+	(void)dbl_http_goip(p, n);
 }
 
 static void
@@ -148,15 +148,15 @@ strings(const uint8_t *p, size_t n)
 		n = sizeof(s) - 1;
 	memcpy(s, p, n);
 	s[n] = '\0';
-	(void)hint_dbl_domain(s);
-	(void)hint_dbl_vendor(s);
+	(void)dbl_dbl_domain(s);
+	(void)dbl_dbl_vendor(s);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	goip(data, size);
-	hints(data, size);
+	dbl(data, size);
 	radius(data, size);
 	strings(data, size);
 	if (size > 2) {		/* a PPP protocol field, as the caller strips */

@@ -88,26 +88,26 @@ struct engine {
 };
 
 static void
-engine_write(struct engine *e, const char *line, size_t len)
+engine_write(struct engine *e, const char *rec, size_t len)
 {
-	fwrite(line, 1, len, e->o.out);
+	fwrite(rec, 1, len, e->o.out);
 	e->records++;
 }
 
 static void
-sink_direct(void *arg, const char *line, size_t len)
+sink_direct(void *arg, const char *rec, size_t len)
 {
-	engine_write(arg, line, len);
+	engine_write(arg, rec, len);
 }
 
 /* The detect stage's detection records also go to the reporter (the spool). */
 static void
-sink_detection(void *arg, const char *line, size_t len)
+sink_detection(void *arg, const char *rec, size_t len)
 {
 	struct engine *e = arg;
 
 	if (e->report != NULL)
-		e->report(e->report_arg, line, len);
+		e->report(e->report_arg, rec, len);
 }
 
 int
@@ -170,9 +170,9 @@ sink_ring_put(struct wslot *s, uint32_t type, const void *p, size_t len)
 }
 
 static void
-sink_ring(void *arg, const char *line, size_t len)
+sink_ring(void *arg, const char *rec, size_t len)
 {
-	sink_ring_put(arg, OUT_RECORD, line, len);
+	sink_ring_put(arg, OUT_RECORD, rec, len);
 }
 
 static void

@@ -106,12 +106,12 @@ stats_write(struct jw *w, const struct engine_stats *st, const struct detect *d)
 	stats_dpi(w, &st->w.dpi);
 	stats_voip(w, &st->w.voip);
 	jw_obj_open(w, "device");
-	jw_u64(w, "goip_messages", st->w.dev.goip_msgs);
-	jw_u64(w, "simbank_frames", st->w.dev.simbank_frames);
-	jw_u64(w, "simbank_suppressed", st->w.dev.simbank_suppressed);
-	jw_u64(w, "dbl_traces", st->w.dev.hints);
-	jw_u64(w, "radius_accounting", st->w.dev.radius);
-	jw_u64(w, "ppp_auth", st->w.dev.ppp_auth);
+	jw_u64(w, "goip_messages", st->w.wire.goip_msgs);
+	jw_u64(w, "simbank_frames", st->w.wire.simbank_frames);
+	jw_u64(w, "simbank_suppressed", st->w.wire.simbank_suppressed);
+	jw_u64(w, "dbl_traces", st->w.wire.dbl);
+	jw_u64(w, "radius_accounting", st->w.wire.radius);
+	jw_u64(w, "ppp_auth", st->w.wire.ppp_auth);
 	jw_obj_close(w);
 	if (d != NULL)
 		detect_stats_write(d, w);

@@ -14,7 +14,7 @@ struct worker {
 	struct reasm	*ra;
 	struct dpi	*dpi;
 	struct voip	*voip;
-	struct device	*dev;
+	struct wire	*wire;
 	struct sink	 sink;
 	usec_t		 now;
 	uint64_t	 expire_budget;
@@ -59,9 +59,9 @@ worker_new(unsigned id, const struct conf *c, int linktype, const struct sink *s
 	w->dpi = dpi_new(c->dpi_capacity, (unsigned)c->dpi_max_packets_udp,
 	    (unsigned)c->dpi_max_packets_tcp);
 	w->voip = voip_new(c, sink);
-	w->dev = device_new(sink);
+	w->wire = wire_new(sink);
 	if (w->ft == NULL || w->ra == NULL || w->dpi == NULL || w->voip == NULL ||
-	    w->dev == NULL) {
+	    w->wire == NULL) {
 		worker_free(w);
 		goto err_mem;
 	}
@@ -81,7 +81,7 @@ worker_free(struct worker *w)
 	reasm_free(w->ra);
 	dpi_free(w->dpi);
 	voip_free(w->voip);
-	device_free(w->dev);
+	wire_free(w->wire);
 	free(w);
 }
 
@@ -95,7 +95,7 @@ worker_flow(struct worker *w, const struct pkt *pk)
 	flow_update(w->ft, f, pk, dir);
 	dpi_process(w->dpi, f, pk);
 	voip_packet(w->voip, f, pk, dir);
-	device_packet(w->dev, f, pk, dir);
+	wire_packet(w->wire, f, pk, dir);
 }
 
 /* A fragment: reassemble, then decode the whole datagram (which may nest). */
@@ -139,7 +139,7 @@ worker_packet(struct worker *w, const struct capture_pkt *cp)
 	else if (rc == DECODE_FRAGMENT)
 		worker_fragment(w, &pk);
 	else if (rc == DECODE_UNSUP_PPP)
-		device_ppp(w->dev, &pk);
+		wire_ppp(w->wire, &pk);
 }
 
 void
@@ -171,7 +171,7 @@ worker_stats(const struct worker *w, struct worker_stats *st)
 	st->flow = *flow_table_stats(w->ft);
 	st->dpi = *dpi_stats(w->dpi);
 	voip_stats(w->voip, &st->voip);
-	device_stats(w->dev, &st->dev);
+	wire_stats(w->wire, &st->wire);
 }
 
 size_t

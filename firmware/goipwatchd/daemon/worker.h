@@ -13,7 +13,7 @@
 #include "capture.h"
 #include "conf.h"
 #include "decode.h"
-#include "device.h"
+#include "wire.h"
 #include "dpi.h"
 #include "flow.h"
 #include "reasm.h"
@@ -30,7 +30,7 @@ struct worker_stats {
 	struct flow_stats flow;
 	struct dpi_stats dpi;
 	struct voip_stats voip;
-	struct device_stats dev;
+	struct wire_stats wire;
 };
 
 struct worker;

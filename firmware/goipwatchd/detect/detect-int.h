@@ -26,7 +26,7 @@ struct detect {
 	unsigned	 ndbl_macs;
 	struct pace_params pp;
 	struct detect_stats st;
-	char		 line[REPORT_LINE_MAX];
+	char		 rec[REPORT_LINE_MAX];	/* record text being written */
 };
 
 bool	detect_is_subscriber(const struct detect *, const uint8_t addr16[16]);

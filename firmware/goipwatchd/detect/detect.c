@@ -5,7 +5,7 @@
 #include <strings.h>
 
 #include "detect-int.h"
-#include "hmac.h"
+#include "pseudonym.h"
 #include "voip.h"
 
 static const char *const detect_method_names[DM_N] = {
@@ -22,7 +22,7 @@ detect_apply(struct detect *d, const struct conf *c)
 	size_t keylen = 0;
 
 	if (c->pseudonymise_key[0] != '\0' &&
-	    hmac_key_parse(c->pseudonymise_key, key, &keylen) == -1)
+	    pseudonym_key_parse(c->pseudonymise_key, key, &keylen) == -1)
 		return -1;	/* conf_parse has checked it; be safe */
 	d->conf = c;
 	memcpy(d->hkey, key, sizeof(key));
@@ -131,7 +131,7 @@ detect_judge(struct detect *d, struct line *l, usec_t ts)
 	judge_line(d->conf, l, &j);
 	if (!judge_changed(l, &j))
 		return;
-	jw_init(&w, d->line, sizeof(d->line));
+	jw_init(&w, d->rec, sizeof(d->rec));
 	judge_record(&w, l, &j, d->accounts, d->hkeylen ? d->hkey : NULL, d->hkeylen, ts);
 	if (report_emit_detection(&w, &d->out) == -1)
 		d->st.record_overflow++;
@@ -187,7 +187,7 @@ detect_rtp(struct detect *d, const struct event *e)
 	    sizeof(call_id), codec, sizeof(codec));
 	if (tied && codec[0] != '\0' && strcasecmp(codec, s.codec) != 0)
 		rtp_stream_set_codec(&s, codec, 0);
-	jw_init(&w, d->line, sizeof(d->line));
+	jw_init(&w, d->rec, sizeof(d->rec));
 	report_open(&w, "rtp", e->ts);
 	detect_tuple(&w, &e->t);
 	rtp_stream_write(&s, &w);
@@ -236,7 +236,7 @@ detect_opaque(struct detect *d, const struct event *e)
 {
 	struct jw w;
 
-	jw_init(&w, d->line, sizeof(d->line));
+	jw_init(&w, d->rec, sizeof(d->rec));
 	report_open(&w, "opaque_voice", e->ts);
 	jw_str(&w, "proto", "udp");
 	detect_tuple(&w, &e->t);

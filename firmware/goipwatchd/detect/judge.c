@@ -2,7 +2,7 @@
 /* Verdicts, scores and tiers from evidence; the detection record. */
 #include <string.h>
 
-#include "hmac.h"
+#include "pseudonym.h"
 #include "judge.h"
 #include "report.h"
 
@@ -115,9 +115,9 @@ static void
 judge_number(struct jw *w, const char *key, const char *num, const uint8_t *hkey,
     size_t hkeylen)
 {
-	char p[HMAC_PSEUDONYM_LEN];
+	char p[PSEUDONYM_LEN];
 
-	if (hkey != NULL && hmac_pseudonym(hkey, hkeylen, num, p) == 0)
+	if (hkey != NULL && pseudonym_of(hkey, hkeylen, num, p) == 0)
 		jw_str(w, key, p);
 	else
 		jw_str(w, key, num);

@@ -60,7 +60,7 @@ struct flow {
 	void		*app;
 	uint8_t		 app_kind;
 	uint8_t		 app_probes;
-	uint8_t		 dev_events, dev_payloads;	/* owned by device.c */
+	uint8_t		 dev_events, dev_payloads;	/* owned by device/wire.c */
 };
 
 struct flow_stats {

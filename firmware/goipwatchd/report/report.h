@@ -18,10 +18,10 @@ struct event;
 /* Where finished record lines and events go: a file, a ring, the detect stage.
  * detection, when set, also gets each detection record (for the uplink). */
 struct sink {
-	void	(*emit)(void *arg, const char *line, size_t len);
+	void	(*emit)(void *arg, const char *rec, size_t len);
 	void	(*event)(void *arg, const struct event *, size_t len);
 	void	*arg;
-	void	(*detection)(void *arg, const char *line, size_t len);
+	void	(*detection)(void *arg, const char *rec, size_t len);
 };
 
 struct dpi;

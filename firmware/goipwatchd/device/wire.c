@@ -1,26 +1,26 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Worker device stage: GoIP SMS-server, SIM bank, DBL cloud traces, accounts. */
+/* The worker's wire stage for devices: GoIP SMS-server, SIM bank, DBL cloud traces, accounts. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "device.h"
-#include "hints.h"
+#include "wire.h"
+#include "dbl.h"
 #include "str.h"
 #include "voip.h"
 
 #define SIMBANK_EVENTS_PER_FLOW	32	/* frames reported per flow; the rest counted */
 #define TCP_FIRST_PAYLOADS	2	/* radmin and web UI look at these only */
 
-struct device {
+struct wire {
 	struct sink	 sink;
-	struct device_stats st;
+	struct wire_stats st;
 	struct event	 ev;
 };
 
-struct device *
-device_new(const struct sink *sink)
+struct wire *
+wire_new(const struct sink *sink)
 {
-	struct device *d;
+	struct wire *d;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
@@ -29,13 +29,13 @@ device_new(const struct sink *sink)
 }
 
 void
-device_free(struct device *d)
+wire_free(struct wire *d)
 {
 	free(d);
 }
 
 static void
-device_emit(struct device *d, enum event_kind kind, const struct pkt *pk)
+wire_emit(struct wire *d, enum event_kind kind, const struct pkt *pk)
 {
 	d->ev.kind = (uint8_t)kind;
 	d->ev.ts = pk->ts;
@@ -44,42 +44,42 @@ device_emit(struct device *d, enum event_kind kind, const struct pkt *pk)
 }
 
 static void
-device_hint(struct device *d, const struct pkt *pk, enum hint_kind k, const char *detail)
+wire_hint(struct wire *d, const struct pkt *pk, enum hint_kind k, const char *detail)
 {
 	memset(&d->ev.u.hint, 0, sizeof(d->ev.u.hint));
 	d->ev.u.hint.kind = (uint8_t)k;
 	if (detail != NULL)
 		str_copy(d->ev.u.hint.detail, sizeof(d->ev.u.hint.detail), detail);
 	memcpy(d->ev.u.hint.mac, pk->smac, 6);
-	d->st.hints++;
-	device_emit(d, EV_HINT, pk);
+	d->st.dbl++;
+	wire_emit(d, EV_HINT, pk);
 }
 
 /* Well-known UDP services whose requests carry DBL traces or account names. */
 static void
-device_udp_ports(struct device *d, const struct pkt *pk)
+wire_udp_ports(struct wire *d, const struct pkt *pk)
 {
 	const uint8_t *p = pk->payload;
 	size_t n = pk->paylen;
 	char name[64];
 	uint8_t mac[6];
 
-	if (pk->dport == 53 && hint_dns_query(p, n, name, sizeof(name)) &&
-	    hint_dbl_domain(name))
-		device_hint(d, pk, HINT_DNS, name);
-	else if (pk->dport == 123 && hint_ntp_long(p, n))
-		device_hint(d, pk, HINT_NTP, "NTP request over 48 bytes");
-	else if (pk->dport == 67 && hint_dhcp_vendor(p, n, name, mac) && hint_dbl_vendor(name)) {
-		device_hint(d, pk, HINT_DHCP, name);
+	if (pk->dport == 53 && dbl_dns_query(p, n, name, sizeof(name)) &&
+	    dbl_dbl_domain(name))
+		wire_hint(d, pk, HINT_DNS, name);
+	else if (pk->dport == 123 && dbl_ntp_long(p, n))
+		wire_hint(d, pk, HINT_NTP, "NTP request over 48 bytes");
+	else if (pk->dport == 67 && dbl_dhcp_vendor(p, n, name, mac) && dbl_dbl_vendor(name)) {
+		wire_hint(d, pk, HINT_DHCP, name);
 	} else if ((pk->dport == 1813 || pk->dport == 1646) &&
 	    radius_acct_parse(p, n, &d->ev.u.radius)) {
 		d->st.radius++;
-		device_emit(d, EV_RADIUS, pk);
+		wire_emit(d, EV_RADIUS, pk);
 	}
 }
 
 static void
-device_udp(struct device *d, const struct pkt *pk)
+wire_udp(struct wire *d, const struct pkt *pk)
 {
 	char serial[32];
 
@@ -89,18 +89,18 @@ device_udp(struct device *d, const struct pkt *pk)
 	if ((unsigned)((pk->payload[0] | 0x20) - 'a') < 26 &&
 	    goip_msg_parse(pk->payload, pk->paylen, &d->ev.u.goip)) {
 		d->st.goip_msgs++;
-		device_emit(d, EV_GOIP, pk);
+		wire_emit(d, EV_GOIP, pk);
 		return;
 	}
-	if (pk->payload[0] == 0x86 && hint_ddns(pk->payload, pk->paylen, serial)) {
-		device_hint(d, pk, HINT_DDNS, serial);
+	if (pk->payload[0] == 0x86 && dbl_ddns(pk->payload, pk->paylen, serial)) {
+		wire_hint(d, pk, HINT_DDNS, serial);
 		return;
 	}
-	device_udp_ports(d, pk);
+	wire_udp_ports(d, pk);
 }
 
 static void
-device_tcp(struct device *d, struct flow *f, const struct pkt *pk)
+wire_tcp(struct wire *d, struct flow *f, const struct pkt *pk)
 {
 	if (pk->paylen == 0)
 		return;
@@ -112,33 +112,33 @@ device_tcp(struct device *d, struct flow *f, const struct pkt *pk)
 		}
 		f->dev_events++;
 		d->st.simbank_frames++;
-		device_emit(d, EV_SIMBANK, pk);
+		wire_emit(d, EV_SIMBANK, pk);
 		return;
 	}
 	if (f->dev_payloads >= TCP_FIRST_PAYLOADS)
 		return;
 	f->dev_payloads++;
-	if (pk->dport == 1920 && hint_radmin(pk->payload, pk->paylen))
-		device_hint(d, pk, HINT_RADMIN, "RC4 RADMIN/TELNET greeting, default key");
-	else if (hint_http_goip(pk->payload, pk->paylen))
-		device_hint(d, pk, HINT_WEB, "/default/en_US/");
+	if (pk->dport == 1920 && dbl_radmin(pk->payload, pk->paylen))
+		wire_hint(d, pk, HINT_RADMIN, "RC4 RADMIN/TELNET greeting, default key");
+	else if (dbl_http_goip(pk->payload, pk->paylen))
+		wire_hint(d, pk, HINT_WEB, "/default/en_US/");
 }
 
 void
-device_packet(struct device *d, struct flow *f, const struct pkt *pk, int dir)
+wire_packet(struct wire *d, struct flow *f, const struct pkt *pk, int dir)
 {
 	(void)dir;
 	/* the OUI of the first packet's sender: once per flow */
-	if (f->pkts[0] + f->pkts[1] == 1 && pk->has_mac && hint_oui_dbl(pk->smac))
-		device_hint(d, pk, HINT_OUI, "38:3f:10");
+	if (f->pkts[0] + f->pkts[1] == 1 && pk->has_mac && dbl_oui_dbl(pk->smac))
+		wire_hint(d, pk, HINT_OUI, "38:3f:10");
 	if (pk->l4proto == 17 && f->app_kind != VK_SIP_UDP && f->app_kind != VK_RTP)
-		device_udp(d, pk);
+		wire_udp(d, pk);
 	else if (pk->l4proto == 6 && f->app_kind != VK_SIP_TCP)
-		device_tcp(d, f, pk);
+		wire_tcp(d, f, pk);
 }
 
 void
-device_ppp(struct device *d, const struct pkt *pk)
+wire_ppp(struct wire *d, const struct pkt *pk)
 {
 	bool ok = false;
 
@@ -153,11 +153,11 @@ device_ppp(struct device *d, const struct pkt *pk)
 		return;
 	d->ev.u.ppp.session = pk->pppoe_session;
 	d->st.ppp_auth++;
-	device_emit(d, EV_PPP_AUTH, pk);
+	wire_emit(d, EV_PPP_AUTH, pk);
 }
 
 void
-device_stats(const struct device *d, struct device_stats *st)
+wire_stats(const struct wire *d, struct wire_stats *st)
 {
 	*st = d->st;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hints.h"
+#include "dbl.h"
 #include "rd.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -23,7 +23,7 @@ is_serial_char(uint8_t c)
 }
 
 bool
-hint_ddns(const uint8_t *p, size_t n, char serial[32])
+dbl_ddns(const uint8_t *p, size_t n, char serial[32])
 {
 	size_t i, len;
 
@@ -125,7 +125,7 @@ dns_name(const uint8_t *msg, size_t n, size_t off, char *out, size_t cap,
 }
 
 bool
-hint_dns_query(const uint8_t *p, size_t n, char *qname, size_t cap)
+dbl_dns_query(const uint8_t *p, size_t n, char *qname, size_t cap)
 {
 	struct rd r;
 	uint16_t id, flags, qd;
@@ -167,7 +167,7 @@ domain_match(const char *name, size_t len, const char *d)
 }
 
 bool
-hint_dbl_domain(const char *qname)
+dbl_dbl_domain(const char *qname)
 {
 	size_t i, len;
 
@@ -189,7 +189,7 @@ hint_dbl_domain(const char *qname)
 #define NTP_HDR_LEN	48
 
 bool
-hint_ntp_long(const uint8_t *p, size_t n)
+dbl_ntp_long(const uint8_t *p, size_t n)
 {
 	uint8_t vn;
 
@@ -205,7 +205,7 @@ static const uint8_t radmin_prefix[][8] = {
 };
 
 bool
-hint_radmin(const uint8_t *p, size_t n)
+dbl_radmin(const uint8_t *p, size_t n)
 {
 	size_t i;
 
@@ -260,7 +260,7 @@ dhcp_find_vendor(struct rd *r, char vendor[64])
 }
 
 bool
-hint_dhcp_vendor(const uint8_t *p, size_t n, char vendor[64],
+dbl_dhcp_vendor(const uint8_t *p, size_t n, char vendor[64],
     uint8_t chaddr[6])
 {
 	struct rd r;
@@ -283,13 +283,13 @@ hint_dhcp_vendor(const uint8_t *p, size_t n, char vendor[64],
 }
 
 bool
-hint_dbl_vendor(const char *vendor)
+dbl_dbl_vendor(const char *vendor)
 {
 	return vendor != NULL && strcasecmp(vendor, "dbl") == 0;
 }
 
 bool
-hint_oui_dbl(const uint8_t mac[6])
+dbl_oui_dbl(const uint8_t mac[6])
 {
 	return mac != NULL && mac[0] == 0x38 && mac[1] == 0x3f && mac[2] == 0x10;
 }
@@ -316,7 +316,7 @@ skip_authority(const uint8_t *p, size_t n, size_t at)
 }
 
 bool
-hint_http_goip(const uint8_t *p, size_t n)
+dbl_http_goip(const uint8_t *p, size_t n)
 {
 	size_t i, at = 0, pl = sizeof(goip_path) - 1;
 

@@ -17,36 +17,36 @@
 #define HINT_QNAME_MAX		254	/* 253 characters and the NUL */
 
 /* DDNS request 86 70 14 13 01 <serial>; serial is 1-31 [A-Za-z0-9._-]. */
-bool	hint_ddns(const uint8_t *udp_payload, size_t n, char serial[32]);
+bool	dbl_ddns(const uint8_t *udp_payload, size_t n, char serial[32]);
 
 /* A DNS query (QR=0, opcode 0): the first question name, lower-case,
  * dotted, no trailing dot. Pointers must go backwards. False when the name
  * is malformed, has bytes outside [a-z0-9_-], or does not fit cap. */
-bool	hint_dns_query(const uint8_t *udp_payload, size_t n, char *qname,
+bool	dbl_dns_query(const uint8_t *udp_payload, size_t n, char *qname,
 	    size_t cap);
 
 /* gontp.com, gontp.org, voipddns.net, voipddns.com, dbltek.com,
  * fspipsev.net and their subdomains (www.gontp.com is one); nothing else. */
-bool	hint_dbl_domain(const char *qname);
+bool	dbl_dbl_domain(const char *qname);
 
 /* NTP client request (mode 3, version 1-4) longer than 48 bytes. */
-bool	hint_ntp_long(const uint8_t *udp_payload, size_t n);
+bool	dbl_ntp_long(const uint8_t *udp_payload, size_t n);
 
 /* First 8 bytes of "RADMIN: " / "TELNET: " RC4'd with key "dbl#admin". */
-bool	hint_radmin(const uint8_t *tcp_payload, size_t n);
+bool	dbl_radmin(const uint8_t *tcp_payload, size_t n);
 
 /* BOOTREQUEST with the magic cookie: chaddr always (when the header is
  * valid), option 60 into vendor; true when option 60 is present. */
-bool	hint_dhcp_vendor(const uint8_t *udp_payload, size_t n,
+bool	dbl_dhcp_vendor(const uint8_t *udp_payload, size_t n,
 	    char vendor[64], uint8_t chaddr[6]);
 
 /* Option 60 is exactly "dbl", any case. */
-bool	hint_dbl_vendor(const char *vendor);
+bool	dbl_dbl_vendor(const char *vendor);
 
 /* OUI 38:3F:10, DBL Technology Ltd. */
-bool	hint_oui_dbl(const uint8_t mac[6]);
+bool	dbl_oui_dbl(const uint8_t mac[6]);
 
 /* An HTTP request line for /default/en_US/... (the GoIP web UI). */
-bool	hint_http_goip(const uint8_t *tcp_payload, size_t n);
+bool	dbl_http_goip(const uint8_t *tcp_payload, size_t n);
 
 #endif

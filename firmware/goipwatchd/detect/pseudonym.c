@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* HMAC-SHA256 pseudonyms through mbedTLS: part of the TLS adapter family. */
+/* Keyed pseudonyms (HMAC-SHA256): the detect stage's one use of mbedTLS, behind pseudonym.h. */
 #include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/md.h>
 
-#include "hmac.h"
+#include "pseudonym.h"
 
 int
-hmac_pseudonym(const uint8_t *key, size_t keylen, const char *msg,
-    char out[HMAC_PSEUDONYM_LEN])
+pseudonym_of(const uint8_t *key, size_t keylen, const char *msg,
+    char out[PSEUDONYM_LEN])
 {
 	const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
 	uint8_t mac[32];
@@ -26,7 +26,7 @@ hmac_pseudonym(const uint8_t *key, size_t keylen, const char *msg,
 }
 
 int
-hmac_key_parse(const char *hex, uint8_t key[32], size_t *keylen)
+pseudonym_key_parse(const char *hex, uint8_t key[32], size_t *keylen)
 {
 	size_t n = strlen(hex), i;
 	unsigned v;

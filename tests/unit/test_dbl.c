@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests for hints.c: DBL cloud side-channel signatures. */
+/* Unit tests for dbl.c: DBL cloud side-channel signatures. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "hints.h"
+#include "dbl.h"
 
 #define U8(s)	((const uint8_t *)(s))
 
@@ -87,23 +87,23 @@ test_ddns(void **state)
 	uint8_t b[64];
 
 	(void)state;
-	assert_true(hint_ddns(ddns_req, sizeof(ddns_req), serial));
+	assert_true(dbl_ddns(ddns_req, sizeof(ddns_req), serial));
 	assert_string_equal(serial, "8MCDRM18047247");
-	assert_false(hint_ddns(ddns_reply, sizeof(ddns_reply), serial));
+	assert_false(dbl_ddns(ddns_reply, sizeof(ddns_reply), serial));
 	assert_string_equal(serial, "");
-	assert_false(hint_ddns(ddns_req, 5, serial));	/* no serial */
+	assert_false(dbl_ddns(ddns_req, 5, serial));	/* no serial */
 	memcpy(b, ddns_req, sizeof(ddns_req));
 	b[0] = 0x87;
-	assert_false(hint_ddns(b, sizeof(ddns_req), serial));
+	assert_false(dbl_ddns(b, sizeof(ddns_req), serial));
 	memcpy(b, ddns_req, sizeof(ddns_req));
 	b[10] = ' ';
-	assert_false(hint_ddns(b, sizeof(ddns_req), serial));
+	assert_false(dbl_ddns(b, sizeof(ddns_req), serial));
 	memcpy(b, ddns_req, sizeof(ddns_req));
 	b[sizeof(ddns_req)] = 0;		/* NUL padding is fine */
-	assert_true(hint_ddns(b, sizeof(ddns_req) + 1, serial));
+	assert_true(dbl_ddns(b, sizeof(ddns_req) + 1, serial));
 	memcpy(b, ddns_req, 5);
 	memset(b + 5, 'A', 40);			/* longer than any serial */
-	assert_false(hint_ddns(b, 45, serial));
+	assert_false(dbl_ddns(b, 45, serial));
 }
 
 static void
@@ -113,41 +113,41 @@ test_dns_query(void **state)
 	uint8_t b[64];
 
 	(void)state;
-	assert_true(hint_dns_query(dns_q, sizeof(dns_q), q, sizeof(q)));
+	assert_true(dbl_dns_query(dns_q, sizeof(dns_q), q, sizeof(q)));
 	assert_string_equal(q, "www.gontp.com");
-	assert_true(hint_dbl_domain(q));
+	assert_true(dbl_dbl_domain(q));
 	/* Upper case comes out lower case. */
 	memcpy(b, dns_q, sizeof(dns_q));
 	memcpy(b + 17, "GONTP", 5);
-	assert_true(hint_dns_query(b, sizeof(dns_q), q, sizeof(q)));
+	assert_true(dbl_dns_query(b, sizeof(dns_q), q, sizeof(q)));
 	assert_string_equal(q, "www.gontp.com");
 	/* A response is not a query. */
 	b[2] = 0x81; b[3] = 0x80;
-	assert_false(hint_dns_query(b, sizeof(dns_q), q, sizeof(q)));
+	assert_false(dbl_dns_query(b, sizeof(dns_q), q, sizeof(q)));
 	assert_string_equal(q, "");
 	/* Opcode 2 (STATUS). */
 	memcpy(b, dns_q, sizeof(dns_q));
 	b[2] = 0x10;
-	assert_false(hint_dns_query(b, sizeof(dns_q), q, sizeof(q)));
+	assert_false(dbl_dns_query(b, sizeof(dns_q), q, sizeof(q)));
 	/* No question. */
 	memcpy(b, dns_q, sizeof(dns_q));
 	b[5] = 0;
-	assert_false(hint_dns_query(b, sizeof(dns_q), q, sizeof(q)));
+	assert_false(dbl_dns_query(b, sizeof(dns_q), q, sizeof(q)));
 	/* Question cut before QTYPE/QCLASS. */
-	assert_false(hint_dns_query(dns_q, sizeof(dns_q) - 1, q, sizeof(q)));
+	assert_false(dbl_dns_query(dns_q, sizeof(dns_q) - 1, q, sizeof(q)));
 	/* Does not fit the caller's buffer: false, never a cut name. */
-	assert_false(hint_dns_query(dns_q, sizeof(dns_q), q, 9));
-	assert_false(hint_dns_query(dns_q, sizeof(dns_q), q, 13));
-	assert_true(hint_dns_query(dns_q, sizeof(dns_q), q, 14));
-	assert_false(hint_dns_query(dns_q, sizeof(dns_q), q, 0));
+	assert_false(dbl_dns_query(dns_q, sizeof(dns_q), q, 9));
+	assert_false(dbl_dns_query(dns_q, sizeof(dns_q), q, 13));
+	assert_true(dbl_dns_query(dns_q, sizeof(dns_q), q, 14));
+	assert_false(dbl_dns_query(dns_q, sizeof(dns_q), q, 0));
 	/* A label running past the end. */
 	memcpy(b, dns_q, sizeof(dns_q));
 	b[22] = 0x30;
-	assert_false(hint_dns_query(b, sizeof(dns_q), q, sizeof(q)));
+	assert_false(dbl_dns_query(b, sizeof(dns_q), q, sizeof(q)));
 	/* A dot or a space inside a label. */
 	memcpy(b, dns_q, sizeof(dns_q));
 	b[14] = '.';
-	assert_false(hint_dns_query(b, sizeof(dns_q), q, sizeof(q)));
+	assert_false(dbl_dns_query(b, sizeof(dns_q), q, sizeof(q)));
 }
 
 static void
@@ -161,23 +161,23 @@ test_dns_pointers(void **state)
 	memcpy(b, dns_q, 12);
 	b[12] = 0xc0; b[13] = 0x0c;
 	b[14] = 0; b[15] = 1; b[16] = 0; b[17] = 1;
-	assert_false(hint_dns_query(b, 18, q, sizeof(q)));
+	assert_false(dbl_dns_query(b, 18, q, sizeof(q)));
 	/* Into the header. */
 	b[13] = 0x02;
-	assert_false(hint_dns_query(b, 18, q, sizeof(q)));
+	assert_false(dbl_dns_query(b, 18, q, sizeof(q)));
 	/* Forwards, past the end, and cut in half. */
 	b[13] = 0x11;
-	assert_false(hint_dns_query(b, 18, q, sizeof(q)));
+	assert_false(dbl_dns_query(b, 18, q, sizeof(q)));
 	b[12] = 0xff; b[13] = 0xff;
-	assert_false(hint_dns_query(b, 18, q, sizeof(q)));
-	assert_false(hint_dns_query(b, 13, q, sizeof(q)));
+	assert_false(dbl_dns_query(b, 18, q, sizeof(q)));
+	assert_false(dbl_dns_query(b, 13, q, sizeof(q)));
 	/* A label then a pointer back into the same name: a loop. */
 	b[12] = 1; b[13] = 'a'; b[14] = 0xc0; b[15] = 0x0c;
 	b[16] = 0; b[17] = 1; b[18] = 0; b[19] = 1;
-	assert_false(hint_dns_query(b, 20, q, sizeof(q)));
+	assert_false(dbl_dns_query(b, 20, q, sizeof(q)));
 	/* 0x40/0x80 label types. */
 	b[12] = 0x41;
-	assert_false(hint_dns_query(b, 20, q, sizeof(q)));
+	assert_false(dbl_dns_query(b, 20, q, sizeof(q)));
 }
 
 static void
@@ -197,12 +197,12 @@ test_dbl_domain(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		if (!hint_dbl_domain(yes[i]))
+		if (!dbl_dbl_domain(yes[i]))
 			fail_msg("%s should match", yes[i]);
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		if (hint_dbl_domain(no[i]))
+		if (dbl_dbl_domain(no[i]))
 			fail_msg("%s should not match", no[i]);
-	assert_false(hint_dbl_domain(NULL));
+	assert_false(dbl_dbl_domain(NULL));
 }
 
 static void
@@ -213,18 +213,18 @@ test_ntp(void **state)
 	(void)state;
 	assert_non_null(b);
 	b[0] = 0x1b;				/* LI 0, VN 3, mode 3 */
-	assert_true(hint_ntp_long(b, 1072));
-	assert_false(hint_ntp_long(b, 48));	/* the ordinary request */
-	assert_true(hint_ntp_long(b, 49));
+	assert_true(dbl_ntp_long(b, 1072));
+	assert_false(dbl_ntp_long(b, 48));	/* the ordinary request */
+	assert_true(dbl_ntp_long(b, 49));
 	b[0] = 0x1c;				/* mode 4, server */
-	assert_false(hint_ntp_long(b, 1072));
+	assert_false(dbl_ntp_long(b, 1072));
 	b[0] = 0x03;				/* VN 0 */
-	assert_false(hint_ntp_long(b, 1072));
+	assert_false(dbl_ntp_long(b, 1072));
 	b[0] = 0x2b;				/* VN 5 */
-	assert_false(hint_ntp_long(b, 1072));
+	assert_false(dbl_ntp_long(b, 1072));
 	b[0] = 0x23;				/* NTPv4 client */
-	assert_true(hint_ntp_long(b, 1072));
-	assert_false(hint_ntp_long(NULL, 0));
+	assert_true(dbl_ntp_long(b, 1072));
+	assert_false(dbl_ntp_long(NULL, 0));
 	free(b);
 }
 
@@ -234,13 +234,13 @@ test_radmin(void **state)
 	uint8_t b[16];
 
 	(void)state;
-	assert_true(hint_radmin(radmin_radmin, sizeof(radmin_radmin)));
-	assert_true(hint_radmin(radmin_telnet, sizeof(radmin_telnet)));
-	assert_false(hint_radmin(radmin_telnet, 7));
+	assert_true(dbl_radmin(radmin_radmin, sizeof(radmin_radmin)));
+	assert_true(dbl_radmin(radmin_telnet, sizeof(radmin_telnet)));
+	assert_false(dbl_radmin(radmin_telnet, 7));
 	memcpy(b, radmin_radmin, 8);
 	b[7] ^= 0x01;
-	assert_false(hint_radmin(b, 8));
-	assert_false(hint_radmin(U8("RADMIN: goip1\n"), 14));	/* cleartext */
+	assert_false(dbl_radmin(b, 8));
+	assert_false(dbl_radmin(U8("RADMIN: goip1\n"), 14));	/* cleartext */
 }
 
 static void
@@ -252,36 +252,36 @@ test_dhcp(void **state)
 
 	(void)state;
 	n = dhcp_discover(b, "dbl");
-	assert_true(hint_dhcp_vendor(b, n, v, mac));
+	assert_true(dbl_dhcp_vendor(b, n, v, mac));
 	assert_string_equal(v, "dbl");
-	assert_true(hint_dbl_vendor(v));
-	assert_true(hint_oui_dbl(mac));
+	assert_true(dbl_dbl_vendor(v));
+	assert_true(dbl_oui_dbl(mac));
 	assert_int_equal(mac[5], 0x9d);
 	/* No option 60: false, but chaddr is still there. */
 	n = dhcp_discover(b, NULL);
-	assert_false(hint_dhcp_vendor(b, n, v, mac));
+	assert_false(dbl_dhcp_vendor(b, n, v, mac));
 	assert_string_equal(v, "");
-	assert_true(hint_oui_dbl(mac));
+	assert_true(dbl_oui_dbl(mac));
 	/* Other vendors. */
 	n = dhcp_discover(b, "MSFT 5.0");
-	assert_true(hint_dhcp_vendor(b, n, v, mac));
-	assert_false(hint_dbl_vendor(v));
-	assert_true(hint_dbl_vendor("DBL"));
-	assert_false(hint_dbl_vendor("dblx"));
-	assert_false(hint_dbl_vendor("db"));
-	assert_false(hint_dbl_vendor(NULL));
+	assert_true(dbl_dhcp_vendor(b, n, v, mac));
+	assert_false(dbl_dbl_vendor(v));
+	assert_true(dbl_dbl_vendor("DBL"));
+	assert_false(dbl_dbl_vendor("dblx"));
+	assert_false(dbl_dbl_vendor("db"));
+	assert_false(dbl_dbl_vendor(NULL));
 	/* BOOTREPLY, no cookie, option 60 past the end. */
 	n = dhcp_discover(b, "dbl");
 	b[0] = 2;
-	assert_false(hint_dhcp_vendor(b, n, v, mac));
+	assert_false(dbl_dhcp_vendor(b, n, v, mac));
 	b[0] = 1;
 	b[236] = 0;
-	assert_false(hint_dhcp_vendor(b, n, v, mac));
+	assert_false(dbl_dhcp_vendor(b, n, v, mac));
 	b[236] = 0x63;
 	b[244] = 60;
 	b[245] = 200;
-	assert_false(hint_dhcp_vendor(b, 250, v, mac));
-	assert_false(hint_dhcp_vendor(b, 239, v, mac));
+	assert_false(dbl_dhcp_vendor(b, 250, v, mac));
+	assert_false(dbl_dhcp_vendor(b, 239, v, mac));
 }
 
 static void
@@ -292,9 +292,9 @@ test_oui(void **state)
 	static const uint8_t near[6] = { 0x38, 0x3f, 0x11, 0, 0, 1 };
 
 	(void)state;
-	assert_true(hint_oui_dbl(dbl));
-	assert_false(hint_oui_dbl(dinstar));
-	assert_false(hint_oui_dbl(near));
+	assert_true(dbl_oui_dbl(dbl));
+	assert_false(dbl_oui_dbl(dinstar));
+	assert_false(dbl_oui_dbl(near));
 }
 
 static void
@@ -321,12 +321,12 @@ test_http(void **state)
 	size_t i;
 
 	(void)state;
-	assert_true(hint_http_goip(U8(http_status), strlen(http_status)));
+	assert_true(dbl_http_goip(U8(http_status), strlen(http_status)));
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		if (!hint_http_goip(U8(yes[i]), strlen(yes[i])))
+		if (!dbl_http_goip(U8(yes[i]), strlen(yes[i])))
 			fail_msg("should match: %s", yes[i]);
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		if (hint_http_goip(U8(no[i]), strlen(no[i])))
+		if (dbl_http_goip(U8(no[i]), strlen(no[i])))
 			fail_msg("should not match: %s", no[i]);
 }
 
@@ -336,13 +336,13 @@ probe_all(const uint8_t *p, size_t n)
 	char s[32], q[256], v[64];
 	uint8_t mac[6];
 
-	(void)hint_ddns(p, n, s);
-	(void)hint_dns_query(p, n, q, sizeof(q));
-	(void)hint_dns_query(p, n, q, 5);
-	(void)hint_ntp_long(p, n);
-	(void)hint_radmin(p, n);
-	(void)hint_dhcp_vendor(p, n, v, mac);
-	(void)hint_http_goip(p, n);
+	(void)dbl_ddns(p, n, s);
+	(void)dbl_dns_query(p, n, q, sizeof(q));
+	(void)dbl_dns_query(p, n, q, 5);
+	(void)dbl_ntp_long(p, n);
+	(void)dbl_radmin(p, n);
+	(void)dbl_dhcp_vendor(p, n, v, mac);
+	(void)dbl_http_goip(p, n);
 	assert_true(strnlen(s, sizeof(s)) < sizeof(s));
 	assert_true(strnlen(v, sizeof(v)) < sizeof(v));
 }
