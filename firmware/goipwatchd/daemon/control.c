@@ -80,42 +80,17 @@ outf(struct out *o, const char *fmt, ...)
 
 /* --- sampling ---------------------------------------------------------------- */
 
-static uint64_t
-sum(const uint64_t *v, size_t n)
-{
-	uint64_t s = 0;
-
-	while (n-- > 0)
-		s += v[n];
-	return s;
-}
-
-/* Frames the decoder could not take to a flow, outer and reassembled. */
-static uint64_t
-drops_decode(const struct engine_stats *st)
-{
-	return sum(st->w.decode, DECODE_NRESULTS) - st->w.decode[DECODE_OK] -
-	    st->w.decode[DECODE_FRAGMENT] + sum(st->w.inner_decode, DECODE_NRESULTS) -
-	    st->w.inner_decode[DECODE_OK] - st->w.inner_decode[DECODE_FRAGMENT];
-}
-
-static uint64_t
-drops_reasm(const struct engine_stats *st)
-{
-	return sum(st->w.reasm.result, REASM_NRESULTS) -
-	    st->w.reasm.result[REASM_HELD] - st->w.reasm.result[REASM_COMPLETE] +
-	    st->w.reasm.timeouts;
-}
-
 /* Packets or records lost anywhere: what lights the alarm. */
 static uint64_t
 losses(const struct control *c)
 {
-	const struct engine_stats *st = &c->st;
+	uint64_t d[ED_N], lost = 0;
 
-	return st->cap.kernel_drops + st->cap.iface_drops + st->cap.ring_drops +
-	    st->dispatch_drops + st->record_drops + st->w.record_overflow +
-	    c->us.spool.dropped + c->us.spool.write_errors + c->us.spool.skipped;
+	engine_drops(&c->st, d);
+	for (size_t i = 0; i < ED_N; i++)
+		if (engine_drop_is_loss[i])
+			lost += d[i];
+	return lost + c->us.spool.dropped + c->us.spool.write_errors + c->us.spool.skipped;
 }
 
 /*
@@ -210,6 +185,7 @@ static void
 status_write(struct control *c, struct out *o)
 {
 	const struct engine_stats *st = &c->st;
+	uint64_t d[ED_N];
 
 	outf(o, "goipwatchd %s  site %s  up %" PRIu64 " s\n", c->o.firmware_version,
 	    c->o.site_id && c->o.site_id[0] ? c->o.site_id : "-",
@@ -222,13 +198,14 @@ status_write(struct control *c, struct out *o)
 	    c->o.uplink != NULL ? c->us.config_result : "");
 	outf(o, "capture:   %.1f packets/s  %" PRIu64 " packets  %" PRIu64 " bytes  %"
 	    PRIu64 " workers\n", c->h.pps, st->w.packets, st->w.bytes, st->workers);
+	engine_drops(st, d);
 	outf(o, "drops:     kernel %" PRIu64 "  interface %" PRIu64 "  capture ring %"
 	    PRIu64 "  dispatch %" PRIu64 "  decode %" PRIu64 "  reassembly %" PRIu64
 	    "  flow evicted %" PRIu64 "  dpi pool %" PRIu64 "  voip pool %" PRIu64
-	    "  record ring %" PRIu64 "\n", st->cap.kernel_drops, st->cap.iface_drops,
-	    st->cap.ring_drops, st->dispatch_drops, drops_decode(st), drops_reasm(st),
-	    st->w.flow.expired[FLOW_END_EVICTED], st->w.dpi.pool_full,
-	    st->w.voip.state_pool_full, st->record_drops + st->w.record_overflow);
+	    "  record ring %" PRIu64 "\n", d[ED_KERNEL], d[ED_INTERFACE],
+	    d[ED_CAPTURE_RING], d[ED_DISPATCH], d[ED_DECODE], d[ED_REASM],
+	    d[ED_FLOW_EVICTED], d[ED_DPI_POOL], d[ED_VOIP_POOL],
+	    d[ED_RECORD_RING] + d[ED_RECORD_OVERFLOW]);
 	outf(o, "flows:     %" PRIu64 " active  %" PRIu64 " created\n",
 	    st->w.flow.in_use, st->w.flow.created);
 	outf(o, "lines:     %" PRIu64 " tracked\n", c->h.lines);
@@ -251,28 +228,23 @@ metric(struct out *o, const char *name, const char *type, const char *help,
 static void
 metrics_drops(struct control *c, struct out *o)
 {
-	const struct engine_stats *st = &c->st;
-	const struct { const char *stage; uint64_t v; } d[] = {
-		{ "kernel", st->cap.kernel_drops }, { "interface", st->cap.iface_drops },
-		{ "capture_ring", st->cap.ring_drops },
-		{ "dispatch", st->dispatch_drops }, { "decode", drops_decode(st) },
-		{ "reassembly", drops_reasm(st) },
-		{ "flow_evicted", st->w.flow.expired[FLOW_END_EVICTED] },
-		{ "dpi_pool", st->w.dpi.pool_full },
-		{ "voip_pool", st->w.voip.state_pool_full },
-		{ "record_ring", st->record_drops },
-		{ "record_overflow", st->w.record_overflow },
+	const struct { const char *stage; uint64_t v; } spool[] = {
 		{ "spool_cap", c->us.spool.dropped },
 		{ "spool_write", c->us.spool.write_errors },
 		{ "spool_damaged", c->us.spool.skipped },
 	};
+	uint64_t d[ED_N];
 	size_t i;
 
+	engine_drops(&c->st, d);
 	outf(o, "# HELP goipwatch_drops_total Packets or records lost, by stage.\n"
 	    "# TYPE goipwatch_drops_total counter\n");
-	for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
-		outf(o, "goipwatch_drops_total{stage=\"%s\"} %" PRIu64 "\n", d[i].stage,
-		    d[i].v);
+	for (i = 0; i < ED_N; i++)
+		outf(o, "goipwatch_drops_total{stage=\"%s\"} %" PRIu64 "\n",
+		    engine_drop_names[i], d[i]);
+	for (i = 0; i < sizeof(spool) / sizeof(spool[0]); i++)
+		outf(o, "goipwatch_drops_total{stage=\"%s\"} %" PRIu64 "\n",
+		    spool[i].stage, spool[i].v);
 }
 
 static void

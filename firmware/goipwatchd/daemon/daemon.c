@@ -56,18 +56,6 @@ now_mono(void)
 
 /* --- heartbeat counters ---------------------------------------------------- */
 
-static uint64_t
-sum_except(const uint64_t *v, size_t n, uint64_t skip_mask)
-{
-	uint64_t sum = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if ((skip_mask >> i & 1) == 0)
-			sum += v[i];
-	return sum;
-}
-
 /*
  * The uplink thread's view of the pipeline for heartbeats. engine_stats reads
  * 64-bit counters the workers write without atomics: a racy read, accepted for
@@ -79,22 +67,20 @@ daemon_counters(void *arg, struct health_counters *hc)
 {
 	struct daemon *d = arg;
 	struct engine_stats st;
+	uint64_t dr[ED_N];
 
 	pthread_mutex_lock(&d->mu);
 	if (d->engine != NULL)
 		engine_stats(d->engine, &d->last);
 	st = d->last;
 	pthread_mutex_unlock(&d->mu);
+	engine_drops(&st, dr);
 	hc->packets = st.w.packets;
-	hc->drops_kernel = st.cap.kernel_drops + st.cap.iface_drops;
-	hc->drops_ring = st.cap.ring_drops + st.dispatch_drops + st.record_drops;
-	/* frames the decoder could not take to a flow, outer and reassembled */
-	hc->drops_decode = sum_except(st.w.decode, DECODE_NRESULTS,
-	    1u << DECODE_OK | 1u << DECODE_FRAGMENT) + sum_except(st.w.inner_decode,
-	    DECODE_NRESULTS, 1u << DECODE_OK | 1u << DECODE_FRAGMENT);
-	hc->drops_flow_full = st.w.flow.expired[FLOW_END_EVICTED];
-	hc->drops_reasm = sum_except(st.w.reasm.result, REASM_NRESULTS,
-	    1u << REASM_HELD | 1u << REASM_COMPLETE) + st.w.reasm.timeouts;
+	hc->drops_kernel = dr[ED_KERNEL] + dr[ED_INTERFACE];
+	hc->drops_ring = dr[ED_CAPTURE_RING] + dr[ED_DISPATCH] + dr[ED_RECORD_RING];
+	hc->drops_decode = dr[ED_DECODE];
+	hc->drops_flow_full = dr[ED_FLOW_EVICTED];
+	hc->drops_reasm = dr[ED_REASM];
 }
 
 /* --- opening, as root ------------------------------------------------------ */

@@ -6,4 +6,4 @@ D := firmware/goipwatchd/daemon
 GWD_MAIN := $(D)/main.c
 GWD_CORE_SRCS += $(D)/daemon.c $(D)/engine.c $(D)/worker.c $(D)/control.c \
 	    $(D)/selftest.c $(D)/confswap.c $(D)/reload.c $(D)/stats.c
-UNIT_TESTS += confswap reload
+UNIT_TESTS += confswap reload engine

@@ -588,6 +588,51 @@ engine_stop(struct engine *e)
 	atomic_store(&e->stop, true);
 }
 
+const char *const engine_drop_names[ED_N] = {
+#define X(k, n, l) n,
+	ENGINE_DROPS(X)
+#undef X
+};
+
+const bool engine_drop_is_loss[ED_N] = {
+#define X(k, n, l) l,
+	ENGINE_DROPS(X)
+#undef X
+};
+
+/* The sum of v[0..n) less the outcomes in keep (a bit per index). */
+static uint64_t
+sum_except(const uint64_t *v, size_t n, uint64_t keep)
+{
+	uint64_t s = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if ((keep >> i & 1) == 0)
+			s += v[i];
+	return s;
+}
+
+void
+engine_drops(const struct engine_stats *st, uint64_t d[ED_N])
+{
+	const uint64_t decoded = 1u << DECODE_OK | 1u << DECODE_FRAGMENT;
+
+	d[ED_KERNEL] = st->cap.kernel_drops;
+	d[ED_INTERFACE] = st->cap.iface_drops;
+	d[ED_CAPTURE_RING] = st->cap.ring_drops;
+	d[ED_DISPATCH] = st->dispatch_drops;
+	/* frames the decoder could not take to a flow, outer and reassembled */
+	d[ED_DECODE] = sum_except(st->w.decode, DECODE_NRESULTS, decoded) +
+	    sum_except(st->w.inner_decode, DECODE_NRESULTS, decoded);
+	d[ED_REASM] = sum_except(st->w.reasm.result, REASM_NRESULTS,
+	    1u << REASM_HELD | 1u << REASM_COMPLETE) + st->w.reasm.timeouts;
+	d[ED_FLOW_EVICTED] = st->w.flow.expired[FLOW_END_EVICTED];
+	d[ED_DPI_POOL] = st->w.dpi.pool_full;
+	d[ED_VOIP_POOL] = st->w.voip.state_pool_full;
+	d[ED_RECORD_RING] = st->record_drops;
+	d[ED_RECORD_OVERFLOW] = st->w.record_overflow;
+}
+
 const struct detect *
 engine_detect(const struct engine *e)
 {

@@ -34,6 +34,29 @@ struct engine_stats {
 	struct detect_stats	detect;
 };
 
+/*
+ * Packets or records lost, by stage: the one definition the heartbeat,
+ * goipwatchctl status and the metrics use. loss: counts toward the alarm
+ * (the others are capacity or hostile input, counted but not alarming).
+ */
+#define ENGINE_DROPS(X) \
+	X(KERNEL, "kernel", true) X(INTERFACE, "interface", true) \
+	X(CAPTURE_RING, "capture_ring", true) X(DISPATCH, "dispatch", true) \
+	X(DECODE, "decode", false) X(REASM, "reassembly", false) \
+	X(FLOW_EVICTED, "flow_evicted", false) X(DPI_POOL, "dpi_pool", false) \
+	X(VOIP_POOL, "voip_pool", false) X(RECORD_RING, "record_ring", true) \
+	X(RECORD_OVERFLOW, "record_overflow", true)
+
+enum engine_drop {
+#define X(k, n, l) ED_##k,
+	ENGINE_DROPS(X)
+#undef X
+	ED_N
+};
+
+extern const char *const engine_drop_names[ED_N];
+extern const bool engine_drop_is_loss[ED_N];
+
 struct engine;
 
 /* Opens the capture handles (needs privileges) and builds the workers. */
@@ -52,6 +75,7 @@ void		 engine_set_reporter(struct engine *, engine_report_fn *fn, void *arg);
 void		 engine_stop(struct engine *);
 /* A snapshot of the counters; any thread (racy reads, see control.c). */
 void		 engine_stats(struct engine *, struct engine_stats *);
+void		 engine_drops(const struct engine_stats *, uint64_t d[ED_N]);
 /* The detect stage, for the stats record: the merge/detect thread only. */
 const struct detect *engine_detect(const struct engine *);
 void		 engine_free(struct engine *);
