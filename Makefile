@@ -58,7 +58,8 @@ CJSON_LIBS	:= -lcjson
 
 # --- dependency-free core ---------------------------------------------------
 LIB_SRCS := firmware/lib/log.c firmware/lib/pool.c firmware/lib/ring.c \
-	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c
+	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c \
+	    firmware/lib/itable.c
 LIB	:= $(BUILD)/libgw.a
 
 # --- capture drivers (board.mk picks CAPTURE_DRIVERS) ------------------------
@@ -76,7 +77,7 @@ TEST_PROGS :=
 TEST_SCRIPTS :=
 BENCH_SCRIPTS :=
 FUZZERS :=
-UNIT_TESTS := ring jw capture_file
+UNIT_TESTS := ring jw capture_file ilist clock
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
