@@ -177,11 +177,12 @@ list_unlink(struct flow_table *ft, struct flow *f)
 }
 
 static void
-list_append(struct flow_table *ft, struct flow *f)
+list_append(struct flow_table *ft, uint32_t idx)
 {
+	struct flow *f = &ft->flows[idx];
 	usec_t due = f->last + ft->timeout[f->cls];
 
-	ilist_append(&ft->lru[f->cls], ILIST_OF(ft->flows, lru), (uint32_t)(f - ft->flows));
+	ilist_append(&ft->lru[f->cls], ILIST_OF(ft->flows, lru), idx);
 	if (due < ft->next_due)
 		ft->next_due = due;
 }
@@ -218,21 +219,20 @@ flow_victim(struct flow_table *ft)
 	return v;
 }
 
-static struct flow *
+/* A zeroed slot: a free one, else the least recently used flow's. */
+static uint32_t
 flow_alloc(struct flow_table *ft, const struct pkt *pk)
 {
-	struct flow *f;
 	uint32_t idx;
 
 	if ((idx = itable_take(&ft->t, ILIST_OF(ft->flows, lru.next))) == NIL) {
 		flow_release(ft, flow_victim(ft), FLOW_END_EVICTED, pk->ts);
 		idx = itable_take(&ft->t, ILIST_OF(ft->flows, lru.next));
 	}
-	f = &ft->flows[idx];
-	memset(f, 0, sizeof(*f));
+	memset(&ft->flows[idx], 0, sizeof(ft->flows[idx]));
 	ft->st.created++;
 	ft->st.in_use++;
-	return f;
+	return idx;
 }
 
 static void
@@ -280,7 +280,7 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 	struct flow_probe pr;
 	struct flow *f;
 	bool src_is_a;
-	uint32_t h, b;
+	uint32_t h, b, idx;
 
 	flow_probe(ft, pk, &pr);
 	src_is_a = pr.src_is_a;
@@ -295,13 +295,14 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 		flow_release(ft, f, f->cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED :
 		    FLOW_END_IDLE, pk->ts);
 	}
-	f = flow_alloc(ft, pk);
+	idx = flow_alloc(ft, pk);
+	f = &ft->flows[idx];
 	memcpy(&f->key, pr.w, sizeof(f->key));
 	f->hash = h;
-	itable_insert(&ft->t, ILIST_OF(ft->flows, hnext), h, (uint32_t)(f - ft->flows));
-	ft->cache[h & (FLOW_CACHE - 1)] = ft->t.buckets[b];
+	itable_insert(&ft->t, ILIST_OF(ft->flows, hnext), h, idx);
+	ft->cache[h & (FLOW_CACHE - 1)] = idx;
 	flow_init(f, pk, src_is_a);
-	list_append(ft, f);
+	list_append(ft, idx);
 	*dir = 0;
 	return f;
 }
@@ -341,7 +342,7 @@ flow_update(struct flow_table *ft, struct flow *f, const struct pkt *pk, int dir
 	list_unlink(ft, f);
 	f->cls = cls;
 	f->lru_ts = f->last;
-	list_append(ft, f);
+	list_append(ft, (uint32_t)(f - ft->flows));
 }
 
 /* The earliest time any list head can expire: a bound, refreshed by a walk. */
