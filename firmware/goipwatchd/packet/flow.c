@@ -171,9 +171,9 @@ flow_probe(const struct flow_table *ft, const struct pkt *pk, struct flow_probe 
 }
 
 static inline void
-list_unlink(struct flow_table *ft, struct flow *f)
+list_unlink(struct flow_table *ft, uint32_t idx)
 {
-	ilist_unlink(&ft->lru[f->cls], ILIST_OF(ft->flows, lru), (uint32_t)(f - ft->flows));
+	ilist_unlink(&ft->lru[ft->flows[idx].cls], ILIST_OF(ft->flows, lru), idx);
 }
 
 static void
@@ -198,7 +198,7 @@ flow_release(struct flow_table *ft, struct flow *f, enum flow_end why, usec_t no
 	ft->st.expired[why]++;
 	ft->st.in_use--;
 	itable_remove(&ft->t, ILIST_OF(ft->flows, hnext), f->hash, idx);
-	list_unlink(ft, f);
+	list_unlink(ft, idx);
 	itable_put(&ft->t, ILIST_OF(ft->flows, lru.next), idx);
 }
 
@@ -310,6 +310,8 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 void
 flow_update(struct flow_table *ft, struct flow *f, const struct pkt *pk, int dir)
 {
+	uint32_t idx;
+
 	if (pk->ts >= f->start + ft->active_timeout && f->pkts[0] + f->pkts[1] > 0) {
 		ft->end_cb(ft->end_arg, f, FLOW_END_ACTIVE, pk->ts);
 		ft->st.expired[FLOW_END_ACTIVE]++;
@@ -339,10 +341,11 @@ flow_update(struct flow_table *ft, struct flow *f, const struct pkt *pk, int dir
 	 */
 	if (cls == f->cls && f->last < f->lru_ts + FLOW_LRU_GRANULE)
 		return;
-	list_unlink(ft, f);
+	idx = (uint32_t)(f - ft->flows);
+	list_unlink(ft, idx);
 	f->cls = cls;
 	f->lru_ts = f->last;
-	list_append(ft, (uint32_t)(f - ft->flows));
+	list_append(ft, idx);
 }
 
 /* The earliest time any list head can expire: a bound, refreshed by a walk. */
