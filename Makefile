@@ -59,7 +59,7 @@ CJSON_LIBS	:= -lcjson
 # --- dependency-free core ---------------------------------------------------
 LIB_SRCS := firmware/lib/log.c firmware/lib/pool.c firmware/lib/ring.c \
 	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c \
-	    firmware/lib/utf8.c
+	    firmware/lib/utf8.c firmware/lib/itable.c
 LIB	:= $(BUILD)/libgw.a
 
 # --- capture drivers: every variant on every board (docs/pipeline.md) ----------
@@ -78,7 +78,7 @@ TEST_PROGS :=
 TEST_SCRIPTS :=
 BENCH_SCRIPTS :=
 FUZZERS := jw
-UNIT_TESTS := ring jw log capture_file
+UNIT_TESTS := ring jw log capture_file ilist clock
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 

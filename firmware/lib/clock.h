@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Capture time: microseconds since the epoch, and its RFC 3339 form. */
+/* Capture time: microseconds since the epoch, its RFC 3339 form; the two clocks. */
 #ifndef GW_CLOCK_H
 #define GW_CLOCK_H
 
@@ -17,5 +17,7 @@ size_t	clock_fmt(usec_t, char *buf, size_t len);
 int	clock_parse(const char *, usec_t *);
 /* Wall time, for the control path and live idle ticks only. */
 usec_t	clock_wall(void);
+/* Monotonic time in µs (CLOCK_MONOTONIC): deadlines and intervals, never records. */
+usec_t	clock_mono(void);
 
 #endif

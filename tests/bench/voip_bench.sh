@@ -105,7 +105,10 @@ main(void)
 	return 0;
 }
 C
-${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -pthread -Ifirmware/lib -Ifirmware/goipwatchd -Idrivers/capture \
+# one -I per stage folder, as the Makefile gives
+inc=$(for d in firmware/goipwatchd/*/; do printf -- '-I%s ' "${d%/}"; done)
+# shellcheck disable=SC2086
+${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE -pthread -Ifirmware/lib -Ifirmware/proto $inc -Idrivers/capture \
     -o "$tmp/vb" "$tmp/vb.c" "$BUILD/libgwd.a" "$BUILD/libgw.a" \
     $(pkg-config --libs libndpi 2>/dev/null) -losipparser2 -lpcap -lmbedtls -lmbedx509 -lmbedcrypto -lcjson
 "$tmp/vb"

@@ -51,15 +51,6 @@ struct control {
 	struct out	 out;
 };
 
-static usec_t
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (usec_t)ts.tv_sec * USEC_PER_SEC + (usec_t)ts.tv_nsec / 1000;
-}
-
 static void outf(struct out *, const char *, ...) __attribute__((format(printf, 2, 3)));
 
 static void
@@ -103,7 +94,7 @@ losses(const struct control *c)
 static void
 control_sample(struct control *c)
 {
-	usec_t now = now_mono(), dt = now - c->last_sample;
+	usec_t now = clock_mono(), dt = now - c->last_sample;
 	uint64_t stall = (uint64_t)c->o.capture_stall_secs * USEC_PER_SEC;
 	uint64_t grace = (uint64_t)c->o.uplink_grace_secs * USEC_PER_SEC;
 	uint64_t lost;
@@ -189,7 +180,7 @@ status_write(struct control *c, struct out *o)
 
 	outf(o, "goipwatchd %s  site %s  up %" PRIu64 " s\n", c->o.firmware_version,
 	    c->o.site_id && c->o.site_id[0] ? c->o.site_id : "-",
-	    (uint64_t)((now_mono() - c->started_at) / USEC_PER_SEC));
+	    (uint64_t)((clock_mono() - c->started_at) / USEC_PER_SEC));
 	outf(o, "health:    capture %s  uplink %s  alarm %s\n",
 	    c->h.capture_ok ? "ok" : "FAIL", c->h.uplink_ok ? "ok" : "FAIL",
 	    c->h.alarm ? "ON" : "off");
@@ -485,10 +476,10 @@ control_main(void *arg)
 {
 	struct control *c = arg;
 	struct pollfd pfd[3];
-	usec_t next = now_mono();
+	usec_t next = clock_mono();
 
 	for (;;) {
-		int ms = next > now_mono() ? (int)((next - now_mono()) / 1000) : 0;
+		int ms = next > clock_mono() ? (int)((next - clock_mono()) / 1000) : 0;
 
 		pfd[0] = (struct pollfd){ c->stopfd, POLLIN, 0 };
 		pfd[1] = (struct pollfd){ c->ufd, POLLIN, 0 };
@@ -497,11 +488,11 @@ control_main(void *arg)
 			fatal("control thread: poll");
 		if (pfd[0].revents != 0)
 			break;
-		if (now_mono() >= next) {
+		if (clock_mono() >= next) {
 			control_sample(c);
 			next += USEC_PER_SEC;
-			if (next < now_mono())
-				next = now_mono() + USEC_PER_SEC;	/* fell behind */
+			if (next < clock_mono())
+				next = clock_mono() + USEC_PER_SEC;	/* fell behind */
 		}
 		if (pfd[1].revents & POLLIN)
 			accept_one(c, c->ufd, serve_unix);
@@ -545,7 +536,7 @@ control_new(const struct control_opts *o, struct engine *e, char *err, size_t er
 	if (c->o.metrics_port != -1 && (c->tfd = tcp_listen(c->o.metrics_addr,
 	    c->o.metrics_port, err, errlen)) == -1)
 		goto err_close;
-	c->started_at = c->last_sample = c->last_packet = c->last_up = now_mono();
+	c->started_at = c->last_sample = c->last_packet = c->last_up = clock_mono();
 	return c;
 err_close:
 	control_free(c);

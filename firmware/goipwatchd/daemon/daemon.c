@@ -45,15 +45,6 @@ struct daemon {
 	struct engine_stats last;
 };
 
-static usec_t
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (usec_t)ts.tv_sec * USEC_PER_SEC + (usec_t)ts.tv_nsec / 1000;
-}
-
 /* --- heartbeat counters ---------------------------------------------------- */
 
 /*
@@ -241,7 +232,7 @@ daemon_inject_main(void *arg)
 	struct daemon *d = arg;
 	char line[256];
 	uint64_t k, failed = 0;
-	usec_t t0 = now_mono(), t, worst = 0;
+	usec_t t0 = clock_mono(), t, worst = 0;
 	struct jw w;
 	size_t n;
 
@@ -254,13 +245,13 @@ daemon_inject_main(void *arg)
 		jw_u64(&w, "run", (uint64_t)getpid());
 		jw_u64(&w, "n", k);
 		jw_obj_close(&w);
-		t = now_mono();
+		t = clock_mono();
 		if ((n = jw_finish(&w)) == 0 || daemon_report(d, line, n) == -1)
 			failed++;
-		if (now_mono() - t > worst)
-			worst = now_mono() - t;
+		if (clock_mono() - t > worst)
+			worst = clock_mono() - t;
 	}
-	t = now_mono() - t0;
+	t = clock_mono() - t0;
 	log_info("inject: %" PRIu64 " test detection records appended, %" PRIu64
 	    " failed, in %" PRIu64 " ms (mean %.2f us, slowest %" PRIu64 " us)",
 	    k - 1 - failed, failed, t / 1000, k > 1 ? (double)t / (double)(k - 1) : 0.0,
@@ -327,7 +318,7 @@ daemon_drain(struct daemon *d, usec_t max)
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	struct spool_stats ss;
 	unsigned stops = atomic_load(&d->stops);
-	usec_t deadline = now_mono() + max;
+	usec_t deadline = clock_mono() + max;
 
 	if (d->inject_started)
 		pthread_join(d->inject_th, NULL);
@@ -342,7 +333,7 @@ daemon_drain(struct daemon *d, usec_t max)
 			    PRIu64, ss.acked);
 			return 0;
 		}
-		if (now_mono() >= deadline || atomic_load(&d->stops) != stops)
+		if (clock_mono() >= deadline || atomic_load(&d->stops) != stops)
 			break;
 		nanosleep(&ts, NULL);
 	}

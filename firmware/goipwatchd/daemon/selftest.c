@@ -55,15 +55,6 @@ report(struct report *r, enum result res, const char *check, const char *fmt, ..
 	fflush(r->out);
 }
 
-static usec_t
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (usec_t)ts.tv_sec * USEC_PER_SEC + (usec_t)ts.tv_nsec / 1000;
-}
-
 static void
 check_config(struct report *r, const struct conf *c)
 {
@@ -109,7 +100,7 @@ check_capture(struct report *r, const struct conf *c, const char *iface)
 		.ring_bytes = c->ring_bytes < (4u << 20) ? c->ring_bytes : 4u << 20,
 		.promisc = true,
 	};
-	usec_t end = now_mono() + CAPTURE_WAIT_SECS * USEC_PER_SEC;
+	usec_t end = clock_mono() + CAPTURE_WAIT_SECS * USEC_PER_SEC;
 	struct capture *cap;
 	uint64_t n = 0;
 	char err[256];
@@ -122,7 +113,7 @@ check_capture(struct report *r, const struct conf *c, const char *iface)
 		report(r, FAIL, "capture", "%s: %s", iface, err);
 		return;
 	}
-	while (n == 0 && now_mono() < end)
+	while (n == 0 && clock_mono() < end)
 		if (capture_dispatch(cap, 64, 200, count_packet, &n) < -1)
 			break;
 	if (n > 0)
@@ -216,7 +207,7 @@ tls_session(struct report *r, const struct conf *c, struct spool *sp)
 		.backoff_min = 500000, .backoff_max = 2 * USEC_PER_SEC,
 		.apply = refuse_push,
 	};
-	usec_t end = now_mono() + TLS_WAIT_SECS * USEC_PER_SEC;
+	usec_t end = clock_mono() + TLS_WAIT_SECS * USEC_PER_SEC;
 	struct uplink_status us;
 	struct uplink *u;
 	char err[256];
@@ -233,7 +224,7 @@ tls_session(struct report *r, const struct conf *c, struct spool *sp)
 	do {
 		usleep(100000);
 		uplink_status(u, &us);
-	} while (us.state != UPLINK_UP && now_mono() < end);
+	} while (us.state != UPLINK_UP && clock_mono() < end);
 	if (us.state == UPLINK_UP)
 		report(r, PASS, "tls", "mutual TLS up as %s: %s", us.appliance_id,
 		    us.session);

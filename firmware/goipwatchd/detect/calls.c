@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The call (dialog) table: INVITE dialogs by Call-ID, ended into `call` records. */
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "calls.h"
 #include "hash.h"
+#include "itable.h"
 #include "media.h"
 #include "pool.h"
 #include "str.h"
@@ -39,8 +42,8 @@ struct call_sdp {
 };
 
 struct call {
-	struct call	*hnext;			/* bucket chain */
-	struct call	*prev, *next;		/* its list, by last message */
+	SLIST_ENTRY(call) hnext;		/* bucket chain */
+	TAILQ_ENTRY(call) link;			/* its list, by last message */
 	uint8_t		 list;			/* enum call_list */
 	uint8_t		 end, hangup;		/* enum call_end, call_party */
 	bool		 answered, cancelled, auth_challenged, had_1xx, tcp;
@@ -70,10 +73,10 @@ struct calls {
 	struct sink	 out;
 	struct pool	*pool;
 	struct media	*media;
-	struct call	**buckets;
+	SLIST_HEAD(call_chain, call) *buckets;
 	size_t		 nbuckets;
 	uint64_t	 seed, serial;
-	struct call	*head[CL_N], *tail[CL_N];
+	TAILQ_HEAD(call_queue, call) lists[CL_N];	/* oldest last message first */
 	struct calls_stats st;
 	char		 line[REPORT_LINE_MAX];
 };
@@ -95,6 +98,7 @@ calls_new(const struct calls_params *p, const struct sink *out)
 {
 	struct calls *c;
 	size_t mcap;
+	int i;
 
 	if (p->capacity == 0 || (c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
@@ -103,9 +107,9 @@ calls_new(const struct calls_params *p, const struct sink *out)
 		c->p.media_linger = 300 * USEC_PER_SEC;
 	mcap = p->media_capacity ? p->media_capacity : 4 * p->capacity;
 	c->out = *out;
-	c->nbuckets = 16;
-	while (c->nbuckets < p->capacity && c->nbuckets < ((size_t)1 << 30))
-		c->nbuckets <<= 1;
+	c->nbuckets = itable_nbuckets(p->capacity);
+	for (i = 0; i < CL_N; i++)
+		TAILQ_INIT(&c->lists[i]);
 	c->pool = pool_new(sizeof(struct call), p->capacity);
 	c->media = media_new(mcap, c->p.media_linger);
 	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
@@ -130,32 +134,19 @@ calls_free(struct calls *c)
 
 /* --- table: buckets and the three lists ---------------------------------- */
 
-static void
-list_unlink(struct calls *c, struct call *d)
+static struct call_chain *
+call_bucket(const struct calls *c, uint64_t h)
 {
-	if (d->prev != NULL)
-		d->prev->next = d->next;
-	else
-		c->head[d->list] = d->next;
-	if (d->next != NULL)
-		d->next->prev = d->prev;
-	else
-		c->tail[d->list] = d->prev;
-	d->prev = d->next = NULL;
+	return &c->buckets[h & (c->nbuckets - 1)];
 }
 
 /* Puts d at the tail of list l: the lists stay ordered by last message. */
 static void
 list_touch(struct calls *c, struct call *d, enum call_list l)
 {
-	list_unlink(c, d);
+	TAILQ_REMOVE(&c->lists[d->list], d, link);
 	d->list = (uint8_t)l;
-	d->prev = c->tail[l];
-	if (c->tail[l] != NULL)
-		c->tail[l]->next = d;
-	else
-		c->head[l] = d;
-	c->tail[l] = d;
+	TAILQ_INSERT_TAIL(&c->lists[l], d, link);
 }
 
 static struct call *
@@ -163,7 +154,7 @@ call_find(struct calls *c, const char *call_id, uint64_t h)
 {
 	struct call *d;
 
-	for (d = c->buckets[h & (c->nbuckets - 1)]; d != NULL; d = d->hnext)
+	SLIST_FOREACH(d, call_bucket(c, h), hnext)
 		if (d->hash == h && strcmp(d->call_id, call_id) == 0)
 			return d;
 	return NULL;
@@ -172,13 +163,10 @@ call_find(struct calls *c, const char *call_id, uint64_t h)
 static void
 call_remove(struct calls *c, struct call *d, usec_t now)
 {
-	struct call **pp = &c->buckets[d->hash & (c->nbuckets - 1)];
 	unsigned i;
 
-	while (*pp != d)
-		pp = &(*pp)->hnext;
-	*pp = d->hnext;
-	list_unlink(c, d);
+	SLIST_REMOVE(call_bucket(c, d->hash), d, call, hnext);
+	TAILQ_REMOVE(&c->lists[d->list], d, link);
 	for (i = 0; i < d->nbind; i++)
 		media_release(c->media, d->bind[i], d->serial, now);
 	pool_put(c->pool, d);
@@ -204,12 +192,12 @@ call_alloc(struct calls *c, usec_t now)
 
 	if ((d = pool_get(c->pool)) != NULL)
 		return d;
-	if ((d = c->head[CL_ENDED]) != NULL) {
+	if ((d = TAILQ_FIRST(&c->lists[CL_ENDED])) != NULL) {
 		c->st.linger_cut++;
 		call_close(c, d, CE_NONE, now);
 	} else {
-		s = c->head[CL_SETUP];
-		a = c->head[CL_ANSWERED];
+		s = TAILQ_FIRST(&c->lists[CL_SETUP]);
+		a = TAILQ_FIRST(&c->lists[CL_ANSWERED]);
 		d = (a == NULL || (s != NULL && s->last_ts <= a->last_ts)) ? s : a;
 		if (d == NULL)
 			return NULL;
@@ -237,11 +225,14 @@ calls_tick(struct calls *c, usec_t now)
 {
 	struct call *d;
 
-	while ((d = c->head[CL_ENDED]) != NULL && d->last_ts + c->p.linger <= now)
+	while ((d = TAILQ_FIRST(&c->lists[CL_ENDED])) != NULL &&
+	    d->last_ts + c->p.linger <= now)
 		call_close(c, d, CE_NONE, now);
-	while ((d = c->head[CL_SETUP]) != NULL && d->last_ts + c->p.setup_timeout <= now)
+	while ((d = TAILQ_FIRST(&c->lists[CL_SETUP])) != NULL &&
+	    d->last_ts + c->p.setup_timeout <= now)
 		call_timeout(c, d, now);
-	while ((d = c->head[CL_ANSWERED]) != NULL && d->last_ts + c->p.call_timeout <= now)
+	while ((d = TAILQ_FIRST(&c->lists[CL_ANSWERED])) != NULL &&
+	    d->last_ts + c->p.call_timeout <= now)
 		call_timeout(c, d, now);
 	media_expire(c->media, now);
 }
@@ -250,11 +241,12 @@ void
 calls_finish(struct calls *c, usec_t now)
 {
 	static const enum call_list order[] = { CL_ENDED, CL_SETUP, CL_ANSWERED };
+	struct call *d;
 	unsigned i;
 
 	for (i = 0; i < 3; i++)
-		while (c->head[order[i]] != NULL)
-			call_close(c, c->head[order[i]], CE_EOF, now);
+		while ((d = TAILQ_FIRST(&c->lists[order[i]])) != NULL)
+			call_close(c, d, CE_EOF, now);
 }
 
 /* --- SDP ------------------------------------------------------------------- */
@@ -399,15 +391,9 @@ call_create(struct calls *c, const struct event *ev, uint64_t h)
 	d->pppoe_session = ev->t.pppoe_session;
 	d->direction = call_direction(c, ev);
 	d->first_ts = d->last_ts = ev->ts;
-	d->hnext = c->buckets[h & (c->nbuckets - 1)];
-	c->buckets[h & (c->nbuckets - 1)] = d;
+	SLIST_INSERT_HEAD(call_bucket(c, h), d, hnext);
 	d->list = CL_SETUP;
-	d->prev = c->tail[CL_SETUP];
-	if (c->tail[CL_SETUP] != NULL)
-		c->tail[CL_SETUP]->next = d;
-	else
-		c->head[CL_SETUP] = d;
-	c->tail[CL_SETUP] = d;
+	TAILQ_INSERT_TAIL(&c->lists[CL_SETUP], d, link);
 	c->st.created++;
 	call_invite_start(d, ev);
 	return d;

@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "hash.h"
+#include "itable.h"
 #include "line.h"
-#include "pool.h"
 #include "str.h"
 
-#define NIL	UINT32_MAX
+#define NIL	ITABLE_NIL
 
 const char *const evidence_names[EV_K_N] = {
 #define X(k, n, c) n,
@@ -24,9 +24,8 @@ const uint8_t evidence_class[EV_K_N] = {
 
 struct line_table {
 	struct line	*lines;
-	uint32_t	*buckets;
-	uint32_t	 cap, nbuckets, fresh, free_head;
-	uint32_t	 lru_head, lru_tail;	/* least recently active first */
+	struct itable	 t;		/* buckets, free and never-used slots */
+	struct ilist	 lru;		/* least recently active first */
 	size_t		 in_use;
 	uint64_t	 evictions;
 	uint64_t	 seed;
@@ -39,17 +38,12 @@ line_table_new(size_t capacity)
 
 	if (capacity == 0 || capacity >= NIL / 2 || (lt = calloc(1, sizeof(*lt))) == NULL)
 		return NULL;
-	lt->cap = (uint32_t)capacity;
-	for (lt->nbuckets = 16; lt->nbuckets < lt->cap; lt->nbuckets <<= 1)
-		;
 	lt->lines = calloc(capacity, sizeof(*lt->lines));
-	lt->buckets = malloc(lt->nbuckets * sizeof(*lt->buckets));
-	if (lt->lines == NULL || lt->buckets == NULL) {
+	if (lt->lines == NULL || itable_init(&lt->t, capacity, capacity) == -1) {
 		line_table_free(lt);
 		return NULL;
 	}
-	memset(lt->buckets, 0xff, lt->nbuckets * sizeof(*lt->buckets));
-	lt->free_head = lt->lru_head = lt->lru_tail = NIL;
+	ilist_init(&lt->lru);
 	lt->seed = hash_mix64((uintptr_t)lt ^ 0x6c696e65ULL);
 	return lt;
 }
@@ -60,76 +54,41 @@ line_table_free(struct line_table *lt)
 	if (lt == NULL)
 		return;
 	free(lt->lines);
-	free(lt->buckets);
+	itable_fini(&lt->t);
 	free(lt);
 }
 
 static uint32_t
-line_bucket(const struct line_table *lt, const struct line_key *k)
+line_hash(const struct line_table *lt, const struct line_key *k)
 {
-	return (uint32_t)hash_bytes(k, sizeof(*k), lt->seed) & (lt->nbuckets - 1);
-}
-
-static void
-lru_unlink(struct line_table *lt, struct line *l)
-{
-	if (l->prev != NIL)
-		lt->lines[l->prev].next = l->next;
-	else
-		lt->lru_head = l->next;
-	if (l->next != NIL)
-		lt->lines[l->next].prev = l->prev;
-	else
-		lt->lru_tail = l->prev;
-}
-
-static void
-lru_append(struct line_table *lt, struct line *l)
-{
-	uint32_t idx = (uint32_t)(l - lt->lines);
-
-	l->prev = lt->lru_tail;
-	l->next = NIL;
-	if (lt->lru_tail != NIL)
-		lt->lines[lt->lru_tail].next = idx;
-	else
-		lt->lru_head = idx;
-	lt->lru_tail = idx;
+	return (uint32_t)hash_bytes(k, sizeof(*k), lt->seed);
 }
 
 /* The least recently active line makes room; its state is gone, and counted. */
 static void
 line_evict(struct line_table *lt)
 {
-	struct line *l = &lt->lines[lt->lru_head];
-	uint32_t idx = lt->lru_head, *pp;
+	uint32_t idx = lt->lru.head;
 
-	for (pp = &lt->buckets[line_bucket(lt, &l->key)]; *pp != idx;
-	    pp = &lt->lines[*pp].hnext)
-		;
-	*pp = l->hnext;
-	lru_unlink(lt, l);
-	l->next = lt->free_head;
-	lt->free_head = idx;
+	itable_remove(&lt->t, ILIST_OF(lt->lines, hnext), line_hash(lt, &lt->lines[idx].key),
+	    idx);
+	ilist_unlink(&lt->lru, ILIST_OF(lt->lines, lru), idx);
+	itable_put(&lt->t, ILIST_OF(lt->lines, lru.next), idx);
 	lt->in_use--;
 	lt->evictions++;
 }
 
-static struct line *
+static uint32_t
 line_alloc(struct line_table *lt)
 {
 	uint32_t idx;
 
-	if (lt->free_head == NIL && lt->fresh < lt->cap)
-		idx = lt->fresh++;
-	else {
-		if (lt->free_head == NIL)
-			line_evict(lt);
-		idx = lt->free_head;
-		lt->free_head = lt->lines[idx].next;
+	if ((idx = itable_take(&lt->t, ILIST_OF(lt->lines, lru.next))) == NIL) {
+		line_evict(lt);
+		idx = itable_take(&lt->t, ILIST_OF(lt->lines, lru.next));
 	}
 	lt->in_use++;
-	return &lt->lines[idx];
+	return idx;
 }
 
 struct line *
@@ -138,31 +97,30 @@ line_get(struct line_table *lt, const uint8_t addr16[16], const struct ev_tuple 
 {
 	struct line_key k;
 	struct line *l;
-	uint32_t b, i;
+	uint32_t h, i;
 
 	memset(&k, 0, sizeof(k));
 	memcpy(k.ip, addr16, 16);
 	k.vlan = t->nvlan ? t->vlan[t->nvlan - 1] : 0;
 	k.has_pppoe = t->has_pppoe;
 	k.pppoe = t->has_pppoe ? t->pppoe_session : 0;
-	b = line_bucket(lt, &k);
-	for (i = lt->buckets[b]; i != NIL; i = lt->lines[i].hnext) {
+	h = line_hash(lt, &k);
+	for (i = *itable_bucket(&lt->t, h); i != NIL; i = lt->lines[i].hnext) {
 		l = &lt->lines[i];
 		if (memcmp(&l->key, &k, sizeof(k)) == 0) {
-			lru_unlink(lt, l);
-			lru_append(lt, l);
+			ilist_unlink(&lt->lru, ILIST_OF(lt->lines, lru), i);
+			ilist_append(&lt->lru, ILIST_OF(lt->lines, lru), i);
 			l->last = now;
 			return l;
 		}
 	}
-	l = line_alloc(lt);
-	b = line_bucket(lt, &k);	/* an eviction does not move buckets, but be plain */
+	i = line_alloc(lt);
+	l = &lt->lines[i];
 	memset(l, 0, sizeof(*l));
 	l->key = k;
 	l->first = l->last = now;
-	l->hnext = lt->buckets[b];
-	lt->buckets[b] = (uint32_t)(l - lt->lines);
-	lru_append(lt, l);
+	itable_insert(&lt->t, ILIST_OF(lt->lines, hnext), h, i);
+	ilist_append(&lt->lru, ILIST_OF(lt->lines, lru), i);
 	return l;
 }
 
@@ -301,5 +259,5 @@ line_table_in_use(const struct line_table *lt)
 size_t
 line_table_bytes(const struct line_table *lt)
 {
-	return (size_t)lt->cap * sizeof(struct line) + lt->nbuckets * sizeof(uint32_t);
+	return (size_t)lt->t.cap * sizeof(struct line) + itable_bytes(&lt->t);
 }

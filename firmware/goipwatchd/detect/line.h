@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "event.h"
+#include "ilist.h"
 
 /* kind, record name, class (which weight applies) */
 #define EVIDENCE_KINDS(X) \
@@ -105,7 +106,8 @@ struct wcount {
 
 struct line {
 	struct line_key	 key;
-	uint32_t	 hnext, prev, next;
+	uint32_t	 hnext;		/* bucket chain */
+	struct ilink	 lru;		/* least recently active first; free list */
 	usec_t		 first, last;
 	bool		 allow, watch;
 

@@ -1,18 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SDP media endpoint table: addr:port -> call, pinned while the call lives. */
+#include <sys/queue.h>
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
+#include "itable.h"
 #include "media.h"
 #include "pool.h"
 #include "str.h"
 
 struct media_entry {
-	struct media_entry *hnext;		/* bucket chain */
-	struct media_entry *prev, *next;	/* linger list, when released */
+	SLIST_ENTRY(media_entry) hnext;		/* bucket chain */
+	TAILQ_ENTRY(media_entry) lingering;	/* when released */
 	uint64_t	 owner;
 	usec_t		 released;
 	uint8_t		 addr[16];
@@ -29,11 +31,11 @@ struct media_entry {
 
 struct media {
 	struct pool	*pool;
-	struct media_entry **buckets;
+	SLIST_HEAD(media_chain, media_entry) *buckets;
 	size_t		 nbuckets;		/* a power of two */
 	uint64_t	 seed;
 	usec_t		 linger;
-	struct media_entry *head, *tail;	/* released, oldest first */
+	TAILQ_HEAD(, media_entry) lingering;	/* released, oldest first */
 	struct media_stats st;
 };
 
@@ -70,9 +72,8 @@ media_new(size_t capacity, usec_t linger)
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	t->nbuckets = 16;
-	while (t->nbuckets < capacity && t->nbuckets < ((size_t)1 << 30))
-		t->nbuckets <<= 1;
+	t->nbuckets = itable_nbuckets(capacity);
+	TAILQ_INIT(&t->lingering);
 	t->pool = pool_new(sizeof(struct media_entry), capacity);
 	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
 	if (t->pool == NULL || t->buckets == NULL) {
@@ -94,7 +95,7 @@ media_free(struct media *t)
 	free(t);
 }
 
-static struct media_entry **
+static struct media_chain *
 media_bucket(struct media *t, const uint8_t addr[16], uint16_t port)
 {
 	uint8_t key[18];
@@ -110,7 +111,7 @@ media_lookup(struct media *t, const uint8_t addr[16], uint16_t port)
 {
 	struct media_entry *e;
 
-	for (e = *media_bucket(t, addr, port); e != NULL; e = e->hnext)
+	SLIST_FOREACH(e, media_bucket(t, addr, port), hnext)
 		if (e->port == port && memcmp(e->addr, addr, 16) == 0)
 			return e;
 	return NULL;
@@ -119,27 +120,14 @@ media_lookup(struct media *t, const uint8_t addr[16], uint16_t port)
 static void
 media_unlink(struct media *t, struct media_entry *e)
 {
-	if (e->pinned)
-		return;
-	if (e->prev != NULL)
-		e->prev->next = e->next;
-	else
-		t->head = e->next;
-	if (e->next != NULL)
-		e->next->prev = e->prev;
-	else
-		t->tail = e->prev;
-	e->prev = e->next = NULL;
+	if (!e->pinned)
+		TAILQ_REMOVE(&t->lingering, e, lingering);
 }
 
 static void
 media_remove(struct media *t, struct media_entry *e)
 {
-	struct media_entry **pp = media_bucket(t, e->addr, e->port);
-
-	while (*pp != e)
-		pp = &(*pp)->hnext;
-	*pp = e->hnext;
+	SLIST_REMOVE(media_bucket(t, e->addr, e->port), e, media_entry, hnext);
 	media_unlink(t, e);
 	pool_put(t->pool, e);
 }
@@ -151,12 +139,12 @@ media_alloc(struct media *t)
 
 	if ((e = pool_get(t->pool)) != NULL)
 		return e;
-	if (t->head == NULL) {
+	if (TAILQ_EMPTY(&t->lingering)) {
 		t->st.full++;
 		return NULL;
 	}
 	t->st.evicted++;
-	media_remove(t, t->head);
+	media_remove(t, TAILQ_FIRST(&t->lingering));
 	return pool_get(t->pool);
 }
 
@@ -191,8 +179,7 @@ media_bind(struct media *t, const uint8_t addr[16], uint16_t port, uint64_t owne
 		memset(e, 0, sizeof(*e));
 		memcpy(e->addr, addr, 16);
 		e->port = port;
-		e->hnext = *media_bucket(t, addr, port);
-		*media_bucket(t, addr, port) = e;
+		SLIST_INSERT_HEAD(media_bucket(t, addr, port), e, hnext);
 	}
 	e->pinned = true;
 	e->owner = owner;
@@ -209,21 +196,17 @@ media_release(struct media *t, struct media_entry *e, uint64_t owner, usec_t now
 		return;		/* another call took the endpoint over */
 	e->pinned = false;
 	e->released = now;
-	e->prev = t->tail;
-	e->next = NULL;
-	if (t->tail != NULL)
-		t->tail->next = e;
-	else
-		t->head = e;
-	t->tail = e;
+	TAILQ_INSERT_TAIL(&t->lingering, e, lingering);
 }
 
 void
 media_expire(struct media *t, usec_t now)
 {
-	while (t->head != NULL && t->head->released + t->linger <= now) {
+	struct media_entry *e;
+
+	while ((e = TAILQ_FIRST(&t->lingering)) != NULL && e->released + t->linger <= now) {
 		t->st.expired++;
-		media_remove(t, t->head);
+		media_remove(t, e);
 	}
 }
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The registration table: REGISTER by AOR and Call-ID, ended into `register` records. */
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
+#include "itable.h"
 #include "pool.h"
 #include "str.h"
 #include "regs.h"
@@ -20,8 +23,8 @@ static const char *const reg_end_names[] = {
 };
 
 struct reg {
-	struct reg	*hnext;		/* by AOR and Call-ID */
-	struct reg	*bnext;		/* by binding: AOR and contact */
+	SLIST_ENTRY(reg) hnext;		/* by AOR and Call-ID */
+	SLIST_ENTRY(reg) bnext;		/* by binding: AOR and contact */
 	uint64_t	 hkey, bkey;
 	size_t		 heap_i;
 	usec_t		 deadline;
@@ -51,7 +54,7 @@ struct regs {
 	struct regs_params p;
 	struct sink	 out;
 	struct pool	*pool;
-	struct reg	**buckets, **bbuckets;
+	SLIST_HEAD(reg_chain, reg) *buckets, *bbuckets;
 	struct reg	**heap;		/* by deadline */
 	size_t		 nheap, nbuckets;
 	uint64_t	 seed;
@@ -78,9 +81,7 @@ regs_new(const struct regs_params *p, const struct sink *out)
 		return NULL;
 	r->p = *p;
 	r->out = *out;
-	r->nbuckets = 16;
-	while (r->nbuckets < p->capacity && r->nbuckets < ((size_t)1 << 30))
-		r->nbuckets <<= 1;
+	r->nbuckets = itable_nbuckets(p->capacity);
 	r->pool = pool_new(sizeof(struct reg), p->capacity);
 	r->buckets = calloc(r->nbuckets, sizeof(*r->buckets));
 	r->bbuckets = calloc(r->nbuckets, sizeof(*r->bbuckets));
@@ -173,32 +174,26 @@ key2(const struct regs *r, const char *a, const char *b)
 	return hash_bytes(a, strlen(a), r->seed) ^ hash_mix64(hash_bytes(b, strlen(b), ~r->seed));
 }
 
-static void
-unchain(struct reg **pp, struct reg *g, size_t off)
+/* The chain of key k in buckets b (one of the two indexes). */
+static struct reg_chain *
+chain(const struct regs *r, struct reg_chain *b, uint64_t k)
 {
-	while (*pp != NULL && *pp != g)
-		pp = (struct reg **)((char *)*pp + off);
-	if (*pp == g)
-		*pp = *(struct reg **)((char *)g + off);
+	return &b[k & (r->nbuckets - 1)];
 }
 
 static void
 reg_bind_index(struct regs *r, struct reg *g)
 {
-	struct reg **b;
-
-	unchain(&r->bbuckets[g->bkey & (r->nbuckets - 1)], g, offsetof(struct reg, bnext));
+	SLIST_REMOVE(chain(r, r->bbuckets, g->bkey), g, reg, bnext);
 	g->bkey = key2(r, g->aor, g->contact);
-	b = &r->bbuckets[g->bkey & (r->nbuckets - 1)];
-	g->bnext = *b;
-	*b = g;
+	SLIST_INSERT_HEAD(chain(r, r->bbuckets, g->bkey), g, bnext);
 }
 
 static void
 reg_remove(struct regs *r, struct reg *g)
 {
-	unchain(&r->buckets[g->hkey & (r->nbuckets - 1)], g, offsetof(struct reg, hnext));
-	unchain(&r->bbuckets[g->bkey & (r->nbuckets - 1)], g, offsetof(struct reg, bnext));
+	SLIST_REMOVE(chain(r, r->buckets, g->hkey), g, reg, hnext);
+	SLIST_REMOVE(chain(r, r->bbuckets, g->bkey), g, reg, bnext);
 	heap_remove(r, g);
 	pool_put(r->pool, g);
 }
@@ -216,7 +211,7 @@ reg_find(struct regs *r, const char *aor, const char *call_id)
 	uint64_t k = key2(r, aor, call_id);
 	struct reg *g;
 
-	for (g = r->buckets[k & (r->nbuckets - 1)]; g != NULL; g = g->hnext)
+	SLIST_FOREACH(g, chain(r, r->buckets, k), hnext)
 		if (g->hkey == k && strcmp(g->call_id, call_id) == 0 &&
 		    strcmp(g->aor, aor) == 0)
 			return g;
@@ -229,7 +224,7 @@ reg_find_binding(struct regs *r, const char *aor, const char *contact)
 	uint64_t k = key2(r, aor, contact);
 	struct reg *g;
 
-	for (g = r->bbuckets[k & (r->nbuckets - 1)]; g != NULL; g = g->bnext)
+	SLIST_FOREACH(g, chain(r, r->bbuckets, k), bnext)
 		if (g->bkey == k && strcmp(g->contact, contact) == 0 &&
 		    strcmp(g->aor, aor) == 0)
 			return g;
@@ -299,7 +294,6 @@ reg_create(struct regs *r, const struct event *ev, const char *aor, const char *
 {
 	const struct sip_msg *m = &ev->u.sip.msg;
 	struct reg *g, *old;
-	struct reg **b;
 
 	if ((old = reg_find_binding(r, aor, contact)) != NULL) {
 		r->st.replaced++;
@@ -312,13 +306,9 @@ reg_create(struct regs *r, const struct event *ev, const char *aor, const char *
 	str_copy(g->contact, sizeof(g->contact), contact);
 	str_copy(g->call_id, sizeof(g->call_id), m->call_id);
 	g->hkey = key2(r, aor, m->call_id);
-	b = &r->buckets[g->hkey & (r->nbuckets - 1)];
-	g->hnext = *b;
-	*b = g;
+	SLIST_INSERT_HEAD(chain(r, r->buckets, g->hkey), g, hnext);
 	g->bkey = key2(r, aor, contact);
-	b = &r->bbuckets[g->bkey & (r->nbuckets - 1)];
-	g->bnext = *b;
-	*b = g;
+	SLIST_INSERT_HEAD(chain(r, r->bbuckets, g->bkey), g, bnext);
 	g->first_ts = g->last_ts = ev->ts;
 	g->cseq = m->cseq - 1;		/* so that the first is not a retransmission */
 	g->status = 0;

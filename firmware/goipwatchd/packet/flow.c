@@ -6,25 +6,20 @@
 
 #include "flow.h"
 #include "hash.h"
+#include "itable.h"
 
-#define NIL	UINT32_MAX
+#define NIL	ITABLE_NIL
 #define FLOW_LRU_GRANULE	(USEC_PER_SEC / 4)
 #define FLOW_CACHE	4096	/* recent flows by hash: 16 KiB that stay in cache */
 
 const char *const flow_end_names[] = { "idle", "active", "closed", "evicted", "eof" };
 
-struct flow_list {
-	uint32_t	head, tail;
-};
-
 struct flow_table {
 	struct flow	*flows;
-	uint32_t	*buckets;
-	uint32_t	 cap, nbuckets, free_head;
-	uint32_t	 fresh;		/* slots below this were used once */
+	struct itable	 t;		/* buckets, free and never-used slots */
 	usec_t		 next_due;	/* no flow can expire before this */
 	uint32_t	 cache[FLOW_CACHE];	/* a flow index per hash slot, or NIL */
-	struct flow_list lru[FLOW_NCLASS];
+	struct ilist	 lru[FLOW_NCLASS];
 	usec_t		 timeout[FLOW_NCLASS];
 	usec_t		 active_timeout;
 	uint64_t	 seed;
@@ -44,20 +39,14 @@ flow_table_new(size_t capacity, const usec_t timeouts[FLOW_NCLASS], usec_t activ
 		return NULL;
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
-	ft->cap = (uint32_t)capacity;
-	for (ft->nbuckets = 16; ft->nbuckets < ft->cap; ft->nbuckets <<= 1)
-		;
 	ft->flows = calloc(capacity, sizeof(*ft->flows));
-	ft->buckets = malloc(ft->nbuckets * sizeof(*ft->buckets));
-	if (ft->flows == NULL || ft->buckets == NULL) {
+	if (ft->flows == NULL || itable_init(&ft->t, capacity, capacity) == -1) {
 		flow_table_free(ft);
 		return NULL;
 	}
-	memset(ft->buckets, 0xff, ft->nbuckets * sizeof(*ft->buckets));
 	memset(ft->cache, 0xff, sizeof(ft->cache));
-	ft->free_head = NIL;	/* slots never used come from ft->fresh */
 	for (i = 0; i < FLOW_NCLASS; i++) {
-		ft->lru[i].head = ft->lru[i].tail = NIL;
+		ilist_init(&ft->lru[i]);
 		ft->timeout[i] = timeouts[i];
 	}
 	ft->active_timeout = active_timeout;
@@ -73,7 +62,7 @@ flow_table_free(struct flow_table *ft)
 	if (ft == NULL)
 		return;
 	free(ft->flows);
-	free(ft->buckets);
+	itable_fini(&ft->t);
 	free(ft);
 }
 
@@ -181,36 +170,19 @@ flow_probe(const struct flow_table *ft, const struct pkt *pk, struct flow_probe 
 	pr->hash = flow_hash(ft, pr->w);
 }
 
-static void
-list_unlink(struct flow_table *ft, struct flow *f)
+static inline void
+list_unlink(struct flow_table *ft, uint32_t idx)
 {
-	struct flow_list *l = &ft->lru[f->cls];
-
-	if (f->prev != NIL)
-		ft->flows[f->prev].next = f->next;
-	else
-		l->head = f->next;
-	if (f->next != NIL)
-		ft->flows[f->next].prev = f->prev;
-	else
-		l->tail = f->prev;
+	ilist_unlink(&ft->lru[ft->flows[idx].cls], ILIST_OF(ft->flows, lru), idx);
 }
 
 static void
-list_append(struct flow_table *ft, struct flow *f)
+list_append(struct flow_table *ft, uint32_t idx)
 {
-	struct flow_list *l = &ft->lru[f->cls];
-	uint32_t idx = (uint32_t)(f - ft->flows);
-
+	struct flow *f = &ft->flows[idx];
 	usec_t due = f->last + ft->timeout[f->cls];
 
-	f->prev = l->tail;
-	f->next = NIL;
-	if (l->tail != NIL)
-		ft->flows[l->tail].next = idx;
-	else
-		l->head = idx;
-	l->tail = idx;
+	ilist_append(&ft->lru[f->cls], ILIST_OF(ft->flows, lru), idx);
 	if (due < ft->next_due)
 		ft->next_due = due;
 }
@@ -219,19 +191,15 @@ list_append(struct flow_table *ft, struct flow *f)
 static void
 flow_release(struct flow_table *ft, struct flow *f, enum flow_end why, usec_t now)
 {
-	uint32_t idx = (uint32_t)(f - ft->flows), *pp;
+	uint32_t idx = (uint32_t)(f - ft->flows);
 
 	ft->end_cb(ft->end_arg, f, why, now);
 	f->live = false;	/* a cache slot may still name it */
 	ft->st.expired[why]++;
 	ft->st.in_use--;
-	for (pp = &ft->buckets[f->hash & (ft->nbuckets - 1)]; *pp != idx;
-	    pp = &ft->flows[*pp].hnext)
-		;
-	*pp = f->hnext;
-	list_unlink(ft, f);
-	f->next = ft->free_head;
-	ft->free_head = idx;
+	itable_remove(&ft->t, ILIST_OF(ft->flows, hnext), f->hash, idx);
+	list_unlink(ft, idx);
+	itable_put(&ft->t, ILIST_OF(ft->flows, lru.next), idx);
 }
 
 /* The least recently used flow of any class: the victim when the table is full. */
@@ -251,26 +219,20 @@ flow_victim(struct flow_table *ft)
 	return v;
 }
 
-static struct flow *
+/* A zeroed slot: a free one, else the least recently used flow's. */
+static uint32_t
 flow_alloc(struct flow_table *ft, const struct pkt *pk)
 {
-	struct flow *f;
 	uint32_t idx;
 
-	if (ft->free_head == NIL && ft->fresh < ft->cap) {
-		idx = ft->fresh++;
-		f = &ft->flows[idx];
-	} else {
-		if (ft->free_head == NIL)
-			flow_release(ft, flow_victim(ft), FLOW_END_EVICTED, pk->ts);
-		idx = ft->free_head;
-		f = &ft->flows[idx];
-		ft->free_head = f->next;
+	if ((idx = itable_take(&ft->t, ILIST_OF(ft->flows, lru.next))) == NIL) {
+		flow_release(ft, flow_victim(ft), FLOW_END_EVICTED, pk->ts);
+		idx = itable_take(&ft->t, ILIST_OF(ft->flows, lru.next));
 	}
-	memset(f, 0, sizeof(*f));
+	memset(&ft->flows[idx], 0, sizeof(ft->flows[idx]));
 	ft->st.created++;
 	ft->st.in_use++;
-	return f;
+	return idx;
 }
 
 static void
@@ -302,7 +264,7 @@ flow_find(struct flow_table *ft, const uint64_t k[6], uint32_t h, uint32_t b)
 		if (f->live && f->hash == h && flow_key_eq(&f->key, k))
 			return f;
 	}
-	for (i = ft->buckets[b]; i != NIL; i = ft->flows[i].hnext) {
+	for (i = ft->t.buckets[b]; i != NIL; i = ft->flows[i].hnext) {
 		f = &ft->flows[i];
 		if (f->hash == h && flow_key_eq(&f->key, k)) {
 			ft->cache[h & (FLOW_CACHE - 1)] = i;
@@ -318,12 +280,12 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 	struct flow_probe pr;
 	struct flow *f;
 	bool src_is_a;
-	uint32_t h, b;
+	uint32_t h, b, idx;
 
 	flow_probe(ft, pk, &pr);
 	src_is_a = pr.src_is_a;
 	h = pr.hash;
-	b = h & (ft->nbuckets - 1);
+	b = h & (ft->t.nbuckets - 1);
 	if ((f = flow_find(ft, pr.w, h, b)) != NULL) {
 		/* idle past its timeout, though no walk has reached it yet */
 		if (f->last + ft->timeout[f->cls] > pk->ts) {
@@ -333,14 +295,14 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 		flow_release(ft, f, f->cls == FLOW_CLASS_CLOSED ? FLOW_END_CLOSED :
 		    FLOW_END_IDLE, pk->ts);
 	}
-	f = flow_alloc(ft, pk);
+	idx = flow_alloc(ft, pk);
+	f = &ft->flows[idx];
 	memcpy(&f->key, pr.w, sizeof(f->key));
 	f->hash = h;
-	f->hnext = ft->buckets[b];
-	ft->buckets[b] = (uint32_t)(f - ft->flows);
-	ft->cache[h & (FLOW_CACHE - 1)] = ft->buckets[b];
+	itable_insert(&ft->t, ILIST_OF(ft->flows, hnext), h, idx);
+	ft->cache[h & (FLOW_CACHE - 1)] = idx;
 	flow_init(f, pk, src_is_a);
-	list_append(ft, f);
+	list_append(ft, idx);
 	*dir = 0;
 	return f;
 }
@@ -348,6 +310,8 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 void
 flow_update(struct flow_table *ft, struct flow *f, const struct pkt *pk, int dir)
 {
+	uint32_t idx;
+
 	if (pk->ts >= f->start + ft->active_timeout && f->pkts[0] + f->pkts[1] > 0) {
 		ft->end_cb(ft->end_arg, f, FLOW_END_ACTIVE, pk->ts);
 		ft->st.expired[FLOW_END_ACTIVE]++;
@@ -377,10 +341,11 @@ flow_update(struct flow_table *ft, struct flow *f, const struct pkt *pk, int dir
 	 */
 	if (cls == f->cls && f->last < f->lru_ts + FLOW_LRU_GRANULE)
 		return;
-	list_unlink(ft, f);
+	idx = (uint32_t)(f - ft->flows);
+	list_unlink(ft, idx);
 	f->cls = cls;
 	f->lru_ts = f->last;
-	list_append(ft, f);
+	list_append(ft, idx);
 }
 
 /* The earliest time any list head can expire: a bound, refreshed by a walk. */
@@ -442,8 +407,7 @@ flow_table_stats(const struct flow_table *ft)
 size_t
 flow_table_bytes(const struct flow_table *ft)
 {
-	return sizeof(*ft) + (size_t)ft->cap * sizeof(struct flow) +
-	    ft->nbuckets * sizeof(uint32_t);
+	return sizeof(*ft) + (size_t)ft->t.cap * sizeof(struct flow) + itable_bytes(&ft->t);
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "decode.h"
+#include "ilist.h"
 
 /* 48 bytes, compared and hashed as six 64-bit words. */
 struct flow_key {
@@ -31,7 +32,8 @@ enum flow_class { FLOW_CLASS_UDP, FLOW_CLASS_TCP, FLOW_CLASS_CLOSED, FLOW_NCLASS
 
 struct flow {
 	struct flow_key	 key;
-	uint32_t	 hnext, prev, next;	/* bucket chain; LRU list of its class */
+	uint32_t	 hnext;		/* bucket chain */
+	struct ilink	 lru;		/* LRU list of its class; free list */
 	uint32_t	 hash;
 	uint8_t		 cls;
 	bool		 live;		/* in the table (not on the free list) */

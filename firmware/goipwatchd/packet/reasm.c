@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "hash.h"
+#include "itable.h"
 #include "reasm.h"
 
-#define NIL	UINT32_MAX
+#define NIL	ITABLE_NIL
 
 const char *const reasm_result_names[REASM_NRESULTS] = {
 #define X(e, s) s,
@@ -25,7 +26,8 @@ struct reasm_key {
 
 struct reasm_ent {
 	struct reasm_key key;
-	uint32_t	hnext, prev, next;
+	uint32_t	hnext;		/* bucket chain */
+	struct ilink	age;		/* FIFO by age; free list */
 	usec_t		first_ts;
 	uint32_t	total;		/* payload length, 0 until the last fragment */
 	uint32_t	have;		/* 8-byte blocks received */
@@ -39,9 +41,9 @@ struct reasm {
 	uint8_t		*data;		/* capacity * max_bytes */
 	uint8_t		*bits;		/* capacity * bitmap_len */
 	uint8_t		*out;		/* one datagram being handed out */
-	uint32_t	*buckets;
-	uint32_t	 nbuckets, cap, max_bytes, bitmap_len;
-	uint32_t	 free_head, old_head, old_tail;	/* free list; FIFO by age */
+	struct itable	 t;		/* buckets, free and never-used slots */
+	struct ilist	 old;		/* FIFO by age, oldest first */
+	uint32_t	 max_bytes, bitmap_len;
 	usec_t		 timeout;
 	uint64_t	 seed;
 	struct reasm_stats st;
@@ -51,31 +53,23 @@ struct reasm *
 reasm_new(size_t capacity, size_t max_bytes, usec_t timeout)
 {
 	struct reasm *ra;
-	uint32_t i;
 
 	if (capacity == 0 || capacity > (1u << 20) || max_bytes > 65535 || max_bytes < 68)
 		return NULL;
 	if ((ra = calloc(1, sizeof(*ra))) == NULL)
 		return NULL;
-	ra->cap = (uint32_t)capacity;
 	ra->max_bytes = (uint32_t)max_bytes;
 	ra->bitmap_len = (ra->max_bytes / 8 + 8) / 8;
-	for (ra->nbuckets = 16; ra->nbuckets < ra->cap * 2; ra->nbuckets <<= 1)
-		;
 	ra->ents = calloc(capacity, sizeof(*ra->ents));
 	ra->data = calloc(capacity, max_bytes);
 	ra->bits = calloc(capacity, ra->bitmap_len);
 	ra->out = malloc(max_bytes + 60);
-	ra->buckets = malloc(ra->nbuckets * sizeof(*ra->buckets));
-	if (!ra->ents || !ra->data || !ra->bits || !ra->out || !ra->buckets) {
+	if (!ra->ents || !ra->data || !ra->bits || !ra->out ||
+	    itable_init(&ra->t, capacity, capacity * 2) == -1) {
 		reasm_free(ra);
 		return NULL;
 	}
-	memset(ra->buckets, 0xff, ra->nbuckets * sizeof(*ra->buckets));
-	for (i = 0; i < ra->cap; i++)
-		ra->ents[i].next = i + 1 < ra->cap ? i + 1 : NIL;
-	ra->free_head = 0;
-	ra->old_head = ra->old_tail = NIL;
+	ilist_init(&ra->old);
 	ra->timeout = timeout;
 	ra->seed = 0x5eed0f4a11ULL ^ (uintptr_t)ra;
 	return ra;
@@ -90,14 +84,14 @@ reasm_free(struct reasm *ra)
 	free(ra->data);
 	free(ra->bits);
 	free(ra->out);
-	free(ra->buckets);
+	itable_fini(&ra->t);
 	free(ra);
 }
 
 static uint32_t
-reasm_bucket(const struct reasm *ra, const struct reasm_key *k)
+reasm_hash(const struct reasm *ra, const struct reasm_key *k)
 {
-	return (uint32_t)hash_bytes(k, sizeof(*k), ra->seed) & (ra->nbuckets - 1);
+	return (uint32_t)hash_bytes(k, sizeof(*k), ra->seed);
 }
 
 static void
@@ -113,11 +107,11 @@ reasm_key_of(const struct pkt *pk, struct reasm_key *k)
 }
 
 static struct reasm_ent *
-reasm_find(struct reasm *ra, const struct reasm_key *k, uint32_t b)
+reasm_find(struct reasm *ra, const struct reasm_key *k, uint32_t h)
 {
 	uint32_t i;
 
-	for (i = ra->buckets[b]; i != NIL; i = ra->ents[i].hnext)
+	for (i = *itable_bucket(&ra->t, h); i != NIL; i = ra->ents[i].hnext)
 		if (memcmp(&ra->ents[i].key, k, sizeof(*k)) == 0)
 			return &ra->ents[i];
 	return NULL;
@@ -127,49 +121,30 @@ reasm_find(struct reasm *ra, const struct reasm_key *k, uint32_t b)
 static void
 reasm_drop(struct reasm *ra, struct reasm_ent *e)
 {
-	uint32_t idx = (uint32_t)(e - ra->ents), *pp;
+	uint32_t idx = (uint32_t)(e - ra->ents);
 
-	for (pp = &ra->buckets[reasm_bucket(ra, &e->key)]; *pp != idx;
-	    pp = &ra->ents[*pp].hnext)
-		;
-	*pp = e->hnext;
-	if (e->prev != NIL)
-		ra->ents[e->prev].next = e->next;
-	else
-		ra->old_head = e->next;
-	if (e->next != NIL)
-		ra->ents[e->next].prev = e->prev;
-	else
-		ra->old_tail = e->prev;
+	itable_remove(&ra->t, ILIST_OF(ra->ents, hnext), reasm_hash(ra, &e->key), idx);
+	ilist_unlink(&ra->old, ILIST_OF(ra->ents, age), idx);
 	e->used = false;
-	e->next = ra->free_head;
-	ra->free_head = idx;
+	itable_put(&ra->t, ILIST_OF(ra->ents, age.next), idx);
 	ra->st.in_use--;
 }
 
 static struct reasm_ent *
-reasm_alloc(struct reasm *ra, const struct reasm_key *k, uint32_t b, usec_t now)
+reasm_alloc(struct reasm *ra, const struct reasm_key *k, uint32_t h, usec_t now)
 {
 	struct reasm_ent *e;
 	uint32_t idx;
 
-	if ((idx = ra->free_head) == NIL)
+	if ((idx = itable_take(&ra->t, ILIST_OF(ra->ents, age.next))) == NIL)
 		return NULL;
 	e = &ra->ents[idx];
-	ra->free_head = e->next;
 	memset(e, 0, sizeof(*e));
 	e->key = *k;
 	e->used = true;
 	e->first_ts = now;
-	e->hnext = ra->buckets[b];
-	ra->buckets[b] = idx;
-	e->prev = ra->old_tail;
-	e->next = NIL;
-	if (ra->old_tail != NIL)
-		ra->ents[ra->old_tail].next = idx;
-	else
-		ra->old_head = idx;
-	ra->old_tail = idx;
+	itable_insert(&ra->t, ILIST_OF(ra->ents, hnext), h, idx);
+	ilist_append(&ra->old, ILIST_OF(ra->ents, age), idx);
 	memset(ra->bits + (size_t)idx * ra->bitmap_len, 0, ra->bitmap_len);
 	ra->st.in_use++;
 	return e;
@@ -180,8 +155,8 @@ reasm_expire(struct reasm *ra, usec_t now)
 {
 	struct reasm_ent *e;
 
-	while (ra->old_head != NIL) {
-		e = &ra->ents[ra->old_head];
+	while (!ilist_is_empty(&ra->old)) {
+		e = &ra->ents[ra->old.head];
 		if (e->first_ts + ra->timeout > now)
 			break;
 		ra->st.timeouts++;
@@ -275,16 +250,16 @@ reasm_add(struct reasm *ra, const struct pkt *pk, const uint8_t **out, uint32_t 
 	struct reasm_key k;
 	struct reasm_ent *e;
 	enum reasm_result rc;
-	uint32_t b, len;
+	uint32_t h, len;
 
 	reasm_expire(ra, pk->ts);
 	if (pk->l3_clipped || pk->l3len < pk->frag_hdrlen)
 		return ra->st.result[REASM_CLIPPED]++, REASM_CLIPPED;
 	len = pk->l3len - pk->frag_hdrlen;
 	reasm_key_of(pk, &k);
-	b = reasm_bucket(ra, &k);
-	if ((e = reasm_find(ra, &k, b)) == NULL &&
-	    (e = reasm_alloc(ra, &k, b, pk->ts)) == NULL)
+	h = reasm_hash(ra, &k);
+	if ((e = reasm_find(ra, &k, h)) == NULL &&
+	    (e = reasm_alloc(ra, &k, h, pk->ts)) == NULL)
 		return ra->st.result[REASM_TABLE_FULL]++, REASM_TABLE_FULL;
 	if ((rc = reasm_check(ra, e, pk, len)) != REASM_HELD) {
 		reasm_drop(ra, e);
@@ -313,6 +288,6 @@ reasm_stats(const struct reasm *ra)
 size_t
 reasm_bytes(const struct reasm *ra)
 {
-	return (size_t)ra->cap * (ra->max_bytes + ra->bitmap_len + sizeof(struct reasm_ent)) +
-	    ra->nbuckets * sizeof(uint32_t);
+	return (size_t)ra->t.cap * (ra->max_bytes + ra->bitmap_len + sizeof(struct reasm_ent)) +
+	    itable_bytes(&ra->t);
 }
