@@ -25,15 +25,6 @@
 #include "log.h"
 #include "spool-int.h"
 
-static usec_t
-mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (usec_t)ts.tv_sec * USEC_PER_SEC + (usec_t)ts.tv_nsec / 1000;
-}
-
 int
 spool_fsync_parse(const char *s, enum spool_fsync *p)
 {
@@ -218,7 +209,7 @@ spool_open(const char *dir, uint64_t max_bytes, enum spool_fsync policy,
 	s->next_seq = (last > s->acked ? last : s->acked) + 1;
 	while (s->nsegs > 0 && s->segs[0].last <= s->acked)
 		seg_drop_oldest(s);
-	s->last_sync = mono_now();
+	s->last_sync = clock_mono();
 	return s;
 err_mem:
 	snprintf(err, errlen, "spool: out of memory");
@@ -356,7 +347,7 @@ write_record(struct spool *s, const char *rec, size_t len, uint64_t seq)
 static void
 append_failed(struct spool *s)
 {
-	usec_t now = mono_now();
+	usec_t now = clock_mono();
 
 	s->st.write_errors++;
 	s->fail_run++;
@@ -410,9 +401,9 @@ spool_append(struct spool *s, const char *rec, size_t len, uint64_t *seqp)
 	s->dirty = true;
 	/* batch: the uplink's spool_sync syncs off this lock; this is the fallback */
 	if (s->policy == SPOOL_FSYNC_ALWAYS || (s->policy == SPOOL_FSYNC_BATCH &&
-	    mono_now() - s->last_sync >= 4 * SYNC_EVERY)) {
+	    clock_mono() - s->last_sync >= 4 * SYNC_EVERY)) {
 		(void)fdatasync(s->wfd);
-		s->last_sync = mono_now();
+		s->last_sync = clock_mono();
 		s->dirty = false;
 	}
 	enforce_cap(s);
@@ -435,10 +426,10 @@ spool_sync(struct spool *s)
 
 	pthread_mutex_lock(&s->mu);
 	if (s->dirty && s->wfd != -1 && s->policy == SPOOL_FSYNC_BATCH &&
-	    mono_now() - s->last_sync >= SYNC_EVERY) {
+	    clock_mono() - s->last_sync >= SYNC_EVERY) {
 		fd = dup(s->wfd);	/* a segment roll may close wfd meanwhile */
 		s->dirty = false;
-		s->last_sync = mono_now();
+		s->last_sync = clock_mono();
 	}
 	pthread_mutex_unlock(&s->mu);
 	if (fd != -1) {

@@ -45,15 +45,6 @@ uplink_state_str(enum uplink_state s)
 	return s <= UPLINK_STOPPED ? state_names[s] : "?";
 }
 
-static usec_t
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (usec_t)ts.tv_sec * USEC_PER_SEC + (usec_t)ts.tv_nsec / 1000;
-}
-
 /* xorshift64: jitter only, not security. */
 static uint64_t
 rnd(struct uplink *u)
@@ -249,7 +240,7 @@ session_close(struct uplink *u, bool failed)
 	}
 	/* full jitter over the upper half: spreads a fleet reconnecting at once */
 	d = u->backoff ? u->backoff / 2 + rnd(u) % (u->backoff / 2 + 1) : 0;
-	u->deadline = now_mono() + d;
+	u->deadline = clock_mono() + d;
 	set_state(u, UPLINK_IDLE);
 }
 
@@ -419,7 +410,7 @@ tx_fill(struct uplink *u)
 	while (u->txlen < TX_CAP / 2 && tx_report(u) > 0)
 		;
 	if (u->sent_top > u->server_acked && u->deadline == 0)
-		u->deadline = now_mono() + u->conf.ack_timeout;
+		u->deadline = clock_mono() + u->conf.ack_timeout;
 }
 
 /* --- the session ------------------------------------------------------- */
@@ -455,7 +446,7 @@ start_connect(struct uplink *u)
 		set_error(u, "connect %s:%s: %s", u->host, port, strerror(errno));
 		return -1;
 	}
-	u->deadline = now_mono() + CONNECT_TIMEOUT;
+	u->deadline = clock_mono() + CONNECT_TIMEOUT;
 	set_state(u, UPLINK_CONNECTING);
 	return 0;
 }
@@ -694,11 +685,11 @@ run(void *arg)
 	usec_t now;
 	short ev;
 
-	u->rng = now_mono() ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)u;
-	u->next_heartbeat = now_mono();
+	u->rng = clock_mono() ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)u;
+	u->next_heartbeat = clock_mono();
 	set_state(u, UPLINK_IDLE);
 	for (;;) {
-		now = now_mono();
+		now = clock_mono();
 		heartbeat_due(u, now);
 		ev = step(u, now);
 		spool_arm(u->spool);
