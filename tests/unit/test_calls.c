@@ -221,7 +221,7 @@ test_answered_call(void **state)
 	    "\"port\":30000,\"pt\":[8,101],\"codecs\":[\"PCMA\",\"telephone-event\"],\"ptime\":30}]"));
 	calls_stats(c, &st);
 	assert_int_equal(st.created, 1);
-	assert_int_equal(st.answered, 1);
+	assert_int_equal(st.by_state[CS_ANSWERED], 1);
 	assert_int_equal(st.in_use, 0);
 	calls_free(c);
 }

@@ -78,7 +78,7 @@ struct calls {
 	uint64_t	 seed, serial;
 	TAILQ_HEAD(call_queue, call) lists[CL_N];	/* oldest last message first */
 	struct calls_stats st;
-	char		 line[REPORT_LINE_MAX];
+	char		 rec[REPORT_LINE_MAX];	/* record text being written */
 };
 
 static void	call_emit(struct calls *, struct call *, usec_t now);
@@ -583,20 +583,26 @@ calls_sip(struct calls *c, const struct event *ev)
 
 /* --- records --------------------------------------------------------------- */
 
-static const char *
+const char *const call_state_names[CS_N] = {
+#define X(k, n, s) n,
+	CALL_STATES(X)
+#undef X
+};
+
+static enum call_state
 call_state(const struct call *d)
 {
 	if (d->answered)
-		return "answered";
+		return CS_ANSWERED;
 	if (d->cancelled)
-		return "cancelled";
+		return CS_CANCELLED;
 	if (d->final_status != 0)
-		return "rejected";
+		return CS_REJECTED;
 	if (d->end == CE_TIMEOUT)
-		return d->had_1xx ? "no_answer" : "timeout";
+		return d->had_1xx ? CS_NO_ANSWER : CS_TIMEOUT;
 	if (d->end == CE_BYE)
-		return "cancelled";	/* BYE in an early dialog */
-	return "setup";
+		return CS_CANCELLED;	/* BYE in an early dialog */
+	return CS_SETUP;
 }
 
 static const char *
@@ -676,9 +682,9 @@ call_emit(struct calls *c, struct call *d, usec_t now)
 {
 	char ip[REPORT_IP_LEN];
 	struct jw w;
-	const char *state = call_state(d);
+	enum call_state state = call_state(d);
 
-	jw_init(&w, c->line, sizeof(c->line));
+	jw_init(&w, c->rec, sizeof(c->rec));
 	report_open(&w, "call", now);
 	jw_str(&w, "call_id", d->call_id);
 	jw_str(&w, "caller", d->caller);
@@ -700,7 +706,7 @@ call_emit(struct calls *c, struct call *d, usec_t now)
 	jw_str(&w, "outcome", call_outcome(d));
 	if (d->final_status)
 		jw_u64(&w, "status", d->final_status);
-	jw_str(&w, "state", state);
+	jw_str(&w, "state", call_state_names[state]);
 	jw_str(&w, "end", call_end_names[d->end]);
 	if (d->hangup != CP_NONE)
 		jw_str(&w, "hangup", call_party_names[d->hangup]);
@@ -717,16 +723,7 @@ call_emit(struct calls *c, struct call *d, usec_t now)
 	call_emit_media(&w, "media_callee", &d->sdp[1]);
 	jw_obj_close(&w);
 	c->st.records++;
-	if (strcmp(state, "answered") == 0)
-		c->st.answered++;
-	else if (strcmp(state, "rejected") == 0)
-		c->st.rejected++;
-	else if (strcmp(state, "cancelled") == 0)
-		c->st.cancelled++;
-	else if (strcmp(state, "no_answer") == 0)
-		c->st.no_answer++;
-	else if (strcmp(state, "timeout") == 0)
-		c->st.timeouts++;
+	c->st.by_state[state]++;
 	if (report_emit(&w, &c->out) != 0)
 		c->st.record_overflow++;
 }
@@ -751,17 +748,20 @@ void
 calls_stats_write(const struct calls *c, struct jw *w)
 {
 	struct media_stats ms;
+	static const char *const stat_names[CS_N] = {
+#define X(k, n, s) s,
+		CALL_STATES(X)
+#undef X
+	};
 	const struct calls_stats *s = &c->st;
 
 	media_stats(c->media, &ms);
 	jw_obj_open(w, "calls");
 	jw_u64(w, "created", s->created);
 	jw_u64(w, "records", s->records);
-	jw_u64(w, "answered", s->answered);
-	jw_u64(w, "rejected", s->rejected);
-	jw_u64(w, "cancelled", s->cancelled);
-	jw_u64(w, "no_answer", s->no_answer);
-	jw_u64(w, "timeouts", s->timeouts);
+	for (size_t i = 0; i < CS_N; i++)
+		if (stat_names[i] != NULL)
+			jw_u64(w, stat_names[i], s->by_state[i]);
 	jw_u64(w, "evicted", s->evicted);
 	jw_u64(w, "linger_cut", s->linger_cut);
 	jw_u64(w, "auth_retries", s->auth_retries);

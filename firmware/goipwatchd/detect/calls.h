@@ -30,10 +30,25 @@ struct calls_params {
 	usec_t		 media_linger;
 };
 
+/* A call's state in its record (name) and its counter in the stats (stat). */
+#define CALL_STATES(X) \
+	X(SETUP, "setup", NULL) X(ANSWERED, "answered", "answered") \
+	X(REJECTED, "rejected", "rejected") X(CANCELLED, "cancelled", "cancelled") \
+	X(NO_ANSWER, "no_answer", "no_answer") X(TIMEOUT, "timeout", "timeouts")
+
+enum call_state {
+#define X(k, n, s) CS_##k,
+	CALL_STATES(X)
+#undef X
+	CS_N
+};
+
+extern const char *const call_state_names[CS_N];
+
 struct calls_stats {
 	uint64_t	 created;		/* dialogs from an initial INVITE */
 	uint64_t	 records;		/* call records written */
-	uint64_t	 answered, rejected, cancelled, no_answer, timeouts;
+	uint64_t	 by_state[CS_N];	/* records by state (setup not counted) */
 	uint64_t	 evicted;		/* open dialogs pushed out by a full table */
 	uint64_t	 linger_cut;		/* ended dialogs reported before their linger */
 	uint64_t	 auth_retries;		/* new INVITE transactions after 401/407 */

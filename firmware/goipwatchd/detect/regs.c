@@ -59,7 +59,7 @@ struct regs {
 	size_t		 nheap, nbuckets;
 	uint64_t	 seed;
 	struct regs_stats st;
-	char		 line[REPORT_LINE_MAX];
+	char		 rec[REPORT_LINE_MAX];	/* record text being written */
 };
 
 static void	reg_emit(struct regs *, struct reg *, enum reg_end, usec_t now);
@@ -488,7 +488,7 @@ reg_emit(struct regs *r, struct reg *g, enum reg_end end, usec_t now)
 	const char *result = reg_result(g);
 	struct jw w;
 
-	jw_init(&w, r->line, sizeof(r->line));
+	jw_init(&w, r->rec, sizeof(r->rec));
 	report_open(&w, "register", now);
 	jw_str(&w, "aor", g->aor);
 	jw_str(&w, "contact", g->contact);
