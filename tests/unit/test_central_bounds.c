@@ -9,35 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frames.h"
 #include "intake.h"
 #include "record.h"
-
-static size_t
-hello(uint8_t *buf, const char *id)
-{
-	struct frame_hello h = { 0 };
-	struct frame_wr w;
-
-	h.appliance_id.p = id;
-	h.appliance_id.len = (uint16_t)strlen(id);
-	h.firmware.p = "t";
-	h.firmware.len = 1;
-	frame_wr_init(&w, buf, 256);
-	frame_put_hello(&w, &h);
-	return w.len;
-}
-
-static size_t
-report(uint8_t *buf, uint64_t seq)
-{
-	struct frame_wr w;
-
-	frame_wr_init(&w, buf, 256);
-	frame_report_open(&w);
-	frame_report_add(&w, seq, "{\"a\":1}", 7);
-	frame_report_close(&w);
-	return w.len;
-}
 
 /* Storage keeps seqs as BIGINT: above 2^63-1 they would be acked, then negative. */
 static void
@@ -51,16 +25,16 @@ test_seq_above_int64(void **state)
 
 	(void)state;
 	intake_init(&in, "gw-test-1", &st);
-	n = hello(buf, "gw-test-1");
+	n = frames_hello(buf, "gw-test-1", 0);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_HELLO);
-	n = report(buf, (uint64_t)INT64_MAX);
+	n = frames_report(buf, (uint64_t)INT64_MAX);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_REPORT);
 	assert_true(r.last_seq == (uint64_t)INT64_MAX);
-	n = report(buf, (uint64_t)INT64_MAX + 1);
+	n = frames_report(buf, (uint64_t)INT64_MAX + 1);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);
 	assert_int_equal(r.code, FRAME_ERR_SEQUENCE);
 	assert_non_null(strstr(r.why, "2^63"));
-	n = report(buf, UINT64_MAX);
+	n = frames_report(buf, UINT64_MAX);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);
 	assert_int_equal(r.code, FRAME_ERR_SEQUENCE);
 }

@@ -11,25 +11,11 @@
 
 #include "frame.h"
 #include "ingest.h"
+#include "frames.h"
 #include "intake.h"
 #include "leads.h"
 #include "record.h"
 #include "storage.h"
-
-static size_t
-hello(uint8_t *buf, const char *id)
-{
-	struct frame_hello h = { 0 };
-	struct frame_wr w;
-
-	h.appliance_id.p = id;
-	h.appliance_id.len = (uint16_t)strlen(id);
-	h.firmware.p = "t";
-	h.firmware.len = 1;
-	frame_wr_init(&w, buf, 256);
-	frame_put_hello(&w, &h);
-	return w.len;
-}
 
 static void
 test_intake_identity(void **state)
@@ -38,28 +24,16 @@ test_intake_identity(void **state)
 	struct intake in;
 	struct intake_result r;
 	uint8_t buf[256];
-	size_t n = hello(buf, "gw-other");
+	size_t n = frames_hello(buf, "gw-other", 0);
 
 	(void)state;
 	intake_init(&in, "gw-test-1", &st);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);
 	assert_int_equal(r.code, FRAME_ERR_IDENTITY);
 	assert_int_equal(st.refused[FRAME_ERR_IDENTITY], 1);
-	n = hello(buf, "gw-test-1");
+	n = frames_hello(buf, "gw-test-1", 0);
 	assert_int_equal(intake_next(&in, buf, n - 1, &r), IN_MORE);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_HELLO);
-}
-
-static size_t
-report(uint8_t *buf, uint64_t seq)
-{
-	struct frame_wr w;
-
-	frame_wr_init(&w, buf, 256);
-	frame_report_open(&w);
-	frame_report_add(&w, seq, "{\"a\":1}", 7);
-	frame_report_close(&w);
-	return w.len;
 }
 
 static void
@@ -73,15 +47,15 @@ test_intake_sequence(void **state)
 
 	(void)state;
 	intake_init(&in, "gw-test-1", &st);
-	n = report(buf, 5);
+	n = frames_report(buf, 5);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);	/* hello first */
 	assert_int_equal(r.code, FRAME_ERR_UNEXPECTED);
-	n = hello(buf, "gw-test-1");
+	n = frames_hello(buf, "gw-test-1", 0);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_HELLO);
-	n = report(buf, 5);
+	n = frames_report(buf, 5);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_REPORT);
 	assert_int_equal(r.last_seq, 5);
-	n = report(buf, 5);
+	n = frames_report(buf, 5);
 	assert_int_equal(intake_next(&in, buf, n, &r), IN_REFUSE);
 	assert_int_equal(r.code, FRAME_ERR_SEQUENCE);
 	buf[4] = 0x7f;	/* a header claiming 2 GiB */

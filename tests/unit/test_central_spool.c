@@ -11,6 +11,7 @@
 
 #include "frame.h"
 #include "ingest.h"
+#include "frames.h"
 #include "intake.h"
 #include "storage.h"
 
@@ -143,29 +144,6 @@ test_stale_session(void **state)
 	storage_close(st);
 }
 
-static size_t
-report(uint8_t *buf, uint64_t seq)
-{
-	struct frame_wr w;
-
-	frame_wr_init(&w, buf, 256);
-	frame_report_open(&w);
-	frame_report_add(&w, seq, "{\"a\":1}", 7);
-	frame_report_close(&w);
-	return w.len;
-}
-
-static size_t
-hello_frame(uint8_t *buf)
-{
-	struct frame_hello h = { 0, 0, { "gw-1", 4 }, { "t", 1 }, EPOCH_A };
-	struct frame_wr w;
-
-	frame_wr_init(&w, buf, 256);
-	frame_put_hello(&w, &h);
-	return w.len;
-}
-
 /* A record may leap at most the window above the highest seq so far. */
 static void
 test_sequence_window(void **state)
@@ -177,22 +155,22 @@ test_sequence_window(void **state)
 
 	(void)state;
 	intake_init(&in, "gw-1", &st);
-	assert_int_equal(intake_next(&in, buf, hello_frame(buf), &r), IN_HELLO);
+	assert_int_equal(intake_next(&in, buf, frames_hello(buf, "gw-1", EPOCH_A), &r), IN_HELLO);
 	assert_true(r.hello.spool_epoch == EPOCH_A);
 	intake_resume(&in, 10, 0, 1000);
-	assert_int_equal(intake_next(&in, buf, report(buf, 3), &r), IN_REPORT);
-	assert_int_equal(intake_next(&in, buf, report(buf, 1010), &r), IN_REPORT);
-	assert_int_equal(intake_next(&in, buf, report(buf, 2011), &r), IN_REFUSE);
+	assert_int_equal(intake_next(&in, buf, frames_report(buf, 3), &r), IN_REPORT);
+	assert_int_equal(intake_next(&in, buf, frames_report(buf, 1010), &r), IN_REPORT);
+	assert_int_equal(intake_next(&in, buf, frames_report(buf, 2011), &r), IN_REFUSE);
 	assert_int_equal(r.code, FRAME_ERR_SEQUENCE);
-	assert_int_equal(intake_next(&in, buf, report(buf, INT64_MAX), &r), IN_REFUSE);
-	assert_int_equal(intake_next(&in, buf, report(buf, 2010), &r), IN_REPORT);
+	assert_int_equal(intake_next(&in, buf, frames_report(buf, INT64_MAX), &r), IN_REFUSE);
+	assert_int_equal(intake_next(&in, buf, frames_report(buf, 2010), &r), IN_REPORT);
 
 	/* the stored seq (base + seq) must fit a BIGINT */
 	intake_init(&in, "gw-1", &st);
-	assert_int_equal(intake_next(&in, buf, hello_frame(buf), &r), IN_HELLO);
+	assert_int_equal(intake_next(&in, buf, frames_hello(buf, "gw-1", EPOCH_A), &r), IN_HELLO);
 	intake_resume(&in, 0, (uint64_t)INT64_MAX - 5, (uint64_t)1 << 40);
-	assert_int_equal(intake_next(&in, buf, report(buf, 5), &r), IN_REPORT);
-	assert_int_equal(intake_next(&in, buf, report(buf, 6), &r), IN_REFUSE);
+	assert_int_equal(intake_next(&in, buf, frames_report(buf, 5), &r), IN_REPORT);
+	assert_int_equal(intake_next(&in, buf, frames_report(buf, 6), &r), IN_REFUSE);
 	assert_int_equal(st.refused[FRAME_ERR_SEQUENCE], 3);
 }
 
