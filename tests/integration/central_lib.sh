@@ -147,17 +147,23 @@ counters() {
 	grep 'counters:\|limits:' "$T/$1.log" | tail -n 2
 }
 
+# await_line FILE WORD PID WHAT: waits (60 s at most) until the background
+# process PID has written WORD to FILE; fails if it exits first or never does.
+await_line() {
+	_i=0
+	until grep -q "$2" "$1"; do
+		_i=$((_i + 1)); [ $_i -gt 1200 ] && fail "$4: no '$2' in 60 s"
+		kill -0 "$3" 2>/dev/null || { cat "$1"; fail "$4 exited"; }
+		sleep 0.05
+	done
+}
+
 # idle_conns PORT N SECS [ADDR...]: N silent TCP connections from each address,
 # in the background (IDLE_PID); returns once all were tried ($T/idle.out).
 idle_conns() {
 	/usr/bin/python3 "$ROOT/tests/integration/idle_conns.py" "$@" >"$T/idle.out" 2>&1 &
 	IDLE_PID=$!
 	PIDS="$PIDS $IDLE_PID"
-	i=0
-	until grep -q opened "$T/idle.out"; do
-		i=$((i + 1)); [ $i -gt 1200 ] && fail "idle connections not opened"
-		kill -0 "$IDLE_PID" 2>/dev/null || { cat "$T/idle.out"; fail "idle_conns.py exited"; }
-		sleep 0.05
-	done
+	await_line "$T/idle.out" opened "$IDLE_PID" "idle_conns.py"
 	cat "$T/idle.out"
 }

@@ -23,12 +23,7 @@ rss0=$(proc_rss_kb "$C1")
     -k "$P/gw-test-1.key" -i gw-test-1 >"$T/pin.out" 2>&1 &
 L=$!
 PIDS="$PIDS $L"
-i=0
-until grep -q pinned "$T/pin.out"; do
-	i=$((i + 1)); [ $i -gt 1200 ] && fail "pinning sessions took too long"
-	kill -0 "$L" 2>/dev/null || { cat "$T/pin.out"; fail "central-load -H pin exited"; }
-	sleep 0.05
-done
+await_line "$T/pin.out" pinned "$L" "central-load -H pin"
 sleep 1
 rss1=$(proc_rss_kb "$C1")
 echo "central: $rss0 -> $rss1 KiB resident with $N sessions of one certificate tried"
