@@ -283,7 +283,7 @@ test_damage_while_running(void **state)
 {
 	struct spool *s = open_spool(1 << 20);
 	struct spool_stats st;
-	char rec[16];
+	char rec[24];
 	uint64_t seq, prev = 0;
 	size_t len;
 	int n = 0, rc;
