@@ -114,7 +114,7 @@ test_push_checks(void **state)
 static void
 test_file(void **state)
 {
-	char path[] = "/tmp/test_reload.XXXXXX";
+	char path[] = "/tmp/test_reload.XXXXXX", pend[128];
 	struct reload *r;
 	int fd = mkstemp(path);
 	FILE *f;
@@ -137,6 +137,26 @@ test_file(void **state)
 	fclose(f);
 	assert_int_equal(reload_file(r), 0);
 	assert_int_equal(running(r)->term_window, 20 * 60 * USEC_PER_SEC);
+	/* a start-up key changed in the file: kept, and status says it waits */
+	assert_int_equal(reload_pending(r, pend, sizeof(pend)), 0);
+	assert_string_equal(pend, "");
+	f = fopen(path, "w");
+	fputs("version 2\nterm_window 20m\nworkers 3\nsite_id b\n", f);
+	fclose(f);
+	assert_int_equal(reload_file(r), 0);
+	assert_int_equal(running(r)->workers, 1);
+	assert_true(reload_pending(r, pend, sizeof(pend)) > 0);
+	assert_string_equal(pend, "site_id workers");
+	/* a push leaves the file's pending keys pending */
+	assert_int_equal(push(r, "version 3\nterm_window 20m\n", 3, pend, sizeof(pend)), 0);
+	assert_int_equal(reload_pending(r, pend, sizeof(pend)), strlen("site_id workers"));
+	/* the file back at the running values: nothing waits */
+	f = fopen(path, "w");
+	fputs("version 3\nterm_window 20m\n", f);
+	fclose(f);
+	assert_int_equal(reload_file(r), 0);
+	assert_int_equal(reload_pending(r, pend, sizeof(pend)), 0);
+	assert_string_equal(pend, "");
 	unlink(path);
 	assert_int_equal(reload_file(r), -1);		/* gone: keeps running */
 	assert_int_equal(running(r)->term_window, 20 * 60 * USEC_PER_SEC);

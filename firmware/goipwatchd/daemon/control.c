@@ -210,6 +210,7 @@ static void
 status_write(struct control *c, struct out *o)
 {
 	const struct engine_stats *st = &c->st;
+	char kept[256];
 
 	outf(o, "goipwatchd %s  site %s  up %" PRIu64 " s\n", c->o.firmware_version,
 	    c->o.site_id && c->o.site_id[0] ? c->o.site_id : "-",
@@ -220,6 +221,9 @@ status_write(struct control *c, struct out *o)
 	outf(o, "config:    version %" PRIu64 "%s%s\n", config_version(c),
 	    c->o.uplink != NULL && c->us.config_result[0] ? "  last push: " : "",
 	    c->o.uplink != NULL ? c->us.config_result : "");
+	if (c->o.reload != NULL && reload_pending(c->o.reload, kept, sizeof(kept)) > 0)
+		outf(o, "restart:   %s (changed in the config file, apply after a "
+		    "restart)\n", kept);
 	outf(o, "capture:   %.1f packets/s  %" PRIu64 " packets  %" PRIu64 " bytes  %"
 	    PRIu64 " workers\n", c->h.pps, st->w.packets, st->w.bytes, st->workers);
 	outf(o, "drops:     kernel %" PRIu64 "  interface %" PRIu64 "  capture ring %"

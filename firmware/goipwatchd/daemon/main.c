@@ -247,6 +247,7 @@ start_control(const struct main_opts *m, const struct conf *c, struct engine *e,
 		.socket_path = m->ctl_socket, .metrics_port = (uint16_t)m->metrics_port,
 		.firmware_version = GW_VERSION, .site_id = c->site_id,
 		.config_version = c->version, .uplink = daemon_uplink(d),
+		.reload = daemon_reload(d),
 	};
 	struct control *ctl;
 	char err[512];

@@ -14,7 +14,8 @@
 struct reload {
 	struct confswap	*cs;
 	char		 path[512];	/* "" when there is no -f file */
-	pthread_mutex_t	 mu;		/* serialises the two publishers */
+	pthread_mutex_t	 mu;		/* serialises the two publishers; pending */
+	char		 pending[512];	/* start-up keys the file changed; kept */
 	struct uplink	*uplink;
 };
 
@@ -173,6 +174,8 @@ install(struct reload *r, struct conf *c, const char *origin, bool push, char *e
 	}
 	log_info("config: version %" PRIu64 " from %s is active (generation %" PRIu64
 	    ")", version, origin, gen);
+	if (!push)	/* the file's start-up keys wait for the next start */
+		snprintf(r->pending, sizeof(r->pending), "%s", restart);
 	if (restart[0] != '\0')
 		log_info("config: changed but kept until a restart: %s", restart);
 	return 0;
@@ -223,4 +226,15 @@ reload_push(void *arg, const char *buf, size_t len, uint64_t version, char *err,
 	rc = install(r, c, "push", true, err, errlen);
 	pthread_mutex_unlock(&r->mu);
 	return rc;
+}
+
+size_t
+reload_pending(struct reload *r, char *buf, size_t len)
+{
+	size_t n;
+
+	pthread_mutex_lock(&r->mu);
+	n = (size_t)snprintf(buf, len, "%s", r->pending);
+	pthread_mutex_unlock(&r->mu);
+	return n < len ? n : len - 1;
 }

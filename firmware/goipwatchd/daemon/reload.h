@@ -27,6 +27,12 @@ void		 reload_set_uplink(struct reload *, struct uplink *);
 /* Rereads the -f file; 0, or -1 with the exact error logged. Any thread. */
 int		 reload_file(struct reload *);
 /*
+ * The start-up keys the -f file last reloaded changed, kept at their running
+ * values until a restart, space separated in buf ("" when none, truncated to
+ * fit); returns the length. Any thread (goipwatchctl status).
+ */
+size_t		 reload_pending(struct reload *, char *buf, size_t len);
+/*
  * The uplink's apply callback (arg: struct reload *): parse, check, publish.
  * A push must name every key the running config names unless its first line is
  * CONF_DROP_KEYS_ALLOWED, and may not change a key read only at start.
