@@ -2,8 +2,9 @@
 /*
  * Live configuration changes: the local file again (SIGHUP) and signed pushes
  * from central, both through conf_parse, checked against the running config and
- * published with confswap. A bad config never replaces a good one. Keys that size
- * tables or the uplink keep their running values until a restart.
+ * published with confswap. A bad config never replaces a good one. The key
+ * table's start-up keys (conf.c, KT_START) keep their running values until a
+ * restart: a push changing one is refused, a reloaded file's wait (reload_pending).
  */
 #ifndef GW_RELOAD_H
 #define GW_RELOAD_H
