@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* goipwatch-central's configuration: "key value" lines, one table of keys. */
+/* goipwatch-central's configuration: "key value" lines, one table of keys (keytab.h). */
 #ifndef GWC_CFG_H
 #define GWC_CFG_H
 
@@ -37,5 +37,7 @@ int	cfg_load(struct cfg *, const char *path, char *err, size_t errlen);
 /* One "key value" assignment, as in the file. */
 int	cfg_set(struct cfg *, const char *key, const char *value, char *err, size_t);
 void	cfg_print(const struct cfg *, FILE *);
+/* The table as markdown rows (--print-keys; docs/central.md is checked against it). */
+void	cfg_print_keys(FILE *);
 
 #endif

@@ -49,6 +49,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fputs("usage: goipwatch-central [-f central.conf] [-d DB] [-v] COMMAND\n"
+	    "       goipwatch-central --print-keys   every config key, its range and default\n"
 	    "  serve                         run the TLS listener\n"
 	    "  check                         check the configuration, print it\n"
 	    "  leads [--tier T] [--overdue] [--json]\n"
@@ -447,6 +448,10 @@ main(int argc, char **argv)
 			return puts("goipwatch-central " GW_VERSION) == EOF;
 		else if (strcmp(argv[i], "-h") == 0)
 			usage();
+		else if (strcmp(argv[i], "--print-keys") == 0) {
+			cfg_print_keys(stdout);
+			return 0;
+		}
 		else
 			bad_usage("unknown option '%s'", argv[i]);
 	}

@@ -61,6 +61,9 @@ wait_for "$T/gwd.log" "reload refused.*gw.conf:11: out of range" 30 ||
 kill -HUP $G
 wait_for "$T/gwd.log" "version 1 from $T/gw.conf is active" 30 || fail "good file not applied"
 wait_for "$T/gwd.log" "kept until a restart: workers" 30 || fail "restart-only key not named"
+"$B/goipwatchctl" -s "$T/ctl/sock" status > "$T/status" || fail "goipwatchctl status"
+grep -q '^restart: *workers flow_timeout_udp (changed in the config file, apply after a restart)$' \
+    "$T/status" || { cat "$T/status"; fail "status does not name the kept key"; }
 echo "ok: SIGHUP reload (bad file refused with file:line, good file active)"
 
 # pushes: central restarts with them; the daemon reconnects on its own

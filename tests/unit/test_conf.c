@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "keytab.h"
 
 static struct conf *
 parse(const char *s, char *err)
@@ -165,6 +166,58 @@ test_keys_named(void **state)
 	conf_free(d);
 }
 
+/* Defaults go through the file's setter: one out of range is an error. */
+static void
+test_defaults_checked(void **state)
+{
+	struct x { uint64_t n; char s[8]; } x;
+	const struct keytab_key good[] = {
+		{ "n", KT_U64, offsetof(struct x, n), 1, 10, NULL, "5", KT_START, NULL },
+		{ "s", KT_STR, offsetof(struct x, s), 0, 8, "a|b", "b", KT_RELOAD, NULL },
+	};
+	const struct keytab_key bad[] = {
+		{ "n", KT_U64, offsetof(struct x, n), 1, 10, NULL, "11", KT_START, NULL },
+	};
+	const struct keytab tg = { good, 2, 100, false }, tb = { bad, 1, 100, false };
+	char err[128];
+
+	(void)state;
+	memset(&x, 0, sizeof(x));
+	assert_int_equal(keytab_defaults(&tg, &x, err, sizeof(err)), 0);
+	assert_int_equal(x.n, 5);
+	assert_string_equal(x.s, "b");
+	assert_int_equal(keytab_defaults(&tb, &x, err, sizeof(err)), -1);
+	assert_string_equal(err, "default of n: out of range");
+	/* and every default of the real table passes its own checks */
+	const struct keytab *t = conf_keytab();
+	struct conf *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	assert_int_equal(keytab_defaults(t, c, err, sizeof(err)), 0);
+	conf_free(c);
+}
+
+/* The listing --print-keys gives (and the docs table is checked against). */
+static void
+test_print_keys(void **state)
+{
+	char *p = NULL;
+	size_t n = 0;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&p, &n);
+	conf_print_keys(f);
+	fclose(f);
+	assert_non_null(strstr(p, "| `workers` | number | 1 | 1-64 | start |\n"));
+	assert_non_null(strstr(p, "| `flow_timeout_udp` | duration | 120s | 1s-1d | start |\n"));
+	assert_non_null(strstr(p, "| `spool_fsync` | text | batch | always, batch, never | "
+	    "start |\n"));
+	assert_non_null(strstr(p, "| `term_window` | duration | 1h | 1m-7d | reload |\n"));
+	assert_non_null(strstr(p, "| `allow` | list | - | address or prefix, repeated | "
+	    "reload |\n"));
+	free(p);
+}
+
 int
 main(void)
 {
@@ -174,6 +227,8 @@ main(void)
 		cmocka_unit_test(test_nul_and_long_lines),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_keys_named),
+		cmocka_unit_test(test_defaults_checked),
+		cmocka_unit_test(test_print_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -426,6 +426,37 @@ test_set_conf(void **state)
 	conf_free(c2);
 }
 
+/*
+ * The call and registration tables follow a reload too: the subscriber list
+ * that gives a call its direction and a REGISTER its subscriber flag, and the
+ * call timeouts. They kept the boot config's before.
+ */
+static void
+test_set_conf_tables(void **state)
+{
+	char err[256];
+	struct conf *c, *c2;
+	struct detect *d = mk("subscriber_prefix 192.0.2.0/24\n", &c);
+	const char *t2 = "subscriber_prefix 100.64.0.0/10\ncall_setup_timeout 5s\n";
+
+	(void)state;
+	c2 = conf_parse(t2, strlen(t2), "t2", err, sizeof(err));
+	assert_non_null(c2);
+	assert_int_equal(detect_set_conf(d, c2), 0);
+	detect_event(d, sip(T0, LINE, FOREIGN, "INVITE", 0, "c1", "8613800000001", ""));
+	detect_event(d, sip(T0, LINE, DOMESTIC, "REGISTER", 0, "r1", "", ""));
+	detect_event(d, sip(T0, DOMESTIC, LINE, "REGISTER", 200, "r1", "", ""));
+	detect_tick(d, T0 + 10 * SEC);
+	/* the INVITE went unanswered longer than the new setup timeout */
+	assert_non_null(strstr(out, "\"end\":\"timeout\""));
+	assert_non_null(strstr(out, "\"direction\":\"outbound\""));
+	detect_finish(d, T0 + 20 * SEC);
+	assert_non_null(strstr(out, "\"subscriber\":true"));
+	detect_free(d);
+	conf_free(c);
+	conf_free(c2);
+}
+
 int
 main(void)
 {
@@ -442,6 +473,7 @@ main(void)
 		cmocka_unit_test(test_opaque_voice),
 		cmocka_unit_test(test_account_from_radius),
 		cmocka_unit_test(test_set_conf),
+		cmocka_unit_test(test_set_conf_tables),
 	};
 
 	sip_global_init();

@@ -118,6 +118,7 @@ struct conf {
 	struct prefix_list watchlist;
 };
 
+/* Every key at its default (the table's text through the file's setter). */
 struct conf	*conf_new_defaults(void);
 void		 conf_free(struct conf *);
 /* Parses a whole buffer over the defaults; NULL with "name:line: reason" in err. */
@@ -138,8 +139,11 @@ int		 conf_key_mark_set(struct conf *, const char *key);
 size_t		 conf_dropped_keys(const struct conf *old, const struct conf *new,
 		    char *buf, size_t len);
 
-/* Fills the lists the configuration left empty with their defaults. */
-int		 conf_list_defaults(struct conf *);
+struct keytab;
+/* The key table (keytab.h): names, ranges, defaults, when each key applies. */
+const struct keytab *conf_keytab(void);
+/* The table as markdown rows, for --print-keys and the docs check. */
+void		 conf_print_keys(FILE *);
 int		 prefix_parse(const char *, struct prefix *);
 bool		 str_list_has_ci(const struct str_list *, const char *);
 bool		 prefix_list_has(const struct prefix_list *, const uint8_t addr16[16]);

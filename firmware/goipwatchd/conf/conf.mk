@@ -3,3 +3,4 @@
 D := firmware/goipwatchd/conf
 GWD_CORE_SRCS += $(D)/conf.c
 UNIT_TESTS += conf
+FUZZERS += conf

@@ -177,6 +177,7 @@ status_write(struct control *c, struct out *o)
 {
 	const struct engine_stats *st = &c->st;
 	uint64_t d[ED_N];
+	char kept[256];
 
 	outf(o, "goipwatchd %s  site %s  up %" PRIu64 " s\n", c->o.firmware_version,
 	    c->o.site_id && c->o.site_id[0] ? c->o.site_id : "-",
@@ -187,6 +188,9 @@ status_write(struct control *c, struct out *o)
 	outf(o, "config:    version %" PRIu64 "%s%s\n", config_version(c),
 	    c->o.uplink != NULL && c->us.config_result[0] ? "  last push: " : "",
 	    c->o.uplink != NULL ? c->us.config_result : "");
+	if (c->o.reload != NULL && reload_pending(c->o.reload, kept, sizeof(kept)) > 0)
+		outf(o, "restart:   %s (changed in the config file, apply after a "
+		    "restart)\n", kept);
 	outf(o, "capture:   %.1f packets/s  %" PRIu64 " packets  %" PRIu64 " bytes  %"
 	    PRIu64 " workers\n", c->h.pps, st->w.packets, st->w.bytes, st->workers);
 	engine_drops(st, d);

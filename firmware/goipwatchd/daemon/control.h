@@ -15,6 +15,7 @@
 
 #include "board.h"
 #include "engine.h"
+#include "reload.h"
 #include "uplink.h"
 
 #define CONTROL_SOCKET		"/run/goipwatch/control.sock"
@@ -28,6 +29,7 @@ struct control_opts {
 	const char	*site_id;
 	uint64_t	 config_version;	/* boot config; the uplink's wins */
 	struct uplink	*uplink;	/* NULL: no central configured */
+	struct reload	*reload;	/* NULL: no reloads (status: kept keys) */
 	struct board	*board;		/* NULL: nothing to tick */
 	/* capture is unhealthy after this long without a packet; 0: 120 s */
 	unsigned	 capture_stall_secs;

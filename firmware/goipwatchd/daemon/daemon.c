@@ -296,6 +296,12 @@ daemon_uplink(struct daemon *d)
 	return d->uplink;
 }
 
+struct reload *
+daemon_reload(struct daemon *d)
+{
+	return d->reload;
+}
+
 struct confswap *
 daemon_confswap(struct daemon *d)
 {

@@ -49,6 +49,8 @@ int		 daemon_report(struct daemon *, const char *line, size_t len);
 struct confswap	*daemon_confswap(struct daemon *);
 /* The uplink, for status; NULL when no central is configured. */
 struct uplink	*daemon_uplink(struct daemon *);
+/* The reload state, for status (start-up keys waiting for a restart). */
+struct reload	*daemon_reload(struct daemon *);
 /* engine_run returned: takes the final counters; the engine is not touched again. */
 void		 daemon_engine_done(struct daemon *);
 /*

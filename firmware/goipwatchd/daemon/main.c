@@ -36,6 +36,7 @@ usage(void)
 	    "                  [-W secs] (-r file | -i iface [-D driver] [-F filter] [-u user]\n"
 	    "                  [-S sock] [-M port])\n"
 	    "       goipwatchd --self-test [-f conf] [-i iface]\n"
+	    "       goipwatchd --print-keys\n"
 	    "  -r FILE   analyse a pcap/pcapng file (- for stdin)\n"
 	    "  -i IFACE  capture live; -D pcap-live|af-packet (default %s)\n"
 	    "  -n        check the configuration and exit (-v prints it normalised)\n"
@@ -43,6 +44,7 @@ usage(void)
 	    "  -S SOCK   control socket (default %s)\n"
 	    "  -M PORT   metrics port on 127.0.0.1 (default %d, 0: none)\n"
 	    "  --self-test  check capture, clock, central, TLS and config signature\n"
+	    "  --print-keys  every config key: type, default, range, when it applies\n"
 	    "  -X inject=N  test only: N synthetic detection records to central\n"
 	    "  -X nowatchdog  do not arm the board's watchdog\n",
 	    CAPTURE_DEFAULT, CONTROL_SOCKET, CONTROL_METRICS_PORT);
@@ -138,6 +140,7 @@ parse_args(int argc, char **argv, struct main_opts *m)
 {
 	static const struct option longopts[] = {
 		{ "self-test", no_argument, NULL, 'T' },
+		{ "print-keys", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -171,6 +174,7 @@ parse_args(int argc, char **argv, struct main_opts *m)
 		case 'n': m->check = true; break;
 		case 'S': m->ctl_socket = optarg; break;
 		case 'T': m->self_test = true; break;
+		case 'K': conf_print_keys(stdout); exit(0);
 		case 'r': m->eo.cap.source = optarg; m->eo.cap.driver = "pcap-file"; break;
 		case 'u': m->user = optarg; m->user_required = true; break;
 		case 'v': m->verbose++; break;
@@ -243,6 +247,7 @@ start_control(const struct main_opts *m, const struct conf *c, struct engine *e,
 		.socket_path = m->ctl_socket, .metrics_port = (uint16_t)m->metrics_port,
 		.firmware_version = GW_VERSION, .site_id = c->site_id,
 		.config_version = c->version, .uplink = daemon_uplink(d),
+		.reload = daemon_reload(d),
 	};
 	struct control *ctl;
 	char err[512];

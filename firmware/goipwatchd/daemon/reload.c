@@ -7,46 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keytab.h"
 #include "log.h"
 #include "reload.h"
 
 struct reload {
 	struct confswap	*cs;
 	char		 path[512];	/* "" when there is no -f file */
-	pthread_mutex_t	 mu;		/* serialises the two publishers */
+	pthread_mutex_t	 mu;		/* serialises the two publishers; pending */
+	char		 pending[512];	/* start-up keys the file changed; kept */
 	struct uplink	*uplink;
 };
-
-/*
- * Keys fixed at start: they size the tables and rings the packet path already
- * allocated, the workers read them only when they are built (the workers keep
- * the boot config; only the detect thread follows reloads), or they are the
- * uplink's identity and keys. A new config keeps the running values, so a
- * reader never sees a capacity it was not built with, a push can never change
- * where the appliance reports or which key signs pushes, and what is reported
- * as active is what runs. A push that changes one is refused (see install).
- */
-#define K(f, s)	{ #f, offsetof(struct conf, f), sizeof(((struct conf *)0)->f), s }
-static const struct restart_key {
-	const char	*name;
-	size_t		 off, size;
-	bool		 str;
-} restart_keys[] = {
-	K(workers, false), K(snaplen, false), K(ring_bytes, false),
-	K(reader_thread, true), K(flow_capacity, false), K(flow_timeout_udp, false),
-	K(flow_timeout_tcp, false), K(flow_timeout_tcp_closed, false),
-	K(flow_active_timeout, false), K(flow_expire_budget, false),
-	K(frag_capacity, false), K(frag_max_bytes, false), K(frag_timeout, false),
-	K(dpi_capacity, false), K(dpi_max_packets_udp, false),
-	K(dpi_max_packets_tcp, false), K(voip_capacity, false),
-	K(sip_tcp_capacity, false), K(sip_tcp_buffer, false), K(sip_max_bytes, false),
-	K(call_capacity, false), K(reg_capacity, false), K(line_capacity, false),
-	K(central_host, true), K(central_port, false),
-	K(central_name, true), K(tls_ca, true), K(tls_cert, true), K(tls_key, true),
-	K(config_pubkey, true), K(spool_dir, true), K(spool_max_bytes, false),
-	K(spool_fsync, true), K(heartbeat_interval, false),
-};
-#undef K
 
 /* A deep copy: the printout parses back to itself (checked by test_conf). */
 static struct conf *
@@ -119,35 +90,36 @@ reload_set_uplink(struct reload *r, struct uplink *u)
 	pthread_mutex_unlock(&r->mu);
 }
 
-static bool
-key_equal(const struct restart_key *k, const struct conf *a, const struct conf *b)
-{
-	const char *x = (const char *)a + k->off, *y = (const char *)b + k->off;
-
-	return k->str ? strcmp(x, y) == 0 : memcmp(x, y, k->size) == 0;
-}
-
 /*
- * Copies the restart-only keys from the running config, and counts them as
- * named when the running config named them (they stay in force). Names in
- * changed those the new config sets to another value.
+ * Copies the start-up keys (the table's KT_START rows) from the running
+ * config: they size the tables and rings the packet path already allocated,
+ * the workers read them only when they are built, or they are the uplink's
+ * identity and keys. A reader never sees a value it was not built with, and
+ * what is reported as active is what runs. They count as named when the
+ * running config named them (they stay in force). Names in changed those the
+ * new config sets to another value; -1 when out of memory.
  */
-static void
+static int
 keep_restart_keys(struct conf *c, const struct conf *run, char *changed, size_t len)
 {
-	const struct restart_key *k;
+	const struct keytab *t = conf_keytab();
+	const struct keytab_key *k;
 	size_t i, n = 0;
 
 	changed[0] = '\0';
-	for (i = 0; i < sizeof(restart_keys) / sizeof(restart_keys[0]); i++) {
-		k = &restart_keys[i];
-		if (conf_key_is_set(c, k->name) && !key_equal(k, c, run) && n < len)
+	for (i = 0; i < t->n; i++) {
+		k = &t->keys[i];
+		if (k->applies != KT_START)
+			continue;
+		if (conf_key_is_set(c, k->name) && !keytab_equal(k, c, run) && n < len)
 			n += (size_t)snprintf(changed + n, len - n, "%s%s", n ? " " : "",
 			    k->name);
-		memcpy((char *)c + k->off, (const char *)run + k->off, k->size);
+		if (keytab_copy(k, c, run) == -1)
+			return -1;
 		if (conf_key_is_set(run, k->name))
 			(void)conf_key_mark_set(c, k->name);
 	}
+	return 0;
 }
 
 /*
@@ -176,7 +148,11 @@ install(struct reload *r, struct conf *c, const char *origin, bool push, char *e
 		conf_free(c);
 		return -1;
 	}
-	keep_restart_keys(c, run, restart, sizeof(restart));
+	if (keep_restart_keys(c, run, restart, sizeof(restart)) == -1) {
+		snprintf(err, errlen, "%s: out of memory", origin);
+		conf_free(c);
+		return -1;
+	}
 	if (push && restart[0] != '\0') {
 		snprintf(err, errlen, "%s: changes keys read only at start, which a push "
 		    "cannot set: %s (leave them out, or set them in the local config "
@@ -198,6 +174,8 @@ install(struct reload *r, struct conf *c, const char *origin, bool push, char *e
 	}
 	log_info("config: version %" PRIu64 " from %s is active (generation %" PRIu64
 	    ")", version, origin, gen);
+	if (!push)	/* the file's start-up keys wait for the next start */
+		snprintf(r->pending, sizeof(r->pending), "%s", restart);
 	if (restart[0] != '\0')
 		log_info("config: changed but kept until a restart: %s", restart);
 	return 0;
@@ -248,4 +226,15 @@ reload_push(void *arg, const char *buf, size_t len, uint64_t version, char *err,
 	rc = install(r, c, "push", true, err, errlen);
 	pthread_mutex_unlock(&r->mu);
 	return rc;
+}
+
+size_t
+reload_pending(struct reload *r, char *buf, size_t len)
+{
+	size_t n;
+
+	pthread_mutex_lock(&r->mu);
+	n = (size_t)snprintf(buf, len, "%s", r->pending);
+	pthread_mutex_unlock(&r->mu);
+	return n < len ? n : len - 1;
 }

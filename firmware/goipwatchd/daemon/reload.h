@@ -2,8 +2,9 @@
 /*
  * Live configuration changes: the local file again (SIGHUP) and signed pushes
  * from central, both through conf_parse, checked against the running config and
- * published with confswap. A bad config never replaces a good one. Keys that size
- * tables or the uplink keep their running values until a restart.
+ * published with confswap. A bad config never replaces a good one. The key
+ * table's start-up keys (conf.c, KT_START) keep their running values until a
+ * restart: a push changing one is refused, a reloaded file's wait (reload_pending).
  */
 #ifndef GW_RELOAD_H
 #define GW_RELOAD_H
@@ -26,6 +27,12 @@ struct confswap	*reload_confswap(struct reload *);
 void		 reload_set_uplink(struct reload *, struct uplink *);
 /* Rereads the -f file; 0, or -1 with the exact error logged. Any thread. */
 int		 reload_file(struct reload *);
+/*
+ * The start-up keys the -f file last reloaded changed, kept at their running
+ * values until a restart, space separated in buf ("" when none, truncated to
+ * fit); returns the length. Any thread (goipwatchctl status).
+ */
+size_t		 reload_pending(struct reload *, char *buf, size_t len);
 /*
  * The uplink's apply callback (arg: struct reload *): parse, check, publish.
  * A push must name every key the running config names unless its first line is

@@ -122,6 +122,19 @@ calls_new(const struct calls_params *p, const struct sink *out)
 }
 
 void
+calls_set_timeouts(struct calls *c, usec_t setup_timeout, usec_t call_timeout)
+{
+	c->p.setup_timeout = setup_timeout;
+	c->p.call_timeout = call_timeout;
+}
+
+void
+calls_set_subscribers(struct calls *c, const struct prefix_list *subscribers)
+{
+	c->p.subscribers = subscribers;
+}
+
+void
 calls_free(struct calls *c)
 {
 	if (c == NULL)

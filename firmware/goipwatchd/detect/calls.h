@@ -64,6 +64,10 @@ struct calls_stats {
 /* Fills the defaults above (capacity 65536). */
 void		 calls_params_default(struct calls_params *);
 struct calls	*calls_new(const struct calls_params *, const struct sink *out);
+/* A reloaded config: these apply from the next event and tick (capacity stays). */
+void		 calls_set_timeouts(struct calls *, usec_t setup_timeout,
+		    usec_t call_timeout);
+void		 calls_set_subscribers(struct calls *, const struct prefix_list *);
 void		 calls_free(struct calls *);
 /* One EV_SIP event; ev->ts is capture time. Other kinds are ignored. */
 void		 calls_sip(struct calls *, const struct event *);

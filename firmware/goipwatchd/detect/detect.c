@@ -28,6 +28,10 @@ detect_apply(struct detect *d, const struct conf *c)
 	memcpy(d->hkey, key, sizeof(key));
 	d->hkeylen = keylen;
 	voip_pace_params(c, &d->pp);
+	/* the tables keep their sizes and follow the rest (conf.c's RELOAD keys) */
+	calls_set_timeouts(d->calls, c->call_setup_timeout, c->call_timeout);
+	calls_set_subscribers(d->calls, &c->subscriber_prefixes);
+	regs_set_subscribers(d->regs, &c->subscriber_prefixes);
 	return 0;
 }
 
@@ -66,11 +70,10 @@ detect_new(const struct conf *c, const struct sink *out)
 	return d;
 }
 
-/* The detectors' settings from c: the pseudonym key and what paces like voice. */
 /*
- * A new configuration: thresholds, weights, lists and tables of the detectors
- * apply from the next event. Table sizes stay; so do the subscriber prefixes
- * the call and registration tables were made with.
+ * A new configuration: thresholds, weights, lists, call timeouts and the
+ * subscriber prefixes of the call and registration tables apply from the next
+ * event. Table sizes stay (start-up keys, reload.c keeps them).
  */
 int
 detect_set_conf(struct detect *d, const struct conf *c)

@@ -96,6 +96,12 @@ regs_new(const struct regs_params *p, const struct sink *out)
 }
 
 void
+regs_set_subscribers(struct regs *r, const struct prefix_list *subscribers)
+{
+	r->p.subscribers = subscribers;
+}
+
+void
 regs_free(struct regs *r)
 {
 	if (r == NULL)

@@ -37,6 +37,8 @@ struct regs_stats {
 /* Capacity 65536, linger 32 s. */
 void		 regs_params_default(struct regs_params *);
 struct regs	*regs_new(const struct regs_params *, const struct sink *out);
+/* A reloaded config's subscriber list, from the next event. */
+void		 regs_set_subscribers(struct regs *, const struct prefix_list *);
 void		 regs_free(struct regs *);
 /* One EV_SIP event; only REGISTER and its responses matter. */
 void		 regs_sip(struct regs *, const struct event *);
