@@ -16,7 +16,9 @@ CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS)
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
-FUZZERS	+= central
+FUZZERS	+= central record
+# fuzz_record includes central/record.c, which parses with cJSON.
+FUZZ_LIBS_record := $(CJSON_LIBS)
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
 	    tests/integration/central_pg.sh tests/integration/central_cli.sh \
 	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh \
