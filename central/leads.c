@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Leads for analysts: listing, detail, the feedback workflow, export. */
+/* The lead listing: terminal, JSON lines and CSV export. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,25 +18,6 @@ static const char list_sql[] = "SELECT " LEAD_COLS " FROM leads l"
 	" WHERE ($1 = '' OR l.tier = $1)"
 	" AND ($2 = 0 OR (l.status = 'new' AND l.deadline < $3))"
 	" ORDER BY l.tier_rank DESC, l.deadline, l.id";
-
-static const char *const statuses[] = { "new", "acknowledged", "confirmed",
-	"false_positive", "dismantled" };
-
-const char *
-lead_status_name(int i)
-{
-	return i >= 0 && (size_t)i < sizeof(statuses) / sizeof(statuses[0]) ?
-	    statuses[i] : NULL;
-}
-
-bool
-lead_status_is_valid(const char *s)
-{
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(s, statuses[i]) == 0)
-			return true;
-	return false;
-}
 
 static const char *
 line_of(const struct db_row *r, char *buf, size_t len)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Leads for analysts: listing, detail, the feedback workflow, export. */
+/*
+ * Leads for analysts: the listing and export (leads.c), one lead's detail
+ * (lead-detail.c), the feedback workflow (lead-feedback.c).
+ */
 #ifndef GWC_LEADS_H
 #define GWC_LEADS_H
 
