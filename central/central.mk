@@ -8,7 +8,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
 	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
 	    central/sims.c central/figures.c central/fleet.c central/out.c \
-	    central/lead-detail.c central/lead-feedback.c
+	    central/leads-out.c central/lead-detail.c central/lead-feedback.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a

@@ -250,7 +250,7 @@ cmd_export(struct ctx *x)
 	struct leads_filter f = { NULL, false, (int64_t)time(NULL) };
 
 	if (opt_has(x, "--csv"))
-		return leads_csv(x->st, stdout);
+		return leads_csv(x->st, &f, stdout);
 	if (opt_has(x, "--json"))
 		return leads_json(x->st, &f, stdout);
 	usage();
