@@ -3,7 +3,6 @@
  * infrastructure, SIMs and the history of its workflow. */
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "leads.h"
 #include "out.h"
@@ -11,35 +10,51 @@
 
 struct show_ctx {
 	FILE	*out;
-	int64_t	 now;
 	int	 n;
 };
 
+/* "-" for an absent value, else the terminal form of text. */
+static const char *
+text_or_dash(struct out_tty *e, const struct lead_val *v)
+{
+	return v->null ? "-" : out_tty(e, v->s);
+}
+
+static const char *
+int_or_dash(const struct lead_val *v, char *buf, size_t len)
+{
+	if (v->null)
+		return "-";
+	snprintf(buf, len, "%" PRId64, v->i);
+	return buf;
+}
+
 static int
-head_row(void *arg, const struct db_row *r)
+head_row(void *arg, const struct lead_row *r)
 {
 	struct show_ctx *x = arg;
-	char t[5][24], left[24];
+	const struct lead_val *v = r->v;
+	char t[5][24], n[3][24], left[24];
 	struct out_tty e;
 
 	x->n++;
-	fprintf(x->out, "lead %s  tier %s  status %s  verdict %s  score %s\n",
-	    row_str(r, 0), out_tty(&e, r->v[1]), out_tty(&e, r->v[2]),
-	    out_tty(&e, r->v[3]), row_str(r, 4));
+	fprintf(x->out, "lead %" PRId64 "  tier %s  status %s  verdict %s  score %s\n",
+	    v[LEAD_ID].i, out_tty(&e, v[LEAD_TIER].s), out_tty(&e, v[LEAD_STATUS].s),
+	    out_tty(&e, v[LEAD_VERDICT].s), int_or_dash(&v[LEAD_SCORE], n[0], 24));
 	fprintf(x->out, "line      %s vlan %s pppoe %s  account %s  device %s\n"
-	    "deadline  %s (%s)\nseen      %s .. %s, %s detections\n"
+	    "deadline  %s (%s)\nseen      %s .. %s, %" PRId64 " detections\n"
 	    "raised    %s; last feedback %s by %s\n",
-	    out_tty(&e, r->v[5]), r->v[6] ? r->v[6] : "-", r->v[7] ? r->v[7] : "-",
-	    r->v[8] ? out_tty(&e, r->v[8]) : "-", r->v[9] ? out_tty(&e, r->v[9]) : "-",
-	    out_time(row_int(r, 10), t[0], sizeof(t[0])),
-	    strcmp(row_str(r, 2), "new") != 0 ? "feedback given" :
-	    row_int(r, 10) < x->now ? "OVERDUE" :
-	    out_span(row_int(r, 10) - x->now, left, sizeof(left)),
-	    out_time(row_int(r, 11), t[1], sizeof(t[1])),
-	    out_time(row_int(r, 12), t[2], sizeof(t[2])), row_str(r, 13),
-	    out_time(row_int(r, 14), t[3], sizeof(t[3])),
-	    out_time(row_int(r, 15), t[4], sizeof(t[4])),
-	    r->v[16] ? out_tty(&e, r->v[16]) : "-");
+	    out_tty(&e, v[LEAD_IP].s), int_or_dash(&v[LEAD_VLAN], n[1], 24),
+	    int_or_dash(&v[LEAD_PPPOE], n[2], 24), text_or_dash(&e, &v[LEAD_ACCOUNT]),
+	    text_or_dash(&e, &v[LEAD_DEVICE_ID]),
+	    out_time(v[LEAD_DEADLINE].i, t[0], sizeof(t[0])),
+	    v[LEAD_LEFT].null ? "feedback given" : v[LEAD_LEFT].i < 0 ? "OVERDUE" :
+	    out_span(v[LEAD_LEFT].i, left, sizeof(left)),
+	    out_time(v[LEAD_FIRST_SEEN].i, t[1], sizeof(t[1])),
+	    out_time(v[LEAD_LAST_SEEN].i, t[2], sizeof(t[2])), v[LEAD_DETECTIONS].i,
+	    out_time(v[LEAD_RAISED_AT].i, t[3], sizeof(t[3])),
+	    out_time(v[LEAD_STATUS_AT].i, t[4], sizeof(t[4])),
+	    text_or_dash(&e, &v[LEAD_STATUS_BY]));
 	return 0;
 }
 
@@ -81,13 +96,11 @@ section(struct storage *st, struct show_ctx *x, const char *title, const char *s
 int
 lead_show(struct storage *st, int64_t id, int64_t now, FILE *out)
 {
-	struct show_ctx x = { out, now, 0 };
-	struct db_arg a[] = { DB_I(id) };
+	struct show_ctx x = { out, 0 };
+	struct leads_filter f = { .now = now, .id = id };
 
-	if (db_query(st, "SELECT id, tier, status, verdict, score, ip, vlan, pppoe,"
-	    " account, device_id, deadline, first_seen, last_seen, detections,"
-	    " raised_at, status_at, status_by FROM leads WHERE id = $1", a, 1,
-	    head_row, &x) == -1)
+	/* id 0 would select every lead */
+	if (id > 0 && leads_query(st, &f, head_row, &x) == -1)
 		return -1;
 	if (x.n == 0) {
 		snprintf(st->err, sizeof(st->err), "no lead %" PRId64, id);

@@ -57,6 +57,7 @@ list_sql(char *buf, size_t len)
 		n += (size_t)snprintf(buf + n, len - n, " FROM leads l"
 		    " WHERE ($1 = '' OR l.tier = $1)"
 		    " AND ($2 = 0 OR (l.status = 'new' AND l.deadline < $3))"
+		    " AND ($4 = 0 OR l.id = $4)"
 		    " ORDER BY l.tier_rank DESC, l.deadline, l.id");
 	return n < len ? buf : NULL;
 }
@@ -100,7 +101,7 @@ leads_query(struct storage *st, const struct leads_filter *f, lead_row_fn fn, vo
 {
 	struct query_ctx x = { fn, arg, f->now };
 	struct db_arg a[] = { DB_S(f->tier ? f->tier : ""), DB_I(f->overdue ? 1 : 0),
-	    DB_I(f->now) };
+	    DB_I(f->now), DB_I(f->id) };
 	char sql[1024];
 
 	if (list_sql(sql, sizeof(sql)) == NULL) {
@@ -108,5 +109,5 @@ leads_query(struct storage *st, const struct leads_filter *f, lead_row_fn fn, vo
 		    sizeof(sql));
 		return -1;
 	}
-	return db_query(st, sql, a, 3, query_row, &x);
+	return db_query(st, sql, a, 4, query_row, &x);
 }

@@ -17,6 +17,7 @@ struct leads_filter {
 	const char	*tier;		/* NULL: all */
 	bool		 overdue;	/* no feedback and past the deadline */
 	int64_t		 now;
+	int64_t		 id;		/* 0: all; else that lead only */
 };
 
 /* The columns of a lead row, in output order (the table is in leads.c). */

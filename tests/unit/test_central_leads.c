@@ -208,13 +208,19 @@ capture(int (*fn)(struct storage *, const struct leads_filter *, FILE *),
 	return buf;
 }
 
+static int
+show_one(struct storage *st, const struct leads_filter *f, FILE *o)
+{
+	return lead_show(st, 1, f->now, o);
+}
+
 /* JSON and CSV export carry the same fields, in the same order, from one table. */
 static void
 test_leads_export_fields(void **state)
 {
 	char err[256], head[40][64], row[40][64];
 	struct storage *st = storage_open("sqlite::memory:", err, sizeof(err));
-	struct leads_filter f = { NULL, false, 1795950060 };	/* a minute late */
+	struct leads_filter f = { .now = 1795950060 };	/* a minute late */
 	char *json, *csv, *tty, *line2;
 	cJSON *o, *k;
 	int nh, nr, i = 0;
@@ -251,6 +257,14 @@ test_leads_export_fields(void **state)
 	assert_non_null(strstr(tty, "OVERDUE"));
 	assert_non_null(strstr(tty, "100.64.0.1 vlan 10"));
 	assert_non_null(strstr(tty, "\n1 lead\n"));
+	free(tty);
+	tty = capture(show_one, st, &f);
+	assert_non_null(strstr(tty, "lead 1  tier urgent  status new  verdict goip_present"
+	    "  score 50\n"));
+	assert_non_null(strstr(tty, "\nline      100.64.0.1 vlan 10 pppoe -  account -"
+	    "  device -\ndeadline  2026-11-29 11:00Z (OVERDUE)\n"));
+	assert_non_null(strstr(tty, "\nraised    1970-01-01 00:16Z; last feedback - by -\n"));
+	assert_int_equal(lead_show(st, 2, f.now, stdout), -1);	/* no lead 2 */
 	cJSON_Delete(o);
 	free(json);
 	free(csv);
