@@ -7,7 +7,8 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/ingest.c central/lead-ingest.c central/confstore.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
 	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
-	    central/sims.c central/figures.c central/fleet.c central/out.c central/lead.c
+	    central/sims.c central/figures.c central/fleet.c central/out.c \
+	    central/leads-out.c central/lead-detail.c central/lead-feedback.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
@@ -16,7 +17,9 @@ CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS)
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
-FUZZERS	+= central
+FUZZERS	+= central record
+# fuzz_record includes central/record.c, which parses with cJSON.
+FUZZ_LIBS_record := $(CJSON_LIBS)
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
 	    tests/integration/central_pg.sh tests/integration/central_cli.sh \
 	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh \

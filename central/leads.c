@@ -1,203 +1,113 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Leads for analysts: listing, detail, the feedback workflow, export. */
-#include <inttypes.h>
+/* Leads as typed rows: the one column table, and the query it builds. */
 #include <stdio.h>
 #include <string.h>
 
 #include "leads.h"
-#include "out.h"
 #include "storage.h"
 
-#define LEAD_COLS "l.id, l.tier, l.status, l.ip, l.vlan, l.pppoe, l.account," \
-	" l.deadline, l.first_seen, l.last_seen, l.detections, l.score, l.verdict," \
-	" l.device_id, (SELECT COUNT(*) FROM lead_sources s WHERE s.lead_id = l.id)," \
-	" (SELECT COUNT(*) FROM sims m WHERE m.lead_id = l.id), l.feedback_at," \
-	" l.status_by, l.status_at, l.raised_at"
+_Static_assert(LEAD_NCOLS <= DB_MAX_COLS, "a lead row must fit a db_row");
 
-static const char list_sql[] = "SELECT " LEAD_COLS " FROM leads l"
-	" WHERE ($1 = '' OR l.tier = $1)"
-	" AND ($2 = 0 OR (l.status = 'new' AND l.deadline < $3))"
-	" ORDER BY l.tier_rank DESC, l.deadline, l.id";
+/* One place to add a column: the query selects it, the formatters show it. */
+static const struct lead_col_def cols[LEAD_NCOLS] = {
+	[LEAD_ID] =	{ "id", "l.id", LEAD_T_INT, "ID", 6 },
+	[LEAD_TIER] =	{ "tier", "l.tier", LEAD_T_TEXT, "TIER", -7 },
+	[LEAD_STATUS] =	{ "status", "l.status", LEAD_T_TEXT, "STATUS", -14 },
+	[LEAD_IP] =	{ "ip", "l.ip", LEAD_T_TEXT, NULL, 0 },
+	[LEAD_VLAN] =	{ "vlan", "l.vlan", LEAD_T_INT, NULL, 0 },
+	[LEAD_PPPOE] =	{ "pppoe_session", "l.pppoe", LEAD_T_INT, NULL, 0 },
+	[LEAD_LINE] =	{ NULL, NULL, LEAD_T_LINE, "LINE", -34 },
+	[LEAD_ACCOUNT] = { "account", "l.account", LEAD_T_TEXT, "ACCOUNT", -16 },
+	[LEAD_DEADLINE] = { "deadline", "l.deadline", LEAD_T_TIME, "DEADLINE", 17 },
+	[LEAD_LEFT] =	{ NULL, NULL, LEAD_T_SPAN, "LEFT", 9 },
+	[LEAD_FIRST_SEEN] = { "first_seen", "l.first_seen", LEAD_T_TIME, NULL, 0 },
+	[LEAD_LAST_SEEN] = { "last_seen", "l.last_seen", LEAD_T_TIME, NULL, 0 },
+	[LEAD_DETECTIONS] = { "detections", "l.detections", LEAD_T_INT, "DETS", 5 },
+	[LEAD_SCORE] =	{ "score", "l.score", LEAD_T_INT, NULL, 0 },
+	[LEAD_VERDICT] = { "verdict", "l.verdict", LEAD_T_TEXT, NULL, 0 },
+	[LEAD_DEVICE_ID] = { "device_id", "l.device_id", LEAD_T_TEXT, NULL, 0 },
+	[LEAD_APPLIANCES] = { "appliances", "(SELECT COUNT(*) FROM lead_sources s"
+	    " WHERE s.lead_id = l.id)", LEAD_T_INT, "APPL", 4 },
+	[LEAD_SIMS] =	{ "sims", "(SELECT COUNT(*) FROM sims m WHERE m.lead_id = l.id)",
+	    LEAD_T_INT, "SIMS", 4 },
+	[LEAD_FEEDBACK_AT] = { "feedback_at", "l.feedback_at", LEAD_T_TIME, NULL, 0 },
+	[LEAD_STATUS_BY] = { "status_by", "l.status_by", LEAD_T_TEXT, NULL, 0 },
+	[LEAD_STATUS_AT] = { "status_at", "l.status_at", LEAD_T_TIME, NULL, 0 },
+	[LEAD_RAISED_AT] = { "raised_at", "l.raised_at", LEAD_T_TIME, NULL, 0 },
+	[LEAD_OVERDUE] = { "overdue", NULL, LEAD_T_BOOL, NULL, 0 },
+};
 
-static const char *const statuses[] = { "new", "acknowledged", "confirmed",
-	"false_positive", "dismantled" };
-
-const char *
-lead_status_name(int i)
+const struct lead_col_def *
+lead_col(enum lead_col c)
 {
-	return i >= 0 && (size_t)i < sizeof(statuses) / sizeof(statuses[0]) ?
-	    statuses[i] : NULL;
+	return &cols[c];
 }
 
-bool
-lead_status_is_valid(const char *s)
-{
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(s, statuses[i]) == 0)
-			return true;
-	return false;
-}
-
+/* SELECT <every column with an expression> FROM leads l WHERE <filter>. */
 static const char *
-line_of(const struct db_row *r, char *buf, size_t len)
+list_sql(char *buf, size_t len)
 {
-	struct out_tty e;
-	int n = snprintf(buf, len, "%s", out_tty(&e, r->v[3]));
+	size_t n = (size_t)snprintf(buf, len, "SELECT");
 
-	if (r->v[4] != NULL && (size_t)n < len)
-		n += snprintf(buf + n, len - (size_t)n, " vlan %s", r->v[4]);
-	if (r->v[5] != NULL && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, " pppoe %s", r->v[5]);
-	return buf;
+	for (int c = 0; c < LEAD_NCOLS; c++)
+		if (cols[c].sql != NULL && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s %s",
+			    n > strlen("SELECT") ? "," : "", cols[c].sql);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, " FROM leads l"
+		    " WHERE ($1 = '' OR l.tier = $1)"
+		    " AND ($2 = 0 OR (l.status = 'new' AND l.deadline < $3))"
+		    " AND ($4 = 0 OR l.id = $4)"
+		    " ORDER BY l.tier_rank DESC, l.deadline, l.id");
+	return n < len ? buf : NULL;
 }
 
-struct list_ctx {
-	FILE	*out;
-	int64_t	 now;
-	int	 n;
+struct query_ctx {
+	lead_row_fn	 fn;
+	void		*arg;
+	int64_t		 now;
 };
 
 static int
-list_row(void *arg, const struct db_row *r)
+query_row(void *arg, const struct db_row *r)
 {
-	struct list_ctx *x = arg;
-	char line[OUT_TTY_LEN + 48], dl[24], left[24];
-	int64_t due = row_int(r, 7) - x->now;
-	bool open = strcmp(row_str(r, 2), "new") == 0;
-	struct out_tty e;
+	struct query_ctx *x = arg;
+	struct lead_row row;
+	struct lead_val *v = row.v;
+	int k = 0;
 
-	fprintf(x->out, "%5s  %-7s %-14s %-34s %-16s %17s %9s %4s %4s %5s\n",
-	    row_str(r, 0), out_tty(&e, r->v[1]), out_tty(&e, r->v[2]),
-	    line_of(r, line, sizeof(line)), r->v[6] ? out_tty(&e, r->v[6]) : "-",
-	    out_time(row_int(r, 7), dl, sizeof(dl)),
-	    open ? (due < 0 ? "OVERDUE" : out_span(due, left, sizeof(left))) : "-",
-	    row_str(r, 14), row_str(r, 15), row_str(r, 10));
-	x->n++;
-	return 0;
-}
-
-static struct db_arg *
-filter_args(const struct leads_filter *f, struct db_arg a[3])
-{
-	a[0] = DB_S(f->tier ? f->tier : "");
-	a[1] = DB_I(f->overdue ? 1 : 0);
-	a[2] = DB_I(f->now);
-	return a;
-}
-
-int
-leads_list(struct storage *st, const struct leads_filter *f, FILE *out)
-{
-	struct list_ctx x = { out, f->now, 0 };
-	struct db_arg a[3];
-
-	fprintf(out, "%5s  %-7s %-14s %-34s %-16s %17s %9s %4s %4s %5s\n", "ID", "TIER",
-	    "STATUS", "LINE", "ACCOUNT", "DEADLINE", "LEFT", "APPL", "SIMS", "DETS");
-	if (db_query(st, list_sql, filter_args(f, a), 3, list_row, &x) == -1)
-		return -1;
-	fprintf(out, "%d lead%s\n", x.n, x.n == 1 ? "" : "s");
-	return 0;
-}
-
-static void
-json_kv_int(FILE *o, const char *k, const char *v)
-{
-	fprintf(o, ",\"%s\":%s", k, v != NULL ? v : "null");
-}
-
-static void
-json_kv_str(FILE *o, const char *k, const char *v)
-{
-	fprintf(o, ",\"%s\":", k);
-	out_json_str(o, v);
-}
-
-static void
-json_kv_time(FILE *o, const char *k, int64_t t)
-{
-	char b[32];
-
-	fprintf(o, ",\"%s\":", k);
-	if (t > 0)
-		out_json_str(o, out_time_iso(t, b, sizeof(b)));
-	else
-		fputs("null", o);
-}
-
-static int
-json_row(void *arg, const struct db_row *r)
-{
-	struct list_ctx *x = arg;
-	FILE *o = x->out;
-
-	fprintf(o, "{\"id\":%s", row_str(r, 0));
-	json_kv_str(o, "tier", r->v[1]);
-	json_kv_str(o, "status", r->v[2]);
-	json_kv_str(o, "ip", r->v[3]);
-	json_kv_int(o, "vlan", r->v[4]);
-	json_kv_int(o, "pppoe_session", r->v[5]);
-	json_kv_str(o, "account", r->v[6]);
-	json_kv_time(o, "deadline", row_int(r, 7));
-	json_kv_time(o, "first_seen", row_int(r, 8));
-	json_kv_time(o, "last_seen", row_int(r, 9));
-	json_kv_int(o, "detections", r->v[10]);
-	json_kv_int(o, "score", r->v[11]);
-	json_kv_str(o, "verdict", r->v[12]);
-	json_kv_str(o, "device_id", r->v[13]);
-	json_kv_int(o, "appliances", r->v[14]);
-	json_kv_int(o, "sims", r->v[15]);
-	json_kv_time(o, "feedback_at", row_int(r, 16));
-	json_kv_str(o, "status_by", r->v[17]);
-	json_kv_time(o, "status_at", row_int(r, 18));
-	fprintf(o, ",\"overdue\":%s}\n", strcmp(row_str(r, 2), "new") == 0 &&
-	    row_int(r, 7) < x->now ? "true" : "false");
-	return 0;
-}
-
-/* One JSON object per line, the same fields for list and export. */
-int
-leads_json(struct storage *st, const struct leads_filter *f, FILE *out)
-{
-	struct list_ctx x = { out, f->now, 0 };
-	struct db_arg a[3];
-
-	return db_query(st, list_sql, filter_args(f, a), 3, json_row, &x);
-}
-
-static int
-csv_row(void *arg, const struct db_row *r)
-{
-	FILE *o = arg;
-	char t[4][32];
-
-	for (int i = 0; i < 7; i++) {
-		if (i == 0 || i == 4 || i == 5)
-			fputs(row_str(r, i), o);	/* id, vlan, pppoe: integers */
-		else
-			out_csv_str(o, r->v[i]);
-		fputc(',', o);
+	memset(&row, 0, sizeof(row));
+	for (int c = 0; c < LEAD_NCOLS; c++) {
+		if (cols[c].sql == NULL) {
+			v[c].null = true;
+			continue;
+		}
+		v[c].null = k >= r->n || r->v[k] == NULL;
+		v[c].s = cols[c].type == LEAD_T_TEXT ? r->v[k] : NULL;
+		v[c].i = cols[c].type == LEAD_T_TEXT ? 0 : row_int(r, k);
+		k++;
 	}
-	fprintf(o, "%s,%s,%s,%s,%s,", out_time_iso(row_int(r, 7), t[0], sizeof(t[0])),
-	    out_time_iso(row_int(r, 8), t[1], sizeof(t[1])),
-	    out_time_iso(row_int(r, 9), t[2], sizeof(t[2])), row_str(r, 10), row_str(r, 11));
-	out_csv_str(o, r->v[12]);
-	fputc(',', o);
-	out_csv_str(o, r->v[13]);
-	fprintf(o, ",%s,%s,%s,", row_str(r, 14), row_str(r, 15),
-	    out_time_iso(row_int(r, 16), t[3], sizeof(t[3])));
-	out_csv_str(o, r->v[17]);
-	fputc('\n', o);
-	return 0;
+	/* what is left of the review window while no feedback has been given */
+	if (v[LEAD_STATUS].s != NULL && strcmp(v[LEAD_STATUS].s, "new") == 0) {
+		v[LEAD_LEFT] = (struct lead_val){ false, v[LEAD_DEADLINE].i - x->now, NULL };
+		v[LEAD_OVERDUE].i = v[LEAD_LEFT].i < 0;
+	}
+	v[LEAD_OVERDUE].null = false;
+	return x->fn(x->arg, &row);
 }
 
 int
-leads_csv(struct storage *st, FILE *out)
+leads_query(struct storage *st, const struct leads_filter *f, lead_row_fn fn, void *arg)
 {
-	struct leads_filter f = { NULL, false, 0 };
-	struct db_arg a[3];
+	struct query_ctx x = { fn, arg, f->now };
+	struct db_arg a[] = { DB_S(f->tier ? f->tier : ""), DB_I(f->overdue ? 1 : 0),
+	    DB_I(f->now), DB_I(f->id) };
+	char sql[1024];
 
-	out_csv_bom(out);
-	fputs("id,tier,status,ip,vlan,pppoe_session,account,deadline,first_seen,last_seen,"
-	    "detections,score,verdict,device_id,appliances,sims,feedback_at,status_by\n", out);
-	return db_query(st, list_sql, filter_args(&f, a), 3, csv_row, out);
+	if (list_sql(sql, sizeof(sql)) == NULL) {
+		snprintf(st->err, sizeof(st->err), "leads: query longer than %zu bytes",
+		    sizeof(sql));
+		return -1;
+	}
+	return db_query(st, sql, a, 4, query_row, &x);
 }

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Leads for analysts: listing, detail, the feedback workflow, export. */
+/*
+ * Leads for analysts: one column table drives the query (leads.c) and the
+ * terminal, JSON and CSV forms of the listing (leads-out.c); one lead's detail
+ * (lead-detail.c); the feedback workflow (lead-feedback.c).
+ */
 #ifndef GWC_LEADS_H
 #define GWC_LEADS_H
 
@@ -13,11 +17,59 @@ struct leads_filter {
 	const char	*tier;		/* NULL: all */
 	bool		 overdue;	/* no feedback and past the deadline */
 	int64_t		 now;
+	int64_t		 id;		/* 0: all; else that lead only */
 };
 
+/* The columns of a lead row, in output order (the table is in leads.c). */
+enum lead_col {
+	LEAD_ID, LEAD_TIER, LEAD_STATUS, LEAD_IP, LEAD_VLAN, LEAD_PPPOE, LEAD_LINE,
+	LEAD_ACCOUNT, LEAD_DEADLINE, LEAD_LEFT, LEAD_FIRST_SEEN, LEAD_LAST_SEEN,
+	LEAD_DETECTIONS, LEAD_SCORE, LEAD_VERDICT, LEAD_DEVICE_ID, LEAD_APPLIANCES,
+	LEAD_SIMS, LEAD_FEEDBACK_AT, LEAD_STATUS_BY, LEAD_STATUS_AT, LEAD_RAISED_AT,
+	LEAD_OVERDUE, LEAD_NCOLS
+};
+
+enum lead_type {
+	LEAD_T_INT,	/* i */
+	LEAD_T_TEXT,	/* s, untrusted */
+	LEAD_T_TIME,	/* i, epoch seconds; 0 absent */
+	LEAD_T_BOOL,	/* i, 0 or 1 */
+	LEAD_T_SPAN,	/* i, seconds; negative: past */
+	LEAD_T_LINE,	/* terminal only: ip, vlan and pppoe of the same row */
+};
+
+struct lead_col_def {
+	const char	*key;		/* JSON key and CSV header; NULL: terminal only */
+	const char	*sql;		/* NULL: derived by leads_query */
+	enum lead_type	 type;
+	const char	*head;		/* terminal heading; NULL: not in the listing */
+	int		 width;		/* terminal width; negative: left-aligned */
+};
+
+struct lead_val {
+	bool		 null;
+	int64_t		 i;
+	const char	*s;		/* valid during the row callback only */
+};
+
+struct lead_row {
+	struct lead_val	 v[LEAD_NCOLS];
+};
+
+typedef int (*lead_row_fn)(void *arg, const struct lead_row *);
+
+const struct lead_col_def *lead_col(enum lead_col);
+/* Each lead the filter selects, most urgent first; fn's -1 stops with -1. */
+int	leads_query(struct storage *, const struct leads_filter *, lead_row_fn,
+	    void *arg);
+
+/* Formatters over leads_query (docs/central.md, Output). */
 int	leads_list(struct storage *, const struct leads_filter *, FILE *);
+/* One JSON object per line. */
 int	leads_json(struct storage *, const struct leads_filter *, FILE *);
-int	leads_csv(struct storage *, FILE *);
+/* The same fields as CSV, with a byte-order mark and a header line. */
+int	leads_csv(struct storage *, const struct leads_filter *, FILE *);
+
 int	lead_show(struct storage *, int64_t id, int64_t now, FILE *);
 /* Moves a lead along new -> acknowledged -> confirmed|false_positive|dismantled. */
 int	lead_feedback(struct storage *, int64_t id, const char *status, const char *who,

@@ -208,8 +208,8 @@ static int
 cmd_leads(struct ctx *x)
 {
 	const char *tier = opt_val(x, "--tier");
-	struct leads_filter f = { tier ? enum_val("--tier", tier, tier_name, 1) : NULL,
-	    opt_has(x, "--overdue"), (int64_t)time(NULL) };
+	struct leads_filter f = { .tier = tier ? enum_val("--tier", tier, tier_name, 1) :
+	    NULL, .overdue = opt_has(x, "--overdue"), .now = (int64_t)time(NULL) };
 
 	if (opt_has(x, "--json"))
 		return leads_json(x->st, &f, stdout);
@@ -248,10 +248,10 @@ static int cmd_sims(struct ctx *x) { return sims_print(x->st, opt_has(x, "--csv"
 static int
 cmd_export(struct ctx *x)
 {
-	struct leads_filter f = { NULL, false, (int64_t)time(NULL) };
+	struct leads_filter f = { .now = (int64_t)time(NULL) };
 
 	if (opt_has(x, "--csv"))
-		return leads_csv(x->st, stdout);
+		return leads_csv(x->st, &f, stdout);
 	if (opt_has(x, "--json"))
 		return leads_json(x->st, &f, stdout);
 	usage();

@@ -15,7 +15,7 @@ FUZZ_SRCS	 = $(LIB_SRCS) $(CAPTURE_SRCS) $(filter-out $(DRIVER_SRCS) \
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(GWD_CORE_SRCS) $(CAPTURE_SRCS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(GWD_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(GWD_LIBS) $(FUZZ_LIBS_$*)
 
 fuzz-build: $(foreach f,$(FUZZERS),$(FUZZ_BUILD)/fuzz_$(f))
 

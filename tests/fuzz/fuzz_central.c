@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer harness for goipwatch-central's inbound frame checks (central/intake.c,
- * self-contained over firmware/proto) and its record parser's time field: the
- * bytes are a session's receive stream, frames are taken off it as the server
- * does, with reports copied as the storage job would.
+ * self-contained over firmware/proto): the bytes are a session's receive stream;
+ * frames are taken off it as the server does (order, identity, sequence window),
+ * and each accepted report is copied into records as the storage job would.
+ * It does not parse the records: fuzz_record.c fuzzes central/record.c.
  */
 #include <stdint.h>
 #include <stdlib.h>

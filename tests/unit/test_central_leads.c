@@ -3,11 +3,14 @@
  * escalation on an in-memory SQLite database (the real schema and SQL). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "frame.h"
 #include "ingest.h"
@@ -137,6 +140,112 @@ test_leads_merge_escalate(void **state)
 	storage_close(st);
 }
 
+/* The cells of one CSV line, quotes honoured; -1 past max. */
+static int
+csv_cells(const char *line, char cells[][64], int max)
+{
+	int n = 0, k = 0;
+	bool q = false;
+
+	for (const char *p = line; ; p++) {
+		if (*p == '"' && (!q || p[1] != '"')) {
+			q = !q;
+			continue;
+		}
+		if (*p == '"')
+			p++;
+		if ((*p == ',' && !q) || *p == '\n' || *p == '\0') {
+			if (n == max)
+				return -1;
+			cells[n++][k < 63 ? k : 63] = '\0';
+			k = 0;
+			if (*p != ',')
+				return n;
+			continue;
+		}
+		if (n < max && k < 63)
+			cells[n][k++] = *p;
+	}
+}
+
+static char *
+capture(int (*fn)(struct storage *, const struct leads_filter *, FILE *),
+    struct storage *st, const struct leads_filter *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+
+	assert_non_null(o);
+	assert_int_equal(fn(st, f, o), 0);
+	fclose(o);
+	return buf;
+}
+
+static int
+show_one(struct storage *st, const struct leads_filter *f, FILE *o)
+{
+	return lead_show(st, 1, f->now, o);
+}
+
+/* JSON and CSV export carry the same fields, in the same order, from one table. */
+static void
+test_leads_export_fields(void **state)
+{
+	char err[256], head[40][64], row[40][64];
+	struct storage *st = storage_open("sqlite::memory:", err, sizeof(err));
+	struct leads_filter f = { .now = 1795950060 };	/* a minute late */
+	char *json, *csv, *tty, *line2;
+	cJSON *o, *k;
+	int nh, nr, i = 0;
+
+	(void)state;
+	assert_non_null(st);
+	assert_int_equal(ingest(st, 1, "100.64.0.1", "urgent", "2026-11-29T11:00:00Z",
+	    "198.51.100.1", "=cmd"), 0);
+	json = capture(leads_json, st, &f);
+	csv = capture(leads_csv, st, &f);
+	tty = capture(leads_list, st, &f);
+	assert_memory_equal(csv, "\xef\xbb\xbf", 3);
+	nh = csv_cells(csv + 3, head, 40);
+	line2 = strchr(csv, '\n');
+	assert_non_null(line2);
+	nr = csv_cells(line2 + 1, row, 40);
+	assert_true(nh > 0);
+	assert_int_equal(nr, nh);
+	assert_non_null(o = cJSON_Parse(json));
+	cJSON_ArrayForEach(k, o) {
+		assert_true(i < nh);
+		assert_string_equal(k->string, head[i]);
+		i++;
+	}
+	assert_int_equal(i, nh);
+	assert_int_equal(cJSON_GetObjectItem(o, "id")->valueint, 1);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(o, "overdue")));
+	assert_string_equal(cJSON_GetObjectItem(o, "raised_at")->valuestring,
+	    "1970-01-01T00:16:40Z");	/* ingested at 1000 */
+	assert_string_equal(head[0], "id");
+	assert_string_equal(row[0], "1");
+	assert_string_equal(row[1], "urgent");
+	assert_string_equal(row[nh - 1], "true");	/* overdue */
+	assert_non_null(strstr(tty, "OVERDUE"));
+	assert_non_null(strstr(tty, "100.64.0.1 vlan 10"));
+	assert_non_null(strstr(tty, "\n1 lead\n"));
+	free(tty);
+	tty = capture(show_one, st, &f);
+	assert_non_null(strstr(tty, "lead 1  tier urgent  status new  verdict goip_present"
+	    "  score 50\n"));
+	assert_non_null(strstr(tty, "\nline      100.64.0.1 vlan 10 pppoe -  account -"
+	    "  device -\ndeadline  2026-11-29 11:00Z (OVERDUE)\n"));
+	assert_non_null(strstr(tty, "\nraised    1970-01-01 00:16Z; last feedback - by -\n"));
+	assert_int_equal(lead_show(st, 2, f.now, stdout), -1);	/* no lead 2 */
+	cJSON_Delete(o);
+	free(json);
+	free(csv);
+	free(tty);
+	storage_close(st);
+}
+
 int
 main(void)
 {
@@ -145,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_intake_sequence),
 		cmocka_unit_test(test_record_time),
 		cmocka_unit_test(test_leads_merge_escalate),
+		cmocka_unit_test(test_leads_export_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

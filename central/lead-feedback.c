@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The feedback workflow on one lead: its statuses, the moves allowed, who and when. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "leads.h"
+#include "storage.h"
+
+static const char *const statuses[] = { "new", "acknowledged", "confirmed",
+	"false_positive", "dismantled" };
+
+const char *
+lead_status_name(int i)
+{
+	return i >= 0 && (size_t)i < sizeof(statuses) / sizeof(statuses[0]) ?
+	    statuses[i] : NULL;
+}
+
+bool
+lead_status_is_valid(const char *s)
+{
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(s, statuses[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The workflow: from new to any later step; acknowledged to a verdict;
+ * confirmed to dismantled. */
+static bool
+may_move(const char *from, const char *to)
+{
+	static const char *const moves[][2] = {
+		{ "new", "acknowledged" }, { "new", "confirmed" },
+		{ "new", "false_positive" }, { "new", "dismantled" },
+		{ "acknowledged", "confirmed" }, { "acknowledged", "false_positive" },
+		{ "acknowledged", "dismantled" }, { "confirmed", "dismantled" },
+	};
+
+	for (size_t i = 0; i < sizeof(moves) / sizeof(moves[0]); i++)
+		if (strcmp(moves[i][0], from) == 0 && strcmp(moves[i][1], to) == 0)
+			return true;
+	return false;
+}
+
+static int
+status_row(void *arg, const struct db_row *r)
+{
+	snprintf(arg, 32, "%s", row_str(r, 0));
+	return 0;
+}
+
+int
+lead_feedback(struct storage *st, int64_t id, const char *status, const char *who,
+    const char *note, int64_t now, char *err, size_t errlen)
+{
+	char cur[32] = "";
+	int64_t changes = 0;
+
+	if (!lead_status_is_valid(status))
+		return snprintf(err, errlen, "unknown status '%s'", status), -1;
+	if (db_begin(st) == -1 || db_query(st, "SELECT status FROM leads WHERE id = $1",
+	    (struct db_arg[]){ DB_I(id) }, 1, status_row, cur) == -1)
+		goto fail;
+	if (cur[0] == '\0' || !may_move(cur, status)) {
+		db_rollback(st);
+		return snprintf(err, errlen, cur[0] ? "lead %" PRId64 " is %s: cannot move"
+		    " to %s" : "no lead %" PRId64 "%.0s%.0s", id, cur, status), -1;
+	}
+	/* the status we read is the one we change: a concurrent move loses */
+	if (st->ops->exec(st, "UPDATE leads SET status = $2, status_by = $3, status_at = $4,"
+	    " feedback_at = COALESCE(feedback_at, $4) WHERE id = $1 AND status = $5",
+	    (struct db_arg[]){ DB_I(id), DB_S(status), DB_S(who), DB_I(now), DB_S(cur) },
+	    5, NULL, NULL, &changes) == -1 || changes != 1 ||
+	    db_exec(st, "INSERT INTO lead_events (lead_id, at, who, kind, status, note)"
+	    " VALUES ($1, $2, $3, 'feedback', $4, $5)", (struct db_arg[]){ DB_I(id),
+	    DB_I(now), DB_S(who), DB_S(status), note ? DB_S(note) : DB_NULL }, 5) == -1 ||
+	    db_commit(st) == -1)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s", changes == 0 && st->err[0] == '\0' ?
+	    "changed concurrently; try again" : st->err);
+	db_rollback(st);
+	return -1;
+}
