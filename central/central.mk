@@ -7,12 +7,15 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/ingest.c central/lead-ingest.c central/confstore.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
 	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
-	    central/sims.c central/figures.c central/fleet.c central/out.c central/lead.c
+	    central/sims.c central/figures.c central/fleet.c central/out.c central/lead.c \
+	    central/listen.c central/http.c central/api.c central/apibody.c \
+	    central/users.c central/users-cli.c central/audit.c central/throttle.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
 CENTRAL_LOAD := $(BUILD)/central-load
-CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS)
+# libmicrohttpd: the console's HTTPS API; libargon2: its password hashes.
+CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -largon2 -lpthread
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)

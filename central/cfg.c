@@ -28,6 +28,10 @@ static const struct key keys[] = {
 	N(handshake_timeout, 1, 3600), N(unauth_per_addr, 1, 1000000),
 	N(unauth_percent, 1, 100),
 	N(seq_window, 1000, (uint64_t)1 << 40),
+	S(api_listen), S(api_cert), S(api_key), S(api_port_file),
+	N(api_threads, 1, 16), N(api_idle, 1, 86400), N(api_absolute, 1, 86400 * 7),
+	N(api_argon2_kib, 8, 1 << 22), N(api_argon2_t, 1, 16),
+	N(api_login_failures, 1, 1000), N(api_login_window, 1, 86400),
 };
 
 void
@@ -52,6 +56,14 @@ cfg_defaults(struct cfg *c)
 	c->unauth_percent = 50;
 	c->config_poll = 2;
 	c->seq_window = (uint64_t)1 << 32;
+	snprintf(c->api_listen, sizeof(c->api_listen), "127.0.0.1:8443");
+	c->api_threads = 2;
+	c->api_idle = 1800;
+	c->api_absolute = 43200;
+	c->api_argon2_kib = 65536;
+	c->api_argon2_t = 3;
+	c->api_login_failures = 5;
+	c->api_login_window = 900;
 }
 
 static int

@@ -49,6 +49,10 @@ central_conf() {
 		echo "ca_key $T/pki/ca.key"
 		echo "config_key $T/pki/config-sign.key"
 		echo "config_poll 1"
+		echo "api_listen 127.0.0.1:0"
+		echo "api_port_file $T/$n.api.port"
+		echo "api_cert $T/pki/console.crt"
+		echo "api_key $T/pki/console.key"
 		for l in "$@"; do echo "$l"; done
 	} > "$T/$n.conf"
 }
