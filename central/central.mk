@@ -19,7 +19,7 @@ CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -largo
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
-FUZZERS	+= central
+FUZZERS	+= central api
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
 	    tests/integration/central_pg.sh tests/integration/central_cli.sh \
 	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh \
