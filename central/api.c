@@ -129,19 +129,25 @@ h_login(struct call *c)
 		{ "password", pass, sizeof(pass), true, false },
 	};
 	int64_t wait;
+	bool ok;
 	FILE *o;
 
-	if (apibody_parse(c->req->body, c->req->body_len, f, 2, err, sizeof(err)) == -1)
+	if (apibody_parse(c->req->body, c->req->body_len, f, 2, err, sizeof(err)) == -1) {
+		explicit_bzero(pass, sizeof(pass));
 		return fail(c, 400, err);
+	}
 	snprintf(ku, sizeof(ku), "u:%s", name);
 	snprintf(ka, sizeof(ka), "a:%s", c->req->addr);
 	if ((wait = throttle_wait(c->a->thr, ku, c->now)) > 0 ||
 	    (wait = throttle_wait(c->a->thr, ka, c->now)) > 0) {
+		explicit_bzero(pass, sizeof(pass));
 		audit(c, name, "login", NULL, "throttled");
 		c->out->retry_after = wait;
 		return fail(c, 429, "too many failed logins; try later");
 	}
-	if (users_verify(c->st, name, pass, &c->a->cost, &c->u) == -1) {
+	ok = users_verify(c->st, name, pass, &c->a->cost, &c->u) == 0;
+	explicit_bzero(pass, sizeof(pass));
+	if (!ok) {
 		throttle_fail(c->a->thr, ku, c->now);
 		throttle_fail(c->a->thr, ka, c->now);
 		audit(c, name, "login", NULL, "failed");
