@@ -136,6 +136,10 @@ def test_matrix(users, tokens):
                 st, _, doc = call("GET", path, **kw)
                 want = 200 if role in allowed else 403
                 check(st == want, "%s %s by %s: %d, want %d (%r)" % (path, role, how, st, want, doc))
+                if path == "/api/v1/leads" and st == 200:
+                    ids = sorted(x["device_id"] for x in doc["leads"])
+                    check(ids == ["GoIP\x1b[2J\"\u4e2d1", "GoIP\x1b[2J\"\u4e2d2"],
+                          "leads: %r" % ids)
         st, _, _ = call("POST", "/api/v1/logout", cookie=sid)
         check(st == 403, "logout without CSRF token: %d" % st)
         st, _, _ = call("POST", "/api/v1/logout", cookie=sid, csrf="0" * 64)

@@ -45,8 +45,21 @@ echo short | ctl user add y --role admin --password-stdin 2>/dev/null && fail "s
 ctl user list | grep -q '^[0-9].*u.carrier .*carrier .*46001' || fail "user list: $(ctl user list)"
 echo "ok: user CLI (add, token, list, refusals)"
 
+# Two leads, one with a device id a gang chose (an escape, a quote, Chinese).
+now=$(date +%s)
+for i in 1 2; do
+	sql "INSERT INTO leads (line_key, ip, tier_rank, tier, verdict, score, deadline,
+	    first_seen, last_seen, raised_at, device_id) VALUES ('k$i', '100.64.0.$i', 3,
+	    'urgent', 'goip', 90, $now + 7200, $now, $now, $now,
+	    'GoIP' || char(27) || '[2J\"中$i')" >/dev/null 2>&1 ||
+	sql "INSERT INTO leads (line_key, ip, tier_rank, tier, verdict, score, deadline,
+	    first_seen, last_seen, raised_at, device_id) VALUES ('k$i', '100.64.0.$i', 3,
+	    'urgent', 'goip', 90, $now + 7200, $now, $now, $now,
+	    'GoIP' || chr(27) || '[2J\"中$i')" >/dev/null || fail "insert lead $i"
+done
+
 start_central c1
-API=$(cat "$T/c1.api.port")
+api_port c1
 "$PY" "$ROOT/tests/integration/central_api.py" "$API" "$T/pki/ca.crt" "$T/pw" all \
     $IDLE $ABS $FAILS || fail "central_api.py"
 kill -0 "$CPID" 2>/dev/null || fail "central died"

@@ -72,6 +72,17 @@ start_central() {
 	PORT=$(cat "$T/$1.port")
 }
 
+# api_port NAME: waits for central NAME's console API port (api_port_file); sets API.
+api_port() {
+	i=0
+	while [ ! -s "$T/$1.api.port" ]; do
+		i=$((i + 1)); [ $i -gt 200 ] && fail "central $1: no API port"
+		kill -0 "$CPID" 2>/dev/null || fail "central $1 exited"
+		sleep 0.05
+	done
+	API=$(cat "$T/$1.api.port")
+}
+
 # stop_central PID: SIGTERM, which logs the counters.
 stop_central() {
 	kill "$1" 2>/dev/null
