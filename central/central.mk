@@ -8,16 +8,19 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
 	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
 	    central/sims.c central/figures.c central/fleet.c central/out.c \
-	    central/leads-out.c central/lead-detail.c central/lead-feedback.c
+	    central/leads-out.c central/lead-detail.c central/lead-feedback.c \
+	    central/listen.c central/http.c central/api.c central/apibody.c \
+	    central/users.c central/users-cli.c central/audit.c central/throttle.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
 CENTRAL_LOAD := $(BUILD)/central-load
-CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS)
+# libmicrohttpd: the console's HTTPS API; libargon2: its password hashes.
+CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -largon2 -lpthread
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
-FUZZERS	+= central record
+FUZZERS	+= central record api
 # fuzz_record includes central/record.c, which parses with cJSON.
 FUZZ_LIBS_record := $(CJSON_LIBS)
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
@@ -25,7 +28,8 @@ TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_ho
 	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh \
 	    tests/integration/central_strings.sh tests/integration/central_strings_pg.sh
 TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
-	    tests/integration/central_samekey.sh
+	    tests/integration/central_samekey.sh tests/integration/central_api.sh \
+	    tests/integration/central_api_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

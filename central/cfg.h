@@ -29,6 +29,17 @@ struct cfg {
 	uint64_t	 config_poll;		/* seconds between config checks */
 	uint64_t	 store_delay_ms;	/* tests: slow storage down */
 	uint64_t	 seq_window;	/* a record may leap this far above the high-water */
+	/* The console API (docs/api.md) */
+	char		 api_listen[CFG_STR];	/* ADDR:PORT or "off" */
+	char		 api_cert[CFG_STR], api_key[CFG_STR];	/* empty: tls_cert/tls_key */
+	char		 api_port_file[CFG_STR];
+	uint64_t	 api_threads;		/* HTTPS threads (MHD's pool) */
+	uint64_t	 api_idle;		/* session idle expiry, seconds */
+	uint64_t	 api_absolute;		/* session absolute expiry, seconds */
+	uint64_t	 api_argon2_kib;	/* argon2id memory for new hashes */
+	uint64_t	 api_argon2_t;		/* argon2id passes */
+	uint64_t	 api_login_failures;	/* failures per window, then 429 */
+	uint64_t	 api_login_window;	/* seconds */
 };
 
 void	cfg_defaults(struct cfg *);

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "api.h"
 #include "cfg.h"
 #include "confstore.h"
 #include "figures.h"
@@ -25,6 +26,7 @@
 #include "sims.h"
 #include "storage.h"
 #include "tls-pki.h"
+#include "users.h"
 #include "version.h"
 
 #define FRAME_BODY_MAX	(1 << 19)	/* a config body; the push frame must hold it */
@@ -59,6 +61,9 @@ usage(void)
 	    "  appliances | appliance group ID GROUP\n"
 	    "  config set GROUP FILE | config status\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
+	    "  user add NAME --role ROLE [--carrier MCCMNC] [--password-stdin]\n"
+	    "  user passwd NAME [--password-stdin] | user disable NAME | user list\n"
+	    "  user token NAME --role ROLE | user revoke-token ID   (docs/api.md)\n"
 	    "DB: sqlite:PATH (default sqlite:central.db) or postgresql://...\n", stderr);
 	exit(EXIT_USAGE);
 }
@@ -189,12 +194,32 @@ cmd_serve(struct ctx *x)
 {
 	char err[512] = "";
 	struct server *s = server_new(&x->cfg, err, sizeof(err));
+	struct api *a = NULL;
 
 	if (s == NULL)
 		fatalx("serve: %s", err);
+	/* After server_new: its threads inherit the blocked signals. */
+	if (api_is_enabled(&x->cfg) && (a = api_start(&x->cfg, err, sizeof(err))) == NULL)
+		fatalx("serve: %s", err);
 	server_run(s);
+	api_stop(a);
 	server_free(s);
 	return 0;
+}
+
+static int
+cmd_user(struct ctx *x)
+{
+	struct users_cli u = {
+		.role = opt_val(x, "--role"), .carrier = opt_val(x, "--carrier"),
+		.pw_stdin = opt_has(x, "--password-stdin"),
+		.cost = { (uint32_t)x->cfg.api_argon2_t, (uint32_t)x->cfg.api_argon2_kib },
+	};
+	int rc = users_cli(x->st, &u, x->argc, x->argv);
+
+	if (rc == -2)
+		exit(EXIT_USAGE);
+	return rc;
 }
 
 static int
@@ -401,6 +426,7 @@ static const struct command commands[] = {
 	{ "appliance", cmd_appliance, DB_WRITE, "", NULL },
 	{ "config", cmd_config, DB_WRITE, "", "status" },
 	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
+	{ "user", cmd_user, DB_WRITE, "--role= --carrier= --password-stdin", "list" },
 };
 
 /* Read-only commands open the database read-only and never migrate it. */

@@ -69,6 +69,41 @@ static const char *const migrations[] = {
 	" reason TEXT NOT NULL, size BIGINT NOT NULL, raw @BLOB@ NOT NULL,"
 	" PRIMARY KEY (appliance, seq));"
 	"ALTER TABLE appliances ADD COLUMN quarantined BIGINT NOT NULL DEFAULT 0;",
+	/* 4: console users, sessions, API tokens, the append-only audit trail
+	 * (docs/api.md); @APPEND_ONLY@ is the adapter's refusal of UPDATE/DELETE */
+	"CREATE TABLE users ("
+	" id @ID@, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL, carrier TEXT,"
+	" hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+	" created BIGINT NOT NULL, changed BIGINT NOT NULL);"
+	"CREATE TABLE sessions ("
+	" id_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL, csrf TEXT NOT NULL,"
+	" created BIGINT NOT NULL, last_used BIGINT NOT NULL, addr TEXT);"
+	"CREATE TABLE api_tokens ("
+	" id @ID@, hash TEXT NOT NULL UNIQUE, user_id BIGINT NOT NULL,"
+	" role TEXT NOT NULL, created BIGINT NOT NULL, revoked BIGINT);"
+	"CREATE TABLE audit ("
+	" id @ID@, at BIGINT NOT NULL, who TEXT NOT NULL, addr TEXT,"
+	" action TEXT NOT NULL, target TEXT, result TEXT NOT NULL);"
+	"@APPEND_ONLY@",
+};
+
+/* Per adapter: triggers that make the audit table append-only. */
+static const struct {
+	const char	*adapter;
+	const char	*sql;
+} append_only[] = {
+	{ "sqlite",
+	  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	  " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+	  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	  " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;" },
+	{ "postgresql",
+	  "CREATE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+	  " $$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;"
+	  "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit"
+	  " FOR EACH ROW EXECUTE FUNCTION audit_refuse();"
+	  "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
+	  " FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse();" },
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -102,16 +137,29 @@ replace(const char *sql, const char *tag, const char *val)
 	return out;
 }
 
-/* The migration text with @ID@ and @BLOB@ replaced by the adapter's types. */
+static const char *
+append_only_sql(const struct storage_ops *ops)
+{
+	for (size_t i = 0; i < sizeof(append_only) / sizeof(append_only[0]); i++)
+		if (strcmp(append_only[i].adapter, ops->name) == 0)
+			return append_only[i].sql;
+	return "";
+}
+
+/* The migration text with @ID@, @BLOB@, @APPEND_ONLY@ replaced for the adapter. */
 static char *
 expand(const char *sql, const struct storage_ops *ops)
 {
-	char *ids = replace(sql, "@ID@", ops->id_type), *out;
+	char *ids = replace(sql, "@ID@", ops->id_type), *blobs, *out;
 
 	if (ids == NULL)
 		return NULL;
-	out = replace(ids, "@BLOB@", ops->blob_type);
+	blobs = replace(ids, "@BLOB@", ops->blob_type);
 	free(ids);
+	if (blobs == NULL)
+		return NULL;
+	out = replace(blobs, "@APPEND_ONLY@", append_only_sql(ops));
+	free(blobs);
 	return out;
 }
 

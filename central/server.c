@@ -18,6 +18,7 @@
 
 #include "addrs.h"
 #include "confstore.h"
+#include "listen.h"
 #include "log.h"
 #include "server-int.h"
 #include "server.h"
@@ -32,63 +33,13 @@
 #define TAG_SIGNAL	((uint64_t)-3)
 
 static int
-parse_listen(const char *s, struct sockaddr_in *sa)
-{
-	char host[64];
-	const char *colon = strrchr(s, ':');
-	unsigned long port;
-	char *end;
-
-	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
-		return -1;
-	memcpy(host, s, (size_t)(colon - s));
-	host[colon - s] = '\0';
-	port = strtoul(colon + 1, &end, 10);
-	if (*end != '\0' || port > 65535)
-		return -1;
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	sa->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
-}
-
-static int
-write_port(const char *path, int fd)
-{
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	char tmp[600];
-	FILE *f;
-
-	if (getsockname(fd, (struct sockaddr *)&sa, &sl) == -1)
-		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
-		return -1;
-	fprintf(f, "%u\n", ntohs(sa.sin_port));
-	if (fclose(f) != 0)
-		return -1;
-	return rename(tmp, path);
-}
-
-static int
 listen_on(struct server *s, char *err, size_t errlen)
 {
-	struct sockaddr_in sa;
-	int one = 1;
+	char why[400];
 
-	if (parse_listen(s->cfg->listen, &sa) == -1)
-		return snprintf(err, errlen, "listen: want IPv4:PORT, not '%s'",
-		    s->cfg->listen), -1;
-	if ((s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1 ||
-	    setsockopt(s->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) == -1 ||
-	    listen(s->lfd, 4096) == -1)
-		return snprintf(err, errlen, "listen %s: %s", s->cfg->listen,
-		    strerror(errno)), -1;
-	if (s->cfg->port_file[0] != '\0' && write_port(s->cfg->port_file, s->lfd) == -1)
-		return snprintf(err, errlen, "%s: %s", s->cfg->port_file,
-		    strerror(errno)), -1;
+	if ((s->lfd = listen_tcp(s->cfg->listen, s->cfg->port_file, 4096, why,
+	    sizeof(why))) == -1)
+		return snprintf(err, errlen, "listen: %s", why), -1;
 	return 0;
 }
 

@@ -272,3 +272,13 @@ pki_enroll(const char *ca_crt, const char *ca_key, const char *csr_path, int day
 	rng_free(&e.r);
 	return ret;
 }
+
+void
+pki_sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char md[32];
+
+	mbedtls_sha256_ret(p, n, md, 0);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}

@@ -27,5 +27,7 @@ bool	pki_cn_is_valid(const unsigned char *cn, size_t len);
 int	pki_enroll(const char *ca_crt, const char *ca_key, const char *csr_path,
 	    int days, char *out, size_t outlen, char *serial, size_t seriallen,
 	    char *err, size_t errlen);
+/* SHA-256 of n bytes as 64 lower-case hex digits and a NUL. */
+void	pki_sha256_hex(const void *p, size_t n, char out[65]);
 
 #endif

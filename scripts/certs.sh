@@ -9,11 +9,14 @@
 #   certs.sh DIR appliance ID [DAYS] appliance: ID.key ID.csr ID.crt (CN = ID)
 #   certs.sh DIR expired ID          ID.crt signed by the CA but valid only in 2020
 #   certs.sh DIR signing             config-sign.key config-sign.pub
-#   certs.sh DIR all                 ca, server "central.test", appliance "gw-test-1", signing
+#   certs.sh DIR console             central's HTTPS console: console.key console.crt
+#                                    (CN localhost, SAN localhost and 127.0.0.1)
+#   certs.sh DIR all                 ca, server "central.test", appliance "gw-test-1",
+#                                    signing, console
 set -eu
 umask 077
 
-[ $# -ge 2 ] || { sed -n '3,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '3,16s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 dir=$1 cmd=$2
 shift 2
 mkdir -p "$dir"
@@ -46,6 +49,16 @@ server() {
 	    "extendedKeyUsage=serverAuth" "subjectAltName=DNS:$name" > server.ext
 	sign server.csr server.crt server.ext 825
 	rm -f server.ext
+}
+
+# The console's certificate: browsers on the central host reach it by name or IP.
+console() {
+	newkey console.key
+	openssl req -new -key console.key -subj "/O=goipwatch/CN=localhost" -out console.csr
+	printf 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\n%s\n%s\n' \
+	    "extendedKeyUsage=serverAuth" "subjectAltName=DNS:localhost,IP:127.0.0.1" > console.ext
+	sign console.csr console.crt console.ext 825
+	rm -f console.ext
 }
 
 appliance_ext() {
@@ -105,6 +118,7 @@ server)		server "$@" ;;
 appliance)	appliance "$@" ;;
 expired)	expired "$@" ;;
 signing)	signing ;;
-all)		ca; server central.test; appliance gw-test-1; signing ;;
+console)	console ;;
+all)		ca; server central.test; appliance gw-test-1; signing; console ;;
 *)		echo "certs: unknown command $cmd" >&2; exit 2 ;;
 esac

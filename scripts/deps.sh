@@ -15,7 +15,10 @@ PKGS="build-essential pkg-config clang llvm
 libpcap-dev libndpi-dev libndpi-bin libosip2-dev libmbedtls-dev libcjson-dev
 libsqlite3-dev sqlite3 libpq-dev libcmocka-dev
 tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind time
-openssl systemd"
+openssl systemd
+libmicrohttpd-dev libargon2-dev"
+# libmicrohttpd-dev: central's console HTTPS API (GnuTLS inside MHD 0.9.75);
+# libargon2-dev: argon2id hashes of console passwords (docs/api.md).
 # libndpi-dev is not Multi-Arch: same (it would replace the amd64 one): only the
 # arm64 runtime; board/arm64-generic/board.mk links it by soname.
 CROSS_PKGS="crossbuild-essential-arm64 qemu-user-static qemu-system-arm qemu-utils

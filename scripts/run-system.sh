@@ -51,4 +51,7 @@ echo
 echo "== goipwatch-central appliances"
 "$C" -f "$RUN/central.conf" appliances
 echo
+echo "== console API (docs/api.md): https://127.0.0.1:$(cat "$RUN/api.port")/ (office CA $RUN/pki/ca.crt)"
+"$C" -f "$RUN/central.conf" user add admin --role admin
+echo
 echo "(database $RUN/central.db; try: $C -f $RUN/central.conf lead show 1)"

@@ -17,6 +17,9 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(GWD_CORE_SRCS) $(CAPTURE
 	@echo "  FUZZ    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS) $(GWD_LIBS) $(FUZZ_LIBS_$*)
 
+# fuzz_api.c: central's console request bodies (central/apibody.c) over cJSON.
+$(FUZZ_BUILD)/fuzz_api: GWD_LIBS += $(CJSON_LIBS)
+
 fuzz-build: $(foreach f,$(FUZZERS),$(FUZZ_BUILD)/fuzz_$(f))
 
 fuzz: deps fuzz-build

@@ -49,6 +49,10 @@ central_conf() {
 		echo "ca_key $T/pki/ca.key"
 		echo "config_key $T/pki/config-sign.key"
 		echo "config_poll 1"
+		echo "api_listen 127.0.0.1:0"
+		echo "api_port_file $T/$n.api.port"
+		echo "api_cert $T/pki/console.crt"
+		echo "api_key $T/pki/console.key"
 		for l in "$@"; do echo "$l"; done
 	} > "$T/$n.conf"
 }
@@ -66,6 +70,17 @@ start_central() {
 		sleep 0.05
 	done
 	PORT=$(cat "$T/$1.port")
+}
+
+# api_port NAME: waits for central NAME's console API port (api_port_file); sets API.
+api_port() {
+	i=0
+	while [ ! -s "$T/$1.api.port" ]; do
+		i=$((i + 1)); [ $i -gt 200 ] && fail "central $1: no API port"
+		kill -0 "$CPID" 2>/dev/null || fail "central $1 exited"
+		sleep 0.05
+	done
+	API=$(cat "$T/$1.api.port")
 }
 
 # stop_central PID: SIGTERM, which logs the counters.

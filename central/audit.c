@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The audit trail: INSERT and SELECT only (docs/api.md, Audit). */
+#include <pwd.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+
+int
+audit_add(struct storage *st, const char *who, const char *addr,
+    const char *action, const char *target, const char *result)
+{
+	return db_exec(st, "INSERT INTO audit (at, who, addr, action, target, result)"
+	    " VALUES ($1, $2, $3, $4, $5, $6)", (struct db_arg[]){
+	    DB_I(time(NULL)), DB_S(who), addr ? DB_S(addr) : DB_NULL, DB_S(action),
+	    target ? DB_S(target) : DB_NULL, DB_S(result) }, 6);
+}
+
+int
+audit_list(struct storage *st, int64_t before, int limit, db_row_fn fn, void *arg)
+{
+	return db_query(st, "SELECT id, at, who, addr, action, target, result"
+	    " FROM audit WHERE $1 = 0 OR id < $1 ORDER BY id DESC LIMIT $2",
+	    (struct db_arg[]){ DB_I(before), DB_I(limit) }, 2, fn, arg);
+}
+
+const char *
+audit_unix_user(char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw != NULL)
+		snprintf(buf, len, "unix:%s", pw->pw_name);
+	else
+		snprintf(buf, len, "unix:%ld", (long)getuid());
+	return buf;
+}

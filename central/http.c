@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The libmicrohttpd adapter: TLS, body limits, security headers. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "http.h"
+
+#define PEM_MAX		(64 * 1024)
+#define CONN_TIMEOUT	30
+#define CONN_LIMIT	256
+
+struct http {
+	struct MHD_Daemon *d;
+	char		*cert, *key;
+	http_handler	*fn;
+	void		*arg;
+};
+
+/* One request being read: its body so far. */
+struct pending {
+	char		 body[HTTP_BODY_MAX + 1];
+	size_t		 len;
+	bool		 too_big;
+};
+
+static const struct {
+	const char	*name, *value;
+} headers[] = {
+	{ "Strict-Transport-Security", "max-age=31536000" },
+	{ "Content-Security-Policy", "default-src 'none'; script-src 'self';"
+	    " style-src 'self'; img-src 'self'; connect-src 'self';"
+	    " frame-ancestors 'none'; base-uri 'none'; form-action 'self'" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "Cache-Control", "no-store" },
+	{ "Content-Type", "application/json; charset=utf-8" },
+};
+
+static char *
+read_pem(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (f == NULL)
+		return snprintf(err, errlen, "%s: %s", path, strerror(errno)), NULL;
+	if ((buf = malloc(PEM_MAX + 1)) == NULL) {
+		fclose(f);
+		return snprintf(err, errlen, "out of memory"), NULL;
+	}
+	n = fread(buf, 1, PEM_MAX, f);
+	fclose(f);
+	if (n == 0 || n == PEM_MAX) {
+		free(buf);
+		return snprintf(err, errlen, "%s: empty or too large", path), NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+const char *
+http_query(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static void
+client_addr(struct MHD_Connection *c, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(buf, len, "?");
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    buf, (socklen_t)len);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    buf, (socklen_t)len);
+}
+
+static enum MHD_Result
+send_resp(struct MHD_Connection *c, struct http_resp *out)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	char num[24];
+
+	r = MHD_create_response_from_buffer(out->len, out->body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(out->body);
+		return MHD_NO;
+	}
+	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
+		MHD_add_response_header(r, headers[i].name, headers[i].value);
+	if (out->cookie[0] != '\0')
+		MHD_add_response_header(r, "Set-Cookie", out->cookie);
+	if (out->retry_after > 0) {
+		snprintf(num, sizeof(num), "%ld", out->retry_after);
+		MHD_add_response_header(r, "Retry-After", num);
+	}
+	rc = MHD_queue_response(c, (unsigned)out->status, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* A Content-Length over the cap: answered before the body is read. */
+static bool
+declared_too_big(struct MHD_Connection *c)
+{
+	const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end;
+	unsigned long long n;
+
+	if (cl == NULL)
+		return false;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	return errno != 0 || n > HTTP_BODY_MAX;
+}
+
+static enum MHD_Result
+on_request(void *arg, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *data, size_t *data_len, void **cls)
+{
+	struct http *h = arg;
+	struct pending *p = *cls;
+	struct http_req req = { .method = method, .path = url, .conn = c };
+	struct http_resp out = { .status = 500 };
+
+	(void)version;
+	if (p == NULL) {
+		if ((p = calloc(1, sizeof(*p))) == NULL)
+			return MHD_NO;
+		p->too_big = declared_too_big(c);
+		*cls = p;
+		if (!p->too_big)
+			return MHD_YES;
+	} else if (*data_len > 0) {
+		if (p->len + *data_len > HTTP_BODY_MAX)
+			p->too_big = true;
+		else
+			memcpy(p->body + p->len, data, *data_len), p->len += *data_len;
+		*data_len = 0;
+		return MHD_YES;
+	}
+	p->body[p->len] = '\0';
+	req.body = p->body;
+	req.body_len = p->len;
+	req.body_too_big = p->too_big;
+	client_addr(c, req.addr, sizeof(req.addr));
+	req.cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "gw_session");
+	req.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+	req.authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_AUTHORIZATION);
+	h->fn(h->arg, &req, &out);
+	return send_resp(c, &out);
+}
+
+static void
+on_done(void *arg, struct MHD_Connection *c, void **cls,
+    enum MHD_RequestTerminationCode why)
+{
+	(void)arg, (void)c, (void)why;
+	free(*cls);
+	*cls = NULL;
+}
+
+struct http *
+http_start(int fd, const char *cert, const char *key, unsigned threads,
+    http_handler *fn, void *arg, char *err, size_t errlen)
+{
+	struct http *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		return close(fd), snprintf(err, errlen, "out of memory"), NULL;
+	h->fn = fn;
+	h->arg = arg;
+	if ((h->cert = read_pem(cert, err, errlen)) == NULL ||
+	    (h->key = read_pem(key, err, errlen)) == NULL)
+		goto fail;
+	h->d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_EPOLL_INTERNAL_THREAD,
+	    0, NULL, NULL, on_request, h,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_HTTPS_MEM_CERT, h->cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, h->key,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
+	    MHD_OPTION_END);
+	if (h->d == NULL) {
+		snprintf(err, errlen, "libmicrohttpd did not start (TLS key or cert?)");
+		goto fail;
+	}
+	return h;
+fail:
+	close(fd);
+	free(h->cert);
+	free(h->key);
+	free(h);
+	return NULL;
+}
+
+void
+http_stop(struct http *h)
+{
+	if (h == NULL)
+		return;
+	MHD_stop_daemon(h->d);
+	free(h->cert);
+	free(h->key);
+	free(h);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The console's HTTPS server: libmicrohttpd with GnuTLS on its own thread
+ * pool, TLS only. Only http.c includes microhttpd.h; api.c sees a request
+ * and fills a response. Every response gets the security headers (docs/api.md).
+ */
+#ifndef GWC_HTTP_H
+#define GWC_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define HTTP_BODY_MAX	(64 * 1024)
+
+struct http_req {
+	const char	*method, *path;
+	const char	*body;		/* NUL-terminated, body_len bytes */
+	size_t		 body_len;
+	bool		 body_too_big;
+	char		 addr[48];	/* the client's address */
+	const char	*cookie;	/* gw_session or NULL */
+	const char	*csrf;		/* X-CSRF-Token or NULL */
+	const char	*authz;		/* Authorization or NULL */
+	void		*conn;
+};
+
+struct http_resp {
+	int		 status;
+	char		*body;		/* malloc'd JSON, owned by http.c after return */
+	size_t		 len;
+	char		 cookie[256];	/* a Set-Cookie value, or "" */
+	long		 retry_after;	/* > 0: a Retry-After header */
+};
+
+typedef void http_handler(void *arg, const struct http_req *, struct http_resp *);
+
+struct http;
+
+/*
+ * Serves HTTPS on fd (a listening socket, taken) with the PEM cert and key
+ * files (read now, before any privilege change) on threads threads.
+ */
+struct http	*http_start(int fd, const char *cert, const char *key, unsigned threads,
+		    http_handler *, void *arg, char *err, size_t errlen);
+void		 http_stop(struct http *);
+/* A query string argument of the request, or NULL. */
+const char	*http_query(const struct http_req *, const char *name);
+
+#endif

@@ -1,0 +1,245 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""The console API against a running goipwatch-central (central_api.sh).
+
+usage: central_api.py PORT CA_FILE PASSWORD_FILE
+PASSWORD_FILE: "name role password" lines, one user per role, plus "thr"
+(throttling) and "token-ROLE TOKEN" lines for bearer tokens.
+Prints one line per check; exits 1 at the first failure.
+"""
+import http.client
+import json
+import socket
+import ssl
+import sys
+import time
+
+PORT, CA, PWFILE = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+CTX = ssl.create_default_context(cafile=CA)
+HEADERS = {
+    "strict-transport-security": "max-age=31536000",
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self';"
+    " img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none';"
+    " form-action 'self'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+}
+# The role x route table, written here independently of central/api.c.
+ROLES = ["admin", "supervisor", "analyst", "carrier", "engineer"]
+ROUTES = {
+    "/api/v1/me": set(ROLES),
+    "/api/v1/users": {"admin"},
+    "/api/v1/audit": {"supervisor", "admin"},
+    "/api/v1/leads": {"supervisor", "analyst"},
+    "/api/v1/appliances": {"engineer", "supervisor", "admin"},
+}
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def call(method, path, body=None, cookie=None, csrf=None, token=None, raw=None,
+         headers=None):
+    """status, headers (lower-case), parsed JSON body."""
+    c = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=10)
+    h = dict(headers or {})
+    if cookie:
+        h["Cookie"] = "gw_session=" + cookie
+    if csrf is not None:
+        h["X-CSRF-Token"] = csrf
+    if token:
+        h["Authorization"] = "Bearer " + token
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    c.putrequest(method, path)
+    for k, v in h.items():
+        c.putheader(k, v)
+    if data is not None:
+        c.putheader("Content-Length", str(len(data)))
+    c.endheaders()
+    try:
+        if data:
+            c.send(data)
+    except OSError:
+        pass    # a 413 may come, and the connection close, before the body is sent
+    r = c.getresponse()
+    text = r.read()
+    c.close()
+    hdrs = {k.lower(): v for k, v in r.getheaders()}
+    try:
+        doc = json.loads(text.decode("utf-8", "strict"))
+    except ValueError:
+        fail("%s %s: body is not strict JSON: %r" % (method, path, text[:200]))
+    for k, v in HEADERS.items():
+        check(hdrs.get(k) == v, "%s %s: header %s is %r" % (method, path, k, hdrs.get(k)))
+    if r.status >= 400:
+        check(isinstance(doc.get("error"), str), "%s %s: no error message" % (method, path))
+    return r.status, hdrs, doc
+
+
+def login(name, password):
+    st, h, doc = call("POST", "/api/v1/login", {"user": name, "password": password})
+    check(st == 200, "login %s: status %d %r" % (name, st, doc))
+    cookie = h.get("set-cookie", "")
+    check(cookie.startswith("gw_session="), "login: no gw_session cookie")
+    flags = [f.strip() for f in cookie.split(";")[1:]]
+    for f in ("HttpOnly", "Secure", "SameSite=Strict", "Path=/"):
+        check(f in flags, "login: cookie lacks %s: %r" % (f, cookie))
+    sid = cookie.split(";")[0].split("=", 1)[1]
+    check(len(sid) == 64, "login: session id is not 256 bits of hex")
+    check(doc.get("role") and len(doc.get("csrf", "")) == 64, "login: %r" % doc)
+    return sid, doc["csrf"]
+
+
+def read_users():
+    users, tokens = {}, {}
+    for line in open(PWFILE):
+        w = line.split()
+        if w[0].startswith("token-"):
+            tokens[w[0][6:]] = w[1]
+        else:
+            users[w[0]] = (w[1], w[2])
+    return users, tokens
+
+
+def test_plain_http_refused():
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=5)
+    s.sendall(b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\n\r\n")
+    got = b""
+    try:
+        while len(got) < 4096:
+            b = s.recv(4096)
+            if not b:
+                break
+            got += b
+    except (socket.timeout, ConnectionResetError):
+        pass
+    s.close()
+    check(b"HTTP/1." not in got and b"api" not in got, "plain HTTP answered: %r" % got[:100])
+    print("ok: plain HTTP refused")
+
+
+def test_matrix(users, tokens):
+    for role in ROLES:
+        name = [n for n, (r, _) in users.items() if r == role][0]
+        sid, csrf = login(name, users[name][1])
+        st, _, me = call("GET", "/api/v1/me", cookie=sid)
+        check(st == 200 and me["user"] == name and me["role"] == role, "me: %r" % me)
+        for path, allowed in ROUTES.items():
+            for how, kw in (("session", {"cookie": sid}), ("token", {"token": tokens[role]})):
+                st, _, doc = call("GET", path, **kw)
+                want = 200 if role in allowed else 403
+                check(st == want, "%s %s by %s: %d, want %d (%r)" % (path, role, how, st, want, doc))
+                if path == "/api/v1/leads" and st == 200:
+                    ids = sorted(x["device_id"] for x in doc["leads"])
+                    check(ids == ["GoIP\x1b[2J\"\u4e2d1", "GoIP\x1b[2J\"\u4e2d2"],
+                          "leads: %r" % ids)
+        st, _, _ = call("POST", "/api/v1/logout", cookie=sid)
+        check(st == 403, "logout without CSRF token: %d" % st)
+        st, _, _ = call("POST", "/api/v1/logout", cookie=sid, csrf="0" * 64)
+        check(st == 403, "logout with a wrong CSRF token: %d" % st)
+        st, h, _ = call("POST", "/api/v1/logout", cookie=sid, csrf=csrf)
+        check(st == 200 and "Max-Age=0" in h.get("set-cookie", ""), "logout: %d" % st)
+        st, _, _ = call("GET", "/api/v1/me", cookie=sid)
+        check(st == 401, "session alive after logout: %d" % st)
+    for path in ROUTES:
+        st, _, _ = call("GET", path)
+        check(st == 401, "%s without a session: %d" % (path, st))
+        st, _, _ = call("GET", path, cookie="f" * 64)
+        check(st == 401, "%s with a made-up session: %d" % (path, st))
+        st, _, _ = call("GET", path, token="f" * 64)
+        check(st == 401, "%s with a made-up token: %d" % (path, st))
+    print("ok: role x route matrix (%d roles, %d routes, session and token), CSRF, logout"
+          % (len(ROLES), len(ROUTES)))
+
+
+def test_routes_and_methods():
+    check(call("GET", "/api/v1/nothing")[0] == 404, "unknown route")
+    check(call("POST", "/api/v1/me", raw=b"{}")[0] == 405, "POST /me")
+    check(call("GET", "/api/v1/login")[0] == 405, "GET /login")
+    print("ok: 404, 405")
+
+
+def test_bad_bodies(users):
+    big = b'{"user":"' + b"a" * (200 * 1024) + b'"}'
+    cases = [
+        ("huge body", big, 413),
+        ("bad JSON", b'{"user":', 400),
+        ("not an object", b'["admin"]', 400),
+        ("empty", b"", 400),
+        ("unknown field", b'{"user":"a","password":"b","admin":true}', 400),
+        ("wrong type", b'{"user":1,"password":"b"}', 400),
+        ("null value", b'{"user":null,"password":"b"}', 400),
+        ("overlong string", json.dumps({"user": "a" * 5000, "password": "b"}).encode(), 400),
+        ("missing field", b'{"user":"a"}', 400),
+        ("invalid UTF-8", b'{"user":"\xff\xfe","password":"b"}', 400),
+        ("NUL", b'{"user":"a\\u0000b","password":"b"}', 401),
+        ("deep nesting", b"[" * 10000 + b"]" * 10000, 400),
+    ]
+    for what, raw, want in cases:
+        st, _, doc = call("POST", "/api/v1/login", raw=raw,
+                          headers={"Content-Type": "application/json"})
+        check(st == want, "%s: %d, want %d (%r)" % (what, st, want, doc))
+    # chunked, so no Content-Length tells the size up front
+    c = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=10)
+    c.request("POST", "/api/v1/login", body=iter([b"x" * 65536, b"y" * 65536]),
+              encode_chunked=True)
+    r = c.getresponse()
+    r.read()
+    check(r.status == 413, "chunked huge body: %d" % r.status)
+    c.close()
+    check(call("GET", "/api/v1/me")[0] == 401, "central down after bad bodies")
+    print("ok: bad bodies (%d cases and a chunked one) get 4xx, central lives" % len(cases))
+
+
+def test_expiry(users, idle, absolute):
+    name = [n for n, (r, _) in users.items() if r == "analyst"][0]
+    sid, _ = login(name, users[name][1])
+    time.sleep(idle + 1.5)
+    check(call("GET", "/api/v1/me", cookie=sid)[0] == 401, "idle session still alive")
+    sid, _ = login(name, users[name][1])
+    t0 = time.time()
+    while time.time() - t0 < absolute - 1:
+        check(call("GET", "/api/v1/me", cookie=sid)[0] == 200, "session died before its time")
+        time.sleep(min(1.0, idle / 2.0))
+    time.sleep(max(0.0, absolute + 1.5 - (time.time() - t0)))
+    check(call("GET", "/api/v1/me", cookie=sid)[0] == 401, "session outlived its absolute limit")
+    print("ok: idle expiry (%ds) and absolute expiry (%ds)" % (idle, absolute))
+
+
+def test_throttle(users, limit):
+    pw = users["thr"][1]
+    # the address already has a failure (the NUL case): it may close first
+    for i in range(limit):
+        st, _, _ = call("POST", "/api/v1/login", {"user": "thr", "password": "wrong-%d" % i})
+        check(st in (401, 429) and (st == 401 or i == limit - 1),
+              "wrong password %d: %d" % (i, st))
+    st, h, _ = call("POST", "/api/v1/login", {"user": "thr", "password": pw})
+    check(st == 429, "right password after %d failures: %d" % (limit, st))
+    check(int(h.get("retry-after", "0")) > 0, "429 without Retry-After")
+    other = [n for n, (r, _) in users.items() if r == "admin"][0]
+    st, _, _ = call("POST", "/api/v1/login", {"user": other, "password": users[other][1]})
+    check(st == 429, "same address, other user, not throttled: %d" % st)
+    print("ok: throttling after %d failures: 429 with Retry-After %s, per user and address"
+          % (limit, h.get("retry-after")))
+
+
+def main():
+    users, tokens = read_users()
+    test_plain_http_refused()
+    test_routes_and_methods()
+    test_matrix(users, tokens)
+    test_bad_bodies(users)
+    what = sys.argv[4] if len(sys.argv) > 4 else "all"
+    if what == "all":
+        test_expiry(users, int(sys.argv[5]), int(sys.argv[6]))
+        test_throttle(users, int(sys.argv[7]))
+
+
+main()
