@@ -8,12 +8,13 @@
 # Root only (mount); the tmpfs lives in the test's temp dir and is unmounted.
 set -u
 . "$(dirname "$0")/central_lib.sh"
-[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
-[ "$(id -u)" -eq 0 ] || { echo "skip: needs root to mount a small tmpfs"; exit 77; }
+need_bin "$GWD"
+need_root "mounting a small tmpfs"
 mkdir -p "$T/full"
 mount -t tmpfs -o size=512k tmpfs "$T/full" 2>/dev/null ||
-    { echo "skip: cannot mount a tmpfs here"; exit 77; }
-trap 'umount -l "$T/full" 2>/dev/null; cleanup' EXIT
+    skip "cannot mount a tmpfs here"
+unmount_full() { umount -l "$T/full" 2>/dev/null; stop_pg; }
+CLEANUP_HOOK=unmount_full
 PCAP=$ROOT/tests/data/lab/goip-1line.pcap
 
 pki
