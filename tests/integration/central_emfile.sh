@@ -6,7 +6,7 @@
 # low), counts the event, and serves appliances again once descriptors free up.
 set -u
 . "$(dirname "$0")/central_lib.sh"
-command -v prlimit >/dev/null || { echo "skip: prlimit missing (util-linux)"; exit 77; }
+need_cmd prlimit	# util-linux
 pki
 P=$T/pki
 central_conf c1 "sqlite:$T/c.db" "handshake_timeout 60"

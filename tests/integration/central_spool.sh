@@ -7,7 +7,7 @@
 # appliance's unsent backlog is still stored, each record once.
 set -u
 . "$(dirname "$0")/central_lib.sh"
-[ -x "$B/uplink_sender" ] || { echo "skip: $B/uplink_sender is not built"; exit 77; }
+need_bin "$B/uplink_sender"
 pki
 P=$T/pki
 DB="sqlite:$T/c.db"

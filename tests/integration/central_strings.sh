@@ -11,9 +11,7 @@ set -u
 . "$(dirname "$0")/central_lib.sh"
 PY=/usr/bin/python3
 CHECK=$ROOT/tests/integration/strings_check.py
-[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
-[ -x "$B/uplink_sender" ] || { echo "skip: $B/uplink_sender is not built"; exit 77; }
-[ -x "$PY" ] || { echo "skip: no $PY"; exit 77; }
+need_bin "$GWD" "$B/uplink_sender" "$PY"
 
 pki
 if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; backend=postgresql; else

@@ -6,8 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 HERE=$(dirname "$0")
-[ -x "$PY" ] || skip "no $PY"
-[ -x "$GWD" ] || skip "no $GWD"
+need_bin "$PY" "$GWD"
 
 $PY "$HERE/hostile_pcap.py" "$TMP/hostile.pcap" || { bad "hostile_pcap.py"; finish; }
 $GWD -r "$TMP/hostile.pcap" > "$TMP/hostile.jsonl" 2>"$TMP/err"
