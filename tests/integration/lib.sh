@@ -18,7 +18,8 @@
 #   need_root                   skips as a user
 #   $TMP                        one temp dir; at exit the background $PIDS are
 #                               killed, $CLEANUP_HOOK runs, $TMP is removed
-# Compound conditions: check "what" sh -c '...' or a small named function.
+# A command that must fail: check "what" not CMD. Compound conditions:
+# check "what" sh -c '...' or a small named function.
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
 B=$BUILD
@@ -53,6 +54,8 @@ check() {	# check "what" command...: returns command's status
 	_what=$1; shift
 	if "$@"; then ok "$_what"; else bad "$_what"; return 1; fi
 }
+not() { ! "$@"; }	# check "what" not CMD...: CMD must fail
+has() { case $1 in $2) ;; *) return 1 ;; esac; }	# has STRING GLOB
 finish() {
 	[ "$fails" -eq 0 ] || { echo "$fails check(s) failed"; fails=0; exit 1; }
 	exit 0
