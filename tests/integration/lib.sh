@@ -49,7 +49,9 @@ trap lib_cleanup EXIT
 trap 'exit 1' INT TERM
 
 ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }	# check's half; prefer check
+# ok/bad: check's two halves, only for a result check cannot wrap (a command
+# whose own output is redirected to a file).
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 check() {	# check "what" command...: returns command's status
 	_what=$1; shift
 	if "$@"; then ok "$_what"; else bad "$_what"; return 1; fi
