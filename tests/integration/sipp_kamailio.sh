@@ -15,14 +15,12 @@ SC=$(cd "$(dirname "$0")/sipp" && pwd)
 KPORT=25060 UASPORT=25070 UACPORT=25071 REGPORT=25072
 CALLS=${CALLS:-5} HOLD=${HOLD:-1000}
 pids=""
-cleanup() {
+stop_peers() {	# CLEANUP_HOOK: kamailio and sipp get 0.2 s, then SIGKILL
 	for p in $pids; do kill -TERM "$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+CLEANUP_HOOK=stop_peers
 
 sed "s/PORT/$KPORT/g" "$SC/kamailio.cfg" >"$TMP/kamailio.cfg"
 for x in register uac; do
