@@ -14,7 +14,7 @@ hostile() {	# MODE WANT [args]: central-load -H MODE must end with WANT
 	"$LOAD" -A "$P/ca.crt" -K "$P/ca.key" -p "$PORT" -H "$m" "$@" >"$T/h.out" 2>&1
 	got=$?
 	cat "$T/h.out"
-	[ "$got" -eq "$want" ] || fail "hostile $m: result $got, want $want"
+	check "hostile $m $*: result $got, want $want" [ "$got" -eq "$want" ]
 }
 
 # a CRL revoking gw-revoked, made with a throw-away `openssl ca` database
@@ -43,17 +43,17 @@ hostile huge 2
 hostile seq 6
 hostile identity 5
 hostile hello 100 -c "$P/gw-revoked.crt" -k "$P/gw-revoked.key"
-grep -q 'revoked' "$T/c1.log" || fail "revocation not logged"
+check "revocation logged" grep -q 'revoked' "$T/c1.log"
 # another CA's appliance
 "$ROOT/scripts/certs.sh" "$T/other" all >/dev/null 2>&1
 hostile hello 100 -c "$T/other/gw-test-1.crt" -k "$T/other/gw-test-1.key"
 stop_central "$C1"
 grep 'counters:\|refused:' "$T/c1.log"
-grep -q 'oversized=1 version=0 unexpected=0 identity=1 sequence=1' "$T/c1.log" ||
-    fail "refusals not counted"
-grep -q 'handshake_failed=2' "$T/c1.log" || fail "handshake failures not counted"
+check "refusals counted" \
+    grep -q 'oversized=1 version=0 unexpected=0 identity=1 sequence=1' "$T/c1.log"
+check "handshake failures counted" grep -q 'handshake_failed=2' "$T/c1.log"
 # the good records of the seq test stayed, exactly those
-[ "$(sqlite3 "$T/c.db" "SELECT COUNT(*) FROM records")" -eq 2 ] || fail "records"
+check "the 2 good records stored" [ "$(sqlite3 "$T/c.db" "SELECT COUNT(*) FROM records")" -eq 2 ]
 
 # allowlist: gw-listed only
 openssl x509 -in "$P/gw-listed.crt" -noout -serial | sed 's/serial=//' > "$T/allow"
@@ -63,16 +63,16 @@ C2=$CPID
 hostile hello 0 -c "$P/gw-listed.crt" -k "$P/gw-listed.key" -i gw-listed
 hostile hello 100 -c "$P/gw-test-1.crt" -k "$P/gw-test-1.key" -i gw-test-1
 stop_central "$C2"
-grep -q 'not allowlisted' "$T/c2.log" || fail "allowlist refusal not logged"
+check "allowlist refusal logged" grep -q 'not allowlisted' "$T/c2.log"
 
 # slow storage (200 ms per commit, queue of 2): back-pressure holds appliances
 # back; every record is acked once committed, none lost or duplicated
 central_conf c3 "sqlite:$T/c3.db" "store_delay_ms 200" "max_queue 2"
 start_central c3
 C3=$CPID
-"$LOAD" -A "$P/ca.crt" -K "$P/ca.key" -p "$PORT" -n 20 -r 5 -b 50 -T 60 || fail "slow storage load"
+check "slow storage load completes" "$LOAD" -A "$P/ca.crt" -K "$P/ca.key" -p "$PORT" -n 20 -r 5 -b 50 -T 60
 stop_central "$C3"
 grep 'counters:' "$T/c3.log"
-grep -q 'backpressure=0 ' "$T/c3.log" && fail "no back-pressure under slow storage"
-[ "$(sqlite3 "$T/c3.db" "SELECT COUNT(*) FROM records")" -eq 5000 ] || fail "records lost"
-echo "PASS central_hostile"
+check "back-pressure under slow storage" not grep -q 'backpressure=0 ' "$T/c3.log"
+check "no record lost" [ "$(sqlite3 "$T/c3.db" "SELECT COUNT(*) FROM records")" -eq 5000 ]
+finish

@@ -2,34 +2,24 @@
 # Shared by the central_*.sh checks: goipwatch-central on loopback with a
 # throw-away PKI, SQLite or a real PostgreSQL started here, appliances
 # (goipwatchd or central-load); everything is stopped and removed at exit.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${BUILD:-build}
-case $B in /*) ;; *) B=$ROOT/$B ;; esac
+. "$(dirname "$0")/../integration/lib.sh"
 C=$B/goipwatch-central
 LOAD=$B/central-load
-GWD=$B/goipwatchd
-. "$ROOT/tests/integration/need.sh"
 need_bin "$C" "$LOAD"
 need_cmd openssl
 
-T=$(mktemp -d /tmp/central-test.XXXXXX)
-chmod 755 "$T"
-PIDS=""
+T=$TMP
 PGBIN=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
+stop_pg() {
 	[ -n "$PGBIN" ] && pg_run "$PGBIN/pg_ctl" -D "$T/pg" -m immediate stop >/dev/null 2>&1
-	rm -rf "$T"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+CLEANUP_HOOK=stop_pg
 
-fail() {
-	echo "FAIL: $*"
+# On fail: the tail of every central log.
+dump_central_logs() {
 	for l in "$T"/central*.log; do [ -f "$l" ] && { echo "--- $l"; tail -n 15 "$l"; }; done
-	exit 1
 }
+FAIL_HOOK=dump_central_logs
 
 pki() {
 	"$ROOT/scripts/certs.sh" "$T/pki" all >/dev/null 2>&1 || fail "certs.sh"
@@ -132,7 +122,7 @@ pg_run() {
 pg_start() {
 	PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 	[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] ||
-	    { PGBIN=""; echo "FAIL: PostgreSQL server binaries missing (scripts/deps.sh: postgresql)"; exit 1; }
+	    { PGBIN=""; fail "PostgreSQL server binaries missing (scripts/deps.sh: postgresql)"; }
 	mkdir -p "$T/pg" "$T/pgsock"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$T/pg" "$T/pgsock"
 	pg_run "$PGBIN/initdb" -D "$T/pg" -U postgres -A trust >"$T/initdb.log" 2>&1 ||

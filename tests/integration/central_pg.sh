@@ -25,16 +25,16 @@ cat "$T/l1.out" "$T/l2.out"
 # an appliance on both instances at once may see its seqs go back (the other
 # session stored them): refusals are allowed there, loss and duplicates are not
 dups=$(sql "SELECT COUNT(*) - COUNT(DISTINCT appliance || ':' || seq) FROM records")
-[ "$dups" -eq 0 ] || fail "$dups duplicate records"
+check "no duplicate records ($dups)" [ "$dups" -eq 0 ]
 leads=$(sql "SELECT COUNT(*) FROM leads")
 lines=$(sql "SELECT COUNT(DISTINCT ip) FROM leads")
-[ "$leads" -eq "$lines" ] || fail "$leads leads for $lines lines"
-[ "$leads" -eq 60 ] || fail "want 60 leads (appliances 0..59), got $leads"
+check "one lead per line ($leads leads, $lines lines)" [ "$leads" -eq "$lines" ]
+check "60 leads, appliances 0..59 ($leads)" [ "$leads" -eq 60 ]
 apps=$(sql "SELECT COUNT(*) FROM appliances")
-[ "$apps" -eq 60 ] || fail "want 60 appliances, got $apps"
+check "60 appliances ($apps)" [ "$apps" -eq 60 ]
 stop_central "$C1"; stop_central "$C2"
 grep -h 'counters:' "$T/c1.log" "$T/c2.log"
-grep -q 'storage_failures=0' "$T/c1.log" && grep -q 'storage_failures=0' "$T/c2.log" ||
-    fail "storage failures"
+check "no storage failures on c1" grep -q 'storage_failures=0' "$T/c1.log"
+check "no storage failures on c2" grep -q 'storage_failures=0' "$T/c2.log"
 [ $r1 -eq 0 ] && [ $r2 -eq 0 ] || echo "note: load exit $r1/$r2 (shared appliances raced)"
-echo "PASS central_pg (two instances, one PostgreSQL)"
+finish

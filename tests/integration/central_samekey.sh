@@ -28,21 +28,22 @@ sleep 1
 rss1=$(proc_rss_kb "$C1")
 echo "central: $rss0 -> $rss1 KiB resident with $N sessions of one certificate tried"
 # one session holds at most one frame (1 MiB) and its TLS buffers
-[ $((rss1 - rss0)) -le 24576 ] || fail "one certificate pinned $((rss1 - rss0)) KiB"
-counters c1 "$C1"
-grep 'counters:' "$T/c1.log" | tail -n 1 | grep -q ' conns=1 ' || fail "more than one session"
-grep 'limits:' "$T/c1.log" | tail -n 1 | grep -q " replaced=$((N - 1)) " || fail "replacements not counted"
+check "one certificate pins at most 24 MiB ($((rss1 - rss0)) KiB)" [ $((rss1 - rss0)) -le 24576 ]
+counters c1 "$C1" > "$T/counters"
+check "one session" has "$(grep 'counters:' "$T/counters")" '* conns=1 *'
+check "replacements counted" has "$(grep 'limits:' "$T/counters")" "* replaced=$((N - 1)) *"
 # before its hello a session holds 1 KiB to read into: a bigger first frame is refused
 "$LOAD" -A "$P/ca.crt" -K "$P/ca.key" -p "$PORT" -H early >"$T/early.out" 2>&1
 rc=$?
 cat "$T/early.out"
-[ "$rc" -eq 2 ] || fail "a 4 KiB first frame: result $rc, want error 2 (oversized)"
+check "a 4 KiB first frame: result $rc, want error 2 (oversized)" [ "$rc" -eq 2 ]
 # the same appliance again: replaces the held one, and is served
-"$LOAD" -A "$P/ca.crt" -K "$P/ca.key" -p "$PORT" -H hello -c "$P/gw-test-1.crt" \
-    -k "$P/gw-test-1.key" -i gw-test-1 || fail "a new session of the same id was not served"
+check "a new session of the same id is served" \
+    "$LOAD" -A "$P/ca.crt" -K "$P/ca.key" -p "$PORT" -H hello -c "$P/gw-test-1.crt" \
+    -k "$P/gw-test-1.key" -i gw-test-1
 wait "$L"
 cat "$T/pin.out"
-grep -q "pin: $N of $N sessions closed" "$T/pin.out" || fail "an old session outlived its replacement"
-grep -q 'gw-test-1: session closed: replaced' "$T/c1.log" || fail "replacement not logged"
+check "no old session outlived its replacement" grep -q "pin: $N of $N sessions closed" "$T/pin.out"
+check "replacement logged" grep -q 'gw-test-1: session closed: replaced' "$T/c1.log"
 stop_central "$C1"
-echo "PASS central_samekey"
+finish

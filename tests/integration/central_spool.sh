@@ -7,7 +7,7 @@
 # appliance's unsent backlog is still stored, each record once.
 set -u
 . "$(dirname "$0")/central_lib.sh"
-[ -x "$B/uplink_sender" ] || { echo "skip: $B/uplink_sender is not built"; exit 77; }
+need_bin "$B/uplink_sender"
 pki
 P=$T/pki
 DB="sqlite:$T/c.db"
@@ -43,10 +43,10 @@ rm -rf "$T/sp-wipe"
 app gw-wipe "$T/sp-wipe" 1 -N 20 -t 1
 app gw-wipe "$T/sp-wipe" "$PORT" -N 20 -w -t 20 || fail "second spool"
 got=$(counts gw-wipe)
-[ "$got" = "$(want 1 7 2 8 20 1)" ] || fail "wipe: stored $got"
-grep -q 'gw-wipe: a new spool (epoch [0-9a-f]*): its seqs are stored from 8 on' "$T/c1.log" ||
-    fail "renumbering not logged"
-echo "wipe: 7 + 20 records stored, each once"
+check "wipe: 7 + 20 records stored, each once" [ "$got" = "$(want 1 7 2 8 20 1)" ] ||
+	echo "stored: $got"
+check "renumbering logged" \
+    grep -q 'gw-wipe: a new spool (epoch [0-9a-f]*): its seqs are stored from 8 on' "$T/c1.log"
 
 # 2. a stolen key: 10 delivered, 10 more spooled offline, then the forger
 app gw-victim "$T/sp-victim" "$PORT" -N 10 -w -t 20 || fail "victim, first run"
@@ -58,17 +58,17 @@ forge() {	# WANT MODE [options]
 	    -i gw-victim -H "$@" >"$T/forge.out" 2>&1
 	got=$?
 	cat "$T/forge.out"
-	[ "$got" -eq "$w" ] || fail "forger $*: result $got, want $w"
+	check "forger $*: result $got, want $w" [ "$got" -eq "$w" ]
 }
 forge 6 leap
 forge 6 leap -E 0123456789abcdef
 forge 6 seq -E 0123456789abcdef	# two records stored under its own epoch
-[ "$(sql "SELECT MAX(seq) FROM records WHERE appliance = 'gw-victim'")" -lt 100 ] ||
-    fail "a forged seq moved the high-water"
+check "a forged seq did not move the high-water" \
+    [ "$(sql "SELECT MAX(seq) FROM records WHERE appliance = 'gw-victim'")" -lt 100 ]
 app gw-victim "$T/sp-victim" "$PORT" -N 20 -w -t 20 || fail "victim, second run"
 got=$(counts gw-victim)
-[ "$got" = "$(want 1 20 1)" ] || fail "victim: stored $got"
-echo "forged seqs: the victim's 20 records stored, each once"
+check "forged seqs: the victim's 20 records stored, each once" [ "$got" = "$(want 1 20 1)" ] ||
+	echo "stored: $got"
 stop_central "$C1"
-grep -q 'sequence=[1-9]' "$T/c1.log" || fail "refusals not counted"
-echo "PASS central_spool"
+check "refusals counted" grep -q 'sequence=[1-9]' "$T/c1.log"
+finish

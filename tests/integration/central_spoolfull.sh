@@ -8,12 +8,13 @@
 # Root only (mount); the tmpfs lives in the test's temp dir and is unmounted.
 set -u
 . "$(dirname "$0")/central_lib.sh"
-[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
-[ "$(id -u)" -eq 0 ] || { echo "skip: needs root to mount a small tmpfs"; exit 77; }
+need_bin "$GWD"
+need_root "mounting a small tmpfs"
 mkdir -p "$T/full"
 mount -t tmpfs -o size=512k tmpfs "$T/full" 2>/dev/null ||
-    { echo "skip: cannot mount a tmpfs here"; exit 77; }
-trap 'umount -l "$T/full" 2>/dev/null; cleanup' EXIT
+    skip "cannot mount a tmpfs here"
+unmount_full() { umount -l "$T/full" 2>/dev/null; stop_pg; }
+CLEANUP_HOOK=unmount_full
 PCAP=$ROOT/tests/data/lab/goip-1line.pcap
 
 pki
@@ -60,18 +61,16 @@ wait "$GPID" || { tail -n 20 "$T/gwd.log"; fail "goipwatchd"; }
 grep 'spool:' "$T/gwd.log"
 # rate-limited: a line per 10 s at most, not one per lost record
 lines=$(grep -c 'could not be spooled' "$T/gwd.log")
-[ "$lines" -le 3 ] || fail "$lines log lines for $failed lost records"
+check "rate-limited: $lines log lines for $failed lost records" [ "$lines" -le 3 ]
 # every injected record: stored at central exactly once, or counted as lost
 stored=$(sql "SELECT COUNT(DISTINCT body) FROM records WHERE appliance = 'gw-full' AND body LIKE '%\"test\":true%'")
 rows=$(sql "SELECT COUNT(*) FROM records WHERE appliance = 'gw-full' AND body LIKE '%\"test\":true%'")
-[ "$stored" -eq "$spooled" ] && [ "$rows" -eq "$spooled" ] ||
-    fail "central holds $rows rows ($stored distinct) of $spooled spooled"
-[ $((stored + failed)) -eq 3000 ] || fail "$stored stored + $failed lost != 3000"
+check "central holds each of the $spooled spooled ($stored distinct)" [ "$stored" -eq "$spooled" ]
+check "... once ($rows rows)" [ "$rows" -eq "$spooled" ]
+check "$stored stored + $failed lost = 3000" [ $((stored + failed)) -eq 3000 ]
 dropped=$(sql "SELECT spool_dropped FROM appliances WHERE id = 'gw-full'")
-[ "$dropped" -ge "$failed" ] && [ "$dropped" -le $((failed + 40)) ] ||
-    fail "SPOOLDROP $dropped for $failed lost detections"
+check "SPOOLDROP $dropped counts the $failed lost detections" [ "$dropped" -ge "$failed" ]
+check "... and at most 40 lost health records" [ "$dropped" -le $((failed + 40)) ]
 ctl appliances | tee "$T/apps.txt"
-grep -q "gw-full .* $dropped .* SPOOLDROP$" "$T/apps.txt" || fail "SPOOLDROP not in 'appliances'"
-echo "disk full: $failed of 3000 lost and counted (SPOOLDROP $dropped, health records"\
-    "included), $stored delivered, $lines log lines"
-echo "PASS central_spoolfull"
+check "SPOOLDROP in 'appliances'" grep -q "gw-full .* $dropped .* SPOOLDROP$" "$T/apps.txt"
+finish

@@ -11,9 +11,7 @@ set -u
 . "$(dirname "$0")/central_lib.sh"
 PY=/usr/bin/python3
 CHECK=$ROOT/tests/integration/strings_check.py
-[ -x "$GWD" ] || { echo "skip: $GWD is not built"; exit 77; }
-[ -x "$B/uplink_sender" ] || { echo "skip: $B/uplink_sender is not built"; exit 77; }
-[ -x "$PY" ] || { echo "skip: no $PY"; exit 77; }
+need_bin "$GWD" "$B/uplink_sender" "$PY"
 
 pki
 if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; backend=postgresql; else
@@ -39,16 +37,13 @@ fi || fail "trigger"
 #    one record is refused (the heartbeats behind it arrive)
 $PY "$ROOT/tests/integration/hostile_pcap.py" "$T/hostile.pcap" || fail "hostile_pcap.py"
 appliance gw-hostile "$PORT" "$T/hostile.pcap"
-[ "$(sql "SELECT COUNT(*) FROM quarantine WHERE appliance = 'gw-hostile'
-    AND reason LIKE '%refused by the test%' AND size > 100 AND LENGTH(raw) = size")" -eq 1 ] ||
-    fail "the refused record is not in quarantine"
-[ "$(sql "SELECT quarantined FROM appliances WHERE id = 'gw-hostile'")" -eq 1 ] ||
-    fail "quarantined not counted"
-[ "$(sql "SELECT COUNT(*) FROM appliances WHERE id = 'gw-hostile' AND
-    last_heartbeat IS NOT NULL")" -eq 1 ] || fail "heartbeats stuck behind the refused record"
-[ "$(sql "SELECT COUNT(*) FROM leads")" -eq 2 ] || fail "want 2 leads from the capture"
-grep -q 'gw-hostile: 1 record quarantined' "$T/c1.log" || fail "quarantine not logged"
-echo "ok: capture ingested, 1 record quarantined"
+check "the refused record is in quarantine" [ "$(sql "SELECT COUNT(*) FROM quarantine WHERE appliance = 'gw-hostile'
+    AND reason LIKE '%refused by the test%' AND size > 100 AND LENGTH(raw) = size")" -eq 1 ]
+check "quarantined counted" [ "$(sql "SELECT quarantined FROM appliances WHERE id = 'gw-hostile'")" -eq 1 ]
+check "heartbeats not stuck behind the refused record" [ "$(sql "SELECT COUNT(*) FROM appliances WHERE id = 'gw-hostile' AND
+    last_heartbeat IS NOT NULL")" -eq 1 ]
+check "2 leads from the capture" [ "$(sql "SELECT COUNT(*) FROM leads")" -eq 2 ]
+check "quarantine logged" grep -q 'gw-hostile: 1 record quarantined' "$T/c1.log"
 
 # 2. raw records straight from an uplink: bytes that are not UTF-8, C1, an
 #    escaped NUL (the framing refuses a raw NUL on both sides)
@@ -85,23 +80,22 @@ ctl rings > "$T/rings.txt" || fail "rings"
 ctl sims > "$T/sims.txt" || fail "sims"
 ctl appliances > "$T/appl.txt" || fail "appliances"
 ctl config status > "$T/cstatus.txt" || fail "config status"
-$PY "$CHECK" tty "$T/fb.txt" "$T/leads.txt" "$T/show.txt" "$T/rings.txt" "$T/sims.txt" \
-    "$T/appl.txt" "$T/cstatus.txt" || { cat "$T/show.txt"; fail "terminal output"; }
+check "terminal output" $PY "$CHECK" tty "$T/fb.txt" "$T/leads.txt" "$T/show.txt" "$T/rings.txt" \
+    "$T/sims.txt" "$T/appl.txt" "$T/cstatus.txt" || cat "$T/show.txt"
 for s in 'dble \x1b[2J\x1b]52;c;SGVsbG8=\x07\u009b' '\u009b' 'by \x09bob\x1b[2J' \
     'see \x1b]52;c;SGVsbG8=\x07 \u009b \u202eevil' "$(printf 'G\347\214\253')"; do
-	grep -qF "$s" "$T/show.txt" || { cat "$T/show.txt"; fail "lead show lacks $s"; }
+	check "lead show has $s" grep -qF "$s" "$T/show.txt" || cat "$T/show.txt"
 done
-grep -qF 'by \x09bob\x1b[2J' "$T/fb.txt" || fail "feedback echo"
-grep -qF '=HYPERLINK("http://x"' "$T/sims.txt" || fail "sims: msisdn"
-grep -qF '=grp\x1b[31m' "$T/appl.txt" || fail "appliances: group"
-grep -q 'gw-hostile .* 1  ok$' "$T/appl.txt" || { cat "$T/appl.txt"; fail "appliances: quarantined"; }
-echo "ok: terminal output"
+check "feedback echo" grep -qF 'by \x09bob\x1b[2J' "$T/fb.txt"
+check "sims: msisdn" grep -qF '=HYPERLINK("http://x"' "$T/sims.txt"
+check "appliances: group" grep -qF '=grp\x1b[31m' "$T/appl.txt"
+check "appliances: quarantined" grep -q 'gw-hostile .* 1  ok$' "$T/appl.txt" || cat "$T/appl.txt"
 
 # 5. JSON and CSV
 ctl leads --json > "$T/leads.json" && ctl export --json > "$T/export.json" ||
     fail "json"
-$PY "$CHECK" jsonl "$T/leads.json" "$T/export.json" || fail "json output"
-$PY - "$T/export.json" <<'PY' || fail "json content"
+check "json output" $PY "$CHECK" jsonl "$T/leads.json" "$T/export.json"
+check "json content" $PY - "$T/export.json" <<'PY'
 import json, sys
 leads = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 ids = [l["device_id"] for l in leads]
@@ -112,16 +106,16 @@ assert any("\x9b" in a and "\ufffd" in a for a in accts), accts
 assert any(l["status_by"] == "\tbob\x1b[2J" for l in leads)
 assert '=HYPERLINK("http://x","y")' in ids
 PY
-grep -qF '\u009b' "$T/export.json" || fail "json: C1 not escaped"
+check "json: C1 escaped" grep -qF '\u009b' "$T/export.json"
 ctl sims --csv > "$T/sims.csv" && ctl export --csv > "$T/export.csv" || fail "csv"
-$PY "$CHECK" csv "$T/sims.csv" "$T/export.csv" || fail "csv output"
-grep -qF "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" "$T/export.csv" || fail "csv: device id"
-grep -qF "\"'\\x09bob\\x1b[2J\"" "$T/export.csv" || fail "csv: status_by"
+check "csv output" $PY "$CHECK" csv "$T/sims.csv" "$T/export.csv"
+check "csv: device id" grep -qF "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" "$T/export.csv"
+check "csv: status_by" grep -qF "\"'\\x09bob\\x1b[2J\"" "$T/export.csv"
 for s in "'+cmd" "'-1+1" "'@SUM(1)" "'=1+1"; do
-	grep -qF "\"$s" "$T/sims.csv" || { cat "$T/sims.csv"; fail "csv: $s"; }
+	check "csv: $s" grep -qF "\"$s" "$T/sims.csv" || cat "$T/sims.csv"
 done
-echo "ok: json and csv"
 
 stop_central "$C1"
 grep 'counters:' "$T/c1.log"
-echo "PASS central_strings ($backend)"
+echo "backend: $backend"
+finish

@@ -12,7 +12,7 @@ SOCK=$TMP/control.sock
 $GWD -i lo -D pcap-live -S "$SOCK" -M "$PORT" -X nowatchdog -w /dev/null \
     2>"$TMP/gwd.err" &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
+PIDS="$PIDS $pid"
 i=0
 while [ ! -S "$SOCK" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 python3 - <<'PY'

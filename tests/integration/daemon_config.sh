@@ -8,7 +8,7 @@
 set -u
 . "$(dirname "$0")/daemon_lib.sh"
 need_root "live capture"
-getent passwd nobody >/dev/null || { echo "FAIL: no user nobody"; exit 1; }
+getent passwd nobody >/dev/null || fail "no user nobody"
 need_cmd python3
 
 pki
@@ -47,9 +47,9 @@ PIDS="$PIDS $G"
 wait_for "$T/db" '"type":"health".*"tls":{"state":"up"' 100 ||
     { cat "$T/gwd.log"; fail "no health record over TLS"; }
 uid=$(awk '/^Uid:/ { print $2 }' "/proc/$G/status")
-[ "$uid" = "$(id -u nobody)" ] || fail "running as uid $uid, not nobody"
-[ "$(stat -c %U "$T/spool")" = nobody ] || fail "spool not handed to nobody"
-echo "ok: health over mTLS, running as nobody (key loaded as root)"
+check "health over mTLS, running as nobody (uid $uid; key loaded as root)" \
+    [ "$uid" = "$(id -u nobody)" ]
+check "spool handed to nobody" [ "$(stat -c %U "$T/spool")" = nobody ]
 
 # SIGHUP: a bad file is refused with the exact error, then a good one applies
 cp "$T/gw.conf" "$T/good.conf"
@@ -59,12 +59,12 @@ wait_for "$T/gwd.log" "reload refused.*gw.conf:11: out of range" 30 ||
     { cat "$T/gwd.log"; fail "bad file: no exact error"; }
 { cat "$T/good.conf"; echo "flow_timeout_udp 60s"; echo "workers 2"; } > "$T/gw.conf"
 kill -HUP $G
-wait_for "$T/gwd.log" "version 1 from $T/gw.conf is active" 30 || fail "good file not applied"
-wait_for "$T/gwd.log" "kept until a restart: workers" 30 || fail "restart-only key not named"
+check "SIGHUP: good file applied" wait_for "$T/gwd.log" "version 1 from $T/gw.conf is active" 30
+check "SIGHUP: restart-only key named" wait_for "$T/gwd.log" "kept until a restart: workers" 30
 "$B/goipwatchctl" -s "$T/ctl/sock" status > "$T/status" || fail "goipwatchctl status"
-grep -q '^restart: *workers flow_timeout_udp (changed in the config file, apply after a restart)$' \
-    "$T/status" || { cat "$T/status"; fail "status does not name the kept key"; }
-echo "ok: SIGHUP reload (bad file refused with file:line, good file active)"
+check "status names the kept key" \
+    grep -q '^restart: *workers flow_timeout_udp (changed in the config file, apply after a restart)$' \
+    "$T/status" || cat "$T/status"
 
 # pushes: central restarts with them; the daemon reconnects on its own
 stop_peer
@@ -74,10 +74,6 @@ start_peer -p "$C/v2.signed" -p "$C/v3.tampered" -p "$C/v2.signed" \
 wait_for "$T/peer.log" "config-ack gw-test-1 version=10 " 150 ||
     { cat "$T/gwd.log"; fail "pushes not all answered"; }
 grep 'config-ack' "$T/peer.log"
-expect() {	# VERSION STATUS PATTERN
-	grep "config-ack gw-test-1 version=$1 status=$2 " "$T/peer.log" | grep -q "$3" ||
-	    fail "version $1: expected status $2 matching '$3'"
-}
 expect 2 0 "config version 2 applied$"
 expect 3 1 "signature does not verify"
 expect 2 2 "not above the running version 2"
@@ -86,11 +82,11 @@ expect 6 3 "body says version 7 but was signed as 6"
 expect 8 3 "leaves out 1 key the running config sets: pseudonymise_key"
 expect 9 0 "config version 9 applied$"
 expect 10 3 "changes keys read only at start, which a push cannot set: workers ("
-grep -q "version 2 from push is active" "$T/gwd.log" || fail "push not swapped in"
-grep -q "version 9 from push is active" "$T/gwd.log" || fail "push 9 not swapped in"
-cmp -s "$T/spool/config.lkg" "$C/v9.signed" || fail "last-known-good is not v9"
-wait_for "$T/db" '"type":"health".*"config_version":9,' 50 ||
-    { tail -n 3 "$T/db"; tail "$T/gwd.log"; fail "health does not say version 9"; }
+check "push 2 swapped in" grep -q "version 2 from push is active" "$T/gwd.log"
+check "push 9 swapped in" grep -q "version 9 from push is active" "$T/gwd.log"
+check "last-known-good is v9" cmp -s "$T/spool/config.lkg" "$C/v9.signed"
+check "health says version 9" wait_for "$T/db" '"type":"health".*"config_version":9,' 50 ||
+    { tail -n 3 "$T/db"; tail "$T/gwd.log"; }
 i=0	# the control thread samples the uplink once a second
 while :; do
 	"$B/goipwatchctl" -s "$T/ctl/sock" status > "$T/status" || fail "goipwatchctl status"
@@ -104,8 +100,8 @@ grep '^config:' "$T/status"
 
 # a local file older than the pushed config is refused
 kill -HUP $G
-wait_for "$T/gwd.log" "version 1 is below the running version 9" 30 ||
-    fail "older local file not refused"
+check "older local file refused" \
+    wait_for "$T/gwd.log" "version 1 is below the running version 9" 30
 
 # still the same process, still capturing: an exchange after the pushes is seen
 python3 - <<'PY'
@@ -123,13 +119,15 @@ kill -TERM $G
 i=0
 while kill -0 $G 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 kill -0 $G 2>/dev/null && fail "did not stop on SIGTERM"
-wait $G || fail "exit status $?"
-python3 -c '
+wait $G
+check "exit status 0 after SIGTERM" [ $? -eq 0 ]
+check "the exchange after the pushes was captured" python3 -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 f = [r for r in recs if r["type"] == "flow" and r["src_port"] == 46011 and r["dst_port"] == 46012]
 assert len(f) == 1 and (f[0]["pkts_fwd"], f[0]["pkts_rev"]) == (20, 5), f
-' "$T/out.jsonl" || fail "the exchange after the pushes was not captured"
-[ "$(grep -c 'goipwatchd: running as nobody' "$T/gwd.log")" -eq 1 ] || fail "restarted?"
+' "$T/out.jsonl"
+check "one process throughout (never restarted)" \
+    [ "$(grep -c 'goipwatchd: running as nobody' "$T/gwd.log")" -eq 1 ]
 grep 'config:\|uplink:' "$T/gwd.log"
-echo "PASS daemon_config"
+finish

@@ -2,7 +2,6 @@
 # Shared by the daemon_*.sh checks: the real goipwatchd reporting to the test
 # peer (stand-in for goipwatch-central) over mutual TLS on loopback.
 . "$(dirname "$0")/uplink_lib.sh"
-GWD=$B/goipwatchd
 need_bin "$GWD"
 PCAP=$ROOT/tests/data/lab/lab-namespaces.pcap
 

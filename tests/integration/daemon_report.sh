@@ -14,33 +14,32 @@ gwconf "$T/gw.conf"
     2>"$T/gwd1.log" || { cat "$T/gwd1.log"; fail "run 1 exit status"; }
 grep -q 'spool drained' "$T/gwd1.log" || { cat "$T/gwd1.log"; fail "run 1 did not drain"; }
 run1=$(sed -n 's/.*"run":\([0-9]*\),.*/\1/p' "$T/db" | head -n 1)
-check_inject "$run1" 2000 || fail "run 1: detection records"
+check "run 1: the 2000 test records, each once" check_inject "$run1" 2000
 # the capture's own detections, byte for byte as in the output
 grep '"type":"detection"' "$T/out1.jsonl" > "$T/det.out"
 grep '"type":"detection"' "$T/db" | grep -v '"test":true' | cut -d' ' -f3- > "$T/det.db"
-[ -s "$T/det.out" ] || fail "the capture gave no detection records"
-cmp -s "$T/det.out" "$T/det.db" || fail "detections in the output and at central differ"
-echo "ok: $(wc -l < "$T/det.out") detection records of the capture reached central"
+check "the capture gave detection records" [ -s "$T/det.out" ]
+check "$(wc -l < "$T/det.out") detection records of the capture reached central, byte for byte" \
+    cmp -s "$T/det.out" "$T/det.db"
 # the final heartbeat carries the pipeline's counters, as the stats record does
 pk=$(sed -n 's/.*"type":"stats".*"workers":[0-9]*,"packets":\([0-9]*\),.*/\1/p' "$T/out1.jsonl")
 h=$(grep '"type":"health"' "$T/db" | tail -n 1)
 echo "$h"
-case $h in *"\"packets\":$pk,"*) ;; *) fail "last health record lacks packets=$pk" ;; esac
-case $h in *'"firmware_version":"'*'"drops":{"kernel":0,'*'"tls":{"state":'*) ;;
-*) fail "health record fields" ;; esac
+check "last health record has packets=$pk" has "$h" "*\"packets\":$pk,*"
+check "health record fields" has "$h" '*"firmware_version":"*"drops":{"kernel":0,*"tls":{"state":*'
 
 # central down: -W 1 gives up after about a second, nothing is lost
 stop_peer
 t0=$(date +%s)
 "$GWD" -v -r "$PCAP" -f "$T/gw.conf" -X inject=500 -W 1 -w /dev/null 2>"$T/gwd2.log" ||
     fail "run 2 exit status"
-[ $(( $(date +%s) - t0 )) -le 5 ] || fail "run 2: -W 1 took too long"
-grep -q 'records stay spooled' "$T/gwd2.log" || { cat "$T/gwd2.log"; fail "run 2: no spool notice"; }
+check "run 2: -W 1 gave up within 5 s" [ $(( $(date +%s) - t0 )) -le 5 ]
+check "run 2: spool notice" grep -q 'records stay spooled' "$T/gwd2.log" || cat "$T/gwd2.log"
 start_peer
 "$GWD" -v -r "$PCAP" -f "$T/gw.conf" -W 20 -w /dev/null 2>"$T/gwd3.log" ||
     fail "run 3 exit status"
 grep -q 'spool drained' "$T/gwd3.log" || { cat "$T/gwd3.log"; fail "run 3 did not drain"; }
 run2=$(sed -n 's/.*"run":\([0-9]*\),.*/\1/p' "$T/db" | grep -v "^$run1\$" | head -n 1)
-check_inject "$run2" 500 || fail "run 2: records spooled while central was down"
-check_seqs || fail "records lost or duplicated"
-echo "PASS daemon_report"
+check "run 2: the records spooled while central was down, each once" check_inject "$run2" 500
+check "no record lost or duplicated" check_seqs
+finish

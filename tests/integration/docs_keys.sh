@@ -19,12 +19,8 @@ same() {
 	"$1" --print-keys > "$TMP/code" || { bad "$1 --print-keys"; return; }
 	doc_keys "$2" > "$TMP/doc"
 	[ -s "$TMP/code" ] || { bad "$1 --print-keys printed nothing"; return; }
-	if diff -u "$TMP/doc" "$TMP/code" > "$TMP/diff"; then
-		ok "$2 lists every key of $1 as the code does"
-	else
-		bad "$2's key table differs from $1 --print-keys (- doc, + code):"
-		cat "$TMP/diff"
-	fi
+	check "$2 lists every key of $1 as the code does" cmp -s "$TMP/doc" "$TMP/code" ||
+		diff -u "$TMP/doc" "$TMP/code"	# - doc, + code
 }
 
 same "$GWD" docs/pipeline.md

@@ -26,7 +26,7 @@ dpi=$b/obj/firmware/goipwatchd/packet/dpi.o
 make --no-print-directory BUILD="$b" DEPS_SH="$TMP/deps-spy" \
     PKG_CONFIG="$TMP/pkg-config-spy" "$dpi" > "$TMP/make.log" 2>&1 ||
 	{ cat "$TMP/make.log"; bad "the nDPI adapter builds in a fresh build directory"; }
-[ -s "$log" ] || { bad "neither deps.sh nor pkg-config was called"; finish; }
+[ -s "$log" ] || fail "neither deps.sh nor pkg-config was called"
 cat "$log"
 check "deps.sh runs before any pkg-config call" [ "$(head -n 1 "$log")" = deps ]
 check "deps.sh runs once" [ "$(grep -c '^deps$' "$log")" -eq 1 ]

@@ -17,12 +17,10 @@ need_bin "$PEER"
 ./scripts/certs.sh "$TMP/other" ca >/dev/null 2>&1
 ./scripts/certs.sh "$TMP/other" signing >/dev/null 2>&1
 
-pids=
-trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$TMP"' EXIT
 # the reference TLS server of the uplink tests (goipwatch-central's role)
 $PEER -a "$TMP/office/ca.crt" -c "$TMP/office/server.crt" -k "$TMP/office/server.key" \
     -l 0 -P "$TMP/port" -d "$TMP/db" >"$TMP/peer.log" 2>&1 &
-pids="$pids $!"
+PIDS="$PIDS $!"
 i=0
 while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 PORT=$(cat "$TMP/port")
@@ -32,7 +30,7 @@ import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(600):
     s.sendto(b'p', ('127.0.0.1', 9)); time.sleep(0.05)" &
-pids="$pids $!"
+PIDS="$PIDS $!"
 
 # enrolment: the central's own command once it is built, else the office PKI
 if [ -x "$CENTRAL" ] && $CENTRAL 2>&1 | grep -q enroll; then

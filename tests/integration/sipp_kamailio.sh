@@ -9,20 +9,18 @@
 . "$(dirname "$0")/lib.sh"
 need_root "live capture (CAP_NET_RAW)"
 need_cmd sipp kamailio python3
-[ -x "${GWD_LIVE:-$GWD}" ] || { echo "FAIL: $GWD is not built"; exit 1; }
 GWD=${GWD_LIVE:-$GWD}
+need_bin "$GWD"
 SC=$(cd "$(dirname "$0")/sipp" && pwd)
 KPORT=25060 UASPORT=25070 UACPORT=25071 REGPORT=25072
 CALLS=${CALLS:-5} HOLD=${HOLD:-1000}
 pids=""
-cleanup() {
+stop_peers() {	# CLEANUP_HOOK: kamailio and sipp get 0.2 s, then SIGKILL
 	for p in $pids; do kill -TERM "$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+CLEANUP_HOOK=stop_peers
 
 sed "s/PORT/$KPORT/g" "$SC/kamailio.cfg" >"$TMP/kamailio.cfg"
 for x in register uac; do
@@ -58,12 +56,10 @@ sleep 1
 kill -TERM $gpid
 i=0
 while kill -0 $gpid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-kill -0 $gpid 2>/dev/null && { kill -KILL $gpid; bad "goipwatchd did not stop on SIGTERM"; finish; }
+kill -0 $gpid 2>/dev/null && { kill -KILL $gpid; fail "goipwatchd did not stop on SIGTERM"; }
 wait $gpid
 check "goipwatchd exit 0 after SIGTERM" [ $? -eq 0 ]
-if ! grep -q '"calls":{' "$TMP/out.jsonl"; then
-	bad "goipwatchd reports no calls"; finish
-fi
+grep -q '"calls":{' "$TMP/out.jsonl" || fail "goipwatchd reports no calls"
 check "records match the scenarios" python3 - "$TMP/out.jsonl" "$CALLS" "$HOLD" <<'PY'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]

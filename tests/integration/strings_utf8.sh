@@ -6,10 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 HERE=$(dirname "$0")
-[ -x "$PY" ] || skip "no $PY"
-[ -x "$GWD" ] || skip "no $GWD"
+need_bin "$PY" "$GWD"
 
-$PY "$HERE/hostile_pcap.py" "$TMP/hostile.pcap" || { bad "hostile_pcap.py"; finish; }
+$PY "$HERE/hostile_pcap.py" "$TMP/hostile.pcap" || fail "hostile_pcap.py"
 $GWD -r "$TMP/hostile.pcap" > "$TMP/hostile.jsonl" 2>"$TMP/err"
 check "exit 0 on the hostile capture" [ $? -eq 0 ]
 check "hostile: every line strict UTF-8 JSON" $PY "$HERE/strings_check.py" jsonl "$TMP/hostile.jsonl"

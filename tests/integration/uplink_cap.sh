@@ -18,7 +18,6 @@ start_peer
 wait $S || { cat "$T/s.out"; fail "sender did not finish"; }
 cat "$T/s.out"
 D=$(sed -n 's/.* dropped=\([0-9]*\) .*/\1/p' "$T/s.out")
-[ "${D:-0}" -gt 0 ] || fail "nothing was dropped: the cap did not bite"
-check_db $((D + 1)) $N || fail "the survivors are not exactly the newest $((N - D))"
-echo "dropped $D oldest of $N, delivered $((N - D))"
-echo "PASS uplink_cap"
+check "the cap bit: $D of $N dropped" [ "${D:-0}" -gt 0 ]
+check "the survivors are exactly the newest $((N - D))" check_db $((D + 1)) $N
+finish

@@ -29,26 +29,21 @@ sender -K "$T/pki/config-sign.pub" -V 1 -N 5 -C 6 -t 20 >"$T/s.out" 2>&1 ||
     { cat "$T/s.out"; fail "pushes were not all answered"; }
 cat "$T/s.out"
 grep 'config-ack' "$T/peer.log"
-expect() {	# VERSION STATUS PATTERN
-	grep "config-ack gw-test-1 version=$1 status=$2 " "$T/peer.log" | grep -q "$3" ||
-	    fail "version $1: expected status $2 matching '$3'"
-}
 expect 2 0 "applied"
 expect 3 1 "signature does not verify"
 expect 4 1 "unsigned"
 expect 6 1 "signature does not verify"
 expect 2 2 "not above the running version 2"
 expect 5 3 "push:2"
-grep -q 'config_version=2 config_applied=1 config_refused=5' "$T/s.out" ||
-    fail "the good config did not stay active"
-[ -s "$T/spool/config.lkg" ] || fail "no last-known-good stored"
-cmp -s "$T/spool/config.lkg" "$C/v2.signed" || fail "last-known-good is not the v2 blob"
+check "the good config stayed active" \
+    grep -q 'config_version=2 config_applied=1 config_refused=5' "$T/s.out"
+check "last-known-good is the v2 blob" cmp -s "$T/spool/config.lkg" "$C/v2.signed"
 
 # restart: the stored v2 wins over the older running version 1
 stop_peer
 start_peer
 sender -K "$T/pki/config-sign.pub" -V 1 -1 -t 10 >"$T/s2.out" 2>&1 || { cat "$T/s2.out"; fail "restart"; }
-grep -q 'applied config version 2' "$T/s2.out" || fail "last-known-good not restored"
-grep 'peer: hello' "$T/peer.log" | tail -n 1 | grep -q 'config_version=2' ||
-    fail "hello does not carry the restored version"
-echo "PASS uplink_config"
+check "last-known-good restored" grep -q 'applied config version 2' "$T/s2.out"
+check "hello carries the restored version" \
+    sh -c "grep 'peer: hello' '$T/peer.log' | tail -n 1 | grep -q 'config_version=2'"
+finish

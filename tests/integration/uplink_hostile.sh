@@ -12,8 +12,8 @@ pki
 start_peer -g
 sender -N $N -r 1000 -w -t 30 >"$T/s.out" 2>&1 || { cat "$T/s.out"; fail "sender did not finish"; }
 cat "$T/s.out"
-grep -q 'appliance error 1 malformed ack' "$T/peer.log" || fail "no error frame for the malformed ack"
-grep -q 'bad frame from central: oversized' "$T/s.out" || fail "oversized frame not refused"
-grep -q 'bad_frames=2$' "$T/s.out" || fail "bad frames not counted"
-check_db 1 $N || fail "records lost or duplicated"
-echo "PASS uplink_hostile"
+check "error frame for the malformed ack" grep -q 'appliance error 1 malformed ack' "$T/peer.log"
+check "oversized frame refused" grep -q 'bad frame from central: oversized' "$T/s.out"
+check "bad frames counted" grep -q 'bad_frames=2$' "$T/s.out"
+check "no record lost or duplicated" check_db 1 $N
+finish

@@ -1,24 +1,14 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Shared by the uplink_*.sh checks: binaries, a throw-away PKI, the test peer
 # (stand-in for goipwatch-central) and the sender, all on loopback; cleans up.
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${BUILD:-build}
-case $B in /*) ;; *) B=$ROOT/$B ;; esac
-. "$ROOT/tests/integration/need.sh"
+. "$(dirname "$0")/../integration/lib.sh"
 need_bin "$B/uplink_peer" "$B/uplink_sender" "$B/confsign"
 need_cmd openssl
 
-T=$(mktemp -d /tmp/uplink-test.XXXXXX)
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-fail() { echo "FAIL: $*"; [ -f "$T/peer.log" ] && tail -n 20 "$T/peer.log"; exit 1; }
+T=$TMP
+# On fail: the tail of the peer's log.
+dump_peer_log() { [ -f "$T/peer.log" ] && tail -n 20 "$T/peer.log"; }
+FAIL_HOOK=dump_peer_log
 
 pki() {
 	"$ROOT/scripts/certs.sh" "$T/pki" all >/dev/null 2>&1 || fail "certs.sh"
@@ -57,6 +47,12 @@ sender_bg() {
 	exec "$B/uplink_sender" -s "$T/spool" -p "$PORT" -a "$T/pki/ca.crt" \
 	    -c "$T/pki/gw-test-1.crt" -k "$T/pki/gw-test-1.key" -b 100 "$@"
 }
+
+# expect VERSION STATUS PATTERN: check that the peer logged the config-ack.
+config_acked() {
+	grep "config-ack gw-test-1 version=$1 status=$2 " "$T/peer.log" | grep -q "$3"
+}
+expect() { check "version $1: status $2 matching '$3'" config_acked "$@"; }
 
 # check_db FIRST LAST: every seq FIRST..LAST exactly once, nothing else, and
 # each record's "n" equals its seq.

@@ -18,7 +18,7 @@ start_peer
 echo "peer up again on port $PORT"
 wait $S || { cat "$T/s.out"; fail "sender did not deliver everything"; }
 cat "$T/s.out"
-grep -q 'failures=[1-9]' "$T/s.out" || fail "the outage was not noticed"
-check_db 1 $N || fail "records lost or duplicated"
+check "the outage was noticed" grep -q 'failures=[1-9]' "$T/s.out"
+check "no record lost or duplicated" check_db 1 $N
 grep 'session end' "$T/peer.log" | tail -n 1
-echo "PASS uplink_outage"
+finish

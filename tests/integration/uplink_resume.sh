@@ -13,6 +13,6 @@ grep -q 'acked=0 spool_acked=0 depth=20 ' "$T/s0.out" || { cat "$T/s0.out"; fail
 PORT=0
 start_peer -h 9223372036854775807
 sender -N 20 -w -t 20 > "$T/s1.out" || { cat "$T/s1.out"; fail "sender"; }
-check_db 1 20 || fail "the backlog was not sent"
-grep -q 'epoch=[0-9a-f]\{16\}' "$T/peer.log" || fail "no spool epoch in the hello"
-echo "PASS uplink_resume"
+check "the backlog was sent, each record once" check_db 1 20
+check "a spool epoch in the hello" grep -q 'epoch=[0-9a-f]\{16\}' "$T/peer.log"
+finish

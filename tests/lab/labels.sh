@@ -4,21 +4,15 @@
 # VLAN / PPPoE session) appears in its capture, first_evidence_ts inside the capture,
 # every capture has a label. One tshark pass per capture.
 set -u
-BUILD=${BUILD:-build}
-. "$(cd "$(dirname "$0")/../integration" && pwd)/need.sh"
+. "$(dirname "$0")/../integration/lib.sh"
 need_cmd tshark python3
-need_bin "$BUILD/synth"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-"$BUILD/synth" corpus --seed 3 --scale 0.1 --out "$tmp" 2>"$tmp/synth.err"
+need_bin "$B/synth"
+tmp=$TMP
+"$B/synth" corpus --seed 3 --scale 0.1 --out "$tmp" 2>"$tmp/synth.err"
 rc=$?
-if [ "$rc" -ne 0 ]; then
-	tail -n 20 "$tmp/synth.err"
-	echo "FAIL: synth corpus (exit $rc, $BUILD/synth)"
-	exit 1
-fi
+[ "$rc" -eq 0 ] || { tail -n 20 "$tmp/synth.err"; fail "synth corpus (exit $rc, $B/synth)"; }
 
-python3 - tests/data/lab "$tmp" <<'PY'
+check "labels.json of the lab and of a fresh corpus" python3 - tests/data/lab "$tmp" <<'PY'
 import json, os, subprocess, sys
 from datetime import datetime, timezone
 
@@ -94,3 +88,4 @@ for d in sys.argv[1:]:
     check(d)
 sys.exit(fail)
 PY
+finish

@@ -3,19 +3,14 @@
 # The synthesiser's SIP templates are what scripts/lab/extract-templates.sh pulls out of
 # the shipped lab captures: extracting again reproduces tools/synth/templates exactly.
 set -u
-. "$(cd "$(dirname "$0")/../integration" && pwd)/need.sh"
+. "$(dirname "$0")/../integration/lib.sh"
 need_cmd tshark python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$TMP
 scripts/lab/extract-templates.sh tests/data/lab "$tmp" >"$tmp/log" 2>&1 ||
-    { cat "$tmp/log"; echo "FAIL: extract-templates.sh"; exit 1; }
-fail=0
+    { cat "$tmp/log"; fail "extract-templates.sh"; }
 for f in "$tmp"/*.sip "$tmp"/*.sdp; do
 	name=$(basename "$f")
-	if ! diff -u "tools/synth/templates/$name" "$f"; then
-		echo "FAIL: $name differs from its extraction (run scripts/lab/extract-templates.sh)"
-		fail=1
-	fi
+	check "$name is its extraction (else run scripts/lab/extract-templates.sh)" \
+	    diff -u "tools/synth/templates/$name" "$f"
 done
-echo "templates: $(ls "$tmp"/*.sip "$tmp"/*.sdp | wc -l) reproduced from tests/data/lab"
-exit $fail
+finish

@@ -24,9 +24,7 @@ case $v in
 *) echo "golden-update: ndpiReader is nDPI '$v', goldens are for $NDPI_VERSION" >&2; exit 1 ;;
 esac
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/golden-update.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+tmp=$TMP	# removed at exit by tests/integration/lib.sh
 mkdir -p "$GOLDEN_DIR"
 
 if [ $# -gt 0 ]; then

@@ -13,25 +13,14 @@ set -u
 # shellcheck source=tests/pcap/lib.sh
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
-if [ ! -r "$MANIFEST" ]; then
-	echo "skip: no captures: $MANIFEST is absent (set GW_SHARED to the shared directory)"
-	exit 77
-fi
-if ! command -v "$NDPIREADER" >/dev/null 2>&1; then
-	echo "FAIL: ndpiReader not installed (Debian libndpi-bin; scripts/deps.sh installs it)"
-	exit 1
-fi
-if [ ! -x "$GWD" ]; then
-	echo "FAIL: $GWD is not built (run make)"
-	exit 1
-fi
+[ -r "$MANIFEST" ] ||
+	skip "no captures: $MANIFEST is absent (set GW_SHARED to the shared directory)"
+need_cmd "$NDPIREADER"	# Debian libndpi-bin
+need_bin "$GWD"
 v=$(ndpi_version)
 case $v in
 "$NDPI_VERSION" | "$NDPI_VERSION".*) ;;
-*)
-	echo "FAIL: ndpiReader is nDPI '${v:-unknown}'; the goldens are for nDPI $NDPI_VERSION"
-	exit 1
-	;;
+*) fail "ndpiReader is nDPI '${v:-unknown}'; the goldens are for nDPI $NDPI_VERSION" ;;
 esac
 
 # Reasons a golden may give for a difference between the two tools.
@@ -39,12 +28,9 @@ REASONS="reassembly decap flow-def malformed"
 # The NetMon capture must make goipwatchd fail cleanly (exit 2, one line).
 NETMON=sipnab__c07-sip-r2.netmon
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/golden.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM HUP
+tmp=$TMP
 
 start=$(date +%s)
-nfail=0 nok=0
 failed=""
 
 for f in $(manifest_files); do
@@ -108,16 +94,10 @@ for f in $(manifest_files); do
 			head -n 5 "$w/gw.err" | sed 's/^/    /' >>"$w/why"
 		fi
 	fi
-	if [ -s "$w/why" ]; then
-		nfail=$((nfail + 1))
-		failed="$failed $f"
-		echo "FAIL $f"
-		sed 's/^/  /' "$w/why"
-	else
-		nok=$((nok + 1))
-		echo "ok   $f: $(awk '$2 != "exit" { s[$1] = s[$1] " " $2 "=" $3 }
-		    END { printf "ndpiReader%s | goipwatchd%s", s["ndpireader"], s["goipwatchd"] }' "$w/live.all")"
-	fi
+	check "$f: $(awk '$2 != "exit" { s[$1] = s[$1] " " $2 "=" $3 }
+	    END { printf "ndpiReader%s | goipwatchd%s", s["ndpireader"], s["goipwatchd"] }' \
+	    "$w/live.all" 2>/dev/null)" [ ! -s "$w/why" ] ||
+		{ failed="$failed $f"; sed 's/^/  /' "$w/why"; }
 done
 
 # Goldens whose capture left the manifest.
@@ -125,14 +105,11 @@ manifest_files >"$tmp/listed"
 for g in "$GOLDEN_DIR"/*.golden; do
 	[ -e "$g" ] || continue
 	b=$(basename "$g" .golden)
-	if ! grep -qxF "$b" "$tmp/listed"; then
-		nfail=$((nfail + 1))
+	check "$b: golden has a capture in MANIFEST.tsv" grep -qxF "$b" "$tmp/listed" ||
 		failed="$failed $b"
-		echo "FAIL $b: golden without a capture in MANIFEST.tsv: $g"
-	fi
 done
 
 secs=$(( $(date +%s) - start ))
-[ "$nfail" -eq 0 ] || echo "failed:$failed"
-echo "golden: $nok ok, $nfail failed (${secs}s, ndpiReader $v, $GWD)"
-[ "$nfail" -eq 0 ]
+[ -z "$failed" ] || echo "failed:$failed"
+echo "golden: $fails failed (${secs}s, ndpiReader $v, $GWD)"
+finish

@@ -4,17 +4,14 @@
 # shellcheck disable=SC2034 # variables used by the sourcing scripts
 
 # --- paths -------------------------------------------------------------------
-# REPO: the checkout; SHARED: $GW_SHARED or the repo's sibling shared/.
-gl_here=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$gl_here/../.." && pwd)
-SHARED=${GW_SHARED:-$(dirname "$REPO")/shared}
+# REPO: the checkout; SHARED: $GW_SHARED or the repo's sibling shared/;
+# GWD, $TMP, check/fail/finish: tests/integration/lib.sh.
+. "$(dirname "$0")/../integration/lib.sh"
+REPO=$ROOT
+SHARED=$(shared_dir)
 PCAPS=$SHARED/pcaps/public
 MANIFEST=$PCAPS/MANIFEST.tsv
 GOLDEN_DIR=$REPO/tests/pcap/golden
-case ${BUILD:-build} in
-/*) GWD=${BUILD:-build}/goipwatchd ;;
-*) GWD=$REPO/${BUILD:-build}/goipwatchd ;;
-esac
 NDPIREADER=${NDPIREADER:-ndpiReader}
 # ndpiReader's summary (and so every golden) is for this nDPI release.
 NDPI_VERSION=4.2

@@ -14,18 +14,14 @@
 # (keeping its comments and differs lines) for review.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-shared=${GW_SHARED:-$(dirname "$repo")/shared}
-manifest=$shared/pcaps/public/MANIFEST.tsv
-case ${BUILD:-build} in
-/*) gwd=${GWD:-${BUILD:-build}/goipwatchd} ;;
-*) gwd=${GWD:-$repo/${BUILD:-build}/goipwatchd} ;;
-esac
-[ -r "$manifest" ] || { echo "skip: no captures: $manifest is absent (set GW_SHARED)"; exit 77; }
-. "$repo/tests/integration/need.sh"
+gwd_env=${GWD:-}
+. "$here/../integration/lib.sh"
+manifest=$(shared_dir)/pcaps/public/MANIFEST.tsv
+gwd=${gwd_env:-$GWD}
+[ -r "$manifest" ] || skip "no captures: $manifest is absent (set GW_SHARED)"
 need_cmd tshark python3
-[ -x "$gwd" ] || { echo "FAIL: $gwd is not built (run make)"; exit 1; }
-exec python3 - "$manifest" "$gwd" "$here/voip" "${UPDATE:-0}" <<'PY'
+need_bin "$gwd"
+python3 - "$manifest" "$gwd" "$here/voip" "${UPDATE:-0}" <<'PY'
 import json, os, subprocess, sys, time
 from datetime import datetime, timezone
 
