@@ -47,29 +47,29 @@ central_conf() {
 	} > "$T/$n.conf"
 }
 
+# await_port FILE WHAT: waits (10 s at most) for central ($CPID) to write FILE.
+await_port() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1)); [ $i -gt 200 ] && fail "$2"
+		kill -0 "$CPID" 2>/dev/null || fail "central exited before: $2"
+		sleep 0.05
+	done
+}
+
 # start_central NAME: runs $T/NAME.conf; sets PORT and CPID.
 start_central() {
 	rm -f "$T/$1.port"
 	"$C" -f "$T/$1.conf" serve 2>>"$T/$1.log" &
 	CPID=$!
 	PIDS="$PIDS $CPID"
-	i=0
-	while [ ! -s "$T/$1.port" ]; do
-		i=$((i + 1)); [ $i -gt 200 ] && fail "central $1 did not start"
-		kill -0 "$CPID" 2>/dev/null || fail "central $1 exited"
-		sleep 0.05
-	done
+	await_port "$T/$1.port" "central $1 did not start"
 	PORT=$(cat "$T/$1.port")
 }
 
 # api_port NAME: waits for central NAME's console API port (api_port_file); sets API.
 api_port() {
-	i=0
-	while [ ! -s "$T/$1.api.port" ]; do
-		i=$((i + 1)); [ $i -gt 200 ] && fail "central $1: no API port"
-		kill -0 "$CPID" 2>/dev/null || fail "central $1 exited"
-		sleep 0.05
-	done
+	await_port "$T/$1.api.port" "central $1: no API port"
 	API=$(cat "$T/$1.api.port")
 }
 
