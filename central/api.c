@@ -312,31 +312,19 @@ static void
 h_leads(struct call *c)
 {
 	struct leads_filter lf = { .tier = http_query(c->req, "tier"), .now = c->now };
-	char *lines = NULL, *p;
-	size_t n = 0;
-	FILE *m = open_memstream(&lines, &n), *o;
+	FILE *o;
+	int rc;
 
-	if (m == NULL)
+	if ((o = json_begin(c)) == NULL)
 		return fail(c, 500, "out of memory");
-	if (leads_json(c->st, &lf, m) == -1) {
-		fclose(m);
-		free(lines);
+	fputs("{\"leads\":", o);
+	rc = leads_json_array(c->st, &lf, o);
+	fputs("}\n", o);
+	if (rc == -1) {
+		fclose(o);
 		return fail(c, 500, "storage error");
 	}
-	fclose(m);
 	audit(c, who(c), "list", "leads", "ok");
-	if ((o = json_begin(c)) != NULL) {
-		fputs("{\"leads\":[", o);
-		for (p = lines; p != NULL && *p != '\0'; p = strchr(p, '\n') + 1) {
-			if (p != lines)
-				fputc(',', o);
-			fwrite(p, 1, strcspn(p, "\n"), o);
-			if (strchr(p, '\n') == NULL)
-				break;
-		}
-		fputs("]}\n", o);
-	}
-	free(lines);
 	json_end(c, o, 200);
 }
 

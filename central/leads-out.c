@@ -112,20 +112,39 @@ json_val(FILE *o, const struct lead_val *v, enum lead_type t)
 		fprintf(o, "%" PRId64, v->i);
 }
 
-static int
-json_row(void *arg, const struct lead_row *r)
+static void
+json_obj(FILE *o, const struct lead_row *r)
 {
-	struct out_ctx *x = arg;
 	const char *sep = "{";
 
 	for (int c = 0; c < LEAD_NCOLS; c++) {
 		if (lead_col(c)->key == NULL)
 			continue;
-		fprintf(x->out, "%s\"%s\":", sep, lead_col(c)->key);
-		json_val(x->out, &r->v[c], lead_col(c)->type);
+		fprintf(o, "%s\"%s\":", sep, lead_col(c)->key);
+		json_val(o, &r->v[c], lead_col(c)->type);
 		sep = ",";
 	}
-	fputs("}\n", x->out);
+	fputc('}', o);
+}
+
+static int
+json_row(void *arg, const struct lead_row *r)
+{
+	struct out_ctx *x = arg;
+
+	json_obj(x->out, r);
+	fputc('\n', x->out);
+	return 0;
+}
+
+static int
+json_elem(void *arg, const struct lead_row *r)
+{
+	struct out_ctx *x = arg;
+
+	if (x->n++ > 0)
+		fputc(',', x->out);
+	json_obj(x->out, r);
 	return 0;
 }
 
@@ -135,6 +154,18 @@ leads_json(struct storage *st, const struct leads_filter *f, FILE *out)
 	struct out_ctx x = { out, 0 };
 
 	return leads_query(st, f, json_row, &x);
+}
+
+int
+leads_json_array(struct storage *st, const struct leads_filter *f, FILE *out)
+{
+	struct out_ctx x = { out, 0 };
+	int rc;
+
+	fputc('[', out);
+	rc = leads_query(st, f, json_elem, &x);
+	fputc(']', out);
+	return rc;
 }
 
 /* Numbers and times central writes itself are not neutralised (docs/central.md). */

@@ -67,6 +67,8 @@ int	leads_query(struct storage *, const struct leads_filter *, lead_row_fn,
 int	leads_list(struct storage *, const struct leads_filter *, FILE *);
 /* One JSON object per line. */
 int	leads_json(struct storage *, const struct leads_filter *, FILE *);
+/* The same objects as one JSON array (the console API). */
+int	leads_json_array(struct storage *, const struct leads_filter *, FILE *);
 /* The same fields as CSV, with a byte-order mark and a header line. */
 int	leads_csv(struct storage *, const struct leads_filter *, FILE *);
 
