@@ -493,7 +493,7 @@ main(int argc, char **argv)
 	load_cfg(&x, conf, db);
 	if (db_use(c, &x) != DB_NONE && (x.st = storage_open_mode(x.cfg.db,
 	    db_use(c, &x) == DB_READ, err, sizeof(err))) == NULL)
-		fatalx("%s", out_tty(&(struct out_tty){ 0 }, err));
+		fatalx("%s", err);	/* log.c escapes it */
 	if ((rc = c->fn(&x)) == -1 && x.st != NULL)
 		fprintf(stderr, "goipwatch-central: %s: %s\n", x.argv[0],
 		    out_tty(&(struct out_tty){ 0 }, x.st->err));
