@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The console API: route table, authentication, roles, handlers (docs/api.md). */
+/* The console API: routing, authentication, CSRF, roles, the storage pool (docs/api.md). */
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -10,11 +10,10 @@
 #include <time.h>
 
 #include "api.h"
-#include "apibody.h"
+#include "api-int.h"
 #include "audit.h"
 #include "cfg.h"
 #include "http.h"
-#include "leads.h"
 #include "listen.h"
 #include "log.h"
 #include "out.h"
@@ -22,63 +21,8 @@
 #include "throttle.h"
 #include "users.h"
 
-#define API_POOL_MAX	16
-#define AUDIT_PAGE	100
-#define AUDIT_PAGE_MAX	500
-#define ROLES_ALL	(ROLE_BIT(ROLE_N) - 1)
-
-struct api {
-	const struct cfg *cfg;
-	struct users_cost cost;
-	struct throttle	*thr;
-	struct http	*http;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	int		 n;
-	struct storage	*pool[API_POOL_MAX];
-	bool		 busy[API_POOL_MAX];
-};
-
-/* One request on its way through a handler. */
-struct call {
-	struct api		*a;
-	const struct http_req	*req;
-	struct http_resp	*out;
-	struct storage		*st;
-	struct user		 u;
-	bool			 by_cookie;
-	char			 csrf[USER_SECRET_HEX];
-	int64_t			 now;
-};
-
-struct route {
-	const char	*method, *path;
-	unsigned	 roles;		/* 0: no login needed */
-	void		(*fn)(struct call *);
-};
-
-static void h_login(struct call *);
-static void h_logout(struct call *);
-static void h_me(struct call *);
-static void h_users(struct call *);
-static void h_audit(struct call *);
-static void h_leads(struct call *);
-static void h_appliances(struct call *);
-
-static const struct route routes[] = {
-	{ "POST", "/api/v1/login", 0, h_login },
-	{ "POST", "/api/v1/logout", ROLES_ALL, h_logout },
-	{ "GET", "/api/v1/me", ROLES_ALL, h_me },
-	{ "GET", "/api/v1/users", ROLE_BIT(ROLE_ADMIN), h_users },
-	{ "GET", "/api/v1/audit", ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ADMIN), h_audit },
-	{ "GET", "/api/v1/leads", ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ANALYST), h_leads },
-	{ "GET", "/api/v1/appliances", ROLE_BIT(ROLE_ENGINEER) |
-	    ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ADMIN), h_appliances },
-};
-
-/* The response body as a stream; json_end closes it with the status. */
-static FILE *
-json_begin(struct call *c)
+FILE *
+api_json_begin(struct call *c)
 {
 	free(c->out->body);
 	c->out->body = NULL;
@@ -86,131 +30,41 @@ json_begin(struct call *c)
 	return open_memstream(&c->out->body, &c->out->len);
 }
 
-static void
-json_end(struct call *c, FILE *f, int status)
+void
+api_json_end(struct call *c, FILE *f, int status)
 {
 	c->out->status = f != NULL && fclose(f) == 0 ? status : 500;
 }
 
-static void
-fail(struct call *c, int status, const char *msg)
+void
+api_fail(struct call *c, int status, const char *msg)
 {
-	FILE *f = json_begin(c);
+	FILE *f = api_json_begin(c);
 
 	if (f != NULL) {
 		fputs("{\"error\":", f);
 		out_json_str(f, msg);
 		fputs("}\n", f);
 	}
-	json_end(c, f, status);
+	api_json_end(c, f, status);
 }
 
-static void
-audit(struct call *c, const char *who, const char *action, const char *target,
+void
+api_audit(struct call *c, const char *who, const char *action, const char *target,
     const char *result)
 {
 	if (audit_add(c->st, who, c->req->addr, action, target, result) == -1)
 		log_warnx("api: audit: %s", c->st->err);
 }
 
-static const char *
-who(const struct call *c)
+const char *
+api_who(const struct call *c)
 {
 	return c->u.name[0] != '\0' ? c->u.name : "-";
 }
 
-static void
-h_login(struct call *c)
-{
-	char name[USER_NAME_MAX + 1], pass[USER_PASS_MAX + 1], ku[48], ka[64], err[128];
-	char tok[USER_SECRET_HEX];
-	struct apibody_field f[] = {
-		{ "user", name, sizeof(name), true, false },
-		{ "password", pass, sizeof(pass), true, false },
-	};
-	int64_t wait;
-	bool ok;
-	FILE *o;
-
-	if (apibody_parse(c->req->body, c->req->body_len, f, 2, err, sizeof(err)) == -1) {
-		explicit_bzero(pass, sizeof(pass));
-		return fail(c, 400, err);
-	}
-	snprintf(ku, sizeof(ku), "u:%s", name);
-	snprintf(ka, sizeof(ka), "a:%s", c->req->addr);
-	if ((wait = throttle_wait(c->a->thr, ku, c->now)) > 0 ||
-	    (wait = throttle_wait(c->a->thr, ka, c->now)) > 0) {
-		explicit_bzero(pass, sizeof(pass));
-		audit(c, name, "login", NULL, "throttled");
-		c->out->retry_after = wait;
-		return fail(c, 429, "too many failed logins; try later");
-	}
-	ok = users_verify(c->st, name, pass, &c->a->cost, &c->u) == 0;
-	explicit_bzero(pass, sizeof(pass));
-	if (!ok) {
-		throttle_fail(c->a->thr, ku, c->now);
-		throttle_fail(c->a->thr, ka, c->now);
-		audit(c, name, "login", NULL, "failed");
-		memset(&c->u, 0, sizeof(c->u));
-		return fail(c, 401, "wrong user or password");
-	}
-	throttle_clear(c->a->thr, ku);
-	if (users_session_new(c->st, &c->u, c->req->addr, tok, c->csrf) == -1)
-		return fail(c, 500, "cannot store the session");
-	snprintf(c->out->cookie, sizeof(c->out->cookie), "gw_session=%s; HttpOnly;"
-	    " Secure; SameSite=Strict; Path=/; Max-Age=%" PRIu64, tok,
-	    c->a->cfg->api_absolute);
-	audit(c, c->u.name, "login", NULL, "ok");
-	if ((o = json_begin(c)) != NULL) {
-		fputs("{\"user\":", o);
-		out_json_str(o, c->u.name);
-		fprintf(o, ",\"role\":\"%s\",\"csrf\":\"%s\"}\n", role_name(c->u.role), c->csrf);
-	}
-	json_end(c, o, 200);
-}
-
-static void
-h_logout(struct call *c)
-{
-	FILE *o;
-
-	if (c->by_cookie && users_session_end(c->st, c->req->cookie) == -1)
-		return fail(c, 500, "cannot end the session");
-	snprintf(c->out->cookie, sizeof(c->out->cookie), "gw_session=; HttpOnly;"
-	    " Secure; SameSite=Strict; Path=/; Max-Age=0");
-	audit(c, who(c), "logout", NULL, "ok");
-	if ((o = json_begin(c)) != NULL)
-		fputs("{\"ok\":true}\n", o);
-	json_end(c, o, 200);
-}
-
-static void
-h_me(struct call *c)
-{
-	FILE *o = json_begin(c);
-
-	if (o != NULL) {
-		fputs("{\"user\":", o);
-		out_json_str(o, c->u.name);
-		fprintf(o, ",\"role\":\"%s\",\"carrier\":", role_name(c->u.role));
-		if (c->u.carrier[0] != '\0')
-			out_json_str(o, c->u.carrier);
-		else
-			fputs("null", o);
-		fputs("}\n", o);
-	}
-	json_end(c, o, 200);
-}
-
-/* Row writers put a comma before every row but the first. */
-struct rows {
-	FILE		*o;
-	int		 n;
-	int64_t		 last;
-};
-
-static void
-json_kv(FILE *o, const char *key, const char *s)
+void
+api_json_kv(FILE *o, const char *key, const char *s)
 {
 	fprintf(o, ",\"%s\":", key);
 	if (s != NULL)
@@ -219,40 +73,8 @@ json_kv(FILE *o, const char *key, const char *s)
 		fputs("null", o);
 }
 
-static int
-user_row(void *arg, const struct db_row *r)
-{
-	struct rows *w = arg;
-
-	fprintf(w->o, "%s{\"id\":%" PRId64, w->n++ ? "," : "", row_int(r, 0));
-	json_kv(w->o, "name", r->v[1]);
-	json_kv(w->o, "role", r->v[2]);
-	json_kv(w->o, "carrier", r->v[3]);
-	fprintf(w->o, ",\"disabled\":%s,\"created\":%" PRId64 "}",
-	    row_int(r, 4) ? "true" : "false", row_int(r, 5));
-	return 0;
-}
-
-static void
-h_users(struct call *c)
-{
-	struct rows w = { json_begin(c), 0, 0 };
-
-	if (w.o == NULL)
-		return fail(c, 500, "out of memory");
-	fputs("{\"users\":[", w.o);
-	if (users_list(c->st, user_row, &w) == -1) {
-		fclose(w.o);
-		return fail(c, 500, "storage error");
-	}
-	fputs("]}\n", w.o);
-	audit(c, who(c), "list", "users", "ok");
-	json_end(c, w.o, 200);
-}
-
-/* A whole number query argument in lo..hi, dflt when absent; -1 when bad. */
-static int
-query_num(struct call *c, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+int
+api_query_num(struct call *c, const char *name, int64_t lo, int64_t hi, int64_t dflt,
     int64_t *v)
 {
 	const char *s = http_query(c->req, name);
@@ -266,97 +88,16 @@ query_num(struct call *c, const char *name, int64_t lo, int64_t hi, int64_t dflt
 	return *s == '\0' || *end != '\0' || errno != 0 || *v < lo || *v > hi ? -1 : 0;
 }
 
-static int
-audit_row(void *arg, const struct db_row *r)
+int
+api_param_id(const struct call *c, int i, int64_t *id)
 {
-	struct rows *w = arg;
+	char *end;
 
-	w->last = row_int(r, 0);
-	fprintf(w->o, "%s{\"id\":%" PRId64 ",\"at\":%" PRId64, w->n++ ? "," : "",
-	    row_int(r, 0), row_int(r, 1));
-	json_kv(w->o, "who", r->v[2]);
-	json_kv(w->o, "addr", r->v[3]);
-	json_kv(w->o, "action", r->v[4]);
-	json_kv(w->o, "target", r->v[5]);
-	json_kv(w->o, "result", r->v[6]);
-	fputc('}', w->o);
-	return 0;
-}
-
-static void
-h_audit(struct call *c)
-{
-	int64_t limit, before;
-	struct rows w = { 0 };
-
-	if (query_num(c, "limit", 1, AUDIT_PAGE_MAX, AUDIT_PAGE, &limit) == -1 ||
-	    query_num(c, "before", 0, INT64_MAX, 0, &before) == -1)
-		return fail(c, 400, "limit: 1..500, before: an audit id");
-	audit(c, who(c), "list", "audit", "ok");
-	if ((w.o = json_begin(c)) == NULL)
-		return fail(c, 500, "out of memory");
-	fputs("{\"audit\":[", w.o);
-	if (audit_list(c->st, before, (int)limit, audit_row, &w) == -1) {
-		fclose(w.o);
-		return fail(c, 500, "storage error");
-	}
-	if (w.n == limit)
-		fprintf(w.o, "],\"next\":%" PRId64 "}\n", w.last);
-	else
-		fputs("],\"next\":null}\n", w.o);
-	json_end(c, w.o, 200);
-}
-
-/* leads_json's lines (one object each) as the elements of an array. */
-static void
-h_leads(struct call *c)
-{
-	struct leads_filter lf = { .tier = http_query(c->req, "tier"), .now = c->now };
-	FILE *o;
-	int rc;
-
-	if ((o = json_begin(c)) == NULL)
-		return fail(c, 500, "out of memory");
-	fputs("{\"leads\":", o);
-	rc = leads_json_array(c->st, &lf, o);
-	fputs("}\n", o);
-	if (rc == -1) {
-		fclose(o);
-		return fail(c, 500, "storage error");
-	}
-	audit(c, who(c), "list", "leads", "ok");
-	json_end(c, o, 200);
-}
-
-static int
-appliance_row(void *arg, const struct db_row *r)
-{
-	struct rows *w = arg;
-
-	fprintf(w->o, "%s{\"id\":", w->n++ ? "," : "");
-	out_json_str(w->o, row_str(r, 0));
-	json_kv(w->o, "group", r->v[1]);
-	json_kv(w->o, "firmware", r->v[2]);
-	fprintf(w->o, ",\"last_seen\":%" PRId64 "}", row_int(r, 3));
-	return 0;
-}
-
-static void
-h_appliances(struct call *c)
-{
-	struct rows w = { json_begin(c), 0, 0 };
-
-	if (w.o == NULL)
-		return fail(c, 500, "out of memory");
-	fputs("{\"appliances\":[", w.o);
-	if (db_query(c->st, "SELECT id, grp, firmware, last_seen FROM appliances"
-	    " ORDER BY id", NULL, 0, appliance_row, &w) == -1) {
-		fclose(w.o);
-		return fail(c, 500, "storage error");
-	}
-	fputs("]}\n", w.o);
-	audit(c, who(c), "list", "appliances", "ok");
-	json_end(c, w.o, 200);
+	if (i >= c->nparam || c->param[i][0] < '1' || c->param[i][0] > '9')
+		return -1;
+	errno = 0;
+	*id = strtoll(c->param[i], &end, 10);
+	return *end != '\0' || errno != 0 ? -1 : 0;
 }
 
 static bool
@@ -395,35 +136,62 @@ authenticate(struct call *c)
 	    (int64_t)cf->api_absolute, &c->u, c->csrf);
 }
 
+static const struct api_route *const tables[] = {
+	api_routes_session, api_routes_admin, api_routes_leads,
+};
+
+/* path matches pattern segment by segment; each {} segment goes to c->param. */
+static bool
+path_match(struct call *c, const char *pat, const char *path)
+{
+	c->nparam = 0;
+	while (*pat != '\0' && *path != '\0') {
+		if (strncmp(pat, "{}", 2) == 0) {
+			size_t n = strcspn(path, "/");
+
+			if (n == 0 || n > API_PARAM_MAX || c->nparam == API_PARAMS)
+				return false;
+			memcpy(c->param[c->nparam], path, n);
+			c->param[c->nparam++][n] = '\0';
+			pat += 2;
+			path += n;
+		} else if (*pat++ != *path++)
+			return false;
+	}
+	return *pat == '\0' && *path == '\0';
+}
+
 static void
 route(struct call *c)
 {
-	const struct route *r = NULL;
+	const struct api_route *r = NULL;
 	bool path_known = false;
 
-	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(routes[i].path, c->req->path) == 0) {
-			path_known = true;
-			if (strcmp(routes[i].method, c->req->method) == 0)
-				r = &routes[i];
-		}
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]) && r == NULL; t++)
+		for (const struct api_route *e = tables[t]; e->path != NULL && r == NULL; e++)
+			if (path_match(c, e->path, c->req->path)) {
+				path_known = true;
+				if (strcmp(e->method, c->req->method) == 0)
+					r = e;
+			}
 	if (!path_known)
-		return fail(c, 404, "no such route");
+		return api_fail(c, 404, "no such route");
 	if (r == NULL)
-		return fail(c, 405, "method not allowed");
+		return api_fail(c, 405, "method not allowed");
+	path_match(c, r->path, c->req->path);
 	if (r->roles != 0) {
 		if (authenticate(c) == -1) {
 			memset(&c->u, 0, sizeof(c->u));
-			return fail(c, 401, "not logged in");
+			return api_fail(c, 401, "not logged in");
 		}
 		if (c->by_cookie && changes_state(c->req->method) &&
 		    (c->req->csrf == NULL || !secret_eq(c->req->csrf, c->csrf))) {
-			audit(c, who(c), c->req->path, NULL, "csrf refused");
-			return fail(c, 403, "missing or wrong X-CSRF-Token");
+			api_audit(c, api_who(c), c->req->path, NULL, "csrf refused");
+			return api_fail(c, 403, "missing or wrong X-CSRF-Token");
 		}
 		if ((r->roles & ROLE_BIT(c->u.role)) == 0) {
-			audit(c, who(c), c->req->path, NULL, "denied");
-			return fail(c, 403, "not allowed for this role");
+			api_audit(c, api_who(c), c->req->path, NULL, "denied");
+			return api_fail(c, 403, "not allowed for this role");
 		}
 	}
 	r->fn(c);
@@ -465,7 +233,7 @@ handle(void *arg, const struct http_req *req, struct http_resp *out)
 	struct call c = { .a = arg, .req = req, .out = out, .now = time(NULL) };
 
 	if (req->body_too_big)
-		return fail(&c, 413, "body too large (64 KiB at most)");
+		return api_fail(&c, 413, "body too large (64 KiB at most)");
 	c.st = pool_get(c.a);
 	route(&c);
 	pool_put(c.a, c.st);

@@ -41,7 +41,6 @@ static const struct {
 	{ "X-Content-Type-Options", "nosniff" },
 	{ "Referrer-Policy", "no-referrer" },
 	{ "Cache-Control", "no-store" },
-	{ "Content-Type", "application/json; charset=utf-8" },
 };
 
 static char *
@@ -103,6 +102,10 @@ send_resp(struct MHD_Connection *c, struct http_resp *out)
 	}
 	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
 		MHD_add_response_header(r, headers[i].name, headers[i].value);
+	MHD_add_response_header(r, "Content-Type", out->ctype != NULL ? out->ctype :
+	    "application/json; charset=utf-8");
+	if (out->disposition[0] != '\0')
+		MHD_add_response_header(r, "Content-Disposition", out->disposition);
 	if (out->cookie[0] != '\0')
 		MHD_add_response_header(r, "Set-Cookie", out->cookie);
 	if (out->retry_after > 0) {
@@ -162,6 +165,8 @@ on_request(void *arg, struct MHD_Connection *c, const char *url, const char *met
 	client_addr(c, req.addr, sizeof(req.addr));
 	req.cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "gw_session");
 	req.csrf = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+	req.ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
 	req.authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION);
 	h->fn(h->arg, &req, &out);

@@ -21,6 +21,7 @@ struct http_req {
 	const char	*cookie;	/* gw_session or NULL */
 	const char	*csrf;		/* X-CSRF-Token or NULL */
 	const char	*authz;		/* Authorization or NULL */
+	const char	*ctype;		/* Content-Type or NULL */
 	void		*conn;
 };
 
@@ -30,6 +31,8 @@ struct http_resp {
 	size_t		 len;
 	char		 cookie[256];	/* a Set-Cookie value, or "" */
 	long		 retry_after;	/* > 0: a Retry-After header */
+	const char	*ctype;		/* a static Content-Type; NULL: JSON */
+	char		 disposition[128]; /* a Content-Disposition value, or "" */
 };
 
 typedef void http_handler(void *arg, const struct http_req *, struct http_resp *);
