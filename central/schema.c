@@ -85,6 +85,10 @@ static const char *const migrations[] = {
 	" id @ID@, at BIGINT NOT NULL, who TEXT NOT NULL, addr TEXT,"
 	" action TEXT NOT NULL, target TEXT, result TEXT NOT NULL);"
 	"@APPEND_ONLY@",
+	/* 5: the console's lead assignment and the appliances' sites */
+	"ALTER TABLE leads ADD COLUMN assignee TEXT;"
+	"ALTER TABLE leads ADD COLUMN assigned_at BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN site TEXT;",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */
