@@ -8,6 +8,7 @@ Prints one line per check; exits 1 at the first failure.
 """
 import http.client
 import json
+import os
 import socket
 import ssl
 import sys
@@ -26,13 +27,11 @@ HEADERS = {
 }
 # The role x route table, written here independently of central/api.c.
 ROLES = ["admin", "supervisor", "analyst", "carrier", "engineer"]
-ROUTES = {
-    "/api/v1/me": set(ROLES),
-    "/api/v1/users": {"admin"},
-    "/api/v1/audit": {"supervisor", "admin"},
-    "/api/v1/leads": {"supervisor", "analyst"},
-    "/api/v1/appliances": {"engineer", "supervisor", "admin"},
-}
+ROUTES = []     # (method, path, allowed roles) from api_routes.txt
+for _line in open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "api_routes.txt")):
+    _w = _line.split()
+    if _w and not _w[0].startswith("#"):
+        ROUTES.append((_w[0], _w[1], set(ROLES) if _w[2] == "all" else set(_w[2].split(","))))
 
 
 def fail(msg):
@@ -131,11 +130,16 @@ def test_matrix(users, tokens):
         sid, csrf = login(name, users[name][1])
         st, _, me = call("GET", "/api/v1/me", cookie=sid)
         check(st == 200 and me["user"] == name and me["role"] == role, "me: %r" % me)
-        for path, allowed in ROUTES.items():
-            for how, kw in (("session", {"cookie": sid}), ("token", {"token": tokens[role]})):
-                st, _, doc = call("GET", path, **kw)
-                want = 200 if role in allowed else 403
-                check(st == want, "%s %s by %s: %d, want %d (%r)" % (path, role, how, st, want, doc))
+        for method, path, allowed in ROUTES:
+            for how, kw in (("session", {"cookie": sid, "csrf": csrf}),
+                            ("token", {"token": tokens[role]})):
+                st, _, doc = call(method, path, {} if method != "GET" else None, **kw)
+                if role in allowed:
+                    check(st not in (401, 403, 404, 405), "%s %s by %s (%s): %d (%r)"
+                          % (method, path, role, how, st, doc))
+                else:
+                    check(st == 403, "%s %s by %s (%s): %d, want 403 (%r)"
+                          % (method, path, role, how, st, doc))
                 if path == "/api/v1/leads" and st == 200:
                     ids = sorted(x["device_id"] for x in doc["leads"])
                     check(ids == ["GoIP\x1b[2J\"\u4e2d1", "GoIP\x1b[2J\"\u4e2d2"],
@@ -148,12 +152,12 @@ def test_matrix(users, tokens):
         check(st == 200 and "Max-Age=0" in h.get("set-cookie", ""), "logout: %d" % st)
         st, _, _ = call("GET", "/api/v1/me", cookie=sid)
         check(st == 401, "session alive after logout: %d" % st)
-    for path in ROUTES:
-        st, _, _ = call("GET", path)
+    for method, path, _ in ROUTES:
+        st, _, _ = call(method, path)
         check(st == 401, "%s without a session: %d" % (path, st))
-        st, _, _ = call("GET", path, cookie="f" * 64)
+        st, _, _ = call(method, path, cookie="f" * 64)
         check(st == 401, "%s with a made-up session: %d" % (path, st))
-        st, _, _ = call("GET", path, token="f" * 64)
+        st, _, _ = call(method, path, token="f" * 64)
         check(st == 401, "%s with a made-up token: %d" % (path, st))
     print("ok: role x route matrix (%d roles, %d routes, session and token), CSRF, logout"
           % (len(ROLES), len(ROUTES)))
