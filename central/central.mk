@@ -7,7 +7,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/ingest.c central/lead-ingest.c central/confstore.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
 	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
-	    central/sims.c central/figures.c central/fleet.c central/out.c \
+	    central/sims.c central/carrier.c central/figures.c central/fleet.c central/out.c \
 	    central/leads-out.c central/lead-detail.c central/lead-feedback.c \
 	    central/listen.c central/http.c central/api.c central/api-session.c \
 	    central/api-admin.c central/api-leads.c central/apibody.c \
