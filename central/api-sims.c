@@ -56,7 +56,7 @@ h_sims(struct call *c)
 {
 	struct sims_view v;
 	int64_t n, last_lead = 0;
-	char last_sim[SIMS_KEY_MAX] = "";
+	char last_sim[SIMS_KEY_MAX] = "", what[32];
 	FILE *o;
 
 	if (view_of(c, &v) == -1)
@@ -79,7 +79,9 @@ h_sims(struct call *c)
 		fputs("}}\n", o);
 	} else
 		fputs("],\"next\":null}\n", o);
-	api_audit(c, api_who(c), "list", v.f.carrier ? "sims carrier" : "sims", "ok");
+	snprintf(what, sizeof(what), "sims%s%s", v.f.carrier ? " " : "",
+	    v.f.carrier ? v.f.carrier : "");
+	api_audit(c, api_who(c), "list", what, "ok");
 	api_json_end(c, o, 200);
 }
 
