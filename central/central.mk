@@ -7,10 +7,10 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/ingest.c central/lead-ingest.c central/confstore.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
 	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
-	    central/sims.c central/figures.c central/fleet.c central/out.c \
+	    central/sims.c central/carrier.c central/figures.c central/fleet.c central/out.c \
 	    central/leads-out.c central/lead-detail.c central/lead-feedback.c \
 	    central/listen.c central/http.c central/api.c central/api-session.c \
-	    central/api-admin.c central/api-leads.c central/apibody.c \
+	    central/api-admin.c central/api-leads.c central/api-sims.c central/apibody.c \
 	    central/users.c central/users-cli.c central/audit.c central/throttle.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
@@ -31,6 +31,7 @@ TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_ho
 TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
 	    tests/integration/central_samekey.sh tests/integration/central_api.sh \
 	    tests/integration/central_api_pg.sh
+TEST_SCRIPTS += tests/integration/central_sims.sh tests/integration/central_sims_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

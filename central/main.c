@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "audit.h"
 #include "cfg.h"
 #include "confstore.h"
 #include "figures.h"
@@ -56,7 +57,9 @@ usage(void)
 	    "  check                         check the configuration, print it\n"
 	    "  leads [--tier T] [--overdue] [--json]\n"
 	    "  lead show ID | lead feedback ID STATUS [--note TEXT] [--by NAME]\n"
-	    "  rings | sims [--csv] | stats [--period day|week|month]\n"
+	    "  rings | stats [--period day|week|month]\n"
+	    "  sims [--carrier MCCMNC] [--cutting] [--csv] | sim history [SIM]\n"
+	    "  sim disposition SIM shut_down|restored|not_ours [--at EPOCH] [--note T]\n"
 	    "  export --csv|--json\n"
 	    "  appliances | appliance group ID GROUP\n"
 	    "  config set GROUP FILE | config status\n"
@@ -268,7 +271,64 @@ cmd_lead(struct ctx *x)
 }
 
 static int cmd_rings(struct ctx *x) { return rings_print(x->st, stdout); }
-static int cmd_sims(struct ctx *x) { return sims_print(x->st, opt_has(x, "--csv"), stdout); }
+/* --carrier MCCMNC, or exit 2. */
+static const char *
+carrier_val(const struct ctx *x)
+{
+	const char *c = opt_val(x, "--carrier");
+
+	if (c != NULL && !users_carrier_is_valid(c))
+		bad_usage("--carrier: want MCC+MNC, 5 or 6 digits, not '%s'", c);
+	return c;
+}
+
+static int
+cmd_sims(struct ctx *x)
+{
+	struct sims_view v = { .f = { .carrier = carrier_val(x),
+	    .cutting = opt_has(x, "--cutting") } };
+
+	if (x->argc != 1)
+		usage();
+	if (opt_has(x, "--csv"))
+		return sims_csv(x->st, &v, stdout, NULL);
+	return sims_print(x->st, &v, stdout);
+}
+
+/* sim disposition KEY STATE [--at EPOCH] [--note T] | sim history [KEY] */
+static int
+cmd_sim(struct ctx *x)
+{
+	const char *at = opt_val(x, "--at");
+	char who[80];
+	struct sims_disposition d = { .note = opt_val(x, "--note"),
+	    .who = audit_unix_user(who, sizeof(who)), .now = (int64_t)time(NULL) };
+	struct sims_filter f = { 0 };
+	int missing;
+
+	if (x->argc >= 2 && x->argc <= 3 && strcmp(x->argv[1], "history") == 0) {
+		f.key = x->argv[2];
+		return sims_history_print(x->st, &f, stdout);
+	}
+	if (x->argc != 4 || strcmp(x->argv[1], "disposition") != 0)
+		usage();
+	d.disposition = enum_val("disposition", x->argv[3], sims_disposition_name, 0);
+	d.at = at ? num_val("--at", at, SIMS_AT_MIN, d.now + SIMS_AT_SLACK) : d.now;
+	if (d.note != NULL && strlen(d.note) >= SIMS_NOTE_MAX)
+		bad_usage("--note: longer than %d bytes", SIMS_NOTE_MAX - 1);
+	if (sims_dispose(x->st, &f, &x->argv[2], 1, &d, &missing) == -1) {
+		if (missing == -1)
+			return -1;
+		fputs("goipwatch-central: sim disposition: no SIM ", stderr);
+		out_tty_put(stderr, x->argv[2]);
+		fputc('\n', stderr);
+		return 1;
+	}
+	if (audit_add(x->st, who, NULL, "sim disposition", x->argv[2], d.disposition) == -1)
+		return -1;
+	printf("SIM %s: %s\n", out_tty(&(struct out_tty){ 0 }, x->argv[2]), d.disposition);
+	return 0;
+}
 
 static int
 cmd_export(struct ctx *x)
@@ -419,7 +479,8 @@ static const struct command commands[] = {
 	{ "leads", cmd_leads, DB_READ, "--tier= --overdue --json", NULL },
 	{ "lead", cmd_lead, DB_WRITE, "--note= --by=", "show" },
 	{ "rings", cmd_rings, DB_READ, "", NULL },
-	{ "sims", cmd_sims, DB_READ, "--csv", NULL },
+	{ "sims", cmd_sims, DB_READ, "--carrier= --cutting --csv", NULL },
+	{ "sim", cmd_sim, DB_WRITE, "--at= --note=", "history" },
 	{ "export", cmd_export, DB_READ, "--csv --json", NULL },
 	{ "stats", cmd_stats, DB_READ, "--period=", NULL },
 	{ "appliances", cmd_appliances, DB_READ, "", NULL },

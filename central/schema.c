@@ -89,6 +89,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE leads ADD COLUMN assignee TEXT;"
 	"ALTER TABLE leads ADD COLUMN assigned_at BIGINT;"
 	"ALTER TABLE appliances ADD COLUMN site TEXT;",
+	/* 6: carriers' dispositions of SIMs, a history (sims.c); the current one
+	 * is the latest by time given, then by entry (the view); SIMs by lead */
+	"CREATE TABLE sim_dispositions ("
+	" id @ID@, sim_key TEXT NOT NULL, disposition TEXT NOT NULL, at BIGINT NOT NULL,"
+	" who TEXT NOT NULL, note TEXT, recorded BIGINT NOT NULL);"
+	"CREATE INDEX sim_dispositions_key ON sim_dispositions (sim_key, at, id);"
+	"CREATE INDEX sims_lead ON sims (lead_id, sim_key);"
+	"CREATE VIEW sim_disposition_now AS"
+	" SELECT d.sim_key, d.disposition, d.at, d.who, d.note FROM sim_dispositions d"
+	" WHERE d.id = (SELECT e.id FROM sim_dispositions e WHERE e.sim_key = d.sim_key"
+	" ORDER BY e.at DESC, e.id DESC LIMIT 1);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

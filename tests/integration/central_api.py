@@ -72,7 +72,10 @@ def call(method, path, body=None, cookie=None, csrf=None, token=None, raw=None,
     c.close()
     hdrs = {k.lower(): v for k, v in r.getheaders()}
     try:
-        doc = json.loads(text.decode("utf-8", "strict"))
+        if r.status == 200 and hdrs.get("content-type", "").startswith("text/csv"):
+            doc = {"csv": text.decode("utf-8", "strict")}    # a CSV export
+        else:
+            doc = json.loads(text.decode("utf-8", "strict"))
     except ValueError:
         fail("%s %s: body is not strict JSON: %r" % (method, path, text[:200]))
     for k, v in HEADERS.items():

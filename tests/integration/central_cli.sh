@@ -16,7 +16,7 @@ check "10 rings" grep -q '^10 rings$' "$T/rings.txt" || cat "$T/rings.txt"
 ctl sims --csv > "$T/sims.csv" || fail "sims"
 check "60 SIMs" [ "$(wc -l < "$T/sims.csv")" -eq 61 ]
 bom=$(printf '\357\273\277')
-check "sims header" has "$(head -n 1 "$T/sims.csv")" "${bom}imsi,iccid,msisdn,imei,lead,status*"
+check "sims header" has "$(head -n 1 "$T/sims.csv")" "${bom}sim,carrier,imsi,iccid,msisdn,imei,lead,tier,status,*"
 check "export json: 60 urgent" [ "$(ctl export --json | grep -c '"tier":"urgent"')" -eq 60 ]
 check "export csv header" has "$(ctl export --csv | head -n 1)" "${bom}id,tier,status*"
 for p in day week month; do ctl stats --period "$p" > "$T/stats.$p" || fail "stats $p"; done

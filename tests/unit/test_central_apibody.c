@@ -92,6 +92,93 @@ test_apibody_length(void **state)
 	assert_int_equal(apibody_parse(body, 12, s.f, 2, err, sizeof(err)), -1);
 }
 
+/* The dispositions body: an array of strings, a number, a string. */
+struct tspec {
+	char			 sims[3][5], note[4];
+	struct apibody_field	 str[1];
+	struct apibody_int	 num[1];
+	struct apibody_strs	 strs[1];
+	struct apibody_spec	 sp;
+};
+
+static int
+tparse(struct tspec *t, const char *body, char *err, size_t errlen)
+{
+	memset(t, 0, sizeof(*t));
+	t->str[0] = (struct apibody_field){ "note", t->note, sizeof(t->note), false, false };
+	t->num[0] = (struct apibody_int){ .name = "at", .lo = -5, .hi = 1000000 };
+	t->strs[0] = (struct apibody_strs){ .name = "sims", .buf = &t->sims[0][0],
+	    .cap = sizeof(t->sims[0]), .max = 3, .required = true };
+	t->sp = (struct apibody_spec){ t->str, 1, t->num, 1, t->strs, 1 };
+	return apibody_parse_spec(body, strlen(body), &t->sp, err, errlen);
+}
+
+static void
+test_apibody_typed_ok(void **state)
+{
+	struct tspec t;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(tparse(&t, "{\"sims\":[\"a\",\"\\u4e2d\",\"abcd\"],\"at\":1000000,"
+	    "\"note\":\"x\"}", err, sizeof(err)), 0);
+	assert_int_equal(t.strs[0].n, 3);
+	assert_string_equal(t.sims[0], "a");
+	assert_string_equal(t.sims[1], "\xe4\xb8\xad");
+	assert_string_equal(t.sims[2], "abcd");
+	assert_true(t.num[0].seen);
+	assert_int_equal(t.num[0].v, 1000000);
+	assert_string_equal(t.note, "x");
+	assert_int_equal(tparse(&t, "{\"sims\":[\"a\"],\"at\":-5}", err, sizeof(err)), 0);
+	assert_int_equal(t.num[0].v, -5);
+	assert_int_equal(tparse(&t, "{\"sims\":[\"a\"],\"at\":2e2}", err, sizeof(err)), 0);
+	assert_int_equal(t.num[0].v, 200);
+	assert_int_equal(tparse(&t, "{\"sims\":[\"b\"]}", err, sizeof(err)), 0);
+	assert_false(t.num[0].seen);
+	assert_int_equal(t.strs[0].n, 1);
+}
+
+static void
+test_apibody_typed_refused(void **state)
+{
+	static const struct {
+		const char	*body, *why;
+	} bad[] = {
+		{ "{\"at\":1}", "field 'sims' is missing" },
+		{ "{\"sims\":[]}", "field 'sims' is empty" },
+		{ "{\"sims\":\"a\"}", "field 'sims' must be an array of strings" },
+		{ "{\"sims\":{}}", "field 'sims' must be an array of strings" },
+		{ "{\"sims\":null}", "field 'sims' must be an array of strings" },
+		{ "{\"sims\":[\"a\",\"b\",\"c\",\"d\"]}", "field 'sims' has more than 3 elements" },
+		{ "{\"sims\":[\"a\",1]}", "field 'sims' must be a string" },
+		{ "{\"sims\":[\"a\",[\"b\"]]}", "field 'sims' must be a string" },
+		{ "{\"sims\":[\"abcde\"]}", "field 'sims' is too long" },
+		{ "{\"sims\":[\"\xc3\"]}", "field 'sims' is not UTF-8" },
+		{ "{\"sims\":[\"a\"],\"sims\":[\"b\"]}", "field 'sims' given twice" },
+		{ "{\"sims\":[\"a\"],\"at\":\"1\"}", "field 'at' must be a number" },
+		{ "{\"sims\":[\"a\"],\"at\":true}", "field 'at' must be a number" },
+		{ "{\"sims\":[\"a\"],\"at\":null}", "field 'at' must be a number" },
+		{ "{\"sims\":[\"a\"],\"at\":1.5}", "field 'at' must be a whole number" },
+		{ "{\"sims\":[\"a\"],\"at\":1e300}", "field 'at' must be a whole number" },
+		{ "{\"sims\":[\"a\"],\"at\":-1e300}", "field 'at' must be a whole number" },
+		{ "{\"sims\":[\"a\"],\"at\":1e16}", "field 'at' must be a whole number" },
+		{ "{\"sims\":[\"a\"],\"at\":1000001}", "field 'at' must be -5..1000000" },
+		{ "{\"sims\":[\"a\"],\"at\":-6}", "field 'at' must be -5..1000000" },
+		{ "{\"sims\":[\"a\"],\"at\":1,\"at\":2}", "field 'at' given twice" },
+		{ "{\"sims\":[\"a\"],\"note\":[\"x\"]}", "field 'note' must be a string" },
+		{ "{\"sims\":[\"a\"],\"Sims\":[\"x\"]}", "unknown field" },
+	};
+	struct tspec t;
+	char err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(tparse(&t, bad[i].body, err, sizeof(err)), -1);
+		assert_string_equal(err, bad[i].why);
+	}
+}
+
 static void
 test_throttle(void **state)
 {
@@ -144,6 +231,8 @@ main(void)
 		cmocka_unit_test(test_apibody_ok),
 		cmocka_unit_test(test_apibody_refused),
 		cmocka_unit_test(test_apibody_length),
+		cmocka_unit_test(test_apibody_typed_ok),
+		cmocka_unit_test(test_apibody_typed_refused),
 		cmocka_unit_test(test_throttle),
 		cmocka_unit_test(test_throttle_full),
 	};

@@ -1,0 +1,105 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Card cutting end to end (docs/api.md, SIMs): detection records with SIMs of
+# three carriers and hostile SIM fields (formulas, ESC, a quote, invalid UTF-8)
+# go through an uplink into central; then central_api_sims.py: carriers see
+# only their own SIMs of confirmed or urgent leads and no line details; bulk
+# dispositions, their history and refusals; the CSV bytes; the audit export.
+# Last, the CLI's sims --csv is byte for byte the API's CSV, and sim
+# disposition works from the shell. SQLite by default; CENTRAL_PG=1
+# (central_sims_pg.sh) on PostgreSQL.
+set -u
+. "$(dirname "$0")/central_lib.sh"
+PY=/usr/bin/python3
+need_bin "$B/uplink_sender" "$PY"
+need_cmd curl
+
+pki
+if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; backend=postgresql; else
+	DB="sqlite:$T/central.db"; backend=sqlite; fi
+central_conf c1 "$DB" "api_argon2_kib 1024" "api_argon2_t 1"
+start_central c1
+api_port c1
+
+# Leads 1 (urgent), 2 (general, confirmed later), 3 (urgent, then a false
+# positive), 4 (general, new): their SIMs, some chosen by a gang.
+$PY - "$T/sims.jsonl" <<'PYGEN' || fail "records"
+import json, sys
+ts = "2026-11-30T10:00:0%d.000Z"
+leads = [
+    ("100.64.1.1", "urgent", [
+        {"imsi": "460011234567890", "iccid": "89860112345678901234",
+         "msisdn": "8613812345678", "imei": '=HYPERLINK("a","b")'},
+        {"imsi": "460001111111111", "msisdn": "+8613900000000"},
+        {"imsi": "=1+1\udcff", "iccid": "89860912345678901234", "msisdn": "@SUM(1)"},
+        {"iccid": "89860312345678901234", "msisdn": "-1+1"},
+        {"imsi": "460061234567890", "msisdn": "\t\x1b[2J\"\u4e2d,x", "imei": "\r86"},
+    ]),
+    ("100.64.1.2", "general", [{"imsi": "460019999999999"}, {"imsi": "460027777777777"}]),
+    ("100.64.1.3", "urgent", [{"imsi": "460018888888888"}]),
+    ("100.64.1.4", "general", [{"imsi": "460016666666666"}]),
+]
+with open(sys.argv[1], "wb") as f:
+    for i, (ip, tier, sims) in enumerate(leads):
+        rec = {"type": "detection", "ts": ts % i, "subject": {"ip": ip, "vlan": 10 + i,
+               "account": "acct-%d" % i}, "verdict": "goip_present", "tier": tier,
+               "evidence": [{"kind": "sip_user_agent", "detail": "dble", "count": 1}],
+               "peers": [{"ip": "203.0.113.%d" % (i + 1), "port": 5060, "count": 3}],
+               "device": {"id": "GoIP-%d" % i, "sims": sims}}
+        f.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape") + b"\n")
+PYGEN
+gw_conf gw-sims "$PORT"
+timeout 60 "$B/uplink_sender" -s "$T/spool-sims" -p "$PORT" -a "$T/pki/ca.crt" \
+    -c "$T/pki/gw-sims.crt" -k "$T/pki/gw-sims.key" -b 100 -R "$T/sims.jsonl" -w -t 30 \
+    > "$T/sender.out" 2>&1 || { cat "$T/sender.out"; fail "records not acked"; }
+check "4 leads" [ "$(sql "SELECT COUNT(*) FROM leads")" -eq 4 ]
+check "9 SIMs" [ "$(sql "SELECT COUNT(*) FROM sims")" -eq 9 ]
+lead() { sql "SELECT id FROM leads WHERE ip = '$1'"; }
+ctl lead feedback "$(lead 100.64.1.2)" confirmed --by alice >/dev/null || fail "confirm"
+ctl lead feedback "$(lead 100.64.1.3)" false_positive --by alice >/dev/null || fail "fp"
+
+# Users: two carriers (Unicom, China Mobile by its 46002), the office roles.
+: > "$T/pw"
+for u in "u.unicom carrier 46001" "u.mobile carrier 46002" "u.admin admin" \
+    "u.super supervisor" "u.analyst analyst" "u.eng engineer"; do
+	set -- $u
+	pw="pw-$1-$$-secret"
+	echo "$pw" | ctl user add "$1" --role "$2" ${3:+--carrier "$3"} --password-stdin ||
+	    fail "user add $1"
+	tok=$(ctl user token "$1" --role "$2") || fail "token $1"
+	echo "$1 $2 $pw ${tok##* }" >> "$T/pw"
+done
+
+check "central_api_sims.py" "$PY" "$ROOT/tests/integration/central_api_sims.py" "$API" \
+    "$T/pki/ca.crt" "$T/pw" "$T"
+
+# The CLI writes the same CSV as the API, byte for byte.
+tok=$(grep '^u.super ' "$T/pw" | cut -d' ' -f4)
+curl -s --cacert "$T/pki/ca.crt" -H "Authorization: Bearer $tok" -o "$T/api.csv" \
+    "https://127.0.0.1:$API/api/v1/sims.csv?carrier=46001" || fail "curl sims.csv"
+ctl sims --carrier 46001 --csv > "$T/cli.csv" || fail "sims --csv"
+check "CLI csv = API csv" cmp "$T/api.csv" "$T/cli.csv"
+ctl sims --carrier 46001 --cutting --csv > "$T/cli-cut.csv" || fail "sims --cutting"
+check "CLI --cutting: 4 Unicom SIMs" [ "$(wc -l < "$T/cli-cut.csv")" -eq 5 ]
+check "the hostile csv is valid" $PY "$ROOT/tests/integration/strings_check.py" csv \
+    "$T/cli.csv" "$T/cli-cut.csv"
+check "--carrier checked" not ctl sims --carrier 4600x 2>/dev/null
+
+# The CLI's dispositions and history; the terminal shows escapes, not bytes.
+ctl sim disposition 460016666666666 not_ours --note "$(printf 'x\033[2J')" > "$T/d.txt" ||
+    fail "sim disposition"
+check "disposition echo" grep -q '^SIM 460016666666666: not_ours$' "$T/d.txt"
+check "unknown SIM refused" not ctl sim disposition 999 shut_down 2>/dev/null
+check "unknown state refused" not ctl sim disposition 460016666666666 cut 2>/dev/null
+check "future --at refused" not ctl sim disposition 460016666666666 restored \
+    --at "$(( $(date +%s) + 3600 ))" 2>/dev/null
+ctl sim history 460016666666666 > "$T/h.txt" || fail "sim history"
+check "history note escaped" grep -qF 'x\x1b[2J' "$T/h.txt"
+ctl sims > "$T/sims.txt" || fail "sims"
+check "terminal output" $PY "$ROOT/tests/integration/strings_check.py" tty "$T/sims.txt" \
+    "$T/h.txt"
+check "CLI disposition audited" [ "$(sql "SELECT COUNT(*) FROM audit WHERE
+    action = 'sim disposition' AND target = '460016666666666' AND who LIKE 'unix:%'")" -eq 1 ]
+check "central alive" kill -0 "$CPID"
+echo "backend: $backend"
+finish
