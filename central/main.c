@@ -56,7 +56,9 @@ usage(void)
 	    "  check                         check the configuration, print it\n"
 	    "  leads [--tier T] [--overdue] [--json]\n"
 	    "  lead show ID | lead feedback ID STATUS [--note TEXT] [--by NAME]\n"
-	    "  rings | sims [--csv] | stats [--period day|week|month]\n"
+	    "  lead assign ID USER [--note TEXT] [--by NAME]\n"
+	    "  rings [--since EPOCH] [--tier T] | sims [--csv]\n"
+	    "  stats [--period day|week|month]\n"
 	    "  export --csv|--json\n"
 	    "  appliances | appliance group ID GROUP\n"
 	    "  config set GROUP FILE | config status\n"
@@ -241,33 +243,62 @@ cmd_leads(struct ctx *x)
 	return leads_list(x->st, &f, stdout);
 }
 
+/* lead feedback ID STATUS | lead assign ID USER: one workflow step. */
 static int
-cmd_lead(struct ctx *x)
+lead_change(struct ctx *x, const char *who)
 {
-	const char *who = opt_val(x, "--by") ? opt_val(x, "--by") :
-	    getenv("USER") ? getenv("USER") : "analyst";
+	const char *note = opt_val(x, "--note"), *verb = x->argv[1], *what;
+	int64_t id = parse_id(x->argv[2]);
 	char err[300] = "";
+	enum lead_result rc;
 
-	const char *status;
-
-	if (x->argc == 3 && strcmp(x->argv[1], "show") == 0)
-		return lead_show(x->st, parse_id(x->argv[2]), (int64_t)time(NULL), stdout);
-	if (x->argc != 4 || strcmp(x->argv[1], "feedback") != 0)
-		usage();
-	status = enum_val("status", x->argv[3], lead_status_name, 0);
-	if (lead_feedback(x->st, parse_id(x->argv[2]), status, who,
-	    opt_val(x, "--note"), (int64_t)time(NULL), err, sizeof(err)) == -1) {
-		fprintf(stderr, "goipwatch-central: feedback: %s\n",
+	if (note != NULL && strlen(note) > LEAD_NOTE_MAX)
+		bad_usage("--note: %d bytes at most", LEAD_NOTE_MAX);
+	if (strcmp(verb, "assign") == 0) {
+		what = x->argv[3];
+		rc = lead_assign(x->st, id, what, who, note, (int64_t)time(NULL), err,
+		    sizeof(err));
+	} else {
+		what = enum_val("status", x->argv[3], lead_status_name, 0);
+		rc = lead_move(x->st, id, what, who, note, (int64_t)time(NULL), err,
+		    sizeof(err));
+	}
+	if (rc != LEAD_OK) {
+		fprintf(stderr, "goipwatch-central: %s: %s\n", verb,
 		    out_tty(&(struct out_tty){ 0 }, err));
 		return 1;
 	}
-	printf("lead %s: %s by ", x->argv[2], status);
+	printf("lead %s: %s%s by ", x->argv[2], strcmp(verb, "assign") == 0 ?
+	    "assigned to " : "", out_tty(&(struct out_tty){ 0 }, what));
 	out_tty_put(stdout, who);
 	putchar('\n');
 	return 0;
 }
 
-static int cmd_rings(struct ctx *x) { return rings_print(x->st, stdout); }
+static int
+cmd_lead(struct ctx *x)
+{
+	const char *who = opt_val(x, "--by") ? opt_val(x, "--by") :
+	    getenv("USER") ? getenv("USER") : "analyst";
+
+	if (x->argc == 3 && strcmp(x->argv[1], "show") == 0)
+		return lead_show(x->st, parse_id(x->argv[2]), (int64_t)time(NULL), stdout);
+	if (x->argc != 4 || (strcmp(x->argv[1], "feedback") != 0 &&
+	    strcmp(x->argv[1], "assign") != 0))
+		usage();
+	return lead_change(x, who);
+}
+
+static int
+cmd_rings(struct ctx *x)
+{
+	const char *tier = opt_val(x, "--tier"), *since = opt_val(x, "--since");
+	struct rings_filter f = { .tier = tier ? enum_val("--tier", tier, tier_name, 1) :
+	    NULL, .since = since ? num_val("--since", since, 0, INT64_MAX) : 0 };
+
+	return rings_print(x->st, &f, stdout);
+}
+
 static int cmd_sims(struct ctx *x) { return sims_print(x->st, opt_has(x, "--csv"), stdout); }
 
 static int
@@ -418,7 +449,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, DB_NONE, "", NULL },
 	{ "leads", cmd_leads, DB_READ, "--tier= --overdue --json", NULL },
 	{ "lead", cmd_lead, DB_WRITE, "--note= --by=", "show" },
-	{ "rings", cmd_rings, DB_READ, "", NULL },
+	{ "rings", cmd_rings, DB_READ, "--since= --tier=", NULL },
 	{ "sims", cmd_sims, DB_READ, "--csv", NULL },
 	{ "export", cmd_export, DB_READ, "--csv --json", NULL },
 	{ "stats", cmd_stats, DB_READ, "--period=", NULL },
