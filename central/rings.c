@@ -72,9 +72,12 @@ rings_build(struct storage *st, struct rings *r)
 		r->size[i] = 1;
 	}
 	if (db_query(st, "SELECT id, first_seen FROM leads", NULL, 0, lead_row, r) == -1 ||
-	    db_query(st, "SELECT a.lead_id, b.lead_id FROM lead_infra a JOIN lead_infra b"
-	    " ON a.kind = b.kind AND a.value = b.value AND a.lead_id < b.lead_id",
-	    NULL, 0, pair_row, r) == -1)
+	    /* each lead joined to the first lead of every item it shares: the same
+	     * components as all pairs, in O(n) rows rather than O(n^2) */
+	    db_query(st, "SELECT i.lead_id, g.first FROM lead_infra i JOIN"
+	    " (SELECT kind, value, MIN(lead_id) AS first FROM lead_infra GROUP BY kind,"
+	    " value HAVING COUNT(*) > 1) g ON g.kind = i.kind AND g.value = i.value"
+	    " WHERE i.lead_id <> g.first", NULL, 0, pair_row, r) == -1)
 		return -1;
 	for (int64_t i = 1; i <= r->nleads; i++)
 		if (rings_find(r, i) == i && r->size[i] > 1)
@@ -114,47 +117,75 @@ match_row(void *arg, const struct db_row *row)
 
 struct each_ctx {
 	const struct rings_out	*o;
-	struct rings		*r;
-	int64_t			 root;
 };
 
 static int
 member_row(void *arg, const struct db_row *row)
 {
 	struct each_ctx *p = arg;
-	int64_t id = row_int(row, 0);
 
-	if (id < 1 || id > p->r->nleads || rings_find(p->r, id) != p->root)
-		return 0;
 	return p->o->lead(p->o->arg, row);
 }
 
-/* Infrastructure that two or more of the ring's leads share. */
 static int
 shared_row(void *arg, const struct db_row *row)
 {
 	struct each_ctx *p = arg;
-	struct db_row rest = *row;
-	int64_t id = row_int(row, 0);
 
-	if (id < 1 || id > p->r->nleads || rings_find(p->r, id) != p->root)
-		return 0;
-	rest.n = row->n - 1;
-	memmove(rest.v, rest.v + 1, sizeof(rest.v[0]) * (size_t)rest.n);
-	return p->o->share(p->o->arg, &rest);
+	return p->o->share(p->o->arg, row);
 }
 
+/*
+ * One ring: its leads, then the items they share, each item once (under the
+ * first lead that has it; every lead sharing it is in the same ring).
+ */
 static int
-each_ring(struct storage *st, struct each_ctx *p, int n)
+each_ring(struct storage *st, struct each_ctx *p, int n, const int64_t *ids, int64_t k)
 {
-	if (p->o->ring(p->o->arg, n, p->r->size[p->root]) == -1 ||
-	    db_query(st, "SELECT id, tier, status, ip, account FROM leads ORDER BY id",
-	    NULL, 0, member_row, p) == -1 ||
-	    db_query(st, "SELECT MIN(lead_id), kind, value, COUNT(*) FROM lead_infra"
-	    " GROUP BY kind, value HAVING COUNT(*) > 1 ORDER BY kind, value", NULL, 0,
-	    shared_row, p) == -1)
+	if (p->o->ring(p->o->arg, n, k) == -1)
 		return -1;
+	for (int64_t i = 0; i < k; i++)
+		if (db_query(st, "SELECT id, tier, status, ip, account FROM leads"
+		    " WHERE id = $1", (struct db_arg[]){ DB_I(ids[i]) }, 1, member_row,
+		    p) == -1)
+			return -1;
+	for (int64_t i = 0; i < k; i++)
+		if (db_query(st, "SELECT i.kind, i.value, (SELECT COUNT(*) FROM"
+		    " lead_infra c WHERE c.kind = i.kind AND c.value = i.value)"
+		    " FROM lead_infra i WHERE i.lead_id = $1 AND NOT EXISTS (SELECT 1 FROM"
+		    " lead_infra y WHERE y.kind = i.kind AND y.value = i.value AND"
+		    " y.lead_id < $1) AND EXISTS (SELECT 1 FROM lead_infra z WHERE"
+		    " z.kind = i.kind AND z.value = i.value AND z.lead_id > $1)"
+		    " ORDER BY i.kind, i.value",
+		    (struct db_arg[]){ DB_I(ids[i]) }, 1, shared_row, p) == -1)
+			return -1;
 	return p->o->end(p->o->arg);
+}
+
+/* The members of the selected rings, ring by ring (by root), each ring by id. */
+static int64_t *
+ring_members(struct rings *r, const char *match, int64_t *start)
+{
+	int64_t *ids = calloc((size_t)r->nleads + 1, sizeof(int64_t)), n = 0;
+
+	if (ids == NULL)
+		return NULL;
+	for (int64_t root = 1; root <= r->nleads; root++) {
+		start[root] = n;
+		if (rings_find(r, root) == root && r->size[root] > 1 && match[root])
+			n += r->size[root];
+	}
+	start[0] = n;	/* the next free slot of each ring, filled below */
+	for (int64_t i = 1; i <= r->nleads; i++) {
+		int64_t root = rings_find(r, i);
+
+		if (r->size[root] > 1 && match[root])
+			ids[start[root]++] = i;
+	}
+	for (int64_t root = 1; root <= r->nleads; root++)
+		if (rings_find(r, root) == root && r->size[root] > 1 && match[root])
+			start[root] -= r->size[root];
+	return ids;
 }
 
 int
@@ -162,21 +193,23 @@ rings_each(struct storage *st, const struct rings_filter *f, const struct rings_
 {
 	struct rings r;
 	struct match_ctx m = { &r, f, NULL };
-	struct each_ctx p = { o, &r, 0 };
+	struct each_ctx p = { o };
+	int64_t *start = NULL, *ids = NULL;
 	int n = 0, rc = -1;
 
 	if (rings_build(st, &r) == -1 ||
 	    (m.match = calloc((size_t)r.nleads + 1, 1)) == NULL ||
+	    (start = calloc((size_t)r.nleads + 1, sizeof(int64_t))) == NULL ||
 	    db_query(st, "SELECT id, tier, last_seen FROM leads", NULL, 0, match_row,
-	    &m) == -1)
+	    &m) == -1 || (ids = ring_members(&r, m.match, start)) == NULL)
 		goto out;
 	rc = 0;
 	for (int64_t i = 1; i <= r.nleads && rc == 0; i++)
-		if (rings_find(&r, i) == i && r.size[i] > 1 && m.match[i]) {
-			p.root = i;
-			rc = each_ring(st, &p, ++n);
-		}
+		if (rings_find(&r, i) == i && r.size[i] > 1 && m.match[i])
+			rc = each_ring(st, &p, ++n, ids + start[i], r.size[i]);
 out:
+	free(ids);
+	free(start);
 	free(m.match);
 	rings_fini(&r);
 	return rc == -1 ? -1 : n;

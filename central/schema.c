@@ -90,13 +90,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE leads ADD COLUMN assigned_at BIGINT;"
 	"ALTER TABLE appliances ADD COLUMN site TEXT;",
 	/* 6: the detection records behind each lead (the lead detail), who a lead
-	 * was assigned to in its history, and SIMs by lead */
+	 * was assigned to in its history, SIMs by lead, and the leads of an
+	 * infrastructure item in order (rings) */
 	"CREATE TABLE lead_records ("
 	" appliance TEXT NOT NULL, seq BIGINT NOT NULL, lead_id BIGINT NOT NULL,"
 	" ts BIGINT NOT NULL, PRIMARY KEY (appliance, seq));"
 	"CREATE INDEX lead_records_lead ON lead_records (lead_id, ts);"
 	"ALTER TABLE lead_events ADD COLUMN assignee TEXT;"
-	"CREATE INDEX IF NOT EXISTS sims_lead ON sims (lead_id);",
+	"CREATE INDEX IF NOT EXISTS sims_lead ON sims (lead_id);"
+	"CREATE INDEX lead_infra_item ON lead_infra (kind, value, lead_id);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

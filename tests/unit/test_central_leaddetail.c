@@ -245,6 +245,34 @@ test_terminal_rings_stats(void **state)
 	storage_close(st);
 }
 
+/* Links are transitive: a ring is a component, each shared item listed once. */
+static void
+test_rings_transitive(void **state)
+{
+	struct storage *st = fixture();
+	char *json;
+	cJSON *o;
+	const cJSON *ring, *sh;
+
+	(void)state;
+	/* lead 4 shares lead 3's peer and lead 2's IMSI: one ring of four */
+	assert_int_equal(ingest(st, 6, "100.64.0.4", "203.0.113.9", "460002"), 0);
+	json = capture(rings_all, st);
+	assert_non_null(o = cJSON_Parse(json));
+	assert_int_equal(cJSON_GetArraySize(get(o, "rings")), 1);
+	ring = cJSON_GetArrayItem(get(o, "rings"), 0);
+	assert_int_equal(get(ring, "size")->valueint, 4);
+	assert_int_equal(cJSON_GetArraySize(get(ring, "leads")), 4);
+	sh = get(ring, "shared");
+	assert_int_equal(cJSON_GetArraySize(sh), 3);
+	assert_string_equal(get(cJSON_GetArrayItem(sh, 0), "value")->valuestring, "198.51.100.1");
+	assert_string_equal(get(cJSON_GetArrayItem(sh, 1), "value")->valuestring, "460002");
+	assert_string_equal(get(cJSON_GetArrayItem(sh, 2), "value")->valuestring, "203.0.113.9");
+	cJSON_Delete(o);
+	free(json);
+	storage_close(st);
+}
+
 int
 main(void)
 {
@@ -252,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_detail_json),
 		cmocka_unit_test(test_workflow),
 		cmocka_unit_test(test_terminal_rings_stats),
+		cmocka_unit_test(test_rings_transitive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
