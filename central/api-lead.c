@@ -146,22 +146,13 @@ h_assign(struct call *c)
 	answer_head(c, id);
 }
 
-static const char *
-tier_name(int i)
-{
-	return i >= 1 && i <= 3 ? record_tier_name(i) : NULL;
-}
-
 static void
 h_rings(struct call *c)
 {
 	struct rings_filter f = { .tier = http_query(c->req, "tier") };
 	FILE *o;
-	bool tier_ok = f.tier == NULL;
 
-	for (int i = 1; tier_name(i) != NULL && !tier_ok; i++)
-		tier_ok = strcmp(f.tier, tier_name(i)) == 0;
-	if (!tier_ok || api_query_num(c, "since", 0, INT64_MAX, 0, &f.since) == -1)
+	if ((f.tier != NULL && record_tier_rank(f.tier) < 1) || api_query_num(c, "since", 0, INT64_MAX, 0, &f.since) == -1)
 		return api_fail(c, 400, "tier: urgent, high or general; since: epoch seconds");
 	if ((o = api_json_begin(c)) == NULL)
 		return api_fail(c, 500, "out of memory");

@@ -59,6 +59,7 @@ lead_move(struct storage *st, int64_t id, const char *status, const char *who,
 	char cur[32] = "";
 	int64_t changes = 0;
 
+	st->err[0] = '\0';	/* an empty err below means: changed concurrently */
 	if (!lead_status_is_valid(status))
 		return snprintf(err, errlen, "unknown status '%s'", status), LEAD_REFUSED;
 	if (db_begin(st) == -1 || db_query(st, "SELECT status FROM leads WHERE id = $1",
