@@ -65,6 +65,7 @@ extern const struct api_route api_routes_session[];	/* api-session.c */
 extern const struct api_route api_routes_admin[];	/* api-admin.c */
 extern const struct api_route api_routes_leads[];	/* api-leads.c */
 extern const struct api_route api_routes_sims[];	/* api-sims.c */
+extern const struct api_route api_routes_lead[];	/* api-lead.c */
 
 /* The response body as a stream; api_json_end closes it with the status. */
 FILE	*api_json_begin(struct call *);

@@ -139,6 +139,7 @@ authenticate(struct call *c)
 static const struct api_route *const tables[] = {
 	api_routes_session, api_routes_admin, api_routes_leads,
 	api_routes_sims,
+	api_routes_lead,
 };
 
 /* path matches pattern segment by segment; each {} segment goes to c->param. */

@@ -10,7 +10,8 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/sims.c central/carrier.c central/figures.c central/fleet.c central/out.c \
 	    central/leads-out.c central/lead-detail.c central/lead-feedback.c \
 	    central/listen.c central/http.c central/api.c central/api-session.c \
-	    central/api-admin.c central/api-leads.c central/api-sims.c central/apibody.c \
+	    central/api-admin.c central/api-leads.c central/api-sims.c central/api-lead.c \
+	    central/apibody.c \
 	    central/users.c central/users-cli.c central/audit.c central/throttle.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central

@@ -10,9 +10,11 @@
 #include <time.h>
 
 #include "figures.h"
+#include "leads.h"
 #include "out.h"
 #include "record.h"
 #include "rings.h"
+#include "sims.h"
 #include "storage.h"
 
 #define MAX_BUCKETS	1024
@@ -21,7 +23,7 @@ struct bucket {
 	int64_t	 id;
 	int64_t	 tier[4], status[5], leads;
 	int64_t	 due, in_time;	/* leads whose deadline passed or got feedback */
-	int64_t	 rings, sims, appliances;
+	int64_t	 rings, sims, sims_cut, appliances;
 };
 
 struct fig {
@@ -102,11 +104,8 @@ bucket_at(struct fig *f, int64_t t)
 static int
 status_index(const char *s)
 {
-	static const char *const names[] = { "new", "acknowledged", "confirmed",
-	    "false_positive", "dismantled" };
-
 	for (int i = 0; i < 5; i++)
-		if (strcmp(s, names[i]) == 0)
+		if (strcmp(s, lead_status_name(i)) == 0)
 			return i;
 	return 0;
 }
@@ -139,6 +138,17 @@ sim_row(void *arg, const struct db_row *r)
 
 	if (b != NULL)
 		b->sims++;
+	return 0;
+}
+
+/* A SIM whose current disposition is shut_down, in the bucket of its time. */
+static int
+cut_row(void *arg, const struct db_row *r)
+{
+	struct bucket *b = bucket_at(arg, row_int(r, 0));
+
+	if (b != NULL)
+		b->sims_cut++;
 	return 0;
 }
 
@@ -224,27 +234,122 @@ print(const struct fig *f, FILE *out)
 	}
 }
 
-int
-figures_print(struct storage *st, enum period p, int64_t now, FILE *out)
+/* The buckets of every figure, sorted; NULL on a storage error. */
+static struct fig *
+collect(struct storage *st, enum period p, int64_t now)
 {
 	struct fig *f = calloc(1, sizeof(*f));
-	int rc = -1;
 
 	if (f == NULL)
-		return -1;
+		return NULL;
 	f->p = p;
 	f->now = now;
 	f->last_app_bucket = INT64_MIN;
 	if (db_query(st, "SELECT first_seen, tier_rank, status, deadline, feedback_at"
-	    " FROM leads", NULL, 0, lead_row, f) == 0 &&
-	    db_query(st, "SELECT first_seen FROM sims", NULL, 0, sim_row, f) == 0 &&
+	    " FROM leads", NULL, 0, lead_row, f) == -1 ||
+	    db_query(st, "SELECT first_seen FROM sims", NULL, 0, sim_row, f) == -1 ||
+	    db_query(st, "SELECT at FROM " SIMS_DISPOSITION_VIEW " WHERE disposition ="
+	    " 'shut_down'", NULL, 0, cut_row, f) == -1 ||
 	    db_query(st, "SELECT DISTINCT appliance, received / 86400 FROM records"
-	    " WHERE type = 'health' ORDER BY 1, 2", NULL, 0, app_row, f) == 0 &&
-	    count_rings(st, f) == 0) {
-		qsort(f->b, (size_t)f->n, sizeof(f->b[0]), cmp_bucket);
-		print(f, out);
-		rc = 0;
+	    " WHERE type = 'health' ORDER BY 1, 2", NULL, 0, app_row, f) == -1 ||
+	    count_rings(st, f) == -1) {
+		free(f);
+		return NULL;
 	}
+	qsort(f->b, (size_t)f->n, sizeof(f->b[0]), cmp_bucket);
+	return f;
+}
+
+int
+figures_print(struct storage *st, enum period p, int64_t now, FILE *out)
+{
+	struct fig *f = collect(st, p, now);
+
+	if (f == NULL)
+		return -1;
+	print(f, out);
+	free(f);
+	return 0;
+}
+
+struct fp_ctx {
+	FILE	*out;
+	int	 n;
+};
+
+static int
+fp_row(void *arg, const struct db_row *r)
+{
+	struct fp_ctx *x = arg;
+
+	fputs(x->n++ ? ",{\"name\":" : "{\"name\":", x->out);
+	out_json_str(x->out, row_str(r, 0));
+	fprintf(x->out, ",\"leads\":%" PRId64 "}", row_int(r, 1));
+	return 0;
+}
+
+/* False positives by verdict and by the detectors (evidence kinds) behind them. */
+static int
+false_positives_json(struct storage *st, FILE *out)
+{
+	struct fp_ctx x = { out, 0 };
+	int rc;
+
+	fputs(",\"false_positives\":{\"by_verdict\":[", out);
+	rc = db_query(st, "SELECT verdict, COUNT(*) FROM leads WHERE status ="
+	    " 'false_positive' GROUP BY verdict ORDER BY 2 DESC, 1", NULL, 0, fp_row, &x);
+	fputs("],\"by_detector\":[", out);
+	x.n = 0;
+	if (rc == 0)
+		rc = db_query(st, "SELECT e.kind, COUNT(DISTINCT e.lead_id) FROM"
+		    " lead_evidence e JOIN leads l ON l.id = e.lead_id WHERE l.status ="
+		    " 'false_positive' GROUP BY e.kind ORDER BY 2 DESC, 1", NULL, 0,
+		    fp_row, &x);
+	fputs("]}", out);
+	return rc;
+}
+
+static void
+bucket_json(const struct fig *f, const struct bucket *b, FILE *out)
+{
+	static const char *const tiers[] = { "none", "general", "high", "urgent" };
+	char d[32];
+
+	fprintf(out, "{\"start\":\"%s\",\"leads\":%" PRId64 ",\"tier\":{",
+	    out_time_iso(period_start(f->p, b->id), d, sizeof(d)), b->leads);
+	for (int t = 3; t >= 0; t--)
+		fprintf(out, "\"%s\":%" PRId64 "%s", tiers[t], b->tier[t], t ? "," : "},");
+	fputs("\"status\":{", out);
+	for (int s = 0; s < 5; s++)
+		fprintf(out, "\"%s\":%" PRId64 "%s", lead_status_name(s), b->status[s],
+		    s < 4 ? "," : "},");
+	fprintf(out, "\"due\":%" PRId64 ",\"in_time\":%" PRId64 ",\"in_time_pct\":", b->due,
+	    b->in_time);
+	if (b->due > 0)
+		fprintf(out, "%" PRId64, b->in_time * 100 / b->due);
+	else
+		fputs("null", out);
+	fprintf(out, ",\"rings\":%" PRId64 ",\"sims\":%" PRId64 ",\"sims_cut\":%" PRId64
+	    ",\"appliances\":%" PRId64 "}", b->rings, b->sims, b->sims_cut, b->appliances);
+}
+
+int
+figures_json(struct storage *st, enum period p, int64_t now, FILE *out)
+{
+	struct fig *f = collect(st, p, now);
+	int rc;
+
+	if (f == NULL)
+		return -1;
+	fprintf(out, "{\"period\":\"%s\",\"buckets\":[", period_names[p]);
+	for (int i = 0; i < f->n; i++) {
+		if (i > 0)
+			fputc(',', out);
+		bucket_json(f, &f->b[i], out);
+	}
+	fputc(']', out);
+	rc = false_positives_json(st, out);
+	fputs("}\n", out);
 	free(f);
 	return rc;
 }

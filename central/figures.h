@@ -17,5 +17,8 @@ const char *period_name(int i);
 int64_t	period_bucket(enum period, int64_t t);
 int64_t	period_start(enum period, int64_t bucket);
 int	figures_print(struct storage *, enum period, int64_t now, FILE *);
+/* The same figures as JSON (the console API), and false positives by verdict
+ * and by detector. */
+int	figures_json(struct storage *, enum period, int64_t now, FILE *);
 
 #endif

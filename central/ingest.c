@@ -142,7 +142,7 @@ ingest_one(struct storage *st, const char *appliance, const char *json, size_t l
 	}
 	if (t == REC_DETECTION && record_detection(json, len, &d, &why) == 0) {
 		c->detections++;
-		return d.tier_rank > 0 ? lead_ingest(st, appliance, &d, now) : 0;
+		return d.tier_rank > 0 ? lead_ingest(st, appliance, seq, &d, now) : 0;
 	}
 	if (t != REC_OTHER)
 		c->unusable++;

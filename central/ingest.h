@@ -64,9 +64,12 @@ int	ingest_records(struct storage *, const char *appliance,
 int	ingest_config_ack(struct storage *, const char *appliance, uint64_t version,
 	    int status, const char *message, int64_t now);
 
-/* lead-ingest.c: merges one detection into its lead, evidence, infrastructure, SIMs. */
-int	lead_ingest(struct storage *, const char *appliance, const struct detection *,
-	    int64_t now);
+/*
+ * lead-ingest.c: merges one detection (the record appliance/seq) into its lead,
+ * evidence, infrastructure, SIMs; the record is linked to the lead (lead_records).
+ */
+int	lead_ingest(struct storage *, const char *appliance, uint64_t seq,
+	    const struct detection *, int64_t now);
 /* The lead key of a detection: "acct:NAME" or "line:IP/VLAN/PPPOE". */
 void	lead_key(const struct detection *, char *buf, size_t len);
 

@@ -1,23 +1,54 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* One lead in detail for an analyst (`lead show`): head, appliances, evidence,
- * infrastructure, SIMs and the history of its workflow. */
+/*
+ * One lead in detail: head, assignment, appliances, evidence, detections,
+ * infrastructure, SIMs, linked leads and history. One table of sections (SQL
+ * and typed columns) feeds two renderers: the terminal (`lead show`) and JSON
+ * (the console API, docs/api.md).
+ */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "leads.h"
 #include "out.h"
+#include "record.h"
+#include "sims.h"
 #include "storage.h"
 
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
+enum dcol_type { DC_INT, DC_TEXT, DC_TIME };
+
+struct dcol {
+	const char	*key;
+	enum dcol_type	 type;
+};
+
+#define SECTION_COLS	8
+
+/* A list under the lead: $1 is the lead id; cols name the SQL columns in order. */
+struct section {
+	const char	*key;		/* JSON key */
+	const char	*title;		/* terminal heading */
+	const char	*sql;
+	struct dcol	 cols[SECTION_COLS];
+	db_row_fn	 tty;		/* the terminal line of a row */
+	db_row_fn	 json;		/* NULL: an object of cols */
+};
+
 struct show_ctx {
-	FILE	*out;
-	int	 n;
+	FILE			*out;
+	int			 n;
+	const struct section	*s;
 };
 
 /* "-" for an absent value, else the terminal form of text. */
 static const char *
-text_or_dash(struct out_tty *e, const struct lead_val *v)
+text_or_dash(struct out_tty *e, const char *s)
 {
-	return v->null ? "-" : out_tty(e, v->s);
+	return s == NULL ? "-" : out_tty(e, s);
 }
 
 static const char *
@@ -45,8 +76,8 @@ head_row(void *arg, const struct lead_row *r)
 	    "deadline  %s (%s)\nseen      %s .. %s, %" PRId64 " detections\n"
 	    "raised    %s; last feedback %s by %s\n",
 	    out_tty(&e, v[LEAD_IP].s), int_or_dash(&v[LEAD_VLAN], n[1], 24),
-	    int_or_dash(&v[LEAD_PPPOE], n[2], 24), text_or_dash(&e, &v[LEAD_ACCOUNT]),
-	    text_or_dash(&e, &v[LEAD_DEVICE_ID]),
+	    int_or_dash(&v[LEAD_PPPOE], n[2], 24), text_or_dash(&e, v[LEAD_ACCOUNT].s),
+	    text_or_dash(&e, v[LEAD_DEVICE_ID].s),
 	    out_time(v[LEAD_DEADLINE].i, t[0], sizeof(t[0])),
 	    v[LEAD_LEFT].null ? "feedback given" : v[LEAD_LEFT].i < 0 ? "OVERDUE" :
 	    out_span(v[LEAD_LEFT].i, left, sizeof(left)),
@@ -54,50 +85,178 @@ head_row(void *arg, const struct lead_row *r)
 	    out_time(v[LEAD_LAST_SEEN].i, t[2], sizeof(t[2])), v[LEAD_DETECTIONS].i,
 	    out_time(v[LEAD_RAISED_AT].i, t[3], sizeof(t[3])),
 	    out_time(v[LEAD_STATUS_AT].i, t[4], sizeof(t[4])),
-	    text_or_dash(&e, &v[LEAD_STATUS_BY]));
+	    text_or_dash(&e, v[LEAD_STATUS_BY].s));
 	return 0;
 }
 
 static int
-line_row(void *arg, const struct db_row *r)
+assigned_row(void *arg, const struct db_row *r)
 {
 	struct show_ctx *x = arg;
 	char t[24];
 	struct out_tty e;
 
-	fprintf(x->out, "  %-22s %-44s %s %s\n", out_tty(&e, r->v[0]), out_tty(&e, r->v[1]),
-	    out_tty(&e, r->v[2]), r->n > 3 ? out_time(row_int(r, 3), t, sizeof(t)) : "");
+	if (r->v[0] != NULL)
+		fprintf(x->out, "assigned  %s at %s\n", out_tty(&e, r->v[0]),
+		    out_time(row_int(r, 1), t, sizeof(t)));
 	return 0;
 }
 
 static int
-event_row(void *arg, const struct db_row *r)
+appliance_tty(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	char t[2][24];
+	struct out_tty e;
+
+	fprintf(x->out, "  %-22s first %s  last %s\n", out_tty(&e, r->v[0]),
+	    out_time(row_int(r, 1), t[0], sizeof(t[0])),
+	    out_time(row_int(r, 2), t[1], sizeof(t[1])));
+	return 0;
+}
+
+/* Three text columns: evidence, infrastructure. */
+static int
+line_tty(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	struct out_tty e;
+
+	fprintf(x->out, "  %-22s %-44s %s\n", out_tty(&e, r->v[0]), out_tty(&e, r->v[1]),
+	    r->n > 2 ? out_tty(&e, r->v[2]) : "");
+	return 0;
+}
+
+static int
+sim_tty(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	struct out_tty e;
+
+	fprintf(x->out, "  %-22s %-22s %-22s imei %s  %s\n", text_or_dash(&e, r->v[0]),
+	    text_or_dash(&e, r->v[1]), text_or_dash(&e, r->v[2]),
+	    text_or_dash(&e, r->v[3]), r->v[6] != NULL ? out_tty(&e, r->v[6]) : "");
+	return 0;
+}
+
+static int
+linked_tty(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	struct out_tty e;
+
+	fprintf(x->out, "  lead %-5s %-7s %-14s %-20s shares %s %s\n", row_str(r, 0),
+	    out_tty(&e, r->v[1]), out_tty(&e, r->v[2]), out_tty(&e, r->v[3]),
+	    out_tty(&e, r->v[4]), out_tty(&e, r->v[5]));
+	return 0;
+}
+
+static int
+event_tty(void *arg, const struct db_row *r)
 {
 	struct show_ctx *x = arg;
 	char t[24];
 	struct out_tty e;
 
-	fprintf(x->out, "  %s  %-10s %-14s by %s%s", out_time(row_int(r, 0), t,
-	    sizeof(t)), out_tty(&e, r->v[1]), out_tty(&e, r->v[2] ? r->v[2] : r->v[3]),
+	fprintf(x->out, "  %s  %-10s %s%-14s by %s%s", out_time(row_int(r, 0), t,
+	    sizeof(t)), out_tty(&e, r->v[1]), r->v[6] ? "to " : "",
+	    out_tty(&e, r->v[2] ? r->v[2] : r->v[3] ? r->v[3] : r->v[6]),
 	    out_tty(&e, r->v[4]), r->v[5] ? ": " : "");
 	out_tty_put(x->out, r->v[5]);
 	fputc('\n', x->out);
 	return 0;
 }
 
-static int
-section(struct storage *st, struct show_ctx *x, const char *title, const char *sql,
-    int64_t id, db_row_fn fn)
+/* The fields of a detection record as stored; false when it does not parse. */
+static bool
+detection_of(const struct db_row *r, struct detection *d)
 {
-	fprintf(x->out, "%s:\n", title);
-	return db_query(st, sql, (struct db_arg[]){ DB_I(id) }, 1, fn, x);
+	const char *why, *body = row_str(r, 4);
+
+	return record_detection(body, strlen(body), d, &why) == 0;
+}
+
+static int
+detection_tty(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	struct detection *d = malloc(sizeof(*d));
+	char t[24];
+	struct out_tty e;
+	bool ok = d != NULL && detection_of(r, d);
+
+	fprintf(x->out, "  %s  %-22s seq %-8s %-7s %-14s score %-4" PRId64 " device %s\n",
+	    out_time(row_int(r, 2), t, sizeof(t)), out_tty(&e, r->v[0]), row_str(r, 1),
+	    ok ? out_tty(&e, d->tier) : "?", ok ? out_tty(&e, d->verdict) : "?",
+	    ok ? d->score : 0, ok && d->device_id[0] ? out_tty(&e, d->device_id) : "-");
+	free(d);
+	return 0;
+}
+
+static const struct section sections[] = {
+	{ "appliances", "appliances", "SELECT appliance, first_seen, last_seen"
+	  " FROM lead_sources WHERE lead_id = $1 ORDER BY appliance",
+	  { { "appliance", DC_TEXT }, { "first_seen", DC_TIME }, { "last_seen", DC_TIME } },
+	  appliance_tty, NULL },
+	{ "evidence", "evidence", "SELECT kind, detail, count, first_ts, last_ts"
+	  " FROM lead_evidence WHERE lead_id = $1 ORDER BY kind, detail",
+	  { { "kind", DC_TEXT }, { "detail", DC_TEXT }, { "count", DC_INT },
+	    { "first_ts", DC_TIME }, { "last_ts", DC_TIME } }, line_tty, NULL },
+	{ "infrastructure", "infrastructure", "SELECT kind, value FROM lead_infra"
+	  " WHERE lead_id = $1 ORDER BY kind, value",
+	  { { "kind", DC_TEXT }, { "value", DC_TEXT } }, line_tty, NULL },
+	{ "sims", "sims (imsi / iccid / msisdn / imei / disposition)", "SELECT s.imsi,"
+	  " s.iccid, s.msisdn, s.imei, s.first_seen, s.last_seen, d.disposition, d.at"
+	  " FROM sims s LEFT JOIN " SIMS_DISPOSITION_VIEW " d ON d.sim_key = s.sim_key"
+	  " WHERE s.lead_id = $1 ORDER BY s.sim_key",
+	  { { "imsi", DC_TEXT }, { "iccid", DC_TEXT }, { "msisdn", DC_TEXT },
+	    { "imei", DC_TEXT }, { "first_seen", DC_TIME }, { "last_seen", DC_TIME },
+	    { "disposition", DC_TEXT }, { "disposition_at", DC_TIME } },
+	  sim_tty, NULL },
+	/* leads sharing a peer, IMSI or IMEI with this one, and what they share */
+	{ "linked", "linked leads", "SELECT b.lead_id, l.tier, l.status, l.ip, a.kind,"
+	  " a.value FROM lead_infra a JOIN lead_infra b ON b.kind = a.kind"
+	  " AND b.value = a.value AND b.lead_id <> a.lead_id JOIN leads l ON l.id = b.lead_id"
+	  " WHERE a.lead_id = $1 ORDER BY b.lead_id, a.kind, a.value"
+	  " LIMIT " STR(LEAD_DETECTIONS_MAX),
+	  { { "lead", DC_INT }, { "tier", DC_TEXT }, { "status", DC_TEXT }, { "ip", DC_TEXT },
+	    { "kind", DC_TEXT }, { "value", DC_TEXT } }, linked_tty, NULL },
+	{ "history", "history", "SELECT at, kind, status, tier, who, note, assignee"
+	  " FROM lead_events WHERE lead_id = $1 ORDER BY at, id",
+	  { { "at", DC_TIME }, { "kind", DC_TEXT }, { "status", DC_TEXT },
+	    { "tier", DC_TEXT }, { "who", DC_TEXT }, { "note", DC_TEXT },
+	    { "assignee", DC_TEXT } }, event_tty, NULL },
+};
+
+static const char detections_sql[] = "SELECT lr.appliance, lr.seq, lr.ts, r.received,"
+	" r.body FROM lead_records lr JOIN records r ON r.appliance = lr.appliance"
+	" AND r.seq = lr.seq WHERE lr.lead_id = $1 ORDER BY lr.ts DESC, lr.appliance,"
+	" lr.seq DESC LIMIT " STR(LEAD_DETECTIONS_MAX);
+
+static const struct dcol assigned_cols[] = {
+	{ "assignee", DC_TEXT }, { "assigned_at", DC_TIME }, { NULL, DC_INT },
+};
+
+static const char assigned_sql[] = "SELECT assignee, assigned_at FROM leads"
+	" WHERE id = $1";
+
+static int64_t
+detections_total(struct storage *st, int64_t id)
+{
+	int64_t n = 0;
+
+	(void)db_int(st, "SELECT COUNT(*) FROM lead_records WHERE lead_id = $1",
+	    (struct db_arg[]){ DB_I(id) }, 1, 0, &n);
+	return n;
 }
 
 int
 lead_show(struct storage *st, int64_t id, int64_t now, FILE *out)
 {
-	struct show_ctx x = { out, 0 };
+	struct show_ctx x = { out, 0, NULL };
 	struct leads_filter f = { .now = now, .id = id };
+	struct db_arg a[] = { DB_I(id) };
+	int64_t n;
 
 	/* id 0 would select every lead */
 	if (id > 0 && leads_query(st, &f, head_row, &x) == -1)
@@ -106,17 +265,178 @@ lead_show(struct storage *st, int64_t id, int64_t now, FILE *out)
 		snprintf(st->err, sizeof(st->err), "no lead %" PRId64, id);
 		return -1;
 	}
-	if (section(st, &x, "appliances", "SELECT appliance, '', 'last seen',"
-	    " last_seen FROM lead_sources WHERE lead_id = $1 ORDER BY appliance",
-	    id, line_row) == -1 ||
-	    section(st, &x, "evidence", "SELECT kind, detail, count FROM lead_evidence"
-	    " WHERE lead_id = $1 ORDER BY kind, detail", id, line_row) == -1 ||
-	    section(st, &x, "infrastructure", "SELECT kind, value, '' FROM lead_infra"
-	    " WHERE lead_id = $1 ORDER BY kind, value", id, line_row) == -1 ||
-	    section(st, &x, "sims (imsi / iccid / msisdn)", "SELECT COALESCE(imsi, '-'),"
-	    " COALESCE(iccid, '-'), COALESCE(msisdn, '-') FROM sims WHERE lead_id = $1"
-	    " ORDER BY sim_key", id, line_row) == -1)
+	if (db_query(st, assigned_sql, a, 1, assigned_row, &x) == -1)
 		return -1;
-	return section(st, &x, "history", "SELECT at, kind, status, tier, who, note"
-	    " FROM lead_events WHERE lead_id = $1 ORDER BY at, id", id, event_row);
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		fprintf(out, "%s:\n", sections[i].title);
+		if (db_query(st, sections[i].sql, a, 1, sections[i].tty, &x) == -1)
+			return -1;
+		if (i != 1)
+			continue;
+		n = detections_total(st, id);
+		fprintf(out, "detections (%" PRId64 ", newest %d shown):\n", n,
+		    n < LEAD_DETECTIONS_MAX ? (int)n : LEAD_DETECTIONS_MAX);
+		if (db_query(st, detections_sql, a, 1, detection_tty, &x) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* ,"key":value for each column (no comma before the first when first). */
+static void
+json_fields(FILE *o, const struct dcol *c, const struct db_row *r, bool first)
+{
+	char b[32];
+
+	for (int k = 0; k < SECTION_COLS && c[k].key != NULL; k++) {
+		fprintf(o, "%s\"%s\":", first && k == 0 ? "" : ",", c[k].key);
+		if (k >= r->n || r->v[k] == NULL || (c[k].type == DC_TIME && row_int(r, k) <= 0))
+			fputs("null", o);
+		else if (c[k].type == DC_TEXT)
+			out_json_str(o, r->v[k]);
+		else if (c[k].type == DC_TIME)
+			out_json_str(o, out_time_iso(row_int(r, k), b, sizeof(b)));
+		else
+			fprintf(o, "%" PRId64, row_int(r, k));
+	}
+}
+
+static int
+json_row(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+
+	fputs(x->n++ ? ",{" : "{", x->out);
+	json_fields(x->out, x->s->cols, r, true);
+	fputc('}', x->out);
+	return 0;
+}
+
+static int
+assigned_json(void *arg, const struct db_row *r)
+{
+	json_fields(arg, assigned_cols, r, false);
+	return 0;
+}
+
+static void
+json_opt_int(FILE *o, const char *key, int64_t v)
+{
+	if (v >= 0)
+		fprintf(o, ",\"%s\":%" PRId64, key, v);
+	else
+		fprintf(o, ",\"%s\":null", key);
+}
+
+static void
+json_opt_str(FILE *o, const char *key, const char *s)
+{
+	fprintf(o, ",\"%s\":", key);
+	if (s[0] != '\0')
+		out_json_str(o, s);
+	else
+		fputs("null", o);
+}
+
+/* A detection: where and when it was stored, and what the appliance said. */
+static int
+detection_json(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	static const struct dcol cols[] = { { "appliance", DC_TEXT }, { "seq", DC_INT },
+	    { "ts", DC_TIME }, { "received", DC_TIME }, { NULL, DC_INT } };
+	struct detection *d = malloc(sizeof(*d));
+
+	if (d == NULL)
+		return -1;
+	fputs(x->n++ ? ",{" : "{", x->out);
+	json_fields(x->out, cols, r, true);
+	if (detection_of(r, d)) {
+		json_opt_str(x->out, "tier", d->tier);
+		json_opt_str(x->out, "verdict", d->verdict);
+		fprintf(x->out, ",\"score\":%" PRId64, d->score);
+		json_opt_str(x->out, "ip", d->ip);
+		json_opt_int(x->out, "vlan", d->vlan);
+		json_opt_int(x->out, "pppoe_session", d->pppoe);
+		json_opt_str(x->out, "account", d->account);
+		json_opt_str(x->out, "device_id", d->device_id);
+		fprintf(x->out, ",\"evidence\":%d,\"peers\":%d,\"sims\":%d", d->nev,
+		    d->npeers, d->nsims);
+	}
+	fputc('}', x->out);
+	free(d);
+	return 0;
+}
+
+/* {"lead":HEAD,"assignee":..,"assigned_at":.. without the closing brace. */
+static enum lead_result
+head_json(struct storage *st, int64_t id, int64_t now, FILE *out)
+{
+	struct leads_filter f = { .now = now, .id = id };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int rc;
+
+	if (id <= 0)
+		return LEAD_NO_LEAD;	/* id 0 would select every lead */
+	if ((m = open_memstream(&buf, &len)) == NULL)
+		return LEAD_ERROR;
+	rc = leads_json(st, &f, m);
+	if (fclose(m) != 0 || rc == -1) {
+		free(buf);
+		return LEAD_ERROR;
+	}
+	while (len > 0 && buf[len - 1] == '\n')
+		len--;
+	if (len > 0) {
+		fputs("{\"lead\":", out);
+		fwrite(buf, 1, len, out);
+	}
+	free(buf);
+	if (len == 0)
+		return LEAD_NO_LEAD;
+	rc = db_query(st, assigned_sql, (struct db_arg[]){ DB_I(id) }, 1, assigned_json, out);
+	return rc == -1 ? LEAD_ERROR : LEAD_OK;
+}
+
+enum lead_result
+lead_head_json(struct storage *st, int64_t id, int64_t now, FILE *out)
+{
+	enum lead_result rc = head_json(st, id, now, out);
+
+	if (rc == LEAD_OK)
+		fputs("}\n", out);
+	return rc;
+}
+
+static int
+json_section(struct storage *st, int64_t id, const struct section *s, FILE *out)
+{
+	struct show_ctx x = { out, 0, s };
+	int rc;
+
+	fprintf(out, ",\"%s\":[", s->key);
+	rc = db_query(st, s->sql, (struct db_arg[]){ DB_I(id) }, 1,
+	    s->json != NULL ? s->json : json_row, &x);
+	fputc(']', out);
+	return rc;
+}
+
+enum lead_result
+lead_detail_json(struct storage *st, int64_t id, int64_t now, FILE *out)
+{
+	static const struct section det = { "detections", NULL, detections_sql, { { 0 } },
+	    NULL, detection_json };
+	enum lead_result rc = head_json(st, id, now, out);
+
+	if (rc != LEAD_OK)
+		return rc;
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (json_section(st, id, &sections[i], out) == -1)
+			return LEAD_ERROR;
+	if (json_section(st, id, &det, out) == -1)
+		return LEAD_ERROR;
+	fprintf(out, ",\"detections_total\":%" PRId64 "}\n", detections_total(st, id));
+	return LEAD_OK;
 }

@@ -202,8 +202,8 @@ merge_infra(struct storage *st, int64_t id, const struct detection *d)
 }
 
 int
-lead_ingest(struct storage *st, const char *appliance, const struct detection *d,
-    int64_t now)
+lead_ingest(struct storage *st, const char *appliance, uint64_t seq,
+    const struct detection *d, int64_t now)
 {
 	struct upserted u = { 0, 0, 0 };
 	char who[160];
@@ -219,7 +219,10 @@ lead_ingest(struct storage *st, const char *appliance, const struct detection *d
 	if (db_exec(st, "INSERT INTO lead_sources (lead_id, appliance, first_seen,"
 	    " last_seen) VALUES ($1, $2, $3, $3) ON CONFLICT (lead_id, appliance)"
 	    " DO UPDATE SET last_seen = excluded.last_seen",
-	    (struct db_arg[]){ DB_I(u.id), DB_S(appliance), DB_I(d->ts) }, 3) == -1)
+	    (struct db_arg[]){ DB_I(u.id), DB_S(appliance), DB_I(d->ts) }, 3) == -1 ||
+	    db_exec(st, "INSERT INTO lead_records (appliance, seq, lead_id, ts)"
+	    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", (struct db_arg[]){
+	    DB_S(appliance), DB_I(seq), DB_I(u.id), DB_I(d->ts) }, 4) == -1)
 		return -1;
 	return merge_evidence(st, u.id, d) == -1 ? -1 : merge_infra(st, u.id, d);
 }

@@ -80,4 +80,32 @@ bool	lead_status_is_valid(const char *);
 /* The i-th workflow status, NULL past the last. */
 const char *lead_status_name(int i);
 
+/*
+ * One lead for the console API and the CLI (lead-detail.c, lead-feedback.c):
+ * the same queries feed the terminal form (lead_show) and the JSON object.
+ */
+#define LEAD_DETECTIONS_MAX	200	/* detections shown, newest first */
+#define LEAD_NOTE_MAX		2000	/* bytes of a note, UTF-8 */
+
+/* What a state change came to; the API maps each to a status code. */
+enum lead_result {
+	LEAD_OK,
+	LEAD_NO_LEAD,		/* 404 */
+	LEAD_REFUSED,		/* 409: the workflow does not allow the move */
+	LEAD_CONFLICT,		/* 409: changed concurrently */
+	LEAD_BAD_USER,		/* 400: no such user, disabled, or not a lead role */
+	LEAD_ERROR,		/* 500: storage */
+};
+
+/* {"lead":{...},"assignee":..,"appliances":[..],...}; LEAD_NO_LEAD or LEAD_ERROR. */
+enum lead_result lead_detail_json(struct storage *, int64_t id, int64_t now, FILE *);
+/* {"lead":{...},"assignee":..,"assigned_at":..}: the head after a change. */
+enum lead_result lead_head_json(struct storage *, int64_t id, int64_t now, FILE *);
+/* lead_feedback with its outcome; err says why in words. */
+enum lead_result lead_move(struct storage *, int64_t id, const char *status,
+	    const char *who, const char *note, int64_t now, char *err, size_t errlen);
+/* Assigns a lead to an enabled analyst, supervisor or admin; a lead_events row. */
+enum lead_result lead_assign(struct storage *, int64_t id, const char *user,
+	    const char *who, const char *note, int64_t now, char *err, size_t errlen);
+
 #endif

@@ -57,7 +57,8 @@ usage(void)
 	    "  check                         check the configuration, print it\n"
 	    "  leads [--tier T] [--overdue] [--json]\n"
 	    "  lead show ID | lead feedback ID STATUS [--note TEXT] [--by NAME]\n"
-	    "  rings | stats [--period day|week|month]\n"
+	    "  lead assign ID USER [--note TEXT] [--by NAME]\n"
+	    "  rings [--since EPOCH] [--tier T] | stats [--period day|week|month]\n"
 	    "  sims [--carrier MCCMNC] [--cutting] [--csv] | sim history [SIM]\n"
 	    "  sim disposition SIM shut_down|restored|not_ours [--at EPOCH] [--note T]\n"
 	    "  export --csv|--json\n"
@@ -244,33 +245,63 @@ cmd_leads(struct ctx *x)
 	return leads_list(x->st, &f, stdout);
 }
 
+/* lead feedback ID STATUS | lead assign ID USER: one workflow step. */
 static int
-cmd_lead(struct ctx *x)
+lead_change(struct ctx *x, const char *who)
 {
-	const char *who = opt_val(x, "--by") ? opt_val(x, "--by") :
-	    getenv("USER") ? getenv("USER") : "analyst";
+	const char *note = opt_val(x, "--note"), *verb = x->argv[1], *what;
+	int64_t id = parse_id(x->argv[2]);
 	char err[300] = "";
+	enum lead_result rc;
 
-	const char *status;
-
-	if (x->argc == 3 && strcmp(x->argv[1], "show") == 0)
-		return lead_show(x->st, parse_id(x->argv[2]), (int64_t)time(NULL), stdout);
-	if (x->argc != 4 || strcmp(x->argv[1], "feedback") != 0)
-		usage();
-	status = enum_val("status", x->argv[3], lead_status_name, 0);
-	if (lead_feedback(x->st, parse_id(x->argv[2]), status, who,
-	    opt_val(x, "--note"), (int64_t)time(NULL), err, sizeof(err)) == -1) {
-		fprintf(stderr, "goipwatch-central: feedback: %s\n",
+	if (note != NULL && strlen(note) > LEAD_NOTE_MAX)
+		bad_usage("--note: %d bytes at most", LEAD_NOTE_MAX);
+	if (strcmp(verb, "assign") == 0) {
+		what = x->argv[3];
+		rc = lead_assign(x->st, id, what, who, note, (int64_t)time(NULL), err,
+		    sizeof(err));
+	} else {
+		what = enum_val("status", x->argv[3], lead_status_name, 0);
+		rc = lead_move(x->st, id, what, who, note, (int64_t)time(NULL), err,
+		    sizeof(err));
+	}
+	if (rc != LEAD_OK) {
+		fprintf(stderr, "goipwatch-central: %s: %s\n", verb,
 		    out_tty(&(struct out_tty){ 0 }, err));
 		return 1;
 	}
-	printf("lead %s: %s by ", x->argv[2], status);
+	printf("lead %s: %s%s by ", x->argv[2], strcmp(verb, "assign") == 0 ?
+	    "assigned to " : "", out_tty(&(struct out_tty){ 0 }, what));
 	out_tty_put(stdout, who);
 	putchar('\n');
 	return 0;
 }
 
-static int cmd_rings(struct ctx *x) { return rings_print(x->st, stdout); }
+static int
+cmd_lead(struct ctx *x)
+{
+	const char *who = opt_val(x, "--by") ? opt_val(x, "--by") :
+	    getenv("USER") ? getenv("USER") : "analyst";
+
+	if (x->argc == 3 && strcmp(x->argv[1], "show") == 0)
+		return lead_show(x->st, parse_id(x->argv[2]), (int64_t)time(NULL), stdout);
+	if (x->argc != 4 || (strcmp(x->argv[1], "feedback") != 0 &&
+	    strcmp(x->argv[1], "assign") != 0))
+		usage();
+	return lead_change(x, who);
+}
+
+static int
+cmd_rings(struct ctx *x)
+{
+	const char *tier = opt_val(x, "--tier"), *since = opt_val(x, "--since");
+	struct rings_filter f = { .tier = tier ? enum_val("--tier", tier, tier_name, 1) :
+	    NULL, .since = since ? num_val("--since", since, 0, INT64_MAX) : 0 };
+
+	return rings_print(x->st, &f, stdout);
+}
+
+
 /* --carrier MCCMNC, or exit 2. */
 static const char *
 carrier_val(const struct ctx *x)
@@ -478,7 +509,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, DB_NONE, "", NULL },
 	{ "leads", cmd_leads, DB_READ, "--tier= --overdue --json", NULL },
 	{ "lead", cmd_lead, DB_WRITE, "--note= --by=", "show" },
-	{ "rings", cmd_rings, DB_READ, "", NULL },
+	{ "rings", cmd_rings, DB_READ, "--since= --tier=", NULL },
 	{ "sims", cmd_sims, DB_READ, "--carrier= --cutting --csv", NULL },
 	{ "sim", cmd_sim, DB_WRITE, "--at= --note=", "history" },
 	{ "export", cmd_export, DB_READ, "--csv --json", NULL },

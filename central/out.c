@@ -145,6 +145,16 @@ out_json_str(FILE *f, const char *s)
 }
 
 void
+out_json_kv(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (s != NULL)
+		out_json_str(f, s);
+	else
+		fputs("null", f);
+}
+
+void
 out_csv_str(FILE *f, const char *s)
 {
 	struct sink k = { .f = f, .csv = true };

@@ -35,6 +35,8 @@ const char *out_tty(struct out_tty *t, const char *s);
 void	out_tty_put(FILE *f, const char *s);
 /* A JSON string in strict UTF-8: controls as \u00XX, bad bytes as \ufffd. */
 void	out_json_str(FILE *, const char *);
+/* ,"key":s as out_json_str, or ,"key":null for NULL. */
+void	out_json_kv(FILE *, const char *key, const char *s);
 /*
  * A CSV cell: out_tty's escapes; a cell starting with = + - @ TAB or CR gets a
  * leading ' (OWASP); quoted when it holds , or " or was neutralised.

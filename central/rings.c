@@ -72,9 +72,12 @@ rings_build(struct storage *st, struct rings *r)
 		r->size[i] = 1;
 	}
 	if (db_query(st, "SELECT id, first_seen FROM leads", NULL, 0, lead_row, r) == -1 ||
-	    db_query(st, "SELECT a.lead_id, b.lead_id FROM lead_infra a JOIN lead_infra b"
-	    " ON a.kind = b.kind AND a.value = b.value AND a.lead_id < b.lead_id",
-	    NULL, 0, pair_row, r) == -1)
+	    /* each lead joined to the first lead of every item it shares: the same
+	     * components as all pairs, in O(n) rows rather than O(n^2) */
+	    db_query(st, "SELECT i.lead_id, g.first FROM lead_infra i JOIN"
+	    " (SELECT kind, value, MIN(lead_id) AS first FROM lead_infra GROUP BY kind,"
+	    " value HAVING COUNT(*) > 1) g ON g.kind = i.kind AND g.value = i.value"
+	    " WHERE i.lead_id <> g.first", NULL, 0, pair_row, r) == -1)
 		return -1;
 	for (int64_t i = 1; i <= r->nleads; i++)
 		if (rings_find(r, i) == i && r->size[i] > 1)
@@ -91,74 +94,247 @@ rings_fini(struct rings *r)
 	memset(r, 0, sizeof(*r));
 }
 
-struct print_ctx {
-	FILE		*out;
-	struct rings	*r;
-	int64_t		 root;
-	int		 shown;
+/* Ring roots with a lead the filter selects: marked in match[root]. */
+struct match_ctx {
+	struct rings			*r;
+	const struct rings_filter	*f;
+	char				*match;
+};
+
+static int
+match_row(void *arg, const struct db_row *row)
+{
+	struct match_ctx *m = arg;
+	int64_t id = row_int(row, 0);
+
+	if (id < 1 || id > m->r->nleads)
+		return 0;
+	if ((m->f->tier == NULL || strcmp(row_str(row, 1), m->f->tier) == 0) &&
+	    row_int(row, 2) >= m->f->since)
+		m->match[rings_find(m->r, id)] = 1;
+	return 0;
+}
+
+struct each_ctx {
+	const struct rings_out	*o;
 };
 
 static int
 member_row(void *arg, const struct db_row *row)
 {
+	struct each_ctx *p = arg;
+
+	return p->o->lead(p->o->arg, row);
+}
+
+static int
+shared_row(void *arg, const struct db_row *row)
+{
+	struct each_ctx *p = arg;
+
+	return p->o->share(p->o->arg, row);
+}
+
+/*
+ * One ring: its leads, then the items they share, each item once (under the
+ * first lead that has it; every lead sharing it is in the same ring).
+ */
+static int
+each_ring(struct storage *st, struct each_ctx *p, int n, const int64_t *ids, int64_t k)
+{
+	if (p->o->ring(p->o->arg, n, k) == -1)
+		return -1;
+	for (int64_t i = 0; i < k; i++)
+		if (db_query(st, "SELECT id, tier, status, ip, account FROM leads"
+		    " WHERE id = $1", (struct db_arg[]){ DB_I(ids[i]) }, 1, member_row,
+		    p) == -1)
+			return -1;
+	for (int64_t i = 0; i < k; i++)
+		if (db_query(st, "SELECT i.kind, i.value, (SELECT COUNT(*) FROM"
+		    " lead_infra c WHERE c.kind = i.kind AND c.value = i.value)"
+		    " FROM lead_infra i WHERE i.lead_id = $1 AND NOT EXISTS (SELECT 1 FROM"
+		    " lead_infra y WHERE y.kind = i.kind AND y.value = i.value AND"
+		    " y.lead_id < $1) AND EXISTS (SELECT 1 FROM lead_infra z WHERE"
+		    " z.kind = i.kind AND z.value = i.value AND z.lead_id > $1)"
+		    " ORDER BY i.kind, i.value",
+		    (struct db_arg[]){ DB_I(ids[i]) }, 1, shared_row, p) == -1)
+			return -1;
+	return p->o->end(p->o->arg);
+}
+
+/* The members of the selected rings, ring by ring (by root), each ring by id. */
+static int64_t *
+ring_members(struct rings *r, const char *match, int64_t *start)
+{
+	int64_t *ids = calloc((size_t)r->nleads + 1, sizeof(int64_t)), n = 0;
+
+	if (ids == NULL)
+		return NULL;
+	for (int64_t root = 1; root <= r->nleads; root++) {
+		start[root] = n;
+		if (rings_find(r, root) == root && r->size[root] > 1 && match[root])
+			n += r->size[root];
+	}
+	start[0] = n;	/* the next free slot of each ring, filled below */
+	for (int64_t i = 1; i <= r->nleads; i++) {
+		int64_t root = rings_find(r, i);
+
+		if (r->size[root] > 1 && match[root])
+			ids[start[root]++] = i;
+	}
+	for (int64_t root = 1; root <= r->nleads; root++)
+		if (rings_find(r, root) == root && r->size[root] > 1 && match[root])
+			start[root] -= r->size[root];
+	return ids;
+}
+
+int
+rings_each(struct storage *st, const struct rings_filter *f, const struct rings_out *o)
+{
+	struct rings r;
+	struct match_ctx m = { &r, f, NULL };
+	struct each_ctx p = { o };
+	int64_t *start = NULL, *ids = NULL;
+	int n = 0, rc = -1;
+
+	if (rings_build(st, &r) == -1 ||
+	    (m.match = calloc((size_t)r.nleads + 1, 1)) == NULL ||
+	    (start = calloc((size_t)r.nleads + 1, sizeof(int64_t))) == NULL ||
+	    db_query(st, "SELECT id, tier, last_seen FROM leads", NULL, 0, match_row,
+	    &m) == -1 || (ids = ring_members(&r, m.match, start)) == NULL)
+		goto out;
+	rc = 0;
+	for (int64_t i = 1; i <= r.nleads && rc == 0; i++)
+		if (rings_find(&r, i) == i && r.size[i] > 1 && m.match[i])
+			rc = each_ring(st, &p, ++n, ids + start[i], r.size[i]);
+out:
+	free(ids);
+	free(start);
+	free(m.match);
+	rings_fini(&r);
+	return rc == -1 ? -1 : n;
+}
+
+struct print_ctx {
+	FILE	*out;
+	int	 shown;
+};
+
+static int
+print_ring(void *arg, int n, int64_t size)
+{
 	struct print_ctx *p = arg;
-	int64_t id = row_int(row, 0);
+
+	fprintf(p->out, "ring %d: %" PRId64 " leads\n", n, size);
+	p->shown = 0;
+	return 0;
+}
+
+static int
+print_member(void *arg, const struct db_row *row)
+{
+	struct print_ctx *p = arg;
 	struct out_tty e;
 
-	if (id < 1 || id > p->r->nleads || rings_find(p->r, id) != p->root)
-		return 0;
 	fprintf(p->out, "  lead %-5s %-7s %-14s %s%s%s\n", row_str(row, 0),
 	    out_tty(&e, row->v[1]), out_tty(&e, row->v[2]), out_tty(&e, row->v[3]),
 	    row->v[4] ? "  account " : "", out_tty(&e, row->v[4]));
 	return 0;
 }
 
-/* Infrastructure that two or more of the ring's leads share. */
 static int
-shared_row(void *arg, const struct db_row *row)
+print_shared(void *arg, const struct db_row *row)
 {
 	struct print_ctx *p = arg;
-	int64_t id = row_int(row, 0);
 	struct out_tty e;
 
-	if (id < 1 || id > p->r->nleads || rings_find(p->r, id) != p->root)
-		return 0;
 	if (p->shown++ < 12)
-		fprintf(p->out, "  shares %-5s %s (%s leads)\n", out_tty(&e, row->v[1]),
-		    out_tty(&e, row->v[2]), row_str(row, 3));
+		fprintf(p->out, "  shares %-5s %s (%s leads)\n", out_tty(&e, row->v[0]),
+		    out_tty(&e, row->v[1]), row_str(row, 2));
 	return 0;
 }
 
 static int
-print_ring(struct storage *st, struct print_ctx *p, int n)
+print_end(void *arg)
 {
-	fprintf(p->out, "ring %d: %" PRId64 " leads\n", n, p->r->size[p->root]);
-	p->shown = 0;
-	if (db_query(st, "SELECT id, tier, status, ip, account FROM leads ORDER BY id",
-	    NULL, 0, member_row, p) == -1)
-		return -1;
-	return db_query(st, "SELECT MIN(lead_id), kind, value, COUNT(*) FROM lead_infra"
-	    " GROUP BY kind, value HAVING COUNT(*) > 1 ORDER BY kind, value", NULL, 0,
-	    shared_row, p);
+	(void)arg;
+	return 0;
 }
 
 int
-rings_print(struct storage *st, FILE *out)
+rings_print(struct storage *st, const struct rings_filter *f, FILE *out)
 {
-	struct rings r;
-	struct print_ctx p = { out, &r, 0, 0 };
-	int n = 0, rc = 0;
+	struct print_ctx p = { out, 0 };
+	struct rings_out o = { print_ring, print_member, print_shared, print_end, &p };
+	int n = rings_each(st, f, &o);
 
-	if (rings_build(st, &r) == -1) {
-		rings_fini(&r);
+	if (n == -1)
 		return -1;
-	}
-	for (int64_t i = 1; i <= r.nleads && rc == 0; i++)
-		if (rings_find(&r, i) == i && r.size[i] > 1) {
-			p.root = i;
-			rc = print_ring(st, &p, ++n);
-		}
 	fprintf(out, "%d ring%s\n", n, n == 1 ? "" : "s");
-	rings_fini(&r);
-	return rc;
+	return 0;
+}
+
+struct json_ctx {
+	FILE	*out;
+	int	 rings, leads, shares;
+};
+
+static int
+json_ring(void *arg, int n, int64_t size)
+{
+	struct json_ctx *j = arg;
+
+	fprintf(j->out, "%s{\"ring\":%d,\"size\":%" PRId64 ",\"leads\":[",
+	    j->rings++ ? "," : "", n, size);
+	j->leads = j->shares = 0;
+	return 0;
+}
+
+static int
+json_member(void *arg, const struct db_row *row)
+{
+	struct json_ctx *j = arg;
+
+	fprintf(j->out, "%s{\"id\":%" PRId64, j->leads++ ? "," : "", row_int(row, 0));
+	out_json_kv(j->out, "tier", row->v[1]);
+	out_json_kv(j->out, "status", row->v[2]);
+	out_json_kv(j->out, "ip", row->v[3]);
+	out_json_kv(j->out, "account", row->v[4]);
+	fputc('}', j->out);
+	return 0;
+}
+
+static int
+json_shared(void *arg, const struct db_row *row)
+{
+	struct json_ctx *j = arg;
+
+	fputs(j->shares++ ? "," : "],\"shared\":[", j->out);
+	fputs("{\"kind\":", j->out);
+	out_json_str(j->out, row_str(row, 0));
+	out_json_kv(j->out, "value", row->v[1]);
+	fprintf(j->out, ",\"leads\":%" PRId64 "}", row_int(row, 2));
+	return 0;
+}
+
+static int
+json_end(void *arg)
+{
+	struct json_ctx *j = arg;
+
+	fputs(j->shares ? "]}" : "],\"shared\":[]}", j->out);
+	return 0;
+}
+
+int
+rings_json(struct storage *st, const struct rings_filter *f, FILE *out)
+{
+	struct json_ctx j = { out, 0, 0, 0 };
+	struct rings_out o = { json_ring, json_member, json_shared, json_end, &j };
+	int n;
+
+	fputs("{\"rings\":[", out);
+	n = rings_each(st, f, &o);
+	fputs("]}\n", out);
+	return n == -1 ? -1 : 0;
 }

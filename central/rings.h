@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 struct storage;
+struct db_row;
 
 struct rings {
 	int64_t	 nleads;	/* ids 1..nleads */
@@ -19,6 +20,28 @@ struct rings {
 int	rings_build(struct storage *, struct rings *);
 int64_t	rings_find(struct rings *, int64_t id);
 void	rings_fini(struct rings *);
-int	rings_print(struct storage *, FILE *);
+/* Which rings to list: those with a lead of tier (NULL: any) seen since. */
+struct rings_filter {
+	int64_t		 since;		/* leads.last_seen >= since; 0: all */
+	const char	*tier;
+};
+
+/* What rings_each calls for each ring, its leads and what they share; -1 stops. */
+struct rings_out {
+	int	(*ring)(void *arg, int n, int64_t size);
+	/* id, tier, status, ip, account */
+	int	(*lead)(void *arg, const struct db_row *);
+	/* kind, value, how many leads share it */
+	int	(*share)(void *arg, const struct db_row *);
+	int	(*end)(void *arg);
+	void	*arg;
+};
+
+/* The rings (two leads or more) the filter selects, in order; their count or -1. */
+int	rings_each(struct storage *, const struct rings_filter *, const struct rings_out *);
+/* The terminal form (`rings`). */
+int	rings_print(struct storage *, const struct rings_filter *, FILE *);
+/* The JSON form (the console API): {"rings":[{"ring":1,"size":2,"leads":[..],"shared":[..]}]} */
+int	rings_json(struct storage *, const struct rings_filter *, FILE *);
 
 #endif

@@ -100,6 +100,15 @@ static const char *const migrations[] = {
 	" SELECT d.sim_key, d.disposition, d.at, d.who, d.note FROM sim_dispositions d"
 	" WHERE d.id = (SELECT e.id FROM sim_dispositions e WHERE e.sim_key = d.sim_key"
 	" ORDER BY e.at DESC, e.id DESC LIMIT 1);",
+	/* 7: the detection records behind each lead (the lead detail), who a lead
+	 * was assigned to in its history, SIMs by lead, and the leads of an
+	 * infrastructure item in order (rings); SIMs by lead is in 6 */
+	"CREATE TABLE lead_records ("
+	" appliance TEXT NOT NULL, seq BIGINT NOT NULL, lead_id BIGINT NOT NULL,"
+	" ts BIGINT NOT NULL, PRIMARY KEY (appliance, seq));"
+	"CREATE INDEX lead_records_lead ON lead_records (lead_id, ts);"
+	"ALTER TABLE lead_events ADD COLUMN assignee TEXT;"
+	"CREATE INDEX lead_infra_item ON lead_infra (kind, value, lead_id);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

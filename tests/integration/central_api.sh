@@ -62,6 +62,7 @@ start_central c1
 api_port c1
 "$PY" "$ROOT/tests/integration/central_api.py" "$API" "$T/pki/ca.crt" "$T/pw" all \
     $IDLE $ABS $FAILS || fail "central_api.py"
+"$PY" "$ROOT/tests/integration/central_api_lead.py" "$API" "$T/pki/ca.crt" "$T/pw" "$PORT" "$B" "$T" "$ROOT" || fail "central_api_lead.py"
 kill -0 "$CPID" 2>/dev/null || fail "central died"
 
 # A revoked token no longer works; a disabled user cannot log in.
