@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "leads.h"
 #include "storage.h"
 
@@ -76,8 +77,9 @@ lead_feedback(struct storage *st, int64_t id, const char *status, const char *wh
 	    db_exec(st, "INSERT INTO lead_events (lead_id, at, who, kind, status, note)"
 	    " VALUES ($1, $2, $3, 'feedback', $4, $5)", (struct db_arg[]){ DB_I(id),
 	    DB_I(now), DB_S(who), DB_S(status), note ? DB_S(note) : DB_NULL }, 5) == -1 ||
-	    db_commit(st) == -1)
+	    events_log(st, id, "status", now) == -1 || db_commit(st) == -1)
 		goto fail;
+	events_notify();
 	return 0;
 fail:
 	snprintf(err, errlen, "%s", changes == 0 && st->err[0] == '\0' ?

@@ -89,6 +89,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE leads ADD COLUMN assignee TEXT;"
 	"ALTER TABLE leads ADD COLUMN assigned_at BIGINT;"
 	"ALTER TABLE appliances ADD COLUMN site TEXT;",
+	/* 6: the lead change log the console's event streams read (events.c) */
+	"CREATE TABLE lead_changes ("
+	" seq @ID@, lead_id BIGINT NOT NULL, at BIGINT NOT NULL, kind TEXT NOT NULL);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */
