@@ -40,6 +40,8 @@ struct cfg {
 	uint64_t	 api_argon2_t;		/* argon2id passes */
 	uint64_t	 api_login_failures;	/* failures per window, then 429 */
 	uint64_t	 api_login_window;	/* seconds */
+	uint64_t	 api_max_streams;	/* open event streams at most */
+	uint64_t	 housekeep_interval;	/* seconds between housekeeping rounds */
 };
 
 void	cfg_defaults(struct cfg *);
