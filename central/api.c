@@ -13,6 +13,7 @@
 #include "api-int.h"
 #include "audit.h"
 #include "cfg.h"
+#include "events.h"
 #include "http.h"
 #include "listen.h"
 #include "log.h"
@@ -137,7 +138,7 @@ authenticate(struct call *c)
 }
 
 static const struct api_route *const tables[] = {
-	api_routes_session, api_routes_admin, api_routes_leads,
+	api_routes_session, api_routes_admin, api_routes_leads, api_routes_events,
 };
 
 /* path matches pattern segment by segment; each {} segment goes to c->param. */
@@ -197,8 +198,8 @@ route(struct call *c)
 	r->fn(c);
 }
 
-static struct storage *
-pool_get(struct api *a)
+struct storage *
+api_pool_get(struct api *a)
 {
 	struct storage *st = NULL;
 
@@ -216,8 +217,8 @@ pool_get(struct api *a)
 	return st;
 }
 
-static void
-pool_put(struct api *a, struct storage *st)
+void
+api_pool_put(struct api *a, struct storage *st)
 {
 	pthread_mutex_lock(&a->mu);
 	for (int i = 0; i < a->n; i++)
@@ -234,9 +235,9 @@ handle(void *arg, const struct http_req *req, struct http_resp *out)
 
 	if (req->body_too_big)
 		return api_fail(&c, 413, "body too large (64 KiB at most)");
-	c.st = pool_get(c.a);
+	c.st = api_pool_get(c.a);
 	route(&c);
-	pool_put(c.a, c.st);
+	api_pool_put(c.a, c.st);
 }
 
 bool
@@ -271,12 +272,12 @@ api_start(const struct cfg *cf, char *err, size_t errlen)
 		snprintf(err, errlen, "api_listen: %s", a->thr ? why : "out of memory");
 		goto fail;
 	}
-	if ((a->http = http_start(fd, cert, key, (unsigned)cf->api_threads, handle, a,
-	    why, sizeof(why))) == NULL) {
+	if ((a->http = http_start(fd, cert, key, API_CONNS + (unsigned)cf->api_max_streams,
+	    handle, a, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "api: %s", why);
 		goto fail;
 	}
-	log_info("api: https on %s, %d threads", cf->api_listen, a->n);
+	log_info("api: https on %s, %d storage connections", cf->api_listen, a->n);
 	return a;
 fail:
 	api_stop(a);
@@ -288,6 +289,10 @@ api_stop(struct api *a)
 {
 	if (a == NULL)
 		return;
+	pthread_mutex_lock(&a->mu);
+	a->stopping = true;
+	pthread_mutex_unlock(&a->mu);
+	events_notify();	/* open streams end now */
 	http_stop(a->http);
 	for (int i = 0; i < a->n; i++)
 		storage_close(a->pool[i]);

@@ -12,7 +12,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/listen.c central/http.c central/api.c central/api-session.c \
 	    central/api-admin.c central/api-leads.c central/apibody.c \
 	    central/users.c central/users-cli.c central/audit.c central/throttle.c \
-	    central/events.c central/housekeep.c
+	    central/events.c central/api-events.c central/housekeep.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
@@ -32,6 +32,7 @@ TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_ho
 TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
 	    tests/integration/central_samekey.sh tests/integration/central_api.sh \
 	    tests/integration/central_api_pg.sh
+TEST_SCRIPTS += tests/integration/central_events.sh tests/integration/central_events_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 
