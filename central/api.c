@@ -107,6 +107,14 @@ changes_state(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* A body in any other type could come from a cross-site HTML form (login CSRF). */
+static bool
+ctype_is_json(const char *ct)
+{
+	return ct != NULL && strncasecmp(ct, "application/json", 16) == 0 &&
+	    (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
+}
+
 /* Equal strings, in time that depends only on their lengths. */
 static bool
 secret_eq(const char *a, const char *b)
@@ -180,6 +188,9 @@ route(struct call *c)
 	if (r == NULL)
 		return api_fail(c, 405, "method not allowed");
 	path_match(c, r->path, c->req->path);
+	if (changes_state(c->req->method) && c->req->body_len > 0 &&
+	    !ctype_is_json(c->req->ctype))
+		return api_fail(c, 415, "a body must be Content-Type: application/json");
 	if (r->roles != 0) {
 		if (authenticate(c) == -1) {
 			memset(&c->u, 0, sizeof(c->u));
