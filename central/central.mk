@@ -33,6 +33,8 @@ TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emf
 	    tests/integration/central_samekey.sh tests/integration/central_api.sh \
 	    tests/integration/central_api_pg.sh
 TEST_SCRIPTS += tests/integration/central_events.sh tests/integration/central_events_pg.sh
+# make run keeps central and its API up: RUN_SECONDS, no terminal, Ctrl-C.
+TEST_SCRIPTS += tests/integration/run_keepup.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 
