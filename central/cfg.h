@@ -33,7 +33,7 @@ struct cfg {
 	char		 api_listen[CFG_STR];	/* ADDR:PORT or "off" */
 	char		 api_cert[CFG_STR], api_key[CFG_STR];	/* empty: tls_cert/tls_key */
 	char		 api_port_file[CFG_STR];
-	uint64_t	 api_threads;		/* HTTPS threads (MHD's pool) */
+	uint64_t	 api_threads;		/* the API's storage connections */
 	uint64_t	 api_idle;		/* session idle expiry, seconds */
 	uint64_t	 api_absolute;		/* session absolute expiry, seconds */
 	uint64_t	 api_argon2_kib;	/* argon2id memory for new hashes */
