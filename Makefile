@@ -127,7 +127,7 @@ test: deps all $(TEST_PROGS)
 
 run: deps all
 	$(Q)BUILD=$(BUILD) ./scripts/run.sh
-	$(Q)BUILD=$(BUILD) ./scripts/run-system.sh
+	$(Q)BUILD=$(BUILD) RUN_SECONDS=$(RUN_SECONDS) ./scripts/run-system.sh
 
 bench: deps all $(BENCH_DEPS)
 	$(Q)BUILD=$(BUILD) ./tests/bench/run.sh

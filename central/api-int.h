@@ -20,6 +20,7 @@
 #define API_PARAMS	2		/* {} segments of a route path */
 #define API_PARAM_MAX	64		/* bytes of one {} segment */
 #define ROLES_ALL	(ROLE_BIT(ROLE_N) - 1)
+#define API_CONNS	256		/* connections besides the event streams */
 
 struct cfg;
 struct throttle;
@@ -34,6 +35,8 @@ struct api {
 	int		 n;
 	struct storage	*pool[API_POOL_MAX];
 	bool		 busy[API_POOL_MAX];
+	int		 streams;	/* open event streams (api-events.c), under mu */
+	bool		 stopping;	/* api_stop: streams end, under mu */
 };
 
 /* One request on its way through a handler. */
@@ -66,6 +69,11 @@ extern const struct api_route api_routes_admin[];	/* api-admin.c */
 extern const struct api_route api_routes_leads[];	/* api-leads.c */
 extern const struct api_route api_routes_sims[];	/* api-sims.c */
 extern const struct api_route api_routes_lead[];	/* api-lead.c */
+extern const struct api_route api_routes_events[];	/* api-events.c */
+
+/* A storage connection of the pool, waiting for one; give it back soon. */
+struct storage *api_pool_get(struct api *);
+void	 api_pool_put(struct api *, struct storage *);
 
 /* The response body as a stream; api_json_end closes it with the status. */
 FILE	*api_json_begin(struct call *);

@@ -13,6 +13,7 @@
 #include "api-int.h"
 #include "audit.h"
 #include "cfg.h"
+#include "events.h"
 #include "http.h"
 #include "listen.h"
 #include "log.h"
@@ -106,6 +107,14 @@ changes_state(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* A body in any other type could come from a cross-site HTML form (login CSRF). */
+static bool
+ctype_is_json(const char *ct)
+{
+	return ct != NULL && strncasecmp(ct, "application/json", 16) == 0 &&
+	    (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ');
+}
+
 /* Equal strings, in time that depends only on their lengths. */
 static bool
 secret_eq(const char *a, const char *b)
@@ -137,9 +146,8 @@ authenticate(struct call *c)
 }
 
 static const struct api_route *const tables[] = {
-	api_routes_session, api_routes_admin, api_routes_leads,
-	api_routes_sims,
-	api_routes_lead,
+	api_routes_session, api_routes_admin, api_routes_leads, api_routes_events,
+	api_routes_sims, api_routes_lead,
 };
 
 /* path matches pattern segment by segment; each {} segment goes to c->param. */
@@ -181,6 +189,9 @@ route(struct call *c)
 	if (r == NULL)
 		return api_fail(c, 405, "method not allowed");
 	path_match(c, r->path, c->req->path);
+	if (changes_state(c->req->method) && c->req->body_len > 0 &&
+	    !ctype_is_json(c->req->ctype))
+		return api_fail(c, 415, "a body must be Content-Type: application/json");
 	if (r->roles != 0) {
 		if (authenticate(c) == -1) {
 			memset(&c->u, 0, sizeof(c->u));
@@ -199,8 +210,8 @@ route(struct call *c)
 	r->fn(c);
 }
 
-static struct storage *
-pool_get(struct api *a)
+struct storage *
+api_pool_get(struct api *a)
 {
 	struct storage *st = NULL;
 
@@ -218,8 +229,8 @@ pool_get(struct api *a)
 	return st;
 }
 
-static void
-pool_put(struct api *a, struct storage *st)
+void
+api_pool_put(struct api *a, struct storage *st)
 {
 	pthread_mutex_lock(&a->mu);
 	for (int i = 0; i < a->n; i++)
@@ -236,9 +247,9 @@ handle(void *arg, const struct http_req *req, struct http_resp *out)
 
 	if (req->body_too_big)
 		return api_fail(&c, 413, "body too large (64 KiB at most)");
-	c.st = pool_get(c.a);
+	c.st = api_pool_get(c.a);
 	route(&c);
-	pool_put(c.a, c.st);
+	api_pool_put(c.a, c.st);
 }
 
 bool
@@ -273,12 +284,12 @@ api_start(const struct cfg *cf, char *err, size_t errlen)
 		snprintf(err, errlen, "api_listen: %s", a->thr ? why : "out of memory");
 		goto fail;
 	}
-	if ((a->http = http_start(fd, cert, key, (unsigned)cf->api_threads, handle, a,
-	    why, sizeof(why))) == NULL) {
+	if ((a->http = http_start(fd, cert, key, API_CONNS + (unsigned)cf->api_max_streams,
+	    handle, a, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "api: %s", why);
 		goto fail;
 	}
-	log_info("api: https on %s, %d threads", cf->api_listen, a->n);
+	log_info("api: https on %s, %d storage connections", cf->api_listen, a->n);
 	return a;
 fail:
 	api_stop(a);
@@ -290,6 +301,10 @@ api_stop(struct api *a)
 {
 	if (a == NULL)
 		return;
+	pthread_mutex_lock(&a->mu);
+	a->stopping = true;
+	pthread_mutex_unlock(&a->mu);
+	events_notify();	/* open streams end now */
 	http_stop(a->http);
 	for (int i = 0; i < a->n; i++)
 		storage_close(a->pool[i]);

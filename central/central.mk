@@ -12,7 +12,8 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/listen.c central/http.c central/api.c central/api-session.c \
 	    central/api-admin.c central/api-leads.c central/api-sims.c central/api-lead.c \
 	    central/apibody.c \
-	    central/users.c central/users-cli.c central/audit.c central/throttle.c
+	    central/users.c central/users-cli.c central/audit.c central/throttle.c \
+	    central/events.c central/api-events.c central/housekeep.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
@@ -33,6 +34,9 @@ TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emf
 	    tests/integration/central_samekey.sh tests/integration/central_api.sh \
 	    tests/integration/central_api_pg.sh
 TEST_SCRIPTS += tests/integration/central_sims.sh tests/integration/central_sims_pg.sh
+TEST_SCRIPTS += tests/integration/central_events.sh tests/integration/central_events_pg.sh
+# make run keeps central and its API up: RUN_SECONDS, no terminal, Ctrl-C.
+TEST_SCRIPTS += tests/integration/run_keepup.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

@@ -31,6 +31,7 @@ static const struct keytab_key keys[] = {
 	N(api_idle, 1, 86400, "1800"), N(api_absolute, 1, 86400 * 7, "43200"),
 	N(api_argon2_kib, 8, 1 << 22, "65536"), N(api_argon2_t, 1, 16, "3"),
 	N(api_login_failures, 1, 1000, "5"), N(api_login_window, 1, 86400, "900"),
+	N(api_max_streams, 1, 1000, "32"), N(housekeep_interval, 1, 86400, "600"),
 };
 
 /* A value is the rest of the line (a PostgreSQL conninfo has blanks). */

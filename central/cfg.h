@@ -33,13 +33,15 @@ struct cfg {
 	char		 api_listen[CFG_STR];	/* ADDR:PORT or "off" */
 	char		 api_cert[CFG_STR], api_key[CFG_STR];	/* empty: tls_cert/tls_key */
 	char		 api_port_file[CFG_STR];
-	uint64_t	 api_threads;		/* HTTPS threads (MHD's pool) */
+	uint64_t	 api_threads;		/* the API's storage connections */
 	uint64_t	 api_idle;		/* session idle expiry, seconds */
 	uint64_t	 api_absolute;		/* session absolute expiry, seconds */
 	uint64_t	 api_argon2_kib;	/* argon2id memory for new hashes */
 	uint64_t	 api_argon2_t;		/* argon2id passes */
 	uint64_t	 api_login_failures;	/* failures per window, then 429 */
 	uint64_t	 api_login_window;	/* seconds */
+	uint64_t	 api_max_streams;	/* open event streams at most */
+	uint64_t	 housekeep_interval;	/* seconds between housekeeping rounds */
 };
 
 void	cfg_defaults(struct cfg *);

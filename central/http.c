@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@
 
 #define PEM_MAX		(64 * 1024)
 #define CONN_TIMEOUT	30
-#define CONN_LIMIT	256
+#define STREAM_BLOCK	4096
 
 struct http {
 	struct MHD_Daemon *d;
@@ -72,6 +73,25 @@ http_query(const struct http_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+const char *
+http_header(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+bool
+http_conn_is_gone(void *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct pollfd p = { .events = POLLIN | POLLRDHUP };
+
+	if (ci == NULL)
+		return true;
+	p.fd = ci->connect_fd;
+	return poll(&p, 1, 0) != 0;
+}
+
 static void
 client_addr(struct MHD_Connection *c, char *buf, size_t len)
 {
@@ -95,9 +115,18 @@ send_resp(struct MHD_Connection *c, struct http_resp *out)
 	enum MHD_Result rc;
 	char num[24];
 
-	r = MHD_create_response_from_buffer(out->len, out->body, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
+	if (out->stream != NULL) {
 		free(out->body);
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK,
+		    out->stream->fn, out->stream->arg, out->stream->done);
+		if (r == NULL && out->stream->done != NULL)
+			out->stream->done(out->stream->arg);
+	} else
+		r = MHD_create_response_from_buffer(out->len, out->body,
+		    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		if (out->stream == NULL)
+			free(out->body);
 		return MHD_NO;
 	}
 	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
@@ -183,7 +212,7 @@ on_done(void *arg, struct MHD_Connection *c, void **cls,
 }
 
 struct http *
-http_start(int fd, const char *cert, const char *key, unsigned threads,
+http_start(int fd, const char *cert, const char *key, unsigned conns,
     http_handler *fn, void *arg, char *err, size_t errlen)
 {
 	struct http *h = calloc(1, sizeof(*h));
@@ -195,14 +224,14 @@ http_start(int fd, const char *cert, const char *key, unsigned threads,
 	if ((h->cert = read_pem(cert, err, errlen)) == NULL ||
 	    (h->key = read_pem(key, err, errlen)) == NULL)
 		goto fail;
-	h->d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_EPOLL_INTERNAL_THREAD,
-	    0, NULL, NULL, on_request, h,
+	/* a thread per connection: an event stream blocks only its own */
+	h->d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_POLL_INTERNAL_THREAD, 0, NULL, NULL, on_request, h,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_HTTPS_MEM_CERT, h->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, h->key,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
+	    MHD_OPTION_CONNECTION_LIMIT, conns,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
 	    MHD_OPTION_END);
 	if (h->d == NULL) {

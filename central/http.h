@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
 
 #define HTTP_BODY_MAX	(64 * 1024)
 
@@ -33,6 +35,22 @@ struct http_resp {
 	long		 retry_after;	/* > 0: a Retry-After header */
 	const char	*ctype;		/* a static Content-Type; NULL: JSON */
 	char		 disposition[128]; /* a Content-Disposition value, or "" */
+	/* A streamed body instead (api-events.c): see http_stream_fn. */
+	struct http_stream *stream;
+};
+
+/*
+ * A streamed body of unknown length, sent chunked: fn(arg, pos, buf, max)
+ * blocks until it has bytes and returns their count (> 0), or
+ * HTTP_STREAM_END; it runs on the connection's own thread. done(arg) runs once
+ * when the connection ends.
+ */
+typedef ssize_t http_stream_fn(void *arg, uint64_t pos, char *buf, size_t max);
+#define HTTP_STREAM_END	((ssize_t)-1)
+struct http_stream {
+	http_stream_fn	*fn;
+	void		*arg;
+	void		(*done)(void *arg);
 };
 
 typedef void http_handler(void *arg, const struct http_req *, struct http_resp *);
@@ -41,12 +59,20 @@ struct http;
 
 /*
  * Serves HTTPS on fd (a listening socket, taken) with the PEM cert and key
- * files (read now, before any privilege change) on threads threads.
+ * files (read now, before any privilege change), conns connections at once,
+ * each on its own thread (a stream blocks only its own; docs/api.md).
  */
-struct http	*http_start(int fd, const char *cert, const char *key, unsigned threads,
+struct http	*http_start(int fd, const char *cert, const char *key, unsigned conns,
 		    http_handler *, void *arg, char *err, size_t errlen);
 void		 http_stop(struct http *);
 /* A query string argument of the request, or NULL. */
 const char	*http_query(const struct http_req *, const char *name);
+/*
+ * Whether the client of a streamed response (conn of its request) has closed
+ * or sent more: a stream's reader polls it, since it does not read.
+ */
+bool		 http_conn_is_gone(void *conn);
+/* A request header, or NULL. */
+const char	*http_header(const struct http_req *, const char *name);
 
 #endif

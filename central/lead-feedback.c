@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "leads.h"
 #include "storage.h"
 #include "users.h"
@@ -79,8 +80,9 @@ lead_move(struct storage *st, int64_t id, const char *status, const char *who,
 	    db_exec(st, "INSERT INTO lead_events (lead_id, at, who, kind, status, note)"
 	    " VALUES ($1, $2, $3, 'feedback', $4, $5)", (struct db_arg[]){ DB_I(id),
 	    DB_I(now), DB_S(who), DB_S(status), note ? DB_S(note) : DB_NULL }, 5) == -1 ||
-	    db_commit(st) == -1)
+	    events_log(st, id, "status", now) == -1 || db_commit(st) == -1)
 		goto fail;
+	events_notify();
 	return LEAD_OK;
 fail:
 	snprintf(err, errlen, "%s", changes == 0 && st->err[0] == '\0' ?
@@ -138,8 +140,9 @@ lead_assign(struct storage *st, int64_t id, const char *user, const char *who,
 	if (db_exec(st, "INSERT INTO lead_events (lead_id, at, who, kind, assignee, note)"
 	    " VALUES ($1, $2, $3, 'assigned', $4, $5)", (struct db_arg[]){ DB_I(id),
 	    DB_I(now), DB_S(who), DB_S(user), note ? DB_S(note) : DB_NULL }, 5) == -1 ||
-	    db_commit(st) == -1)
+	    events_log(st, id, "assigned", now) == -1 || db_commit(st) == -1)
 		goto fail_tx;
+	events_notify();
 	return LEAD_OK;
 fail_tx:
 	db_rollback(st);

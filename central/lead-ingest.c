@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "ingest.h"
 #include "record.h"
 #include "storage.h"
@@ -209,7 +210,8 @@ lead_ingest(struct storage *st, const char *appliance, uint64_t seq,
 	char who[160];
 
 	snprintf(who, sizeof(who), "appliance %s", appliance);
-	if (upsert_lead(st, d, now, &u) == -1)
+	if (upsert_lead(st, d, now, &u) == -1 || events_log(st, u.id, u.detections == 1 ?
+	    "raised" : u.token == -1 ? "escalated" : "updated", now) == -1)
 		return -1;
 	if (u.detections == 1 && lead_event(st, u.id, now, who, "raised", d) == -1)
 		return -1;

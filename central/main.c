@@ -18,6 +18,7 @@
 #include "confstore.h"
 #include "figures.h"
 #include "fleet.h"
+#include "housekeep.h"
 #include "leads.h"
 #include "record.h"
 #include "log.h"
@@ -199,13 +200,17 @@ cmd_serve(struct ctx *x)
 	char err[512] = "";
 	struct server *s = server_new(&x->cfg, err, sizeof(err));
 	struct api *a = NULL;
+	struct housekeep *hk;
 
 	if (s == NULL)
 		fatalx("serve: %s", err);
 	/* After server_new: its threads inherit the blocked signals. */
 	if (api_is_enabled(&x->cfg) && (a = api_start(&x->cfg, err, sizeof(err))) == NULL)
 		fatalx("serve: %s", err);
+	if ((hk = housekeep_start(&x->cfg, err, sizeof(err))) == NULL)
+		fatalx("serve: %s", err);
 	server_run(s);
+	housekeep_stop(hk);
 	api_stop(a);
 	server_free(s);
 	return 0;

@@ -109,6 +109,9 @@ static const char *const migrations[] = {
 	"CREATE INDEX lead_records_lead ON lead_records (lead_id, ts);"
 	"ALTER TABLE lead_events ADD COLUMN assignee TEXT;"
 	"CREATE INDEX lead_infra_item ON lead_infra (kind, value, lead_id);",
+	/* 8: the lead change log the console's event streams read (events.c) */
+	"CREATE TABLE lead_changes ("
+	" seq @ID@, lead_id BIGINT NOT NULL, at BIGINT NOT NULL, kind TEXT NOT NULL);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

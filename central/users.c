@@ -255,6 +255,31 @@ users_session_get(struct storage *st, const char *token, int64_t now,
 	    (struct db_arg[]){ DB_I(now), DB_S(h) }, 2);
 }
 
+bool
+users_session_is_live(struct storage *st, const char *token, int64_t now,
+    int64_t idle, int64_t absolute)
+{
+	struct user u;
+	char csrf[USER_SECRET_HEX];
+	struct sess s = { .f.u = &u, .csrf = csrf };
+	char h[65];
+
+	pki_sha256_hex(token, strlen(token), h);
+	if (db_query(st, "SELECT u.id, u.name, u.role, u.carrier, s.csrf, s.created,"
+	    " s.last_used FROM sessions s JOIN users u ON u.id = s.user_id"
+	    " WHERE s.id_hash = $1 AND u.disabled = 0", (struct db_arg[]){ DB_S(h) },
+	    1, sess_row, &s) == -1 || !s.f.ok)
+		return false;
+	return now - s.last_used <= idle && now - s.created <= absolute;
+}
+
+int
+users_session_purge(struct storage *st, int64_t now, int64_t idle, int64_t absolute)
+{
+	return db_exec(st, "DELETE FROM sessions WHERE last_used < $1 OR created < $2",
+	    (struct db_arg[]){ DB_I(now - idle), DB_I(now - absolute) }, 2);
+}
+
 int
 users_session_end(struct storage *st, const char *token)
 {

@@ -68,6 +68,11 @@ int	users_session_new(struct storage *, const struct user *, const char *addr,
 int	users_session_get(struct storage *, const char *token, int64_t now,
 	    int64_t idle, int64_t absolute, struct user *u, char *csrf);
 int	users_session_end(struct storage *, const char *token);
+/* Whether the session of token is live at now, without refreshing it (streams). */
+bool	users_session_is_live(struct storage *, const char *token, int64_t now,
+	    int64_t idle, int64_t absolute);
+/* Deletes every session expired at now (the housekeeping, housekeep.c). */
+int	users_session_purge(struct storage *, int64_t now, int64_t idle, int64_t absolute);
 
 /* A bearer token for name scoped to role; its id and the token once. */
 int	users_token_new(struct storage *, const char *name, enum role,

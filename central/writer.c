@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "confstore.h"
+#include "events.h"
 #include "storage.h"
 #include "writer.h"
 
@@ -131,6 +132,7 @@ run_batch(struct storage *st, struct writer *w, struct job *from, struct job *to
 		db_rollback(st);
 		return -1;
 	}
+	events_notify();	/* the event streams (api-events.c) */
 	return 0;
 }
 

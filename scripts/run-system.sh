@@ -3,8 +3,11 @@
 # The whole system on one machine: the office PKI into build/run/, goipwatch-central
 # on SQLite in the background on loopback, one goipwatchd replaying a bundled
 # capture and reporting over mutual TLS (-W waits for its spool to drain), then
-# the leads table, rings, SIM list and fleet. Bounded in time; cleans up.
-#   scripts/run-system.sh [PCAP]      (BUILD=dir selects the build directory)
+# the leads table, rings, SIM list and fleet, and the console API's URL with a
+# one-time admin login. Then central stays up: until Ctrl-C when stdin is a
+# terminal, RUN_SECONDS seconds when set (either way); else it stops at once,
+# so scripts and CI are never blocked. Cleans up.
+#   [RUN_SECONDS=N] scripts/run-system.sh [PCAP]   (BUILD=dir: the build directory)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 B=${BUILD:-build}
@@ -13,6 +16,10 @@ PCAP=${1:-$ROOT/tests/data/lab/goip-4lines.pcap}
 RUN=$B/run
 C=$B/goipwatch-central
 GWD=$B/goipwatchd
+case ${RUN_SECONDS:-} in
+"" | *[!0-9]*) [ -z "${RUN_SECONDS:-}" ] ||
+    { echo "run-system: RUN_SECONDS must be a whole number of seconds" >&2; exit 2; } ;;
+esac
 for bin in "$C" "$GWD"; do
 	[ -x "$bin" ] || { echo "run-system: $bin is not built (make)" >&2; exit 1; }
 done
@@ -55,3 +62,16 @@ echo "== console API (docs/api.md): https://127.0.0.1:$(cat "$RUN/api.port")/ (o
 "$C" -f "$RUN/central.conf" user add admin --role admin
 echo
 echo "(database $RUN/central.db; try: $C -f $RUN/central.conf lead show 1)"
+API=$(cat "$RUN/api.port")
+if [ -n "${RUN_SECONDS:-}" ]; then
+	echo "== central and its API stay up for $RUN_SECONDS s (RUN_SECONDS); Ctrl-C stops them"
+	trap 'exit 0' INT TERM
+	sleep "$RUN_SECONDS"
+elif [ -t 0 ]; then
+	echo "== central and its API stay up until Ctrl-C; try:"
+	echo "   curl --cacert $RUN/pki/ca.crt https://127.0.0.1:$API/api/v1/me"
+	trap 'exit 0' INT TERM
+	wait "$CPID"
+else
+	echo "== stdin is not a terminal: central stops now (make run RUN_SECONDS=N keeps it up)"
+fi

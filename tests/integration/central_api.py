@@ -55,6 +55,8 @@ def call(method, path, body=None, cookie=None, csrf=None, token=None, raw=None,
         h["X-CSRF-Token"] = csrf
     if token:
         h["Authorization"] = "Bearer " + token
+    if body is not None:
+        h.setdefault("Content-Type", "application/json")
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     c.putrequest(method, path)
     for k, v in h.items():
@@ -205,6 +207,21 @@ def test_bad_bodies(users):
     print("ok: bad bodies (%d cases and a chunked one) get 4xx, central lives" % len(cases))
 
 
+def test_content_type(users):
+    """Login CSRF: a body in any type but JSON (an HTML form's) gets 415."""
+    name = [n for n, (r, _) in users.items() if r == "analyst"][0]
+    body = json.dumps({"user": name, "password": users[name][1]}).encode()
+    for ctype in (None, "application/x-www-form-urlencoded", "text/plain",
+                  "multipart/form-data; boundary=x", "application/jsonp"):
+        st, h, doc = call("POST", "/api/v1/login", raw=body,
+                          headers={"Content-Type": ctype} if ctype else None)
+        check(st == 415 and "set-cookie" not in h, "login as %s: %d %r" % (ctype, st, doc))
+    for ctype in ("application/json", "Application/JSON; charset=utf-8"):
+        st, _, doc = call("POST", "/api/v1/login", raw=body, headers={"Content-Type": ctype})
+        check(st == 200, "login as %s: %d %r" % (ctype, st, doc))
+    print("ok: a body that is not Content-Type: application/json gets 415 (login CSRF)")
+
+
 def test_expiry(users, idle, absolute):
     name = [n for n, (r, _) in users.items() if r == "analyst"][0]
     sid, _ = login(name, users[name][1])
@@ -243,6 +260,7 @@ def main():
     test_routes_and_methods()
     test_matrix(users, tokens)
     test_bad_bodies(users)
+    test_content_type(users)
     what = sys.argv[4] if len(sys.argv) > 4 else "all"
     if what == "all":
         test_expiry(users, int(sys.argv[5]), int(sys.argv[6]))
