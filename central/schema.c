@@ -89,6 +89,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE leads ADD COLUMN assignee TEXT;"
 	"ALTER TABLE leads ADD COLUMN assigned_at BIGINT;"
 	"ALTER TABLE appliances ADD COLUMN site TEXT;",
+	/* 6: what health records say per drop stage and of the spool's oldest
+	 * record; console users' client-certificate CN (docs/api.md) */
+	"ALTER TABLE appliances ADD COLUMN drops_kernel BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN drops_ring BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN drops_decode BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN drops_flow_full BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN drops_reasm BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN spool_oldest_age BIGINT;"
+	"ALTER TABLE users ADD COLUMN cert_cn TEXT;"
+	"CREATE UNIQUE INDEX users_cert_cn ON users (cert_cn);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */
