@@ -27,6 +27,7 @@ static const struct keytab_key keys[] = {
 	N(unauth_per_addr, 1, 1000000, "128"), N(unauth_percent, 1, 100, "50"),
 	N(seq_window, 1000, (uint64_t)1 << 40, "4294967296"),
 	S(api_listen, "127.0.0.1:8443"), S(api_cert, NULL), S(api_key, NULL),
+	S(api_client_ca, NULL),
 	S(api_port_file, NULL), N(api_threads, 1, 16, "2"),
 	N(api_idle, 1, 86400, "1800"), N(api_absolute, 1, 86400 * 7, "43200"),
 	N(api_argon2_kib, 8, 1 << 22, "65536"), N(api_argon2_t, 1, 16, "3"),
