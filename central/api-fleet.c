@@ -51,12 +51,14 @@ h_appliance_set(struct call *c)
 		return api_fail(c, 400, "want \"group\" or \"site\" or both");
 	if (f[0].seen && !fleet_group_is_valid(grp))
 		return api_fail(c, 400, "group: 1..64 of A-Z a-z 0-9 . _ -");
-	if (f[0].seen)
+	if (f[0].seen) {
 		rc = fleet_set_group(c->st, c->param[0], grp, err, sizeof(err));
-	if (rc == 0 && f[1].seen)
+		api_audit(c, api_who(c), "appliance group", c->param[0], rc ? "failed" : "ok");
+	}
+	if (rc == 0 && f[1].seen) {
 		rc = fleet_set_site(c->st, c->param[0], site, err, sizeof(err));
-	api_audit(c, api_who(c), f[0].seen ? "appliance group" : "appliance site",
-	    c->param[0], rc == 0 ? "ok" : "failed");
+		api_audit(c, api_who(c), "appliance site", c->param[0], rc ? "failed" : "ok");
+	}
 	if (rc == -1)
 		return api_fail(c, strncmp(err, "no appliance", 12) == 0 ? 404 : 500, err);
 	if ((o = api_json_begin(c)) != NULL) {
@@ -202,7 +204,21 @@ h_config(struct call *c)
 	api_json_end(c, x.o, 200);
 }
 
-/* PUT /config/{group} {"body"}: checked, signed and stored; pushed as the CLI's. */
+/* Checks, signs and stores body for the route's group: an HTTP status, err when not 200. */
+static int
+config_push(struct call *c, const char *body, uint64_t *version, char *err, size_t len)
+{
+	if (!fleet_group_is_valid(c->param[0]))
+		return snprintf(err, len, "group: 1..64 of A-Z a-z 0-9 . _ -"), 400;
+	if (c->a->cfg->config_key[0] == '\0')
+		return snprintf(err, len, "no config_key in central's configuration"), 503;
+	if (confstore_set(c->st, c->param[0], body, strlen(body), c->a->cfg->config_key,
+	    c->u.name, version, err, len) == -1)
+		return 400;	/* the parser's or the signer's message */
+	return 200;
+}
+
+/* PUT /config/{group} {"body"}: pushed as the CLI's config set, at next contact. */
 static void
 h_config_set(struct call *c)
 {
@@ -210,30 +226,18 @@ h_config_set(struct call *c)
 	struct apibody_field f[] = {
 		{ "body", body, HTTP_BODY_MAX + 1, true, false },
 	};
-	uint64_t version;
-	int rc;
+	uint64_t version = 0;
+	int status = 400;
 	FILE *o;
 
 	if (body == NULL)
 		return api_fail(c, 500, "out of memory");
-	rc = 400;
-	if (!fleet_group_is_valid(c->param[0]))
-		snprintf(err, sizeof(err), "group: 1..64 of A-Z a-z 0-9 . _ -");
-	else if (apibody_parse(c->req->body, c->req->body_len, f, 1, err, sizeof(err)) == -1)
-		;
-	else if (c->a->cfg->config_key[0] == '\0') {
-		snprintf(err, sizeof(err), "no config_key in central's configuration");
-		rc = 503;
-	}
-	else if (confstore_set(c->st, c->param[0], body, strlen(body),
-	    c->a->cfg->config_key, c->u.name, &version, err, sizeof(err)) == 0)
-		rc = 200;
+	if (apibody_parse(c->req->body, c->req->body_len, f, 1, err, sizeof(err)) == 0)
+		status = config_push(c, body, &version, err, sizeof(err));
 	free(body);
-	if (rc != 200) {
-		api_audit(c, api_who(c), "config push", c->param[0], "failed");
-		return api_fail(c, rc, err);
-	}
-	api_audit(c, api_who(c), "config push", c->param[0], "ok");
+	api_audit(c, api_who(c), "config push", c->param[0], status == 200 ? "ok" : "failed");
+	if (status != 200)
+		return api_fail(c, status, err);
 	if ((o = api_json_begin(c)) != NULL) {
 		fputs("{\"group\":", o);
 		out_json_str(o, c->param[0]);

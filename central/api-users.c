@@ -50,17 +50,17 @@ h_users(struct call *c)
 	api_json_end(c, w.o, 200);
 }
 
-/* {"name":..., "password":...}: a secret shown once. */
+/* {"name":name} and, when there is one, "password": a generated secret shown once. */
 static void
-secret_reply(struct call *c, int status, const char *key, const char *secret)
+name_reply(struct call *c, int status, const char *name, const char *password)
 {
 	FILE *o = api_json_begin(c);
 
 	if (o != NULL) {
 		fputs("{\"name\":", o);
-		out_json_str(o, c->param[0][0] ? c->param[0] : "");
-		if (secret != NULL)
-			fprintf(o, ",\"%s\":\"%s\"", key, secret);
+		out_json_str(o, name);
+		if (password != NULL)
+			fprintf(o, ",\"password\":\"%s\"", password);	/* hex */
 		fputs("}\n", o);
 	}
 	api_json_end(c, o, status);
@@ -130,10 +130,8 @@ h_user_add(struct call *c)
 		api_audit(c, api_who(c), "user add", name, rc == 0 ? "ok" : "failed");
 		if (rc == -1)
 			api_fail(c, 500, "storage error");
-		else {
-			snprintf(c->param[0], sizeof(c->param[0]), "%s", name);
-			secret_reply(c, 201, "password", gen ? pw : NULL);
-		}
+		else
+			name_reply(c, 201, name, gen ? pw : NULL);
 	}
 	explicit_bzero(pw, sizeof(pw));
 }
@@ -163,7 +161,7 @@ h_user_passwd(struct call *c)
 		if (rc == -1)
 			api_fail(c, 404, "no such user");
 		else
-			secret_reply(c, 200, "password", gen ? pw : NULL);
+			name_reply(c, 200, c->param[0], gen ? pw : NULL);
 	}
 	explicit_bzero(pw, sizeof(pw));
 }
@@ -193,7 +191,7 @@ h_user_disable(struct call *c)
 	    c->param[0], reason), rc == 0 ? "ok" : "failed");
 	if (rc == -1)
 		return api_fail(c, 404, "no such user");
-	secret_reply(c, 200, NULL, NULL);
+	name_reply(c, 200, c->param[0], NULL);
 }
 
 /* POST /users/{name}/tokens {"role"}: the token once. */
@@ -280,7 +278,7 @@ h_me_passwd(struct call *c)
 			api_fail(c, 500, "storage error");
 		else {
 			snprintf(c->param[0], sizeof(c->param[0]), "%s", c->u.name);
-			secret_reply(c, 200, NULL, NULL);
+			name_reply(c, 200, c->param[0], NULL);
 		}
 	}
 	explicit_bzero(old, sizeof(old));
