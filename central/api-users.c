@@ -97,6 +97,9 @@ check_new_user(struct call *c, const char *name, int role, const struct apibody_
 	if ((e = users_exists(c->st, name)) != 0)
 		return api_fail(c, e == 1 ? 409 : 500, e == 1 ? "user exists" :
 		    "storage error"), -1;
+	if (cn->seen && (e = users_cert_mapped(c->st, cn->buf)) != 0)
+		return api_fail(c, e == 1 ? 409 : 500, e == 1 ? "cert_cn is another"
+		    " user's" : "storage error"), -1;
 	return 0;
 }
 
@@ -124,9 +127,7 @@ h_user_add(struct call *c)
 		rc = -1;
 	if (rc == 0) {
 		rc = users_add(c->st, name, (enum role)role_parse(role),
-		    f[2].seen ? carrier : NULL, pw, &c->a->cost);
-		if (rc == 0 && f[4].seen)
-			rc = users_set_cert(c->st, name, cn);
+		    f[2].seen ? carrier : NULL, f[4].seen ? cn : NULL, pw, &c->a->cost);
 		api_audit(c, api_who(c), "user add", name, rc == 0 ? "ok" : "failed");
 		if (rc == -1)
 			api_fail(c, 500, "storage error");

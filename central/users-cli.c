@@ -85,13 +85,10 @@ add(struct storage *st, const struct users_cli *u, const char *name)
 		    " MCCMNC (5 or 6 digits), other roles none\n", stderr), -1;
 	if (password(u, pw, sizeof(pw)) == -1)
 		return -1;
-	if (u->cert_cn != NULL && !cert_cn_ok(u->cert_cn))
+	if (u->cert_cn != NULL && (*u->cert_cn == '\0' || !cert_cn_ok(u->cert_cn)))
 		return -1;
 	if (done(st, "user add", name, users_add(st, name, (enum role)role, u->carrier,
-	    pw, &u->cost)) == -1)
-		return -1;
-	if (u->cert_cn != NULL && done(st, "user cert", name,
-	    users_set_cert(st, name, u->cert_cn)) == -1)
+	    u->cert_cn, pw, &u->cost)) == -1)
 		return -1;
 	if (!u->pw_stdin)
 		printf("user %s password %s\n", name, pw);

@@ -92,17 +92,17 @@ hash_password(const char *pw, const struct users_cost *c, char *enc, size_t len)
 
 int
 users_add(struct storage *st, const char *name, enum role r, const char *carrier,
-    const char *password, const struct users_cost *c)
+    const char *cert_cn, const char *password, const struct users_cost *c)
 {
 	char enc[ENCODED_MAX];
 	int64_t now = time(NULL);
 
 	if (hash_password(password, c, enc, sizeof(enc)) == -1)
 		return snprintf(st->err, sizeof(st->err), "argon2id failed"), -1;
-	return db_exec(st, "INSERT INTO users (name, role, carrier, hash, created, changed)"
-	    " VALUES ($1, $2, $3, $4, $5, $5)", (struct db_arg[]){ DB_S(name),
+	return db_exec(st, "INSERT INTO users (name, role, carrier, hash, created, changed,"
+	    " cert_cn) VALUES ($1, $2, $3, $4, $5, $5, $6)", (struct db_arg[]){ DB_S(name),
 	    DB_S(role_name(r)), carrier ? DB_S(carrier) : DB_NULL, DB_S(enc),
-	    DB_I(now) }, 5);
+	    DB_I(now), cert_cn ? DB_S(cert_cn) : DB_NULL }, 6);
 }
 
 int
@@ -112,6 +112,17 @@ users_exists(struct storage *st, const char *name)
 
 	if (db_int(st, "SELECT COUNT(*) FROM users WHERE name = $1",
 	    (struct db_arg[]){ DB_S(name) }, 1, 0, &n) == -1)
+		return -1;
+	return n > 0;
+}
+
+int
+users_cert_mapped(struct storage *st, const char *cn)
+{
+	int64_t n;
+
+	if (db_int(st, "SELECT COUNT(*) FROM users WHERE cert_cn = $1",
+	    (struct db_arg[]){ DB_S(cn) }, 1, 0, &n) == -1)
 		return -1;
 	return n > 0;
 }

@@ -47,10 +47,13 @@ bool		 users_carrier_is_valid(const char *);
 /* hex random bytes: n bytes as 2n hex digits (out holds 2n+1). -1: no entropy. */
 int		 users_random_hex(char *out, size_t n);
 
+/* carrier and cert_cn may be NULL. */
 int	users_add(struct storage *, const char *name, enum role, const char *carrier,
-	    const char *password, const struct users_cost *);
+	    const char *cert_cn, const char *password, const struct users_cost *);
 /* 1: name exists, 0: not, -1: storage error. */
 int	users_exists(struct storage *, const char *name);
+/* 1: a user (enabled or not) has this certificate CN, 0: none, -1: storage error. */
+int	users_cert_mapped(struct storage *, const char *cn);
 int	users_passwd(struct storage *, const char *name, const char *password,
 	    const struct users_cost *);
 int	users_disable(struct storage *, const char *name);

@@ -228,6 +228,7 @@ def phase_users():
                        ({"name": "eve", "role": "analyst", "carrier": "46001"}, 400),
                        ({"name": "eve", "role": "analyst", "password": "short"}, 400),
                        ({"name": "eve", "role": "analyst", "cert_cn": "a\x1bb"}, 400),
+                       ({"name": "eve", "role": "analyst", "cert_cn": "Bob Supervisor"}, 409),
                        ({"name": "eve", "role": "analyst", "extra": "x"}, 400),
                        ({"name": "eve"}, 400)):
         st, _, doc = call("POST", "/api/v1/users", body, sess=adm)

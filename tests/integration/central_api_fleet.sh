@@ -35,6 +35,8 @@ ctl user add alice --role analyst --cert-cn "Alice Analyst 中" >/dev/null || fa
 ctl user add bob --role analyst >/dev/null || fail "user add bob"
 ctl user cert bob "$(printf 'Bob\033[2J')" 2>/dev/null && fail "a CN with an escape accepted"
 ctl user cert bob "Bob Supervisor" || fail "user cert"
+ctl user cert bob "Alice Analyst 中" 2>"$T/err" && fail "a CN mapped twice"
+cat "$T/err"
 ctl user list | grep -q '^[0-9].* alice ' || fail "user list"
 
 start_central c1
