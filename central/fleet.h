@@ -50,7 +50,7 @@ int	fleet_set_group(struct storage *, const char *appliance, const char *grp,
 	    char *err, size_t errlen);
 int	fleet_set_site(struct storage *, const char *appliance, const char *site,
 	    char *err, size_t errlen);
-/* 1..64 bytes of [A-Za-z0-9._-]: a group name in configs and on the CLI. */
+/* 1..64 bytes of [A-Za-z0-9._-]: a group name the API takes (it is a path segment). */
 bool	fleet_group_is_valid(const char *);
 
 #endif

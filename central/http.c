@@ -90,13 +90,19 @@ client_addr(struct MHD_Connection *c, char *buf, size_t len)
 		    buf, (socklen_t)len);
 }
 
-/* The CN of a client certificate GnuTLS verified against the client CA; "" otherwise. */
+/*
+ * The CN of a client certificate GnuTLS verified against the client CA (chain,
+ * dates, and a key purpose that allows TLS client authentication, so a
+ * server certificate of the same CA is no login); "" otherwise.
+ */
 static void
 client_cn(struct MHD_Connection *c, char *cn, size_t len)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	gnutls_session_t s = ci != NULL ? ci->tls_session : NULL;
+	gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID,
+	    (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0 };
 	const gnutls_datum_t *chain;
 	gnutls_x509_crt_t crt;
 	unsigned status = 1, n = 0;
@@ -106,7 +112,7 @@ client_cn(struct MHD_Connection *c, char *cn, size_t len)
 	cn[0] = '\0';
 	if (s == NULL || gnutls_certificate_type_get(s) != GNUTLS_CRT_X509 ||
 	    (chain = gnutls_certificate_get_peers(s, &n)) == NULL || n == 0 ||
-	    gnutls_certificate_verify_peers2(s, &status) != GNUTLS_E_SUCCESS ||
+	    gnutls_certificate_verify_peers(s, &purpose, 1, &status) != GNUTLS_E_SUCCESS ||
 	    status != 0 || gnutls_x509_crt_init(&crt) != GNUTLS_E_SUCCESS)
 		return;
 	rc = gnutls_x509_crt_import(crt, &chain[0], GNUTLS_X509_FMT_DER);

@@ -314,8 +314,6 @@ cmd_appliance(struct ctx *x)
 	char err[300] = "";
 	int rc;
 
-	if (strcmp(what, "group") == 0 && !fleet_group_is_valid(x->argv[3]))
-		fatalx("appliance group: want 1..64 of A-Z a-z 0-9 . _ -");
 	if (strcmp(what, "group") == 0)
 		rc = fleet_set_group(x->st, x->argv[2], x->argv[3], err, sizeof(err));
 	else if (strcmp(what, "site") == 0)

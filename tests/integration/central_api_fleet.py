@@ -324,6 +324,8 @@ def phase_cert(pki, other):
     check(st == 401, "a certificate of the CA whose CN maps to nobody: %d" % st)
     st, _, doc = call("POST", "/api/v1/login/cert")
     check(st == 401, "no certificate: %d" % st)
+    st, _, doc = call("POST", "/api/v1/login/cert", ctx=cert_ctx(pki, "console"))
+    check(st == 401, "a server certificate of the CA (no clientAuth), CN mapped: %d" % st)
     check(login("u.analyst", u["u.analyst"]) is not None,
           "password login without a certificate still works")
     check(login("u.analyst", u["u.analyst"], ctx=alice) is not None,
