@@ -74,6 +74,8 @@ extern const struct api_route api_routes_events[];	/* api-events.c */
 /* A storage connection of the pool, waiting for one; give it back soon. */
 struct storage *api_pool_get(struct api *);
 void	 api_pool_put(struct api *, struct storage *);
+extern const struct api_route api_routes_fleet[];	/* api-fleet.c */
+extern const struct api_route api_routes_users[];	/* api-users.c */
 
 /* The response body as a stream; api_json_end closes it with the status. */
 FILE	*api_json_begin(struct call *);
@@ -90,6 +92,11 @@ void	 api_json_kv(FILE *, const char *key, const char *s);
 /* A whole number query argument in lo..hi, dflt when absent; -1 when bad. */
 int	 api_query_num(struct call *, const char *name, int64_t lo, int64_t hi,
 	    int64_t dflt, int64_t *v);
+/*
+ * A new session for c->u (api-session.c): the cookie and {"user","role","csrf"},
+ * audited as login with result. Password and certificate login share it.
+ */
+void	 api_session_open(struct call *, const char *result);
 /* call.param[i] as an id >= 1; -1 when it is not one. */
 int	 api_param_id(const struct call *, int i, int64_t *id);
 

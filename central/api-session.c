@@ -10,18 +10,37 @@
 #include "out.h"
 #include "throttle.h"
 
+void
+api_session_open(struct call *c, const char *result)
+{
+	char tok[USER_SECRET_HEX];
+	FILE *o;
+
+	if (users_session_new(c->st, &c->u, c->req->addr, tok, c->csrf) == -1)
+		return api_fail(c, 500, "cannot store the session");
+	snprintf(c->out->cookie, sizeof(c->out->cookie), "gw_session=%s; HttpOnly;"
+	    " Secure; SameSite=Strict; Path=/; Max-Age=%" PRIu64, tok,
+	    c->a->cfg->api_absolute);
+	explicit_bzero(tok, sizeof(tok));
+	api_audit(c, c->u.name, "login", NULL, result);
+	if ((o = api_json_begin(c)) != NULL) {
+		fputs("{\"user\":", o);
+		out_json_str(o, c->u.name);
+		fprintf(o, ",\"role\":\"%s\",\"csrf\":\"%s\"}\n", role_name(c->u.role), c->csrf);
+	}
+	api_json_end(c, o, 200);
+}
+
 static void
 h_login(struct call *c)
 {
 	char name[USER_NAME_MAX + 1], pass[USER_PASS_MAX + 1], ku[48], ka[64], err[128];
-	char tok[USER_SECRET_HEX];
 	struct apibody_field f[] = {
 		{ "user", name, sizeof(name), true, false },
 		{ "password", pass, sizeof(pass), true, false },
 	};
 	int64_t wait;
 	bool ok;
-	FILE *o;
 
 	if (apibody_parse(c->req->body, c->req->body_len, f, 2, err, sizeof(err)) == -1) {
 		explicit_bzero(pass, sizeof(pass));
@@ -46,18 +65,7 @@ h_login(struct call *c)
 		return api_fail(c, 401, "wrong user or password");
 	}
 	throttle_clear(c->a->thr, ku);
-	if (users_session_new(c->st, &c->u, c->req->addr, tok, c->csrf) == -1)
-		return api_fail(c, 500, "cannot store the session");
-	snprintf(c->out->cookie, sizeof(c->out->cookie), "gw_session=%s; HttpOnly;"
-	    " Secure; SameSite=Strict; Path=/; Max-Age=%" PRIu64, tok,
-	    c->a->cfg->api_absolute);
-	api_audit(c, c->u.name, "login", NULL, "ok");
-	if ((o = api_json_begin(c)) != NULL) {
-		fputs("{\"user\":", o);
-		out_json_str(o, c->u.name);
-		fprintf(o, ",\"role\":\"%s\",\"csrf\":\"%s\"}\n", role_name(c->u.role), c->csrf);
-	}
-	api_json_end(c, o, 200);
+	api_session_open(c, "ok");
 }
 
 static void

@@ -147,7 +147,7 @@ authenticate(struct call *c)
 
 static const struct api_route *const tables[] = {
 	api_routes_session, api_routes_admin, api_routes_leads, api_routes_events,
-	api_routes_sims, api_routes_lead,
+	api_routes_sims, api_routes_lead, api_routes_fleet, api_routes_users,
 };
 
 /* path matches pattern segment by segment; each {} segment goes to c->param. */
@@ -284,12 +284,13 @@ api_start(const struct cfg *cf, char *err, size_t errlen)
 		snprintf(err, errlen, "api_listen: %s", a->thr ? why : "out of memory");
 		goto fail;
 	}
-	if ((a->http = http_start(fd, cert, key, API_CONNS + (unsigned)cf->api_max_streams,
-	    handle, a, why, sizeof(why))) == NULL) {
+	if ((a->http = http_start(fd, cert, key, cf->api_client_ca,
+	    API_CONNS + (unsigned)cf->api_max_streams, handle, a, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "api: %s", why);
 		goto fail;
 	}
-	log_info("api: https on %s, %d storage connections", cf->api_listen, a->n);
+	log_info("api: https on %s, %d storage connections%s", cf->api_listen, a->n,
+	    cf->api_client_ca[0] ? ", client certificates requested" : "");
 	return a;
 fail:
 	api_stop(a);

@@ -33,6 +33,7 @@ struct cfg {
 	char		 api_listen[CFG_STR];	/* ADDR:PORT or "off" */
 	char		 api_cert[CFG_STR], api_key[CFG_STR];	/* empty: tls_cert/tls_key */
 	char		 api_port_file[CFG_STR];
+	char		 api_client_ca[CFG_STR];	/* PEM CA of browser certificates; empty: off */
 	uint64_t	 api_threads;		/* the API's storage connections */
 	uint64_t	 api_idle;		/* session idle expiry, seconds */
 	uint64_t	 api_absolute;		/* session absolute expiry, seconds */

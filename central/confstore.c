@@ -205,20 +205,27 @@ out:
 	return rc;
 }
 
-static int
-status_row(void *arg, const struct db_row *r)
+const char *
+confstore_ack_state(bool pushed, bool answered, int64_t status)
 {
 	static const char *const names[] = { "applied", "bad_signature", "stale",
 	    "invalid", "store_failed" };
-	int64_t s = row_int(r, 4);
+
+	if (!answered)
+		return pushed ? "pushed, no answer" : "not pushed";
+	return status >= 0 && status < 5 ? names[status] : "?";
+}
+
+static int
+status_row(void *arg, const struct db_row *r)
+{
 	FILE *out = arg;
 	struct out_tty e;
 
 	fprintf(out, "%-20s %-10s %12s %12s  %s%s%s\n", out_tty(&e, r->v[0]),
 	    out_tty(&e, r->v[1]), row_str(r, 2), r->v[3] ? row_str(r, 3) : "-",
-	    r->v[4] == NULL ? (r->v[3] ? "pushed, no answer" : "not pushed") :
-	    s >= 0 && s < 5 ? names[s] : "?", r->v[5] && *r->v[5] ? ": " : "",
-	    out_tty(&e, r->v[5]));
+	    confstore_ack_state(r->v[3] != NULL, r->v[4] != NULL, row_int(r, 4)),
+	    r->v[5] && *r->v[5] ? ": " : "", out_tty(&e, r->v[5]));
 	return 0;
 }
 
@@ -231,4 +238,30 @@ confstore_status(struct storage *st, FILE *out)
 	    " k.message FROM appliances a LEFT JOIN config_acks k ON k.appliance = a.id"
 	    " AND k.version = (SELECT MAX(version) FROM config_acks k2"
 	    " WHERE k2.appliance = a.id) ORDER BY a.id", NULL, 0, status_row, out);
+}
+
+int
+confstore_groups(struct storage *st, db_row_fn fn, void *arg)
+{
+	return db_query(st, "SELECT c.grp, c.version, c.created, c.created_by FROM configs c"
+	    " WHERE c.version = (SELECT MAX(version) FROM configs c2 WHERE c2.grp = c.grp)"
+	    " ORDER BY c.grp", NULL, 0, fn, arg);
+}
+
+int
+confstore_acks(struct storage *st, const char *grp, int64_t version, db_row_fn fn,
+    void *arg)
+{
+	return db_query(st, "SELECT a.id, a.config_version, k.version, k.status, k.message,"
+	    " k.pushed_at, k.acked_at FROM appliances a LEFT JOIN config_acks k"
+	    " ON k.appliance = a.id AND k.version = $2 WHERE a.grp = $1 ORDER BY a.id",
+	    (struct db_arg[]){ DB_S(grp), DB_I(version) }, 2, fn, arg);
+}
+
+int
+confstore_get(struct storage *st, const char *grp, db_row_fn fn, void *arg)
+{
+	return db_query(st, "SELECT version, created, created_by, body FROM configs"
+	    " WHERE grp = $1 ORDER BY version DESC LIMIT 1", (struct db_arg[]){ DB_S(grp) },
+	    1, fn, arg);
 }

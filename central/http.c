@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <microhttpd.h>
 
 #include "http.h"
@@ -20,7 +22,7 @@
 
 struct http {
 	struct MHD_Daemon *d;
-	char		*cert, *key;
+	char		*cert, *key, *ca;	/* ca: the client CA, or NULL */
 	http_handler	*fn;
 	void		*arg;
 };
@@ -106,6 +108,41 @@ client_addr(struct MHD_Connection *c, char *buf, size_t len)
 	else if (sa != NULL && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 		    buf, (socklen_t)len);
+}
+
+/*
+ * The CN of a client certificate GnuTLS verified against the client CA (chain,
+ * dates, and a key purpose that allows TLS client authentication, so a
+ * server certificate of the same CA is no login); "" otherwise.
+ */
+static void
+client_cn(struct MHD_Connection *c, char *cn, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_session_t s = ci != NULL ? ci->tls_session : NULL;
+	gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID,
+	    (unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0 };
+	const gnutls_datum_t *chain;
+	gnutls_x509_crt_t crt;
+	unsigned status = 1, n = 0;
+	size_t sz = len;
+	int rc;
+
+	cn[0] = '\0';
+	if (s == NULL || gnutls_certificate_type_get(s) != GNUTLS_CRT_X509 ||
+	    (chain = gnutls_certificate_get_peers(s, &n)) == NULL || n == 0 ||
+	    gnutls_certificate_verify_peers(s, &purpose, 1, &status) != GNUTLS_E_SUCCESS ||
+	    status != 0 || gnutls_x509_crt_init(&crt) != GNUTLS_E_SUCCESS)
+		return;
+	rc = gnutls_x509_crt_import(crt, &chain[0], GNUTLS_X509_FMT_DER);
+	if (rc == GNUTLS_E_SUCCESS)
+		rc = gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0,
+		    cn, &sz);
+	gnutls_x509_crt_deinit(crt);
+	/* a CN with a NUL inside, or too long, is no name */
+	if (rc != GNUTLS_E_SUCCESS || sz >= len || strlen(cn) != sz)
+		cn[0] = '\0';
 }
 
 static enum MHD_Result
@@ -198,6 +235,8 @@ on_request(void *arg, struct MHD_Connection *c, const char *url, const char *met
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
 	req.authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h->ca != NULL)
+		client_cn(c, req.cert_cn, sizeof(req.cert_cn));
 	h->fn(h->arg, &req, &out);
 	return send_resp(c, &out);
 }
@@ -212,24 +251,33 @@ on_done(void *arg, struct MHD_Connection *c, void **cls,
 }
 
 struct http *
-http_start(int fd, const char *cert, const char *key, unsigned conns,
-    http_handler *fn, void *arg, char *err, size_t errlen)
+http_start(int fd, const char *cert, const char *key, const char *client_ca,
+    unsigned conns, http_handler *fn, void *arg, char *err, size_t errlen)
 {
 	struct http *h = calloc(1, sizeof(*h));
+	struct MHD_OptionItem trust[] = {
+		{ MHD_OPTION_HTTPS_MEM_TRUST, 0, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 
 	if (h == NULL)
 		return close(fd), snprintf(err, errlen, "out of memory"), NULL;
 	h->fn = fn;
 	h->arg = arg;
 	if ((h->cert = read_pem(cert, err, errlen)) == NULL ||
-	    (h->key = read_pem(key, err, errlen)) == NULL)
+	    (h->key = read_pem(key, err, errlen)) == NULL ||
+	    (client_ca != NULL && client_ca[0] != '\0' &&
+	    (h->ca = read_pem(client_ca, err, errlen)) == NULL))
 		goto fail;
-	/* a thread per connection: an event stream blocks only its own */
+	/* a trust list makes MHD request (not require) a client certificate;
+	 * a thread per connection: an event stream blocks only its own */
+	trust[0].ptr_value = h->ca;
 	h->d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_POLL_INTERNAL_THREAD, 0, NULL, NULL, on_request, h,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_HTTPS_MEM_CERT, h->cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, h->key,
+	    MHD_OPTION_ARRAY, h->ca != NULL ? trust : trust + 1,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, conns,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
@@ -243,6 +291,7 @@ fail:
 	close(fd);
 	free(h->cert);
 	free(h->key);
+	free(h->ca);
 	free(h);
 	return NULL;
 }
@@ -255,5 +304,6 @@ http_stop(struct http *h)
 	MHD_stop_daemon(h->d);
 	free(h->cert);
 	free(h->key);
+	free(h->ca);
 	free(h);
 }

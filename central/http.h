@@ -24,6 +24,8 @@ struct http_req {
 	const char	*csrf;		/* X-CSRF-Token or NULL */
 	const char	*authz;		/* Authorization or NULL */
 	const char	*ctype;		/* Content-Type or NULL */
+	char		 cert_cn[65];	/* the client certificate's CN, verified against
+					 * the client CA; "" when none or unverified */
 	void		*conn;
 };
 
@@ -60,10 +62,13 @@ struct http;
 /*
  * Serves HTTPS on fd (a listening socket, taken) with the PEM cert and key
  * files (read now, before any privilege change), conns connections at once,
- * each on its own thread (a stream blocks only its own; docs/api.md).
+ * each on its own thread (a stream blocks only its own; docs/api.md). A
+ * client_ca PEM file (NULL or "": none) makes it ask browsers for a client
+ * certificate, which is optional, and fills http_req.cert_cn.
  */
-struct http	*http_start(int fd, const char *cert, const char *key, unsigned conns,
-		    http_handler *, void *arg, char *err, size_t errlen);
+struct http	*http_start(int fd, const char *cert, const char *key,
+		    const char *client_ca, unsigned conns, http_handler *, void *arg,
+		    char *err, size_t errlen);
 void		 http_stop(struct http *);
 /* A query string argument of the request, or NULL. */
 const char	*http_query(const struct http_req *, const char *name);

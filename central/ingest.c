@@ -98,6 +98,13 @@ ingest_hello(struct storage *st, struct ingest_hello *h)
 	    DB_I(h->spool.epoch), DB_I(h->spool.base) }, 3);
 }
 
+/* -1 (absent from the record) as NULL. */
+static struct db_arg
+opt_num(int64_t v)
+{
+	return v < 0 ? DB_NULL : DB_I(v);
+}
+
 static int
 ingest_health(struct storage *st, const char *appliance, const struct health *h,
     int64_t now)
@@ -105,13 +112,18 @@ ingest_health(struct storage *st, const char *appliance, const struct health *h,
 	struct db_arg a[] = { DB_S(appliance), DB_I(now), DB_I(h->uptime),
 	    DB_I(h->packets), DB_I(h->drops), DB_I(h->spool_depth),
 	    DB_I(h->spool_dropped), opt(h->tls_state), opt(h->firmware),
-	    DB_I(h->config_version) };
+	    DB_I(h->config_version), opt_num(h->stage[HD_KERNEL]),
+	    opt_num(h->stage[HD_RING]), opt_num(h->stage[HD_DECODE]),
+	    opt_num(h->stage[HD_FLOW_FULL]), opt_num(h->stage[HD_REASM]),
+	    opt_num(h->spool_oldest_age) };
 
 	return db_exec(st, "UPDATE appliances SET last_heartbeat = $2, uptime = $3,"
 	    " packets = $4, drops = $5, spool_depth = $6, spool_dropped = $7,"
 	    " tls_state = $8, firmware = COALESCE($9, firmware), config_version = CASE WHEN"
-	    " config_version < $10 THEN $10 ELSE config_version END"
-	    " WHERE id = $1", a, 10);
+	    " config_version < $10 THEN $10 ELSE config_version END,"
+	    " drops_kernel = $11, drops_ring = $12, drops_decode = $13,"
+	    " drops_flow_full = $14, drops_reasm = $15, spool_oldest_age = $16"
+	    " WHERE id = $1", a, 16);
 }
 
 /* One record; r->json is NUL-terminated. A record we cannot use is still stored. */

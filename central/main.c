@@ -63,12 +63,13 @@ usage(void)
 	    "  sims [--carrier MCCMNC] [--cutting] [--csv] | sim history [SIM]\n"
 	    "  sim disposition SIM shut_down|restored|not_ours [--at EPOCH] [--note T]\n"
 	    "  export --csv|--json\n"
-	    "  appliances | appliance group ID GROUP\n"
+	    "  appliances | appliance group ID GROUP | appliance site ID SITE\n"
 	    "  config set GROUP FILE | config status\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
-	    "  user add NAME --role ROLE [--carrier MCCMNC] [--password-stdin]\n"
+	    "  user add NAME --role ROLE [--carrier MCCMNC] [--cert-cn CN] [--password-stdin]\n"
 	    "  user passwd NAME [--password-stdin] | user disable NAME | user list\n"
-	    "  user token NAME --role ROLE | user revoke-token ID   (docs/api.md)\n"
+	    "  user token NAME --role ROLE | user revoke-token ID | user cert NAME CN\n"
+	    "                                      (docs/api.md)\n"
 	    "DB: sqlite:PATH (default sqlite:central.db) or postgresql://...\n", stderr);
 	exit(EXIT_USAGE);
 }
@@ -221,6 +222,7 @@ cmd_user(struct ctx *x)
 {
 	struct users_cli u = {
 		.role = opt_val(x, "--role"), .carrier = opt_val(x, "--carrier"),
+		.cert_cn = opt_val(x, "--cert-cn"),
 		.pw_stdin = opt_has(x, "--password-stdin"),
 		.cost = { (uint32_t)x->cfg.api_argon2_t, (uint32_t)x->cfg.api_argon2_kib },
 	};
@@ -404,12 +406,18 @@ cmd_appliances(struct ctx *x)
 static int
 cmd_appliance(struct ctx *x)
 {
+	const char *what = x->argc == 4 ? x->argv[1] : "";
 	char err[300] = "";
+	int rc;
 
-	if (x->argc != 4 || strcmp(x->argv[1], "group") != 0)
+	if (strcmp(what, "group") == 0)
+		rc = fleet_set_group(x->st, x->argv[2], x->argv[3], err, sizeof(err));
+	else if (strcmp(what, "site") == 0)
+		rc = fleet_set_site(x->st, x->argv[2], x->argv[3], err, sizeof(err));
+	else
 		usage();
-	if (fleet_set_group(x->st, x->argv[2], x->argv[3], err, sizeof(err)) == -1) {
-		fprintf(stderr, "goipwatch-central: appliance group: %s\n",
+	if (rc == -1) {
+		fprintf(stderr, "goipwatch-central: appliance %s: %s\n", what,
 		    out_tty(&(struct out_tty){ 0 }, err));
 		return 1;
 	}
@@ -523,7 +531,8 @@ static const struct command commands[] = {
 	{ "appliance", cmd_appliance, DB_WRITE, "", NULL },
 	{ "config", cmd_config, DB_WRITE, "", "status" },
 	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
-	{ "user", cmd_user, DB_WRITE, "--role= --carrier= --password-stdin", "list" },
+	{ "user", cmd_user, DB_WRITE, "--role= --carrier= --cert-cn= --password-stdin",
+	    "list" },
 };
 
 /* Read-only commands open the database read-only and never migrate it. */

@@ -242,6 +242,8 @@ int
 record_health(const char *json, size_t len, struct health *h, const char **why)
 {
 	cJSON *o = cJSON_ParseWithLength(json, len);
+	static const char *const stages[HD_N] = { "kernel", "ring", "decode",
+	    "flow_table_full", "reassembly" };
 	const cJSON *drops, *spool, *tls, *it;
 
 	memset(h, 0, sizeof(*h));
@@ -258,7 +260,13 @@ record_health(const char *json, size_t len, struct health *h, const char **why)
 	cJSON_ArrayForEach(it, drops)
 		if (cJSON_IsNumber(it) && it->valuedouble > 0)
 			h->drops = add_clamped(h->drops, it->valuedouble);
+	for (int i = 0; i < HD_N; i++)
+		if ((h->stage[i] = get_int(drops, stages[i], -1)) < -1)
+			h->stage[i] = -1;
 	spool = cJSON_GetObjectItemCaseSensitive(o, "spool");
+	h->spool_oldest_age = get_int(spool, "oldest_age", -1);
+	if (h->spool_oldest_age < -1)
+		h->spool_oldest_age = -1;
 	h->spool_depth = get_int(spool, "depth", 0);
 	h->spool_dropped = get_int(spool, "dropped", 0);
 	tls = cJSON_GetObjectItemCaseSensitive(o, "tls");

@@ -38,9 +38,14 @@ struct detection {
 	int	 nev, npeers, nsims;
 };
 
+/* Drop stages of a health record's "drops" object (docs/records.md). */
+enum health_drop { HD_KERNEL, HD_RING, HD_DECODE, HD_FLOW_FULL, HD_REASM, HD_N };
+
 struct health {
 	int64_t	 ts, uptime, config_version, packets, drops;
+	int64_t	 stage[HD_N];		/* -1: not in the record */
 	int64_t	 spool_depth, spool_dropped;
+	int64_t	 spool_oldest_age;	/* seconds; -1: not in the record */
 	char	 firmware[64], tls_state[32];
 };
 

@@ -112,6 +112,16 @@ static const char *const migrations[] = {
 	/* 8: the lead change log the console's event streams read (events.c) */
 	"CREATE TABLE lead_changes ("
 	" seq @ID@, lead_id BIGINT NOT NULL, at BIGINT NOT NULL, kind TEXT NOT NULL);",
+	/* 9: what health records say per drop stage and of the spool's oldest
+	 * record; console users' client-certificate CN (docs/api.md) */
+	"ALTER TABLE appliances ADD COLUMN drops_kernel BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN drops_ring BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN drops_decode BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN drops_flow_full BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN drops_reasm BIGINT;"
+	"ALTER TABLE appliances ADD COLUMN spool_oldest_age BIGINT;"
+	"ALTER TABLE users ADD COLUMN cert_cn TEXT;"
+	"CREATE UNIQUE INDEX users_cert_cn ON users (cert_cn);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

@@ -10,8 +10,6 @@
 #include "out.h"
 #include "users.h"
 
-#define PASS_MIN	10
-
 /* A password from stdin's first line, or a generated one (printed). */
 static int
 password(const struct users_cli *u, char *pw, size_t len)
@@ -26,9 +24,9 @@ password(const struct users_cli *u, char *pw, size_t len)
 	if (pw[n] == '\0' && n == len - 1)
 		return fputs("goipwatch-central: user: password too long\n", stderr), -1;
 	pw[n] = '\0';
-	if (n < PASS_MIN)
+	if (n < USER_PASS_MIN)
 		return fprintf(stderr, "goipwatch-central: user: password shorter than %d\n",
-		    PASS_MIN), -1;
+		    USER_PASS_MIN), -1;
 	return 0;
 }
 
@@ -63,6 +61,16 @@ done(struct storage *st, const char *action, const char *name, int rc)
 	return rc;
 }
 
+static bool
+cert_cn_ok(const char *cn)
+{
+	if (*cn == '\0' || users_cn_is_valid(cn))
+		return true;
+	fputs("goipwatch-central: user: a certificate CN is 1..64 bytes of UTF-8 without"
+	    " control characters\n", stderr);
+	return false;
+}
+
 static int
 add(struct storage *st, const struct users_cli *u, const char *name)
 {
@@ -77,8 +85,10 @@ add(struct storage *st, const struct users_cli *u, const char *name)
 		    " MCCMNC (5 or 6 digits), other roles none\n", stderr), -1;
 	if (password(u, pw, sizeof(pw)) == -1)
 		return -1;
+	if (u->cert_cn != NULL && (*u->cert_cn == '\0' || !cert_cn_ok(u->cert_cn)))
+		return -1;
 	if (done(st, "user add", name, users_add(st, name, (enum role)role, u->carrier,
-	    pw, &u->cost)) == -1)
+	    u->cert_cn, pw, &u->cost)) == -1)
 		return -1;
 	if (!u->pw_stdin)
 		printf("user %s password %s\n", name, pw);
@@ -128,6 +138,9 @@ users_cli(struct storage *st, const struct users_cli *u, int argc, const char **
 {
 	const char *sub = argc > 1 ? argv[1] : "", *name = argc > 2 ? argv[2] : NULL;
 
+	if (strcmp(sub, "cert") == 0 && argc == 4 && check_name(name) == 0)
+		return cert_cn_ok(argv[3]) ? done(st, "user cert", name,
+		    users_set_cert(st, name, argv[3])) : -1;
 	if (strcmp(sub, "list") == 0)
 		return users_print(st, stdout);
 	if (strcmp(sub, "revoke-token") == 0)
@@ -135,7 +148,7 @@ users_cli(struct storage *st, const struct users_cli *u, int argc, const char **
 	if (strcmp(sub, "add") != 0 && strcmp(sub, "passwd") != 0 &&
 	    strcmp(sub, "disable") != 0 && strcmp(sub, "token") != 0)
 		return fputs("goipwatch-central: user add|passwd|disable|list|token|"
-		    "revoke-token\n", stderr), -2;
+		    "revoke-token|cert NAME CN\n", stderr), -2;
 	if (check_name(name) == -1)
 		return -2;
 	if (strcmp(sub, "add") == 0)

@@ -10,6 +10,7 @@
 
 #include "out.h"
 #include "tls-pki.h"
+#include "utf8.h"
 #include "users.h"
 
 #define SALT_LEN	16
@@ -48,6 +49,17 @@ users_name_is_valid(const char *s)
 }
 
 bool
+users_cn_is_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return n >= 1 && n <= USER_CN_MAX && utf8_is_valid(s, n);
+}
+
+bool
 users_carrier_is_valid(const char *s)
 {
 	size_t n = strlen(s);
@@ -80,17 +92,39 @@ hash_password(const char *pw, const struct users_cost *c, char *enc, size_t len)
 
 int
 users_add(struct storage *st, const char *name, enum role r, const char *carrier,
-    const char *password, const struct users_cost *c)
+    const char *cert_cn, const char *password, const struct users_cost *c)
 {
 	char enc[ENCODED_MAX];
 	int64_t now = time(NULL);
 
 	if (hash_password(password, c, enc, sizeof(enc)) == -1)
 		return snprintf(st->err, sizeof(st->err), "argon2id failed"), -1;
-	return db_exec(st, "INSERT INTO users (name, role, carrier, hash, created, changed)"
-	    " VALUES ($1, $2, $3, $4, $5, $5)", (struct db_arg[]){ DB_S(name),
+	return db_exec(st, "INSERT INTO users (name, role, carrier, hash, created, changed,"
+	    " cert_cn) VALUES ($1, $2, $3, $4, $5, $5, $6)", (struct db_arg[]){ DB_S(name),
 	    DB_S(role_name(r)), carrier ? DB_S(carrier) : DB_NULL, DB_S(enc),
-	    DB_I(now) }, 5);
+	    DB_I(now), cert_cn ? DB_S(cert_cn) : DB_NULL }, 6);
+}
+
+int
+users_exists(struct storage *st, const char *name)
+{
+	int64_t n;
+
+	if (db_int(st, "SELECT COUNT(*) FROM users WHERE name = $1",
+	    (struct db_arg[]){ DB_S(name) }, 1, 0, &n) == -1)
+		return -1;
+	return n > 0;
+}
+
+int
+users_cert_mapped(struct storage *st, const char *cn)
+{
+	int64_t n;
+
+	if (db_int(st, "SELECT COUNT(*) FROM users WHERE cert_cn = $1",
+	    (struct db_arg[]){ DB_S(cn) }, 1, 0, &n) == -1)
+		return -1;
+	return n > 0;
 }
 
 /* An UPDATE that must hit a user: -1 naming it otherwise. */
@@ -130,9 +164,17 @@ users_disable(struct storage *st, const char *name)
 }
 
 int
+users_set_cert(struct storage *st, const char *name, const char *cn)
+{
+	return update_user(st, "UPDATE users SET cert_cn = $1, changed = $2 WHERE name = $3",
+	    (struct db_arg[]){ *cn ? DB_S(cn) : DB_NULL, DB_I(time(NULL)), DB_S(name) }, 3,
+	    name);
+}
+
+int
 users_list(struct storage *st, db_row_fn fn, void *arg)
 {
-	return db_query(st, "SELECT id, name, role, carrier, disabled, created"
+	return db_query(st, "SELECT id, name, role, carrier, disabled, created, cert_cn"
 	    " FROM users ORDER BY name", NULL, 0, fn, arg);
 }
 
@@ -198,6 +240,18 @@ users_verify(struct storage *st, const char *name, const char *password,
 		return -1;
 	}
 	return argon2id_verify(f.hash, password, strlen(password)) == ARGON2_OK ? 0 : -1;
+}
+
+int
+users_by_cert(struct storage *st, const char *cn, struct user *u)
+{
+	struct found f = { .u = u };
+
+	if (*cn == '\0' || db_query(st, "SELECT id, name, role, carrier FROM users"
+	    " WHERE cert_cn = $1 AND disabled = 0", (struct db_arg[]){ DB_S(cn) }, 1,
+	    found_row, &f) == -1)
+		return -1;
+	return f.ok ? 0 : -1;
 }
 
 int

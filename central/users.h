@@ -17,7 +17,9 @@ enum role { ROLE_ADMIN, ROLE_SUPERVISOR, ROLE_ANALYST, ROLE_CARRIER,
 #define ROLE_BIT(r)	(1u << (r))
 
 #define USER_NAME_MAX	32
+#define USER_PASS_MIN	10
 #define USER_PASS_MAX	256
+#define USER_CN_MAX	64	/* a client certificate's subject CN (RFC 5280 ub-common-name) */
 #define USER_SECRET_HEX	65	/* 256 random bits in hex, and a NUL */
 
 struct user {
@@ -38,17 +40,28 @@ const char	*role_name(enum role);
 int		 role_parse(const char *);
 /* 1..32 of [a-z0-9._-], starting with a letter or digit. */
 bool		 users_name_is_valid(const char *);
+/* 1..USER_CN_MAX bytes of UTF-8 without control characters. */
+bool		 users_cn_is_valid(const char *);
 /* 5 or 6 digits. */
 bool		 users_carrier_is_valid(const char *);
 /* hex random bytes: n bytes as 2n hex digits (out holds 2n+1). -1: no entropy. */
 int		 users_random_hex(char *out, size_t n);
 
+/* carrier and cert_cn may be NULL. */
 int	users_add(struct storage *, const char *name, enum role, const char *carrier,
-	    const char *password, const struct users_cost *);
+	    const char *cert_cn, const char *password, const struct users_cost *);
+/* 1: name exists, 0: not, -1: storage error. */
+int	users_exists(struct storage *, const char *name);
+/* 1: a user (enabled or not) has this certificate CN, 0: none, -1: storage error. */
+int	users_cert_mapped(struct storage *, const char *cn);
 int	users_passwd(struct storage *, const char *name, const char *password,
 	    const struct users_cost *);
 int	users_disable(struct storage *, const char *name);
-/* Rows: id, name, role, carrier, disabled, created. */
+/* name's client certificate CN (docs/api.md, login/cert); "" clears it. */
+int	users_set_cert(struct storage *, const char *name, const char *cn);
+/* 0 with *u when an enabled user has this CN; else -1. */
+int	users_by_cert(struct storage *, const char *cn, struct user *u);
+/* Rows: id, name, role, carrier, disabled, created, cert_cn. */
 int	users_list(struct storage *, db_row_fn, void *);
 int	users_print(struct storage *, FILE *);
 /*
@@ -84,13 +97,13 @@ int	users_token_revoke(struct storage *, int64_t id);
 
 /* The user command (users-cli.c): its options. */
 struct users_cli {
-	const char	*role, *carrier;
+	const char	*role, *carrier, *cert_cn;
 	bool		 pw_stdin;
 	struct users_cost cost;
 };
 
 /*
- * goipwatch-central user add|passwd|disable|list|token|revoke-token; argv[0]
+ * goipwatch-central user add|passwd|disable|list|token|revoke-token|cert; argv[0]
  * is "user". Changes are audited as the unix user. -2: a usage error.
  */
 int	users_cli(struct storage *, const struct users_cli *, int argc, const char **argv);

@@ -11,12 +11,15 @@
 #   certs.sh DIR signing             config-sign.key config-sign.pub
 #   certs.sh DIR console             central's HTTPS console: console.key console.crt
 #                                    (CN localhost, SAN localhost and 127.0.0.1)
+#   certs.sh DIR user FILE CN        a person's browser certificate for the console's
+#                                    certificate login: FILE.key FILE.crt FILE.p12
+#                                    (CN = CN, clientAuth; the .p12 has no password)
 #   certs.sh DIR all                 ca, server "central.test", appliance "gw-test-1",
 #                                    signing, console
 set -eu
 umask 077
 
-[ $# -ge 2 ] || { sed -n '3,16s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '3,19s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 dir=$1 cmd=$2
 shift 2
 mkdir -p "$dir"
@@ -107,6 +110,20 @@ CNF
 	rm -rf "$db"
 }
 
+# A browser certificate for a person: CN is free text (the admin maps it to a user).
+user() {
+	file=$1 cn=$2
+	case $file in *[!A-Za-z0-9._-]*|'') echo "certs: bad file name '$file'" >&2; exit 2 ;; esac
+	case $cn in *[/\\]*|'') echo "certs: a CN without / or \\" >&2; exit 2 ;; esac
+	newkey "$file.key"
+	openssl req -new -utf8 -key "$file.key" -subj "/O=goipwatch/OU=console/CN=$cn" -out "$file.csr"
+	appliance_ext "$file.ext"
+	sign "$file.csr" "$file.crt" "$file.ext" 825
+	rm -f "$file.ext" "$file.csr"
+	openssl pkcs12 -export -in "$file.crt" -inkey "$file.key" -passout pass: \
+	    -out "$file.p12" 2>/dev/null
+}
+
 signing() {
 	newkey config-sign.key
 	openssl pkey -in config-sign.key -pubout -out config-sign.pub
@@ -119,6 +136,7 @@ appliance)	appliance "$@" ;;
 expired)	expired "$@" ;;
 signing)	signing ;;
 console)	console ;;
+user)		[ $# -eq 2 ] || { echo "certs: user FILE CN" >&2; exit 2; }; user "$@" ;;
 all)		ca; server central.test; appliance gw-test-1; signing; console ;;
 *)		echo "certs: unknown command $cmd" >&2; exit 2 ;;
 esac

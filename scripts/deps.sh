@@ -16,8 +16,10 @@ libpcap-dev libndpi-dev libndpi-bin libosip2-dev libmbedtls-dev libcjson-dev
 libsqlite3-dev sqlite3 libpq-dev libcmocka-dev
 tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind time
 openssl systemd
-libmicrohttpd-dev libargon2-dev"
+libmicrohttpd-dev libargon2-dev libgnutls28-dev"
 # libmicrohttpd-dev: central's console HTTPS API (GnuTLS inside MHD 0.9.75);
+# libgnutls28-dev: http.c verifies the console's browser client certificates
+# with the GnuTLS session MHD runs (already pulled in by libmicrohttpd-dev);
 # libargon2-dev: argon2id hashes of console passwords (docs/api.md).
 # libndpi-dev is not Multi-Arch: same (it would replace the amd64 one): only the
 # arm64 runtime; board/arm64-generic/board.mk links it by soname.
