@@ -89,6 +89,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE leads ADD COLUMN assignee TEXT;"
 	"ALTER TABLE leads ADD COLUMN assigned_at BIGINT;"
 	"ALTER TABLE appliances ADD COLUMN site TEXT;",
+	/* 6: the lead queue at scale (docs/central.md): its order as an index,
+	 * so a page is a range of it, deep pages too; the filters; the per-lead
+	 * counts of SIMs and appliances */
+	"CREATE INDEX leads_queue ON leads (tier_rank DESC, deadline, id);"
+	"CREATE INDEX leads_status ON leads (status);"
+	"CREATE INDEX leads_assignee ON leads (assignee);"
+	"CREATE INDEX lead_sources_appliance ON lead_sources (appliance);"
+	"CREATE INDEX appliances_site ON appliances (site);"
+	"CREATE INDEX sims_lead ON sims (lead_id);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */
