@@ -48,5 +48,7 @@ struct http	*http_start(int fd, const char *cert, const char *key, unsigned thre
 void		 http_stop(struct http *);
 /* A query string argument of the request, or NULL. */
 const char	*http_query(const struct http_req *, const char *name);
+/* The first query argument not named in known (NULL-terminated), or NULL. */
+const char	*http_query_unknown(const struct http_req *, const char *const known[]);
 
 #endif
