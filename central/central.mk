@@ -57,3 +57,10 @@ $(BUILD)/tests/test_central_%: tests/unit/test_central_%.c $(CENTRAL_A) $(LIB)
 
 central: $(CENTRAL) $(CENTRAL_LOAD) $(CENTRAL_TESTS)
 .PHONY: central
+
+# The console API's load driver (tests/bench/api_bench.sh): keep-alive HTTPS over libcurl.
+API_LOAD := $(BUILD)/api-load
+BENCH_DEPS += $(API_LOAD)
+$(API_LOAD): $(call obj,tests/bench/api_load.c)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcurl -lpthread
