@@ -30,7 +30,7 @@ TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_ho
 	    tests/integration/central_strings.sh tests/integration/central_strings_pg.sh
 TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
 	    tests/integration/central_samekey.sh tests/integration/central_api.sh \
-	    tests/integration/central_api_pg.sh
+	    tests/integration/central_api_pg.sh tests/integration/central_leads_query.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 
