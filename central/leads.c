@@ -140,7 +140,7 @@ q_where(struct q *q, const struct leads_filter *f, int limit)
 {
 	int rank = f->tier != NULL ? record_tier_rank(f->tier) : 0;
 
-	if (rank < 0)
+	if (f->tier != NULL && rank < 1)	/* no lead has tier "none" */
 		return -1;
 	if (rank > 0)
 		q_and(q, "l.tier_rank = $", DB_I(rank));
