@@ -55,9 +55,9 @@ ingest() {	# LABEL: central-load's reports/s
 	    -b "$RECS" -T 120 -P "bench$1-" 2>&1 | grep 'reports acked') || fail "central-load"
 	say "$(printf '%-34s %s' "ingest, $2" "$r")"
 }
-plan() {	# the plans of the first urgent page and a deep page
+plan() {	# the plans of the first urgent page and a deep general page
 	q1="SELECT l.id FROM leads l WHERE l.tier_rank = 3 ORDER BY l.tier_rank DESC, l.deadline, l.id LIMIT 101"
-	q2="SELECT l.id FROM leads l WHERE l.tier_rank <= 1 AND (l.tier_rank < 1 OR (l.deadline, l.id) > (0, 0)) ORDER BY l.tier_rank DESC, l.deadline, l.id LIMIT 101"
+	q2="SELECT l.id FROM leads l WHERE l.tier_rank = 1 AND (l.deadline, l.id) > (0, 0) ORDER BY l.tier_rank DESC, l.deadline, l.id LIMIT 101"
 	case $DB in
 	sqlite:*) for q in "$q1" "$q2"; do sql "EXPLAIN QUERY PLAN $q" | tr '\n' ' '; echo; done ;;
 	*) for q in "$q1" "$q2"; do sql "EXPLAIN $q" | tr '\n' ' '; echo; done ;;

@@ -87,5 +87,5 @@ COMMIT;
 SQL
 if [ "$D" = pg ]; then
 	echo "SELECT setval(pg_get_serial_sequence('leads', 'id'), $N);"
-	echo "ANALYZE;"
+	echo "VACUUM ANALYZE;"	# what autovacuum does soon after a load
 fi

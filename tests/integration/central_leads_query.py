@@ -50,7 +50,7 @@ def walk(query, limit):
             q += "&after=" + urllib.parse.quote(cursor)
         st, b = get(q)
         if st != 200:
-            fail("%s: %d %s" % (q, st, b))
+            fail("%s: %d %s" % (q, st, str(b)[:200]))
         pages += 1
         out += ids(b["leads"])
         if len(b["leads"]) > limit:
@@ -123,7 +123,7 @@ bad = ["bogus=1", "tier=none", "tier=", "status=new,bogus", "status=", "status=,
 for q in bad:
     st, b = get(q)
     if st != 400 or not isinstance(b.get("error"), str):
-        fail("%s: %d %s, want 400 with an error" % (q, st, b))
+        fail("%s: %d %s, want 400 with an error" % (q, st, str(b)[:200]))
 print("ok: %d unknown or ill-formed arguments answer 400 JSON" % len(bad))
 
 hostile = [r for r in CLI if "\x1b" in (r["device_id"] or "")]
