@@ -34,7 +34,7 @@ TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_ho
 	    tests/integration/central_strings.sh tests/integration/central_strings_pg.sh
 TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
 	    tests/integration/central_samekey.sh tests/integration/central_api.sh \
-	    tests/integration/central_api_pg.sh
+	    tests/integration/central_api_pg.sh tests/integration/central_leads_query.sh
 TEST_SCRIPTS += tests/integration/central_sims.sh tests/integration/central_sims_pg.sh
 TEST_SCRIPTS += tests/integration/central_events.sh tests/integration/central_events_pg.sh
 # make run keeps central and its API up: RUN_SECONDS, no terminal, Ctrl-C.
@@ -66,3 +66,10 @@ $(BUILD)/tests/test_central_%: tests/unit/test_central_%.c $(CENTRAL_A) $(LIB)
 
 central: $(CENTRAL) $(CENTRAL_LOAD) $(CENTRAL_TESTS)
 .PHONY: central
+
+# The console API's load driver (tests/bench/api_bench.sh): keep-alive HTTPS over libcurl.
+API_LOAD := $(BUILD)/api-load
+BENCH_DEPS += $(API_LOAD)
+$(API_LOAD): $(call obj,tests/bench/api_load.c)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcurl -lpthread

@@ -94,6 +94,34 @@ http_conn_is_gone(void *conn)
 	return poll(&p, 1, 0) != 0;
 }
 
+struct unknown_ctx {
+	const char *const *known;
+	const char	*found;
+};
+
+static enum MHD_Result
+unknown_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct unknown_ctx *x = cls;
+
+	(void)kind;
+	(void)value;
+	for (const char *const *k = x->known; *k != NULL; k++)
+		if (strcmp(*k, key) == 0)
+			return MHD_YES;
+	x->found = key;
+	return MHD_NO;
+}
+
+const char *
+http_query_unknown(const struct http_req *r, const char *const known[])
+{
+	struct unknown_ctx x = { known, NULL };
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, unknown_arg, &x);
+	return x.found;
+}
+
 static void
 client_addr(struct MHD_Connection *c, char *buf, size_t len)
 {

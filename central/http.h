@@ -79,5 +79,7 @@ const char	*http_query(const struct http_req *, const char *name);
 bool		 http_conn_is_gone(void *conn);
 /* A request header, or NULL. */
 const char	*http_header(const struct http_req *, const char *name);
+/* The first query argument not named in known (NULL-terminated), or NULL. */
+const char	*http_query_unknown(const struct http_req *, const char *const known[]);
 
 #endif

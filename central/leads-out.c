@@ -157,13 +157,14 @@ leads_json(struct storage *st, const struct leads_filter *f, FILE *out)
 }
 
 int
-leads_json_array(struct storage *st, const struct leads_filter *f, FILE *out)
+leads_json_array(struct storage *st, const struct leads_filter *f, FILE *out,
+    struct leads_page *pg)
 {
 	struct out_ctx x = { out, 0 };
 	int rc;
 
 	fputc('[', out);
-	rc = leads_query(st, f, json_elem, &x);
+	rc = leads_page(st, f, json_elem, &x, pg);
 	fputc(']', out);
 	return rc;
 }

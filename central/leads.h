@@ -13,11 +13,33 @@
 
 struct storage;
 
+#define LEADS_STATUS_MAX	5	/* the workflow's statuses */
+#define LEADS_LIMIT_MAX		500	/* rows of one API page */
+
+/* Where a page ends in the queue's order: the sort key and the id. */
+struct leads_cursor {
+	int64_t		 rank, deadline, id;
+};
+
+/* Every field left zero selects all; the fields set must all match. */
 struct leads_filter {
 	const char	*tier;		/* NULL: all */
 	bool		 overdue;	/* no feedback and past the deadline */
 	int64_t		 now;
 	int64_t		 id;		/* 0: all; else that lead only */
+	const char	*status[LEADS_STATUS_MAX]; /* any of these (lead_status_name) */
+	const char	*site;		/* appliances.site of any of its appliances */
+	const char	*assignee;
+	const char	*q;		/* prefix of the ip, account or device id */
+	int		 limit;		/* 0: every row */
+	bool		 has_after;	/* only the leads after this cursor */
+	struct leads_cursor after;
+};
+
+/* What leads_page learnt beyond the rows: is there more, and from where. */
+struct leads_page {
+	bool		 more;
+	struct leads_cursor next;	/* the last row given, when more */
 };
 
 /* The columns of a lead row, in output order (the table is in leads.c). */
@@ -26,7 +48,7 @@ enum lead_col {
 	LEAD_ACCOUNT, LEAD_DEADLINE, LEAD_LEFT, LEAD_FIRST_SEEN, LEAD_LAST_SEEN,
 	LEAD_DETECTIONS, LEAD_SCORE, LEAD_VERDICT, LEAD_DEVICE_ID, LEAD_APPLIANCES,
 	LEAD_SIMS, LEAD_FEEDBACK_AT, LEAD_STATUS_BY, LEAD_STATUS_AT, LEAD_RAISED_AT,
-	LEAD_OVERDUE, LEAD_NCOLS
+	LEAD_OVERDUE, LEAD_TIER_RANK, LEAD_NCOLS
 };
 
 enum lead_type {
@@ -59,16 +81,29 @@ struct lead_row {
 typedef int (*lead_row_fn)(void *arg, const struct lead_row *);
 
 const struct lead_col_def *lead_col(enum lead_col);
-/* Each lead the filter selects, most urgent first; fn's -1 stops with -1. */
+/*
+ * Each lead the filter selects, most urgent first (tier, then deadline, then
+ * id); fn's -1 stops with -1.
+ */
 int	leads_query(struct storage *, const struct leads_filter *, lead_row_fn,
 	    void *arg);
+/* The same, at most f->limit rows; pg says whether more follow, and from where. */
+int	leads_page(struct storage *, const struct leads_filter *, lead_row_fn,
+	    void *arg, struct leads_page *pg);
+/* "a,b": the statuses into f->status, canonical, any case; -1 naming a bad one. */
+int	leads_filter_status(struct leads_filter *, const char *list, char *err,
+	    size_t errlen);
+/* The opaque cursor of the API ("3.1764680000.42") and back; -1 when ill-formed. */
+int	leads_cursor_parse(const char *, struct leads_cursor *);
+void	leads_cursor_fmt(const struct leads_cursor *, char *buf, size_t len);
 
 /* Formatters over leads_query (docs/central.md, Output). */
 int	leads_list(struct storage *, const struct leads_filter *, FILE *);
 /* One JSON object per line. */
 int	leads_json(struct storage *, const struct leads_filter *, FILE *);
-/* The same objects as one JSON array (the console API). */
-int	leads_json_array(struct storage *, const struct leads_filter *, FILE *);
+/* The same objects as one JSON array (the console API); pg as leads_page. */
+int	leads_json_array(struct storage *, const struct leads_filter *, FILE *,
+	    struct leads_page *pg);
 /* The same fields as CSV, with a byte-order mark and a header line. */
 int	leads_csv(struct storage *, const struct leads_filter *, FILE *);
 

@@ -56,7 +56,8 @@ usage(void)
 	    "       goipwatch-central --print-keys   every config key, its range and default\n"
 	    "  serve                         run the TLS listener\n"
 	    "  check                         check the configuration, print it\n"
-	    "  leads [--tier T] [--overdue] [--json]\n"
+	    "  leads [--tier T] [--overdue] [--status S,..] [--site S] [--assignee U]\n"
+	    "        [--limit N] [--json]\n"
 	    "  lead show ID | lead feedback ID STATUS [--note TEXT] [--by NAME]\n"
 	    "  lead assign ID USER [--note TEXT] [--by NAME]\n"
 	    "  rings [--since EPOCH] [--tier T] | stats [--period day|week|month]\n"
@@ -243,10 +244,17 @@ cmd_check(struct ctx *x)
 static int
 cmd_leads(struct ctx *x)
 {
-	const char *tier = opt_val(x, "--tier");
+	const char *tier = opt_val(x, "--tier"), *status = opt_val(x, "--status");
+	const char *limit = opt_val(x, "--limit");
 	struct leads_filter f = { .tier = tier ? enum_val("--tier", tier, tier_name, 1) :
-	    NULL, .overdue = opt_has(x, "--overdue"), .now = (int64_t)time(NULL) };
+	    NULL, .overdue = opt_has(x, "--overdue"), .now = (int64_t)time(NULL),
+	    .site = opt_val(x, "--site"), .assignee = opt_val(x, "--assignee"),
+	    .limit = limit ? (int)num_val("--limit", limit, 1, 1000000) : 0 };
+	char err[200];
 
+	if (status != NULL && leads_filter_status(&f, status, err, sizeof(err)) == -1)
+		bad_usage("--status: %s (accepted: new, acknowledged, confirmed,"
+		    " false_positive, dismantled)", err);
 	if (opt_has(x, "--json"))
 		return leads_json(x->st, &f, stdout);
 	return leads_list(x->st, &f, stdout);
@@ -520,7 +528,8 @@ struct command {
 static const struct command commands[] = {
 	{ "serve", cmd_serve, DB_NONE, "", NULL },
 	{ "check", cmd_check, DB_NONE, "", NULL },
-	{ "leads", cmd_leads, DB_READ, "--tier= --overdue --json", NULL },
+	{ "leads", cmd_leads, DB_READ, "--tier= --overdue --json --status= --site="
+	    " --assignee= --limit=", NULL },
 	{ "lead", cmd_lead, DB_WRITE, "--note= --by=", "show" },
 	{ "rings", cmd_rings, DB_READ, "--since= --tier=", NULL },
 	{ "sims", cmd_sims, DB_READ, "--carrier= --cutting --csv", NULL },

@@ -122,6 +122,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE appliances ADD COLUMN spool_oldest_age BIGINT;"
 	"ALTER TABLE users ADD COLUMN cert_cn TEXT;"
 	"CREATE UNIQUE INDEX users_cert_cn ON users (cert_cn);",
+	/* 10: the lead queue at scale (docs/central.md): its order as an index,
+	 * so a page is a range of it, deep pages too; one analyst's queue; the
+	 * site filter; the per-lead count of appliances (SIMs by lead: 6). No index on
+	 * status alone: SQLite took it for "new,acknowledged" and sorted most
+	 * of the table, where the queue's order finds a page in a few rows. */
+	"CREATE INDEX leads_queue ON leads (tier_rank DESC, deadline, id);"
+	"CREATE INDEX leads_assignee ON leads (assignee, tier_rank DESC, deadline, id);"
+	"CREATE INDEX lead_sources_appliance ON lead_sources (appliance);"
+	"CREATE INDEX appliances_site ON appliances (site);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Storage front: picks the adapter from the URI, migrates, thin query helpers. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,4 +110,30 @@ row_str(const struct db_row *r, int col)
 	if (col >= r->n || r->v[col] == NULL)
 		return "";
 	return r->v[col];
+}
+
+/* Kept for the life of the process: the adapters' statement caches hold these addresses. */
+struct interned {
+	struct interned	*next;
+	char		 sql[];
+};
+
+const char *
+db_sql_intern(const char *sql)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static struct interned *head;
+	struct interned *e;
+	size_t n = strlen(sql) + 1;
+
+	pthread_mutex_lock(&mu);
+	for (e = head; e != NULL && strcmp(e->sql, sql) != 0; e = e->next)
+		;
+	if (e == NULL && (e = malloc(sizeof(*e) + n)) != NULL) {
+		memcpy(e->sql, sql, n);
+		e->next = head;
+		head = e;
+	}
+	pthread_mutex_unlock(&mu);
+	return e != NULL ? e->sql : NULL;
 }

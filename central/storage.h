@@ -87,6 +87,14 @@ int	db_begin(struct storage *);
 int	db_commit(struct storage *);
 int	db_rollback(struct storage *);
 
+/*
+ * The adapters cache prepared statements by the address of their SQL text,
+ * which must therefore be static. A query built at run time goes through
+ * this first: one lasting copy per distinct text (NULL when out of memory).
+ * Only for texts drawn from a bounded set (a filter's combinations).
+ */
+const char	*db_sql_intern(const char *sql);
+
 /* Column helpers: NULL-safe. */
 int64_t		 row_int(const struct db_row *, int col);
 const char	*row_str(const struct db_row *, int col);

@@ -1,0 +1,126 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# The console API at scale (docs/bench.md), on SQLite and on PostgreSQL: each
+# database is filled with LEADS leads (100,000), ten times as many detection
+# records, four times as many SIMs (tests/bench/api_fill.sh), then central
+# serves it on loopback and api-load (tests/bench/api_load.c, keep-alive HTTPS)
+# measures, one connection, REQS requests each:
+#   - the queue's first page filtered by tier (urgent, general), the first
+#     unfiltered page, and a deep page (a cursor 40,000 leads into general);
+#   - lead detail: GET /api/v1/leads/ID once that route answers 200, until
+#     then the list route's id= (the head of `lead show`), plus `lead show ID`
+#     through the CLI (a process each);
+# then ingest throughput (central-load: APPS appliances, REPORTS reports of
+# RECS records) with the API idle, and again while CONNS connections send
+# RATE requests/s (queue pages and details, mixed); then the API flat out.
+# Reports, never fails on timing. Its PostgreSQL and data live under
+# $BUILD/apibench and are removed at exit.
+#   LEADS=100000 REQS=1000 RATE=500 CONNS=4 tests/bench/api_bench.sh
+set -u
+LEADS=${LEADS:-100000} REQS=${REQS:-1000} RATE=${RATE:-500} CONNS=${CONNS:-4}
+APPS=${APPS:-20} REPORTS=${REPORTS:-50} RECS=${RECS:-20} SECS=${SECS:-15}
+BUILD=${BUILD:-build}
+mkdir -p "$BUILD/apibench"
+TMPDIR=$(cd "$BUILD/apibench" && pwd)
+export TMPDIR
+. "$(dirname "$0")/../integration/central_lib.sh"
+APILOAD=$B/api-load
+need_bin "$APILOAD"
+need_cmd sqlite3 curl
+OUT=${BENCH_OUT:-$B/apibench/report.txt}
+pki
+ulimit -n 65536 2>/dev/null || true
+
+say() { echo "$*" | tee -a "$T/report"; }
+load() {	# LABEL api-load args...: one line of figures
+	label=$1
+	shift
+	r=$("$APILOAD" -u "https://127.0.0.1:$API" -c "$T/pki/ca.crt" -t "$TOKEN" "$@" 2>&1)
+	say "$(printf '%-34s %s' "$label" "$r")"
+}
+# The ms of each `lead show ID` run by the CLI: p50 and p99 of N runs.
+cli_show() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		id=$(( (i * 7919) % LEADS + 1 ))
+		s=$(date +%s%N)
+		ctl lead show "$id" >/dev/null || fail "lead show $id"
+		echo $(( ($(date +%s%N) - s) / 1000 ))
+		i=$((i + 1))
+	done | sort -n | awk '{ v[NR] = $1 } END { printf "runs %d p50_ms %.2f p99_ms %.2f\n",
+	    NR, v[int(NR * 0.5 + 0.5)] / 1000, v[int(NR * 0.99 + 0.5)] / 1000 }'
+}
+ingest() {	# LABEL: central-load's reports/s
+	r=$("$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r "$REPORTS" \
+	    -b "$RECS" -T 120 -P "bench$1-" 2>&1 | grep 'reports acked') || fail "central-load"
+	say "$(printf '%-34s %s' "ingest, $2" "$r")"
+}
+plan() {	# the plans of the first urgent page and a deep general page
+	q1="SELECT l.id FROM leads l WHERE l.tier_rank = 3 ORDER BY l.tier_rank DESC, l.deadline, l.id LIMIT 101"
+	q2="SELECT l.id FROM leads l WHERE l.tier_rank = 1 AND (l.deadline, l.id) > (0, 0) ORDER BY l.tier_rank DESC, l.deadline, l.id LIMIT 101"
+	case $DB in
+	sqlite:*) for q in "$q1" "$q2"; do sql "EXPLAIN QUERY PLAN $q" | tr '\n' ' '; echo; done ;;
+	*) for q in "$q1" "$q2"; do sql "EXPLAIN $q" | tr '\n' ' '; echo; done ;;
+	esac
+}
+
+bench() {	# NAME: fill, serve, measure
+	n=$1
+	CONF=$n
+	central_conf "$n" "$DB" "api_threads 4" "unauth_per_addr 1000000" "workers 2"
+	echo "bench-password-$$" | ctl user add benchadm --role admin --password-stdin ||
+	    fail "user add"
+	TOKEN=$(ctl user token benchadm --role admin) || fail "user token"
+	TOKEN=${TOKEN##* }
+	t0=$(date +%s)
+	case $DB in
+	sqlite:*) "$ROOT/tests/bench/api_fill.sh" sqlite "$t0" "$LEADS" | sqlite3 "${DB#sqlite:}" ;;
+	*) "$ROOT/tests/bench/api_fill.sh" pg "$t0" "$LEADS" |
+	    "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$DB" >/dev/null ;;
+	esac || fail "fill $n"
+	say "== $n: $(sql "SELECT count(*) FROM leads") leads, $(sql "SELECT count(*) FROM records")" \
+	    "records, $(sql "SELECT count(*) FROM sims") SIMs, filled in $(( $(date +%s) - t0 )) s"
+	plan | sed 's/^/plan: /' | tee -a "$T/report"
+	start_central "$n"
+	api_port "$n"
+	deep=$(sql "SELECT tier_rank || '.' || deadline || '.' || id FROM leads
+	    WHERE tier_rank = 1 ORDER BY deadline, id LIMIT 1 OFFSET 40000")
+	load "queue urgent, first page of 100" -n "$REQS" "/api/v1/leads?tier=urgent"
+	load "queue general, first page of 100" -n "$REQS" "/api/v1/leads?tier=general"
+	load "queue, first page of 100" -n "$REQS" "/api/v1/leads"
+	load "queue general, deep page of 100" -n "$REQS" "/api/v1/leads?tier=general&after=$deep"
+	load "queue status+site filter, 50" -n "$REQS" \
+	    "/api/v1/leads?status=new,acknowledged&site=site-3&limit=50"
+	code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$T/pki/ca.crt" \
+	    -H "Authorization: Bearer $TOKEN" "https://127.0.0.1:$API/api/v1/leads/1")
+	DETAIL="/api/v1/leads?id={id}"
+	[ "$code" = 200 ] && DETAIL="/api/v1/leads/{id}"
+	load "detail $DETAIL" -n "$REQS" -I "$LEADS" "$DETAIL"
+	say "$(printf '%-34s %s' "detail, CLI lead show ID" "$(cli_show 50)")"
+	ingest 1 "API idle"
+	"$APILOAD" -u "https://127.0.0.1:$API" -c "$T/pki/ca.crt" -t "$TOKEN" -C "$CONNS" \
+	    -s "$SECS" -r "$RATE" -I "$LEADS" "/api/v1/leads?tier=urgent" "$DETAIL" \
+	    "/api/v1/leads?tier=general&limit=50" "$DETAIL" >"$T/bg.out" 2>&1 &
+	bg=$!
+	sleep 1
+	ingest 2 "API at $RATE/s"
+	wait $bg
+	say "$(printf '%-34s %s' "API mix at $RATE/s, $CONNS conns" "$(cat "$T/bg.out")")"
+	load "API mix flat out, $CONNS conns" -C "$CONNS" -s "$SECS" -I "$LEADS" \
+	    "/api/v1/leads?tier=urgent" "$DETAIL" "/api/v1/leads?tier=general&limit=50" "$DETAIL"
+	kill -0 "$CPID" 2>/dev/null || fail "central $n died"
+	stop_central "$CPID"
+}
+
+: >"$T/report"
+DB="sqlite:$T/bench.db"
+bench sqlite
+pg_start
+bench postgresql
+{
+	echo "goipwatch api bench $(date -u +%Y-%m-%dT%H:%MZ), git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+	echo "machine: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores," \
+	    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	cat "$T/report"
+} >"$OUT"
+echo "api_bench: report in $OUT"
