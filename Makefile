@@ -15,7 +15,7 @@ WARN	:= -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS	?= -O2 -g
 # goipwatchd's stage folders, each with its fragment <stage>/<stage>.mk.
-GWD_STAGES := daemon conf packet voip device detect report uplink
+GWD_STAGES := daemon conf packet voip device detect evidence report uplink
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(BOARD_CFLAGS) -MMD -MP \
 	   -Ifirmware/lib -Ifirmware/proto -Idrivers/capture \
 	   $(addprefix -Ifirmware/goipwatchd/,$(GWD_STAGES))
