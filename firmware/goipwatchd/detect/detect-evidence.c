@@ -95,8 +95,9 @@ static void
 detect_ev_comment(const struct detect *d, const struct line *l,
     const struct judgement *j, usec_t ts, char *buf, size_t len)
 {
-	char site[CONF_STR_MAX], ip[REPORT_IP_LEN], when[32];
+	char site[CONF_STR_MAX], ip[REPORT_IP_LEN], when[32], pppoe[16] = "none";
 	time_t t = (time_t)(ts / USEC_PER_SEC);
+	uint32_t done = 0;
 	struct tm tm;
 	size_t n;
 	unsigned i;
@@ -105,15 +106,20 @@ detect_ev_comment(const struct detect *d, const struct line *l,
 	detect_safe_text(site);
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (l->key.has_pppoe)
+		snprintf(pppoe, sizeof(pppoe), "%u", l->key.pppoe);
 	n = (size_t)snprintf(buf, len, "goipwatch evidence\nappliance: %s\n"
-	    "line: %s vlan %u pppoe %s%u\nverdict: %s\ntier: %s\nscore: %u\n"
+	    "line: %s vlan %u pppoe %s\nverdict: %s\ntier: %s\nscore: %u\n"
 	    "detection time: %s.%06uZ\nevidence:", site, report_ip(l->key.ip, ip),
-	    l->key.vlan, l->key.has_pppoe ? "" : "none ", l->key.pppoe,
-	    verdict_names[j->verdict], tier_names[j->tier], j->score, when,
-	    (unsigned)(ts % USEC_PER_SEC));
-	for (i = 0; i < l->nev && n < len; i++)
+	    l->key.vlan, pppoe, verdict_names[j->verdict], tier_names[j->tier],
+	    j->score, when, (unsigned)(ts % USEC_PER_SEC));
+	for (i = 0; i < l->nev && n < len; i++) {
+		if (done & 1u << l->ev[i].kind)
+			continue;
+		done |= 1u << l->ev[i].kind;
 		n += (size_t)snprintf(buf + n, len - n, " %s",
 		    evidence_names[l->ev[i].kind]);
+	}
 }
 
 /*

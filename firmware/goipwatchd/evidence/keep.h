@@ -48,7 +48,7 @@ struct keep_stats {
 	uint64_t	 drop_packets;	/* evicted or refused: a line's packet bound */
 	uint64_t	 drop_bytes;	/* a line's byte bound */
 	uint64_t	 drop_memory;	/* the slab was full */
-	uint64_t	 lines_refused;	/* the line bound: a new line got nothing */
+	uint64_t	 lines_refused;	/* packets refused: the line bound was hit */
 	uint64_t	 lines, slots, slots_free;	/* at the snapshot */
 };
 
