@@ -39,12 +39,12 @@ import json, sys
 last = None
 for l in open(sys.argv[1]):
     r = json.loads(l)
-    if r["type"] == "detection" and r["tier"] == "urgent" and isinstance(r.get("evidence"), dict):
+    if r["type"] == "detection" and r["tier"] == "urgent" and "evidence_file" in r:
         last = r
 if last is None:
     sys.exit(1)
-open(sys.argv[2], "w").write("%s %s %d\n" % (last["evidence"]["file"], last["evidence"]["sha256"],
-                                              last["evidence"]["packets"]))
+open(sys.argv[2], "w").write("%s %s %d\n" % (last["evidence_file"]["file"], last["evidence_file"]["sha256"],
+                                              last["evidence_file"]["packets"]))
 PY
 read -r name sha npk <"$TMP/last"
 F=$TMP/ev/$name
@@ -77,10 +77,19 @@ import json, sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
     if r["type"] == "detection":
-        r.pop("evidence", None)
+        r.pop("evidence_file", None)
         print(json.dumps(r, sort_keys=True))' "$1"; }
 strip "$TMP/on.jsonl" >"$TMP/on.det"; strip "$TMP/off.jsonl" >"$TMP/off.det"
 check "detections equal evidence off's, less the evidence field" cmp -s "$TMP/on.det" "$TMP/off.det"
+check "detection records have no duplicate key" python3 -c '
+import json, sys
+def once(pairs):
+    keys = [k for k, v in pairs]
+    if len(keys) != len(set(keys)):
+        sys.exit("duplicate key in %s" % keys)
+    return dict(pairs)
+for l in open(sys.argv[1]):
+    json.loads(l, object_pairs_hook=once)' "$TMP/on.jsonl"
 check "with evidence off no record has an evidence file" not grep -q '"sha256"' "$TMP/off.jsonl"
 
 # the same files whatever the threads: direct (reader_thread off) and -j 2
@@ -114,34 +123,8 @@ check "a missing tls_key is refused at start" sh -c \
 	"$GWD" "$TMP/nokey.conf" "$LAB/home.pcap" "$TMP/nokey.err"
 
 # --- many lines: bounded, drops counted ---------------------------------------------
-python3 - "$TMP/many.pcap" <<'PY'
-import struct, sys
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-def frame(src, dst, sport, dport, payload):
-    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, src, dst)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00" + ip + udp
-out = open(sys.argv[1], "wb")
-out.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-reg = bytes([203, 0, 113, 10])
-t = 1700000000
-for n in range(3000):
-    ip = bytes([100, 64, 10 + n // 250, n % 250 + 1])
-    a = "100.64.%d.%d" % (10 + n // 250, n % 250 + 1)
-    for k in range(4):
-        sip = ("REGISTER sip:203.0.113.10 SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bK%d%d\r\n"
-               "From: <sip:%d@203.0.113.10>;tag=%d\r\nTo: <sip:%d@203.0.113.10>\r\n"
-               "Call-ID: %d-%d@%s\r\nCSeq: %d REGISTER\r\nContact: <sip:%d@%s:5060>\r\n"
-               "Expires: 60\r\nUser-Agent: dble\r\nContent-Length: 0\r\n\r\n"
-               % (a, n, k, n, n, n, n, k, a, k + 1, n, a)).encode()
-        f = frame(ip, reg, 5060, 5060, sip)
-        t += 1
-        out.write(struct.pack("<IIII", t, n, len(f), len(f)) + f)
-PY
+python3 "$ROOT/tests/integration/evidence_lines.py" "$TMP/many.pcap" 3000 ||
+	fail "cannot write the many-lines capture"
 conf "$TMP/many.conf" "$TMP/ev-many" "evidence_lines 100" "evidence_packets 8" \
 	"evidence_snaplen 512" "evidence_memory 131072" "evidence_lookback 16"
 $GWD -f "$TMP/many.conf" -r "$TMP/many.pcap" -w "$TMP/many.jsonl" || bad "many lines: goipwatchd failed"

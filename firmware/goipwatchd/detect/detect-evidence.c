@@ -124,7 +124,8 @@ detect_ev_comment(const struct detect *d, const struct line *l,
 
 /*
  * With a detection update of a line that has kept packets: its file, and
- * "evidence":{file, sha256, packets, bytes} in the record being written.
+ * "evidence_file":{file, sha256, packets, bytes} in the record being written
+ * ("evidence" is the record's array of evidence items).
  */
 void
 detect_evfile(struct detect *d, const struct line *l, const struct judgement *j,
@@ -155,7 +156,7 @@ detect_evfile(struct detect *d, const struct line *l, const struct judgement *j,
 	d->st.evidence_files++;
 	d->st.evidence_skipped += info.skipped;
 	base = strrchr(info.path, '/');
-	jw_obj_open(w, "evidence");
+	jw_obj_open(w, "evidence_file");
 	jw_str(w, "file", base != NULL ? base + 1 : info.path);
 	jw_str(w, "sha256", info.sha256);
 	jw_u64(w, "packets", info.packets);

@@ -109,7 +109,8 @@ sip_cadence(struct detect *d, struct line *l, usec_t ts)
 	if (gap >= 55 * USEC_PER_SEC && gap <= 65 * USEC_PER_SEC)
 		l->reg_near60++;
 	if (l->reg_near60 >= 3 && l->reg_near60 * 2 >= l->reg_intervals)
-		return detect_evidence(d, l, EV_K_CADENCE, "REGISTER every ~60 s to a foreign host", ts);
+		return detect_evidence(d, l, EV_K_CADENCE,
+		    "REGISTER every ~60 s to a foreign host", ts);
 	return false;
 }
 

@@ -225,7 +225,8 @@ keep_store(struct keep *k, struct kline *l, const struct keep_frame *f,
 
 /* A new line takes the look-back frames of its IP, oldest first. */
 static void
-keep_lookback(struct keep *k, struct kline *l, unsigned kind, const struct keep_frame *cur)
+keep_lookback(struct keep *k, struct kline *l, unsigned kind,
+    const struct keep_frame *cur)
 {
 	uint64_t n = k->lbpos < k->nlb ? k->lbpos : k->nlb, j;
 	struct keep_frame f;
