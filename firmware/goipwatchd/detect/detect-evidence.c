@@ -132,7 +132,8 @@ detect_evfile(struct detect *d, const struct line *l, const struct judgement *j,
     usec_t ts, struct jw *w)
 {
 	struct evfile_params p = { d->conf->evidence_dir, d->conf->evidence_file_max,
-	    (uint32_t)d->conf->evidence_snaplen, evidence_names, EV_K_N };
+	    (uint32_t)d->conf->evidence_snaplen,
+	    strcmp(d->conf->evidence_fsync, "on") == 0, evidence_names, EV_K_N };
 	char name[160], ip[REPORT_IP_LEN], comment[1024], err[PATH_MAX + 128];
 	struct evfile_info info;
 	const char *base;

@@ -54,9 +54,9 @@ evfile_pkt(void *arg, const struct keep_pkt *kp)
 		ew->packets++;
 }
 
-/* Writes data to path atomically: tmp, fsync, rename. */
+/* Writes data to path atomically: tmp, (fsync,) rename. */
 static int
-evfile_put(const char *path, const void *data, size_t len)
+evfile_put(const char *path, const void *data, size_t len, bool sync)
 {
 	char tmp[PATH_MAX + 16];
 	int fd;
@@ -64,7 +64,7 @@ evfile_put(const char *path, const void *data, size_t len)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) == -1)
 		return -1;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) == -1) {
+	if (write(fd, data, len) != (ssize_t)len || (sync && fsync(fd) == -1)) {
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -93,7 +93,7 @@ evfile_pcapng(const struct evfile_params *p, const struct keep *k,
 	pcapng_init(&ew.w, f, p->snaplen);
 	pcapng_shb(&ew.w, comment, "goipwatchd");
 	keep_walk(k, key, evfile_pkt, &ew);
-	if (ew.w.err || fflush(f) != 0 || fsync(fd) == -1) {
+	if (ew.w.err || fflush(f) != 0 || (p->sync && fsync(fd) == -1)) {
 		fclose(f);
 		return -1;
 	}
@@ -126,9 +126,9 @@ evfile_write(const struct evfile_params *p, const struct keep *k,
 		return snprintf(err, errlen, "%s: cannot sign it", tmp), -1;
 	}
 	/* the signature first: a file on disk under its name always has one */
-	if (evfile_put(sigpath, sig, siglen) == -1 || rename(tmp, info->path) == -1)
+	if (evfile_put(sigpath, sig, siglen, p->sync) == -1 || rename(tmp, info->path) == -1)
 		goto err_unlink;
-	if ((dfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+	if (p->sync && (dfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
 		(void)fsync(dfd);
 		close(dfd);
 	}

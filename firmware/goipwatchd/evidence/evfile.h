@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * An evidence file: a line's kept packets as pcapng, written atomically
- * (tmp, fsync, rename) under a size cap, then signed (FILE.sig).
+ * (tmp, rename; fsync when asked) under a size cap, and signed (FILE.sig).
  */
 #ifndef GW_EVFILE_H
 #define GW_EVFILE_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +18,7 @@ struct evfile_params {
 	const char	*dir;
 	uint64_t	 file_max;	/* bytes */
 	uint32_t	 snaplen;
+	bool		 sync;		/* fsync file, signature and directory */
 	const char *const *kind_names;	/* by kind bit */
 	unsigned	 nkinds;
 };
