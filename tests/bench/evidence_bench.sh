@@ -60,15 +60,15 @@ stat() {	# conf trace key -> the stats record's evidence.key
 }
 
 printf 'evidence bench (%s runs, median CPU seconds user+system, reader_thread off)\n' "$RUNS"
-read -r a b < <(measure "$WORK/off-nosub.conf" "$WORK/on-nosub.conf" "$STEADY")
+r=$(measure "$WORK/off-nosub.conf" "$WORK/on-nosub.conf" "$STEADY"); a=${r% *} b=${r#* }
 printf '  steady %s packets, no line with evidence: off %s s, on %s s (%+.1f %%)\n' \
 	"$N" "$a" "$b" "$(calc "($b - $a) * 100 / $a")"
-read -r a b < <(measure "$WORK/off.conf" "$WORK/on.conf" "$STEADY")
+r=$(measure "$WORK/off.conf" "$WORK/on.conf" "$STEADY"); a=${r% *} b=${r#* }
 f=$(stat "$WORK/on.conf" "$STEADY" files)
 k=$(stat "$WORK/on.conf" "$STEADY" kept)
 printf '  steady %s packets as generated: off %s s, on %s s; %s packets kept, %s files: %s ms per file\n' \
 	"$N" "$a" "$b" "$k" "$f" "$(calc "($b - $a) * 1000 / $f")"
-read -r a b < <(measure "$WORK/off.conf" "$WORK/on.conf" "$LINESPCAP")
+r=$(measure "$WORK/off.conf" "$WORK/on.conf" "$LINESPCAP"); a=${r% *} b=${r#* }
 f=$(stat "$WORK/on.conf" "$LINESPCAP" files)
 k=$(stat "$WORK/on.conf" "$LINESPCAP" kept)
 printf '  every packet evidence, %s lines: off %s s, on %s s; %s kept, %s files: %s us per kept packet, files included\n' \

@@ -32,7 +32,8 @@ struct keep {
 	struct keep_params p;
 	size_t		 slotsz;
 	uint8_t		*slab;
-	uint32_t	 nstore, free;	/* store slots [0, nstore), free list */
+	uint32_t	 nstore, free;	/* store slots [0, nstore), given-back list */
+	uint32_t	 unused;	/* slots [unused, nstore) never used yet */
 	uint32_t	 nlb;		/* look-back slots follow the store's */
 	uint64_t	 lbpos;		/* look-back frames seen */
 	struct kline	*lines;
@@ -85,10 +86,8 @@ keep_new(const struct keep_params *p, char *err, size_t errlen)
 	}
 	for (i = 0; i < nb; i++)
 		k->buckets[i] = KEEP_NIL;
-	/* the free list in slot order; pages are touched as slots are used */
-	for (i = 0; i < k->nstore; i++)
-		slot(k, (uint32_t)i)->next = i + 1 < k->nstore ? (uint32_t)i + 1 : KEEP_NIL;
-	k->free = 0;
+	/* no free list to build: start-up touches no slot's page (evidence_bench) */
+	k->free = KEEP_NIL;
 	return k;
 err_mem:
 	snprintf(err, errlen, "evidence: cannot allocate evidence_memory");
@@ -191,14 +190,17 @@ keep_store(struct keep *k, struct kline *l, const struct keep_frame *f,
 		if (keep_evict(k, l) == -1)
 			return -1;
 	}
-	while (k->free == KEEP_NIL) {
+	while (k->free == KEEP_NIL && k->unused == k->nstore) {
 		k->st.drop_memory++;
 		if (keep_reclaim(k, l) == -1)
 			return -1;
 	}
-	i = k->free;
+	if (k->free != KEEP_NIL) {
+		i = k->free;
+		k->free = slot(k, i)->next;
+	} else
+		i = k->unused++;
 	s = slot(k, i);
-	k->free = s->next;
 	s->next = KEEP_NIL;
 	s->caplen = len;
 	s->wirelen = f->wirelen;
@@ -366,6 +368,7 @@ keep_stats(const struct keep *k, struct keep_stats *st)
 	uint32_t i, n = 0;
 
 	*st = k->st;
+	n = k->nstore - k->unused;
 	for (i = k->free; i != KEEP_NIL; i = slot(k, i)->next)
 		n++;
 	st->lines = k->nlines;
