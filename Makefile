@@ -15,7 +15,7 @@ WARN	:= -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS	?= -O2 -g
 # goipwatchd's stage folders, each with its fragment <stage>/<stage>.mk.
-GWD_STAGES := daemon conf packet voip device detect report uplink
+GWD_STAGES := daemon conf packet voip device detect evidence report uplink
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(BOARD_CFLAGS) -MMD -MP \
 	   -Ifirmware/lib -Ifirmware/proto -Idrivers/capture \
 	   $(addprefix -Ifirmware/goipwatchd/,$(GWD_STAGES))
@@ -132,7 +132,7 @@ run: deps all
 bench: deps all $(BENCH_DEPS)
 	$(Q)BUILD=$(BUILD) ./tests/bench/run.sh
 	$(Q)BUILD=$(BUILD) ./tests/bench/stages.sh
-	$(Q)for b in voip_bench uplink_bench central_bench api_bench; do \
+	$(Q)for b in voip_bench uplink_bench central_bench api_bench evidence_bench; do \
 		[ ! -x tests/bench/$$b.sh ] || BUILD=$(BUILD) ./tests/bench/$$b.sh || exit 1; done
 
 # The labelled evaluation (docs/detection.md): precision, recall, latency.

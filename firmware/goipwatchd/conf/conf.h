@@ -111,6 +111,18 @@ struct conf {
 	char		spool_fsync[16];		/* always | batch | never */
 	usec_t		heartbeat_interval;
 
+	/* evidence files (docs/evidence.md) */
+	char		evidence[8];		/* on | off */
+	char		evidence_dir[CONF_STR_MAX];
+	uint64_t	evidence_lines;		/* lines with evidence kept at once */
+	uint64_t	evidence_packets;	/* packets per line */
+	uint64_t	evidence_line_bytes;	/* captured bytes per line */
+	uint64_t	evidence_memory;	/* the slab: store and look-back */
+	uint64_t	evidence_snaplen;	/* bytes kept of each packet */
+	uint64_t	evidence_lookback;	/* look-back slots of recent signalling */
+	uint64_t	evidence_file_max;	/* bytes of one evidence file */
+	char		evidence_fsync[8];	/* on | off: fsync each file */
+
 	/* lines */
 	struct prefix_list subscriber_prefixes;
 	struct prefix_list domestic_prefixes;

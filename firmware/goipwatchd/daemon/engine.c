@@ -31,7 +31,13 @@
 struct outhdr {
 	uint64_t	seq;
 	uint32_t	type;		/* OUT_RECORD or OUT_EVENT */
-	uint32_t	pad;
+	uint32_t	frame;		/* an event's frame follows it: its bytes */
+};
+
+/* Before the bytes of a frame that follows its event (evidence on). */
+struct outframe {
+	usec_t		ts;
+	uint32_t	caplen, wirelen;
 };
 #define OUT_RECORD	1
 #define OUT_EVENT	2
@@ -80,6 +86,8 @@ struct engine {
 	usec_t		 last_idle;
 	int		 linktype;
 	bool		 threaded;
+	bool		 evidence;	/* signalling events carry their frame */
+	uint32_t	 ev_snaplen;
 	size_t		 ring_bytes;	/* each ring between threads */
 	/* read by the workers on every turn, written once */
 	_Alignas(64) _Atomic bool stop, eof;
@@ -141,23 +149,63 @@ engine_set_reporter(struct engine *e, engine_report_fn *fn, void *arg)
 	e->report_arg = arg;
 }
 
+/*
+ * With evidence on, the events that may carry evidence (signalling, device
+ * frames, DBL traces, accounts) bring the frame they came from: the worker's
+ * packet in hand, cut at evidence_snaplen. Only these are copied; RTP and
+ * flow ends are not (docs/evidence.md).
+ */
+static const struct capture_pkt *
+engine_event_frame(const struct engine *e, const struct worker *w,
+    const struct event *ev)
+{
+	if (!e->evidence || ev->kind == EV_RTP || ev->kind == EV_OPAQUE ||
+	    ev->kind == EV_TICK)
+		return NULL;
+	return worker_frame(w);
+}
+
 static void
 sink_direct_event(void *arg, const struct event *ev, size_t len)
 {
-	struct engine *e = arg;
+	struct wslot *s = arg;
+	struct engine *e = s->e;
+	const struct capture_pkt *cp = engine_event_frame(e, s->w, ev);
+	struct keep_frame kf;
 
 	(void)len;
-	detect_event(e->detect, ev);
+	if (cp == NULL) {
+		detect_event(e->detect, ev);
+		return;
+	}
+	kf = (struct keep_frame){ cp->ts, cp->caplen, cp->wirelen,
+	    (uint16_t)e->linktype, ev->kind, cp->data };
+	detect_event_frame(e->detect, ev, &kf);
 }
 
-/* Worker side of an output ring: offline waits for the merger, live drops. */
 static void
-sink_ring_put(struct wslot *s, uint32_t type, const void *p, size_t len)
+sink_direct_slot(void *arg, const char *rec, size_t len)
 {
-	struct outhdr h = { s->seq, type, 0 };
+	struct wslot *s = arg;
+
+	engine_write(s->e, rec, len);
+}
+
+/*
+ * Worker side of an output ring: offline waits for the merger, live drops.
+ * A frame (cp, or NULL) follows the message as struct outframe and its bytes.
+ */
+static void
+sink_ring_put(struct wslot *s, uint32_t type, const void *p, size_t len,
+    const struct capture_pkt *cp)
+{
+	uint32_t fl = cp == NULL ? 0 : cp->caplen < s->e->ev_snaplen ? cp->caplen :
+	    s->e->ev_snaplen;
+	struct outhdr h = { s->seq, type, fl };
+	size_t total = sizeof(h) + len + (cp != NULL ? sizeof(struct outframe) + fl : 0);
 	uint8_t *m;
 
-	while ((m = ring_reserve_wait(s->out, len + sizeof(h))) == NULL) {
+	while ((m = ring_reserve_wait(s->out, total)) == NULL) {
 		if (s->e->o.live || atomic_load(&s->e->stop)) {
 			s->out_drops++;
 			return;
@@ -166,19 +214,48 @@ sink_ring_put(struct wslot *s, uint32_t type, const void *p, size_t len)
 	}
 	memcpy(m, &h, sizeof(h));
 	memcpy(m + sizeof(h), p, len);
-	ring_commit(s->out, len + sizeof(h));
+	if (cp != NULL) {
+		struct outframe of = { cp->ts, fl, cp->wirelen };
+
+		memcpy(m + sizeof(h) + len, &of, sizeof(of));
+		memcpy(m + sizeof(h) + len + sizeof(of), cp->data, fl);
+	}
+	ring_commit(s->out, total);
 }
 
 static void
 sink_ring(void *arg, const char *rec, size_t len)
 {
-	sink_ring_put(arg, OUT_RECORD, rec, len);
+	sink_ring_put(arg, OUT_RECORD, rec, len, NULL);
 }
 
 static void
 sink_ring_event(void *arg, const struct event *ev, size_t len)
 {
-	sink_ring_put(arg, OUT_EVENT, ev, len);
+	struct wslot *s = arg;
+
+	sink_ring_put(s, OUT_EVENT, ev, len, engine_event_frame(s->e, s->w, ev));
+}
+
+/* An event with its frame behind it (evidence on). */
+static void
+engine_deliver_frame(struct engine *e, const uint8_t *m, size_t len,
+    const struct outhdr *h)
+{
+	static _Alignas(16) uint8_t evbuf[sizeof(struct event)];
+	size_t tail = sizeof(struct outframe) + h->frame, evlen;
+	struct keep_frame kf;
+	struct outframe of;
+
+	if (len < sizeof(*h) + tail)
+		return;
+	evlen = len - sizeof(*h) - tail;
+	memset(evbuf, 0, sizeof(evbuf));
+	memcpy(evbuf, m + sizeof(*h), evlen < sizeof(evbuf) ? evlen : sizeof(evbuf));
+	memcpy(&of, m + sizeof(*h) + evlen, sizeof(of));
+	kf = (struct keep_frame){ of.ts, of.caplen, of.wirelen, (uint16_t)e->linktype,
+	    ((const struct event *)evbuf)->kind, m + sizeof(*h) + evlen + sizeof(of) };
+	detect_event_frame(e->detect, (const struct event *)evbuf, &kf);
 }
 
 /* The merger hands on one ring message: a line to write or an event to detect. */
@@ -191,6 +268,10 @@ engine_deliver(struct engine *e, const uint8_t *m, size_t len)
 	memcpy(&h, m, sizeof(h));
 	if (h.type == OUT_RECORD) {
 		engine_write(e, (const char *)m + sizeof(h), len - sizeof(h));
+		return;
+	}
+	if (h.frame != 0) {
+		engine_deliver_frame(e, m, len, &h);
 		return;
 	}
 	/* copy out: ring memory is only 8-byte aligned */
@@ -363,7 +444,7 @@ worker_cap_main(void *arg)
 static int
 engine_slot(struct engine *e, struct wslot *s, unsigned id, char *err, size_t errlen)
 {
-	struct sink sk = { .emit = sink_direct, .event = sink_direct_event, .arg = e };
+	struct sink sk = { .emit = sink_direct_slot, .event = sink_direct_event, .arg = s };
 
 	s->e = e;
 	s->id = id;
@@ -449,6 +530,10 @@ engine_new(const struct conf *c, const struct engine_opts *o, char *err, size_t 
 		snprintf(err, errlen, "cannot allocate the detect stage's tables");
 		goto err;
 	}
+	if (detect_keep_start(e->detect, c, err, errlen) == -1)
+		goto err;
+	e->evidence = strcmp(c->evidence, "on") == 0;
+	e->ev_snaplen = (uint32_t)c->evidence_snaplen;
 	for (i = 0; i < e->n; i++)
 		if (engine_slot(e, &e->ws[i], i, err, errlen) == -1)
 			goto err;
@@ -631,6 +716,7 @@ engine_drops(const struct engine_stats *st, uint64_t d[ED_N])
 	d[ED_VOIP_POOL] = st->w.voip.state_pool_full;
 	d[ED_RECORD_RING] = st->record_drops;
 	d[ED_RECORD_OVERFLOW] = st->w.record_overflow;
+	d[ED_EVIDENCE] = st->detect.evidence_drops;
 }
 
 const struct detect *

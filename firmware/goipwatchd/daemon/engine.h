@@ -45,7 +45,7 @@ struct engine_stats {
 	X(DECODE, "decode", false) X(REASM, "reassembly", false) \
 	X(FLOW_EVICTED, "flow_evicted", false) X(DPI_POOL, "dpi_pool", false) \
 	X(VOIP_POOL, "voip_pool", false) X(RECORD_RING, "record_ring", true) \
-	X(RECORD_OVERFLOW, "record_overflow", true)
+	X(RECORD_OVERFLOW, "record_overflow", true) X(EVIDENCE, "evidence", false)
 
 enum engine_drop {
 #define X(k, n, l) ED_##k,

@@ -19,6 +19,7 @@ struct worker {
 	usec_t		 now;
 	uint64_t	 expire_budget;
 	struct worker_stats st;
+	const struct capture_pkt *cur;	/* the frame in hand, for evidence */
 	char		 line[REPORT_LINE_MAX];
 };
 
@@ -132,6 +133,7 @@ worker_packet(struct worker *w, const struct capture_pkt *cp)
 	/* flows that ended before this packet are reported before it */
 	flow_expire(w->ft, w->now, w->expire_budget);
 	pk.ts = w->now;
+	w->cur = cp;
 	rc = decode_frame(w->linktype, cp->data, cp->caplen, &pk);
 	w->st.decode[rc]++;
 	if (rc == DECODE_OK)
@@ -140,6 +142,13 @@ worker_packet(struct worker *w, const struct capture_pkt *cp)
 		worker_fragment(w, &pk);
 	else if (rc == DECODE_UNSUP_PPP)
 		wire_ppp(w->wire, &pk);
+	w->cur = NULL;
+}
+
+const struct capture_pkt *
+worker_frame(const struct worker *w)
+{
+	return w->cur;
 }
 
 void

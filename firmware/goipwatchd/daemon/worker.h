@@ -44,6 +44,8 @@ void		 worker_tick(struct worker *, usec_t now);
 /* Ends every flow: end of file or shutdown. */
 void		 worker_finish(struct worker *);
 usec_t		 worker_clock(const struct worker *);
+/* The frame being analysed (NULL between packets): events may take a copy. */
+const struct capture_pkt *worker_frame(const struct worker *);
 void		 worker_stats(const struct worker *, struct worker_stats *);
 size_t		 worker_bytes(const struct worker *);
 void		 worker_stats_add(struct worker_stats *sum, const struct worker_stats *);

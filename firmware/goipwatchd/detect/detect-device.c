@@ -51,12 +51,12 @@ device_goip(struct detect *d, const struct event *e)
 	if (m->id[0] != '\0')
 		snprintf(l->device_id, sizeof(l->device_id), "%s", m->id);
 	if (m->kind == GOIP_KEEPALIVE) {
-		line_evidence(l, EV_K_SMS_KEEPALIVE, m->id[0] ? m->id : "req", e->ts);
+		detect_evidence(d, l, EV_K_SMS_KEEPALIVE, m->id[0] ? m->id : "req", e->ts);
 		device_sim(l, m);
 	} else
-		line_evidence(l, EV_K_SMS_EVENT, m->type, e->ts);
+		detect_evidence(d, l, EV_K_SMS_EVENT, m->type, e->ts);
 	if (m->smb_login == 1)
-		line_evidence(l, EV_K_SIM_BANK_USE, "keepalive SMB_LOGIN: SIMs from a SIM bank",
+		detect_evidence(d, l, EV_K_SIM_BANK_USE, "keepalive SMB_LOGIN: SIMs from a SIM bank",
 		    e->ts);
 	detect_judge(d, l, e->ts);
 }
@@ -75,11 +75,11 @@ device_simbank(struct detect *d, const struct event *e)
 	line_peer(l, src ? e->t.dst : e->t.src, src ? e->t.dport : e->t.sport);
 	if (f->kind == SIMBANK_LOGIN) {
 		snprintf(detail, sizeof(detail), "login, line %u slot %u", f->line_id, f->slot);
-		line_evidence(l, EV_K_SIMBANK_LOGIN, detail, e->ts);
+		detect_evidence(d, l, EV_K_SIMBANK_LOGIN, detail, e->ts);
 	} else if (f->kind == SIMBANK_APDU)
-		line_evidence(l, EV_K_SIMBANK_APDU, "APDU tunnel frames", e->ts);
+		detect_evidence(d, l, EV_K_SIMBANK_APDU, "APDU tunnel frames", e->ts);
 	else
-		line_evidence(l, EV_K_SIMBANK_LOGIN, "control frames (magic 78 56 21 43)", e->ts);
+		detect_evidence(d, l, EV_K_SIMBANK_LOGIN, "control frames (magic 78 56 21 43)", e->ts);
 	detect_judge(d, l, e->ts);
 }
 
@@ -112,7 +112,7 @@ device_hint(struct detect *d, const struct event *e)
 		device_mac_remember(d, h->mac);
 	if ((l = device_line(d, e, h->kind != HINT_WEB)) == NULL)
 		return;
-	line_evidence(l, kinds[h->kind], h->detail, e->ts);
+	detect_evidence(d, l, kinds[h->kind], h->detail, e->ts);
 	if (h->kind == HINT_DDNS || h->kind == HINT_RADMIN || h->kind == HINT_NTP)
 		line_peer(l, e->t.dst, e->t.dport);
 	detect_judge(d, l, e->ts);
@@ -133,7 +133,7 @@ detect_mac(struct detect *d, const struct event *e)
 	if (i == d->ndbl_macs)
 		return;
 	l = detect_line(d, e->t.src, &e->t, e->t.dst);
-	if (line_evidence(l, EV_K_DHCP_DBL, "dbl (DHCP option 60, by MAC)", e->ts))
+	if (detect_evidence(d, l, EV_K_DHCP_DBL, "dbl (DHCP option 60, by MAC)", e->ts))
 		detect_judge(d, l, e->ts);
 }
 

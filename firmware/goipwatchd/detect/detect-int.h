@@ -4,6 +4,8 @@
 #define GW_DETECT_INT_H
 
 #include "account.h"
+#include "evfile.h"
+#include "keep.h"
 #include "calls.h"
 #include "detect.h"
 #include "judge.h"
@@ -27,6 +29,13 @@ struct detect {
 	struct pace_params pp;
 	struct detect_stats st;
 	char		 rec[REPORT_LINE_MAX];	/* record text being written */
+
+	/* evidence files (docs/evidence.md): NULL when evidence is off */
+	struct keep	*keep;
+	struct signer	*signer;
+	const struct keep_frame *frame;	/* of the event in hand, or NULL */
+	uint64_t	 frame_seq;
+	bool		 ev_logged;	/* the first write error was logged */
 };
 
 bool	detect_is_subscriber(const struct detect *, const uint8_t addr16[16]);
@@ -34,8 +43,16 @@ bool	detect_is_foreign(const struct detect *, const uint8_t addr16[16]);
 /* The line of a subscriber address on this tuple, with its list flags. */
 struct line *detect_line(struct detect *, const uint8_t addr16[16],
 	    const struct ev_tuple *, const uint8_t peer16[16]);
+/* line_evidence, and the frame in hand is kept for l as its support. */
+bool	detect_evidence(struct detect *, struct line *, enum evidence_kind,
+	    const char *detail, usec_t);
 /* Re-judges l; reports it when its verdict, tier or evidence grew. */
 void	detect_judge(struct detect *, struct line *, usec_t);
+
+/* detect-evidence.c */
+void	detect_evfile(struct detect *, const struct line *, const struct judgement *,
+	    usec_t, struct jw *);
+void	detect_evidence_stats_write(const struct detect *, struct jw *);
 
 /* detect-device.c */
 void	detect_device(struct detect *, const struct event *);

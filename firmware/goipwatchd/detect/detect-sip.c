@@ -78,20 +78,20 @@ sip_fingerprints(struct detect *d, struct line *l, const struct sip_msg *m, usec
 	bool grew = false;
 
 	if (m->ua[0] != '\0' && ua_matches(&d->conf->ua_strong, m->ua))
-		grew |= line_evidence(l, EV_K_SIP_UA, m->ua, ts);
+		grew |= detect_evidence(d, l, EV_K_SIP_UA, m->ua, ts);
 	else if (m->ua[0] != '\0' && ua_matches(&d->conf->ua_weak, m->ua))
-		grew |= line_evidence(l, EV_K_SIP_UA_WEAK, m->ua, ts);
+		grew |= detect_evidence(d, l, EV_K_SIP_UA_WEAK, m->ua, ts);
 	if (m->sdp.result == SDP_OK && strcmp(m->sdp.s_name, "DBL Session") == 0)
-		grew |= line_evidence(l, EV_K_SDP_DBL_SESSION, "s=DBL Session", ts);
+		grew |= detect_evidence(d, l, EV_K_SDP_DBL_SESSION, "s=DBL Session", ts);
 	if (m->sdp.result == SDP_OK && strcmp(m->sdp.o_sess_id, "20000001") == 0)
-		grew |= line_evidence(l, EV_K_SDP_DBL_ORIGIN, "o= session id 20000001", ts);
+		grew |= detect_evidence(d, l, EV_K_SDP_DBL_ORIGIN, "o= session id 20000001", ts);
 	if (!m->is_request && m->status == 480 && strcasecmp(m->reason, "Remote Busy") == 0)
-		grew |= line_evidence(l, EV_K_SIP_REMOTE_BUSY, "480 Remote Busy", ts);
+		grew |= detect_evidence(d, l, EV_K_SIP_REMOTE_BUSY, "480 Remote Busy", ts);
 	if (m->allow[0] != '\0' && allow_is_goip(m->allow))
-		grew |= line_evidence(l, EV_K_SIP_GOIP_ALLOW, "GoIP Allow list", ts);
+		grew |= detect_evidence(d, l, EV_K_SIP_GOIP_ALLOW, "GoIP Allow list", ts);
 	if (m->is_request && strcmp(m->method, "REGISTER") == 0 &&
 	    (m->contact_expires == 60 || (m->contact_expires < 0 && m->expires == 60)))
-		grew |= line_evidence(l, EV_K_REG_EXPIRES_60, "REGISTER expires=60", ts);
+		grew |= detect_evidence(d, l, EV_K_REG_EXPIRES_60, "REGISTER expires=60", ts);
 	return grew;
 }
 
@@ -109,7 +109,8 @@ sip_cadence(struct detect *d, struct line *l, usec_t ts)
 	if (gap >= 55 * USEC_PER_SEC && gap <= 65 * USEC_PER_SEC)
 		l->reg_near60++;
 	if (l->reg_near60 >= 3 && l->reg_near60 * 2 >= l->reg_intervals)
-		return line_evidence(l, EV_K_CADENCE, "REGISTER every ~60 s to a foreign host", ts);
+		return detect_evidence(d, l, EV_K_CADENCE,
+		    "REGISTER every ~60 s to a foreign host", ts);
 	return false;
 }
 
@@ -139,10 +140,10 @@ term_met(const struct detect *d, struct line *l, usec_t ts)
 
 /* The termination evidence, once the pattern holds; true when it is new. */
 static bool
-term_check(const struct detect *d, struct line *l, usec_t ts)
+term_check(struct detect *d, struct line *l, usec_t ts)
 {
 	return term_met(d, l, ts) &&
-	    line_evidence(l, EV_K_TERMINATION, "foreign INVITEs to domestic mobiles", ts);
+	    detect_evidence(d, l, EV_K_TERMINATION, "foreign INVITEs to domestic mobiles", ts);
 }
 
 static void
@@ -272,15 +273,15 @@ behaviour(struct detect *d, struct line *l, usec_t ts)
 	if (l->calls < 10)
 		return false;
 	if (l->answered * 10 < l->calls * 3)
-		grew |= line_evidence(l, EV_K_BEHAVIOUR, "answer ratio under 30 %", ts);
+		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "answer ratio under 30 %", ts);
 	if (l->answered >= 5 && l->answered_secs < 60ull * l->answered)
-		grew |= line_evidence(l, EV_K_BEHAVIOUR, "mean answered call under 60 s", ts);
+		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "mean answered call under 60 s", ts);
 	if (l->inbound * 10 >= l->calls * 8 || l->outbound * 10 >= l->calls * 8)
-		grew |= line_evidence(l, EV_K_BEHAVIOUR, "80 % of calls one way", ts);
+		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "80 % of calls one way", ts);
 	if (hours >= 16)
-		grew |= line_evidence(l, EV_K_BEHAVIOUR, "active 16 hours a day", ts);
+		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "active 16 hours a day", ts);
 	if (l->repeat_callees == 0 && l->calls >= 20)
-		grew |= line_evidence(l, EV_K_BEHAVIOUR, "no callee called twice", ts);
+		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "no callee called twice", ts);
 	return grew;
 }
 

@@ -93,6 +93,8 @@ detect_free(struct detect *d)
 	regs_free(d->regs);
 	line_table_free(d->lines);
 	account_table_free(d->accounts);
+	keep_free(d->keep);
+	signer_free(d->signer);
 	free(d);
 }
 
@@ -119,7 +121,7 @@ detect_line(struct detect *d, const uint8_t addr16[16], const struct ev_tuple *t
 	    prefix_list_has(&d->conf->allowlist, peer16);
 	if (prefix_list_has(&d->conf->watchlist, peer16) && !l->watch) {
 		l->watch = true;
-		line_evidence(l, EV_K_WATCHLIST, "peer on the watchlist", d->now);
+		detect_evidence(d, l, EV_K_WATCHLIST, "peer on the watchlist", d->now);
 		line_peer(l, peer16, 0);
 	}
 	return l;
@@ -135,7 +137,11 @@ detect_judge(struct detect *d, struct line *l, usec_t ts)
 	if (!judge_changed(l, &j))
 		return;
 	jw_init(&w, d->rec, sizeof(d->rec));
-	judge_record(&w, l, &j, d->accounts, d->hkeylen ? d->hkey : NULL, d->hkeylen, ts);
+	judge_record_fields(&w, l, &j, d->accounts, d->hkeylen ? d->hkey : NULL,
+	    d->hkeylen, ts);
+	detect_evfile(d, l, &j, ts, &w);
+	jw_obj_close(&w);
+	judge_record_done(l, &j);
 	if (report_emit_detection(&w, &d->out) == -1)
 		d->st.record_overflow++;
 	d->st.detections++;
@@ -230,7 +236,7 @@ detect_opaque_line(struct detect *d, const struct event *e)
 	if (l->max_opaque >= d->conf->opaque_concurrent ||
 	    wcount_sum(&l->opaque_flows, e->ts, d->conf->opaque_window) >=
 	    d->conf->opaque_min_flows)
-		line_evidence(l, EV_K_OPAQUE_VOICE, "voice-like UDP to foreign peers", e->ts);
+		detect_evidence(d, l, EV_K_OPAQUE_VOICE, "voice-like UDP to foreign peers", e->ts);
 	detect_judge(d, l, e->ts);
 }
 
@@ -313,6 +319,7 @@ detect_stats(const struct detect *d, struct detect_stats *st)
 	*st = d->st;
 	st->lines = line_table_in_use(d->lines);
 	st->line_evictions = line_table_evictions(d->lines);
+	st->evidence_drops = keep_drops(d->keep);
 }
 
 void
@@ -347,6 +354,7 @@ detect_stats_write(const struct detect *d, struct jw *w)
 	jw_u64(w, "config_reloads", d->st.reloads);
 	jw_u64(w, "accounts_replaced", account_replaced(d->accounts));
 	jw_obj_close(w);
+	detect_evidence_stats_write(d, w);
 	jw_u64(w, "detect_events", d->st.events);
 	jw_u64(w, "detect_record_overflow", d->st.record_overflow);
 }
@@ -355,5 +363,5 @@ size_t
 detect_bytes(const struct detect *d)
 {
 	return sizeof(*d) + line_table_bytes(d->lines) + calls_bytes(d->calls) +
-	    regs_bytes(d->regs);
+	    regs_bytes(d->regs) + keep_bytes(d->keep);
 }

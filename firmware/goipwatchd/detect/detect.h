@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "event.h"
+#include "keep.h"
 #include "report.h"
 
 /* SIP message counts, as tshark's sip,stat shows them. */
@@ -39,6 +40,8 @@ struct detect_stats {
 	uint64_t	reloads;	/* configurations taken at a batch boundary */
 	uint64_t	record_overflow;
 	uint64_t	lines, line_evictions;	/* the line table, at the snapshot */
+	uint64_t	evidence_files, evidence_skipped, evidence_write_errors;
+	uint64_t	evidence_drops;		/* keep.c's, at the snapshot */
 };
 
 struct detect;
@@ -49,6 +52,12 @@ void		 detect_free(struct detect *);
 /* A reloaded configuration: detector settings apply from the next event. */
 int		 detect_set_conf(struct detect *, const struct conf *);
 void		 detect_event(struct detect *, const struct event *);
+/* Evidence on (docs/evidence.md): the store, the key, the directory. */
+int		 detect_keep_start(struct detect *, const struct conf *, char *err,
+		    size_t errlen);
+/* The same as detect_event, with the frame the event came from (or NULL). */
+void		 detect_event_frame(struct detect *, const struct event *,
+		    const struct keep_frame *);
 /* Capture time moved on without events (live idle): expire what is due. */
 void		 detect_tick(struct detect *, usec_t now);
 /* End of input: report what is still open. */

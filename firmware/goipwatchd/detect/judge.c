@@ -223,6 +223,15 @@ void
 judge_record(struct jw *w, struct line *l, const struct judgement *j,
     const struct account_table *acc, const uint8_t *hkey, size_t hkeylen, usec_t now)
 {
+	judge_record_fields(w, l, j, acc, hkey, hkeylen, now);
+	jw_obj_close(w);
+	judge_record_done(l, j);
+}
+
+void
+judge_record_fields(struct jw *w, struct line *l, const struct judgement *j,
+    const struct account_table *acc, const uint8_t *hkey, size_t hkeylen, usec_t now)
+{
 	unsigned i;
 
 	if (!l->reported || j->tier != l->tier)
@@ -246,7 +255,11 @@ judge_record(struct jw *w, struct line *l, const struct judgement *j,
 	if (l->watch)
 		jw_bool(w, "watchlisted", true);
 	jw_bool(w, "update", l->reported);
-	jw_obj_close(w);
+}
+
+void
+judge_record_done(struct line *l, const struct judgement *j)
+{
 	l->reported = true;
 	l->verdict = (uint8_t)j->verdict;
 	l->tier = (uint8_t)j->tier;

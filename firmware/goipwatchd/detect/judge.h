@@ -32,5 +32,10 @@ bool	judge_changed(const struct line *, const struct judgement *);
 /* Writes the detection record (the caller emits it) and marks l reported. */
 void	judge_record(struct jw *, struct line *, const struct judgement *,
 	    const struct account_table *, const uint8_t *hkey, size_t hkeylen, usec_t now);
+/* The same in two steps, so the caller can add fields: all but the closing brace, */
+void	judge_record_fields(struct jw *, struct line *, const struct judgement *,
+	    const struct account_table *, const uint8_t *hkey, size_t hkeylen, usec_t now);
+/* and, once the caller has closed it, marking l reported. */
+void	judge_record_done(struct line *, const struct judgement *);
 
 #endif

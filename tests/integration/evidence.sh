@@ -1,0 +1,147 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Evidence files (docs/evidence.md): the lab's GoIP capture replayed with
+# evidence on gives, for the urgent line, a pcapng tshark opens, with the
+# REGISTER carrying the GoIP User-Agent, the foreign INVITEs with their mobile
+# callees, the SMS-server frames with IMEIs, per-packet and section comments,
+# and a signature that verifies (and fails for a flipped byte or another key).
+# Benign captures give no file; detections are the same as with evidence off;
+# a run with many lines stays within its bounds and counts its drops.
+. "$(dirname "$0")/lib.sh"
+need_bin "$GWD" "$B/goipwatch-evidence"
+need_cmd tshark capinfos openssl python3
+EVT=$B/goipwatch-evidence
+LAB=$ROOT/tests/data/lab
+
+key() {	# key NAME: an ECDSA P-256 key and a self-signed certificate
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$TMP/$1.key" -out "$TMP/$1.crt" -days 2 -subj "/CN=$1" \
+	    >/dev/null 2>&1 || fail "openssl cannot make a key"
+}
+key appl1
+key appl2
+conf() {	# conf FILE DIR [extra lines]
+	_f=$1 _d=$2; shift 2
+	{ cat "$ROOT/tests/eval/eval.conf"
+	  printf 'site_id lab-1\nevidence on\nevidence_dir %s\ntls_key %s\n' "$_d" "$TMP/appl1.key"
+	  for _l in "$@"; do echo "$_l"; done; } >"$_f"
+}
+tsh() { tshark -r "$@" 2>/dev/null; }
+
+# --- the GoIP capture ----------------------------------------------------------
+conf "$TMP/on.conf" "$TMP/ev"
+$GWD -f "$TMP/on.conf" -r "$LAB/goip-4lines.pcap" -w "$TMP/on.jsonl" ||
+	fail "goipwatchd with evidence on failed"
+$GWD -f "$ROOT/tests/eval/eval.conf" -r "$LAB/goip-4lines.pcap" -w "$TMP/off.jsonl" ||
+	fail "goipwatchd with evidence off failed"
+python3 - "$TMP/on.jsonl" "$TMP/last" <<'PY' || fail "no urgent detection with an evidence file"
+import json, sys
+last = None
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["type"] == "detection" and r["tier"] == "urgent" and "evidence_file" in r:
+        last = r
+if last is None:
+    sys.exit(1)
+open(sys.argv[2], "w").write("%s %s %d\n" % (last["evidence_file"]["file"], last["evidence_file"]["sha256"],
+                                              last["evidence_file"]["packets"]))
+PY
+read -r name sha npk <"$TMP/last"
+F=$TMP/ev/$name
+check "the urgent line's evidence file and its signature are on disk" test -s "$F" -a -s "$F.sig"
+check "no temporary file is left" not sh -c 'ls "$1"/*.tmp 2>/dev/null | grep -q .' _ "$TMP/ev"
+check "tshark reads it whole ($npk packets)" test "$(tsh "$F" | wc -l)" -eq "$npk"
+check "the record's sha256 is the file's" test "$(sha256sum <"$F" | cut -d' ' -f1)" = "$sha"
+check "the REGISTER with the GoIP User-Agent" \
+	test "$(tsh "$F" -Y 'sip.Method == "REGISTER" && sip.User-Agent contains "dble"' | wc -l)" -ge 1
+tsh "$F" -Y 'sip.Method == "INVITE"' -T fields -e ip.src -e sip.r-uri.user | sort -u >"$TMP/inv"
+check "INVITEs from the foreign softswitch to mobile callees" \
+	test "$(grep -c '^203\.0\.113\.10	1[3-9][0-9]\{9\}$' "$TMP/inv")" -ge 8
+check "SMS-server frames with IMEIs" \
+	test "$(tsh "$F" -Y 'udp.port == 44444 && frame contains "imei:86"' | wc -l)" -ge 1
+tsh "$F" -T fields -e frame.comment >"$TMP/comments"
+check "every packet has a comment" not grep -qx '' "$TMP/comments"
+check "comments name the evidence kinds" sh -c 'grep -q sip_user_agent "$1" &&
+	grep -q termination_pattern "$1" && grep -q sms_server_keepalive "$1"' _ "$TMP/comments"
+check "the section comment names appliance, line and detection" sh -c \
+	'capinfos "$1" | tr "\n" " " | grep -q "appliance: lab-1 line: 100.64.1.10 .*tier: urgent"' _ "$F"
+check "the signature verifies" "$EVT" verify "$F" --cert "$TMP/appl1.crt"
+cp "$F" "$TMP/flip.pcapng" && cp "$F.sig" "$TMP/flip.pcapng.sig"
+printf 'X' | dd of="$TMP/flip.pcapng" bs=1 seek=200 conv=notrunc 2>/dev/null
+check "a flipped byte fails" not "$EVT" verify "$TMP/flip.pcapng" --cert "$TMP/appl1.crt"
+check "another appliance's certificate fails" not "$EVT" verify "$F" --cert "$TMP/appl2.crt"
+
+# detections are those of evidence off, less the evidence field
+strip() { python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["type"] == "detection":
+        r.pop("evidence_file", None)
+        print(json.dumps(r, sort_keys=True))' "$1"; }
+strip "$TMP/on.jsonl" >"$TMP/on.det"; strip "$TMP/off.jsonl" >"$TMP/off.det"
+check "detections equal evidence off's, less the evidence field" cmp -s "$TMP/on.det" "$TMP/off.det"
+check "detection records have no duplicate key" python3 -c '
+import json, sys
+def once(pairs):
+    keys = [k for k, v in pairs]
+    if len(keys) != len(set(keys)):
+        sys.exit("duplicate key in %s" % keys)
+    return dict(pairs)
+for l in open(sys.argv[1]):
+    json.loads(l, object_pairs_hook=once)' "$TMP/on.jsonl"
+check "with evidence off no record has an evidence file" not grep -q '"sha256"' "$TMP/off.jsonl"
+
+# the same files whatever the threads: direct (reader_thread off) and -j 2
+shas() { grep -o '"sha256":"[0-9a-f]*"' "$1" | sort; }
+conf "$TMP/direct.conf" "$TMP/ev-direct" "reader_thread off"
+$GWD -f "$TMP/direct.conf" -r "$LAB/goip-4lines.pcap" -w "$TMP/direct.jsonl" ||
+	bad "reader_thread off failed"
+$GWD -f "$TMP/on.conf" -j 2 -r "$LAB/goip-4lines.pcap" -w "$TMP/j2.jsonl" || bad "-j 2 failed"
+shas "$TMP/on.jsonl" >"$TMP/s.on"; shas "$TMP/direct.jsonl" >"$TMP/s.direct"
+shas "$TMP/j2.jsonl" >"$TMP/s.j2"
+check "reader_thread off writes the same files" cmp -s "$TMP/s.on" "$TMP/s.direct"
+check "-j 2 writes the same files" cmp -s "$TMP/s.on" "$TMP/s.j2"
+
+# pseudonymised numbers: no evidence at all
+conf "$TMP/pseudo.conf" "$TMP/ev-pseudo" "pseudonymise_key 00112233445566778899aabbccddeeff"
+$GWD -f "$TMP/pseudo.conf" -r "$LAB/goip-4lines.pcap" -w "$TMP/pseudo.jsonl" ||
+	bad "pseudonymised run failed"
+check "pseudonymised numbers: no evidence file" not sh -c 'ls "$1" | grep -q pcapng' _ "$TMP/ev-pseudo"
+
+# --- benign captures: no file ----------------------------------------------------
+for n in pbx callcentre home; do
+	conf "$TMP/$n.conf" "$TMP/ev-$n"
+	$GWD -f "$TMP/$n.conf" -r "$LAB/$n.pcap" -w "$TMP/$n.jsonl" || bad "$n: goipwatchd failed"
+	check "$n: no evidence file" not sh -c 'ls "$1" | grep -q .' _ "$TMP/ev-$n"
+done
+
+# --- bad configurations fail at start with a message -------------------------------
+conf "$TMP/nokey.conf" "$TMP/ev-nokey" "tls_key $TMP/missing.key"
+check "a missing tls_key is refused at start" sh -c \
+	'! "$1" -f "$2" -r "$3" -w /dev/null 2>"$4" && grep -q "missing.key" "$4"' _ \
+	"$GWD" "$TMP/nokey.conf" "$LAB/home.pcap" "$TMP/nokey.err"
+
+# --- many lines: bounded, drops counted ---------------------------------------------
+python3 "$ROOT/tests/integration/evidence_lines.py" "$TMP/many.pcap" 3000 ||
+	fail "cannot write the many-lines capture"
+conf "$TMP/many.conf" "$TMP/ev-many" "evidence_lines 100" "evidence_packets 8" \
+	"evidence_snaplen 512" "evidence_memory 131072" "evidence_lookback 16"
+$GWD -f "$TMP/many.conf" -r "$TMP/many.pcap" -w "$TMP/many.jsonl" || bad "many lines: goipwatchd failed"
+python3 - "$TMP/many.jsonl" >"$TMP/many.st" <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["type"] == "stats":
+        e = r["evidence"]
+        print(e["lines"], e["lines_refused"], e["drop_packets"] + e["drop_memory"], e["slots"],
+              e["files"], r["memory_bytes"])
+PY
+read -r lines refused dropped slots files mem <"$TMP/many.st"
+echo "    many lines: $lines lines kept, $refused packets refused (line bound), $dropped evicted, $slots slots, $files files"
+check "many lines: at most evidence_lines lines" test "$lines" -eq 100
+check "many lines: the line bound is counted" test "$refused" -gt 0
+check "many lines: evictions are counted" test "$dropped" -gt 0
+check "many lines: the slab stays within evidence_memory" test "$slots" -le $((131072 / 512))
+check "many lines: one file per detection of a kept line" test "$files" -ge 100
+finish
