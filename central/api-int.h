@@ -24,6 +24,7 @@
 
 struct cfg;
 struct throttle;
+struct auditq;
 
 struct api {
 	const struct cfg *cfg;
@@ -37,6 +38,7 @@ struct api {
 	bool		 busy[API_POOL_MAX];
 	int		 streams;	/* open event streams (api-events.c), under mu */
 	bool		 stopping;	/* api_stop: streams end, under mu */
+	struct auditq	*aq;		/* the audit rows' group commit */
 };
 
 /* One request on its way through a handler. */

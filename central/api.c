@@ -11,7 +11,7 @@
 
 #include "api.h"
 #include "api-int.h"
-#include "audit.h"
+#include "auditq.h"
 #include "cfg.h"
 #include "events.h"
 #include "http.h"
@@ -54,8 +54,7 @@ void
 api_audit(struct call *c, const char *who, const char *action, const char *target,
     const char *result)
 {
-	if (audit_add(c->st, who, c->req->addr, action, target, result) == -1)
-		log_warnx("api: audit: %s", c->st->err);
+	(void)auditq_add(c->a->aq, who, c->req->addr, action, target, result);
 }
 
 const char *
@@ -279,6 +278,10 @@ api_start(const struct cfg *cf, char *err, size_t errlen)
 			snprintf(err, errlen, "api storage: %s", why);
 			goto fail;
 		}
+	if ((a->aq = auditq_start(cf->db, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "api audit storage: %s", why);
+		goto fail;
+	}
 	if (a->thr == NULL || (fd = listen_tcp(cf->api_listen, cf->api_port_file, 128,
 	    why, sizeof(why))) == -1) {
 		snprintf(err, errlen, "api_listen: %s", a->thr ? why : "out of memory");
@@ -307,6 +310,7 @@ api_stop(struct api *a)
 	pthread_mutex_unlock(&a->mu);
 	events_notify();	/* open streams end now */
 	http_stop(a->http);
+	auditq_stop(a->aq);
 	for (int i = 0; i < a->n; i++)
 		storage_close(a->pool[i]);
 	throttle_free(a->thr);
