@@ -11,13 +11,16 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/leads-out.c central/lead-detail.c central/lead-feedback.c \
 	    central/listen.c central/http.c central/api.c central/api-session.c \
 	    central/api-admin.c central/api-leads.c central/apibody.c \
-	    central/users.c central/users-cli.c central/audit.c central/throttle.c
+	    central/users.c central/users-cli.c central/audit.c central/throttle.c \
+	    central/alert.c central/alert-send.c central/alert-syslog.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
 CENTRAL_LOAD := $(BUILD)/central-load
-# libmicrohttpd: the console's HTTPS API; libargon2: its password hashes.
-CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -largon2 -lpthread
+# libmicrohttpd: the console's HTTPS API; libargon2: its password hashes;
+# libcurl: the alerts' webhook and mail (alert-send.c).
+CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -largon2 \
+	    -lcurl -lpthread
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
@@ -31,6 +34,7 @@ TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_ho
 TEST_SCRIPTS += tests/integration/central_flood.sh tests/integration/central_emfile.sh \
 	    tests/integration/central_samekey.sh tests/integration/central_api.sh \
 	    tests/integration/central_api_pg.sh
+TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alert.h"
 #include "api.h"
 #include "cfg.h"
 #include "confstore.h"
@@ -58,6 +59,7 @@ usage(void)
 	    "  lead show ID | lead feedback ID STATUS [--note TEXT] [--by NAME]\n"
 	    "  rings | sims [--csv] | stats [--period day|week|month]\n"
 	    "  export --csv|--json\n"
+	    "  alerts [--state pending|sent|failed]   the alert queue (docs/central.md)\n"
 	    "  appliances | appliance group ID GROUP\n"
 	    "  config set GROUP FILE | config status\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
@@ -195,13 +197,17 @@ cmd_serve(struct ctx *x)
 	char err[512] = "";
 	struct server *s = server_new(&x->cfg, err, sizeof(err));
 	struct api *a = NULL;
+	struct alerter *al;
 
 	if (s == NULL)
 		fatalx("serve: %s", err);
 	/* After server_new: its threads inherit the blocked signals. */
 	if (api_is_enabled(&x->cfg) && (a = api_start(&x->cfg, err, sizeof(err))) == NULL)
 		fatalx("serve: %s", err);
+	if ((al = alert_start(&x->cfg, err, sizeof(err))) == NULL)
+		fatalx("serve: %s", err);
 	server_run(s);
+	alert_stop(al);
 	api_stop(a);
 	server_free(s);
 	return 0;
@@ -265,6 +271,15 @@ cmd_lead(struct ctx *x)
 	out_tty_put(stdout, who);
 	putchar('\n');
 	return 0;
+}
+
+static int
+cmd_alerts(struct ctx *x)
+{
+	const char *st = opt_val(x, "--state");
+
+	return alert_print(x->st, st ? enum_val("--state", st, alert_state_name, 0) :
+	    NULL, stdout);
 }
 
 static int cmd_rings(struct ctx *x) { return rings_print(x->st, stdout); }
@@ -418,6 +433,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, DB_NONE, "", NULL },
 	{ "leads", cmd_leads, DB_READ, "--tier= --overdue --json", NULL },
 	{ "lead", cmd_lead, DB_WRITE, "--note= --by=", "show" },
+	{ "alerts", cmd_alerts, DB_READ, "--state=", NULL },
 	{ "rings", cmd_rings, DB_READ, "", NULL },
 	{ "sims", cmd_sims, DB_READ, "--csv", NULL },
 	{ "export", cmd_export, DB_READ, "--csv --json", NULL },
