@@ -5,10 +5,10 @@
  * (JSON) or out_tty (mail text), never raw.
  */
 #include <curl/curl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <inttypes.h>
 
 #include "alert-int.h"
 #include "cfg.h"
@@ -95,11 +95,28 @@ http_result(long code, char *err, size_t errlen)
 	return code >= 400 ? ALERT_FAILED : ALERT_RETRY;
 }
 
+/* JSON, the idempotency key, and no "Expect: 100-continue" round trip. */
+static struct curl_slist *
+headers(const char *idem)
+{
+	const char *const h[] = { "Content-Type: application/json", idem, "Expect:" };
+	struct curl_slist *l = NULL, *n;
+
+	for (size_t i = 0; i < sizeof(h) / sizeof(h[0]); i++) {
+		if ((n = curl_slist_append(l, h[i])) == NULL) {
+			curl_slist_free_all(l);
+			return NULL;
+		}
+		l = n;
+	}
+	return l;
+}
+
 enum alert_result
 alert_webhook(const struct alert_env *env, const struct alert_msg *m, char *err,
     size_t errlen)
 {
-	struct curl_slist *h = NULL, *h2;
+	struct curl_slist *h = NULL;
 	enum alert_result r = ALERT_RETRY;
 	char *body = NULL, idem[128];
 	size_t len = 0;
@@ -114,9 +131,7 @@ alert_webhook(const struct alert_env *env, const struct alert_msg *m, char *err,
 	fclose(f);
 	snprintf(idem, sizeof(idem), "Idempotency-Key: %s", m->key);
 	if ((c = easy(env, env->cf->alert_webhook_url, "http,https")) == NULL ||
-	    (h = curl_slist_append(NULL, "Content-Type: application/json")) == NULL ||
-	    (h2 = curl_slist_append(h, idem)) == NULL ||
-	    (h2 = curl_slist_append(h, "Expect:")) == NULL) {
+	    (h = headers(idem)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
@@ -150,7 +165,7 @@ alert_addr_check(const char *list, char *err, size_t errlen)
 	return 0;
 }
 
-/* The addresses of a list, each to fn; "a@b, c@d". */
+/* The addresses of a list "a@b, c@d" as libcurl's recipients. */
 static struct curl_slist *
 rcpts(const char *list)
 {
