@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Loopback receivers for central_alerts.sh, and its checks of what they got.
 
-  http PORTFILE LOG [FAILFIRST] [PORT]  webhook receiver: a JSON line per request
-        (headers, body, status); answers 500 to the first FAILFIRST requests and
-        404 to a device id holding "perm4xx"; PORT 0 picks one
+  http PORTFILE LOG [FAILFIRST] [PORT] [CERT KEY]  webhook receiver: a JSON line
+        per request (headers, body, status); answers 500 to the first FAILFIRST
+        requests and 404 to a device id holding "perm4xx"; PORT 0 picks one;
+        HTTPS with CERT and KEY
   syslog udp|tcp PORTFILE LOG           RFC 5424 receiver (TCP: octet counting)
   smtp PORTFILE LOG                     aiosmtpd sink: a JSON line per message
   check-http LOG KEY...                 one 2xx delivery per key, fields right
@@ -40,7 +41,7 @@ def write_port(path, port):
     os.rename(path + ".tmp", path)
 
 
-def serve_http(portfile, log, failfirst=0, port=0):
+def serve_http(portfile, log, failfirst=0, port=0, cert=None, key=None):
     state = {"n": 0}
     lock = threading.Lock()
 
@@ -68,6 +69,11 @@ def serve_http(portfile, log, failfirst=0, port=0):
 
     ThreadingHTTPServer.allow_reuse_address = True
     srv = ThreadingHTTPServer(("127.0.0.1", port), H)
+    if cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     write_port(portfile, srv.server_address[1])
     srv.serve_forever()
 
@@ -248,7 +254,7 @@ def check_smtp(log, rcpt, keys):
 def main(a):
     if a[0] == "http":
         serve_http(a[1], a[2], int(a[3]) if len(a) > 3 else 0,
-                   int(a[4]) if len(a) > 4 else 0)
+                   int(a[4]) if len(a) > 4 else 0, *a[5:7])
     elif a[0] == "syslog":
         serve_syslog(a[1], a[2], a[3])
     elif a[0] == "smtp":

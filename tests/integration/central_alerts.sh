@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Alerts end to end on loopback: urgent leads from real records (a hostile
-# device id) reach a webhook (first answer 500: retried), syslog over TCP and
-# an aiosmtpd sink, exactly once per lead, revision and kind; an escalation is
+# device id) reach an HTTPS webhook (the office CA; first answer 500: retried),
+# syslog (TCP; UDP in the PostgreSQL run) and an aiosmtpd sink, exactly once per lead, revision and kind; an escalation is
 # a new revision; a 4xx fails for good and shows in `alerts`; a lead still new
 # at half its deadline goes again to the supervisors; an alert queued while the
 # webhook is down survives kill -9 of central and arrives once.
@@ -15,7 +15,8 @@ need_bin "$B/uplink_sender" "$PY"
 $PY -c 'import aiosmtpd' 2>/dev/null || fail "python3-aiosmtpd missing (scripts/deps.sh)"
 
 pki
-if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; else DB="sqlite:$T/central.db"; fi
+if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; SYS=udp; else DB="sqlite:$T/central.db"; SYS=tcp; fi
+WEBTLS="$T/pki/console.crt $T/pki/console.key"	# for 127.0.0.1, from the office CA
 
 # receiver NAME ARGS...: a helper server in the background; sets RPID, RPORT
 receiver() {
@@ -32,15 +33,15 @@ receiver() {
 	done
 	RPORT=$(cat "$T/$n.port")
 }
-receiver web http "$T/web.port" "$T/web.log" 1
+receiver web http "$T/web.port" "$T/web.log" 1 0 $WEBTLS
 WEBPID=$RPID WEBPORT=$RPORT
-receiver sys syslog tcp "$T/sys.port" "$T/sys.log"
+receiver sys syslog $SYS "$T/sys.port" "$T/sys.log"
 SYSPORT=$RPORT
 receiver mail smtp "$T/mail.port" "$T/mail.log"
 MAILPORT=$RPORT
 
-central_conf c1 "$DB" "alert_webhook_url http://127.0.0.1:$WEBPORT/hook" \
-    "alert_syslog tcp:127.0.0.1:$SYSPORT" "alert_smtp_url smtp://127.0.0.1:$MAILPORT" \
+central_conf c1 "$DB" "alert_webhook_url https://127.0.0.1:$WEBPORT/hook" \
+    "alert_webhook_ca $T/pki/ca.crt" "alert_syslog $SYS:127.0.0.1:$SYSPORT" "alert_smtp_url smtp://127.0.0.1:$MAILPORT" \
     "alert_mail_from central@office.test" "alert_mail_to duty1@office.test, duty2@office.test" \
     "alert_mail_supervisors sup@office.test" "alert_timeout 3" "alert_backoff_max 1" \
     "alert_scan 1" "alert_attempts 4"
@@ -94,7 +95,7 @@ check "webhook: the first answer (500) was retried" \
     [ "$(grep -c '"status": 500' "$T/web.log")" -eq 1 ]
 check "the retried row counts 2 attempts" \
     [ "$(sql "SELECT MAX(attempts) FROM alerts WHERE channel = 'webhook'")" -eq 2 ]
-check "syslog: one RFC 5424 message per key, SD escaped, octet counted" \
+check "syslog ($SYS): one RFC 5424 message per key, SD escaped, framed" \
     $PY "$HELPER" check-syslog "$T/sys.log" "$KA" "$KB"
 check "mail: one per key to the duty list, RFC 2047 subject, Message-ID" \
     $PY "$HELPER" check-smtp "$T/mail.log" duty1@office.test,duty2@office.test "$KA" "$KB"
@@ -141,7 +142,7 @@ done
 kill -9 "$CPID"; wait "$CPID" 2>/dev/null
 check "still pending after kill -9" \
     [ "$(sql "SELECT state FROM alerts WHERE lead_id = $P5 AND channel = 'webhook'")" = pending ]
-receiver web http "$T/web.port" "$T/web.log" 0 "$WEBPORT"
+receiver web http "$T/web.port" "$T/web.log" 0 "$WEBPORT" $WEBTLS
 start_central c1
 K5="lead-$P5-r$(rev "$P5")-urgent"
 i=0
