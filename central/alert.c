@@ -30,9 +30,9 @@ alert_state_name(int i)
 	return i >= 0 && i < 3 ? states[i] : NULL;
 }
 
-/* The latest raise or escalation of lead l: the alert's revision. */
-#define REVISION "(SELECT MAX(e.id) FROM lead_events e WHERE e.lead_id = l.id" \
-	" AND e.kind IN ('raised', 'escalated'))"
+/* The latest raise or escalation of lead l: the alert's revision (0: none kept). */
+#define REVISION "COALESCE((SELECT MAX(e.id) FROM lead_events e" \
+	" WHERE e.lead_id = l.id AND e.kind IN ('raised', 'escalated')), 0)"
 
 int
 alert_lead(struct storage *st, int64_t lead, int64_t now)

@@ -235,6 +235,12 @@ test_queue(void **state)
 	lead(st, 4, "urgent", 0, 4000);
 	assert_int_equal(alert_scan_half(st, 5000), 0);
 	assert_int_equal(count(st, "SELECT COUNT(*) FROM alerts WHERE lead_id IN (3, 4)"), 0);
+	/* a lead without its history still gets its push, as revision 0 */
+	lead(st, 5, "urgent", 4000, 6000);
+	assert_int_equal(db_exec(st, "DELETE FROM lead_events WHERE lead_id = 5", NULL, 0), 0);
+	assert_int_equal(alert_scan_half(st, 5000), 0);
+	assert_int_equal(count(st, "SELECT COUNT(*) FROM alerts WHERE lead_id = 5"
+	    " AND revision = 0"), 2);
 	storage_close(st);
 }
 
