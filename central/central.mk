@@ -15,13 +15,16 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/users.c central/users-cli.c central/audit.c central/auditq.c central/throttle.c \
 	    central/events.c central/api-events.c central/housekeep.c
 CENTRAL_SRCS += central/api-fleet.c central/api-users.c
+CENTRAL_SRCS += central/alert.c central/alert-send.c central/alert-syslog.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
 CENTRAL_LOAD := $(BUILD)/central-load
 # libmicrohttpd: the console's HTTPS API; GnuTLS (under MHD): its client-certificate
-# login; libargon2: its password hashes.
-CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -lgnutls -largon2 -lpthread
+# login; libargon2: its password hashes; libcurl: the alerts' webhook and mail
+# (alert-send.c).
+CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -lgnutls -largon2 \
+	    -lcurl -lpthread
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
@@ -40,6 +43,7 @@ TEST_SCRIPTS += tests/integration/central_events.sh tests/integration/central_ev
 # make run keeps central and its API up: RUN_SECONDS, no terminal, Ctrl-C.
 TEST_SCRIPTS += tests/integration/run_keepup.sh
 TEST_SCRIPTS += tests/integration/central_api_fleet.sh tests/integration/central_api_fleet_pg.sh
+TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

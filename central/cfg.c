@@ -33,6 +33,11 @@ static const struct keytab_key keys[] = {
 	N(api_argon2_kib, 8, 1 << 22, "65536"), N(api_argon2_t, 1, 16, "3"),
 	N(api_login_failures, 1, 1000, "5"), N(api_login_window, 1, 86400, "900"),
 	N(api_max_streams, 1, 1000, "32"), N(housekeep_interval, 1, 86400, "600"),
+	S(alert_webhook_url, NULL), S(alert_webhook_ca, NULL), S(alert_syslog, NULL),
+	S(alert_smtp_url, NULL), S(alert_mail_from, NULL), S(alert_mail_to, NULL),
+	S(alert_mail_supervisors, NULL), N(alert_timeout, 1, 300, "10"),
+	N(alert_attempts, 1, 1000, "12"), N(alert_backoff_max, 1, 86400, "300"),
+	N(alert_scan, 1, 3600, "10"),
 };
 
 /* A value is the rest of the line (a PostgreSQL conninfo has blanks). */

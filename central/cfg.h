@@ -43,6 +43,15 @@ struct cfg {
 	uint64_t	 api_login_window;	/* seconds */
 	uint64_t	 api_max_streams;	/* open event streams at most */
 	uint64_t	 housekeep_interval;	/* seconds between housekeeping rounds */
+	/* Alerts (alert.c; each channel off while its key is empty) */
+	char		 alert_webhook_url[CFG_STR], alert_webhook_ca[CFG_STR];
+	char		 alert_syslog[CFG_STR];	/* udp:HOST:PORT or tcp:HOST:PORT */
+	char		 alert_smtp_url[CFG_STR], alert_mail_from[CFG_STR];
+	char		 alert_mail_to[CFG_STR], alert_mail_supervisors[CFG_STR];
+	uint64_t	 alert_timeout;		/* seconds per send */
+	uint64_t	 alert_attempts;	/* then the alert is failed */
+	uint64_t	 alert_backoff_max;	/* seconds between attempts at most */
+	uint64_t	 alert_scan;		/* seconds between half-deadline scans */
 };
 
 void	cfg_defaults(struct cfg *);

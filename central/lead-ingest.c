@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alert.h"
 #include "events.h"
 #include "ingest.h"
 #include "record.h"
@@ -217,6 +218,8 @@ lead_ingest(struct storage *st, const char *appliance, uint64_t seq,
 		return -1;
 	if (u.detections > 1 && u.token == -1 &&
 	    lead_event(st, u.id, now, who, "escalated", d) == -1)
+		return -1;
+	if ((u.detections == 1 || u.token == -1) && alert_lead(st, u.id, now) == -1)
 		return -1;
 	if (db_exec(st, "INSERT INTO lead_sources (lead_id, appliance, first_seen,"
 	    " last_seen) VALUES ($1, $2, $3, $3) ON CONFLICT (lead_id, appliance)"

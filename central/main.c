@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alert.h"
 #include "api.h"
 #include "audit.h"
 #include "cfg.h"
@@ -64,6 +65,7 @@ usage(void)
 	    "  sims [--carrier MCCMNC] [--cutting] [--csv] | sim history [SIM]\n"
 	    "  sim disposition SIM shut_down|restored|not_ours [--at EPOCH] [--note T]\n"
 	    "  export --csv|--json\n"
+	    "  alerts [--state pending|sent|failed]   the alert queue (docs/central.md)\n"
 	    "  appliances | appliance group ID GROUP | appliance site ID SITE\n"
 	    "  config set GROUP FILE | config status\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
@@ -203,6 +205,7 @@ cmd_serve(struct ctx *x)
 	struct server *s = server_new(&x->cfg, err, sizeof(err));
 	struct api *a = NULL;
 	struct housekeep *hk;
+	struct alerter *al;
 
 	if (s == NULL)
 		fatalx("serve: %s", err);
@@ -211,7 +214,10 @@ cmd_serve(struct ctx *x)
 		fatalx("serve: %s", err);
 	if ((hk = housekeep_start(&x->cfg, err, sizeof(err))) == NULL)
 		fatalx("serve: %s", err);
+	if ((al = alert_start(&x->cfg, err, sizeof(err))) == NULL)
+		fatalx("serve: %s", err);
 	server_run(s);
+	alert_stop(al);
 	housekeep_stop(hk);
 	api_stop(a);
 	server_free(s);
@@ -307,6 +313,15 @@ cmd_lead(struct ctx *x)
 }
 
 static int
+cmd_alerts(struct ctx *x)
+{
+	const char *st = opt_val(x, "--state");
+
+	return alert_print(x->st, st ? enum_val("--state", st, alert_state_name, 0) :
+	    NULL, stdout);
+}
+
+static int
 cmd_rings(struct ctx *x)
 {
 	const char *tier = opt_val(x, "--tier"), *since = opt_val(x, "--since");
@@ -315,7 +330,6 @@ cmd_rings(struct ctx *x)
 
 	return rings_print(x->st, &f, stdout);
 }
-
 
 /* --carrier MCCMNC, or exit 2. */
 static const char *
@@ -531,6 +545,7 @@ static const struct command commands[] = {
 	{ "leads", cmd_leads, DB_READ, "--tier= --overdue --json --status= --site="
 	    " --assignee= --limit=", NULL },
 	{ "lead", cmd_lead, DB_WRITE, "--note= --by=", "show" },
+	{ "alerts", cmd_alerts, DB_READ, "--state=", NULL },
 	{ "rings", cmd_rings, DB_READ, "--since= --tier=", NULL },
 	{ "sims", cmd_sims, DB_READ, "--carrier= --cutting --csv", NULL },
 	{ "sim", cmd_sim, DB_WRITE, "--at= --note=", "history" },

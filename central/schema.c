@@ -131,6 +131,16 @@ static const char *const migrations[] = {
 	"CREATE INDEX leads_assignee ON leads (assignee, tier_rank DESC, deadline, id);"
 	"CREATE INDEX lead_sources_appliance ON lead_sources (appliance);"
 	"CREATE INDEX appliances_site ON appliances (site);",
+	/* 11: the alert queue (alert.c): one row per lead revision, kind and
+	 * channel; alert_channels holds the channels serve has configured */
+	"CREATE TABLE alert_channels (channel TEXT PRIMARY KEY, since BIGINT NOT NULL);"
+	"CREATE TABLE alerts ("
+	" id @ID@, lead_id BIGINT NOT NULL, revision BIGINT NOT NULL,"
+	" channel TEXT NOT NULL, kind TEXT NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_at BIGINT NOT NULL, last_error TEXT, created BIGINT NOT NULL,"
+	" sent_at BIGINT, UNIQUE (lead_id, revision, kind, channel));"
+	"CREATE INDEX alerts_due ON alerts (state, next_at);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */
