@@ -188,7 +188,9 @@ route(struct call *c)
 	if (r == NULL)
 		return api_fail(c, 405, "method not allowed");
 	path_match(c, r->path, c->req->path);
-	if (changes_state(c->req->method) && c->req->body_len > 0 &&
+	/* a login route (no session, so no CSRF token) needs the type even
+	 * without a body: a cross-site form cannot send it (login CSRF) */
+	if (changes_state(c->req->method) && (c->req->body_len > 0 || r->roles == 0) &&
 	    !ctype_is_json(c->req->ctype))
 		return api_fail(c, 415, "a body must be Content-Type: application/json");
 	if (r->roles != 0) {

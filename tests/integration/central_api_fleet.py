@@ -32,7 +32,7 @@ def check(cond, msg):
     print("ok: " + msg)
 
 
-def call(method, path, body=None, sess=None, token=None, ctx=None):
+def call(method, path, body=None, sess=None, token=None, ctx=None, ctype="application/json"):
     """status, headers (lower-case), parsed JSON."""
     c = http.client.HTTPSConnection("127.0.0.1", PORT, timeout=10,
                                     context=ctx or ssl.create_default_context(cafile=CA))
@@ -43,8 +43,8 @@ def call(method, path, body=None, sess=None, token=None, ctx=None):
     if token:
         h["Authorization"] = "Bearer " + token
     data = json.dumps(body).encode() if body is not None else None
-    if data is not None:
-        h["Content-Type"] = "application/json"
+    if ctype and (data is not None or method != "GET"):
+        h["Content-Type"] = ctype
     c.request(method, path, body=data, headers=h)
     r = c.getresponse()
     text = r.read()
@@ -309,6 +309,9 @@ def cert_ctx(pki, name):
 def phase_cert(pki, other):
     u = users()
     alice = cert_ctx(pki, "alice")
+    for ct in (None, "application/x-www-form-urlencoded", "text/plain"):
+        st, _, doc = call("POST", "/api/v1/login/cert", ctx=alice, ctype=ct)
+        check(st == 415, "certificate login sent as %s (a cross-site form): %d" % (ct, st))
     st, h, doc = call("POST", "/api/v1/login/cert", ctx=alice)
     check(st == 200 and doc["user"] == "alice" and doc["role"] == "analyst" and
           len(doc["csrf"]) == 64, "certificate login: %d %r" % (st, doc))
