@@ -5,7 +5,8 @@
 # C1) that central must sanitise, plus one record the database refuses (a test
 # trigger), which must be quarantined without blocking the uplink. Then every
 # CLI output: no raw control or invalid UTF-8 on the terminal, escapes visible,
-# strict JSON, CSV with a BOM and neutralised formulas. SQLite by default;
+# strict JSON, CSV with a BOM and neutralised formulas; then the same data
+# through the console API (strings_api.py). SQLite by default;
 # CENTRAL_PG=1 (central_strings_pg.sh) on PostgreSQL.
 set -u
 . "$(dirname "$0")/central_lib.sh"
@@ -116,13 +117,16 @@ for s in "'+cmd" "'-1+1" "'@SUM(1)" "'=1+1"; do
 done
 
 # 6. the same data through the console API (strings_api.py): a user per role
+: > "$T/users"
 for r in admin supervisor analyst carrier engineer; do
-	echo "pw-$r-$$-secret" | ctl user add "u.$r" --role $r $([ $r = carrier ] && echo --carrier 46001) \
-	    --password-stdin >/dev/null && tok=$(ctl user token "u.$r" --role $r) || fail "user u.$r"
-	echo "u.$r $r pw-$r-$$-secret ${tok##* }"
-done > "$T/users"
+	c=; [ $r = carrier ] && c=46001
+	echo "pw-$r-$$-secret" | ctl user add "u.$r" --role $r ${c:+--carrier "$c"} --password-stdin \
+	    >/dev/null && tok=$(ctl user token "u.$r" --role $r) || fail "user u.$r"
+	echo "u.$r $r pw-$r-$$-secret ${tok##* }" >> "$T/users"
+done
 api_port c1
-check "console API" $PY "$ROOT/tests/integration/strings_api.py" "$API" "$T/pki/ca.crt" "$T/users" "$T/leads.json"
+check "console API" $PY "$ROOT/tests/integration/strings_api.py" "$API" "$T/pki/ca.crt" \
+    "$T/users" "$T/leads.json" "$T/sims.csv"
 check "central alive after the API" kill -0 "$C1"
 
 stop_central "$C1"

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Hostile strings through the console API (central_strings.sh, after the CLI checks).
 
-usage: strings_api.py PORT CA_FILE USERS_FILE LEADS_JSONL
+usage: strings_api.py PORT CA_FILE USERS_FILE LEADS_JSONL SIMS_CSV
 USERS_FILE: "name role password token" lines (u.admin, u.supervisor, u.analyst,
 u.carrier of 46001, u.engineer). LEADS_JSONL: `leads --json` of the same central,
-taken before this script runs (no move in between).
+taken before this script runs (no move in between); SIMS_CSV: its `sims --csv`.
 Reads every lead, detail, SIM, ring, appliance and the CSVs; checks strict UTF-8
 JSON, no raw control in the JSON text, the same values as the CLI's JSON, CSVs with a
 BOM and no formula cell; then a workflow move with a hostile note through a session
@@ -19,13 +19,14 @@ import ssl
 import sys
 import urllib.parse
 
-PORT, CA, USERS, LEADS = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+PORT, CA, USERS, LEADS, SIMS_CSV = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 CTX = ssl.create_default_context(cafile=CA)
 U = {}
 for _l in open(USERS):
     _w = _l.split()
     U[_w[0]] = {"role": _w[1], "password": _w[2], "token": _w[3]}
 NOTE = "\x1b[2J\x1b]52;c;SGVsbG8=\x07 =HYPERLINK(\"http://x\",\"y\") 'q\" \u4e2d\u6587 \u202eevil"
+BADNAME = "=cmd|' /C calc'!A0\x1b[2J\"\u4e2d"
 HYPER = '=HYPERLINK("http://x","y")'
 
 
@@ -104,7 +105,7 @@ def get_csv(path, who, least=2):
         for cell in row:
             check(cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), "%s: formula cell %r" % (path, cell))
     print("ok: %s strict CSV, BOM, %d rows, no formula cell" % (path, len(rows)))
-    return rows
+    return rows, data
 
 
 def all_leads(who):
@@ -174,9 +175,10 @@ def main():
     for v in ("=1+1\ufffd", "@SUM(1)", "-1+1", "+cmd"):
         check(v in vals, "sims: %r missing from %r" % (v, sorted(map(str, vals))))
     check(any((v or "").startswith('=HYPERLINK("http://x"') for v in vals), "sims: HYPERLINK")
-    get("/api/v1/sims", "u.carrier")
+    get("/api/v1/sims", "u.carrier")     # no SIM of the capture has a known carrier
     get("/api/v1/sims", "u.admin")
-    rows = get_csv("/api/v1/sims.csv", "u.analyst")
+    rows, data = get_csv("/api/v1/sims.csv", "u.analyst")
+    check(data == open(SIMS_CSV, "rb").read(), "sims.csv: not the bytes of sims --csv")
     flat = {c for r in rows for c in r}
     for v in ("'=1+1\ufffd", "'@SUM(1)", "'-1+1", "'+cmd"):
         check(v in flat, "sims.csv: %r missing" % v)
@@ -190,6 +192,14 @@ def main():
     print("ok: GET /api/v1/rings, /api/v1/appliances")
     get_csv("/api/v1/audit.csv", "u.supervisor")
 
+    # a login with a hostile name: refused, and the name tried is in the audit trail
+    st, _, text = call("POST", "/api/v1/login", body={"user": BADNAME, "password": "x" * 12})
+    check(st in (400, 401), "hostile login: %d" % st)
+    strict_json("login", text)
+    aud = get("/api/v1/audit?limit=500", "u.admin")["audit"]
+    check(any(a["action"] == "login" and a["who"] == BADNAME for a in aud),
+          "audit: hostile login name not byte-exact: %r" % [a["who"] for a in aud[:5]])
+    print("ok: a login with a hostile name refused, the name byte-exact in GET /api/v1/audit")
     # a workflow move with a hostile note, by session with CSRF
     new = [i for i, c in cli.items() if c["status"] == "new"]
     check(new, "no new lead")
@@ -206,7 +216,9 @@ def main():
     raw = call("GET", "/api/v1/leads/%d" % new[0], "u.supervisor")[2]
     check(b"\\u001b[2J" in raw and "\u4e2d\u6587".encode() in raw, "note escapes in the JSON text")
     print("ok: move with a hostile note, back byte-exact in the history")
-    rows = get_csv("/api/v1/audit.csv", "u.supervisor")
+    rows = get_csv("/api/v1/audit.csv", "u.supervisor")[0]
+    check(any(r[2] == "'" + BADNAME.replace("\x1b", "\\x1b") for r in rows[1:]),
+          "audit.csv: hostile login name %r" % [r[2] for r in rows[1:6]])
     check(any(r[4] == "feedback acknowledged" and r[5] == "lead %d" % new[0] for r in rows[1:]),
           "audit.csv: no feedback row")
     api2, _ = all_leads("u.admin")
