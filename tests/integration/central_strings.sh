@@ -5,7 +5,8 @@
 # C1) that central must sanitise, plus one record the database refuses (a test
 # trigger), which must be quarantined without blocking the uplink. Then every
 # CLI output: no raw control or invalid UTF-8 on the terminal, escapes visible,
-# strict JSON, CSV with a BOM and neutralised formulas. SQLite by default;
+# strict JSON, CSV with a BOM and neutralised formulas; then the same data
+# through the console API (strings_api.py). SQLite by default;
 # CENTRAL_PG=1 (central_strings_pg.sh) on PostgreSQL.
 set -u
 . "$(dirname "$0")/central_lib.sh"
@@ -16,7 +17,7 @@ need_bin "$GWD" "$B/uplink_sender" "$PY"
 pki
 if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; backend=postgresql; else
 	DB="sqlite:$T/central.db"; backend=sqlite; fi
-central_conf c1 "$DB"
+central_conf c1 "$DB" "api_argon2_kib 1024" "api_argon2_t 1"
 start_central c1
 C1=$CPID
 
@@ -114,6 +115,19 @@ check "csv: status_by" grep -qF "\"'\\x09bob\\x1b[2J\"" "$T/export.csv"
 for s in "'+cmd" "'-1+1" "'@SUM(1)" "'=1+1"; do
 	check "csv: $s" grep -qF "\"$s" "$T/sims.csv" || cat "$T/sims.csv"
 done
+
+# 6. the same data through the console API (strings_api.py): a user per role
+: > "$T/users"
+for r in admin supervisor analyst carrier engineer; do
+	c=; [ $r = carrier ] && c=46001
+	echo "pw-$r-$$-secret" | ctl user add "u.$r" --role $r ${c:+--carrier "$c"} --password-stdin \
+	    >/dev/null && tok=$(ctl user token "u.$r" --role $r) || fail "user u.$r"
+	echo "u.$r $r pw-$r-$$-secret ${tok##* }" >> "$T/users"
+done
+api_port c1
+check "console API" $PY "$ROOT/tests/integration/strings_api.py" "$API" "$T/pki/ca.crt" \
+    "$T/users" "$T/leads.json" "$T/sims.csv"
+check "central alive after the API" kill -0 "$C1"
 
 stop_central "$C1"
 grep 'counters:' "$T/c1.log"
