@@ -19,11 +19,11 @@ audit_row(void *arg, const struct db_row *r)
 	w->last = row_int(r, 0);
 	fprintf(w->o, "%s{\"id\":%" PRId64 ",\"at\":%" PRId64, w->n++ ? "," : "",
 	    row_int(r, 0), row_int(r, 1));
-	api_json_kv(w->o, "who", r->v[2]);
-	api_json_kv(w->o, "addr", r->v[3]);
-	api_json_kv(w->o, "action", r->v[4]);
-	api_json_kv(w->o, "target", r->v[5]);
-	api_json_kv(w->o, "result", r->v[6]);
+	out_json_kv(w->o, "who", r->v[2]);
+	out_json_kv(w->o, "addr", r->v[3]);
+	out_json_kv(w->o, "action", r->v[4]);
+	out_json_kv(w->o, "target", r->v[5]);
+	out_json_kv(w->o, "result", r->v[6]);
 	fputc('}', w->o);
 	return 0;
 }
@@ -45,10 +45,7 @@ h_audit(struct call *c)
 		fclose(w.o);
 		return api_fail(c, 500, "storage error");
 	}
-	if (w.n == limit)
-		fprintf(w.o, "],\"next\":%" PRId64 "}\n", w.last);
-	else
-		fputs("],\"next\":null}\n", w.o);
+	api_rows_close(&w, limit);
 	api_json_end(c, w.o, 200);
 }
 

@@ -55,16 +55,6 @@ stopping(struct api *a)
 	return s;
 }
 
-static void
-json_str_or_null(FILE *o, const char *key, const char *s)
-{
-	fprintf(o, ",\"%s\":", key);
-	if (s[0] != '\0')
-		out_json_str(o, s);
-	else
-		fputs("null", o);
-}
-
 /* One change as an SSE event: only what every role of the route may see. */
 static int
 add_event(void *arg, const struct event *e)
@@ -85,9 +75,9 @@ add_event(void *arg, const struct event *e)
 		return -1;
 	fprintf(o, "id: %" PRId64 "\nevent: lead\ndata: {\"id\":%" PRId64, e->seq,
 	    e->lead_id);
-	json_str_or_null(o, "kind", e->kind);
-	json_str_or_null(o, "tier", e->tier);
-	json_str_or_null(o, "status", e->status);
+	out_json_kv_opt(o, "kind", e->kind);
+	out_json_kv_opt(o, "tier", e->tier);
+	out_json_kv_opt(o, "status", e->status);
 	if (e->tier[0] != '\0')
 		fprintf(o, ",\"deadline\":%" PRId64, e->deadline);
 	fputs("}\n\n", o);

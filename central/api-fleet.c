@@ -64,8 +64,8 @@ h_appliance_set(struct call *c)
 	if ((o = api_json_begin(c)) != NULL) {
 		fputs("{\"id\":", o);
 		out_json_str(o, c->param[0]);
-		api_json_kv(o, "group", f[0].seen ? grp : NULL);
-		api_json_kv(o, "site", f[1].seen ? site : NULL);
+		out_json_kv(o, "group", f[0].seen ? grp : NULL);
+		out_json_kv(o, "site", f[1].seen ? site : NULL);
 		fputs("}\n", o);
 	}
 	api_json_end(c, o, 200);
@@ -86,9 +86,9 @@ ack_row(void *arg, const struct db_row *r)
 	fprintf(x->o, "%s{\"appliance\":", x->na++ ? "," : "");
 	out_json_str(x->o, row_str(r, 0));
 	fprintf(x->o, ",\"running\":%" PRId64, row_int(r, 1));
-	api_json_kv(x->o, "state", confstore_ack_state(r->v[2] != NULL, r->v[3] != NULL,
+	out_json_kv(x->o, "state", confstore_ack_state(r->v[2] != NULL, r->v[3] != NULL,
 	    row_int(r, 3)));
-	api_json_kv(x->o, "message", r->v[4] && *r->v[4] ? r->v[4] : NULL);
+	out_json_kv(x->o, "message", r->v[4] && *r->v[4] ? r->v[4] : NULL);
 	fprintf(x->o, ",\"pushed_at\":%" PRId64 ",\"acked_at\":%" PRId64 "}",
 	    row_int(r, 5), row_int(r, 6));
 	return 0;
@@ -150,7 +150,7 @@ h_configs(struct call *c)
 		out_json_str(x.o, l.g[i].grp);
 		fprintf(x.o, ",\"version\":%" PRId64 ",\"created\":%" PRId64,
 		    l.g[i].version, l.g[i].created);
-		api_json_kv(x.o, "by", l.g[i].by_null ? NULL : l.g[i].by);
+		out_json_kv(x.o, "by", l.g[i].by_null ? NULL : l.g[i].by);
 		fputs(",\"appliances\":[", x.o);
 		x.na = 0;
 		x.rc = confstore_acks(c->st, l.g[i].grp, l.g[i].version, ack_row, &x);
@@ -173,8 +173,8 @@ config_row(void *arg, const struct db_row *r)
 
 	fprintf(x->o, ",\"version\":%" PRId64 ",\"created\":%" PRId64, row_int(r, 0),
 	    row_int(r, 1));
-	api_json_kv(x->o, "by", r->v[2]);
-	api_json_kv(x->o, "body", row_str(r, 3));
+	out_json_kv(x->o, "by", r->v[2]);
+	out_json_kv(x->o, "body", row_str(r, 3));
 	x->n++;
 	return 0;
 }

@@ -89,8 +89,6 @@ void	 api_audit(struct call *, const char *who, const char *action,
 	    const char *target, const char *result);
 /* The caller's name, "-" when nobody is logged in. */
 const char *api_who(const struct call *);
-/* ,"key":"s" or ,"key":null */
-void	 api_json_kv(FILE *, const char *key, const char *s);
 /* A whole number query argument in lo..hi, dflt when absent; -1 when bad. */
 int	 api_query_num(struct call *, const char *name, int64_t lo, int64_t hi,
 	    int64_t dflt, int64_t *v);
@@ -108,5 +106,8 @@ struct api_rows {
 	int		 n;
 	int64_t		 last;
 };
+
+/* Ends a page's array: ],"next":LAST} when it held limit rows, else ,"next":null. */
+void	 api_rows_close(struct api_rows *, int64_t limit);
 
 #endif

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "api-int.h"
+#include "out.h"
 #include "leads.h"
 #include "log.h"
 #include "record.h"
@@ -102,7 +103,7 @@ h_leads(struct call *c)
 	fputs("{\"leads\":", o);
 	rc = leads_json_array(c->st, &lf, o, &pg);
 	leads_cursor_fmt(&pg.next, cur, sizeof(cur));
-	api_json_kv(o, "next", pg.more ? cur : NULL);
+	out_json_kv(o, "next", pg.more ? cur : NULL);
 	fprintf(o, ",\"has_more\":%s}\n", pg.more ? "true" : "false");
 	if (rc == -1) {
 		log_warnx("api: leads: %s", c->st->err);

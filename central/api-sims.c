@@ -224,12 +224,12 @@ history_row(void *arg, const struct db_row *r)
 
 	w->last = row_int(r, 0);
 	fprintf(w->o, "%s{\"id\":%" PRId64, w->n++ ? "," : "", row_int(r, 0));
-	api_json_kv(w->o, "sim", r->v[1]);
-	api_json_kv(w->o, "disposition", r->v[2]);
-	api_json_kv(w->o, "at", out_time_iso(row_int(r, 3), a, sizeof(a)));
-	api_json_kv(w->o, "by", r->v[4]);
-	api_json_kv(w->o, "note", r->v[5]);
-	api_json_kv(w->o, "recorded", out_time_iso(row_int(r, 6), b, sizeof(b)));
+	out_json_kv(w->o, "sim", r->v[1]);
+	out_json_kv(w->o, "disposition", r->v[2]);
+	out_json_kv(w->o, "at", out_time_iso(row_int(r, 3), a, sizeof(a)));
+	out_json_kv(w->o, "by", r->v[4]);
+	out_json_kv(w->o, "note", r->v[5]);
+	out_json_kv(w->o, "recorded", out_time_iso(row_int(r, 6), b, sizeof(b)));
 	fputc('}', w->o);
 	return 0;
 }
@@ -254,10 +254,7 @@ h_history(struct call *c)
 		fclose(w.o);
 		return api_fail(c, 500, "storage error");
 	}
-	if (w.n == limit)
-		fprintf(w.o, "],\"next\":%" PRId64 "}\n", w.last);
-	else
-		fputs("],\"next\":null}\n", w.o);
+	api_rows_close(&w, limit);
 	api_audit(c, api_who(c), "list", v.f.key ? v.f.key : "sim dispositions", "ok");
 	api_json_end(c, w.o, 200);
 }

@@ -23,12 +23,12 @@ user_row(void *arg, const struct db_row *r)
 	struct api_rows *w = arg;
 
 	fprintf(w->o, "%s{\"id\":%" PRId64, w->n++ ? "," : "", row_int(r, 0));
-	api_json_kv(w->o, "name", r->v[1]);
-	api_json_kv(w->o, "role", r->v[2]);
-	api_json_kv(w->o, "carrier", r->v[3]);
+	out_json_kv(w->o, "name", r->v[1]);
+	out_json_kv(w->o, "role", r->v[2]);
+	out_json_kv(w->o, "carrier", r->v[3]);
 	fprintf(w->o, ",\"disabled\":%s,\"created\":%" PRId64,
 	    row_int(r, 4) ? "true" : "false", row_int(r, 5));
-	api_json_kv(w->o, "cert_cn", r->n > 6 ? r->v[6] : NULL);
+	out_json_kv(w->o, "cert_cn", r->n > 6 ? r->v[6] : NULL);
 	fputc('}', w->o);
 	return 0;
 }

@@ -63,16 +63,6 @@ api_who(const struct call *c)
 	return c->u.name[0] != '\0' ? c->u.name : "-";
 }
 
-void
-api_json_kv(FILE *o, const char *key, const char *s)
-{
-	fprintf(o, ",\"%s\":", key);
-	if (s != NULL)
-		out_json_str(o, s);
-	else
-		fputs("null", o);
-}
-
 int
 api_query_num(struct call *c, const char *name, int64_t lo, int64_t hi, int64_t dflt,
     int64_t *v)
@@ -86,6 +76,15 @@ api_query_num(struct call *c, const char *name, int64_t lo, int64_t hi, int64_t 
 	errno = 0;
 	*v = strtoll(s, &end, 10);
 	return *s == '\0' || *end != '\0' || errno != 0 || *v < lo || *v > hi ? -1 : 0;
+}
+
+void
+api_rows_close(struct api_rows *w, int64_t limit)
+{
+	if (w->n == limit)
+		fprintf(w->o, "],\"next\":%" PRId64 "}\n", w->last);
+	else
+		fputs("],\"next\":null}\n", w->o);
 }
 
 int

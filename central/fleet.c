@@ -172,16 +172,6 @@ struct json_ctx {
 };
 
 static void
-json_str(FILE *o, const char *key, const char *s)
-{
-	fprintf(o, ",\"%s\":", key);
-	if (s != NULL)
-		out_json_str(o, s);
-	else
-		fputs("null", o);
-}
-
-static void
 json_num(FILE *o, const char *key, int64_t v, int64_t none)
 {
 	if (v == none)
@@ -197,10 +187,10 @@ json_row(void *arg, const struct fleet_row *f)
 
 	fprintf(x->o, "%s{\"id\":", x->n++ ? "," : "");
 	out_json_str(x->o, f->id);
-	json_str(x->o, "site", f->site);
-	json_str(x->o, "group", f->grp);
-	json_str(x->o, "firmware", f->firmware);
-	json_str(x->o, "tls_state", f->tls_state);
+	out_json_kv(x->o, "site", f->site);
+	out_json_kv(x->o, "group", f->grp);
+	out_json_kv(x->o, "firmware", f->firmware);
+	out_json_kv(x->o, "tls_state", f->tls_state);
 	json_num(x->o, "connected_at", f->connected_at, 0);
 	json_num(x->o, "last_heartbeat", f->heartbeat, 0);
 	json_num(x->o, "heartbeat_age", f->age, -1);
@@ -209,8 +199,8 @@ json_row(void *arg, const struct fleet_row *f)
 		json_num(x->o, nums[i].key, f->num[i], -1);
 	fprintf(x->o, ",\"config\":{\"running\":%" PRId64, f->config_running);
 	json_num(x->o, "pushed", f->config_pushed, 0);
-	json_str(x->o, "state", f->config_state);
-	json_str(x->o, "message", f->config_message);
+	out_json_kv(x->o, "state", f->config_state);
+	out_json_kv(x->o, "message", f->config_message);
 	fputs("}}", x->o);
 	return 0;
 }

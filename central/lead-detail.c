@@ -328,16 +328,6 @@ json_opt_int(FILE *o, const char *key, int64_t v)
 		fprintf(o, ",\"%s\":null", key);
 }
 
-static void
-json_opt_str(FILE *o, const char *key, const char *s)
-{
-	fprintf(o, ",\"%s\":", key);
-	if (s[0] != '\0')
-		out_json_str(o, s);
-	else
-		fputs("null", o);
-}
-
 /* A detection: where and when it was stored, and what the appliance said. */
 static int
 detection_json(void *arg, const struct db_row *r)
@@ -352,14 +342,14 @@ detection_json(void *arg, const struct db_row *r)
 	fputs(x->n++ ? ",{" : "{", x->out);
 	json_fields(x->out, cols, r, true);
 	if (detection_of(r, d)) {
-		json_opt_str(x->out, "tier", d->tier);
-		json_opt_str(x->out, "verdict", d->verdict);
+		out_json_kv_opt(x->out, "tier", d->tier);
+		out_json_kv_opt(x->out, "verdict", d->verdict);
 		fprintf(x->out, ",\"score\":%" PRId64, d->score);
-		json_opt_str(x->out, "ip", d->ip);
+		out_json_kv_opt(x->out, "ip", d->ip);
 		json_opt_int(x->out, "vlan", d->vlan);
 		json_opt_int(x->out, "pppoe_session", d->pppoe);
-		json_opt_str(x->out, "account", d->account);
-		json_opt_str(x->out, "device_id", d->device_id);
+		out_json_kv_opt(x->out, "account", d->account);
+		out_json_kv_opt(x->out, "device_id", d->device_id);
 		fprintf(x->out, ",\"evidence\":%d,\"peers\":%d,\"sims\":%d", d->nev,
 		    d->npeers, d->nsims);
 	}

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -209,6 +210,13 @@ cmd_serve(struct ctx *x)
 
 	if (s == NULL)
 		fatalx("serve: %s", err);
+	/*
+	 * The console's answers are built in buffers of tens of KiB on a
+	 * thread per connection: keep freed memory in the arenas instead of
+	 * giving it back and faulting it in again for the next answer.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	/* After server_new: its threads inherit the blocked signals. */
 	if (api_is_enabled(&x->cfg) && (a = api_start(&x->cfg, err, sizeof(err))) == NULL)
 		fatalx("serve: %s", err);

@@ -155,6 +155,12 @@ out_json_kv(FILE *f, const char *key, const char *s)
 }
 
 void
+out_json_kv_opt(FILE *f, const char *key, const char *s)
+{
+	out_json_kv(f, key, s[0] != '\0' ? s : NULL);
+}
+
+void
 out_csv_str(FILE *f, const char *s)
 {
 	struct sink k = { .f = f, .csv = true };

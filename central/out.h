@@ -37,6 +37,8 @@ void	out_tty_put(FILE *f, const char *s);
 void	out_json_str(FILE *, const char *);
 /* ,"key":s as out_json_str, or ,"key":null for NULL. */
 void	out_json_kv(FILE *, const char *key, const char *s);
+/* The same with "" as null. */
+void	out_json_kv_opt(FILE *, const char *key, const char *s);
 /*
  * A CSV cell: out_tty's escapes; a cell starting with = + - @ TAB or CR gets a
  * leading ' (OWASP); quoted when it holds , or " or was neutralised.

@@ -105,26 +105,27 @@ users_add(struct storage *st, const char *name, enum role r, const char *carrier
 	    DB_I(now), cert_cn ? DB_S(cert_cn) : DB_NULL }, 6);
 }
 
-int
-users_exists(struct storage *st, const char *name)
+/* 1 when the query's COUNT(*) for s is above 0, 0 when not, -1 on error. */
+static int
+any_row(struct storage *st, const char *sql, const char *s)
 {
 	int64_t n;
 
-	if (db_int(st, "SELECT COUNT(*) FROM users WHERE name = $1",
-	    (struct db_arg[]){ DB_S(name) }, 1, 0, &n) == -1)
+	if (db_int(st, sql, (struct db_arg[]){ DB_S(s) }, 1, 0, &n) == -1)
 		return -1;
 	return n > 0;
 }
 
 int
+users_exists(struct storage *st, const char *name)
+{
+	return any_row(st, "SELECT COUNT(*) FROM users WHERE name = $1", name);
+}
+
+int
 users_cert_mapped(struct storage *st, const char *cn)
 {
-	int64_t n;
-
-	if (db_int(st, "SELECT COUNT(*) FROM users WHERE cert_cn = $1",
-	    (struct db_arg[]){ DB_S(cn) }, 1, 0, &n) == -1)
-		return -1;
-	return n > 0;
+	return any_row(st, "SELECT COUNT(*) FROM users WHERE cert_cn = $1", cn);
 }
 
 /* An UPDATE that must hit a user: -1 naming it otherwise. */
