@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The console bench's data as SQL set operations on stdout, for a database
 # goipwatch-central has migrated: LEADS leads (default 100,000) with 10
-# detection records each (type detection, as ingest.c stores them), 4 SIMs,
+# detection records each (type detection, as ingest.c stores them, linked to
+# their lead in lead_records as lead_ingest links them), 4 SIMs,
 # 3 evidence rows, 2 infrastructure rows (shared peers: rings), 1-2
 # appliances at 10 sites, 2 events; tiers 5% urgent, 15% high, 80% general,
 # raised over the last 3 days (some overdue), statuses and assignees mixed,
@@ -61,6 +62,8 @@ INSERT INTO records (appliance, seq, type, received, body)
     '","tier":"' || CASE WHEN l % 20 = 0 THEN 'urgent' WHEN l % 5 = 0 THEN 'high' ELSE 'general' END ||
     '","verdict":"goip","score":' || (40 + l % 60) || ',"device":{"id":"GoIP-' || (l % 1000) || '"}}'
   FROM (SELECT g, 1 + g % $N AS l FROM $(ser $((N * 10))) t) x;
+INSERT INTO lead_records (appliance, seq, lead_id, ts)
+  SELECT 'app-' || (1 + g % 50), g, 1 + g % $N, $NOW - g % 259200 FROM $(ser $((N * 10))) t;
 INSERT INTO sims (sim_key, imsi, iccid, msisdn, imei, lead_id, first_seen, last_seen)
   SELECT '46001' || (1000000000 + g), '46001' || (1000000000 + g),
     '8986' || (1000000000000000 + g), '86138' || (10000000 + g), '35' || (1000000000000 + g / 4),

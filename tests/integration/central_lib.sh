@@ -129,7 +129,7 @@ pg_start() {
 	    { cat "$T/initdb.log"; PGBIN=""; fail "initdb"; }
 	pgport=$((20000 + $$ % 20000))
 	pg_run "$PGBIN/pg_ctl" -D "$T/pg" -w -t 30 -l "$T/pg/log" -o \
-	    "-k $T/pgsock -p $pgport -c listen_addresses='' -c max_connections=200 -c fsync=on" \
+	    "-k $T/pgsock -p $pgport -c listen_addresses='' -c max_connections=200 -c fsync=on ${PG_OPTS:-}" \
 	    start >/dev/null || { cat "$T/pg/log"; fail "pg_ctl start"; }
 	pg_run "$PGBIN/createdb" -h "$T/pgsock" -p "$pgport" -U postgres central || fail "createdb"
 	DB="postgresql:///central?host=$T/pgsock&port=$pgport&user=postgres"
