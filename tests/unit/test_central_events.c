@@ -38,6 +38,7 @@ static int
 detect(struct storage *st, const char *ip, const char *tier, int rank, int64_t now)
 {
 	static struct detection d;
+	static uint64_t seq;
 
 	memset(&d, 0, sizeof(d));
 	snprintf(d.ip, sizeof(d.ip), "%s", ip);
@@ -48,7 +49,7 @@ detect(struct storage *st, const char *ip, const char *tier, int rank, int64_t n
 	d.ts = now;
 	d.deadline = now + 7200;
 	d.score = 90;
-	return lead_ingest(st, "gw-1", &d, now);
+	return lead_ingest(st, "gw-1", ++seq, &d, now);
 }
 
 /* raised, updated, escalated, status: one row each, in order, with the lead now */
@@ -152,7 +153,7 @@ test_session_purge(void **state)
 
 	(void)state;
 	assert_non_null(st);
-	assert_int_equal(users_add(st, "alice", ROLE_ANALYST, NULL, "secret-secret", &cost), 0);
+	assert_int_equal(users_add(st, "alice", ROLE_ANALYST, NULL, NULL, "secret-secret", &cost), 0);
 	assert_int_equal(users_verify(st, "alice", "secret-secret", &cost, &u), 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(users_session_new(st, &u, "127.0.0.1", tok[i], csrf), 0);
