@@ -145,3 +145,16 @@ class Client:
         _need(len(sid) == 64, "login: session id is not 256 bits of hex")
         _need(doc.get("role") and len(doc.get("csrf", "")) == 64, "login: %r" % doc)
         return sid, doc["csrf"], doc
+
+
+def read_pwfile(path):
+    """The shell's password file: ("name", "role", "password") rows and
+    {role: token} from its "token-ROLE TOKEN" lines."""
+    rows, tokens = [], {}
+    for line in open(path):
+        w = line.split()
+        if w[0].startswith("token-"):
+            tokens[w[0][6:]] = w[1]
+        else:
+            rows.append((w[0], w[1], w[2]))
+    return rows, tokens

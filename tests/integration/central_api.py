@@ -35,14 +35,8 @@ def login(name, password):
 
 
 def read_users():
-    users, tokens = {}, {}
-    for line in open(PWFILE):
-        w = line.split()
-        if w[0].startswith("token-"):
-            tokens[w[0][6:]] = w[1]
-        else:
-            users[w[0]] = (w[1], w[2])
-    return users, tokens
+    rows, tokens = apiclient.read_pwfile(PWFILE)
+    return {n: (r, p) for n, r, p in rows}, tokens
 
 
 def test_plain_http_refused():

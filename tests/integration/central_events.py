@@ -35,14 +35,8 @@ BOUND = 5.0     # pass/fail bound for one event; the figures are reported apart
 
 
 def read_pw():
-    users, tokens = {}, {}
-    for line in open(ENV["PW"]):
-        w = line.split()
-        if w[0].startswith("token-"):
-            tokens[w[0][6:]] = w[1]
-        else:
-            users[w[1]] = (w[0], w[2])
-    return users, tokens
+    rows, tokens = apiclient.read_pwfile(ENV["PW"])
+    return {r: (n, p) for n, r, p in rows}, tokens
 
 
 USERS, TOKENS = read_pw()
