@@ -10,21 +10,17 @@ import http.client
 import json
 import os
 import socket
-import ssl
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
+from apiclient import check  # noqa: E402
+
 PORT, CA, PWFILE = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-CTX = ssl.create_default_context(cafile=CA)
-HEADERS = {
-    "strict-transport-security": "max-age=31536000",
-    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self';"
-    " img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none';"
-    " form-action 'self'",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "cache-control": "no-store",
-}
+API = apiclient.Client(PORT, CA, secure=True)   # the security headers on every answer
+CTX = API.ctx
+call = API.call
 # The role x route table, written here independently of central/api.c.
 ROLES = ["admin", "supervisor", "analyst", "carrier", "engineer"]
 ROUTES = []     # (method, path, allowed roles) from api_routes.txt
@@ -34,82 +30,13 @@ for _line in open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "api_
         ROUTES.append((_w[0], _w[1], set(ROLES) if _w[2] == "all" else set(_w[2].split(","))))
 
 
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
-def call(method, path, body=None, cookie=None, csrf=None, token=None, raw=None,
-         headers=None):
-    """status, headers (lower-case), parsed JSON body."""
-    c = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=10)
-    h = dict(headers or {})
-    if cookie:
-        h["Cookie"] = "gw_session=" + cookie
-    if csrf is not None:
-        h["X-CSRF-Token"] = csrf
-    if token:
-        h["Authorization"] = "Bearer " + token
-    if body is not None:
-        h.setdefault("Content-Type", "application/json")
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    c.putrequest(method, path)
-    for k, v in h.items():
-        c.putheader(k, v)
-    if data is not None:
-        c.putheader("Content-Length", str(len(data)))
-    c.endheaders()
-    try:
-        if data:
-            c.send(data)
-    except OSError:
-        pass    # a 413 may come, and the connection close, before the body is sent
-    r = c.getresponse()
-    text = r.read()
-    c.close()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    try:
-        if r.status == 200 and hdrs.get("content-type", "").startswith("text/csv"):
-            doc = {"csv": text.decode("utf-8", "strict")}    # a CSV export
-        else:
-            doc = json.loads(text.decode("utf-8", "strict"))
-    except ValueError:
-        fail("%s %s: body is not strict JSON: %r" % (method, path, text[:200]))
-    for k, v in HEADERS.items():
-        check(hdrs.get(k) == v, "%s %s: header %s is %r" % (method, path, k, hdrs.get(k)))
-    if r.status >= 400:
-        check(isinstance(doc.get("error"), str), "%s %s: no error message" % (method, path))
-    return r.status, hdrs, doc
-
-
 def login(name, password):
-    st, h, doc = call("POST", "/api/v1/login", {"user": name, "password": password})
-    check(st == 200, "login %s: status %d %r" % (name, st, doc))
-    cookie = h.get("set-cookie", "")
-    check(cookie.startswith("gw_session="), "login: no gw_session cookie")
-    flags = [f.strip() for f in cookie.split(";")[1:]]
-    for f in ("HttpOnly", "Secure", "SameSite=Strict", "Path=/"):
-        check(f in flags, "login: cookie lacks %s: %r" % (f, cookie))
-    sid = cookie.split(";")[0].split("=", 1)[1]
-    check(len(sid) == 64, "login: session id is not 256 bits of hex")
-    check(doc.get("role") and len(doc.get("csrf", "")) == 64, "login: %r" % doc)
-    return sid, doc["csrf"]
+    return API.login(name, password)[:2]
 
 
 def read_users():
-    users, tokens = {}, {}
-    for line in open(PWFILE):
-        w = line.split()
-        if w[0].startswith("token-"):
-            tokens[w[0][6:]] = w[1]
-        else:
-            users[w[0]] = (w[1], w[2])
-    return users, tokens
+    rows, tokens = apiclient.read_pwfile(PWFILE)
+    return {n: (r, p) for n, r, p in rows}, tokens
 
 
 def test_plain_http_refused():
@@ -214,7 +141,7 @@ def test_content_type(users):
     for ctype in (None, "application/x-www-form-urlencoded", "text/plain",
                   "multipart/form-data; boundary=x", "application/jsonp"):
         st, h, doc = call("POST", "/api/v1/login", raw=body,
-                          headers={"Content-Type": ctype} if ctype else None)
+                          headers={"Content-Type": ctype} if ctype else None, ctype=None)
         check(st == 415 and "set-cookie" not in h, "login as %s: %d %r" % (ctype, st, doc))
     for ctype in ("application/json", "Application/JSON; charset=utf-8"):
         st, _, doc = call("POST", "/api/v1/login", raw=body, headers={"Content-Type": ctype})

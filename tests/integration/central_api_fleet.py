@@ -8,55 +8,27 @@ TMPDIR/pw: "name role password" lines; TMPDIR/secrets collects every secret
 the API hands out (the shell checks none reached the audit trail or the log).
 Prints one line per check; exits 1 at the first failure.
 """
-import http.client
-import json
 import os
 import ssl
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
+from apiclient import check, fail  # noqa: E402
 
 PORT, TMP, PHASE = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 CA = os.path.join(TMP, "pki", "ca.crt")
 CONFIG = "term_window 2h\n"
 BIG_CONFIG = "term_window 2h\n" + ("# " + "x" * 70 + "\n") * 700    # ~50 KiB
 STATE = os.path.join(TMP, "fleet.state")
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-    print("ok: " + msg)
+API = apiclient.Client(PORT, CA)
+apiclient.VERBOSE = True    # "ok: " on every check
 
 
 def call(method, path, body=None, sess=None, token=None, ctx=None, ctype="application/json"):
     """status, headers (lower-case), parsed JSON."""
-    c = http.client.HTTPSConnection("127.0.0.1", PORT, timeout=10,
-                                    context=ctx or ssl.create_default_context(cafile=CA))
-    h = {}
-    if sess:
-        h["Cookie"] = "gw_session=" + sess[0]
-        h["X-CSRF-Token"] = sess[1]
-    if token:
-        h["Authorization"] = "Bearer " + token
-    data = json.dumps(body).encode() if body is not None else None
-    if ctype and (data is not None or method != "GET"):
-        h["Content-Type"] = ctype
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    text = r.read()
-    c.close()
-    hdrs = {k.lower(): v for k, v in r.getheaders()}
-    try:
-        doc = json.loads(text.decode("utf-8", "strict"))
-    except ValueError:
-        fail("%s %s: not strict JSON: %r" % (method, path, text[:200]))
-    if r.status >= 400 and not isinstance(doc.get("error"), str):
-        fail("%s %s: %d without an error message" % (method, path, r.status))
-    return r.status, hdrs, doc
+    return API.call(method, path, body, cookie=sess and sess[0], csrf=sess and sess[1],
+                    token=token, ctx=ctx, ctype=ctype)
 
 
 def users():
@@ -68,10 +40,8 @@ def users():
 
 
 def login(name, password, ctx=None):
-    st, h, doc = call("POST", "/api/v1/login", {"user": name, "password": password}, ctx=ctx)
-    if st != 200:
-        return None
-    return h["set-cookie"].split(";")[0].split("=", 1)[1], doc["csrf"]
+    got = API.login(name, password, ctx=ctx, may_fail=True)
+    return got and got[:2]
 
 
 def secret(s):

@@ -8,17 +8,19 @@ workflow move (allowed and refused), assignment (API and CLI), notes (hostile,
 overlong, not UTF-8), the history and audit rows, rings and stats.
 Prints one line per group of checks; exits 1 at the first failure.
 """
-import http.client
 import json
 import os
-import ssl
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
+from apiclient import check  # noqa: E402
+
 API, CA, PWFILE = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 PORT, B, T, ROOT = sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
-CTX = ssl.create_default_context(cafile=CA)
+API_C = apiclient.Client(API, CA)
 CENTRAL = [os.path.join(B, "goipwatch-central"), "-f", os.path.join(T, "c1.conf")]
 
 # What a gang may put on the wire, and what must come back: the exact text.
@@ -27,35 +29,10 @@ ACCOUNT = "acct\x1b[31m\u202e\"x"
 NOTE = "seen \x1b[2J \"q\" \u4e2d \\ \x9b end"
 
 
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
 def call(method, path, token, body=None, raw=None):
     """status, parsed JSON body (strict UTF-8, an error message on 4xx/5xx)."""
-    c = http.client.HTTPSConnection("127.0.0.1", API, context=CTX, timeout=10)
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None
-                                        else None)
-    h = {"Authorization": "Bearer " + token}
-    if data is not None:
-        h["Content-Type"] = "application/json"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    text = r.read()
-    c.close()
-    try:
-        doc = json.loads(text.decode("utf-8", "strict"))
-    except ValueError:
-        fail("%s %s: body is not strict JSON: %r" % (method, path, text[:200]))
-    if r.status >= 400:
-        check(isinstance(doc.get("error"), str), "%s %s: no error message" % (method, path))
-    return r.status, doc
+    st, _, doc = API_C.call(method, path, body, token=token, raw=raw)
+    return st, doc
 
 
 def expect(want, method, path, token, body=None, raw=None):

@@ -6,15 +6,17 @@ USERS_FILE: "name role password token" lines.
 Prints one line per check; exits 1 at the first failure.
 """
 import csv
-import http.client
 import io
-import json
-import ssl
+import os
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
+from apiclient import check  # noqa: E402
+
 PORT, CA, USERS = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-CTX = ssl.create_default_context(cafile=CA)
+API = apiclient.Client(PORT, CA)
 TOK = {}
 for _l in open(USERS):
     _w = _l.split()
@@ -30,33 +32,13 @@ MOBILE = {"460001111111111", "460027777777777"}
 EVERY = UNICOM | MOBILE | {"89860312345678901234", "460018888888888", "460016666666666"}
 
 
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
 def call(who, method, path, body=None, raw=None):
     """status, headers (lower-case), body bytes."""
-    c = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=10)
-    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    h = {"Authorization": "Bearer " + TOK[who]}
-    if data is not None:
-        h["Content-Type"] = "application/json"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    text = r.read()
-    c.close()
-    return r.status, {k.lower(): v for k, v in r.getheaders()}, text
+    return API.call(method, path, body, token=TOK[who], raw=raw, parse=False)
 
 
 def jcall(who, method, path, body=None, raw=None, want=200):
-    st, h, text = call(who, method, path, body, raw)
-    doc = json.loads(text.decode("utf-8", "strict"))
+    st, h, doc = API.call(method, path, body, token=TOK[who], raw=raw)
     check(st == want, "%s %s by %s: %d, want %d (%r)" % (method, path, who, st, want, doc))
     return doc
 

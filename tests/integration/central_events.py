@@ -17,61 +17,37 @@ import os
 import queue
 import shlex
 import socket
-import ssl
 import statistics
 import subprocess
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
+from apiclient import check, fail  # noqa: E402
+
 ENV = os.environ
-PORT, CTX = int(ENV["API"]), ssl.create_default_context(cafile=ENV["CA"])
-SEC_HEADERS = ("strict-transport-security", "content-security-policy",
-               "x-content-type-options", "referrer-policy", "cache-control")
+API = apiclient.Client(ENV["API"], ENV["CA"])
+PORT, CTX = API.port, API.ctx
+SEC_HEADERS = tuple(apiclient.SEC_HEADERS)
 BOUND = 5.0     # pass/fail bound for one event; the figures are reported apart
 
 
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
 def read_pw():
-    users, tokens = {}, {}
-    for line in open(ENV["PW"]):
-        w = line.split()
-        if w[0].startswith("token-"):
-            tokens[w[0][6:]] = w[1]
-        else:
-            users[w[1]] = (w[0], w[2])
-    return users, tokens
+    rows, tokens = apiclient.read_pwfile(ENV["PW"])
+    return {r: (n, p) for n, r, p in rows}, tokens
 
 
 USERS, TOKENS = read_pw()
 
 
 def request(method, path, body=None, headers=None):
-    c = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=10)
-    h = dict(headers or {})
-    if body is not None:
-        h["Content-Type"] = "application/json"
-    c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+    return API.call(method, path, body, headers=headers, parse=False)
 
 
 def login(role):
-    name, pw = USERS[role]
-    st, h, data = request("POST", "/api/v1/login", {"user": name, "password": pw})
-    check(st == 200, "login %s: %d" % (role, st))
-    return h["set-cookie"].split(";")[0].split("=", 1)[1], json.loads(data)["csrf"]
+    return API.login(*USERS[role])[:2]
 
 
 class Stream:

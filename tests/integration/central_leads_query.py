@@ -6,35 +6,26 @@ CLI_JSON: `leads --json` (one object per line), the CLI's order of every lead.
 SETS_JSON: {"site=north": [ids], ...}: the ids each filter selects, from SQL.
 Prints one line per check; exits 1 at the first failure.
 """
-import http.client
 import json
-import ssl
+import os
 import sys
 import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
+from apiclient import fail  # noqa: E402
 
 PORT, CA, TOKEN = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 CLI = [json.loads(l) for l in open(sys.argv[4], encoding="utf-8") if l.strip()]
 SETS = json.load(open(sys.argv[5], encoding="utf-8"))
-CTX = ssl.create_default_context(cafile=CA)
 RANK = {"urgent": 3, "high": 2, "general": 1}
-CONN = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=10)
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
+API = apiclient.Client(PORT, CA, keepalive=True)
 
 
 def get(query):
     """status and parsed body of GET /api/v1/leads?query, on one keep-alive connection."""
-    CONN.request("GET", "/api/v1/leads" + ("?" + query if query else ""),
-                 headers={"Authorization": "Bearer " + TOKEN})
-    r = CONN.getresponse()
-    raw = r.read()
-    try:
-        return r.status, json.loads(raw.decode("utf-8", errors="strict"))
-    except ValueError:
-        fail("%s: not strict UTF-8 JSON: %r" % (query, raw[:200]))
+    st, _, doc = API.call("GET", "/api/v1/leads" + ("?" + query if query else ""), token=TOKEN)
+    return st, doc
 
 
 def ids(rows):

@@ -12,15 +12,18 @@ BOM and no formula cell; then a workflow move with a hostile note through a sess
 Prints one line per check; exits 1 at the first failure.
 """
 import csv
-import http.client
 import io
 import json
-import ssl
+import os
 import sys
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apiclient  # noqa: E402
+from apiclient import check, fail  # noqa: E402
+
 PORT, CA, USERS, LEADS, SIMS_CSV = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
-CTX = ssl.create_default_context(cafile=CA)
+API = apiclient.Client(PORT, CA, timeout=20)
 U = {}
 for _l in open(USERS):
     _w = _l.split()
@@ -30,35 +33,10 @@ BADNAME = "=cmd|' /C calc'!A0\x1b[2J\"\u4e2d"
 HYPER = '=HYPERLINK("http://x","y")'
 
 
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
 def call(method, path, who=None, body=None, cookie=None, csrf=None):
     """status, headers (lower-case), body bytes; by bearer token of WHO or a session."""
-    c = http.client.HTTPSConnection("127.0.0.1", PORT, context=CTX, timeout=20)
-    h = {}
-    if who:
-        h["Authorization"] = "Bearer " + U[who]["token"]
-    if cookie:
-        h["Cookie"] = "gw_session=" + cookie
-    if csrf:
-        h["X-CSRF-Token"] = csrf
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode("utf-8")
-        h["Content-Type"] = "application/json"
-    c.request(method, path, body=data, headers=h)
-    r = c.getresponse()
-    text = r.read()
-    c.close()
-    return r.status, {k.lower(): v for k, v in r.getheaders()}, text
+    return API.call(method, path, body, token=who and U[who]["token"], cookie=cookie,
+                    csrf=csrf or None, parse=False)
 
 
 def strict_json(path, text):
