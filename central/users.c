@@ -288,6 +288,19 @@ sess_row(void *arg, const struct db_row *r)
 	return 0;
 }
 
+/* The session of token's hash h (filled), its user and CSRF into s; -1: none. */
+static int
+sess_find(struct storage *st, const char *token, char *h, struct sess *s)
+{
+	pki_sha256_hex(token, strlen(token), h);
+	if (db_query(st, "SELECT u.id, u.name, u.role, u.carrier, s.csrf, s.created,"
+	    " s.last_used FROM sessions s JOIN users u ON u.id = s.user_id"
+	    " WHERE s.id_hash = $1 AND u.disabled = 0", (struct db_arg[]){ DB_S(h) },
+	    1, sess_row, s) == -1 || !s->f.ok)
+		return -1;
+	return 0;
+}
+
 int
 users_session_get(struct storage *st, const char *token, int64_t now,
     int64_t idle, int64_t absolute, struct user *u, char *csrf)
@@ -295,11 +308,7 @@ users_session_get(struct storage *st, const char *token, int64_t now,
 	struct sess s = { .f.u = u, .csrf = csrf };
 	char h[65];
 
-	pki_sha256_hex(token, strlen(token), h);
-	if (db_query(st, "SELECT u.id, u.name, u.role, u.carrier, s.csrf, s.created,"
-	    " s.last_used FROM sessions s JOIN users u ON u.id = s.user_id"
-	    " WHERE s.id_hash = $1 AND u.disabled = 0", (struct db_arg[]){ DB_S(h) },
-	    1, sess_row, &s) == -1 || !s.f.ok)
+	if (sess_find(st, token, h, &s) == -1)
 		return -1;
 	if (now - s.last_used > idle || now - s.created > absolute) {
 		db_exec(st, "DELETE FROM sessions WHERE id_hash = $1",
@@ -322,13 +331,8 @@ users_session_is_live(struct storage *st, const char *token, int64_t now,
 	struct sess s = { .f.u = &u, .csrf = csrf };
 	char h[65];
 
-	pki_sha256_hex(token, strlen(token), h);
-	if (db_query(st, "SELECT u.id, u.name, u.role, u.carrier, s.csrf, s.created,"
-	    " s.last_used FROM sessions s JOIN users u ON u.id = s.user_id"
-	    " WHERE s.id_hash = $1 AND u.disabled = 0", (struct db_arg[]){ DB_S(h) },
-	    1, sess_row, &s) == -1 || !s.f.ok)
-		return false;
-	return now - s.last_used <= idle && now - s.created <= absolute;
+	return sess_find(st, token, h, &s) == 0 && now - s.last_used <= idle &&
+	    now - s.created <= absolute;
 }
 
 int
