@@ -11,8 +11,6 @@
 #include "record.h"
 #include "rings.h"
 
-#define STR_(x)		#x
-#define STR(x)		STR_(x)
 
 #define LEAD_ROLES	(ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ANALYST) | \
 			    ROLE_BIT(ROLE_ADMIN))
@@ -86,14 +84,6 @@ note_of(const struct apibody_field *f)
 	return f->seen && f->buf[0] != '\0' ? f->buf : NULL;
 }
 
-/* apibody's message, with the limit when the note is too long. */
-static const char *
-note_err(const char *err)
-{
-	return strcmp(err, "field 'note' is too long") == 0 ?
-	    "field 'note' is too long (" STR(LEAD_NOTE_MAX) " bytes at most)" : err;
-}
-
 /* POST /api/v1/leads/{id}/<verb> {"note":...}: a workflow move to status. */
 static void
 move(struct call *c, const char *status)
@@ -106,7 +96,7 @@ move(struct call *c, const char *status)
 	if (lead_target(c, &id, target, sizeof(target)) == -1)
 		return;
 	if (apibody_parse(c->req->body, c->req->body_len, f, 1, err, sizeof(err)) == -1)
-		return api_fail(c, 400, note_err(err));
+		return api_fail(c, 400, err);
 	if (note[0] == '\0')
 		return api_fail(c, 400, "field 'note' is empty");
 	snprintf(action, sizeof(action), "feedback %s", status);
@@ -137,7 +127,7 @@ h_assign(struct call *c)
 	if (lead_target(c, &id, target, sizeof(target)) == -1)
 		return;
 	if (apibody_parse(c->req->body, c->req->body_len, f, 2, err, sizeof(err)) == -1)
-		return api_fail(c, 400, note_err(err));
+		return api_fail(c, 400, err);
 	rc = lead_assign(c->st, id, user, c->u.name, note_of(&f[1]), c->now, err,
 	    sizeof(err));
 	api_audit(c, api_who(c), "assign", target, rc == LEAD_OK ? "ok" : "refused");

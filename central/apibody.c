@@ -23,7 +23,8 @@ take_str(const cJSON *m, const char *name, char *buf, size_t cap, char *err,
 		return snprintf(err, errlen, "field '%s' must be a string", name), -1;
 	len = strlen(m->valuestring);
 	if (len >= cap)
-		return snprintf(err, errlen, "field '%s' is too long", name), -1;
+		return snprintf(err, errlen, "field '%s' is too long (%zu bytes at most)",
+		    name, cap - 1), -1;
 	if (!utf8_is_valid(m->valuestring, len))
 		return snprintf(err, errlen, "field '%s' is not UTF-8", name), -1;
 	memcpy(buf, m->valuestring, len + 1);
