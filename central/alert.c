@@ -14,6 +14,7 @@
 #include "alert-int.h"
 #include "alert.h"
 #include "cfg.h"
+#include "clock.h"
 #include "log.h"
 #include "out.h"
 #include "storage.h"
@@ -301,14 +302,8 @@ drain(struct alerter *al)
 static void
 nap(struct alerter *al)
 {
-	struct timespec ts;
+	struct timespec ts = clock_mono_after(POLL_MS);
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += POLL_MS * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&al->mu);
 	if (!atomic_load(&al->stop))
 		pthread_cond_timedwait(&al->cv, &al->mu, &ts);
@@ -382,7 +377,7 @@ alert_start(const struct cfg *cf, char *err, size_t errlen)
 	al->env.stop = &al->stop;
 	host_name(al->env.host, sizeof(al->env.host));
 	pthread_mutex_init(&al->mu, NULL);
-	pthread_cond_init(&al->cv, NULL);
+	clock_cond_init(&al->cv);
 	if ((al->st = storage_open(cf->db, why, sizeof(why))) == NULL) {
 		snprintf(err, errlen, "alert storage: %s", why);
 		goto fail;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "events.h"
 
 /* Process-wide on purpose: any thread's commit wakes every stream. */
@@ -70,12 +71,7 @@ events_prune(struct storage *st, int64_t now, int64_t keep_secs, int64_t keep_ro
 static void
 wait_init(void)
 {
-	pthread_condattr_t a;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(&wait_cv, &a);
-	pthread_condattr_destroy(&a);
+	clock_cond_init(&wait_cv);
 }
 
 void
@@ -102,15 +98,10 @@ events_gen(void)
 uint64_t
 events_wait(uint64_t gen, int ms)
 {
-	struct timespec until;
+	struct timespec until = clock_mono_after(ms);
 	uint64_t g;
 
 	pthread_once(&wait_once, wait_init);
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L)
-		until.tv_sec++, until.tv_nsec -= 1000000000L;
 	pthread_mutex_lock(&wait_mu);
 	while (wait_gen == gen &&
 	    pthread_cond_timedwait(&wait_cv, &wait_mu, &until) == 0)

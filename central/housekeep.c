@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cfg.h"
+#include "clock.h"
 #include "events.h"
 #include "housekeep.h"
 #include "log.h"
@@ -49,8 +50,7 @@ run(void *arg)
 		if (housekeep_once(h->st, h->cfg, (int64_t)time(NULL)) == -1)
 			log_warnx("housekeeping: %s", h->st->err);
 		pthread_mutex_lock(&h->mu);
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += (time_t)h->cfg->housekeep_interval;
+		until = clock_mono_after((int64_t)h->cfg->housekeep_interval * 1000);
 		while (!h->stop && pthread_cond_timedwait(&h->cv, &h->mu, &until) == 0)
 			;
 	}
@@ -73,7 +73,7 @@ housekeep_start(const struct cfg *cf, char *err, size_t errlen)
 		return NULL;
 	}
 	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->cv, NULL);
+	clock_cond_init(&h->cv);
 	if (pthread_create(&h->t, NULL, run, h) != 0) {
 		snprintf(err, errlen, "housekeeping: no thread");
 		storage_close(h->st);

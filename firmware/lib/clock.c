@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Capture-time formatting; the only clock reads are clock_wall() and clock_mono(). */
+/* Capture-time formatting; the only clock reads are clock_wall() and clock_mono()
+ * (clock_mono_after reads the same clock). */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -69,4 +71,33 @@ clock_mono(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (usec_t)ts.tv_sec * USEC_PER_SEC + (usec_t)ts.tv_nsec / 1000;
+}
+
+int
+clock_cond_init(pthread_cond_t *cv)
+{
+	pthread_condattr_t a;
+	int rc;
+
+	if ((rc = pthread_condattr_init(&a)) != 0)
+		return rc;
+	if ((rc = pthread_condattr_setclock(&a, CLOCK_MONOTONIC)) == 0)
+		rc = pthread_cond_init(cv, &a);
+	pthread_condattr_destroy(&a);
+	return rc;
+}
+
+struct timespec
+clock_mono_after(int64_t ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
 }

@@ -3,8 +3,10 @@
 #ifndef GW_CLOCK_H
 #define GW_CLOCK_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 typedef uint64_t usec_t;	/* the one scalar typedef: capture time in µs */
 
@@ -19,5 +21,11 @@ int	clock_parse(const char *, usec_t *);
 usec_t	clock_wall(void);
 /* Monotonic time in µs (CLOCK_MONOTONIC): deadlines and intervals, never records. */
 usec_t	clock_mono(void);
+/* A condition variable whose timed waits count on CLOCK_MONOTONIC: a wall-clock
+ * step neither stretches nor cuts them; 0 or an errno. */
+int	clock_cond_init(pthread_cond_t *);
+/* The CLOCK_MONOTONIC instant ms milliseconds from now (ms >= 0), the deadline
+ * of a pthread_cond_timedwait on a variable from clock_cond_init. */
+struct timespec clock_mono_after(int64_t ms);
 
 #endif

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests for clock.c: the RFC 3339 form both ways, and the monotonic clock. */
+/* Unit tests for clock.c: the RFC 3339 form both ways, the monotonic clock and its timed waits. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -51,12 +52,37 @@ test_mono(void **state)
 	assert_true(clock_wall() - clock_mono() > 365 * 86400 * USEC_PER_SEC);
 }
 
+/* A deadline ms ahead on the monotonic clock, normalised; a wait on a
+ * clock_cond_init variable ends at it, not before. */
+static void
+test_cond_deadline(void **state)
+{
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cv;
+	usec_t t0 = clock_mono(), t1;
+	struct timespec ts = clock_mono_after(1999);
+	int64_t at = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+
+	(void)state;
+	assert_true(ts.tv_nsec >= 0 && ts.tv_nsec < 1000000000L);
+	assert_true(at >= (int64_t)t0 + 1999000 && at <= (int64_t)t0 + 2100000);
+	assert_int_equal(clock_cond_init(&cv), 0);
+	ts = clock_mono_after(50);
+	pthread_mutex_lock(&mu);
+	assert_int_equal(pthread_cond_timedwait(&cv, &mu, &ts), ETIMEDOUT);
+	pthread_mutex_unlock(&mu);
+	t1 = clock_mono();
+	assert_true(t1 - t0 >= 50000 && t1 - t0 < 5000000);
+	pthread_cond_destroy(&cv);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fmt_parse),
 		cmocka_unit_test(test_mono),
+		cmocka_unit_test(test_cond_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
