@@ -101,13 +101,19 @@ fleet_query(struct storage *st, int64_t now, int64_t silent_after, fleet_row_fn 
     void *arg)
 {
 	struct query_ctx x = { fn, arg, now, silent_after };
+	const char *q;
 	char sql[1536];
 
 	if (fleet_sql(sql, sizeof(sql)) == NULL) {
 		snprintf(st->err, sizeof(st->err), "fleet: query too long");
 		return -1;
 	}
-	return db_query(st, sql, (struct db_arg[]){ DB_I(now - silent_after) }, 1,
+	/* the adapters cache statements by the text's address: not a stack one */
+	if ((q = db_sql_intern(sql)) == NULL) {
+		snprintf(st->err, sizeof(st->err), "fleet: out of memory");
+		return -1;
+	}
+	return db_query(st, q, (struct db_arg[]){ DB_I(now - silent_after) }, 1,
 	    query_row, &x);
 }
 
