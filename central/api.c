@@ -54,7 +54,7 @@ void
 api_audit(struct call *c, const char *who, const char *action, const char *target,
     const char *result)
 {
-	(void)auditq_add(c->a->aq, who, c->req->addr, action, target, result);
+	auditq_add(c->a->aq, who, c->req->addr, action, target, result);
 }
 
 const char *

@@ -23,12 +23,11 @@ struct auditq {
 	pthread_cond_t	 work, done;
 	pthread_t	 thread;
 	struct storage	*st;
-	struct arow	 q[AUDITQ_MAX];
+	struct arow	 q[AUDITQ_MAX];	/* queued, under mu */
+	struct arow	 batch[AUDITQ_MAX];	/* the writer's, being written */
 	int		 n;
 	uint64_t	 queued;	/* rows ever queued */
 	uint64_t	 written;	/* rows ever taken and committed (or failed) */
-	uint64_t	 failed_upto;	/* rows up to here in a failed batch... */
-	uint64_t	 failed_from;	/* ...and from here */
 	bool		 stop;
 };
 
@@ -61,7 +60,7 @@ static void *
 writer(void *arg)
 {
 	struct auditq *q = arg;
-	struct arow *b = calloc(AUDITQ_MAX, sizeof(*b));
+	struct arow *b = q->batch;
 	int n;
 
 	pthread_mutex_lock(&q->mu);
@@ -75,21 +74,15 @@ writer(void *arg)
 		q->n = 0;
 		pthread_cond_broadcast(&q->work);	/* room for waiting adders */
 		pthread_mutex_unlock(&q->mu);
-		if (b == NULL || write_batch(q->st, b, n) == -1) {
-			log_warnx("api: audit: %d rows not stored: %s", n,
-			    b == NULL ? "out of memory" : q->st->err);
-			pthread_mutex_lock(&q->mu);
-			q->failed_from = q->written + 1;
-			q->failed_upto = q->written + (uint64_t)n;
-		} else
-			pthread_mutex_lock(&q->mu);
-		for (int i = 0; b != NULL && i < n; i++)
+		if (write_batch(q->st, b, n) == -1)
+			log_warnx("api: audit: %d rows not stored: %s", n, q->st->err);
+		pthread_mutex_lock(&q->mu);
+		for (int i = 0; i < n; i++)
 			arow_free(&b[i]);
 		q->written += (uint64_t)n;
 		pthread_cond_broadcast(&q->done);
 	}
 	pthread_mutex_unlock(&q->mu);
-	free(b);
 	return NULL;
 }
 
@@ -99,20 +92,19 @@ dup_or_null(const char *s)
 	return s != NULL ? strdup(s) : NULL;
 }
 
-int
+void
 auditq_add(struct auditq *q, const char *who, const char *addr, const char *action,
     const char *target, const char *result)
 {
 	struct arow r = { strdup(who), dup_or_null(addr), strdup(action),
 	    dup_or_null(target), strdup(result) };
 	uint64_t mine;
-	int rc;
 
 	if (r.who == NULL || r.action == NULL || r.result == NULL ||
 	    (addr != NULL && r.addr == NULL) || (target != NULL && r.target == NULL)) {
 		arow_free(&r);
 		log_warnx("api: audit: out of memory");
-		return -1;
+		return;
 	}
 	pthread_mutex_lock(&q->mu);
 	while (q->n == AUDITQ_MAX)
@@ -122,9 +114,7 @@ auditq_add(struct auditq *q, const char *who, const char *addr, const char *acti
 	pthread_cond_broadcast(&q->work);
 	while (q->written < mine)
 		pthread_cond_wait(&q->done, &q->mu);
-	rc = mine >= q->failed_from && mine <= q->failed_upto ? -1 : 0;
 	pthread_mutex_unlock(&q->mu);
-	return rc;
 }
 
 struct auditq *

@@ -16,10 +16,10 @@ struct auditq;
 /* Opens its own connection to db and starts the writer. */
 struct auditq	*auditq_start(const char *db, char *err, size_t errlen);
 /*
- * Queues a row (addr and target may be NULL) and waits until it is
- * committed; -1 when it could not be stored (logged by the writer).
+ * Queues a row (addr and target may be NULL) and waits until the writer has
+ * committed it, or logged that it could not.
  */
-int		 auditq_add(struct auditq *, const char *who, const char *addr,
+void		 auditq_add(struct auditq *, const char *who, const char *addr,
 		    const char *action, const char *target, const char *result);
 /* Writes what is queued, then stops the writer. */
 void		 auditq_stop(struct auditq *);
