@@ -12,6 +12,7 @@
 
 #include "api-int.h"
 #include "cfg.h"
+#include "clock.h"
 #include "events.h"
 #include "out.h"
 
@@ -21,6 +22,9 @@
 #define KEEPALIVE_SECS	15
 #define RECHECK_SECS	5	/* the session is checked again this often */
 #define SETTLE_SECS	2	/* a gap in the numbers waits this long (docs/api.md) */
+/* Who may open a stream, and keep it while their token holds. */
+#define EVENT_ROLES	(ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SUPERVISOR) | \
+			    ROLE_BIT(ROLE_ANALYST))
 
 struct stream {
 	struct api	*a;
@@ -35,13 +39,11 @@ struct stream {
 	char		 pend[STREAM_PEND];
 };
 
+/* Monotonic seconds. */
 static time_t
 mono(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
+	return (time_t)(clock_mono() / USEC_PER_SEC);
 }
 
 static bool
@@ -103,8 +105,7 @@ still_allowed(struct stream *s, struct storage *st)
 	if (s->by_cookie)
 		return users_session_is_live(st, s->secret, (int64_t)time(NULL),
 		    (int64_t)cf->api_idle, (int64_t)cf->api_absolute);
-	return users_token_get(st, s->secret, &u) == 0 && (ROLE_BIT(u.role) &
-	    (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_ANALYST)));
+	return users_token_get(st, s->secret, &u) == 0 && (ROLE_BIT(u.role) & EVENT_ROLES);
 }
 
 /* Reads the log into pend; -1: the stream ends. */
@@ -156,13 +157,19 @@ stream_read(void *arg, uint64_t pos, char *buf, size_t max)
 }
 
 static void
+slot_free(struct api *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->streams--;
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void
 stream_done(void *arg)
 {
 	struct stream *s = arg;
 
-	pthread_mutex_lock(&s->a->mu);
-	s->a->streams--;
-	pthread_mutex_unlock(&s->a->mu);
+	slot_free(s->a);
 	explicit_bzero(s->secret, sizeof(s->secret));
 	free(s);
 }
@@ -211,9 +218,7 @@ h_events(struct call *c)
 		return api_fail(c, 503, "too many event streams (api_max_streams)");
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		pthread_mutex_lock(&c->a->mu);
-		c->a->streams--;
-		pthread_mutex_unlock(&c->a->mu);
+		slot_free(c->a);
 		return api_fail(c, 500, "out of memory");
 	}
 	*s = (struct stream){ .a = c->a, .conn = c->req->conn, .after = after, .by_cookie = c->by_cookie,
@@ -229,7 +234,6 @@ h_events(struct call *c)
 }
 
 const struct api_route api_routes_events[] = {
-	{ "GET", "/api/v1/events", ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_SUPERVISOR) |
-	    ROLE_BIT(ROLE_ANALYST), h_events },
+	{ "GET", "/api/v1/events", EVENT_ROLES, h_events },
 	{ 0 }
 };
