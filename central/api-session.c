@@ -96,6 +96,13 @@ h_me(struct call *c)
 			out_json_str(o, c->u.carrier);
 		else
 			fputs("null", o);
+		/* a page reloaded under its cookie needs the CSRF token again */
+		if (c->by_cookie) {
+			fputs(",\"csrf\":", o);
+			out_json_str(o, c->csrf);
+		}
+		fputs(",\"tz\":", o);
+		out_json_str(o, c->a->cfg->console_tz);
 		fputs("}\n", o);
 	}
 	api_json_end(c, o, 200);

@@ -21,6 +21,7 @@
 #include "storage.h"
 #include "throttle.h"
 #include "users.h"
+#include "web.h"
 
 FILE *
 api_json_begin(struct call *c)
@@ -247,6 +248,8 @@ handle(void *arg, const struct http_req *req, struct http_resp *out)
 
 	if (req->body_too_big)
 		return api_fail(&c, 413, "body too large (64 KiB at most)");
+	if (web_is_file(req->path))
+		return web_serve(c.a->cfg, req, out);
 	c.st = api_pool_get(c.a);
 	route(&c);
 	api_pool_put(c.a, c.st);

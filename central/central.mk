@@ -16,6 +16,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/events.c central/api-events.c central/housekeep.c
 CENTRAL_SRCS += central/api-fleet.c central/api-users.c
 CENTRAL_SRCS += central/alert.c central/alert-send.c central/alert-syslog.c
+CENTRAL_SRCS += central/web.c
 CENTRAL_MAIN := central/main.c
 CENTRAL	:= $(BUILD)/goipwatch-central
 CENTRAL_A := $(BUILD)/libcentral.a
@@ -46,6 +47,11 @@ TEST_SCRIPTS += tests/integration/central_api_fleet.sh tests/integration/central
 TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
+
+# The console's pages: this tree's central/web unless WEB_ROOT names an
+# installed copy (the image: /usr/share/goipwatch/web).
+WEB_ROOT ?= $(CURDIR)/central/web
+$(BUILD)/obj/central/cfg.o: CFLAGS += -DGWC_WEB_ROOT='"$(WEB_ROOT)"'
 
 # libpq's header lives outside the default include path.
 $(BUILD)/obj/central/storage-pg.o: CFLAGS += $(PQ_CFLAGS)

@@ -39,7 +39,7 @@ static const struct {
 } headers[] = {
 	{ "Strict-Transport-Security", "max-age=31536000" },
 	{ "Content-Security-Policy", "default-src 'none'; script-src 'self';"
-	    " style-src 'self'; img-src 'self'; connect-src 'self';"
+	    " style-src 'self'; img-src 'self' data:; connect-src 'self';"
 	    " frame-ancestors 'none'; base-uri 'none'; form-action 'self'" },
 	{ "X-Content-Type-Options", "nosniff" },
 	{ "Referrer-Policy", "no-referrer" },

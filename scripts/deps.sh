@@ -16,7 +16,8 @@ libpcap-dev libndpi-dev libndpi-bin libosip2-dev libmbedtls-dev libcjson-dev
 libsqlite3-dev sqlite3 libpq-dev libcmocka-dev
 tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind time
 openssl systemd
-libmicrohttpd-dev libargon2-dev libgnutls28-dev libcurl4-openssl-dev python3-aiosmtpd"
+libmicrohttpd-dev libargon2-dev libgnutls28-dev libcurl4-openssl-dev python3-aiosmtpd
+libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium fonts-noto-cjk"
 # libmicrohttpd-dev: central's console HTTPS API (GnuTLS inside MHD 0.9.75);
 # libgnutls28-dev: http.c verifies the console's browser client certificates
 # with the GnuTLS session MHD runs (already pulled in by libmicrohttpd-dev);
@@ -24,6 +25,10 @@ libmicrohttpd-dev libargon2-dev libgnutls28-dev libcurl4-openssl-dev python3-aio
 # libcurl4-openssl-dev: central's alerts (webhook POST, SMTP mail; alert-send.c)
 # and api-load, the console API's load driver in make bench (tests/bench/api_load.c);
 # python3-aiosmtpd: the SMTP sink of tests/integration/central_alerts.sh.
+# libjs-bootstrap5, libjs-chart.js: the console's layout and charts, served from
+# /usr/share/javascript (web_lib; docs/console.md); chromium, chromium-driver,
+# python3-selenium: the console's browser tests (tests/browser); fonts-noto-cjk:
+# Chinese glyphs in headless Chromium's screenshots.
 # libndpi-dev is not Multi-Arch: same (it would replace the amd64 one): only the
 # arm64 runtime; board/arm64-generic/board.mk links it by soname.
 CROSS_PKGS="crossbuild-essential-arm64 qemu-user-static qemu-system-arm qemu-utils

@@ -22,7 +22,7 @@ VERBOSE = False     # check() prints "ok: MSG" on every pass
 SEC_HEADERS = {
     "strict-transport-security": "max-age=31536000",
     "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self';"
-    " img-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none';"
+    " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none';"
     " form-action 'self'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
