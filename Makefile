@@ -91,6 +91,7 @@ include tests/bench/bench.mk
 include central/central.mk
 include board/board-common.mk
 include tests/tests.mk
+include tests/browser/browser.mk
 include tests/fuzz/fuzz.mk
 
 TEST_PROGS += $(foreach t,$(UNIT_TESTS),$(BUILD)/tests/test_$(t))

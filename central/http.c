@@ -269,6 +269,19 @@ on_request(void *arg, struct MHD_Connection *c, const char *url, const char *met
 	return send_resp(c, &out);
 }
 
+/*
+ * A %00 would end the decoded C string early (/a.json%00.js is /a.json): a
+ * URL or argument holding one stays undecoded, so it names nothing.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls, (void)c;
+	if (strstr(s, "%00") != NULL)
+		return strlen(s);
+	return MHD_http_unescape(s);
+}
+
 static void
 on_done(void *arg, struct MHD_Connection *c, void **cls,
     enum MHD_RequestTerminationCode why)
@@ -309,6 +322,7 @@ http_start(int fd, const char *cert, const char *key, const char *client_ca,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT,
 	    MHD_OPTION_CONNECTION_LIMIT, conns,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, h,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (h->d == NULL) {
 		snprintf(err, errlen, "libmicrohttpd did not start (TLS key or cert?)");

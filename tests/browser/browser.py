@@ -104,6 +104,12 @@ class Console:
     def all(self, sel):
         return self.d.find_elements(By.CSS_SELECTOR, sel)
 
+    def js_text(self, sel):
+        """The textContent of sel read in the page (never stale), or None."""
+        return self.d.execute_script(
+            "var e = document.querySelector(arguments[0]); return e ? e.textContent : null",
+            sel)
+
     def text(self, sel):
         return self.css(sel).text
 
@@ -129,10 +135,10 @@ class Console:
         self.go("#/login")
         self.css("#login-user").clear()
         self.css("#login-user").send_keys(user)
+        self.css("#login-password").clear()
         self.css("#login-password").send_keys(password)
         self.click("#login-submit")
-        self.wait(lambda d: d.find_element(By.ID, "nav-username").text == user,
-                  "logged in as " + user)
+        self.wait(lambda d: self.js_text("#nav-username") == user, "logged in as " + user)
         if home:
             self.ready(home)
 

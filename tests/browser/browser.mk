@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# The console's pages in Debian's headless Chromium (docs/console.md); screenshots
+# go to build/screenshots.
+TEST_SCRIPTS += tests/browser/console_shell.sh
