@@ -51,7 +51,7 @@ TEST_PROGS += $(CENTRAL_TESTS)
 # The console's pages: this tree's central/web unless WEB_ROOT names an
 # installed copy (the image: /usr/share/goipwatch/web).
 WEB_ROOT ?= $(CURDIR)/central/web
-$(BUILD)/obj/central/cfg.o: CFLAGS += -DGWC_WEB_ROOT='"$(WEB_ROOT)"'
+$(BUILD)/obj/central/web.o: CFLAGS += -DGWC_WEB_ROOT='"$(WEB_ROOT)"'
 
 # libpq's header lives outside the default include path.
 $(BUILD)/obj/central/storage-pg.o: CFLAGS += $(PQ_CFLAGS)

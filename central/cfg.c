@@ -8,11 +8,6 @@
 #include "cfg.h"
 #include "keytab.h"
 
-/* The pages in the source tree unless the build names an installed copy. */
-#ifndef GWC_WEB_ROOT
-#define GWC_WEB_ROOT "central/web"
-#endif
-
 #define F(k)		offsetof(struct cfg, k)
 #define S(k, d)		{ #k, KT_STR, F(k), 0, sizeof(((struct cfg *)0)->k), NULL, d, \
 			    KT_START, NULL }
@@ -38,7 +33,7 @@ static const struct keytab_key keys[] = {
 	N(api_argon2_kib, 8, 1 << 22, "65536"), N(api_argon2_t, 1, 16, "3"),
 	N(api_login_failures, 1, 1000, "5"), N(api_login_window, 1, 86400, "900"),
 	N(api_max_streams, 1, 1000, "32"), N(housekeep_interval, 1, 86400, "600"),
-	S(web_root, GWC_WEB_ROOT), S(web_lib, "/usr/share/javascript"),
+	S(web_root, NULL), S(web_lib, "/usr/share/javascript"),
 	S(console_tz, "Asia/Shanghai"),
 	S(alert_webhook_url, NULL), S(alert_webhook_ca, NULL), S(alert_syslog, NULL),
 	S(alert_smtp_url, NULL), S(alert_mail_from, NULL), S(alert_mail_to, NULL),

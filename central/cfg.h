@@ -42,7 +42,7 @@ struct cfg {
 	uint64_t	 api_login_failures;	/* failures per window, then 429 */
 	uint64_t	 api_login_window;	/* seconds */
 	uint64_t	 api_max_streams;	/* open event streams at most */
-	char		 web_root[CFG_STR];	/* the console's pages (central/web) */
+	char		 web_root[CFG_STR];	/* the console's pages; empty: the build's */
 	char		 web_lib[CFG_STR];	/* Debian's libjs-* (/usr/share/javascript) */
 	char		 console_tz[64];	/* the office's time zone on the pages */
 	uint64_t	 housekeep_interval;	/* seconds between housekeeping rounds */

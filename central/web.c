@@ -13,6 +13,11 @@
 #include "out.h"
 #include "web.h"
 
+/* The pages in the source tree unless the build names an installed copy. */
+#ifndef GWC_WEB_ROOT
+#define GWC_WEB_ROOT "central/web"
+#endif
+
 #define WEB_FILE_MAX	(8u << 20)	/* the largest file served */
 #define WEB_PATH_MAX	256
 
@@ -136,6 +141,9 @@ web_serve(const struct cfg *cf, const struct http_req *req, struct http_resp *ou
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
 		size_t n = strlen(mounts[i].prefix);
 		const char *dir = (const char *)cf + mounts[i].cfg_off;
+
+		if (dir[0] == '\0')	/* web_root unset: the build's */
+			dir = GWC_WEB_ROOT;
 
 		if (strncmp(path, mounts[i].prefix, n) != 0)
 			continue;
