@@ -45,6 +45,8 @@ TEST_SCRIPTS += tests/integration/central_events.sh tests/integration/central_ev
 TEST_SCRIPTS += tests/integration/run_keepup.sh
 TEST_SCRIPTS += tests/integration/central_api_fleet.sh tests/integration/central_api_fleet_pg.sh
 TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
+# Two centrals on one PostgreSQL, appliances failing over and back (docs/uplink.md).
+TEST_SCRIPTS += tests/integration/central_failover.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

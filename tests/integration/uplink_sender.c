@@ -11,6 +11,8 @@
  *       [-w] (exit once all N are acked) [-1] (exit after one session attempt)
  *       [-t SECONDS] (give up) [-z PAD_BYTES] [-C N] (exit after N config pushes)
  *       [-R FILE] (send FILE's lines, raw bytes, as the records instead)
+ *       [-e HOST[:PORT],...] (the centrals in order, as central_host; -p: the
+ *       default port) [-F FAILBACK_S] (as central_failback)
  * Prints "status ..." on exit; exit 0 on success, 1 on failure or timeout.
  */
 #include <errno.h>
@@ -91,12 +93,14 @@ print_status(struct uplink *u, double secs, uint64_t n)
 	    " spool_acked=%" PRIu64 " depth=%" PRIu64 " dropped=%" PRIu64
 	    " torn=%" PRIu64 " skipped=%" PRIu64 " write_errors=%" PRIu64
 	    " config_version=%" PRIu64 " config_applied=%" PRIu64
-	    " config_refused=%" PRIu64 " heartbeats=%" PRIu64 " bad_frames=%" PRIu64 "\n",
+	    " config_refused=%" PRIu64 " heartbeats=%" PRIu64 " bad_frames=%" PRIu64
+	    " failovers=%" PRIu64 " central=%s\n",
 	    st.state_str, st.appliance_id, st.sessions, st.failures, st.refused,
 	    st.records_sent, st.acked, st.spool.acked, st.spool.depth,
 	    st.spool.dropped, st.spool.torn_bytes, st.spool.skipped,
 	    st.spool.write_errors, st.config_version,
-	    st.config_applied, st.config_refused, st.heartbeats, st.bad_frames);
+	    st.config_applied, st.config_refused, st.heartbeats, st.bad_frames,
+	    st.failovers, st.endpoint);
 	printf("session %s\nlast_error %s\n", st.session, st.last_error);
 	if (secs > 0 && st.records_sent > 0)
 		printf("rate %.0f records/s (%" PRIu64 " records in %.3f s)\n",
@@ -150,7 +154,7 @@ main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("uplink_sender", false, 0);
-	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:C:R:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:C:R:e:F:")) != -1) {
 		switch (ch) {
 		case 's': spooldir = optarg; break;
 		case 'p': uc.port = (uint16_t)num(optarg); break;
@@ -174,6 +178,8 @@ main(int argc, char **argv)
 		case 't': timeout = num(optarg); break;
 		case 'C': want_cacks = num(optarg); break;
 		case 'R': recfile = optarg; break;
+		case 'e': uc.host = optarg; break;
+		case 'F': uc.failback = num(optarg) * USEC_PER_SEC; break;
 		case 'z': pad = num(optarg) < 60000 ? num(optarg) : 60000; break;
 		default: return 2;
 		}

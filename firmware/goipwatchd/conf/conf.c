@@ -95,6 +95,7 @@ static const struct keytab_key conf_keys[] = {
 	STR(pseudonymise_key, NULL, NULL, RELOAD),
 	STR(central_host, NULL, NULL, START),
 	U(central_port, 1, 65535, "6543", START),
+	D(central_failback, 0, S(86400), "300s", START),
 	STR(central_name, NULL, NULL, START),
 	STR(tls_ca, NULL, NULL, START),
 	STR(tls_cert, NULL, NULL, START),

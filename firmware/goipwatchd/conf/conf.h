@@ -101,6 +101,7 @@ struct conf {
 	/* uplink to the central office */
 	char		central_host[CONF_STR_MAX];
 	uint64_t	central_port;
+	usec_t		central_failback;	/* on a later central: back to the first after */
 	char		central_name[CONF_STR_MAX];	/* expected server name */
 	char		tls_ca[CONF_STR_MAX];
 	char		tls_cert[CONF_STR_MAX];

@@ -143,6 +143,7 @@ status_uplink(struct control *c, struct out *o)
 	outf(o, "uplink:    %s%s%s  id %s  sessions %" PRIu64 "  failures %" PRIu64
 	    "  refused %" PRIu64 "\n", u->state_str, u->session[0] ? "  " : "",
 	    u->session, u->appliance_id, u->sessions, u->failures, u->refused);
+	outf(o, "           central %s  failovers %" PRIu64 "\n", u->endpoint, u->failovers);
 	if (u->last_error[0] != '\0')
 		outf(o, "           last error: %s\n", u->last_error);
 	outf(o, "           records sent %" PRIu64 "  acked seq %" PRIu64

@@ -88,6 +88,7 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 		.firmware_version = d->o.firmware_version,
 		.config_version = c->version,
 		.heartbeat_interval = c->heartbeat_interval,
+		.failback = c->central_failback,
 		.apply = reload_push, .apply_arg = d->reload,
 		.counters = daemon_counters, .counters_arg = d,
 	};

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "endpoints.h"
 #include "frame.h"
 #include "tls.h"
 #include "uplink.h"
@@ -14,7 +15,9 @@
 
 struct uplink {
 	struct uplink_conf conf;
-	char		 host[256], server_name[256], firmware[64];
+	char		 server_name[256], firmware[64];
+	struct uplink_endpoint ep[UPLINK_ENDPOINTS];	/* central_host, preferred first */
+	int		 nep;
 	struct spool	*spool;
 	struct tls_ctx	*tls_ctx;
 	struct tls_sigkey *sigkey;
@@ -29,6 +32,9 @@ struct uplink {
 	struct tls	*tls;
 	usec_t		 deadline;	/* connect/handshake/idle/ack timer */
 	usec_t		 backoff;
+	int		 cur;		/* the endpoint of this or the next session */
+	unsigned	 ep_failed;	/* sessions failed in a row, over the endpoints */
+	usec_t		 failback_at;	/* up on a later endpoint: try the first again */
 	usec_t		 next_heartbeat;
 	uint64_t	 rng;
 	uint8_t		*tx, *rx, *rec;

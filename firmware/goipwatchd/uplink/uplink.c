@@ -114,7 +114,8 @@ uplink_new(const struct uplink_conf *c, struct spool *spool, char *err,
 	u->spool = spool;
 	u->fd = u->stopfd = -1;
 	pthread_mutex_init(&u->mu, NULL);
-	if (copy_str(u->host, sizeof(u->host), c->host, "central_host", err, errlen) ||
+	if ((u->nep = uplink_endpoints_parse(c->host, c->port, u->ep, UPLINK_ENDPOINTS,
+	    err, errlen)) == -1 ||
 	    copy_str(u->server_name, sizeof(u->server_name), c->server_name,
 	    "central_name", err, errlen) ||
 	    copy_str(u->firmware, sizeof(u->firmware), c->firmware_version,
@@ -212,6 +213,22 @@ uplink_refuse(struct uplink *u, uint16_t code, const char *why)
 	uplink_ctl_queue(u, put_err, &e);
 }
 
+/* The endpoint the next session goes to, shown in the status. */
+static void
+use_endpoint(struct uplink *u, int i)
+{
+	const struct uplink_endpoint *e = &u->ep[i];
+	bool moved = i != u->cur;
+
+	u->cur = i;
+	pthread_mutex_lock(&u->mu);
+	snprintf(u->st.endpoint, sizeof(u->st.endpoint), strchr(e->host, ':') != NULL ?
+	    "[%s]:%u" : "%s:%u", e->host, e->port);
+	if (moved)
+		u->st.failovers++;
+	pthread_mutex_unlock(&u->mu);
+}
+
 static void
 session_close(struct uplink *u, bool failed)
 {
@@ -230,16 +247,24 @@ session_close(struct uplink *u, bool failed)
 	u->fd = -1;
 	u->txlen = u->txoff = u->rxlen = u->ctl_len = 0;
 	u->held = false;
+	u->failback_at = 0;
 	if (failed) {
 		if (u->state == UPLINK_HELLO)
 			STAT_ADD(u, refused, 1);
 		STAT_ADD(u, failures, 1);
-		u->backoff = u->backoff ? u->backoff * 2 : u->conf.backoff_min;
-		if (u->backoff > u->conf.backoff_max)
-			u->backoff = u->conf.backoff_max;
+		/* the next central at once; the backoff grows once all have failed */
+		if (++u->ep_failed % (unsigned)u->nep == 0) {
+			u->backoff = u->backoff ? u->backoff * 2 : u->conf.backoff_min;
+			if (u->backoff > u->conf.backoff_max)
+				u->backoff = u->conf.backoff_max;
+		}
+		if (u->nep > 1)
+			use_endpoint(u, (u->cur + 1) % u->nep);
 	}
 	/* full jitter over the upper half: spreads a fleet reconnecting at once */
 	d = u->backoff ? u->backoff / 2 + rnd(u) % (u->backoff / 2 + 1) : 0;
+	if (failed && u->ep_failed % (unsigned)u->nep != 0)
+		d = u->conf.backoff_min / 2 + rnd(u) % (u->conf.backoff_min / 2 + 1);
 	u->deadline = clock_mono() + d;
 	set_state(u, UPLINK_IDLE);
 }
@@ -267,10 +292,13 @@ on_ack(struct uplink *u, uint64_t seq)
 		u->sent_top = u->server_acked = ss.acked;
 		u->backoff = 0;
 		u->deadline = 0;
+		u->ep_failed = 0;
+		u->failback_at = u->cur != 0 && u->conf.failback != 0 ?
+		    clock_mono() + u->conf.failback : 0;
 		STAT_ADD(u, sessions, 1);
 		set_state(u, UPLINK_UP);
-		log_info("uplink: session up (%s), resuming after seq %" PRIu64,
-		    u->st.session, u->sent_top);
+		log_info("uplink: session up to %s (%s), resuming after seq %" PRIu64,
+		    u->st.endpoint, u->st.session, u->sent_top);
 	} else if (seq > u->sent_top) {
 		uplink_refuse(u, FRAME_ERR_SEQUENCE, "ack above the highest seq sent");
 		return;
@@ -422,10 +450,10 @@ start_connect(struct uplink *u)
 	char port[8];
 	int rc, one = 1;
 
-	snprintf(port, sizeof(port), "%u", u->conf.port);
+	snprintf(port, sizeof(port), "%u", u->ep[u->cur].port);
 	STAT_ADD(u, connects, 1);
-	if ((rc = getaddrinfo(u->host, port, &hints, &res)) != 0) {
-		set_error(u, "%s: %s", u->host, gai_strerror(rc));
+	if ((rc = getaddrinfo(u->ep[u->cur].host, port, &hints, &res)) != 0) {
+		set_error(u, "%s: %s", u->ep[u->cur].host, gai_strerror(rc));
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -443,7 +471,7 @@ start_connect(struct uplink *u)
 	}
 	freeaddrinfo(res);
 	if (u->fd == -1) {
-		set_error(u, "connect %s:%s: %s", u->host, port, strerror(errno));
+		set_error(u, "connect %s: %s", u->st.endpoint, strerror(errno));
 		return -1;
 	}
 	u->deadline = clock_mono() + CONNECT_TIMEOUT;
@@ -458,8 +486,7 @@ connected(struct uplink *u)
 	socklen_t sl = sizeof(soerr);
 
 	if (getsockopt(u->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1 || soerr) {
-		set_error(u, "connect %s:%u: %s", u->host, u->conf.port,
-		    strerror(soerr ? soerr : errno));
+		set_error(u, "connect %s: %s", u->st.endpoint, strerror(soerr ? soerr : errno));
 		return -1;
 	}
 	if ((u->tls = tls_new(u->tls_ctx, u->fd)) == NULL) {
@@ -651,6 +678,15 @@ step(struct uplink *u, usec_t now)
 		/* FALLTHROUGH */
 	case UPLINK_HELLO:
 	case UPLINK_UP:
+		if (u->state == UPLINK_UP && u->failback_at != 0 && now >= u->failback_at &&
+		    u->txoff == u->txlen) {
+			/* between frames: what is not acked goes again, central dedupes */
+			log_info("uplink: back to the first central after %llu s on %s",
+			    (unsigned long long)(u->conf.failback / USEC_PER_SEC), u->st.endpoint);
+			session_close(u, false);
+			use_endpoint(u, 0);
+			return 0;
+		}
 		if (rc == 0)
 			rc = pump(u, &ev);
 		break;
@@ -686,6 +722,7 @@ run(void *arg)
 	short ev;
 
 	u->rng = clock_mono() ^ ((uint64_t)getpid() << 32) ^ (uintptr_t)u;
+	use_endpoint(u, 0);
 	u->next_heartbeat = clock_mono();
 	set_state(u, UPLINK_IDLE);
 	for (;;) {

@@ -22,8 +22,8 @@ typedef int uplink_apply_fn(void *arg, const char *buf, size_t len,
 typedef void uplink_counters_fn(void *arg, struct health_counters *);
 
 struct uplink_conf {
-	const char	*host;			/* central_host */
-	uint16_t	 port;			/* central_port */
+	const char	*host;			/* central_host: HOST[:PORT],... */
+	uint16_t	 port;			/* central_port: an entry's default */
 	const char	*server_name;		/* central_name */
 	const char	*tls_ca, *tls_cert, *tls_key;
 	const char	*config_pubkey;		/* NULL: every push is refused */
@@ -34,6 +34,8 @@ struct uplink_conf {
 	usec_t		 backoff_min;		/* 1 s */
 	usec_t		 backoff_max;		/* 60 s */
 	usec_t		 ack_timeout;		/* 30 s without an ack: reconnect */
+	usec_t		 failback;		/* up on a later central this long:
+						 * back to the first; 0: never */
 	uint32_t	 batch_records;		/* 512 records per report frame */
 	uint32_t	 window;		/* 16384 records sent but not acked */
 	uplink_apply_fn	*apply;
@@ -57,6 +59,8 @@ struct uplink_status {
 	char		 appliance_id[128];
 	char		 last_error[256];
 	char		 session[96];		/* protocol and suite when up */
+	char		 endpoint[280];		/* HOST:PORT of this or the next session */
+	uint64_t	 failovers;		/* moves to another central */
 	uint64_t	 connects;		/* attempts */
 	uint64_t	 sessions;		/* reached UP */
 	uint64_t	 failures;		/* connect, handshake or session errors */

@@ -3,8 +3,8 @@
 # their signature check; the test peer/sender and the config signer.
 D := firmware/goipwatchd/uplink
 GWD_CORE_SRCS += firmware/proto/frame.c $(D)/uplink.c $(D)/uplink-config.c \
-	    $(D)/tls.c $(D)/tls-sig.c
-UNIT_TESTS += frame
+	    $(D)/tls.c $(D)/tls-sig.c $(D)/endpoints.c
+UNIT_TESTS += frame endpoints
 FUZZERS += frame
 
 UPLINK_PEER	:= $(BUILD)/uplink_peer
