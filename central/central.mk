@@ -47,6 +47,8 @@ TEST_SCRIPTS += tests/integration/central_api_fleet.sh tests/integration/central
 TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
 # Two centrals on one PostgreSQL, appliances failing over and back (docs/uplink.md).
 TEST_SCRIPTS += tests/integration/central_failover.sh
+# A synchronous standby promoted mid-stream: central reconnects, nothing lost.
+TEST_SCRIPTS += tests/integration/central_pg_standby.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* PostgreSQL adapter (libpq): text parameters, statements prepared once per connection. */
+/*
+ * PostgreSQL adapter (libpq): text parameters, statements prepared once per
+ * connection. A connection lost between transactions is opened again, to
+ * whichever host of the conninfo is the primary now (docs/deployment.md).
+ */
 #include <inttypes.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -21,7 +25,11 @@ struct pg_storage {
 	PGconn		*conn;
 	struct pg_stmt	 cache[STMT_CACHE];
 	unsigned	 nstmt, serial;
+	bool		 readonly;
+	bool		 in_tx;		/* between BEGIN and COMMIT/ROLLBACK */
 };
+
+static int pg_script(struct storage *, const char *);
 
 static int
 fail(struct storage *st, PGconn *c, PGresult *res)
@@ -31,9 +39,12 @@ fail(struct storage *st, PGconn *c, PGresult *res)
 	snprintf(st->err, sizeof(st->err), "postgresql: %s",
 	    res ? PQresultErrorMessage(res) : PQerrorMessage(c));
 	st->err[strcspn(st->err, "\n")] = '\0';
-	/* serialization failure, deadlock: the caller may retry the transaction */
-	st->retryable = state != NULL && (strcmp(state, "40001") == 0 ||
-	    strcmp(state, "40P01") == 0);
+	/* serialization failure, deadlock, a lost connection (class 08, or no
+	 * answer at all): the caller may retry the transaction, which opens it
+	 * again; such a failure is never the record's fault (no quarantine) */
+	st->retryable = (state != NULL && (strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0 || strncmp(state, "08", 2) == 0 ||
+	    strcmp(state, "57P01") == 0)) || PQstatus(c) == CONNECTION_BAD;
 	PQclear(res);
 	return -1;
 }
@@ -43,6 +54,31 @@ quiet(void *arg, const char *msg)
 {
 	(void)arg;
 	(void)msg;
+}
+
+/*
+ * A connection the server or the network dropped, opened again when no
+ * transaction was under way (one that was is lost: the caller retries it).
+ * Prepared statements belong to the old session.
+ */
+static int
+revive(struct pg_storage *p)
+{
+	if (PQstatus(p->conn) != CONNECTION_BAD)
+		return 0;
+	if (p->in_tx) {
+		snprintf(p->base.err, sizeof(p->base.err),
+		    "postgresql: connection lost inside a transaction");
+		p->base.retryable = true;
+		return -1;
+	}
+	PQreset(p->conn);
+	p->nstmt = 0;
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		return fail(&p->base, p->conn, NULL);
+	if (p->readonly && pg_script(&p->base, "SET default_transaction_read_only = on") == -1)
+		return -1;
+	return 0;
 }
 
 /* The name of the prepared statement for sql, preparing it on first use. */
@@ -97,7 +133,7 @@ pg_exec(struct storage *st, const char *sql, const struct db_arg *a, int n,
 	PGresult *res;
 	int rc = 0;
 
-	if (n > DB_MAX_ARGS)
+	if (n > DB_MAX_ARGS || revive(p) == -1)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		lens[i] = (int)a[i].len;
@@ -129,8 +165,11 @@ static int
 pg_script(struct storage *st, const char *sql)
 {
 	struct pg_storage *p = (struct pg_storage *)st;
-	PGresult *res = PQexec(p->conn, sql);
+	PGresult *res;
 
+	if (revive(p) == -1)
+		return -1;
+	res = PQexec(p->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)
 		return fail(st, p->conn, res);
@@ -138,9 +177,37 @@ pg_script(struct storage *st, const char *sql)
 	return 0;
 }
 
-static int pg_begin(struct storage *st) { return pg_script(st, "BEGIN"); }
-static int pg_commit(struct storage *st) { return pg_script(st, "COMMIT"); }
-static int pg_rollback(struct storage *st) { return pg_script(st, "ROLLBACK"); }
+static int
+pg_begin(struct storage *st)
+{
+	struct pg_storage *p = (struct pg_storage *)st;
+
+	p->in_tx = false;	/* a lost connection may be opened again first */
+	if (pg_script(st, "BEGIN") == -1)
+		return -1;
+	p->in_tx = true;
+	return 0;
+}
+
+static int
+pg_end(struct storage *st, const char *sql)
+{
+	struct pg_storage *p = (struct pg_storage *)st;
+	int rc;
+
+	if (PQstatus(p->conn) == CONNECTION_BAD && p->in_tx) {
+		p->in_tx = false;	/* nothing to end: the server has rolled it back */
+		snprintf(st->err, sizeof(st->err), "postgresql: connection lost");
+		st->retryable = true;
+		return -1;
+	}
+	rc = pg_script(st, sql);
+	p->in_tx = false;
+	return rc;
+}
+
+static int pg_commit(struct storage *st) { return pg_end(st, "COMMIT"); }
+static int pg_rollback(struct storage *st) { return pg_end(st, "ROLLBACK"); }
 
 static int
 pg_lock(struct storage *st)
@@ -187,6 +254,7 @@ storage_pg_open(const char *conninfo, bool readonly, char *err, size_t errlen)
 		return NULL;
 	}
 	p->base.ops = &pg_ops;
+	p->readonly = readonly;
 	p->conn = PQconnectdb(conninfo);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		snprintf(err, errlen, "postgresql: %s", PQerrorMessage(p->conn));
