@@ -243,6 +243,28 @@ try:
     b.no_errors(allow=("/api/v1/me", "/api/v1/login"))
     b.logout()
 
+    # ---- a supervisor assigns the lead; the analyst finds it under "mine" --
+    b.login(*PW["supervisor"], home="queue")
+    b.go("#/lead/%d" % lab)
+    b.ready("lead")
+    b.click("#lead-act-assign")
+    b.wait(lambda d: d.execute_script("return document.getElementById('confirm').open"),
+           "the assign dialog")
+    b.css("#lead-assign-user").send_keys(user)
+    b.confirm("yours")
+    b.wait(lambda d: b.js_text("#lead-assignee") == user, "the assignee on the page")
+    hist = [e.text for e in b.all("#lead-history-table tr.hist[data-kind='assigned']")]
+    check(any(user in h and "yours" in h for h in hist),
+          "the supervisor assigned it to %s; the history shows it (%r)" % (user, hist))
+    b.no_errors(allow=("/api/v1/me", "/api/v1/login", "/api/v1/users"))
+    b.logout()
+    b.login(user, pw, home="queue")
+    b.go("#/queue?mine=1")
+    b.ready("queue")
+    ids = [e.get_attribute("data-id") for e in b.all("#queue-rows tr[data-id]")]
+    check(ids == [str(lab)], "the analyst's 'mine' filter lists just that lead (%r)" % ids)
+    b.logout()
+
     # ---- an engineer may not open a lead ------------------------------
     b.login(*PW["engineer"])
     b.go("#/lead/%d" % lab)
