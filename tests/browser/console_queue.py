@@ -95,6 +95,7 @@ def ingest_hostile():
 
 
 b = Console(API, CERT, SHOTS)
+b.d.set_window_size(1000, 800)     # the screenshots as docs/img takes them
 try:
     user, pw = PW["analyst"]
     b.login(user, pw, home="queue")
@@ -115,8 +116,10 @@ try:
         check("overdue" in top.get_attribute("class"), "overdue leads come first, in red")
         site = b.js_text("#queue-rows tr[data-id] td:nth-child(6)")
         check(site.startswith("site-"), "the site column shows the appliance's site (%r)" % site)
-        b.d.execute_script("document.getElementById('queue-more').scrollIntoView()")
-        b.click("#queue-more")
+        b.css("#queue-more")
+        # (a WebDriver click at the page's foot is refused now and then as
+        # "intercepted" while the rows settle; the button's own click is the same)
+        b.d.execute_script("document.getElementById('queue-more').click()")
         b.wait(lambda d: len(b.all("#queue-rows tr[data-id]")) == 200, "a second page")
         ids = [e.get_attribute("data-id") for e in b.all("#queue-rows tr[data-id]")]
         check(len(set(ids)) == 200, "'more' adds the next 100 leads, none twice")
