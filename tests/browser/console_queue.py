@@ -259,7 +259,18 @@ try:
     hist = [e.text for e in b.all("#lead-history-table tr.hist[data-kind='assigned']")]
     check(any(user in h and "yours" in h for h in hist),
           "the supervisor assigned it to %s; the history shows it (%r)" % (user, hist))
-    b.no_errors(allow=("/api/v1/me", "/api/v1/login", "/api/v1/users"))
+    b.no_errors(allow=("/api/v1/me", "/api/v1/login"))
+    b.logout()
+    # an admin picks the user from a list (GET /users), without a note
+    b.login(*PW["admin"], home="queue")
+    b.go("#/lead/%d" % hid)
+    b.ready("lead")
+    b.click("#lead-act-assign")
+    b.css("#lead-assign-user option[value='u.supervisor']").click()
+    b.confirm(None)
+    b.wait(lambda d: b.js_text("#lead-assignee") == "u.supervisor", "the admin's assignment")
+    check(True, "an admin assigns a lead by picking the user from the list")
+    b.no_errors(allow=("/api/v1/me", "/api/v1/login"))
     b.logout()
     b.login(user, pw, home="queue")
     b.go("#/queue?mine=1")

@@ -144,12 +144,14 @@ export default async function lead(main, route) {
 			sup ? el('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary',
 				id: 'lead-act-assign', onclick: () => assign() }, t('lead.act_assign')) : null);
 		const assign = async () => {
+			// only an admin may list the users (GET /users); a supervisor types the name
 			let users = [];
-			try {
-				users = (await api('GET', '/users')).users || [];
-			} catch (e) {
-				// a supervisor may not list users: type the name
-			}
+			if (session.role === 'admin')
+				try {
+					users = (await api('GET', '/users')).users || [];
+				} catch (e) {
+					users = [];
+				}
 			const pick = users.length ?
 				el('select', { class: 'form-select mb-2', id: 'lead-assign-user' },
 					users.filter((u) => ['analyst', 'supervisor', 'admin'].includes(u.role) &&
