@@ -171,20 +171,31 @@ export default async function queue(main, route) {
 	}
 
 	// A lead changed: look it up through the page's filters and put it in place.
+	// One lookup per lead at a time: changes that come meanwhile (a burst of
+	// merged detections) cost one more lookup, not one each.
+	const busy = new Map();
 	async function changed(c) {
 		const id = Number(c.id);
 		const eventAt = Date.now();
 		const early = rows.some((x) => Number(x.r.id) === id) ? null : fromEvent(c);
 		if (early)
 			place(id, early, eventAt, true);
-		let d;
-		try {
-			d = await api('GET', '/leads' + qs({ ...base,
-				overdue: f.overdue === '1' ? 1 : '', id, limit: 1 }));
-		} catch (e) {
+		if (busy.has(id)) {
+			busy.set(id, 'again');
 			return;
 		}
-		place(id, d.leads[0] || null, eventAt, false);
+		try {
+			do {
+				busy.set(id, 'once');
+				const d = await api('GET', '/leads' + qs({ ...base,
+					overdue: f.overdue === '1' ? 1 : '', id, limit: 1 }));
+				place(id, d.leads[0] || null, eventAt, false);
+			} while (busy.get(id) === 'again');
+		} catch (e) {
+			// the next change looks again
+		} finally {
+			busy.delete(id);
+		}
 	}
 
 	const sel = (name, opts, label) => el('select', { class: 'form-select form-select-sm',
