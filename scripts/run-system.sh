@@ -3,10 +3,11 @@
 # The whole system on one machine: the office PKI into build/run/, goipwatch-central
 # on SQLite in the background on loopback, one goipwatchd replaying a bundled
 # capture and reporting over mutual TLS (-W waits for its spool to drain), then
-# the leads table, rings, SIM list and fleet, and the console API's URL with a
-# one-time admin login. Then central stays up: until Ctrl-C when stdin is a
-# terminal, RUN_SECONDS seconds when set (either way); else it stops at once,
-# so scripts and CI are never blocked. Cleans up.
+# the leads table, rings, SIM list and fleet, the console API's URL with a
+# one-time admin login, and the console's URL (the same address, in a browser).
+# Then central stays up: until Ctrl-C when stdin is a terminal, RUN_SECONDS
+# seconds when set (either way); else it stops at once, so scripts and CI are
+# never blocked. Cleans up.
 #   [RUN_SECONDS=N] scripts/run-system.sh [PCAP]   (BUILD=dir: the build directory)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,6 +64,11 @@ echo "== console API (docs/api.md): https://127.0.0.1:$(cat "$RUN/api.port")/ (o
 echo
 echo "(database $RUN/central.db; try: $C -f $RUN/central.conf lead show 1)"
 API=$(cat "$RUN/api.port")
+echo
+echo "== the console: open https://127.0.0.1:$API/ in a browser and log in as admin"
+echo "   with the one-time password above (the certificate is from the office CA"
+echo "   $RUN/pki/ca.crt: import it, or accept the warning for this local run)"
+echo "console URL: https://127.0.0.1:$API/"
 if [ -n "${RUN_SECONDS:-}" ]; then
 	echo "== central and its API stay up for $RUN_SECONDS s (RUN_SECONDS); Ctrl-C stops them"
 	trap 'exit 0' INT TERM

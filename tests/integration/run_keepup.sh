@@ -30,6 +30,8 @@ url=$(api_url "$TMP/run1")
 check "the URL and a one-time admin login are printed" sh -c "[ -n '$url' ] &&
     grep -qE '^user admin password [0-9a-f]{24}$' '$TMP/run1'"
 check "the printed URL answers during RUN_SECONDS" answers "$url"
+curl -s --cacert "$CA" -o "$TMP/console.html" "$(sed -n 's|^console URL: ||p' "$TMP/run1")"
+check "the printed console URL serves the console's page" grep -q 'js/app.js' "$TMP/console.html"
 t0=$(date +%s)
 wait "$MK"
 check "make run RUN_SECONDS=4 exits 0" [ $? = 0 ]

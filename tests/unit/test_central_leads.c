@@ -239,6 +239,14 @@ test_leads_export_fields(void **state)
 	    "  device -\ndeadline  2026-11-29 11:00Z (OVERDUE)\n"));
 	assert_non_null(strstr(tty, "\nraised    1970-01-01 00:16Z; last feedback - by -\n"));
 	assert_int_equal(lead_show(st, 2, f.now, stdout), -1);	/* no lead 2 */
+	/* the console's site column: the first site of the lead's appliances */
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(o, "site")));
+	assert_int_equal(db_exec(st, "UPDATE appliances SET site = 'north'", NULL, 0), 0);
+	cJSON_Delete(o);
+	free(json);
+	json = capture(leads_json, st, &f);
+	assert_non_null(o = cJSON_Parse(json));
+	assert_string_equal(cJSON_GetObjectItem(o, "site")->valuestring, "north");
 	cJSON_Delete(o);
 	free(json);
 	free(csv);
