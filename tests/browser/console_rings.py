@@ -207,7 +207,8 @@ def big(b):
         " renderedPosition: {x: 300, y: 200}}); }; step();")
     pan.sort()
     print("figure: a click on a node to its panel %.0f ms; pan/zoom to the next frame:"
-          " median %.0f ms, worst %.0f ms (10 steps)" % (click_ms, pan[len(pan) // 2], pan[-1]))
+          " median %.0f ms, worst %.0f ms (10 steps); load average %.1f on %d cores"
+          % (click_ms, pan[len(pan) // 2], pan[-1], os.getloadavg()[0], os.cpu_count()))
     b.shot("rings-2000")
     b.no_errors(allow=ALLOW)
 

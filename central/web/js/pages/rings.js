@@ -4,7 +4,8 @@
 // per shared item, an edge from each item to each lead sharing it. A lead opens
 // its page; another node shows what it is and who shares it in the side panel.
 // Each ring is drawn as its own cluster (leads on a circle around what they
-// share), placed row by row: O(n), so 2,000 nodes draw at once.
+// share), placed row by row: O(n), so 2,000 nodes draw at once; a small graph
+// is then spread by cose from there.
 import { api, clear, el, errorPage, escapeWire, qs, t, tierBadge, wire } from '../core.js';
 
 // Node kinds: a lead, a peer by its role, an IMSI, an IMEI.
@@ -16,6 +17,7 @@ const COLOUR = { lead: '#0d6efd', softswitch: '#dc3545', sms_server: '#fd7e14',
 const TIER_COLOUR = { urgent: '#b02a37', high: '#e0a800', general: '#6c757d' };
 const SINCE = { all: 0, '1d': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
 const LABEL_MAX = 40;
+const SMALL = 200;	// nodes a force-directed layout places at once
 
 let cyLoaded = null;
 
@@ -223,7 +225,12 @@ export default async function rings(main, route) {
 	const big = g.nodes.length > 500;
 	const cy = window.cytoscape({
 		container: box, elements: [...g.nodes, ...g.edges], style: style(),
-		layout: { name: 'preset', fit: true, padding: 20 },
+		// small graphs: cose from the clusters' positions spreads the labels;
+		// big ones keep the clusters (cose is O(n^2) per iteration)
+		layout: g.nodes.length > SMALL ? { name: 'preset', fit: true, padding: 20 } :
+			{ name: 'cose', randomize: false, animate: false, fit: true, padding: 20,
+				numIter: 1000, idealEdgeLength: () => 90, nodeRepulsion: () => 40000,
+				componentSpacing: 60, nodeDimensionsIncludeLabels: true },
 		minZoom: 0.05, maxZoom: 4, wheelSensitivity: 0.3,
 		// big graphs: a bitmap while panning and zooming, no edges meanwhile
 		textureOnViewport: big, hideEdgesOnViewport: big, pixelRatio: big ? 1 : 'auto',

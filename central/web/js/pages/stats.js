@@ -72,7 +72,7 @@ function sections(d, period, charts) {
 	out.push(section('tier', t('stats.leads_by_tier'), {
 		type: 'bar', data: { labels, datasets: TIERS.map((k) => bar(t(`stats.tier.${k}`),
 			b.map((x) => Number((x.tier || {})[k] || 0)), TIER_COLOUR[k])) },
-		options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+		options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
 	}, table('stats-table-tier', [t('stats.bucket'), ...TIERS.map((k) => t(`stats.tier.${k}`)),
 		t('stats.leads')], b.map((x, i) => [labels[i], ...TIERS.map((k) =>
 		num((x.tier || {})[k])), num(x.leads)])), charts));
@@ -88,20 +88,20 @@ function sections(d, period, charts) {
 		type: 'bar', data: { labels, datasets: [bar(t('stats.sims_cut'),
 			b.map((x) => Number(x.sims_cut || 0)), '#6f42c1'), bar(t('stats.sims'),
 			b.map((x) => Number(x.sims || 0)), '#c5b3e6')] },
-		options: { scales: { y: { beginAtZero: true } } },
+		options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
 	}, table('stats-table-sims', [t('stats.bucket'), t('stats.sims'), t('stats.sims_cut')],
 		b.map((x, i) => [labels[i], num(x.sims), num(x.sims_cut)])), charts));
 	out.push(section('rings', t('stats.rings'), {
 		type: 'bar', data: { labels, datasets: [bar(t('stats.rings'),
 			b.map((x) => Number(x.rings || 0)), '#0d6efd')] },
-		options: { scales: { y: { beginAtZero: true } } },
+		options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
 	}, table('stats-table-rings', [t('stats.bucket'), t('stats.rings')],
 		b.map((x, i) => [labels[i], num(x.rings)])), charts));
 	const fp = ((d.false_positives || {}).by_detector || []);
 	out.push(section('fp', t('stats.fp_by_detector'), {
 		type: 'bar', data: { labels: fp.map((x) => escapeWire(x.name)), datasets: [
 			bar(t('stats.fp_leads'), fp.map((x) => Number(x.leads || 0)), '#dc3545')] },
-		options: { indexAxis: 'y', scales: { x: { beginAtZero: true } } },
+		options: { indexAxis: 'y', scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
 	}, table('stats-table-fp', [t('stats.detector'), t('stats.fp_leads')],
 		fp.map((x) => [wire(x.name), num(x.leads)])), charts));
 	return out;
