@@ -202,6 +202,22 @@ rings_general(struct storage *st, FILE *o)
 }
 
 static int
+count_of(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static int
+rings_tty(struct storage *st, FILE *o)
+{
+	return rings_print(st, &(struct rings_filter){ 0 }, o);
+}
+
+static int
 stats(struct storage *st, FILE *o)
 {
 	return figures_json(st, PERIOD_DAY, 1795950000, o);
@@ -230,6 +246,12 @@ test_terminal_rings_stats(void **state)
 	assert_string_equal(get(cJSON_GetArrayItem(get(ring, "shared"), 0), "value")
 	    ->valuestring, "198.51.100.1");
 	cJSON_Delete(o);
+	free(json);
+	/* the terminal lists each shared item once, whatever its rows */
+	json = capture(rings_tty, st);
+	assert_non_null(strstr(json, "  shares peer  198.51.100.1 (2 leads)\n"));
+	assert_int_equal(count_of(json, "198.51.100.1"), 1);
+	assert_non_null(strstr(json, "1 ring\n"));
 	free(json);
 	json = capture(rings_general, st);
 	assert_string_equal(json, "{\"rings\":[]}\n");
