@@ -158,14 +158,36 @@ merge_evidence(struct storage *st, int64_t id, const struct detection *d)
 	return 0;
 }
 
+/* role NULL: none known; a known role replaces none, never another. */
 static int
-infra(struct storage *st, int64_t id, const char *kind, const char *value)
+infra(struct storage *st, int64_t id, const char *kind, const char *value,
+    const char *role)
 {
 	if (value[0] == '\0')
 		return 0;
-	return db_exec(st, "INSERT INTO lead_infra (lead_id, kind, value)"
-	    " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-	    (struct db_arg[]){ DB_I(id), DB_S(kind), DB_S(value) }, 3);
+	return db_exec(st, "INSERT INTO lead_infra (lead_id, kind, value, role)"
+	    " VALUES ($1, $2, $3, $4) ON CONFLICT (lead_id, kind, value) DO UPDATE"
+	    " SET role = COALESCE(lead_infra.role, excluded.role)",
+	    (struct db_arg[]){ DB_I(id), DB_S(kind), DB_S(value),
+	    role ? DB_S(role) : DB_NULL }, 4);
+}
+
+/*
+ * What a foreign peer is, by the port the GoIP family uses by default: SIP
+ * 5060-5069 a softswitch, 44444 the SMS server, 56011-56013 a SIM-bank
+ * server (docs/research goip-domain.md). A hint for the rings graph: the
+ * record does not say which detector saw the peer; other ports: NULL.
+ */
+static const char *
+peer_role(int64_t port)
+{
+	if (port >= 5060 && port <= 5069)
+		return "softswitch";
+	if (port == 44444)
+		return "sms_server";
+	if (port >= 56011 && port <= 56013)
+		return "sim_bank";
+	return NULL;
 }
 
 static int
@@ -193,11 +215,12 @@ static int
 merge_infra(struct storage *st, int64_t id, const struct detection *d)
 {
 	for (int i = 0; i < d->npeers; i++)
-		if (infra(st, id, "peer", d->peers[i].ip) == -1)
+		if (infra(st, id, "peer", d->peers[i].ip,
+		    peer_role(d->peers[i].port)) == -1)
 			return -1;
 	for (int i = 0; i < d->nsims; i++)
-		if (infra(st, id, "imsi", d->sims[i].imsi) == -1 ||
-		    infra(st, id, "imei", d->sims[i].imei) == -1 ||
+		if (infra(st, id, "imsi", d->sims[i].imsi, NULL) == -1 ||
+		    infra(st, id, "imei", d->sims[i].imei, NULL) == -1 ||
 		    sim_upsert(st, id, &d->sims[i], d->ts) == -1)
 			return -1;
 	return 0;

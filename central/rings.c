@@ -5,6 +5,7 @@
  * component of two leads or more. The pairs come from SQL, the union-find is here.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,7 +138,8 @@ shared_row(void *arg, const struct db_row *row)
 
 /*
  * One ring: its leads, then the items they share, each item once (under the
- * first lead that has it; every lead sharing it is in the same ring).
+ * first lead that has it; every lead sharing it is in the same ring), as one
+ * row per lead sharing it, in lead order: the first row is the first lead.
  */
 static int
 each_ring(struct storage *st, struct each_ctx *p, int n, const int64_t *ids, int64_t k)
@@ -151,12 +153,15 @@ each_ring(struct storage *st, struct each_ctx *p, int n, const int64_t *ids, int
 			return -1;
 	for (int64_t i = 0; i < k; i++)
 		if (db_query(st, "SELECT i.kind, i.value, (SELECT COUNT(*) FROM"
-		    " lead_infra c WHERE c.kind = i.kind AND c.value = i.value)"
-		    " FROM lead_infra i WHERE i.lead_id = $1 AND NOT EXISTS (SELECT 1 FROM"
+		    " lead_infra c WHERE c.kind = i.kind AND c.value = i.value),"
+		    " (SELECT MAX(r.role) FROM lead_infra r WHERE r.kind = i.kind AND"
+		    " r.value = i.value), m.lead_id, i.lead_id"
+		    " FROM lead_infra i JOIN lead_infra m ON m.kind = i.kind AND"
+		    " m.value = i.value WHERE i.lead_id = $1 AND NOT EXISTS (SELECT 1 FROM"
 		    " lead_infra y WHERE y.kind = i.kind AND y.value = i.value AND"
 		    " y.lead_id < $1) AND EXISTS (SELECT 1 FROM lead_infra z WHERE"
 		    " z.kind = i.kind AND z.value = i.value AND z.lead_id > $1)"
-		    " ORDER BY i.kind, i.value",
+		    " ORDER BY i.kind, i.value, m.lead_id",
 		    (struct db_arg[]){ DB_I(ids[i]) }, 1, shared_row, p) == -1)
 			return -1;
 	return p->o->end(p->o->arg);
@@ -215,6 +220,13 @@ out:
 	return rc == -1 ? -1 : n;
 }
 
+/* A shared-item row (kind, value, count, role, lead, first lead) opens its item. */
+static bool
+row_is_first(const struct db_row *row)
+{
+	return row_int(row, 4) == row_int(row, 5);
+}
+
 struct print_ctx {
 	FILE	*out;
 	int	 shown;
@@ -248,6 +260,8 @@ print_shared(void *arg, const struct db_row *row)
 	struct print_ctx *p = arg;
 	struct out_tty e;
 
+	if (!row_is_first(row))
+		return 0;
 	if (p->shown++ < 12)
 		fprintf(p->out, "  shares %-5s %s (%s leads)\n", out_tty(&e, row->v[0]),
 		    out_tty(&e, row->v[1]), row_str(row, 2));
@@ -309,11 +323,20 @@ json_shared(void *arg, const struct db_row *row)
 {
 	struct json_ctx *j = arg;
 
+	if (!row_is_first(row)) {
+		fprintf(j->out, ",%" PRId64, row_int(row, 4));
+		return 0;
+	}
+	if (j->shares)
+		fputs("]}", j->out);
 	fputs(j->shares++ ? "," : "],\"shared\":[", j->out);
 	fputs("{\"kind\":", j->out);
 	out_json_str(j->out, row_str(row, 0));
 	out_json_kv(j->out, "value", row->v[1]);
-	fprintf(j->out, ",\"leads\":%" PRId64 "}", row_int(row, 2));
+	if (row->v[3] != NULL)
+		out_json_kv(j->out, "role", row->v[3]);
+	fprintf(j->out, ",\"leads\":%" PRId64 ",\"lead_ids\":[%" PRId64,
+	    row_int(row, 2), row_int(row, 4));
 	return 0;
 }
 
@@ -322,7 +345,7 @@ json_end(void *arg)
 {
 	struct json_ctx *j = arg;
 
-	fputs(j->shares ? "]}" : "],\"shared\":[]}", j->out);
+	fputs(j->shares ? "]}]}" : "],\"shared\":[]}", j->out);
 	return 0;
 }
 

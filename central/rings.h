@@ -31,7 +31,9 @@ struct rings_out {
 	int	(*ring)(void *arg, int n, int64_t size);
 	/* id, tier, status, ip, account */
 	int	(*lead)(void *arg, const struct db_row *);
-	/* kind, value, how many leads share it */
+	/* kind, value, how many leads share it, role (peers; NULL: none
+	 * known), a lead sharing it, the first such lead: one row per lead
+	 * sharing the item, in lead order (the first row's two leads are equal) */
 	int	(*share)(void *arg, const struct db_row *);
 	int	(*end)(void *arg);
 	void	*arg;
@@ -41,7 +43,8 @@ struct rings_out {
 int	rings_each(struct storage *, const struct rings_filter *, const struct rings_out *);
 /* The terminal form (`rings`). */
 int	rings_print(struct storage *, const struct rings_filter *, FILE *);
-/* The JSON form (the console API): {"rings":[{"ring":1,"size":2,"leads":[..],"shared":[..]}]} */
+/* The JSON form (the console API): {"rings":[{"ring":1,"size":2,"leads":[..],
+ * "shared":[{"kind":..,"value":..,"role":..,"leads":2,"lead_ids":[..]}]}]} */
 int	rings_json(struct storage *, const struct rings_filter *, FILE *);
 
 #endif

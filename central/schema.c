@@ -141,6 +141,9 @@ static const char *const migrations[] = {
 	" next_at BIGINT NOT NULL, last_error TEXT, created BIGINT NOT NULL,"
 	" sent_at BIGINT, UNIQUE (lead_id, revision, kind, channel));"
 	"CREATE INDEX alerts_due ON alerts (state, next_at);",
+	/* 12: what a shared foreign peer is to a lead (softswitch, sms_server,
+	 * sim_bank; NULL: another peer), for the console's rings graph */
+	"ALTER TABLE lead_infra ADD COLUMN role TEXT;",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

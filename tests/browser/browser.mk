@@ -3,3 +3,5 @@
 # go to build/screenshots.
 TEST_SCRIPTS += tests/browser/console_shell.sh
 TEST_SCRIPTS += tests/browser/console_queue.sh
+TEST_SCRIPTS += tests/browser/console_rings.sh
+TEST_SCRIPTS += tests/browser/console_stats.sh

@@ -205,7 +205,8 @@ def test_rings(tok, a, b):
     mine = [r for r in rings if {l["id"] for l in r["leads"]} == {a, b}]
     check(len(mine) == 1, "no ring of leads %d and %d: %r" % (a, b, rings))
     r = mine[0]
-    check(r["size"] == 2 and {"kind": "peer", "value": "198.51.100.77", "leads": 2}
+    check(r["size"] == 2 and {"kind": "peer", "value": "198.51.100.77", "role": "softswitch",
+                              "leads": 2, "lead_ids": sorted([a, b])}
           in r["shared"], "ring: %r" % r)
     check(all(l["account"] in (ACCOUNT, "acct-b") for l in r["leads"]), "ring leads: %r"
           % r["leads"])

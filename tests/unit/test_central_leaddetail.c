@@ -202,6 +202,22 @@ rings_general(struct storage *st, FILE *o)
 }
 
 static int
+count_of(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static int
+rings_tty(struct storage *st, FILE *o)
+{
+	return rings_print(st, &(struct rings_filter){ 0 }, o);
+}
+
+static int
 stats(struct storage *st, FILE *o)
 {
 	return figures_json(st, PERIOD_DAY, 1795950000, o);
@@ -231,6 +247,12 @@ test_terminal_rings_stats(void **state)
 	    ->valuestring, "198.51.100.1");
 	cJSON_Delete(o);
 	free(json);
+	/* the terminal lists each shared item once, whatever its rows */
+	json = capture(rings_tty, st);
+	assert_non_null(strstr(json, "  shares peer  198.51.100.1 (2 leads)\n"));
+	assert_int_equal(count_of(json, "198.51.100.1"), 1);
+	assert_non_null(strstr(json, "1 ring\n"));
+	free(json);
 	json = capture(rings_general, st);
 	assert_string_equal(json, "{\"rings\":[]}\n");
 	free(json);
@@ -252,7 +274,7 @@ test_rings_transitive(void **state)
 	struct storage *st = fixture();
 	char *json;
 	cJSON *o;
-	const cJSON *ring, *sh;
+	const cJSON *ring, *sh, *ids;
 
 	(void)state;
 	/* lead 4 shares lead 3's peer and lead 2's IMSI: one ring of four */
@@ -268,6 +290,18 @@ test_rings_transitive(void **state)
 	assert_string_equal(get(cJSON_GetArrayItem(sh, 0), "value")->valuestring, "198.51.100.1");
 	assert_string_equal(get(cJSON_GetArrayItem(sh, 1), "value")->valuestring, "460002");
 	assert_string_equal(get(cJSON_GetArrayItem(sh, 2), "value")->valuestring, "203.0.113.9");
+	/* each item's leads, for the graph's edges; a SIP peer is a softswitch */
+	ids = get(cJSON_GetArrayItem(sh, 0), "lead_ids");
+	assert_int_equal(cJSON_GetArraySize(ids), 2);
+	assert_int_equal(cJSON_GetArrayItem(ids, 0)->valueint, 1);
+	assert_int_equal(cJSON_GetArrayItem(ids, 1)->valueint, 2);
+	assert_string_equal(get(cJSON_GetArrayItem(sh, 0), "role")->valuestring, "softswitch");
+	ids = get(cJSON_GetArrayItem(sh, 1), "lead_ids");
+	assert_int_equal(cJSON_GetArraySize(ids), 2);
+	assert_int_equal(cJSON_GetArrayItem(ids, 0)->valueint, 2);
+	assert_int_equal(cJSON_GetArrayItem(ids, 1)->valueint, 4);
+	assert_null(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sh, 1), "role"));
+	assert_int_equal(get(cJSON_GetArrayItem(sh, 2), "leads")->valueint, 2);
 	cJSON_Delete(o);
 	free(json);
 	storage_close(st);
