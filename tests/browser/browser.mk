@@ -2,3 +2,4 @@
 # The console's pages in Debian's headless Chromium (docs/console.md); screenshots
 # go to build/screenshots.
 TEST_SCRIPTS += tests/browser/console_shell.sh
+TEST_SCRIPTS += tests/browser/console_cards.sh
