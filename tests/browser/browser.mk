@@ -3,3 +3,4 @@
 # go to build/screenshots.
 TEST_SCRIPTS += tests/browser/console_shell.sh
 TEST_SCRIPTS += tests/browser/console_cards.sh
+TEST_SCRIPTS += tests/browser/console_fleet.sh
