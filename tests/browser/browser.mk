@@ -4,3 +4,4 @@
 TEST_SCRIPTS += tests/browser/console_shell.sh
 TEST_SCRIPTS += tests/browser/console_cards.sh
 TEST_SCRIPTS += tests/browser/console_fleet.sh
+TEST_SCRIPTS += tests/browser/console_admin.sh
