@@ -154,7 +154,26 @@ try:
     b.shot("cards-carrier-en")
     b.click("#nav-lang")
     b.ready("cards")
+    b.logout()
+
+    # an analyst: every SIM with the lead status, no disposition, narrowed by the form
+    user, pw = PW["analyst"]
+    b.login(user, pw)
+    b.go("#/cards")
+    b.ready("cards")
+    check(len(rows(b)) == 6, "the analyst sees all 6 SIMs")
+    check(not b.all("#cards-apply") and not b.all(".cards-check"), "the analyst records nothing")
+    check("线索状态" in b.js_text("#cards-table thead"), "office roles see the lead status")
+    b.css("#cards-carrier").send_keys("46001")
+    b.click("#cards-cutting")
+    b.click("#cards-filter button")
+    b.wait(lambda d: "cutting=1" in d.current_url, "the filter in the hash")
+    b.ready("cards")
+    b.wait(lambda d: set(rows(b)) == UNICOM, "carrier 46001, cutting list: Unicom's 3")
+    check(b.css("#cards-csv").get_attribute("href").endswith(
+        "/api/v1/sims.csv?carrier=46001&cutting=1"), "the CSV link follows the filter")
+    b.shot("cards-analyst")
     b.no_errors(allow=("/api/v1/me", "/api/v1/appliances", "/api/v1/leads",
-                       "/js/pages/lead.js"))
+                       "/js/pages/queue.js", "/js/pages/lead.js"))
 finally:
     b.quit()

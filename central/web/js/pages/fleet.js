@@ -86,7 +86,7 @@ export default async function fleet(main) {
 		return errorPage(main, e);
 	}
 	const tbody = el('tbody', { id: 'fleet-rows' });
-	const summary = el('p', { class: 'text-muted', id: 'fleet-summary' });
+	const summary = el('p', { class: 'text-muted mb-2', id: 'fleet-summary' });
 	const stamp = el('span', { class: 'small text-muted ms-2', id: 'fleet-updated' });
 	const draw = (d) => {
 		const apps = d.appliances || [];
@@ -178,8 +178,8 @@ export default async function fleet(main) {
 	};
 
 	clear(main).append(
-		el('h3', {}, t('fleet.title'), stamp),
-		summary,
+		el('h3', {}, t('fleet.title')),
+		el('div', { class: 'd-flex align-items-baseline' }, summary, stamp),
 		el('div', { class: 'table-responsive' },
 			el('table', { class: 'table table-sm align-middle', id: 'fleet-table' },
 				el('thead', {}, el('tr', {}, [t('fleet.id'), t('fleet.site'), t('fleet.group'),
