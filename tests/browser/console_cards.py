@@ -73,6 +73,7 @@ try:
     for s in ("100.64.7", "acct-", "GoIP-", "460001000000003", "460011000000006"):
         check(s not in page, "no %r on the carrier's page (line details, other SIMs)" % s)
     check(not b.all("#cards-carrier"), "the carrier has no carrier filter")
+    check("null" not in page, "no stray null on the page")
     cells = [e.text for e in b.all("#cards-table .wire")]
     check(any("<script>alert(1)</script>\\u202e\\x1b[2J" in c for c in cells),
           "a hostile MSISDN shows as inert text with visible escapes")

@@ -156,7 +156,8 @@ export default async function cards(main, route) {
 			t('cards.narrow')));
 	}
 
-	clear(main).append(
+	// through el(): it leaves out the parts this role has not (null)
+	clear(main).append(el('div', { id: 'cards-page' },
 		el('h3', {}, t('cards.title')),
 		el('p', { class: 'text-muted', id: 'cards-scope' }, carrierRole ?
 			t('cards.scope_carrier', { carrier: session.carrier || '-' }) : t('cards.scope_office')),
@@ -172,6 +173,6 @@ export default async function cards(main, route) {
 				el('table', { class: 'table table-sm table-hover align-middle', id: 'cards-table' },
 					el('thead', {}, el('tr', {}, head.filter((h) => h !== null).map((h) =>
 						(h instanceof Node ? h : el('th', {}, h))))),
-					body)));
+					body))));
 	update();
 }

@@ -185,8 +185,9 @@ export default async function fleet(main) {
 				el('thead', {}, el('tr', {}, [t('fleet.id'), t('fleet.site'), t('fleet.group'),
 					t('fleet.firmware'), t('fleet.heartbeat'), t('fleet.packets'), t('fleet.drops'),
 					t('fleet.spool'), t('fleet.oldest'), t('fleet.config')].map((h) => el('th', {}, h)))),
-				tbody)),
-		push);
+				tbody)));
+	if (push !== null)
+		main.append(push);
 	timer = setTimeout(poll, POLL_MS);
 	return () => {
 		stopped = true;
