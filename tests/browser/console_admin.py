@@ -152,6 +152,11 @@ try:
           "since..until holds this test's actions")
     check(b.css("#audit-since").get_attribute("value") != "", "the time shows in the form")
     b.shot("admin-audit")
+    b.d.set_window_size(1000, 760)   # docs/img/console-admin.png
+    b.d.execute_script("window.scrollTo(0, document.getElementById('admin-audit').offsetTop - 8)")
+    time.sleep(0.3)
+    b.shot("doc-admin")
+    b.d.set_window_size(1400, 1000)
 
     # the CSV of a filter
     admin_page(b, "#/admin?action=user%20add")

@@ -109,6 +109,10 @@ try:
     r = rows(b)
     check(r["460011000000001"][0] == "shut_down" and r["460011000000005"][0] == "shut_down",
           "the others stay shut down")
+    b.shot("cards-disposed")
+    b.d.set_window_size(1000, 760)   # docs/img/console-cards.png
+    b.shot("doc-cards")
+    b.d.set_window_size(1400, 1000)
 
     # export: the CSV link downloads this carrier's SIMs
     before = set(glob.glob(os.path.join(b.downloads, "*")))
@@ -162,7 +166,9 @@ try:
     b.login(user, pw)
     b.go("#/cards")
     b.ready("cards")
-    check(len(rows(b)) == 6, "the analyst sees all 6 SIMs")
+    # (wait for the rows: the queue the login landed on may still be failing to load)
+    b.wait(lambda d: len(rows(b) or {}) == 6, "the analyst's 6 SIMs")
+    check(True, "the analyst sees all 6 SIMs")
     check(not b.all("#cards-apply") and not b.all(".cards-check"), "the analyst records nothing")
     check("线索状态" in b.js_text("#cards-table thead"), "office roles see the lead status")
     b.css("#cards-carrier").send_keys("46001")

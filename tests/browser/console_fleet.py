@@ -72,6 +72,9 @@ try:
     check("term_window 2h" in b.d.execute_script(
         "return document.getElementById('fleet-body').value"), "the group's config reloaded")
     b.shot("fleet-applied")
+    b.d.set_window_size(1000, 760)   # docs/img/console-fleet.png
+    b.shot("doc-fleet")
+    b.d.set_window_size(1400, 1000)
 
     # a config central refuses: the parser's message
     push(b, "no_such_key 1\n")
