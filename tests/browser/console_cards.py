@@ -3,6 +3,7 @@
 
 usage: console_cards.py API_PORT CERT SHOTS TMP ROOT
 """
+import calendar
 import csv
 import glob
 import io
@@ -94,6 +95,10 @@ try:
               api[k]["disposition_note"] == "ticket 4711 =x" for k in UNICOM),
           "the API holds the disposition, by and note")
     check("已关停" in rows(b)["460011000000005"][1], "the disposition shows in Chinese")
+    at = calendar.timegm(time.strptime(api["460011000000001"]["disposition_at"],
+                                       "%Y-%m-%dT%H:%M:%SZ"))
+    check(abs(at - time.time()) < 120, "the time typed in office time (Asia/Shanghai) is now: %s"
+          % api["460011000000001"]["disposition_at"])
 
     # one SIM: restored
     b.d.execute_script("""
