@@ -92,6 +92,9 @@ const char *api_who(const struct call *);
 /* A whole number query argument in lo..hi, dflt when absent; -1 when bad. */
 int	 api_query_num(struct call *, const char *name, int64_t lo, int64_t hi,
 	    int64_t dflt, int64_t *v);
+struct audit_filter;
+/* The audit routes' who=, action=, since=, until=, before= (api-admin.c); -1: a bad one. */
+int	 api_audit_filter(struct call *, struct audit_filter *);
 /*
  * A new session for c->u (api-session.c): the cookie and {"user","role","csrf"},
  * audited as login with result. Password and certificate login share it.

@@ -281,17 +281,20 @@ static void
 h_audit_csv(struct call *c)
 {
 	struct api_rows w = { 0 };
-	int64_t limit, before;
+	struct audit_filter f = { 0 };
+	int64_t limit;
 	char what[64];
 
 	if (api_query_num(c, "limit", 1, AUDIT_CSV_MAX, AUDIT_CSV_MAX, &limit) == -1 ||
-	    api_query_num(c, "before", 0, INT64_MAX, 0, &before) == -1)
-		return api_fail(c, 400, "limit: 1..1000000, before: an audit id");
+	    api_audit_filter(c, &f) == -1)
+		return api_fail(c, 400, "limit: 1..1000000, before: an audit id, since and"
+		    " until: epoch seconds, who and action: up to 200 bytes");
+	f.limit = (int)limit;
 	if ((w.o = api_json_begin(c)) == NULL)
 		return api_fail(c, 500, "out of memory");
 	out_csv_bom(w.o);
 	fputs("id,at,who,addr,action,target,result\n", w.o);
-	if (audit_list(c->st, before, (int)limit, audit_csv_row, &w) == -1) {
+	if (audit_list(c->st, &f, audit_csv_row, &w) == -1) {
 		fclose(w.o);
 		return api_fail(c, 500, "storage error");
 	}

@@ -18,11 +18,15 @@ audit_add(struct storage *st, const char *who, const char *addr,
 }
 
 int
-audit_list(struct storage *st, int64_t before, int limit, db_row_fn fn, void *arg)
+audit_list(struct storage *st, const struct audit_filter *f, db_row_fn fn, void *arg)
 {
 	return db_query(st, "SELECT id, at, who, addr, action, target, result"
-	    " FROM audit WHERE $1 = 0 OR id < $1 ORDER BY id DESC LIMIT $2",
-	    (struct db_arg[]){ DB_I(before), DB_I(limit) }, 2, fn, arg);
+	    " FROM audit WHERE ($1 = 0 OR id < $1) AND ($3 = '' OR who = $3)"
+	    " AND ($4 = '' OR action = $4) AND ($5 = 0 OR at >= $5)"
+	    " AND ($6 = 0 OR at < $6) ORDER BY id DESC LIMIT $2",
+	    (struct db_arg[]){ DB_I(f->before), DB_I(f->limit),
+	    DB_S(f->who != NULL ? f->who : ""), DB_S(f->action != NULL ? f->action : ""),
+	    DB_I(f->since), DB_I(f->until) }, 6, fn, arg);
 }
 
 const char *

@@ -14,11 +14,20 @@
 /* addr and target may be NULL. */
 int	audit_add(struct storage *, const char *who, const char *addr,
 	    const char *action, const char *target, const char *result);
+/* What audit_list selects: empty strings and zeros select everything. */
+struct audit_filter {
+	int64_t		 before;	/* ids below (0: from the newest) */
+	int		 limit;
+	const char	*who;		/* exactly this who, or NULL */
+	const char	*action;	/* exactly this action, or NULL */
+	int64_t		 since;		/* at >= since (epoch s), or 0 */
+	int64_t		 until;		/* at < until (epoch s), or 0 */
+};
 /*
- * Newest first, ids below before (0: from the newest), at most limit rows:
+ * Newest first, at most f->limit rows matching f:
  * id, at, who, addr, action, target, result.
  */
-int	audit_list(struct storage *, int64_t before, int limit, db_row_fn, void *);
+int	audit_list(struct storage *, const struct audit_filter *, db_row_fn, void *);
 /* The unix user running the CLI, for who. */
 const char *audit_unix_user(char *buf, size_t len);
 

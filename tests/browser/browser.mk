@@ -5,3 +5,6 @@ TEST_SCRIPTS += tests/browser/console_shell.sh
 TEST_SCRIPTS += tests/browser/console_queue.sh
 TEST_SCRIPTS += tests/browser/console_rings.sh
 TEST_SCRIPTS += tests/browser/console_stats.sh
+TEST_SCRIPTS += tests/browser/console_cards.sh
+TEST_SCRIPTS += tests/browser/console_fleet.sh
+TEST_SCRIPTS += tests/browser/console_admin.sh

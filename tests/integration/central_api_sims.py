@@ -234,7 +234,29 @@ def test_csv():
           " cells, the audit export")
 
 
+def test_audit_filters():
+    now = int(time.time())
+    q = "?who=u.unicom&action=sim%20disposition&limit=500"
+    rows = jcall("u.super", "GET", "/api/v1/audit" + q)["audit"]
+    check(len(rows) >= 3 and all(r["who"] == "u.unicom" and r["action"] == "sim disposition"
+                                 for r in rows), "audit who= and action=: %d rows" % len(rows))
+    st, _, text = call("u.super", "GET", "/api/v1/audit.csv" + q)
+    check(st == 200 and len(csv_cells("audit.csv", text)) == len(rows) + 1,
+          "audit.csv takes the same filters")
+    check(jcall("u.super", "GET", "/api/v1/audit?since=%d" % (now + 3600))["audit"] == [],
+          "audit since= in the future: nothing")
+    old = jcall("u.super", "GET", "/api/v1/audit?until=%d&limit=500" % (now - 86400))
+    check(old["audit"] == [], "audit until= a day ago: nothing")
+    span = jcall("u.super", "GET", "/api/v1/audit?since=%d&until=%d&limit=500"
+                 % (now - 3600, now + 60))["audit"]
+    check(span and all(now - 3600 <= r["at"] < now + 60 for r in span), "audit since..until")
+    for bad in ("since=x", "until=-1", "who=" + "a" * 201, "action=%1b%5b2J"):
+        jcall("u.super", "GET", "/api/v1/audit?" + bad, want=400)
+    print("ok: audit filters who, action, since, until (JSON and CSV); bad ones 400")
+
+
 test_scope()
 test_dispositions()
 test_bad_bodies()
 test_csv()
+test_audit_filters()
