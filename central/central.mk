@@ -13,7 +13,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/api-admin.c central/api-leads.c central/api-sims.c central/api-lead.c \
 	    central/apibody.c \
 	    central/users.c central/users-cli.c central/audit.c central/auditq.c central/throttle.c \
-	    central/events.c central/api-events.c central/housekeep.c
+	    central/events.c central/api-events.c central/housekeep.c central/evstore.c
 CENTRAL_SRCS += central/api-fleet.c central/api-users.c
 CENTRAL_SRCS += central/alert.c central/alert-send.c central/alert-syslog.c
 CENTRAL_MAIN := central/main.c
@@ -44,6 +44,7 @@ TEST_SCRIPTS += tests/integration/central_events.sh tests/integration/central_ev
 TEST_SCRIPTS += tests/integration/run_keepup.sh
 TEST_SCRIPTS += tests/integration/central_api_fleet.sh tests/integration/central_api_fleet_pg.sh
 TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
+TEST_SCRIPTS += tests/integration/central_evidence.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 
@@ -51,7 +52,8 @@ TEST_PROGS += $(CENTRAL_TESTS)
 $(BUILD)/obj/central/storage-pg.o: CFLAGS += $(PQ_CFLAGS)
 
 # conf.c: the appliance's own parser checks a config before it is signed.
-$(CENTRAL_A): $(call obj,$(CENTRAL_SRCS) firmware/proto/frame.c firmware/goipwatchd/conf/conf.c)
+$(CENTRAL_A): $(call obj,$(CENTRAL_SRCS) firmware/proto/frame.c firmware/goipwatchd/conf/conf.c \
+	    firmware/goipwatchd/evidence/sign.c)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(CENTRAL): $(call obj,$(CENTRAL_MAIN)) $(CENTRAL_A) $(LIB)

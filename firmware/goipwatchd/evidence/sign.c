@@ -151,6 +151,31 @@ sign_verify_file(const char *certpath, const char *path, const char *sigpath,
 	return rc;
 }
 
+int
+sign_verify_buf(const uint8_t *cert, size_t certlen, const uint8_t *data, size_t len,
+    const uint8_t *sig, size_t siglen, uint8_t sha[32], char *err, size_t errlen)
+{
+	mbedtls_x509_crt crt;
+	char buf[128];
+	int rc = -1, r;
+
+	mbedtls_x509_crt_init(&crt);
+	if (mbedtls_sha256_ret(data, len, sha, 0) != 0)
+		snprintf(err, errlen, "cannot hash it");
+	else if ((r = mbedtls_x509_crt_parse(&crt, cert, certlen)) != 0) {
+		mbedtls_strerror(r, buf, sizeof(buf));
+		snprintf(err, errlen, "certificate: %s", buf);
+	} else if (!sign_is_p256(&crt.pk))
+		snprintf(err, errlen, "not an ECDSA P-256 certificate");
+	else if (mbedtls_pk_verify(&crt.pk, MBEDTLS_MD_SHA256, sha, 32, sig, siglen) != 0)
+		snprintf(err, errlen, "BAD signature (the file or its signature changed,"
+		    " or another key signed it)");
+	else
+		rc = 0;
+	mbedtls_x509_crt_free(&crt);
+	return rc;
+}
+
 void
 sign_hex(const uint8_t sha[32], char hex[65])
 {

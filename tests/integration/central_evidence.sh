@@ -1,0 +1,131 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Evidence files through the uplink into central (docs/evidence.md, Transfer):
+# the lab's GoIP capture replayed by goipwatchd with evidence on; every file it
+# wrote arrives once, verified against its certificate, content-addressed under
+# evidence_dir, linked to the urgent lead, with its custody in the audit trail;
+# the stored file is the appliance's (tshark, the REGISTER with the GoIP
+# User-Agent, signature). A file signed with another appliance's key, sent by
+# this one, is refused and counted; kill -9 of the appliance or of central
+# during a transfer still gives each file once; benign captures send none.
+set -u
+. "$(dirname "$0")/central_lib.sh"
+need_bin "$GWD" "$B/goipwatch-evidence"
+need_cmd sqlite3 tshark
+pki
+P=$T/pki
+DB="sqlite:$T/c.db"
+LAB=$ROOT/tests/data/lab
+EVC=$T/evc
+central_conf c1 "$DB" "evidence_dir $EVC"
+start_central c1
+
+# evconf ID PORT [KEYOF]: the appliance's config with evidence on (signed with KEYOF's key)
+evconf() {
+	gw_conf "$1" "$2"
+	k=${3:-$1}
+	{ cat "$ROOT/tests/eval/eval.conf"
+	  sed "s|^tls_key .*|tls_key $P/$k.key|; s|^tls_cert .*|tls_cert $P/$k.crt|" "$T/$1.gw.conf"
+	  printf 'site_id %s\nevidence on\nevidence_dir %s\n' "$1" "$T/ev-$1"; } >"$T/$1.ev.conf"
+}
+# run ID PCAP [goipwatchd options]: replay and wait for the spool to drain
+run() {
+	id=$1 pcap=$2
+	shift 2
+	timeout 120 "$GWD" -v -r "$pcap" -f "$T/$id.ev.conf" -W 60 -w /dev/null "$@" \
+	    2>>"$T/$id.gwd.log"
+}
+# bg ID: the GoIP capture in the background ($! is goipwatchd's pid)
+bg() {
+	"$GWD" -v -r "$LAB/goip-4lines.pcap" -f "$T/$1.ev.conf" -W 60 -w /dev/null \
+	    2>>"$T/$1.gwd.log" &
+	PIDS="$PIDS $!"
+}
+files() { ls "$T/ev-$1"/*.pcapng 2>/dev/null | wc -l; }
+stored() { sql "SELECT COUNT(*) FROM evidence WHERE appliance = '$1'"; }
+# each file the appliance wrote is at central once, under its sha256, verified
+arrived_once() {
+	for f in "$T/ev-$1"/*.pcapng; do
+		s=$(sha256sum <"$f" | cut -d' ' -f1)
+		[ "$(sql "SELECT COUNT(*) FROM evidence WHERE sha256 = '$s'")" = 1 ] || return 1
+		cmp -s "$f" "$EVC/$(echo "$s" | cut -c1-2)/$s.pcapng" || return 1
+	done
+	[ "$(stored "$1")" -eq "$(files "$1")" ] &&
+	[ "$(sql "SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE appliance = '$1' AND
+	    type = 'evidence' GROUP BY body HAVING COUNT(*) > 1) x")" = 0 ]
+}
+
+# 1. the GoIP capture
+evconf gw1 "$PORT"
+run gw1 "$LAB/goip-4lines.pcap" || { tail -n 20 "$T/gw1.gwd.log"; fail "goipwatchd gw1"; }
+check "goipwatchd wrote evidence files" [ "$(files gw1)" -ge 2 ]
+check "every file arrived once, verified, content-addressed" arrived_once gw1
+URG=$(sql "SELECT l.sha256 FROM evidence_links l JOIN lead_records r ON
+    r.appliance = l.appliance AND r.seq = l.seq JOIN leads d ON d.id = r.lead_id
+    WHERE l.appliance = 'gw1' AND d.tier = 'urgent' ORDER BY l.seq DESC LIMIT 1")
+F=$EVC/$(echo "$URG" | cut -c1-2)/$URG.pcapng
+check "the urgent lead's last detection links its file" test -s "$F"
+check "tshark: the REGISTER with the GoIP User-Agent" test "$(tshark -r "$F" \
+    -Y 'sip.Method == "REGISTER" && sip.User-Agent contains "dble"' 2>/dev/null | wc -l)" -ge 1
+check "tshark: per-packet comments" sh -c 'tshark -r "$1" -T fields -e frame.comment 2>/dev/null |
+    grep -q termination_pattern' _ "$F"
+sql "SELECT sig FROM evidence WHERE sha256 = '$URG'" | xxd -r -p >"$T/urg.sig"
+check "the stored signature verifies with the appliance's certificate" \
+    "$B/goipwatch-evidence" verify "$F" --cert "$P/gw1.crt" --sig "$T/urg.sig"
+check "custody: received and verified in the audit trail, per file" [ \
+    "$(sql "SELECT COUNT(*) FROM audit WHERE action = 'evidence.verified' AND who = 'gw1'")" \
+    -eq "$(files gw1)" -a \
+    "$(sql "SELECT COUNT(*) FROM audit WHERE action = 'evidence.received' AND who = 'gw1'")" \
+    -eq "$(files gw1)" ]
+check "no chunk left in transfer" [ "$(sql "SELECT COUNT(*) FROM evidence_parts")" = 0 ]
+
+# 2. gw2 sends files signed with gw1's key: written offline (port 1), sent as gw2
+evconf gw2 1 gw1
+run gw2 "$LAB/goip-1line.pcap" -W 1 || true
+check "gw2 spooled evidence files" [ "$(files gw2)" -ge 1 ]
+evconf gw2 "$PORT"
+run gw2 "$LAB/pbx.pcap" || { tail -n 20 "$T/gw2.gwd.log"; fail "goipwatchd gw2"; }
+check "another appliance's key: nothing stored" [ "$(stored gw2)" = 0 ]
+check "another appliance's key: refused and counted" [ "$(sql "SELECT COUNT(*) FROM audit
+    WHERE action = 'evidence.refused' AND who = 'gw2'")" -eq "$(files gw2)" ]
+
+# 3. benign captures: no file
+evconf gw3 "$PORT"
+run gw3 "$LAB/pbx.pcap" && run gw3 "$LAB/callcentre.pcap" || fail "goipwatchd gw3"
+check "benign captures: no evidence file, none at central" [ "$(files gw3)" = 0 -a "$(stored gw3)" = 0 ]
+
+# 4. kill -9 of the appliance during the transfer, slow storage
+stop_central "$CPID"
+central_conf c1 "$DB" "evidence_dir $EVC" "store_delay_ms 150"
+start_central c1
+evconf gw4 "$PORT"
+bg gw4
+GP=$!
+i=0
+while [ "$(sql "SELECT COUNT(*) FROM records WHERE appliance = 'gw4' AND type = 'evidence'")" = 0 ]; do
+	i=$((i + 1)); [ $i -gt 400 ] && fail "gw4: no chunk stored"
+	sleep 0.05
+done
+kill -9 "$GP"; wait "$GP" 2>/dev/null
+check "kill -9 of the appliance: the transfer was under way" [ "$(stored gw4)" -lt "$(files gw4)" ]
+run gw4 "$LAB/pbx.pcap" || { tail -n 20 "$T/gw4.gwd.log"; fail "goipwatchd gw4 after kill -9"; }
+check "kill -9 of the appliance: every file arrived once and verified" arrived_once gw4
+
+# 5. kill -9 of central during the transfer
+evconf gw5 "$PORT"
+bg gw5
+GP=$!
+i=0
+while [ "$(sql "SELECT COUNT(*) FROM records WHERE appliance = 'gw5' AND type = 'evidence'")" = 0 ]; do
+	i=$((i + 1)); [ $i -gt 400 ] && fail "gw5: no chunk stored"
+	sleep 0.05
+done
+kill -9 "$CPID"; wait "$CPID" 2>/dev/null
+check "kill -9 of central: the transfer was under way" [ "$(stored gw5)" -lt "$(files gw5)" ]
+PORT_WAS=$PORT
+central_conf c1 "$DB" "evidence_dir $EVC" "listen 127.0.0.1:$PORT_WAS"
+start_central c1
+wait "$GP" || { tail -n 20 "$T/gw5.gwd.log"; fail "goipwatchd gw5 did not drain"; }
+check "kill -9 of central: every file arrived once and verified" arrived_once gw5
+stop_central "$CPID"
+finish
