@@ -13,7 +13,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/api-admin.c central/api-leads.c central/api-sims.c central/api-lead.c \
 	    central/apibody.c \
 	    central/users.c central/users-cli.c central/audit.c central/auditq.c central/throttle.c \
-	    central/events.c central/api-events.c central/housekeep.c central/evstore.c
+	    central/events.c central/api-events.c central/housekeep.c central/evstore.c central/evidence-cli.c
 CENTRAL_SRCS += central/api-fleet.c central/api-users.c
 CENTRAL_SRCS += central/alert.c central/alert-send.c central/alert-syslog.c
 CENTRAL_MAIN := central/main.c
@@ -28,7 +28,7 @@ CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -lgnut
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
-FUZZERS	+= central record api
+FUZZERS	+= central record api evidence
 # fuzz_record includes central/record.c, which parses with cJSON.
 FUZZ_LIBS_record := $(CJSON_LIBS)
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \

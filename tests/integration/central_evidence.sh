@@ -79,6 +79,31 @@ check "custody: received and verified in the audit trail, per file" [ \
     -eq "$(files gw1)" ]
 check "no chunk left in transfer" [ "$(sql "SELECT COUNT(*) FROM evidence_parts")" = 0 ]
 
+# the commands: list, verify, get, and the offline check against the office CA
+LEAD=$(sql "SELECT r.lead_id FROM evidence_links l JOIN lead_records r ON
+    r.appliance = l.appliance AND r.seq = l.seq WHERE l.sha256 = '$URG'")
+ctl evidence list "$LEAD" >"$T/list"
+check "evidence list LEAD names the file" grep -q "^$URG .* gw1 .* verified" "$T/list"
+check "evidence verify LEAD" ctl evidence verify "$LEAD"
+mkdir "$T/out"
+check "evidence get LEAD" ctl evidence get "$LEAD" -o "$T/out"
+check "the download is in the audit trail" [ "$(sql "SELECT COUNT(*) FROM audit WHERE
+    action = 'evidence.downloaded' AND target = 'evidence:$URG'")" = 1 ]
+check "the manifest is JSON naming the file" /usr/bin/python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+sys.exit(0 if any(f["sha256"] == sys.argv[2] for f in m["files"]) else 1)' \
+    "$T/out/lead-$LEAD.json" "$URG"
+check "evidence verify FILE, offline against the office CA" \
+    "$C" evidence verify "$T/out/$URG.pcapng" --ca "$P/ca.crt"
+printf 'X' | dd of="$T/out/$URG.pcapng" bs=1 seek=300 conv=notrunc 2>/dev/null
+check "a flipped byte fails evidence verify FILE" not "$C" evidence verify \
+    "$T/out/$URG.pcapng" --ca "$P/ca.crt"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/o.key" \
+    -out "$T/other-ca.crt" -days 2 -subj /CN=other >/dev/null 2>&1
+cp "$EVC/$(echo "$URG" | cut -c1-2)/$URG.pcapng" "$T/out/$URG.pcapng"
+check "another office's CA fails evidence verify FILE" not "$C" evidence verify \
+    "$T/out/$URG.pcapng" --ca "$T/other-ca.crt"
+
 # 2. gw2 sends files signed with gw1's key: written offline (port 1), sent as gw2
 evconf gw2 1 gw1
 run gw2 "$LAB/goip-1line.pcap" -W 1 || true

@@ -30,6 +30,9 @@ int		 sign_verify_file(const char *certpath, const char *path,
 int		 sign_verify_buf(const uint8_t *cert, size_t certlen, const uint8_t *data,
 		    size_t len, const uint8_t *sig, size_t siglen, uint8_t sha[32],
 		    char *err, size_t errlen);
+/* The certificate (DER or PEM) chains to the CA file: 0, or -1 with why. */
+int		 sign_verify_chain(const char *capath, const uint8_t *cert, size_t certlen,
+		    char *err, size_t errlen);
 void		 sign_hex(const uint8_t sha[32], char hex[65]);
 
 #endif
