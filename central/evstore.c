@@ -295,3 +295,110 @@ evstore_chunk(struct storage *st, const struct evstore_chunk *c,
 		return -1;
 	return sum == (int64_t)v->size ? finish(&e, n) : 0;
 }
+
+/* --- retention ------------------------------------------------------------ */
+
+#define EXPIRE_BATCH	256
+
+struct expiring {
+	char	 sha[EXPIRE_BATCH][65];
+	size_t	 n;
+};
+
+static int
+expiring_add(void *arg, const struct db_row *r)
+{
+	struct expiring *x = arg;
+
+	if (x->n < EXPIRE_BATCH)
+		snprintf(x->sha[x->n++], 65, "%s", row_str(r, 0));
+	return 0;
+}
+
+struct stale_part {
+	char	 sha[65], app[64];
+};
+
+struct stale_parts {
+	struct stale_part v[EXPIRE_BATCH];
+	size_t	 n;
+};
+
+static int
+stale_add(void *arg, const struct db_row *r)
+{
+	struct stale_parts *x = arg;
+
+	if (x->n < EXPIRE_BATCH) {
+		snprintf(x->v[x->n].sha, 65, "%s", row_str(r, 0));
+		safe_name(row_str(r, 1), x->v[x->n].app, sizeof(x->v[x->n].app));
+		x->n++;
+	}
+	return 0;
+}
+
+/* Unfinished transfers whose last chunk is older than the retention. */
+static int
+expire_parts(struct storage *st, const char *dir, int64_t before)
+{
+	struct stale_parts *x = calloc(1, sizeof(*x));
+	char path[PATH_MAX], target[80];
+	int rc = -1;
+
+	if (x == NULL || db_query(st, "SELECT sha256, appliance FROM evidence_parts"
+	    " GROUP BY sha256, appliance HAVING MAX(received) < $1 LIMIT 256",
+	    (struct db_arg[]){ DB_I(before) }, 1, stale_add, x) == -1)
+		goto out;
+	for (size_t i = 0; i < x->n; i++) {
+		snprintf(path, sizeof(path), "%s/parts/%s.%s.part", dir, x->v[i].sha,
+		    x->v[i].app);
+		(void)unlink(path);
+		snprintf(target, sizeof(target), "evidence:%s", x->v[i].sha);
+		if (db_exec(st, "DELETE FROM evidence_parts WHERE sha256 = $1",
+		    (struct db_arg[]){ DB_S(x->v[i].sha) }, 1) == -1 ||
+		    audit_add(st, "housekeeping", NULL, "evidence.deleted", target,
+		    "unfinished transfer past evidence_days") == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(x);
+	return rc;
+}
+
+int
+evstore_expire(struct storage *st, const char *dir, int64_t now, int64_t days,
+    int64_t *n)
+{
+	struct expiring x = { .n = 0 };
+	char path[PATH_MAX], target[80], res[64];
+	int64_t before = now - days * 86400;
+
+	*n = 0;
+	if (days <= 0)
+		return 0;
+	if (db_query(st, "SELECT e.sha256 FROM evidence e WHERE e.deleted IS NULL"
+	    " AND e.received < $1 AND NOT EXISTS (SELECT 1 FROM evidence_links l"
+	    " JOIN lead_records r ON r.appliance = l.appliance AND r.seq = l.seq"
+	    " JOIN leads d ON d.id = r.lead_id WHERE l.sha256 = e.sha256"
+	    " AND d.status IN ('confirmed', 'dismantled')) LIMIT 256",
+	    (struct db_arg[]){ DB_I(before) }, 1, expiring_add, &x) == -1)
+		return -1;
+	snprintf(res, sizeof(res), "retention: older than %" PRId64 " days", days);
+	for (size_t i = 0; i < x.n; i++) {
+		evstore_path(dir, x.sha[i], path, sizeof(path));
+		if (unlink(path) == -1 && errno != ENOENT) {
+			snprintf(st->err, sizeof(st->err), "evidence: unlink %.120s: %s",
+			    path, strerror(errno));
+			return -1;
+		}
+		snprintf(target, sizeof(target), "evidence:%s", x.sha[i]);
+		if (db_exec(st, "UPDATE evidence SET deleted = $2 WHERE sha256 = $1",
+		    (struct db_arg[]){ DB_S(x.sha[i]), DB_I(now) }, 2) == -1 ||
+		    audit_add(st, "housekeeping", NULL, "evidence.deleted", target,
+		    res) == -1)
+			return -1;
+		(*n)++;
+	}
+	return expire_parts(st, dir, before);
+}

@@ -37,6 +37,14 @@ struct evstore_counts {
  */
 int	evstore_chunk(struct storage *, const struct evstore_chunk *,
 	    struct evstore_counts *);
+/*
+ * Retention: files received more than days ago whose leads are neither
+ * confirmed nor dismantled are deleted from disk and marked deleted, each
+ * logged (evidence.deleted); chunks of transfers that never finished go too.
+ * *n: files deleted.
+ */
+int	evstore_expire(struct storage *, const char *dir, int64_t now, int64_t days,
+	    int64_t *n);
 /* DIR/ab/abcd....pcapng for a sha256 in hex. */
 void	evstore_path(const char *dir, const char *hex, char *buf, size_t len);
 

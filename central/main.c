@@ -73,6 +73,7 @@ usage(void)
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
 	    "  evidence list|verify LEAD | evidence get LEAD [-o DIR]   a lead's evidence files\n"
 	    "  evidence verify FILE [--ca CA]   FILE with FILE.sig, FILE.crt, offline\n"
+	    "  housekeep                     one housekeeping round now (evidence retention)\n"
 	    "  user add NAME --role ROLE [--carrier MCCMNC] [--cert-cn CN] [--password-stdin]\n"
 	    "  user passwd NAME [--password-stdin] | user disable NAME | user list\n"
 	    "  user token NAME --role ROLE | user revoke-token ID | user cert NAME CN\n"
@@ -349,6 +350,13 @@ cmd_evidence(struct ctx *x)
 	usage();
 }
 
+/* One housekeeping round now (serve runs them every housekeep_interval). */
+static int
+cmd_housekeep(struct ctx *x)
+{
+	return housekeep_once(x->st, &x->cfg, (int64_t)time(NULL));
+}
+
 static int
 cmd_alerts(struct ctx *x)
 {
@@ -593,6 +601,7 @@ static const struct command commands[] = {
 	{ "config", cmd_config, DB_WRITE, "", "status" },
 	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
 	{ "evidence", cmd_evidence, DB_WRITE, "-o= --ca=", "list" },
+	{ "housekeep", cmd_housekeep, DB_WRITE, "", NULL },
 	{ "user", cmd_user, DB_WRITE, "--role= --carrier= --cert-cn= --password-stdin",
 	    "list" },
 };

@@ -152,5 +152,30 @@ central_conf c1 "$DB" "evidence_dir $EVC" "listen 127.0.0.1:$PORT_WAS"
 start_central c1
 wait "$GP" || { tail -n 20 "$T/gw5.gwd.log"; fail "goipwatchd gw5 did not drain"; }
 check "kill -9 of central: every file arrived once and verified" arrived_once gw5
+
+# 6. retention (evidence_days 365): every file a year old. The lead they are
+# linked to confirmed: all kept; acknowledged: all deleted, each logged.
 stop_central "$CPID"
+sql "UPDATE evidence SET received = received - 400 * 86400"
+sql "UPDATE leads SET status = 'confirmed' WHERE id = $LEAD"
+NF=$(sql "SELECT COUNT(*) FROM evidence")
+ctl housekeep
+check "retention: a confirmed lead's files are kept" [ "$(sql "SELECT COUNT(*) FROM evidence
+    WHERE deleted IS NULL")" = "$NF" -a -s "$F" ]
+sql "UPDATE leads SET status = 'dismantled' WHERE id = $LEAD"
+ctl housekeep
+check "retention: a dismantled lead's files are kept" [ "$(sql "SELECT COUNT(*) FROM evidence
+    WHERE deleted IS NULL")" = "$NF" ]
+sql "UPDATE leads SET status = 'acknowledged' WHERE id = $LEAD"
+ctl housekeep
+gone() {	# each file is marked deleted, gone from disk and its deletion logged
+	for s in $(sql "SELECT sha256 FROM evidence"); do
+		[ -n "$(sql "SELECT deleted FROM evidence WHERE sha256 = '$s'")" ] || return 1
+		[ ! -e "$EVC/$(echo "$s" | cut -c1-2)/$s.pcapng" ] || return 1
+		[ "$(sql "SELECT COUNT(*) FROM audit WHERE action = 'evidence.deleted'
+		    AND target = 'evidence:$s'")" = 1 ] || return 1
+	done
+}
+check "retention: an acknowledged lead's files are deleted, each logged" gone
+check "evidence list shows them deleted" sh -c '! grep -q verified "$1"' _ "$(ctl evidence list "$LEAD" >"$T/list2"; echo "$T/list2")"
 finish
