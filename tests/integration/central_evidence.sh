@@ -104,6 +104,39 @@ cp "$EVC/$(echo "$URG" | cut -c1-2)/$URG.pcapng" "$T/out/$URG.pcapng"
 check "another office's CA fails evidence verify FILE" not "$C" evidence verify \
     "$T/out/$URG.pcapng" --ca "$T/other-ca.crt"
 
+# the console API: the lead's files, and one file's package (a tar) for lead roles only
+api_port c1
+for r in analyst carrier engineer; do
+	carrier=""
+	[ $r = carrier ] && carrier="--carrier 46001"
+	# shellcheck disable=SC2086
+	echo "pw-$r-secret-long" | ctl user add "u.$r" --role $r $carrier --password-stdin >/dev/null ||
+	    fail "user add u.$r"
+	tok=$(ctl user token "u.$r" --role $r) || fail "user token u.$r"
+	eval "TOK_$r=\${tok##* }"
+done
+get() {	# get ROLE PATH OUT: the HTTP status
+	eval "_t=\$TOK_$1"
+	curl -s -o "$3" -w '%{http_code}' --cacert "$P/ca.crt" -H "Authorization: Bearer $_t" \
+	    "https://127.0.0.1:$API$2"
+}
+code=$(get analyst "/api/v1/leads/$LEAD/evidence" "$T/list.json")
+check "API: the lead's files listed" sh -c '[ "$1" = 200 ] && grep -q "$2" "$3"' _ "$code" "$URG" \
+    "$T/list.json"
+check "API: the package downloads (analyst)" \
+    [ "$(get analyst "/api/v1/leads/$LEAD/evidence/$URG" "$T/pkg.tar")" = 200 ]
+mkdir "$T/pkg"
+tar -xf "$T/pkg.tar" -C "$T/pkg" || fail "the package is not a tar"
+check "API: the package holds pcapng, signature, certificate, manifest" test -s "$T/pkg/$URG.pcapng" \
+    -a -s "$T/pkg/$URG.pcapng.sig" -a -s "$T/pkg/$URG.pcapng.crt" -a -s "$T/pkg/manifest.json"
+check "API: the package verifies offline against the office CA" \
+    "$C" evidence verify "$T/pkg/$URG.pcapng" --ca "$P/ca.crt"
+check "API: carrier refused" [ "$(get carrier "/api/v1/leads/$LEAD/evidence/$URG" /dev/null)" = 403 ]
+check "API: engineer refused" [ "$(get engineer "/api/v1/leads/$LEAD/evidence/$URG" /dev/null)" = 403 ]
+check "API: a file of no such lead is 404" [ "$(get analyst "/api/v1/leads/999/evidence/$URG" /dev/null)" = 404 ]
+check "API: the download is in the audit trail" [ "$(sql "SELECT COUNT(*) FROM audit WHERE
+    action = 'evidence.downloaded' AND who = 'u.analyst' AND target = 'evidence:$URG' AND result = 'ok'")" = 1 ]
+
 # 2. gw2 sends files signed with gw1's key: written offline (port 1), sent as gw2
 evconf gw2 1 gw1
 run gw2 "$LAB/goip-1line.pcap" -W 1 || true
