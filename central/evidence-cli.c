@@ -144,7 +144,7 @@ evidence_get(struct storage *st, const char *evdir, int64_t lead, const char *ou
 		}
 		kept.v[kept.n++] = rs.v[i];
 		snprintf(target, sizeof(target), "evidence:%s", rs.v[i].sha);
-		if (audit_add(st, who, NULL, "evidence.downloaded", target, "cli") == -1)
+		if (audit_add(st, who, "cli", "evidence.downloaded", target, "ok") == -1)
 			rc = -1;
 		fprintf(out, "%s/%s.pcapng\n", outdir, rs.v[i].sha);
 	}
