@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The evidence commands of goipwatch-central (evidence-cli.h). */
+#include <sys/stat.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -127,6 +128,10 @@ evidence_get(struct storage *st, const char *evdir, int64_t lead, const char *ou
 	FILE *f;
 	int rc = 0;
 
+	if (mkdir(outdir, 0750) == -1 && errno != EEXIST) {
+		snprintf(st->err, sizeof(st->err), "-o %.200s: %s", outdir, strerror(errno));
+		return -1;
+	}
 	if (evpkg_lead_files(st, lead, &rs) == -1 ||
 	    (kept.v = calloc(rs.n ? rs.n : 1, sizeof(*kept.v))) == NULL) {
 		evpkg_rows_free(&rs);

@@ -56,7 +56,7 @@ evpkg_lead_files(struct storage *st, int64_t lead, struct evrows *rs)
 	    " e.verified, e.deleted, e.sig, e.cert FROM evidence_links l"
 	    " JOIN lead_records r ON r.appliance = l.appliance AND r.seq = l.seq"
 	    " JOIN evidence e ON e.sha256 = l.sha256 WHERE r.lead_id = $1"
-	    " ORDER BY e.verified, e.sha256", (struct db_arg[]){ DB_I(lead) }, 1,
+	    " ORDER BY e.verified, e.name, e.sha256", (struct db_arg[]){ DB_I(lead) }, 1,
 	    evrow_add, rs);
 }
 
