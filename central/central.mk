@@ -45,7 +45,7 @@ TEST_SCRIPTS += tests/integration/central_events.sh tests/integration/central_ev
 TEST_SCRIPTS += tests/integration/run_keepup.sh
 TEST_SCRIPTS += tests/integration/central_api_fleet.sh tests/integration/central_api_fleet_pg.sh
 TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
-TEST_SCRIPTS += tests/integration/central_evidence.sh
+TEST_SCRIPTS += tests/integration/central_evidence.sh tests/integration/central_evidence_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 

@@ -8,13 +8,14 @@
 # User-Agent, signature). A file signed with another appliance's key, sent by
 # this one, is refused and counted; kill -9 of the appliance or of central
 # during a transfer still gives each file once; benign captures send none.
+# SQLite by default; CENTRAL_PG=1 on PostgreSQL (central_evidence_pg.sh).
 set -u
 . "$(dirname "$0")/central_lib.sh"
 need_bin "$GWD" "$B/goipwatch-evidence"
-need_cmd sqlite3 tshark
+need_cmd sqlite3 tshark xxd curl
 pki
 P=$T/pki
-DB="sqlite:$T/c.db"
+if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; else DB="sqlite:$T/c.db"; fi
 LAB=$ROOT/tests/data/lab
 EVC=$T/evc
 central_conf c1 "$DB" "evidence_dir $EVC"
