@@ -12,7 +12,7 @@
 set -u
 . "$(dirname "$0")/central_lib.sh"
 need_bin "$GWD" "$B/goipwatch-evidence"
-need_cmd sqlite3 tshark xxd curl
+need_cmd sqlite3 tshark curl
 pki
 P=$T/pki
 if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; else DB="sqlite:$T/c.db"; fi
@@ -68,9 +68,15 @@ F=$EVC/$(echo "$URG" | cut -c1-2)/$URG.pcapng
 check "the urgent lead's last detection links its file" test -s "$F"
 check "tshark: the REGISTER with the GoIP User-Agent" test "$(tshark -r "$F" \
     -Y 'sip.Method == "REGISTER" && sip.User-Agent contains "dble"' 2>/dev/null | wc -l)" -ge 1
+tshark -r "$F" -Y 'sip.Method == "INVITE"' -T fields -e sip.r-uri.user 2>/dev/null | sort -u >"$T/inv"
+check "tshark: INVITEs with mobile callee numbers" \
+    test "$(grep -c '^1[3-9][0-9]\{9\}$' "$T/inv")" -ge 8
+check "tshark: SMS-server frames with IMEIs" test "$(tshark -r "$F" \
+    -Y 'udp.port == 44444 && frame contains "imei:86"' 2>/dev/null | wc -l)" -ge 1
 check "tshark: per-packet comments" sh -c 'tshark -r "$1" -T fields -e frame.comment 2>/dev/null |
     grep -q termination_pattern' _ "$F"
-sql "SELECT sig FROM evidence WHERE sha256 = '$URG'" | xxd -r -p >"$T/urg.sig"
+sql "SELECT sig FROM evidence WHERE sha256 = '$URG'" | /usr/bin/python3 -c \
+    'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))' >"$T/urg.sig"
 check "the stored signature verifies with the appliance's certificate" \
     "$B/goipwatch-evidence" verify "$F" --cert "$P/gw1.crt" --sig "$T/urg.sig"
 check "custody: received and verified in the audit trail, per file" [ \
