@@ -61,6 +61,8 @@ evconf gw1 "$PORT"
 run gw1 "$LAB/goip-4lines.pcap" || { tail -n 20 "$T/gw1.gwd.log"; fail "goipwatchd gw1"; }
 check "goipwatchd wrote evidence files" [ "$(files gw1)" -ge 2 ]
 check "every file arrived once, verified, content-addressed" arrived_once gw1
+check "the appliance counts the files it spooled" \
+    grep -q "evidence transfer: $(files gw1) files in [0-9]* chunks .*, 0 could not go" "$T/gw1.gwd.log"
 URG=$(sql "SELECT l.sha256 FROM evidence_links l JOIN lead_records r ON
     r.appliance = l.appliance AND r.seq = l.seq JOIN leads d ON d.id = r.lead_id
     WHERE l.appliance = 'gw1' AND d.tier = 'urgent' ORDER BY l.seq DESC LIMIT 1")

@@ -342,6 +342,10 @@ daemon_drain(struct daemon *d, usec_t max)
 	d->inject_started = false;
 	if (d->uplink == NULL)
 		return 0;
+	if (d->evidence)	/* the detect thread has stopped: its counters hold */
+		log_info("evidence transfer: %" PRIu64 " files in %" PRIu64 " chunks (%"
+		    PRIu64 " bytes) spooled for central, %" PRIu64 " could not go",
+		    d->evs.files, d->evs.chunks, d->evs.bytes, d->evs.errors);
 	uplink_heartbeat(d->uplink);	/* the final counters */
 	for (;;) {
 		spool_stats(d->spool, &ss);
