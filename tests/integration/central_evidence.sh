@@ -42,6 +42,16 @@ bg() {
 	    2>>"$T/$1.gwd.log" &
 	PIDS="$PIDS $!"
 }
+# under_way ID: waits until the appliance has spooled everything (its replay
+# ended: the exit counters) and central has stored a first chunk of it
+under_way() {
+	i=0
+	until grep -q 'evidence transfer:' "$T/$1.gwd.log" && [ "$(sql "SELECT COUNT(*)
+	    FROM records WHERE appliance = '$1' AND type = 'evidence'")" != 0 ]; do
+		i=$((i + 1)); [ $i -gt 400 ] && fail "$1: no chunk stored"
+		sleep 0.05
+	done
+}
 files() { ls "$T/ev-$1"/*.pcapng 2>/dev/null | wc -l; }
 stored() { sql "SELECT COUNT(*) FROM evidence WHERE appliance = '$1'"; }
 # each file the appliance wrote is at central once, under its sha256, verified
@@ -168,11 +178,7 @@ start_central c1
 evconf gw4 "$PORT"
 bg gw4
 GP=$!
-i=0
-while [ "$(sql "SELECT COUNT(*) FROM records WHERE appliance = 'gw4' AND type = 'evidence'")" = 0 ]; do
-	i=$((i + 1)); [ $i -gt 400 ] && fail "gw4: no chunk stored"
-	sleep 0.05
-done
+under_way gw4
 kill -9 "$GP"; wait "$GP" 2>/dev/null
 check "kill -9 of the appliance: the transfer was under way" [ "$(stored gw4)" -lt "$(files gw4)" ]
 run gw4 "$LAB/pbx.pcap" || { tail -n 20 "$T/gw4.gwd.log"; fail "goipwatchd gw4 after kill -9"; }
@@ -182,11 +188,7 @@ check "kill -9 of the appliance: every file arrived once and verified" arrived_o
 evconf gw5 "$PORT"
 bg gw5
 GP=$!
-i=0
-while [ "$(sql "SELECT COUNT(*) FROM records WHERE appliance = 'gw5' AND type = 'evidence'")" = 0 ]; do
-	i=$((i + 1)); [ $i -gt 400 ] && fail "gw5: no chunk stored"
-	sleep 0.05
-done
+under_way gw5
 kill -9 "$CPID"; wait "$CPID" 2>/dev/null
 check "kill -9 of central: the transfer was under way" [ "$(stored gw5)" -lt "$(files gw5)" ]
 PORT_WAS=$PORT
