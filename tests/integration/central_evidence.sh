@@ -7,7 +7,8 @@
 # the stored file is the appliance's (tshark, the REGISTER with the GoIP
 # User-Agent, signature). A file signed with another appliance's key, sent by
 # this one, is refused and counted; kill -9 of the appliance or of central
-# during a transfer still gives each file once; benign captures send none.
+# during a transfer still gives each file once (files of several chunks too);
+# benign captures send none; retention keeps what confirmed or dismantled leads hold.
 # SQLite by default; CENTRAL_PG=1 on PostgreSQL (central_evidence_pg.sh).
 set -u
 . "$(dirname "$0")/central_lib.sh"
@@ -197,19 +198,56 @@ start_central c1
 wait "$GP" || { tail -n 20 "$T/gw5.gwd.log"; fail "goipwatchd gw5 did not drain"; }
 check "kill -9 of central: every file arrived once and verified" arrived_once gw5
 
-# 6. retention (evidence_days 365): every file a year old. The lead they are
-# linked to confirmed: all kept; acknowledged: all deleted, each logged.
+# 6. files of several chunks (200 kB: 4 chunks each), kill -9 of central between
+# chunks of one file: the part file resumes, each file arrives once and verifies
+need_bin "$B/uplink_sender"
+"$ROOT/scripts/certs.sh" "$P" appliance gw6 >/dev/null 2>&1 || fail "certs.sh gw6"
+stop_central "$CPID"
+central_conf c1 "$DB" "evidence_dir $EVC" "listen 127.0.0.1:$PORT_WAS" "store_delay_ms 150"
+start_central c1
+"$B/uplink_sender" -s "$T/sp6" -p "$PORT" -a "$P/ca.crt" -c "$P/gw6.crt" -k "$P/gw6.key" \
+    -b 100 -e 3 -Z 200000 -w -t 90 >"$T/gw6.out" 2>&1 &
+SP=$!
+PIDS="$PIDS $SP"
+i=0
+until [ "$(sql "SELECT COUNT(*) FROM evidence_parts WHERE appliance = 'gw6'")" -ge 2 ]; do
+	i=$((i + 1)); [ $i -gt 400 ] && fail "gw6: no chunks in transfer"
+	sleep 0.05
+done
+kill -9 "$CPID"; wait "$CPID" 2>/dev/null
+check "several chunks: central killed in the middle of a file" [ "$(stored gw6)" -lt 3 ]
+central_conf c1 "$DB" "evidence_dir $EVC" "listen 127.0.0.1:$PORT_WAS"
+start_central c1
+wait "$SP" || { cat "$T/gw6.out"; fail "uplink_sender gw6"; }
+six() {
+	[ "$(stored gw6)" = 3 ] || return 1
+	for f in "$T"/sp6.ev/ev-*.pcapng; do
+		s=$(sha256sum <"$f" | cut -d' ' -f1)
+		cmp -s "$f" "$EVC/$(echo "$s" | cut -c1-2)/$s.pcapng" || return 1
+	done
+	[ "$(sql "SELECT COUNT(*) FROM evidence_parts WHERE appliance = 'gw6'")" = 0 ]
+}
+check "several chunks: each file once, whole, verified" six
+
+# 7. retention (evidence_days 365): every file a year old. The lead the GoIP
+# files are linked to confirmed or dismantled: those kept, gw6's (no lead) go;
+# then acknowledged: all deleted, each logged.
 stop_central "$CPID"
 sql "UPDATE evidence SET received = received - 400 * 86400"
 sql "UPDATE leads SET status = 'confirmed' WHERE id = $LEAD"
-NF=$(sql "SELECT COUNT(*) FROM evidence")
+kept() {	# files linked to the lead and not deleted
+	sql "SELECT COUNT(DISTINCT e.sha256) FROM evidence e JOIN evidence_links l ON
+	    l.sha256 = e.sha256 JOIN lead_records r ON r.appliance = l.appliance AND
+	    r.seq = l.seq WHERE r.lead_id = $LEAD AND e.deleted IS NULL"
+}
+NF=$(kept)
 ctl housekeep
-check "retention: a confirmed lead's files are kept" [ "$(sql "SELECT COUNT(*) FROM evidence
-    WHERE deleted IS NULL")" = "$NF" -a -s "$F" ]
+check "retention: a confirmed lead's files are kept" [ "$(kept)" = "$NF" -a -s "$F" ]
+check "retention: files of no lead are deleted" [ "$(sql "SELECT COUNT(*) FROM evidence
+    WHERE appliance = 'gw6' AND deleted IS NOT NULL")" = 3 ]
 sql "UPDATE leads SET status = 'dismantled' WHERE id = $LEAD"
 ctl housekeep
-check "retention: a dismantled lead's files are kept" [ "$(sql "SELECT COUNT(*) FROM evidence
-    WHERE deleted IS NULL")" = "$NF" ]
+check "retention: a dismantled lead's files are kept" [ "$(kept)" = "$NF" ]
 sql "UPDATE leads SET status = 'acknowledged' WHERE id = $LEAD"
 ctl housekeep
 gone() {	# each file is marked deleted, gone from disk and its deletion logged
