@@ -70,8 +70,8 @@ h_get(struct call *c)
 	if (!sha_is_valid(c->param[1]))
 		return api_fail(c, 400, "a file is named by its sha256, 64 hex digits");
 	snprintf(target, sizeof(target), "evidence:%s", c->param[1]);
-	rc = evpkg_build(c->st, c->a->cfg->evidence_dir, id, c->param[1], &buf, &len,
-	    err, sizeof(err));
+	rc = evpkg_build(c->st, c->a->cfg->evidence_dir, c->a->cfg->tls_ca, id,
+	    c->param[1], &buf, &len, err, sizeof(err));
 	if (rc != 0) {
 		api_audit(c, api_who(c), "evidence.downloaded", target, rc == 1 ?
 		    "no such file of this lead" : "failed");

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,23 +172,70 @@ tar_put(FILE *f, const char *name, const uint8_t *p, size_t n, int64_t mtime)
 	fwrite(zero, 1, (TAR_BLOCK - n % TAR_BLOCK) % TAR_BLOCK, f);
 }
 
+struct detw {
+	FILE	*f;
+	int	 n;
+};
+
+/* {"seq":N,"appliance":"...","record":"the detection record, as JSON text"} */
 static int
-pack(FILE *f, const struct evrow *e, const uint8_t *data, size_t len, int64_t lead)
+det_row(void *arg, const struct db_row *r)
 {
-	uint8_t sig[FRAME_MAX_SIG], cert[8192];
+	struct detw *w = arg;
+
+	fprintf(w->f, "%s{\"seq\":%" PRId64, w->n++ ? "," : "", row_int(r, 1));
+	out_json_kv(w->f, "appliance", row_str(r, 0));
+	out_json_kv(w->f, "record", row_str(r, 2));
+	fputc('}', w->f);
+	return 0;
+}
+
+/*
+ * The package's manifest.json: the lead, the file (hashes, names of the
+ * members), the detection records that name it, the certificate chain.
+ */
+static int
+manifest(struct storage *st, FILE *f, const struct evrow *e, int64_t lead, bool ca)
+{
+	struct detw w = { f, 0 };
+	int rc;
+
+	fprintf(f, "{\"lead\":%" PRId64 ",\"file\":{\"size\":%" PRId64
+	    ",\"verified\":%" PRId64, lead, e->size, e->verified);
+	out_json_kv(f, "sha256", e->sha);
+	out_json_kv(f, "appliance", e->appliance);
+	out_json_kv(f, "name", e->name);
+	fprintf(f, ",\"pcapng\":\"%s.pcapng\",\"signature\":\"%s.pcapng.sig\"},"
+	    "\"certificates\":{\"appliance\":\"%s.pcapng.crt\",\"office_ca\":%s},"
+	    "\"detections\":[", e->sha, e->sha, e->sha, ca ? "\"ca.crt\"" : "null");
+	rc = db_query(st, "SELECT l.appliance, l.seq, r.body FROM evidence_links l"
+	    " JOIN records r ON r.appliance = l.appliance AND r.seq = l.seq"
+	    " WHERE l.sha256 = $1 ORDER BY l.appliance, l.seq",
+	    (struct db_arg[]){ DB_S(e->sha) }, 1, det_row, &w);
+	fputs("]}\n", f);
+	return rc;
+}
+
+static int
+pack(struct storage *st, FILE *f, const struct evrow *e, const uint8_t *data,
+    size_t len, int64_t lead, const char *capath)
+{
+	uint8_t sig[FRAME_MAX_SIG], cert[8192], *ca = NULL;
 	size_t siglen = evpkg_unhex(e->sig, sig, sizeof(sig));
-	size_t certlen = evpkg_unhex(e->cert, cert, sizeof(cert));
-	struct evrow copy = *e;
-	struct evrows one = { &copy, 1 };
+	size_t certlen = evpkg_unhex(e->cert, cert, sizeof(cert)), calen = 0;
 	char name[100], *man = NULL;
 	size_t manlen = 0;
 	FILE *m;
 
-	if ((m = open_memstream(&man, &manlen)) == NULL)
+	if (capath != NULL && capath[0] != '\0')
+		ca = evpkg_slurp(capath, &calen);
+	if ((m = open_memstream(&man, &manlen)) == NULL) {
+		free(ca);
 		return -1;
-	evpkg_manifest(m, lead, &one);
-	if (fclose(m) != 0) {
+	}
+	if (manifest(st, m, e, lead, ca != NULL) == -1 || fclose(m) != 0) {
 		free(man);
+		free(ca);
 		return -1;
 	}
 	snprintf(name, sizeof(name), "%s.pcapng", e->sha);
@@ -196,8 +244,11 @@ pack(FILE *f, const struct evrow *e, const uint8_t *data, size_t len, int64_t le
 	tar_put(f, name, sig, siglen, e->verified);
 	snprintf(name, sizeof(name), "%s.pcapng.crt", e->sha);
 	tar_put(f, name, cert, certlen, e->verified);
+	if (ca != NULL)
+		tar_put(f, "ca.crt", ca, calen, e->verified);
 	tar_put(f, "manifest.json", (const uint8_t *)man, manlen, e->verified);
 	free(man);
+	free(ca);
 	{
 		static const uint8_t end[2 * TAR_BLOCK];	/* the end of the archive */
 
@@ -207,8 +258,8 @@ pack(FILE *f, const struct evrow *e, const uint8_t *data, size_t len, int64_t le
 }
 
 int
-evpkg_build(struct storage *st, const char *evdir, int64_t lead, const char *sha,
-    char **buf, size_t *len, char *err, size_t errlen)
+evpkg_build(struct storage *st, const char *evdir, const char *ca, int64_t lead,
+    const char *sha, char **buf, size_t *len, char *err, size_t errlen)
 {
 	struct evrows rs;
 	const struct evrow *e = NULL;
@@ -233,7 +284,7 @@ evpkg_build(struct storage *st, const char *evdir, int64_t lead, const char *sha
 		goto out;
 	if ((f = open_memstream(buf, len)) == NULL)
 		goto out;
-	rc = pack(f, e, data, dlen, lead);
+	rc = pack(st, f, e, data, dlen, lead, ca);
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc == -1) {

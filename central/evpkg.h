@@ -42,11 +42,13 @@ int	 evpkg_check(const char *evdir, const struct evrow *, uint8_t **data,
 /* {"lead":ID,"files":[{size, verified, sha256, appliance, name, signature, certificate}]} */
 void	 evpkg_manifest(FILE *, int64_t lead, const struct evrows *);
 /*
- * The package of one file of the lead: a POSIX tar (ustar) of
- * SHA.pcapng, SHA.pcapng.sig, SHA.pcapng.crt (DER) and manifest.json.
- * 0 with *buf (malloc'd), 1 when the lead has no such stored file, -1 with why.
+ * The package of one file of the lead: a POSIX tar (ustar) of SHA.pcapng,
+ * SHA.pcapng.sig, SHA.pcapng.crt (the appliance's, DER), ca.crt (the office
+ * CA file ca, when readable) and manifest.json (lead, file and hashes, member
+ * names, the detection records naming the file). 0 with *buf (malloc'd), 1
+ * when the lead has no such stored file, -1 with why.
  */
-int	 evpkg_build(struct storage *, const char *evdir, int64_t lead,
+int	 evpkg_build(struct storage *, const char *evdir, const char *ca, int64_t lead,
 	    const char *sha, char **buf, size_t *len, char *err, size_t errlen);
 
 #endif

@@ -149,6 +149,14 @@ mkdir "$T/pkg"
 tar -xf "$T/pkg.tar" -C "$T/pkg" || fail "the package is not a tar"
 check "API: the package holds pcapng, signature, certificate, manifest" test -s "$T/pkg/$URG.pcapng" \
     -a -s "$T/pkg/$URG.pcapng.sig" -a -s "$T/pkg/$URG.pcapng.crt" -a -s "$T/pkg/manifest.json"
+check "API: the manifest names the lead, the file and the detection records naming it" \
+    /usr/bin/python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+ok = m["lead"] == int(sys.argv[3]) and m["file"]["sha256"] == sys.argv[2] and \
+    m["certificates"]["office_ca"] == "ca.crt" and len(m["detections"]) >= 1 and \
+    all(json.loads(d["record"])["evidence_file"]["sha256"] == sys.argv[2] for d in m["detections"])
+sys.exit(0 if ok else 1)' "$T/pkg/manifest.json" "$URG" "$LEAD"
+check "API: the package carries the office CA" cmp -s "$T/pkg/ca.crt" "$P/ca.crt"
 check "API: the package verifies offline against the office CA" \
     "$C" evidence verify "$T/pkg/$URG.pcapng" --ca "$P/ca.crt"
 check "API: carrier refused" [ "$(get carrier "/api/v1/leads/$LEAD/evidence/$URG" /dev/null)" = 403 ]
