@@ -97,6 +97,11 @@ write_part(struct ev *e)
 	ssize_t n;
 	int fd;
 
+	/* the verified file is in place already: a completion whose commit did
+	 * not happen (central killed); its bytes are there, a new part file
+	 * would only hold this chunk */
+	if (access(e->path, F_OK) == 0)
+		return 0;
 	snprintf(dir, sizeof(dir), "%s/parts", e->in->dir);
 	if (mkdir_p1(e->in->dir) == -1 || mkdir_p1(dir) == -1)
 		return disk_err(e, "mkdir", dir);

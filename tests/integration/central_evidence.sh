@@ -217,13 +217,23 @@ start_central c1
     -b 100 -e 3 -Z 200000 -w -t 90 >"$T/gw6.out" 2>&1 &
 SP=$!
 PIDS="$PIDS $SP"
+# aim at the gap store_delay_ms leaves between a file's completion (renamed into
+# place) and its commit: a replay then finds the file in place and no row
 i=0
-until [ "$(sql "SELECT COUNT(*) FROM evidence_parts WHERE appliance = 'gw6'")" -ge 2 ]; do
-	i=$((i + 1)); [ $i -gt 400 ] && fail "gw6: no chunks in transfer"
+until [ -s "$T/sp6.ev/ev-1.pcapng.sig" ]; do
+	i=$((i + 1)); [ $i -gt 400 ] && fail "gw6: no file written"
 	sleep 0.05
 done
+S1=$(sha256sum <"$T/sp6.ev/ev-1.pcapng" | cut -d' ' -f1)
+i=0
+until [ -e "$EVC/$(echo "$S1" | cut -c1-2)/$S1.pcapng" ]; do
+	i=$((i + 1)); [ $i -gt 2000 ] && fail "gw6: the first file never completed"
+	sleep 0.01
+done
 kill -9 "$CPID"; wait "$CPID" 2>/dev/null
-check "several chunks: central killed in the middle of a file" [ "$(stored gw6)" -lt 3 ]
+echo "gw6: the first file's row was $( [ "$(sql "SELECT COUNT(*) FROM evidence WHERE
+    sha256 = '$S1'")" = 0 ] && echo "not yet committed" || echo "committed") at the kill"
+check "several chunks: central killed in the middle of the transfer" [ "$(stored gw6)" -lt 3 ]
 central_conf c1 "$DB" "evidence_dir $EVC" "listen 127.0.0.1:$PORT_WAS"
 start_central c1
 wait "$SP" || { cat "$T/gw6.out"; fail "uplink_sender gw6"; }
