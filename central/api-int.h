@@ -78,6 +78,7 @@ struct storage *api_pool_get(struct api *);
 void	 api_pool_put(struct api *, struct storage *);
 extern const struct api_route api_routes_fleet[];	/* api-fleet.c */
 extern const struct api_route api_routes_users[];	/* api-users.c */
+extern const struct api_route api_routes_evidence[];	/* api-evidence.c */
 
 /* The response body as a stream; api_json_end closes it with the status. */
 FILE	*api_json_begin(struct call *);

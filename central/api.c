@@ -147,6 +147,7 @@ authenticate(struct call *c)
 static const struct api_route *const tables[] = {
 	api_routes_session, api_routes_admin, api_routes_leads, api_routes_events,
 	api_routes_sims, api_routes_lead, api_routes_fleet, api_routes_users,
+	api_routes_evidence,
 };
 
 /* path matches pattern segment by segment; each {} segment goes to c->param. */

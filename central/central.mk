@@ -13,7 +13,8 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/api-admin.c central/api-leads.c central/api-sims.c central/api-lead.c \
 	    central/apibody.c \
 	    central/users.c central/users-cli.c central/audit.c central/auditq.c central/throttle.c \
-	    central/events.c central/api-events.c central/housekeep.c
+	    central/events.c central/api-events.c central/housekeep.c central/evstore.c central/evidence-cli.c \
+	    central/evpkg.c central/api-evidence.c
 CENTRAL_SRCS += central/api-fleet.c central/api-users.c
 CENTRAL_SRCS += central/alert.c central/alert-send.c central/alert-syslog.c
 CENTRAL_SRCS += central/web.c
@@ -29,7 +30,7 @@ CENTRAL_LIBS := -lsqlite3 -lpq $(MBEDTLS_LIBS) $(CJSON_LIBS) -lmicrohttpd -lgnut
 
 BINS	+= $(CENTRAL) $(CENTRAL_LOAD)
 BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
-FUZZERS	+= central record api
+FUZZERS	+= central record api evidence
 # fuzz_record includes central/record.c, which parses with cJSON.
 FUZZ_LIBS_record := $(CJSON_LIBS)
 TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_hostile.sh \
@@ -49,6 +50,7 @@ TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_al
 TEST_SCRIPTS += tests/integration/central_failover.sh
 # A synchronous standby promoted mid-stream: central reconnects, nothing lost.
 TEST_SCRIPTS += tests/integration/central_pg_standby.sh
+TEST_SCRIPTS += tests/integration/central_evidence.sh tests/integration/central_evidence_pg.sh
 CENTRAL_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_central_*.c))
 TEST_PROGS += $(CENTRAL_TESTS)
 
@@ -61,7 +63,8 @@ $(BUILD)/obj/central/web.o: CFLAGS += -DGWC_WEB_ROOT='"$(WEB_ROOT)"'
 $(BUILD)/obj/central/storage-pg.o: CFLAGS += $(PQ_CFLAGS)
 
 # conf.c: the appliance's own parser checks a config before it is signed.
-$(CENTRAL_A): $(call obj,$(CENTRAL_SRCS) firmware/proto/frame.c firmware/goipwatchd/conf/conf.c)
+$(CENTRAL_A): $(call obj,$(CENTRAL_SRCS) firmware/proto/frame.c firmware/goipwatchd/conf/conf.c \
+	    firmware/goipwatchd/evidence/sign.c)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(CENTRAL): $(call obj,$(CENTRAL_MAIN)) $(CENTRAL_A) $(LIB)

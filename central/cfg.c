@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "frame.h"
 #include "keytab.h"
 
 #define F(k)		offsetof(struct cfg, k)
@@ -40,6 +41,8 @@ static const struct keytab_key keys[] = {
 	S(alert_mail_supervisors, NULL), N(alert_timeout, 1, 300, "10"),
 	N(alert_attempts, 1, 1000, "12"), N(alert_backoff_max, 1, 86400, "300"),
 	N(alert_scan, 1, 3600, "10"),
+	S(evidence_dir, "evidence"), N(evidence_max, 65536, FRAME_EV_MAX_FILE, "67108864"),
+	N(evidence_days, 0, 36500, "365"),
 };
 
 /* A value is the rest of the line (a PostgreSQL conninfo has blanks). */

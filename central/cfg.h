@@ -55,6 +55,11 @@ struct cfg {
 	uint64_t	 alert_attempts;	/* then the alert is failed */
 	uint64_t	 alert_backoff_max;	/* seconds between attempts at most */
 	uint64_t	 alert_scan;		/* seconds between half-deadline scans */
+	/* Evidence files (evstore.c, docs/evidence.md) */
+	char		 evidence_dir[CFG_STR];	/* content-addressed files */
+	uint64_t	 evidence_max;		/* bytes of one file at most */
+	uint64_t	 evidence_days;		/* kept this long unless the lead is
+						 * confirmed or dismantled; 0: forever */
 };
 
 void	cfg_defaults(struct cfg *);

@@ -10,6 +10,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "events.h"
+#include "evstore.h"
 #include "housekeep.h"
 #include "log.h"
 #include "storage.h"
@@ -35,6 +36,12 @@ housekeep_once(struct storage *st, const struct cfg *cf, int64_t now)
 		return -1;
 	if (n > 0)
 		log_debug("housekeeping: %" PRId64 " old lead changes pruned", n);
+	if (evstore_expire(st, cf->evidence_dir, now, (int64_t)cf->evidence_days,
+	    &n) == -1)
+		return -1;
+	if (n > 0)
+		log_info("housekeeping: %" PRId64 " evidence files past evidence_days"
+		    " deleted (audit: evidence.deleted)", n);
 	return 0;
 }
 

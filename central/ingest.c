@@ -154,6 +154,12 @@ ingest_one(struct storage *st, const char *appliance, const char *json, size_t l
 	}
 	if (t == REC_DETECTION && record_detection(json, len, &d, &why) == 0) {
 		c->detections++;
+		/* the detection's evidence file (evstore.c), by its sha256 */
+		if (d.evidence_sha256[0] != '\0' && db_exec(st, "INSERT INTO"
+		    " evidence_links (sha256, appliance, seq) VALUES ($1, $2, $3)"
+		    " ON CONFLICT DO NOTHING", (struct db_arg[]){
+		    DB_S(d.evidence_sha256), DB_S(appliance), DB_I(seq) }, 3) == -1)
+			return -1;
 		return d.tier_rank > 0 ? lead_ingest(st, appliance, seq, &d, now) : 0;
 	}
 	if (t != REC_OTHER)

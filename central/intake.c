@@ -60,6 +60,39 @@ be64(const uint8_t *p)
 	return v;
 }
 
+/* The seq checks a report's records get (see on_report). */
+static const char *
+seq_refusal(struct intake *in, uint64_t seq, uint64_t top)
+{
+	if (seq > INT64_MAX)
+		return "record seq above 2^63-1";
+	if (seq <= in->last_seq)
+		return "record seq not above the previous one";
+	if (seq > in->room || (in->window != 0 && seq > top && seq - top > in->window))
+		return "record seq leaps beyond the sequence window";
+	return NULL;
+}
+
+/* One chunk of an evidence file: its seq goes with the reports'. */
+static enum intake_what
+on_evidence(struct intake *in, struct intake_result *r)
+{
+	const char *why;
+
+	if (frame_evidence_decode(&r->f, &r->ev) != FRAME_OK) {
+		in->stats->frames[FRAME_MALFORMED]++;
+		return refuse(in, r, FRAME_ERR_MALFORMED, "malformed evidence chunk");
+	}
+	if ((why = seq_refusal(in, r->ev.seq, in->top)) != NULL)
+		return refuse(in, r, FRAME_ERR_SEQUENCE, why);
+	in->last_seq = r->ev.seq;
+	if (r->ev.seq > in->top)
+		in->top = r->ev.seq;
+	r->last_seq = r->ev.seq;
+	in->stats->evidence_chunks++;
+	return r->what = IN_EVIDENCE;
+}
+
 /* Seqs must rise inside a report and across the reports of a session. */
 static enum intake_what
 on_report(struct intake *in, struct intake_result *r)
@@ -114,6 +147,8 @@ dispatch(struct intake *in, struct intake_result *r)
 		return on_hello(in, r);
 	case FRAME_REPORT:
 		return on_report(in, r);
+	case FRAME_EVIDENCE:
+		return on_evidence(in, r);
 	case FRAME_CONFIG_ACK:
 		if (frame_config_ack_decode(&r->f, &r->cack) != FRAME_OK) {
 			in->stats->frames[FRAME_MALFORMED]++;

@@ -21,6 +21,7 @@ enum intake_what {
 	IN_MORE,	/* need more bytes */
 	IN_HELLO,	/* a good hello whose id is the certificate's */
 	IN_REPORT,	/* a good report, seqs above everything this session sent */
+	IN_EVIDENCE,	/* a good evidence chunk, its seq above everything sent */
 	IN_CONFIG_ACK,
 	IN_PEER_ERROR,	/* the appliance refused something of ours */
 	IN_REFUSE,	/* send error `code` and close the session */
@@ -29,7 +30,7 @@ enum intake_what {
 struct intake_stats {
 	uint64_t	 frames[FRAME__NSTATUS];	/* by decoder result */
 	uint64_t	 refused[INTAKE_NERR];		/* by error code sent */
-	uint64_t	 reports, records, peer_errors;
+	uint64_t	 reports, records, peer_errors, evidence_chunks;
 };
 
 struct intake {
@@ -51,6 +52,7 @@ struct intake_result {
 	struct frame_hello hello;
 	struct frame_config_ack cack;
 	struct frame_error err;
+	struct frame_evidence ev;
 	uint16_t	 nrecs;
 	uint64_t	 last_seq;
 };

@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "cfg.h"
 #include "confstore.h"
+#include "evidence-cli.h"
 #include "figures.h"
 #include "fleet.h"
 #include "housekeep.h"
@@ -70,6 +71,9 @@ usage(void)
 	    "  appliances | appliance group ID GROUP | appliance site ID SITE\n"
 	    "  config set GROUP FILE | config status\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
+	    "  evidence list|verify LEAD | evidence get LEAD [-o DIR]   a lead's evidence files\n"
+	    "  evidence verify FILE [--ca CA]   FILE with FILE.sig, FILE.crt, offline\n"
+	    "  housekeep                     one housekeeping round now (evidence retention)\n"
 	    "  user add NAME --role ROLE [--carrier MCCMNC] [--cert-cn CN] [--password-stdin]\n"
 	    "  user passwd NAME [--password-stdin] | user disable NAME | user list\n"
 	    "  user token NAME --role ROLE | user revoke-token ID | user cert NAME CN\n"
@@ -320,6 +324,39 @@ cmd_lead(struct ctx *x)
 	return lead_change(x, who);
 }
 
+/* evidence list|get|verify LEAD, evidence verify FILE (no database) */
+static int
+cmd_evidence(struct ctx *x)
+{
+	const char *ca = opt_val(x, "--ca") ? opt_val(x, "--ca") : x->cfg.tls_ca;
+	const char *outdir = opt_val(x, "-o") ? opt_val(x, "-o") : ".";
+	char who[64];
+
+	if (evidence_cli_is_offline(x->argc, x->argv)) {
+		if (ca[0] == '\0')
+			bad_usage("evidence verify FILE: no office CA (--ca or tls_ca)");
+		return evidence_verify_file(x->argv[2], ca, stdout);
+	}
+	if (x->argc != 3)
+		usage();
+	if (strcmp(x->argv[1], "list") == 0)
+		return evidence_list(x->st, parse_id(x->argv[2]), stdout);
+	if (strcmp(x->argv[1], "verify") == 0)
+		return evidence_verify_lead(x->st, x->cfg.evidence_dir,
+		    parse_id(x->argv[2]), stdout);
+	if (strcmp(x->argv[1], "get") == 0)
+		return evidence_get(x->st, x->cfg.evidence_dir, parse_id(x->argv[2]),
+		    outdir, audit_unix_user(who, sizeof(who)), stdout);
+	usage();
+}
+
+/* One housekeeping round now (serve runs them every housekeep_interval). */
+static int
+cmd_housekeep(struct ctx *x)
+{
+	return housekeep_once(x->st, &x->cfg, (int64_t)time(NULL));
+}
+
 static int
 cmd_alerts(struct ctx *x)
 {
@@ -563,6 +600,8 @@ static const struct command commands[] = {
 	{ "appliance", cmd_appliance, DB_WRITE, "", NULL },
 	{ "config", cmd_config, DB_WRITE, "", "status" },
 	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
+	{ "evidence", cmd_evidence, DB_WRITE, "-o= --ca=", "list" },
+	{ "housekeep", cmd_housekeep, DB_WRITE, "", NULL },
 	{ "user", cmd_user, DB_WRITE, "--role= --carrier= --cert-cn= --password-stdin",
 	    "list" },
 };
@@ -571,6 +610,8 @@ static const struct command commands[] = {
 static enum db_use
 db_use(const struct command *c, const struct ctx *x)
 {
+	if (c->fn == cmd_evidence && evidence_cli_is_offline(x->argc, x->argv))
+		return DB_NONE;
 	if (c->db == DB_WRITE && c->read_subs != NULL && x->argc > 1 &&
 	    strcmp(x->argv[1], c->read_subs) == 0)
 		return DB_READ;

@@ -194,6 +194,19 @@ det_device(struct detection *d, const cJSON *dev)
 	}
 }
 
+/* The evidence file's sha256, kept only as 64 lower-case hex digits. */
+static void
+det_evfile(struct detection *d, const cJSON *o)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "sha256");
+
+	if (!cJSON_IsString(v) || v->valuestring == NULL ||
+	    strlen(v->valuestring) != 64 ||
+	    strspn(v->valuestring, "0123456789abcdef") != 64)
+		return;
+	memcpy(d->evidence_sha256, v->valuestring, 65);
+}
+
 static const char *
 det_fill(struct detection *d, const cJSON *o)
 {
@@ -219,6 +232,7 @@ det_fill(struct detection *d, const cJSON *o)
 	det_evidence(d, cJSON_GetObjectItemCaseSensitive(o, "evidence"));
 	det_peers(d, cJSON_GetObjectItemCaseSensitive(o, "peers"));
 	det_device(d, cJSON_GetObjectItemCaseSensitive(o, "device"));
+	det_evfile(d, cJSON_GetObjectItemCaseSensitive(o, "evidence_file"));
 	return NULL;
 }
 

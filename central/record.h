@@ -36,6 +36,7 @@ struct detection {
 	}	 peers[REC_MAX_PEERS];
 	struct rec_sim sims[REC_MAX_SIMS];
 	int	 nev, npeers, nsims;
+	char	 evidence_sha256[65];	/* "evidence_file":{"sha256"}; "" if none */
 };
 
 /* Drop stages of a health record's "drops" object (docs/records.md). */

@@ -144,6 +144,21 @@ static const char *const migrations[] = {
 	/* 12: what a shared foreign peer is to a lead (softswitch, sms_server,
 	 * sim_bank; NULL: another peer), for the console's rings graph */
 	"ALTER TABLE lead_infra ADD COLUMN role TEXT;",
+	/* 13: evidence files (evstore.c, docs/evidence.md): the verified files,
+	 * content-addressed on disk by sha256; the chunks of files in transfer;
+	 * the detection records that name a file (the link to the lead) */
+	"CREATE TABLE evidence ("
+	" sha256 TEXT PRIMARY KEY, appliance TEXT NOT NULL, name TEXT NOT NULL,"
+	" size BIGINT NOT NULL, sig TEXT NOT NULL, cert TEXT NOT NULL,"
+	" received BIGINT NOT NULL, verified BIGINT NOT NULL, deleted BIGINT);"
+	"CREATE TABLE evidence_parts ("
+	" appliance TEXT NOT NULL, sha256 TEXT NOT NULL, off BIGINT NOT NULL,"
+	" len BIGINT NOT NULL, received BIGINT NOT NULL,"
+	" PRIMARY KEY (appliance, sha256, off));"
+	"CREATE TABLE evidence_links ("
+	" sha256 TEXT NOT NULL, appliance TEXT NOT NULL, seq BIGINT NOT NULL,"
+	" PRIMARY KEY (sha256, appliance, seq));"
+	"CREATE INDEX evidence_links_rec ON evidence_links (appliance, seq);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

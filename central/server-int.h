@@ -44,6 +44,7 @@ struct server_counters {
 	uint64_t	 idle_closed, conns_max;
 	uint64_t	 per_addr_refused, unauth_evicted, handshake_expired, replaced;
 	uint64_t	 accept_no_fd;
+	uint64_t	 evidence_chunks, evidence_files, evidence_refused;
 	size_t		 conns, unauth;
 };
 

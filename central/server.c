@@ -358,6 +358,9 @@ log_counters(const struct server *s)
 	    " handshake_expired=%" PRIu64 " replaced=%" PRIu64 " accept_no_fd=%" PRIu64,
 	    s->slots, s->unauth_max, c->unauth, c->too_many, c->per_addr_refused,
 	    c->unauth_evicted, c->handshake_expired, c->replaced, c->accept_no_fd);
+	log_info("evidence: frames=%" PRIu64 " chunks=%" PRIu64 " files=%" PRIu64
+	    " refused=%" PRIu64, in->evidence_chunks, c->evidence_chunks,
+	    c->evidence_files, c->evidence_refused);
 }
 
 /* Once a second: parked jobs, idle sessions, the config poll. */

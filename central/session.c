@@ -143,6 +143,37 @@ session_retry_parked(struct server *s, struct conn *c)
 		c->parked = NULL;
 }
 
+/* An evidence chunk: its payload copied, the session's certificate with it. */
+static int
+evidence_job(struct server *s, struct conn *c, const struct intake_result *r)
+{
+	struct job *j = job_new(JOB_EVIDENCE);
+	struct frame f = r->f;
+	const uint8_t *der;
+	size_t derlen;
+
+	if (j == NULL)
+		return -1;
+	der = tls_sess_peer_der(c->tls, &derlen);
+	j->data = malloc(f.len ? f.len : 1);
+	j->cert = malloc(derlen ? derlen : 1);
+	if (j->data == NULL || j->cert == NULL || der == NULL) {
+		job_free(j);
+		return -1;
+	}
+	memcpy(j->data, f.payload, f.len);
+	memcpy(j->cert, der, derlen);
+	j->certlen = derlen;
+	f.payload = (const uint8_t *)j->data;
+	(void)frame_evidence_decode(&f, &j->ev);	/* intake decoded these bytes */
+	j->last_seq = r->last_seq;
+	j->spool = c->spool;
+	j->evdir = s->cfg->evidence_dir;
+	j->evmax = s->cfg->evidence_max;
+	submit(s, c, j);
+	return 0;
+}
+
 static int
 frame_to_job(struct server *s, struct conn *c, const struct intake_result *r)
 {
@@ -188,7 +219,8 @@ on_frame(struct server *s, struct conn *c, const struct intake_result *r)
 		    (int)r->err.message.len, r->err.message.p);
 		return 0;
 	default:
-		if (frame_to_job(s, c, r) == -1) {
+		if ((r->what == IN_EVIDENCE ? evidence_job(s, c, r) :
+		    frame_to_job(s, c, r)) == -1) {
 			refuse(s, c, FRAME_ERR_INTERNAL, "out of memory");
 			return -1;
 		}
@@ -396,7 +428,7 @@ session_job_done(struct server *s, struct conn *c, struct job *j)
 	}
 	if (j->type == JOB_HELLO)
 		hello_done(s, c, j);
-	else if (j->type == JOB_REPORT && j->stale) {
+	else if ((j->type == JOB_REPORT || j->type == JOB_EVIDENCE) && j->stale) {
 		refuse(s, c, FRAME_ERR_SEQUENCE, "another session renumbered this"
 		    " appliance's spool; reconnect");
 		return;
@@ -405,6 +437,12 @@ session_job_done(struct server *s, struct conn *c, struct job *j)
 		s->c.records_stored += j->counts.stored;
 		s->c.duplicates += j->counts.duplicates;
 		send_ack(s, c, j->last_seq);	/* committed: now it may be acked */
+	} else if (j->type == JOB_EVIDENCE) {
+		s->c.evidence_chunks += j->evcounts.chunks;
+		s->c.evidence_files += j->evcounts.files;
+		s->c.evidence_refused += j->evcounts.refused;
+		s->c.duplicates += j->evcounts.duplicates;
+		send_ack(s, c, j->last_seq);
 	} else if (j->type == JOB_CONFIG_ACK) {
 		s->c.config_acks++;
 		log_info("%s: config version %" PRIu64 " answer %d: %s", c->cn,

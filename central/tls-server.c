@@ -346,6 +346,15 @@ const char *tls_sess_cn(const struct tls_sess *t) { return t->cn; }
 const char *tls_sess_serial(const struct tls_sess *t) { return t->serial; }
 const char *tls_sess_error(const struct tls_sess *t) { return t->err; }
 
+const uint8_t *
+tls_sess_peer_der(const struct tls_sess *t, size_t *len)
+{
+	const mbedtls_x509_crt *peer = mbedtls_ssl_get_peer_cert(&t->ssl);
+
+	*len = peer != NULL ? peer->raw.len : 0;
+	return peer != NULL ? peer->raw.p : NULL;
+}
+
 bool
 tls_sess_pending(const struct tls_sess *t)
 {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct tls_server_conf {
@@ -35,6 +36,8 @@ ssize_t	tls_sess_write(struct tls_sess *, const void *, size_t);
 bool	tls_sess_wants_write(const struct tls_sess *);
 /* Decrypted bytes wait inside the session: the fd will not wake for them. */
 bool	tls_sess_pending(const struct tls_sess *);
+/* The peer's certificate as DER (it signs the evidence files); NULL before it. */
+const uint8_t *tls_sess_peer_der(const struct tls_sess *, size_t *len);
 const char *tls_sess_cn(const struct tls_sess *);
 const char *tls_sess_serial(const struct tls_sess *);	/* lower-case hex */
 const char *tls_sess_error(const struct tls_sess *);

@@ -66,6 +66,7 @@ job_free(struct job *j)
 	pushcfg_free(j->push);
 	free(j->recs);
 	free(j->data);
+	free(j->cert);
 	free(j);
 }
 
@@ -111,6 +112,14 @@ run_job(struct storage *st, struct writer *w, struct job *j)
 		    j->message, now);
 	case JOB_CONFIG_POLL:
 		return confstore_all_latest(st, &j->push);
+	case JOB_EVIDENCE:
+		memset(&j->evcounts, 0, sizeof(j->evcounts));
+		if ((rc = evstore_chunk(st, &(struct evstore_chunk){ j->appliance,
+		    j->evdir, j->evmax, j->spool, &j->ev, j->cert, j->certlen, now },
+		    &j->evcounts)) == -1)
+			return -1;
+		j->stale = rc == 1;
+		return 0;
 	}
 	return -1;
 }
@@ -302,7 +311,8 @@ int
 writer_submit(struct writer *w, struct job *j)
 {
 	pthread_mutex_lock(&w->mu);
-	if (w->queued >= w->max_queue && j->type == JOB_REPORT) {
+	if (w->queued >= w->max_queue && (j->type == JOB_REPORT ||
+	    j->type == JOB_EVIDENCE)) {
 		pthread_mutex_unlock(&w->mu);
 		return -1;
 	}

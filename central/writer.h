@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "frame.h"
+#include "evstore.h"
 #include "ingest.h"
 
 #define JOB_STR	(FRAME_MAX_STR + 1)
@@ -21,6 +22,7 @@ enum job_type {
 	JOB_REPORT,		/* store records */
 	JOB_CONFIG_ACK,		/* record an appliance's answer to a push */
 	JOB_CONFIG_POLL,	/* the latest config of every group */
+	JOB_EVIDENCE,		/* one evidence chunk (evstore.c) */
 };
 
 /* A group's latest signed config, as pushed. */
@@ -46,6 +48,14 @@ struct job {
 	char		*data;
 	uint64_t	 last_seq;	/* report: its last; hello: the appliance's ack */
 	bool		 careful;	/* retried a record at a time (quarantine) */
+	/* evidence: the chunk frame's payload in data (ev points into it), the
+	 * session's peer certificate, where files go and their cap */
+	struct frame_evidence ev;
+	uint8_t		*cert;
+	size_t		 certlen;
+	const char	*evdir;
+	uint64_t	 evmax;
+	struct evstore_counts evcounts;
 	/* config ack */
 	int		 status;
 	char		 message[JOB_STR];

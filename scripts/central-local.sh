@@ -5,7 +5,7 @@
 central_local() {
 	_dir=$1 _bin=$2
 	rm -rf "$_dir/pki" "$_dir/central.db" "$_dir/central.db-wal" "$_dir/central.db-shm" \
-	    "$_dir/port" "$_dir/api.port"
+	    "$_dir/port" "$_dir/api.port" "$_dir/evidence"
 	mkdir -p "$_dir"
 	"$(dirname "$0")/certs.sh" "$_dir/pki" all >/dev/null 2>&1 ||
 	    { echo "central_local: certs.sh failed" >&2; return 1; }
@@ -22,6 +22,7 @@ api_listen 127.0.0.1:0
 api_port_file $_dir/api.port
 api_cert $_dir/pki/console.crt
 api_key $_dir/pki/console.key
+evidence_dir $_dir/evidence
 CONF
 	"$_bin" -f "$_dir/central.conf" serve 2>"$_dir/central.log" &
 	CPID=$!

@@ -25,7 +25,7 @@ for bin in "$C" "$GWD"; do
 	[ -x "$bin" ] || { echo "run-system: $bin is not built (make)" >&2; exit 1; }
 done
 
-rm -rf "$RUN/spool"
+rm -rf "$RUN/spool" "$RUN/evidence-gw"
 . "$ROOT/scripts/central-local.sh"
 trap 'kill $CPID 2>/dev/null; wait $CPID 2>/dev/null' EXIT
 trap 'exit 1' INT TERM
@@ -41,6 +41,8 @@ tls_key $RUN/pki/gw-test-1.key
 config_pubkey $RUN/pki/config-sign.pub
 spool_dir $RUN/spool
 heartbeat_interval 1s
+evidence on
+evidence_dir $RUN/evidence-gw
 CONF
 echo "== goipwatchd (appliance gw-test-1) replays $(basename "$PCAP") and reports to central on 127.0.0.1:$PORT"
 timeout 120 "$GWD" -v -r "$PCAP" -f "$RUN/gw.conf" -W 30 -w "$RUN/appliance.jsonl" 2>"$RUN/appliance.log" ||
@@ -58,6 +60,24 @@ echo "== goipwatch-central sims"
 echo
 echo "== goipwatch-central appliances"
 "$C" -f "$RUN/central.conf" appliances
+echo
+LEAD=$("$C" -f "$RUN/central.conf" leads --tier urgent --json --limit 1 |
+    python3 -c 'import json, sys; l = sys.stdin.readline(); print(json.loads(l)["id"] if l else "")')
+if [ -n "$LEAD" ]; then
+	echo "== evidence of the urgent lead $LEAD (docs/evidence.md): goipwatch-central evidence list $LEAD"
+	"$C" -f "$RUN/central.conf" evidence list "$LEAD"
+	SHA=$("$C" -f "$RUN/central.conf" evidence list "$LEAD" | awk '/ verified / { s = $1 } END { print s }')
+	if [ -n "$SHA" ]; then
+		F=$RUN/evidence/$(echo "$SHA" | cut -c1-2)/$SHA.pcapng
+		echo "the latest file, as central keeps it (tshark -r or Wireshark opens it):"
+		echo "   $F"
+		echo "verify it (central's copy, against the appliance certificate it came with):"
+		echo "   $C -f $RUN/central.conf evidence verify $LEAD"
+		echo "the package for a court expert, checked offline against the office CA:"
+		echo "   $C -f $RUN/central.conf evidence get $LEAD -o lead-$LEAD &&"
+		echo "   $C evidence verify lead-$LEAD/$SHA.pcapng --ca $RUN/pki/ca.crt"
+	fi
+fi
 echo
 echo "== console API (docs/api.md): https://127.0.0.1:$(cat "$RUN/api.port")/ (office CA $RUN/pki/ca.crt)"
 "$C" -f "$RUN/central.conf" user add admin --role admin

@@ -25,7 +25,7 @@ const char *
 frame_type_str(uint8_t t)
 {
 	static const char *const names[] = { "?", "hello", "report", "ack",
-	    "config_push", "config_ack", "error" };
+	    "config_push", "config_ack", "error", "evidence" };
 
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
@@ -83,7 +83,7 @@ frame_next(const uint8_t *buf, size_t len, struct frame *f, size_t *consumed)
 	    (uint32_t)buf[6] << 8 | buf[7];
 	if (plen > FRAME_MAX_PAYLOAD)
 		return FRAME_OVERSIZED;
-	if (buf[3] < FRAME_HELLO || buf[3] > FRAME_ERROR)
+	if (buf[3] < FRAME_HELLO || buf[3] > FRAME_EVIDENCE)
 		return FRAME_BAD_TYPE;
 	if (len - FRAME_HDR_LEN < plen)
 		return FRAME_SHORT;
@@ -174,6 +174,57 @@ frame_error_decode(const struct frame *f, struct frame_error *e)
 	    r.left != 0)
 		return FRAME_MALFORMED;
 	return FRAME_OK;
+}
+
+/* A file name: printable, no '/', not "." or "..". */
+static bool
+ev_name_is_valid(const struct frame_str *n)
+{
+	return n->len > 0 && n->len <= FRAME_EV_MAX_NAME &&
+	    memchr(n->p, '/', n->len) == NULL && !(n->p[0] == '.' &&
+	    (n->len == 1 || (n->len == 2 && n->p[1] == '.')));
+}
+
+enum frame_status
+frame_evidence_body_decode(const uint8_t *p, size_t len, struct frame_evidence *e)
+{
+	struct rd r;
+
+	rd_init(&r, p, len);
+	if (rd_str(&r, &e->name) == -1 || !ev_name_is_valid(&e->name) ||
+	    r.left < 32)
+		return FRAME_MALFORMED;
+	e->sha256 = r.p;
+	(void)rd_skip(&r, 32);
+	if (rd_be32(&r, &e->size) == -1 || rd_be32(&r, &e->offset) == -1 ||
+	    rd_be16(&r, &e->sig_len) == -1 || e->sig_len == 0 ||
+	    e->sig_len > FRAME_MAX_SIG)
+		return FRAME_MALFORMED;
+	e->sig = r.p;
+	if (rd_skip(&r, e->sig_len) == -1 || rd_be32(&r, &e->data_len) == -1)
+		return FRAME_MALFORMED;
+	e->data = r.p;
+	if (rd_skip(&r, e->data_len) == -1 || r.left != 0)
+		return FRAME_MALFORMED;
+	/* a chunk lies inside its file; only an empty file has an empty chunk */
+	if (e->size > FRAME_EV_MAX_FILE || e->data_len > FRAME_EV_CHUNK ||
+	    e->offset > e->size || e->size - e->offset < e->data_len ||
+	    (e->data_len == 0 && e->size != 0))
+		return FRAME_MALFORMED;
+	return FRAME_OK;
+}
+
+enum frame_status
+frame_evidence_decode(const struct frame *f, struct frame_evidence *e)
+{
+	struct rd r;
+
+	if (f->type != FRAME_EVIDENCE)
+		return FRAME_BAD_TYPE;
+	rd_init(&r, f->payload, f->len);
+	if (rd_be64(&r, &e->seq) == -1 || e->seq == 0)
+		return FRAME_MALFORMED;
+	return frame_evidence_body_decode(r.p, r.left, e);
 }
 
 enum frame_status
@@ -408,6 +459,39 @@ frame_put_error(struct frame_wr *w, uint16_t code, const char *msg)
 	open_frame(w, FRAME_ERROR);
 	put_be16(w, code);
 	put_msg(w, msg);
+	return close_frame(w);
+}
+
+size_t
+frame_evidence_body(uint8_t *buf, size_t cap, const struct frame_evidence *e)
+{
+	struct frame_wr w;
+	struct frame_evidence chk;
+
+	frame_wr_init(&w, buf, cap);
+	put_str(&w, e->name.p, e->name.len);
+	put(&w, e->sha256, 32);
+	put_be32(&w, e->size);
+	put_be32(&w, e->offset);
+	put_be16(&w, e->sig_len);
+	put(&w, e->sig, e->sig_len);
+	put_be32(&w, e->data_len);
+	put(&w, e->data, e->data_len);
+	if (w.overflow || frame_evidence_body_decode(buf, w.len, &chk) != FRAME_OK)
+		return 0;
+	return w.len;
+}
+
+int
+frame_put_evidence(struct frame_wr *w, uint64_t seq, const uint8_t *body, size_t len)
+{
+	struct frame_evidence chk;
+
+	if (seq == 0 || frame_evidence_body_decode(body, len, &chk) != FRAME_OK)
+		return -1;
+	open_frame(w, FRAME_EVIDENCE);
+	put_be64(w, seq);
+	put(w, body, len);
 	return close_frame(w);
 }
 

@@ -28,7 +28,19 @@ enum frame_type {
 	FRAME_CONFIG_PUSH = 4,	/* central -> appliance: signed config */
 	FRAME_CONFIG_ACK = 5,	/* appliance -> central: applied or why not */
 	FRAME_ERROR = 6,	/* either way: why a frame was refused */
+	FRAME_EVIDENCE = 7,	/* appliance -> central: one chunk of an evidence file */
 };
+
+/*
+ * An evidence file travels as chunks, each in its own spool record and its
+ * own frame with the record's seq (docs/evidence.md, Transfer). The spool
+ * record is FRAME_EV_MAGIC then the chunk body; the frame is seq then the body.
+ */
+#define FRAME_EV_MAGIC		"\0GWE"	/* a JSON record never starts with NUL */
+#define FRAME_EV_MAGIC_LEN	4
+#define FRAME_EV_CHUNK		60000	/* file bytes per chunk: a chunk fits a spool record */
+#define FRAME_EV_MAX_FILE	(256u << 20)	/* a larger file is refused either side */
+#define FRAME_EV_MAX_NAME	255
 
 /* Decoder results; doubles as a counter index (FRAME__NSTATUS entries). */
 enum frame_status {
@@ -101,6 +113,19 @@ struct frame_error {
 	struct frame_str message;
 };
 
+/* One chunk: bytes [offset, offset + data_len) of the file of sha256 and size. */
+struct frame_evidence {
+	uint64_t	 seq;
+	struct frame_str name;		/* the appliance's file name */
+	const uint8_t	*sha256;	/* 32 bytes */
+	uint32_t	 size;		/* the whole file */
+	uint32_t	 offset;
+	const uint8_t	*sig;		/* DER ECDSA over sha256, in every chunk */
+	uint16_t	 sig_len;
+	const uint8_t	*data;
+	uint32_t	 data_len;
+};
+
 /* Iterates the records of a report; seqs are strictly increasing. */
 struct frame_report_it {
 	const uint8_t	*p;
@@ -137,6 +162,10 @@ enum frame_status frame_config_push_decode(const struct frame *,
 enum frame_status frame_config_ack_decode(const struct frame *,
 		    struct frame_config_ack *);
 enum frame_status frame_error_decode(const struct frame *, struct frame_error *);
+/* The chunk body (after the seq in a frame, after the magic in a spool record). */
+enum frame_status frame_evidence_body_decode(const uint8_t *p, size_t len,
+		    struct frame_evidence *);
+enum frame_status frame_evidence_decode(const struct frame *, struct frame_evidence *);
 enum frame_status frame_report_begin(const struct frame *, struct frame_report_it *);
 /* FRAME_OK with a record, FRAME_SHORT at the end, FRAME_MALFORMED on bad bytes. */
 enum frame_status frame_report_next(struct frame_report_it *, uint64_t *seq,
@@ -152,6 +181,11 @@ int	frame_put_config_push(struct frame_wr *, const struct frame_config_push *);
 int	frame_put_config_ack(struct frame_wr *, uint64_t version, uint8_t status,
 	    const char *msg);
 int	frame_put_error(struct frame_wr *, uint16_t code, const char *msg);
+/* The chunk body of e (seq unused) into buf; its length, or 0 if it does not fit. */
+size_t	frame_evidence_body(uint8_t *buf, size_t cap, const struct frame_evidence *);
+/* A frame of seq and a chunk body as frame_evidence_body made it. */
+int	frame_put_evidence(struct frame_wr *, uint64_t seq, const uint8_t *body,
+	    size_t len);
 /* A report is built record by record: begin, add..., end. */
 int	frame_report_open(struct frame_wr *);
 /* -1 if the record does not fit (the frame stays valid), its seq is not

@@ -13,8 +13,12 @@
  *       [-R FILE] (send FILE's lines, raw bytes, as the records instead)
  *       [-e HOST[:PORT],...] (the centrals in order, as central_host; -p: the
  *       default port) [-F FAILBACK_S] (as central_failback)
+ *       [-E FILES -Z BYTES] (instead: FILES evidence files of BYTES random bytes,
+ *       signed with the key, each through the spool with its record, as
+ *       goipwatchd sends them; prints files/s and MB/s once all are acked)
  * Prints "status ..." on exit; exit 0 on success, 1 on failure or timeout.
  */
+#include <sys/stat.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -25,6 +29,8 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "evspool.h"
+#include "sign.h"
 #include "log.h"
 #include "reload.h"
 #include "spool.h"
@@ -131,6 +137,50 @@ append_file(struct spool *s, const char *path)
 	return n;
 }
 
+/* FILES signed files of size bytes in dir, each spooled as goipwatchd does; -1 on error. */
+static int
+append_evidence(struct spool *s, const char *key, const char *dir, uint64_t files,
+    uint64_t size)
+{
+	struct evspool_stats es = { 0 };
+	struct signer *sg;
+	uint8_t sha[32], sig[SIGN_MAX], *buf;
+	uint64_t x = 88172645463325252ull;
+	char path[1024], err[600], hex[65], rec[512];
+	size_t siglen;
+	FILE *f;
+	int len;
+
+	if ((sg = signer_load(key, err, sizeof(err))) == NULL ||
+	    (buf = malloc(size ? size : 1)) == NULL)
+		return printf("sender: %s\n", err), -1;
+	(void)mkdir(dir, 0750);
+	for (uint64_t i = 1; i <= files; i++) {
+		for (uint64_t k = 0; k < size; k++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			buf[k] = (uint8_t)x;
+		}
+		snprintf(path, sizeof(path), "%s/ev-%" PRIu64 ".pcapng", dir, i);
+		if ((f = fopen(path, "wb")) == NULL || fwrite(buf, 1, size, f) != size ||
+		    fclose(f) != 0 || signer_sign_file(sg, path, sha, sig, &siglen) == -1)
+			return printf("sender: cannot write %s\n", path), -1;
+		strcat(path, ".sig");
+		if ((f = fopen(path, "wb")) == NULL || fwrite(sig, 1, siglen, f) != siglen ||
+		    fclose(f) != 0)
+			return -1;
+		sign_hex(sha, hex);
+		len = snprintf(rec, sizeof(rec), "{\"type\":\"detection\",\"ev\":%" PRIu64
+		    ",\"evidence_file\":{\"file\":\"ev-%" PRIu64 ".pcapng\",\"sha256\":\"%s\"}}",
+		    i, i, hex);
+		if (evspool_append(s, dir, rec, (size_t)len, &es, err, sizeof(err)) == -1 ||
+		    spool_append(s, rec, (size_t)len, NULL) == -1)
+			return printf("sender: %s\n", err), -1;
+	}
+	free(buf);
+	signer_free(sg);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -142,7 +192,7 @@ main(int argc, char **argv)
 	uint64_t n = 0, rate = 0, max_bytes = 64u << 20, pad = 0, timeout = 60;
 	enum spool_fsync pol = SPOOL_FSYNC_BATCH;
 	bool wait_acked = false, once = false;
-	uint64_t want_cacks = 0;
+	uint64_t want_cacks = 0, evfiles = 0, evsize = 50000;
 	struct uplink_status st;
 	struct reload *rl;
 	struct conf *boot;
@@ -154,7 +204,7 @@ main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init("uplink_sender", false, 0);
-	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:C:R:e:F:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:a:c:k:n:K:N:r:m:f:H:b:V:w1t:z:C:R:e:F:E:Z:")) != -1) {
 		switch (ch) {
 		case 's': spooldir = optarg; break;
 		case 'p': uc.port = (uint16_t)num(optarg); break;
@@ -180,6 +230,8 @@ main(int argc, char **argv)
 		case 'R': recfile = optarg; break;
 		case 'e': uc.host = optarg; break;
 		case 'F': uc.failback = num(optarg) * USEC_PER_SEC; break;
+		case 'E': evfiles = num(optarg); break;
+		case 'Z': evsize = num(optarg); break;
 		case 'z': pad = num(optarg) < 60000 ? num(optarg) : 60000; break;
 		default: return 2;
 		}
@@ -202,6 +254,15 @@ main(int argc, char **argv)
 	}
 	if (recfile != NULL && (n = append_file(s, recfile)) == 0)
 		return 1;
+	if (evfiles > 0) {
+		char evdir[600];
+
+		snprintf(evdir, sizeof(evdir), "%s.ev", spooldir);
+		if (append_evidence(s, uc.tls_key, evdir, evfiles, evsize) == -1)
+			return 1;
+		spool_stats(s, &st.spool);
+		n = st.spool.next_seq - 1;
+	}
 	t0 = now_s();
 	if (uplink_start(u) == -1)
 		return 1;
@@ -242,6 +303,11 @@ main(int argc, char **argv)
 	t_end = now_s();
 	uplink_stop(u);
 	print_status(u, wait_acked && rc == 0 ? t_end - t0 : 0, n);
+	if (evfiles > 0 && wait_acked && rc == 0)
+		printf("evidence %" PRIu64 " files of %" PRIu64 " bytes in %.3f s: %.1f files/s,"
+		    " %.2f MB/s\n", evfiles, evsize, t_end - t0,
+		    (double)evfiles / (t_end - t0),
+		    (double)(evfiles * evsize) / 1e6 / (t_end - t0));
 	if (quit)
 		rc = 0;
 	uplink_free(u);

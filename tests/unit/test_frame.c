@@ -202,6 +202,61 @@ test_refusals(void **state)
 	    FRAME_MALFORMED);
 }
 
+/* An evidence chunk: body, frame, decode; and the chunks the parser refuses. */
+static void
+test_evidence(void **state)
+{
+	static uint8_t body[FRAME_EV_CHUNK + 512], buf[FRAME_EV_CHUNK + 1024];
+	static uint8_t data[FRAME_EV_CHUNK + 1];
+	uint8_t sha[32], sig[72];
+	struct frame_evidence e = { 0, S("lab-1-100.64.1.10.pcapng"), sha, 200000, 60000,
+	    sig, sizeof(sig), data, FRAME_EV_CHUNK }, d, bad;
+	struct frame_wr w;
+	struct frame f;
+	size_t n, used;
+
+	(void)state;
+	memset(sha, 0xab, sizeof(sha));
+	memset(sig, 0x30, sizeof(sig));
+	memset(data, '\n', sizeof(data));
+	assert_true((n = frame_evidence_body(body, sizeof(body), &e)) > 0);
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_evidence(&w, 9, body, n), 0);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(f.type, FRAME_EVIDENCE);
+	assert_int_equal(frame_evidence_decode(&f, &d), FRAME_OK);
+	assert_int_equal(d.seq, 9);
+	assert_int_equal(d.size, 200000);
+	assert_int_equal(d.offset, 60000);
+	assert_int_equal(d.data_len, FRAME_EV_CHUNK);
+	assert_memory_equal(d.sha256, sha, 32);
+	assert_memory_equal(d.data, data, FRAME_EV_CHUNK);
+	assert_int_equal(d.name.len, e.name.len);
+	/* a seq of 0 is refused */
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_evidence(&w, 0, body, n), -1);
+	/* refused: past the file's end, too long, no signature, a path, "..", empty */
+	bad = e, bad.offset = 150000;
+	assert_int_equal(frame_evidence_body(body, sizeof(body), &bad), 0);
+	bad = e, bad.data_len = FRAME_EV_CHUNK + 1, bad.size = 1000000;
+	assert_int_equal(frame_evidence_body(body, sizeof(body), &bad), 0);
+	bad = e, bad.sig_len = 0;
+	assert_int_equal(frame_evidence_body(body, sizeof(body), &bad), 0);
+	bad = e, bad.name = (struct frame_str)S("../x.pcapng");
+	assert_int_equal(frame_evidence_body(body, sizeof(body), &bad), 0);
+	bad = e, bad.name = (struct frame_str)S("..");
+	assert_int_equal(frame_evidence_body(body, sizeof(body), &bad), 0);
+	bad = e, bad.data_len = 0;
+	assert_int_equal(frame_evidence_body(body, sizeof(body), &bad), 0);
+	bad = e, bad.size = FRAME_EV_MAX_FILE + 1;
+	assert_int_equal(frame_evidence_body(body, sizeof(body), &bad), 0);
+	/* a frame cut short, or with a byte more, is malformed */
+	f.len--;
+	assert_int_equal(frame_evidence_decode(&f, &d), FRAME_MALFORMED);
+	f.len += 2;
+	assert_int_equal(frame_evidence_decode(&f, &d), FRAME_MALFORMED);
+}
+
 int
 main(void)
 {
@@ -213,6 +268,7 @@ main(void)
 		cmocka_unit_test(test_report_full),
 		cmocka_unit_test(test_config_roundtrip),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_evidence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -363,11 +363,34 @@ test_seq_floor(void **state)
 	spool_close(s);
 }
 
+/* An evidence chunk record (NUL first) keeps its bytes, a trailing newline too. */
+static void
+test_binary_record(void **state)
+{
+	struct spool *s = open_spool(1 << 20);
+	static char buf[SPOOL_MAX_RECORD];
+	const char chunk[] = "\0GWE\x01\n\0\r\n";
+	uint64_t seq;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(spool_append(s, chunk, sizeof(chunk) - 1, &seq), 0);
+	assert_int_equal(spool_append(s, "{}\n", 3, &seq), 0);
+	spool_rewind(s, 0);
+	assert_int_equal(spool_next(s, &seq, buf, sizeof(buf), &len), 1);
+	assert_int_equal(len, sizeof(chunk) - 1);
+	assert_memory_equal(buf, chunk, len);
+	assert_int_equal(spool_next(s, &seq, buf, sizeof(buf), &len), 1);
+	assert_int_equal(len, 2);	/* a JSON line loses its newline */
+	spool_close(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_order_and_ack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_binary_record, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewind_to_end_then_append, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),

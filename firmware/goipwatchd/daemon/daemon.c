@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "evspool.h"
 #include "jw.h"
 #include "log.h"
 #include "reload.h"
@@ -33,6 +35,8 @@ struct daemon {
 	struct daemon_opts o;
 	struct reload	*reload;
 	struct spool	*spool;		/* NULL: no central configured */
+	bool		 evidence;	/* evidence files go to central with their records */
+	struct evspool_stats evs;	/* the detect thread's */
 	struct uplink	*uplink;
 	sigset_t	 sigs;		/* stay blocked: a late SIGTERM must not kill the exit */
 	int		 sigfd, stopfd;
@@ -111,6 +115,7 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 	if ((d->uplink = uplink_new(&uc, d->spool, err, errlen)) == NULL)
 		return -1;
 	reload_set_uplink(d->reload, d->uplink);
+	d->evidence = strcmp(c->evidence, "on") == 0;
 	return 0;
 }
 
@@ -283,11 +288,17 @@ daemon_start(struct daemon *d, struct engine *e, char *err, size_t errlen)
 	return 0;
 }
 
+/* The record's evidence file first (its chunks), then the record. */
 int
 daemon_report(struct daemon *d, const char *line, size_t len)
 {
+	char err[PATH_MAX + 128];
+
 	if (d->spool == NULL)
 		return 0;
+	if (d->evidence && evspool_append(d->spool, d->boot->evidence_dir, line, len,
+	    &d->evs, err, sizeof(err)) == -1 && d->evs.errors == 1)
+		log_warnx("evidence transfer: %s (logged once; counted)", err);
 	return spool_append(d->spool, line, len, NULL);
 }
 
@@ -332,6 +343,10 @@ daemon_drain(struct daemon *d, usec_t max)
 	d->inject_started = false;
 	if (d->uplink == NULL)
 		return 0;
+	if (d->evidence)	/* the detect thread has stopped: its counters hold */
+		log_info("evidence transfer: %" PRIu64 " files in %" PRIu64 " chunks (%"
+		    PRIu64 " bytes) spooled for central, %" PRIu64 " could not go",
+		    d->evs.files, d->evs.chunks, d->evs.bytes, d->evs.errors);
 	uplink_heartbeat(d->uplink);	/* the final counters */
 	for (;;) {
 		spool_stats(d->spool, &ss);

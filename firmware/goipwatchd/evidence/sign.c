@@ -151,6 +151,61 @@ sign_verify_file(const char *certpath, const char *path, const char *sigpath,
 	return rc;
 }
 
+int
+sign_verify_buf(const uint8_t *cert, size_t certlen, const uint8_t *data, size_t len,
+    const uint8_t *sig, size_t siglen, uint8_t sha[32], char *err, size_t errlen)
+{
+	mbedtls_x509_crt crt;
+	char buf[128];
+	int rc = -1, r;
+
+	mbedtls_x509_crt_init(&crt);
+	if (mbedtls_sha256_ret(data, len, sha, 0) != 0)
+		snprintf(err, errlen, "cannot hash it");
+	else if ((r = mbedtls_x509_crt_parse(&crt, cert, certlen)) != 0) {
+		mbedtls_strerror(r, buf, sizeof(buf));
+		snprintf(err, errlen, "certificate: %s", buf);
+	} else if (!sign_is_p256(&crt.pk))
+		snprintf(err, errlen, "not an ECDSA P-256 certificate");
+	else if (mbedtls_pk_verify(&crt.pk, MBEDTLS_MD_SHA256, sha, 32, sig, siglen) != 0)
+		snprintf(err, errlen, "BAD signature (the file or its signature changed,"
+		    " or another key signed it)");
+	else
+		rc = 0;
+	mbedtls_x509_crt_free(&crt);
+	return rc;
+}
+
+int
+sign_verify_chain(const char *capath, const uint8_t *cert, size_t certlen, char *err,
+    size_t errlen)
+{
+	mbedtls_x509_crt ca, crt;
+	uint32_t flags = 0;
+	char buf[256];
+	int rc = -1, r;
+
+	mbedtls_x509_crt_init(&ca);
+	mbedtls_x509_crt_init(&crt);
+	if ((r = mbedtls_x509_crt_parse_file(&ca, capath)) != 0) {
+		mbedtls_strerror(r, buf, sizeof(buf));
+		snprintf(err, errlen, "%s: %s", capath, buf);
+	} else if ((r = mbedtls_x509_crt_parse(&crt, cert, certlen)) != 0) {
+		mbedtls_strerror(r, buf, sizeof(buf));
+		snprintf(err, errlen, "certificate: %s", buf);
+	} else if (mbedtls_x509_crt_verify(&crt, &ca, NULL, NULL, &flags, NULL,
+	    NULL) != 0) {
+		mbedtls_x509_crt_verify_info(buf, sizeof(buf), "", flags);
+		buf[strcspn(buf, "\n")] = '\0';
+		snprintf(err, errlen, "the certificate does not chain to %s: %s",
+		    capath, buf);
+	} else
+		rc = 0;
+	mbedtls_x509_crt_free(&crt);
+	mbedtls_x509_crt_free(&ca);
+	return rc;
+}
+
 void
 sign_hex(const uint8_t sha[32], char hex[65])
 {

@@ -380,8 +380,11 @@ spool_append(struct spool *s, const char *rec, size_t len, uint64_t *seqp)
 	struct seg *g;
 	int rc = -1;
 
-	while (len > 0 && (rec[len - 1] == '\n' || rec[len - 1] == '\r'))
-		len--;		/* a JSON line is stored without its newline */
+	/* a JSON line is stored without its newline; an evidence chunk (it
+	 * starts with NUL, FRAME_EV_MAGIC) is bytes and stays as it is */
+	while (len > 0 && rec[0] != '\0' && (rec[len - 1] == '\n' ||
+	    rec[len - 1] == '\r'))
+		len--;
 	if (len == 0 || len > SPOOL_MAX_RECORD)
 		return -1;
 	pthread_mutex_lock(&s->mu);

@@ -374,32 +374,85 @@ rx_frames(struct uplink *u)
 
 /* --- filling the transmit buffer --------------------------------------- */
 
-/* Appends one report frame from the spool; 0 when there was nothing to send. */
+/* 1 with the next spool record held in rec, 0 when none (or a read error). */
+static int
+hold_next(struct uplink *u)
+{
+	int rc;
+
+	if (u->held)
+		return 1;
+	rc = spool_next(u->spool, &u->held_seq, (char *)u->rec, SPOOL_MAX_RECORD,
+	    &u->held_len);
+	if (rc == -1)
+		set_error(u, "spool read failed; waiting");
+	if (rc != 1)
+		return 0;
+	u->held = true;
+	return 1;
+}
+
+static bool
+held_is_evidence(const struct uplink *u)
+{
+	return u->held_len > FRAME_EV_MAGIC_LEN &&
+	    memcmp(u->rec, FRAME_EV_MAGIC, FRAME_EV_MAGIC_LEN) == 0;
+}
+
+/* A record the frame format refuses (e.g. holds a newline): skipped, logged. */
+static int
+skip_held(struct uplink *u)
+{
+	log_warnx("uplink: record %" PRIu64 " is not sendable; skipped", u->held_seq);
+	u->held = false;
+	u->sent_top = u->held_seq;
+	return 1;
+}
+
+/* The held evidence chunk as its own frame; 0 when tx has no room for it now. */
+static int
+tx_evidence(struct uplink *u)
+{
+	struct frame_wr w;
+
+	frame_wr_init(&w, u->tx + u->txlen, TX_CAP - u->txlen);
+	if (frame_put_evidence(&w, u->held_seq, u->rec + FRAME_EV_MAGIC_LEN,
+	    u->held_len - FRAME_EV_MAGIC_LEN) == -1)
+		return u->txlen == 0 ? skip_held(u) : 0;
+	u->held = false;
+	u->sent_top = u->held_seq;
+	u->txlen += w.len;
+	STAT_ADD(u, records_sent, 1);
+	STAT_ADD(u, frames_tx, 1);
+	return 1;
+}
+
+/*
+ * Appends one frame from the spool: a report of the records up to the next
+ * evidence chunk, or that chunk; 0 when there was nothing to send.
+ */
 static int
 tx_report(struct uplink *u)
 {
 	struct frame_wr w;
 	uint32_t budget;
-	int n, rc;
+	int n;
 
 	if (u->sent_top - u->server_acked >= u->conf.window)
 		return 0;
 	budget = u->conf.window - (uint32_t)(u->sent_top - u->server_acked);
 	if (budget > u->conf.batch_records)
 		budget = u->conf.batch_records;
+	if (hold_next(u) == 0)
+		return 0;
+	if (held_is_evidence(u))
+		return tx_evidence(u);
 	frame_wr_init(&w, u->tx + u->txlen, TX_CAP - u->txlen);
 	if (frame_report_open(&w) == -1)
 		return 0;
 	for (n = 0; n < (int)budget && w.len < REPORT_BYTES; n++) {
-		if (!u->held) {
-			rc = spool_next(u->spool, &u->held_seq, (char *)u->rec,
-			    SPOOL_MAX_RECORD, &u->held_len);
-			if (rc == -1)
-				set_error(u, "spool read failed; waiting");
-			if (rc != 1)
-				break;
-			u->held = true;
-		}
+		if (hold_next(u) == 0 || held_is_evidence(u))
+			break;
 		if (frame_report_add(&w, u->held_seq, (const char *)u->rec,
 		    u->held_len) == -1)
 			break;
@@ -407,14 +460,8 @@ tx_report(struct uplink *u)
 		u->sent_top = u->held_seq;
 	}
 	n = frame_report_close(&w);
-	if (n == 0 && u->held && w.len == 0 && u->txlen == 0) {
-		/* a record the frame format refuses (e.g. holds a newline) */
-		log_warnx("uplink: record %" PRIu64 " is not sendable; skipped",
-		    u->held_seq);
-		u->held = false;
-		u->sent_top = u->held_seq;
-		return 1;
-	}
+	if (n == 0 && u->held && w.len == 0 && u->txlen == 0)
+		return skip_held(u);
 	u->txlen += w.len;
 	STAT_ADD(u, records_sent, (uint64_t)n);
 	STAT_ADD(u, frames_tx, n > 0);
