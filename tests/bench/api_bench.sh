@@ -36,11 +36,36 @@ pki
 ulimit -n 65536 2>/dev/null || true
 
 say() { echo "$*" | tee -a "$T/report"; }
+# CPU ticks (1/100 s) of central and of the private PostgreSQL (the postmaster,
+# its exited children, the live ones): a measure other work on the box skews
+# less than wall clock.
+cpu_ticks() {
+	c=$(proc_cpu_ticks "$CPID")
+	p=0
+	if [ "${DB%%:*}" = postgresql ]; then
+		pm=$(head -n 1 "$T/pg/postmaster.pid")
+		p=$( { sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+		    for k in $(cat "/proc/$pm/task/$pm/children"); do
+			sed 's/.*) //' "/proc/$k/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+		    done; } | awk '{ s += $1 } END { print s + 0 }')
+	fi
+	echo "$c $p"
+}
+cpu_since() {	# "TICKS" N UNIT: CPU ms per unit since TICKS
+	set -- $1 "$2" "$3"
+	set -- "$1" "$2" "$3" "$4" $(cpu_ticks)
+	awk -v c0="$1" -v p0="$2" -v n="$3" -v u="$4" -v c1="$5" -v p1="$6" 'BEGIN {
+	    printf "cpu ms per %s: central %.2f postgres %.2f", u, (c1 - c0) * 10 / n,
+	    (p1 - p0) * 10 / n }'
+}
 load() {	# LABEL api-load args...: one line of figures
 	label=$1
 	shift
+	t0=$(cpu_ticks)
 	r=$("$APILOAD" -u "https://127.0.0.1:$API" -c "$T/pki/ca.crt" -t "$TOKEN" "$@" 2>&1)
+	n=$(echo "$r" | sed -n 's/.*requests \([0-9]*\).*/\1/p' | tail -n 1)
 	say "$(printf '%-34s %s' "$label" "$r")"
+	[ "${n:-0}" -gt 0 ] && say "$(printf '%-34s %s' "" "$(cpu_since "$t0" "$n" request)")"
 }
 # The ms of each `lead show ID` run by the CLI: p50 and p99 of N runs.
 cli_show() {
@@ -55,9 +80,12 @@ cli_show() {
 	    NR, v[int(NR * 0.5 + 0.5)] / 1000, v[int(NR * 0.99 + 0.5)] / 1000 }'
 }
 ingest() {	# LABEL: central-load's reports/s
+	t0=$(cpu_ticks)
 	r=$("$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r "$REPORTS" \
 	    -b "$RECS" -T 120 -P "bench$1-" 2>&1 | grep 'reports acked') || fail "central-load"
 	say "$(printf '%-34s %s' "ingest, $2" "$r")"
+	[ "$1" = 1 ] && say "$(printf '%-34s %s' "" "$(cpu_since "$t0" \
+	    $((APPS * REPORTS)) report)")"
 }
 plan() {	# the plans of the first urgent page and a deep general page
 	q1="SELECT l.id FROM leads l WHERE l.tier_rank = 3 ORDER BY l.tier_rank DESC, l.deadline, l.id LIMIT 101"
