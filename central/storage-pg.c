@@ -307,8 +307,23 @@ pg_script(struct storage *st, const char *sql)
 	return 0;
 }
 
-static int pg_begin(struct storage *st) { return pg_script(st, "BEGIN"); }
-static int pg_commit(struct storage *st) { return pg_script(st, "COMMIT"); }
+/* BEGIN goes out with the transaction's first statement. */
+static int
+pg_begin(struct storage *st)
+{
+	return pg_defer(st, "BEGIN", NULL, 0, NULL, NULL, NULL);
+}
+
+/* COMMIT goes out with what is deferred; after an error it does not run. */
+static int
+pg_commit(struct storage *st)
+{
+	struct pg_storage *p = (struct pg_storage *)st;
+
+	if (p->npipe == 0)
+		return pg_script(st, "COMMIT");
+	return pg_exec(st, "COMMIT", NULL, 0, NULL, NULL, NULL);
+}
 
 static int
 pg_rollback(struct storage *st)
