@@ -152,8 +152,10 @@ pipe_send(struct pg_storage *p, const char *sql, const struct db_arg *a, int n,
 	struct pg_stmt *s;
 	int i, ok;
 
-	if (n > DB_MAX_ARGS)
+	if (n > DB_MAX_ARGS) {
+		snprintf(p->base.err, sizeof(p->base.err), "too many parameters");
 		return -1;
+	}
 	if (p->nqueued == PIPE_MAX && pg_flush(&p->base) == -1)
 		return -1;
 	if (p->npipe == 0 && PQenterPipelineMode(p->conn) != 1)
@@ -243,6 +245,20 @@ pg_flush(struct storage *st)
 	return rc;
 }
 
+/* A send failed: read what can be (the connection is probably gone), keep its error. */
+static int
+pg_defer_failed(struct storage *st)
+{
+	char why[sizeof(st->err)];
+	bool retry = st->retryable;
+
+	snprintf(why, sizeof(why), "%s", st->err);
+	(void)pg_flush(st);
+	snprintf(st->err, sizeof(st->err), "%s", why);
+	st->retryable = retry;
+	return -1;
+}
+
 static int
 pg_defer(struct storage *st, const char *sql, const struct db_arg *a, int n,
     db_row_fn fn, db_done_fn done, void *arg)
@@ -251,8 +267,7 @@ pg_defer(struct storage *st, const char *sql, const struct db_arg *a, int n,
 
 	if (pipe_send(p, sql, a, n, (struct pg_pending){ fn, done, arg, NULL, -1 }) == 0)
 		return 0;
-	(void)pg_flush(st);	/* the connection is probably gone: read what can be */
-	return -1;
+	return pg_defer_failed(st);
 }
 
 static int
@@ -269,11 +284,9 @@ pg_exec(struct storage *st, const char *sql, const struct db_arg *a, int n,
 		return -1;
 	if (p->npipe > 0) {	/* after what is deferred, in the same round trip */
 		if (pipe_send(p, sql, a, n, (struct pg_pending){ fn, NULL, arg, changes,
-		    -1 }) == -1) {
-			(void)pg_flush(st);
-			return -1;
-		}
-		return pg_flush(st);
+		    -1 }) == 0)
+			return pg_flush(st);
+		return pg_defer_failed(st);
 	}
 	params(&pp, a, n);
 	if ((name = prepare(p, sql, n)) != NULL && *name == '\0')
