@@ -38,7 +38,7 @@ alert_state_name(int i)
 int
 alert_lead(struct storage *st, int64_t lead, int64_t now)
 {
-	return db_exec(st, "INSERT INTO alerts (lead_id, revision, channel, kind,"
+	return db_defer(st, "INSERT INTO alerts (lead_id, revision, channel, kind,"
 	    " next_at, created) SELECT l.id, " REVISION ", c.channel, 'urgent', $2, $2"
 	    " FROM leads l, alert_channels c WHERE l.id = $1 AND l.tier = 'urgent'"
 	    " ON CONFLICT DO NOTHING", (struct db_arg[]){ DB_I(lead), DB_I(now) }, 2);

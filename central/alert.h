@@ -20,6 +20,7 @@ struct alerter;
  * Inside the caller's transaction, after the lead's "raised" or "escalated"
  * event: when the lead is urgent, one pending alert per channel serve has
  * configured, for that event (the revision). Nothing when no channel is.
+ * Deferred (storage.h): done by the commit or the next flush.
  */
 int	alert_lead(struct storage *, int64_t lead, int64_t now);
 /* Urgent leads still new past half their deadline: one half_deadline alert each. */

@@ -7,14 +7,31 @@
 
 #include "audit.h"
 
+static const char audit_sql[] = "INSERT INTO audit (at, who, addr, action, target,"
+	" result) VALUES ($1, $2, $3, $4, $5, $6)";
+
+static int
+audit_put(struct storage *st, bool deferred, const char *who, const char *addr,
+    const char *action, const char *target, const char *result)
+{
+	struct db_arg a[] = { DB_I(time(NULL)), DB_S(who), addr ? DB_S(addr) : DB_NULL,
+	    DB_S(action), target ? DB_S(target) : DB_NULL, DB_S(result) };
+
+	return deferred ? db_defer(st, audit_sql, a, 6) : db_exec(st, audit_sql, a, 6);
+}
+
 int
 audit_add(struct storage *st, const char *who, const char *addr,
     const char *action, const char *target, const char *result)
 {
-	return db_exec(st, "INSERT INTO audit (at, who, addr, action, target, result)"
-	    " VALUES ($1, $2, $3, $4, $5, $6)", (struct db_arg[]){
-	    DB_I(time(NULL)), DB_S(who), addr ? DB_S(addr) : DB_NULL, DB_S(action),
-	    target ? DB_S(target) : DB_NULL, DB_S(result) }, 6);
+	return audit_put(st, false, who, addr, action, target, result);
+}
+
+int
+audit_defer(struct storage *st, const char *who, const char *addr,
+    const char *action, const char *target, const char *result)
+{
+	return audit_put(st, true, who, addr, action, target, result);
 }
 
 int

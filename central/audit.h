@@ -14,6 +14,9 @@
 /* addr and target may be NULL. */
 int	audit_add(struct storage *, const char *who, const char *addr,
 	    const char *action, const char *target, const char *result);
+/* The same, deferred (storage.h): written by the commit, which reports its error. */
+int	audit_defer(struct storage *, const char *who, const char *addr,
+	    const char *action, const char *target, const char *result);
 /* What audit_list selects: empty strings and zeros select everything. */
 struct audit_filter {
 	int64_t		 before;	/* ids below (0: from the newest) */

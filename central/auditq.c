@@ -41,14 +41,14 @@ arow_free(struct arow *r)
 	free(r->result);
 }
 
-/* One transaction for the batch; -1 when it did not commit. */
+/* One transaction for the batch, one round trip on PostgreSQL; -1 when it did not commit. */
 static int
 write_batch(struct storage *st, struct arow *b, int n)
 {
 	if (db_begin(st) == -1)
 		return -1;
 	for (int i = 0; i < n; i++)
-		if (audit_add(st, b[i].who, b[i].addr, b[i].action, b[i].target,
+		if (audit_defer(st, b[i].who, b[i].addr, b[i].action, b[i].target,
 		    b[i].result) == -1) {
 			db_rollback(st);
 			return -1;

@@ -17,7 +17,7 @@ static uint64_t		 wait_gen;
 int
 events_log(struct storage *st, int64_t lead_id, const char *kind, int64_t now)
 {
-	return db_exec(st, "INSERT INTO lead_changes (lead_id, at, kind) VALUES ($1, $2, $3)",
+	return db_defer(st, "INSERT INTO lead_changes (lead_id, at, kind) VALUES ($1, $2, $3)",
 	    (struct db_arg[]){ DB_I(lead_id), DB_I(now), DB_S(kind) }, 3);
 }
 

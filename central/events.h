@@ -25,7 +25,10 @@ struct event {
 
 typedef int events_fn(void *arg, const struct event *);
 
-/* Logs a change of lead id (inside the caller's transaction). */
+/*
+ * Logs a change of lead id (inside the caller's transaction). Deferred
+ * (storage.h): done by the commit or the next flush, which report its error.
+ */
 int	events_log(struct storage *, int64_t lead_id, const char *kind, int64_t now);
 /* The changes after after_seq in order, EVENTS_BATCH at most, to fn. */
 int	events_since(struct storage *, int64_t after_seq, events_fn *fn, void *arg);

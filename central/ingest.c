@@ -221,7 +221,8 @@ ingest_careful(struct storage *st, const char *appliance, uint64_t base,
 
 	if (st->ops->exec_script(st, "SAVEPOINT rec") == -1)
 		return -1;
-	if (ingest_text(st, appliance, base, r, now, c) == -1) {
+	/* the record's deferred statements too, inside its savepoint */
+	if (ingest_text(st, appliance, base, r, now, c) == -1 || db_flush(st) == -1) {
 		if (st->retryable)
 			return -1;
 		*c = before;
@@ -254,11 +255,13 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
 		return -1;
 	if (changes == 0)
 		return 1;
+	/* a detection's statements that return nothing are deferred
+	 * (lead-ingest.c): each record's go out with the next one's */
 	for (int i = 0; i < n; i++)
 		if ((careful ? ingest_careful(st, appliance, sp->base, &r[i], now, c) :
 		    ingest_text(st, appliance, sp->base, &r[i], now, c)) == -1)
 			return -1;
-	return 0;
+	return db_flush(st);
 }
 
 int

@@ -42,6 +42,7 @@ struct show_ctx {
 	FILE			*out;
 	int			 n;
 	const struct section	*s;
+	bool			 open;	/* the JSON section's key and '[' written */
 };
 
 /* "-" for an absent value, else the terminal form of text. */
@@ -242,20 +243,22 @@ static const struct dcol assigned_cols[] = {
 static const char assigned_sql[] = "SELECT assignee, assigned_at FROM leads"
 	" WHERE id = $1";
 
+static const char detections_total_sql[] = "SELECT COUNT(*) FROM lead_records"
+	" WHERE lead_id = $1";
+
 static int64_t
 detections_total(struct storage *st, int64_t id)
 {
 	int64_t n = 0;
 
-	(void)db_int(st, "SELECT COUNT(*) FROM lead_records WHERE lead_id = $1",
-	    (struct db_arg[]){ DB_I(id) }, 1, 0, &n);
+	(void)db_int(st, detections_total_sql, (struct db_arg[]){ DB_I(id) }, 1, 0, &n);
 	return n;
 }
 
 int
 lead_show(struct storage *st, int64_t id, int64_t now, FILE *out)
 {
-	struct show_ctx x = { out, 0, NULL };
+	struct show_ctx x = { out, 0, NULL, false };
 	struct leads_filter f = { .now = now, .id = id };
 	struct db_arg a[] = { DB_I(id) };
 	int64_t n;
@@ -303,11 +306,31 @@ json_fields(FILE *o, const struct dcol *c, const struct db_row *r, bool first)
 	}
 }
 
+/* ,"key":[ once, before the section's first row or its end. */
+static void
+section_open(struct show_ctx *x)
+{
+	if (!x->open)
+		fprintf(x->out, ",\"%s\":[", x->s->key);
+	x->open = true;
+}
+
+static int
+section_close(void *arg)
+{
+	struct show_ctx *x = arg;
+
+	section_open(x);
+	fputc(']', x->out);
+	return 0;
+}
+
 static int
 json_row(void *arg, const struct db_row *r)
 {
 	struct show_ctx *x = arg;
 
+	section_open(x);
 	fputs(x->n++ ? ",{" : "{", x->out);
 	json_fields(x->out, x->s->cols, r, true);
 	fputc('}', x->out);
@@ -341,6 +364,7 @@ detection_json(void *arg, const struct db_row *r)
 
 	if (d == NULL)
 		return -1;
+	section_open(x);
 	fputs(x->n++ ? ",{" : "{", x->out);
 	json_fields(x->out, cols, r, true);
 	if (detection_of(r, d)) {
@@ -360,7 +384,7 @@ detection_json(void *arg, const struct db_row *r)
 	return 0;
 }
 
-/* {"lead":HEAD,"assignee":..,"assigned_at":.. without the closing brace. */
+/* {"lead":HEAD without the closing brace; LEAD_NO_LEAD when there is none. */
 static enum lead_result
 head_json(struct storage *st, int64_t id, int64_t now, FILE *out)
 {
@@ -386,10 +410,7 @@ head_json(struct storage *st, int64_t id, int64_t now, FILE *out)
 		fwrite(buf, 1, len, out);
 	}
 	free(buf);
-	if (len == 0)
-		return LEAD_NO_LEAD;
-	rc = db_query(st, assigned_sql, (struct db_arg[]){ DB_I(id) }, 1, assigned_json, out);
-	return rc == -1 ? LEAD_ERROR : LEAD_OK;
+	return len == 0 ? LEAD_NO_LEAD : LEAD_OK;
 }
 
 enum lead_result
@@ -397,38 +418,51 @@ lead_head_json(struct storage *st, int64_t id, int64_t now, FILE *out)
 {
 	enum lead_result rc = head_json(st, id, now, out);
 
+	if (rc == LEAD_OK && db_query(st, assigned_sql, (struct db_arg[]){ DB_I(id) }, 1,
+	    assigned_json, out) == -1)
+		return LEAD_ERROR;
 	if (rc == LEAD_OK)
 		fputs("}\n", out);
 	return rc;
 }
 
 static int
-json_section(struct storage *st, int64_t id, const struct section *s, FILE *out)
+total_row(void *arg, const struct db_row *r)
 {
-	struct show_ctx x = { out, 0, s };
-	int rc;
-
-	fprintf(out, ",\"%s\":[", s->key);
-	rc = db_query(st, s->sql, (struct db_arg[]){ DB_I(id) }, 1,
-	    s->json != NULL ? s->json : json_row, &x);
-	fputc(']', out);
-	return rc;
+	*(int64_t *)arg = row_int(r, 0);
+	return 0;
 }
 
+/*
+ * The head first (it tells whether the lead exists), then the assignee, the
+ * sections, the detections and their count deferred: one round trip for all
+ * on PostgreSQL. Each section's key is written before its first row or at its
+ * end, so the rows arrive in order into one object.
+ */
 enum lead_result
 lead_detail_json(struct storage *st, int64_t id, int64_t now, FILE *out)
 {
 	static const struct section det = { "detections", NULL, detections_sql, { { 0 } },
 	    NULL, detection_json };
+	enum { NSEC = sizeof(sections) / sizeof(sections[0]) };
+	struct show_ctx x[NSEC + 1];
+	struct db_arg a[] = { DB_I(id) };
 	enum lead_result rc = head_json(st, id, now, out);
+	int64_t total = 0;
+	int err;
 
 	if (rc != LEAD_OK)
 		return rc;
-	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
-		if (json_section(st, id, &sections[i], out) == -1)
-			return LEAD_ERROR;
-	if (json_section(st, id, &det, out) == -1)
+	err = db_defer_query(st, assigned_sql, a, 1, assigned_json, NULL, out);
+	for (size_t i = 0; i <= NSEC && err == 0; i++) {
+		x[i] = (struct show_ctx){ out, 0, i < NSEC ? &sections[i] : &det, false };
+		err = db_defer_query(st, x[i].s->sql, a, 1, x[i].s->json != NULL ?
+		    x[i].s->json : json_row, section_close, &x[i]);
+	}
+	if (err == 0)
+		err = db_defer_query(st, detections_total_sql, a, 1, total_row, NULL, &total);
+	if (err == -1 || db_flush(st) == -1)
 		return LEAD_ERROR;
-	fprintf(out, ",\"detections_total\":%" PRId64 "}\n", detections_total(st, id));
+	fprintf(out, ",\"detections_total\":%" PRId64 "}\n", total);
 	return LEAD_OK;
 }

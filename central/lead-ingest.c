@@ -103,7 +103,7 @@ adopt_line_lead(struct storage *st, const struct detection *d, const char *key)
 		return 0;
 	line.account[0] = '\0';
 	lead_key(&line, lkey, sizeof(lkey));
-	return db_exec(st, "UPDATE leads SET line_key = $1, account = $2"
+	return db_defer(st, "UPDATE leads SET line_key = $1, account = $2"
 	    " WHERE line_key = $3 AND NOT EXISTS"
 	    " (SELECT 1 FROM leads l2 WHERE l2.line_key = $1)",
 	    (struct db_arg[]){ DB_S(key), DB_S(d->account), DB_S(lkey) }, 3);
@@ -133,7 +133,7 @@ static int
 lead_event(struct storage *st, int64_t id, int64_t now, const char *who,
     const char *kind, const struct detection *d)
 {
-	return db_exec(st, "INSERT INTO lead_events (lead_id, at, who, kind, tier)"
+	return db_defer(st, "INSERT INTO lead_events (lead_id, at, who, kind, tier)"
 	    " VALUES ($1, $2, $3, $4, $5)", (struct db_arg[]){ DB_I(id), DB_I(now),
 	    DB_S(who), DB_S(kind), DB_S(d->tier) }, 5);
 }
@@ -144,7 +144,7 @@ merge_evidence(struct storage *st, int64_t id, const struct detection *d)
 	for (int i = 0; i < d->nev; i++) {
 		const struct rec_evidence *e = &d->ev[i];
 
-		if (db_exec(st, "INSERT INTO lead_evidence (lead_id, kind, detail, count,"
+		if (db_defer(st, "INSERT INTO lead_evidence (lead_id, kind, detail, count,"
 		    " first_ts, last_ts) VALUES ($1, $2, $3, $4, $5, $6)"
 		    " ON CONFLICT (lead_id, kind, detail) DO UPDATE SET"
 		    " count = CASE WHEN excluded.count > lead_evidence.count"
@@ -165,7 +165,7 @@ infra(struct storage *st, int64_t id, const char *kind, const char *value,
 {
 	if (value[0] == '\0')
 		return 0;
-	return db_exec(st, "INSERT INTO lead_infra (lead_id, kind, value, role)"
+	return db_defer(st, "INSERT INTO lead_infra (lead_id, kind, value, role)"
 	    " VALUES ($1, $2, $3, $4) ON CONFLICT (lead_id, kind, value) DO UPDATE"
 	    " SET role = COALESCE(lead_infra.role, excluded.role)",
 	    (struct db_arg[]){ DB_I(id), DB_S(kind), DB_S(value),
@@ -197,7 +197,7 @@ sim_upsert(struct storage *st, int64_t id, const struct rec_sim *s, int64_t ts)
 
 	if (key[0] == '\0')
 		return 0;
-	return db_exec(st, "INSERT INTO sims (sim_key, imsi, iccid, msisdn, imei, lead_id,"
+	return db_defer(st, "INSERT INTO sims (sim_key, imsi, iccid, msisdn, imei, lead_id,"
 	    " first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
 	    " ON CONFLICT (sim_key) DO UPDATE SET"
 	    " imsi = COALESCE(excluded.imsi, sims.imsi),"
@@ -244,11 +244,11 @@ lead_ingest(struct storage *st, const char *appliance, uint64_t seq,
 		return -1;
 	if ((u.detections == 1 || u.token == -1) && alert_lead(st, u.id, now) == -1)
 		return -1;
-	if (db_exec(st, "INSERT INTO lead_sources (lead_id, appliance, first_seen,"
+	if (db_defer(st, "INSERT INTO lead_sources (lead_id, appliance, first_seen,"
 	    " last_seen) VALUES ($1, $2, $3, $3) ON CONFLICT (lead_id, appliance)"
 	    " DO UPDATE SET last_seen = excluded.last_seen",
 	    (struct db_arg[]){ DB_I(u.id), DB_S(appliance), DB_I(d->ts) }, 3) == -1 ||
-	    db_exec(st, "INSERT INTO lead_records (appliance, seq, lead_id, ts)"
+	    db_defer(st, "INSERT INTO lead_records (appliance, seq, lead_id, ts)"
 	    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", (struct db_arg[]){
 	    DB_S(appliance), DB_I(seq), DB_I(u.id), DB_I(d->ts) }, 4) == -1)
 		return -1;

@@ -92,6 +92,33 @@ db_int(struct storage *st, const char *sql, const struct db_arg *a, int n,
 	return 0;
 }
 
+int
+db_defer_query(struct storage *st, const char *sql, const struct db_arg *a, int n,
+    db_row_fn fn, db_done_fn done, void *arg)
+{
+	if (st->ops->defer != NULL)
+		return st->ops->defer(st, sql, a, n, fn, done, arg);
+	if (st->ops->exec(st, sql, a, n, fn, arg, NULL) == -1)
+		return -1;
+	if (done != NULL && done(arg) == -1) {
+		snprintf(st->err, sizeof(st->err), "query stopped by caller");
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_defer(struct storage *st, const char *sql, const struct db_arg *a, int n)
+{
+	return db_defer_query(st, sql, a, n, NULL, NULL, NULL);
+}
+
+int
+db_flush(struct storage *st)
+{
+	return st->ops->flush != NULL ? st->ops->flush(st) : 0;
+}
+
 int db_begin(struct storage *st) { return st->ops->begin(st); }
 int db_commit(struct storage *st) { return st->ops->commit(st); }
 int db_rollback(struct storage *st) { return st->ops->rollback(st); }

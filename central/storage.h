@@ -37,6 +37,8 @@ struct db_row {
 
 /* Returns 0 to go on, -1 to stop (the query then fails). */
 typedef int (*db_row_fn)(void *arg, const struct db_row *);
+/* After a deferred statement's rows (none or more); -1 fails the flush. */
+typedef int (*db_done_fn)(void *arg);
 
 struct storage;
 
@@ -47,6 +49,14 @@ struct storage_ops {
 	/* Runs one statement; rows (if any) go to fn; changes counts affected rows. */
 	int	(*exec)(struct storage *, const char *sql, const struct db_arg *,
 		    int nargs, db_row_fn fn, void *arg, int64_t *changes);
+	/*
+	 * Sends one statement whose result can wait for flush (NULL: exec at
+	 * once). Rows go to fn, then done is called, both at the flush.
+	 */
+	int	(*defer)(struct storage *, const char *sql, const struct db_arg *,
+		    int nargs, db_row_fn fn, db_done_fn done, void *arg);
+	/* Reads what was deferred; the first error fails it. */
+	int	(*flush)(struct storage *);
 	/* Runs several statements without parameters (migrations). */
 	int	(*exec_script)(struct storage *, const char *sql);
 	int	(*begin)(struct storage *);
@@ -83,6 +93,19 @@ int	db_query(struct storage *, const char *sql, const struct db_arg *, int nargs
 /* The first column of the first row as an integer; dflt when there is none. */
 int	db_int(struct storage *, const char *sql, const struct db_arg *, int nargs,
 	    int64_t dflt, int64_t *out);
+/*
+ * Deferred statements save round trips: PostgreSQL sends them in one pipeline
+ * and reads all their results at db_flush (every other call on the connection
+ * flushes first, and a statement run then joins the same round trip); SQLite
+ * runs each at once. An error of a deferred statement is returned by whatever
+ * flushes; the statements after it do not run and their callbacks are not
+ * called. So a caller that must know flushes before it decides. fn, done and
+ * arg must live until the flush; the arguments are copied at once.
+ */
+int	db_defer(struct storage *, const char *sql, const struct db_arg *, int nargs);
+int	db_defer_query(struct storage *, const char *sql, const struct db_arg *,
+	    int nargs, db_row_fn, db_done_fn, void *arg);
+int	db_flush(struct storage *);
 int	db_begin(struct storage *);
 int	db_commit(struct storage *);
 int	db_rollback(struct storage *);

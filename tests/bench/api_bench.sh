@@ -15,9 +15,13 @@
 # RATE requests/s (queue pages and details, mixed); then the API flat out.
 # Reports, never fails on timing. Its PostgreSQL and data live under
 # $BUILD/apibench and are removed at exit.
+# BACKENDS picks the databases (default both); PG_STATS=1 loads
+# pg_stat_statements in the private cluster and reports, after each phase, the
+# statements that took the most time, with their calls and rows.
 #   LEADS=100000 REQS=1000 RATE=500 CONNS=4 tests/bench/api_bench.sh
 set -u
 LEADS=${LEADS:-100000} REQS=${REQS:-1000} RATE=${RATE:-500} CONNS=${CONNS:-4}
+BACKENDS=${BACKENDS:-sqlite postgresql} PG_STATS=${PG_STATS:-0}
 APPS=${APPS:-20} REPORTS=${REPORTS:-50} RECS=${RECS:-20} SECS=${SECS:-15}
 BUILD=${BUILD:-build}
 mkdir -p "$BUILD/apibench"
@@ -32,11 +36,36 @@ pki
 ulimit -n 65536 2>/dev/null || true
 
 say() { echo "$*" | tee -a "$T/report"; }
+# CPU ticks (1/100 s) of central and of the private PostgreSQL (the postmaster,
+# its exited children, the live ones): a measure other work on the box skews
+# less than wall clock.
+cpu_ticks() {
+	c=$(proc_cpu_ticks "$CPID")
+	p=0
+	if [ "${DB%%:*}" = postgresql ]; then
+		pm=$(head -n 1 "$T/pg/postmaster.pid")
+		p=$( { sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+		    for k in $(cat "/proc/$pm/task/$pm/children"); do
+			sed 's/.*) //' "/proc/$k/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+		    done; } | awk '{ s += $1 } END { print s + 0 }')
+	fi
+	echo "$c $p"
+}
+cpu_since() {	# "TICKS" N UNIT: CPU ms per unit since TICKS
+	set -- $1 "$2" "$3"
+	set -- "$1" "$2" "$3" "$4" $(cpu_ticks)
+	awk -v c0="$1" -v p0="$2" -v n="$3" -v u="$4" -v c1="$5" -v p1="$6" 'BEGIN {
+	    printf "cpu ms per %s: central %.2f postgres %.2f", u, (c1 - c0) * 10 / n,
+	    (p1 - p0) * 10 / n }'
+}
 load() {	# LABEL api-load args...: one line of figures
 	label=$1
 	shift
+	t0=$(cpu_ticks)
 	r=$("$APILOAD" -u "https://127.0.0.1:$API" -c "$T/pki/ca.crt" -t "$TOKEN" "$@" 2>&1)
+	n=$(echo "$r" | sed -n 's/.*requests \([0-9]*\).*/\1/p' | tail -n 1)
 	say "$(printf '%-34s %s' "$label" "$r")"
+	[ "${n:-0}" -gt 0 ] && say "$(printf '%-34s %s' "" "$(cpu_since "$t0" "$n" request)")"
 }
 # The ms of each `lead show ID` run by the CLI: p50 and p99 of N runs.
 cli_show() {
@@ -51,9 +80,12 @@ cli_show() {
 	    NR, v[int(NR * 0.5 + 0.5)] / 1000, v[int(NR * 0.99 + 0.5)] / 1000 }'
 }
 ingest() {	# LABEL: central-load's reports/s
+	t0=$(cpu_ticks)
 	r=$("$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r "$REPORTS" \
 	    -b "$RECS" -T 120 -P "bench$1-" 2>&1 | grep 'reports acked') || fail "central-load"
 	say "$(printf '%-34s %s' "ingest, $2" "$r")"
+	[ "$1" = 1 ] && say "$(printf '%-34s %s' "" "$(cpu_since "$t0" \
+	    $((APPS * REPORTS)) report)")"
 }
 plan() {	# the plans of the first urgent page and a deep general page
 	q1="SELECT l.id FROM leads l WHERE l.tier_rank = 3 ORDER BY l.tier_rank DESC, l.deadline, l.id LIMIT 101"
@@ -62,6 +94,17 @@ plan() {	# the plans of the first urgent page and a deep general page
 	sqlite:*) for q in "$q1" "$q2"; do sql "EXPLAIN QUERY PLAN $q" | tr '\n' ' '; echo; done ;;
 	*) for q in "$q1" "$q2"; do sql "EXPLAIN $q" | tr '\n' ' '; echo; done ;;
 	esac
+}
+
+# pg_stat_statements: the top statements since the last call, then reset.
+pgstats() {	# LABEL
+	[ "$PG_STATS" = 1 ] && [ "${DB%%:*}" = postgresql ] || return 0
+	say "pg_stat_statements, $1: calls, plans, plan ms, exec ms, rows, statement"
+	"$PGBIN/psql" -X -A -t -F ' | ' "$DB" -c "SELECT calls, plans,
+	    round(total_plan_time::numeric, 1), round(total_exec_time::numeric, 1),
+	    rows, left(regexp_replace(query, '\s+', ' ', 'g'), 150) FROM pg_stat_statements
+	    ORDER BY total_plan_time + total_exec_time DESC LIMIT ${PG_STATS_TOP:-25}" | sed 's/^/  /' | tee -a "$T/report"
+	"$PGBIN/psql" -X -q "$DB" -c "SELECT pg_stat_statements_reset()" >/dev/null
 }
 
 bench() {	# NAME: fill, serve, measure
@@ -81,8 +124,11 @@ bench() {	# NAME: fill, serve, measure
 	say "== $n: $(sql "SELECT count(*) FROM leads") leads, $(sql "SELECT count(*) FROM records")" \
 	    "records, $(sql "SELECT count(*) FROM sims") SIMs, filled in $(( $(date +%s) - t0 )) s"
 	plan | sed 's/^/plan: /' | tee -a "$T/report"
+	[ "$PG_STATS" = 1 ] && [ "${DB%%:*}" = postgresql ] &&
+	    "$PGBIN/psql" -X -q "$DB" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 	start_central "$n"
 	api_port "$n"
+	pgstats "start"
 	deep=$(sql "SELECT tier_rank || '.' || deadline || '.' || id FROM leads
 	    WHERE tier_rank = 1 ORDER BY deadline, id LIMIT 1 OFFSET 40000")
 	load "queue urgent, first page of 100" -n "$REQS" "/api/v1/leads?tier=urgent"
@@ -96,8 +142,10 @@ bench() {	# NAME: fill, serve, measure
 	DETAIL="/api/v1/leads?id={id}"
 	[ "$code" = 200 ] && DETAIL="/api/v1/leads/{id}"
 	load "detail $DETAIL" -n "$REQS" -I "$LEADS" "$DETAIL"
+	pgstats "latency runs"
 	say "$(printf '%-34s %s' "detail, CLI lead show ID" "$(cli_show 50)")"
 	ingest 1 "API idle"
+	pgstats "ingest, API idle"
 	"$APILOAD" -u "https://127.0.0.1:$API" -c "$T/pki/ca.crt" -t "$TOKEN" -C "$CONNS" \
 	    -s "$SECS" -r "$RATE" -I "$LEADS" "/api/v1/leads?tier=urgent" "$DETAIL" \
 	    "/api/v1/leads?tier=general&limit=50" "$DETAIL" >"$T/bg.out" 2>&1 &
@@ -106,19 +154,28 @@ bench() {	# NAME: fill, serve, measure
 	ingest 2 "API at $RATE/s"
 	wait $bg
 	say "$(printf '%-34s %s' "API mix at $RATE/s, $CONNS conns" "$(cat "$T/bg.out")")"
+	pgstats "ingest beside the API mix"
 	load "API mix flat out, $CONNS conns" -C "$CONNS" -s "$SECS" -I "$LEADS" \
 	    "/api/v1/leads?tier=urgent" "$DETAIL" "/api/v1/leads?tier=general&limit=50" "$DETAIL"
+	pgstats "API mix flat out"
 	kill -0 "$CPID" 2>/dev/null || fail "central $n died"
 	stop_central "$CPID"
 }
 
 : >"$T/report"
-DB="sqlite:$T/bench.db"
-bench sqlite
-# A cluster sized for the data, as a deployment would be (the tests' default
-# 128 MB of shared buffers holds a fifth of it).
-PG_OPTS="-c shared_buffers=1GB" pg_start
-bench postgresql
+for b in $BACKENDS; do
+	case $b in
+	sqlite) DB="sqlite:$T/bench.db"
+		bench sqlite ;;
+	# A cluster sized for the data, as a deployment would be (the tests'
+	# default 128 MB of shared buffers holds a fifth of it).
+	postgresql) pgx=""
+		[ "$PG_STATS" = 1 ] && pgx="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on"
+		PG_OPTS="-c shared_buffers=1GB $pgx" pg_start
+		bench postgresql ;;
+	*) fail "BACKENDS: sqlite or postgresql, not $b" ;;
+	esac
+done
 {
 	echo "goipwatch api bench $(date -u +%Y-%m-%dT%H:%MZ), git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
 	echo "machine: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores," \

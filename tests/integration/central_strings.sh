@@ -66,6 +66,36 @@ timeout 60 "$B/uplink_sender" -s "$T/spool-raw" -p "$PORT" -a "$T/pki/ca.crt" \
 [ "$(sql "SELECT COUNT(*) FROM leads")" -eq 3 ] || fail "no lead from the raw record"
 echo "ok: raw bytes stored as U+FFFD"
 
+# 2b. a refusal that comes late: the evidence insert is deferred (sent in a
+#     pipeline on PostgreSQL, storage.h), so its error surfaces at a later
+#     flush; the record must still be quarantined alone, the next one stored
+if [ $backend = sqlite ]; then
+	sql "CREATE TRIGGER poison2 BEFORE INSERT ON lead_evidence WHEN NEW.detail =
+	    'deferred-poison' BEGIN SELECT RAISE(ABORT, 'refused late by the test'); END;"
+else
+	sql "CREATE FUNCTION poison2() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN
+	    IF NEW.detail = 'deferred-poison' THEN
+	    RAISE EXCEPTION 'refused late by the test'; END IF; RETURN NEW; END \$\$;
+	    CREATE TRIGGER poison2 BEFORE INSERT ON lead_evidence FOR EACH ROW
+	    EXECUTE FUNCTION poison2();" >/dev/null
+fi || fail "trigger 2"
+gw_conf gw-late "$PORT"
+{
+	printf '{"type":"detection","ts":"2026-11-30T10:00:00.000Z","subject":{"ip":'
+	printf '"100.64.88.8"},"verdict":"goip_present","tier":"high","evidence":'
+	printf '[{"kind":"sip_user_agent","detail":"deferred-poison","count":1}]}\n'
+	printf '{"type":"other","note":"after the late refusal"}\n'
+} > "$T/late.jsonl"
+timeout 60 "$B/uplink_sender" -s "$T/spool-late" -p "$PORT" -a "$T/pki/ca.crt" \
+    -c "$T/pki/gw-late.crt" -k "$T/pki/gw-late.key" -b 100 -R "$T/late.jsonl" -w -t 30 \
+    > "$T/sender.out" 2>&1 || { cat "$T/sender.out"; fail "late records not acked"; }
+check "the late refusal is in quarantine" [ "$(sql "SELECT COUNT(*) FROM quarantine WHERE
+    appliance = 'gw-late' AND reason LIKE '%refused late by the test%'")" -eq 1 ]
+check "the record after it is stored" [ "$(sql "SELECT COUNT(*) FROM records WHERE
+    appliance = 'gw-late' AND type = 'other'")" -eq 1 ]
+check "nothing of the refused detection is left" [ "$(sql "SELECT COUNT(*) FROM leads
+    WHERE ip = '100.64.88.8'")" -eq 0 ]
+
 # 3. analysts' own strings
 id=$(sql "SELECT MIN(id) FROM leads")
 ctl lead feedback "$id" acknowledged --by "$(printf '\tbob\033[2J')" \
