@@ -17,7 +17,7 @@ P1=$pgport
 # the standby: a base backup of the primary that streams from it (-R)
 mkdir -p "$T/pg2" "$T/pgsock2"
 [ "$(id -u)" -eq 0 ] && chown postgres "$T/pg2" "$T/pgsock2" && chmod 700 "$T/pg2"
-pg_run "$PGBIN/pg_basebackup" -h "$T/pgsock" -p "$P1" -U postgres -D "$T/pg2" -R -X stream \
+pg_run "$PGBIN/pg_basebackup" -h "$T/pgsock" -p "$P1" -U postgres -D "$T/pg2" -R -X stream -c fast \
     >"$T/basebackup.log" 2>&1 || { cat "$T/basebackup.log"; fail "pg_basebackup"; }
 P2=$((P1 + 1))
 pg_run "$PGBIN/pg_ctl" -D "$T/pg2" -w -t 30 -l "$T/pg2/log" -o \
