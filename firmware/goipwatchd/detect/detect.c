@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "detect-int.h"
+#include "log.h"
 #include "pseudonym.h"
 #include "voip.h"
 
@@ -14,6 +16,37 @@ static const char *const detect_method_names[DM_N] = {
 #undef X
 	"other"
 };
+
+/*
+ * The country database follows geoip_db: opened again when a config names
+ * another file or the file was replaced (a new database installed under the
+ * same name applies at the next config push or SIGHUP, no firmware update). Not there: a warning, and only the prefixes
+ * count as domestic until a config names a readable one.
+ */
+static void
+detect_geo(struct detect *d, const struct conf *c)
+{
+	static char warned[CONF_STR_MAX];	/* once per name, not per reload */
+	char err[256];
+	struct stat st;
+	struct geo *g;
+
+	if (stat(c->geoip_db, &st) == -1)
+		memset(&st, 0, sizeof(st));
+	if (strcmp(d->geo_path, c->geoip_db) == 0 && st.st_ino == d->geo_ino &&
+	    st.st_mtime == d->geo_mtime)
+		return;		/* the same file, unchanged */
+	d->geo_ino = st.st_ino;
+	d->geo_mtime = st.st_mtime;
+	snprintf(d->geo_path, sizeof(d->geo_path), "%s", c->geoip_db);
+	g = c->geoip_db[0] != '\0' ? geo_open(c->geoip_db, err, sizeof(err)) : NULL;
+	if (g == NULL && c->geoip_db[0] != '\0' && strcmp(warned, c->geoip_db) != 0 &&
+	    snprintf(warned, sizeof(warned), "%s", c->geoip_db) > 0)
+		log_warnx("geoip_db %s (only domestic_prefix and trusted_peer count as "
+		    "domestic)", err);
+	geo_close(d->geo);
+	d->geo = g;
+}
 
 static int
 detect_apply(struct detect *d, const struct conf *c)
@@ -25,6 +58,7 @@ detect_apply(struct detect *d, const struct conf *c)
 	    pseudonym_key_parse(c->pseudonymise_key, key, &keylen) == -1)
 		return -1;	/* conf_parse has checked it; be safe */
 	d->conf = c;
+	detect_geo(d, c);
 	memcpy(d->hkey, key, sizeof(key));
 	d->hkeylen = keylen;
 	voip_pace_params(c, &d->pp);
@@ -95,6 +129,7 @@ detect_free(struct detect *d)
 	account_table_free(d->accounts);
 	keep_free(d->keep);
 	signer_free(d->signer);
+	geo_close(d->geo);
 	free(d);
 }
 
@@ -104,10 +139,19 @@ detect_is_subscriber(const struct detect *d, const uint8_t addr16[16])
 	return prefix_list_has(&d->conf->subscriber_prefixes, addr16);
 }
 
+/* Foreign: not a line, not a trusted peer, not a domestic prefix, not of home_country. */
 bool
 detect_is_foreign(const struct detect *d, const uint8_t addr16[16])
 {
-	return !prefix_list_has(&d->conf->domestic_prefixes, addr16);
+	char cc[3];
+
+	return geo_where(d->conf, d->geo, addr16, cc) == GEO_FOREIGN;
+}
+
+bool
+detect_is_trusted(const struct detect *d, const uint8_t addr16[16])
+{
+	return prefix_list_has(&d->conf->trusted_peers, addr16);
 }
 
 struct line *
