@@ -17,7 +17,7 @@ struct sip_stack {
 	bool server_hdr;	/* responses carry Server:, not User-Agent: */
 };
 extern const struct sip_stack sip_goip, sip_goip_disguised, sip_softswitch,
-    sip_provider, sip_pbx, sip_dialer, sip_softphone;
+    sip_provider, sip_pbx, sip_dialer, sip_softphone, sip_goip_spoofed;
 
 enum call_outcome { CALL_ANSWER, CALL_BUSY, CALL_NOANSWER };
 enum call_media { MEDIA_FULL, MEDIA_HEADTAIL, MEDIA_NONE };

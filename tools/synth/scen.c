@@ -50,6 +50,8 @@ scen_line(struct scen *sc, struct line *l, const char *ip, uint16_t vlan, uint16
 	lb->vlan = vlan;
 	lb->pppoe = pppoe;
 	lb->label = label;
+	lb->tier = strcmp(label, "simbox_suspected") == 0 ? "urgent" :
+	    strcmp(label, "goip_present") == 0 ? "general" : "none";
 	lb->scenario = sc->scenario;
 	lb->why = why;
 	return 0;
@@ -133,6 +135,8 @@ scen_number(struct rng *r, enum num_kind k, const char *did, char *out, size_t c
 	if (k == NUM_CN_MIXED && rng_chance(r, 0.3)) {
 		rng_digits(r, d, 8);
 		snprintf(out, cap, "0%s%s", areas[rng_below(r, 6)], d);
+	} else if (k == NUM_POOL3) {
+		snprintf(out, cap, "139%.7s%u", did + 4, rng_below(r, 3));
 	} else if (k == NUM_DID) {
 		snprintf(out, cap, "%s", did);
 	} else if (k == NUM_FOREIGN) {

@@ -12,6 +12,7 @@ struct label {
 	char ip[48];
 	uint16_t vlan, pppoe;
 	const char *label;	/* simbox_suspected | goip_present | benign */
+	const char *tier;	/* the final tier wanted: urgent | high | general | none */
 	const char *scenario;
 	const char *why;
 	uint64_t first_ev;	/* decisive evidence; 0 = none yet */
@@ -36,7 +37,8 @@ struct line {
 	struct label *lb;
 };
 
-enum num_kind { NUM_CN_MOBILE, NUM_CN_MIXED, NUM_DID, NUM_FOREIGN };
+/* NUM_POOL3: one of three fixed mobiles (a developer's colleagues) */
+enum num_kind { NUM_CN_MOBILE, NUM_CN_MIXED, NUM_DID, NUM_FOREIGN, NUM_POOL3 };
 
 /* What a device on a line does; zero fields mean "not this". */
 struct device {

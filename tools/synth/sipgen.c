@@ -17,6 +17,11 @@ const struct sip_stack sip_goip_disguised = {
 	"Grandstream HT812 1.0.43.11", "sdp_dbl", NULL, NULL, ALLOW_DBL, "8 0 18 4 101",
 	"480 Remote Busy", false
 };
+/* A GoIP whose owner changed the User-Agent and cleared the DBL SDP marks. */
+const struct sip_stack sip_goip_spoofed = {
+	"Yealink SIP-T46S 66.86.0.15", "sdp_generic", NULL, NULL, ALLOW_STD, "8 0 18 101",
+	"486 Busy Here", false
+};
 const struct sip_stack sip_softswitch = {
 	"VOS3000 V2.1.8.05", "sdp_generic", "VOS3000", "VOS3000", ALLOW_STD, "18 8 0 101",
 	"486 Busy Here", true

@@ -276,7 +276,7 @@ judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t 
 	else if (l->npeers > 0)
 		report_ip(l->peers[0].ip, ip);
 	if (dev != NULL)
-		snprintf(fp, sizeof(fp), ", with a GoIP fingerprint (%s %s)",
+		snprintf(fp, sizeof(fp), ", with a GoIP fingerprint (%s %.40s)",
 		    evidence_names[dev->kind], dev->detail);
 	if (sb != NULL && j->verdict == VERDICT_SIMBOX)
 		n = snprintf(buf, cap, "SIM-bank traffic (%s %s, seen %u times)%s",
@@ -291,7 +291,7 @@ judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t 
 		n = snprintf(buf, cap, "voice-like opaque flows to foreign peers (%u, up to %u "
 		    "at once)%s", op->count, l->max_opaque, fp);
 	else if (dev != NULL)
-		n = snprintf(buf, cap, "GoIP fingerprint: %s %s, seen %u times",
+		n = snprintf(buf, cap, "GoIP fingerprint: %s %.40s, seen %u times",
 		    evidence_names[dev->kind], dev->detail, dev->count);
 	else if (wk != NULL)
 		n = snprintf(buf, cap, "two independent weak GoIP indicators, the first %s %s",
@@ -330,7 +330,7 @@ void
 judge_record_fields(struct jw *w, struct line *l, const struct judgement *j,
     const struct account_table *acc, const uint8_t *hkey, size_t hkeylen, usec_t now)
 {
-	char reason[256];
+	char reason[384];
 	unsigned i;
 
 	if (!l->reported || j->tier != l->tier)
