@@ -40,7 +40,10 @@ detect_geo(struct detect *d, const struct conf *c)
 	d->geo_mtime = st.st_mtime;
 	snprintf(d->geo_path, sizeof(d->geo_path), "%s", c->geoip_db);
 	g = c->geoip_db[0] != '\0' ? geo_open(c->geoip_db, err, sizeof(err)) : NULL;
+	/* a default path that is absent (a build host, a capture replayed offline)
+	 * stays quiet; a named one, or a file that is there but unreadable, does not */
 	if (g == NULL && c->geoip_db[0] != '\0' && strcmp(warned, c->geoip_db) != 0 &&
+	    (conf_key_is_set(c, "geoip_db") || st.st_ino != 0) &&
 	    snprintf(warned, sizeof(warned), "%s", c->geoip_db) > 0)
 		log_warnx("geoip_db %s (only domestic_prefix and trusted_peer count as "
 		    "domestic)", err);
