@@ -270,6 +270,62 @@ test_termination_breadth(void **state)
 	conf_free(c);
 }
 
+/* 40 received calls from a domestic host to distinct mobiles, over 3 h 20 min. */
+static void
+domestic_calls(struct detect *d, const char *caller)
+{
+	char id[16], callee[24];
+	struct event *e;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "r%d", i);
+		snprintf(callee, sizeof(callee), "1380013%04d", i);
+		e = sip(T0 + (usec_t)i * 300 * SEC, DOMESTIC, LINE, "INVITE", 0, id, callee,
+		    "relay");
+		snprintf(e->u.sip.msg.from.user, sizeof(e->u.sip.msg.from.user), "%s", caller);
+		detect_event(d, e);
+		detect_event(d, sip(T0 + (usec_t)i * 300 * SEC + SEC, LINE, DOMESTIC, "INVITE",
+		    i % 3 == 0 ? 200 : 183, id, callee, ""));
+		detect_event(d, sip(T0 + (usec_t)i * 300 * SEC + 40 * SEC, DOMESTIC, LINE, "BYE",
+		    0, id, callee, ""));
+	}
+}
+
+/* Relays: a domestic host's INVITEs weigh with relay signs, or as high on breadth alone. */
+static void
+test_domestic_relay(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("ua_strong nothing-matches\n", &c);
+
+	(void)state;
+	/* domestic callers: T1 alone is nothing, T3's breadth is high at most */
+	domestic_calls(d, "13511112222");
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"high\""));
+	assert_null(strstr(out, "relayed_origin"));
+	detect_free(d);
+	conf_free(c);
+
+	/* international callers through the domestic host: relayed, urgent */
+	d = mk("ua_strong nothing-matches\n", &c);
+	domestic_calls(d, "+447700900123");
+	assert_non_null(strstr(out, "\"kind\":\"relayed_origin\",\"detail\":\"international "
+	    "caller numbers through a domestic host\""));
+	assert_non_null(strstr(out, "\"tier\":\"urgent\""));
+	assert_non_null(strstr(out, "relayed by a domestic host.\""));
+	detect_free(d);
+	conf_free(c);
+
+	/* the same host as a trusted peer: nothing */
+	d = mk("ua_strong nothing-matches\ntrusted_peer 10.10.0.0/16\n", &c);
+	domestic_calls(d, "+447700900123");
+	assert_int_equal(ndetect, 0);
+	detect_free(d);
+	conf_free(c);
+}
+
 static void
 test_termination_near_misses(void **state)
 {
@@ -567,6 +623,7 @@ main(void)
 		cmocka_unit_test(test_outbound_foreign_trunk),
 		cmocka_unit_test(test_trusted_peer),
 		cmocka_unit_test(test_termination_breadth),
+		cmocka_unit_test(test_domestic_relay),
 		cmocka_unit_test(test_termination_near_misses),
 		cmocka_unit_test(test_termination_volume),
 		cmocka_unit_test(test_simbank_and_lists),

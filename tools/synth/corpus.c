@@ -393,14 +393,15 @@ build_itsp_public(struct corpus_ctx *c)
 	struct device d = dev_pbx;
 
 	if (scen_line(&c->sc, &c->lines[0], "100.74.20.1", 0, 0, "benign",
-	    "PBX on a domestic ITSP at a public address: many received calls to mobile "
-	    "extensions, the peer is domestic by the country database"))
+	    "PBX on a domestic ITSP at a public address: many received calls from domestic "
+	    "callers to 20 staff mobiles, the peer is domestic by the country database"))
 		return -1;
 	d.peer = ITSP_CN;
 	d.calls_per_hour = rng_range(scen_rng(&c->sc), 20, 40);
 	d.inbound_p = 0.6;
 	d.termination = true;
-	d.callee = NUM_CN_MOBILE;
+	d.domestic_callers = true;
+	d.callee = NUM_POOL20;
 	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
 	scen_background(&c->sc, &c->lines[0], 10);
 	return 0;
@@ -445,6 +446,33 @@ build_slow_simbox(struct corpus_ctx *c)
 	d.hour_from = 0;
 	d.hour_to = 24;
 	d.answer_ratio = 0.3;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 10);
+	return 0;
+}
+
+/*
+ * A relay inside the country: a proxy on a domestic cloud host (36.110.20.5) in
+ * front of the foreign softswitch; the callers' numbers are still international.
+ */
+static int
+build_domestic_relay(struct corpus_ctx *c)
+{
+	struct device d = dev_classic;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.3.9", 0, 0, "simbox_suspected",
+	    "SIM box behind a domestic relay: a domestic cloud host sends INVITEs from "
+	    "international numbers to distinct mobiles, generic User-Agent"))
+		return -1;
+	d.st = &sip_goip_spoofed;
+	d.peer = "36.110.20.5";
+	d.base_port = 0;
+	d.reg_interval = d.reg_expires = 300;
+	d.sms_server = NULL;
+	d.dbl_cloud = false;
+	d.calls_per_hour = rng_range(scen_rng(&c->sc), 15, 30);
+	d.hour_from = 0;
+	d.hour_to = 24;
 	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
 	scen_background(&c->sc, &c->lines[0], 10);
 	return 0;
@@ -499,6 +527,7 @@ static const struct corpus_scenario {
 	{ "home_voip_abroad", 24, build_home_abroad },
 	{ "slow_simbox", 12, build_slow_simbox },
 	{ "spoofed_ua", 6, build_spoofed_ua },
+	{ "domestic_relay", 6, build_domestic_relay },
 };
 
 static void

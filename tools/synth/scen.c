@@ -135,8 +135,8 @@ scen_number(struct rng *r, enum num_kind k, const char *did, char *out, size_t c
 	if (k == NUM_CN_MIXED && rng_chance(r, 0.3)) {
 		rng_digits(r, d, 8);
 		snprintf(out, cap, "0%s%s", areas[rng_below(r, 6)], d);
-	} else if (k == NUM_POOL3) {
-		snprintf(out, cap, "139%.7s%u", did + 4, rng_below(r, 3));
+	} else if (k == NUM_POOL3 || k == NUM_POOL20) {
+		snprintf(out, cap, "139%.6s%02u", did + 4, rng_below(r, k == NUM_POOL3 ? 3 : 20));
 	} else if (k == NUM_DID) {
 		snprintf(out, cap, "%s", did);
 	} else if (k == NUM_FOREIGN) {
@@ -221,7 +221,8 @@ callgen_spec(struct callgen *g, struct rng *r, uint64_t t, int ch, struct call_s
 	cs->caller = in ? DIR_BA : DIR_AB;
 	cs->st_a = d->st;
 	cs->st_b = d->peer_st;
-	scen_number(r, in ? (d->termination ? NUM_FOREIGN : NUM_CN_MOBILE) : NUM_DID, g->did,
+	scen_number(r, in ? (d->termination && !d->domestic_callers ? NUM_FOREIGN :
+	    NUM_CN_MOBILE) : NUM_DID, g->did,
 	    cs->from_num, sizeof(cs->from_num));
 	scen_number(r, in && !d->termination ? NUM_DID : d->callee, g->did, cs->to_num,
 	    sizeof(cs->to_num));

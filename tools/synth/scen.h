@@ -37,8 +37,8 @@ struct line {
 	struct label *lb;
 };
 
-/* NUM_POOL3: one of three fixed mobiles (a developer's colleagues) */
-enum num_kind { NUM_CN_MOBILE, NUM_CN_MIXED, NUM_DID, NUM_FOREIGN, NUM_POOL3 };
+/* NUM_POOL3, NUM_POOL20: one of 3 or 20 fixed mobiles (colleagues, staff) */
+enum num_kind { NUM_CN_MOBILE, NUM_CN_MIXED, NUM_DID, NUM_FOREIGN, NUM_POOL3, NUM_POOL20 };
 
 /* What a device on a line does; zero fields mean "not this". */
 struct device {
@@ -60,6 +60,7 @@ struct device {
 	unsigned max_full;		/* at most this many fully paced calls */
 	int codec;
 	bool termination;		/* foreign peer -> domestic mobile: volume evidence */
+	bool domestic_callers;		/* with termination: the callers are domestic numbers */
 	bool ott;			/* STUN + non-RTP media instead of SIP */
 	bool one_port;			/* a trunk: every channel on base_port, one REGISTER */
 	bool dbl_cloud;			/* boot DNS, gontp NTP every 30 min, DDNS (dbl.c) */

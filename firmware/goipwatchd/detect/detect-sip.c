@@ -191,9 +191,10 @@ term_callee_window(const struct detect *d, struct line *l, usec_t ts)
 	l->term_callees_start = ts;
 }
 
-/* A new INVITE the line received from an untrusted foreign peer, to a domestic mobile. */
+/* A new INVITE the line received from an untrusted peer, to a domestic mobile. */
 static bool
-term_invite(struct detect *d, struct line *l, const struct event *e, const char *callee)
+term_invite(struct detect *d, struct line *l, const struct event *e, const char *callee,
+    bool foreign)
 {
 	uint32_t h = hash32_str(e->u.sip.msg.call_id);
 	const struct ev_tuple *t = &e->t;
@@ -210,6 +211,7 @@ term_invite(struct detect *d, struct line *l, const struct event *e, const char 
 	line_peer(l, t->src, t->sport);
 	l->calls++;
 	l->inbound++;
+	l->term_foreign += foreign;
 	if (l->term_first == 0) {
 		l->term_first = e->ts;
 		memcpy(l->term_peer, t->src, sizeof(l->term_peer));
@@ -352,6 +354,63 @@ outbound_trunk(struct detect *d, struct line *l, const struct event *e)
 	    "the line calls domestic mobiles through a foreign provider", e->ts);
 }
 
+/* A number with an international prefix that is not the home country's. */
+static bool
+number_international(const struct conf *c, const char *u)
+{
+	size_t cc = strlen(c->country_code);
+
+	if (*u == '+')
+		u++;
+	else if (strncmp(u, "00", 2) == 0)
+		u += 2;
+	else
+		return false;
+	return isdigit((unsigned char)*u) && (cc == 0 || strncmp(u, c->country_code, cc) != 0);
+}
+
+/* A host that is an address literal the rules place abroad. */
+static bool
+host_foreign(const struct detect *d, const char *host)
+{
+	char buf[64];
+	struct prefix p;
+	size_t n = strlen(host);
+
+	if (n >= sizeof(buf) || n == 0)
+		return false;
+	if (host[0] == '[' && host[n - 1] == ']')
+		snprintf(buf, sizeof(buf), "%.*s", (int)n - 2, host + 1);
+	else
+		snprintf(buf, sizeof(buf), "%s", host);
+	return prefix_parse(buf, &p) == 0 && p.len == 128 && detect_is_foreign(d, p.addr);
+}
+
+/*
+ * Signs that a domestic peer relays for someone upstream (a proxy plus
+ * rtpproxy on a domestic cloud host in front of a softswitch abroad): the
+ * INVITE crossed a proxy (two or more Via), the caller numbers are
+ * international, or the Request-URI, To or top Via names a foreign host.
+ */
+static bool
+relay_signs(struct detect *d, struct line *l, const struct sip_msg *m, usec_t ts)
+{
+	bool grew = false;
+
+	if (m->nvia >= 2)
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "INVITEs from a domestic host crossed a proxy (two or more Via)", ts);
+	if (number_international(d->conf, m->from.user) ||
+	    number_international(d->conf, m->pai.user))
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "international caller numbers through a domestic host", ts);
+	if (host_foreign(d, m->ruri_host) || host_foreign(d, m->to.host) ||
+	    host_foreign(d, m->via.host))
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "SIP from a domestic host names a foreign host", ts);
+	return grew;
+}
+
 void
 detect_sip(struct detect *d, const struct event *e)
 {
@@ -363,20 +422,34 @@ detect_sip(struct detect *d, const struct event *e)
 	if ((l = sip_line(d, e, &sent, &foreign)) == NULL)
 		return;
 	trusted = detect_is_trusted(d, sent ? e->t.dst : e->t.src);
+	if (sent && !foreign && !trusted && m->is_request &&
+	    strcmp(m->method, "REGISTER") == 0 &&
+	    (host_foreign(d, m->ruri_host) || host_foreign(d, m->to.host)))
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "REGISTER through a domestic host to a foreign registrar", e->ts);
 	if (sent)
 		grew |= sip_fingerprints(d, l, m, e->ts);
 	if (sent && foreign && m->is_request && strcmp(m->method, "REGISTER") == 0)
 		grew |= sip_cadence(d, l, e->ts);
-	if (foreign && !trusted && m->is_request && strcmp(m->method, "INVITE") == 0 &&
-	    m->to.tag[0] == '\0' && detect_is_mobile(d->conf, m->ruri_user[0] ?
-	    m->ruri_user : m->to.user, callee, sizeof(callee))) {
+	/*
+	 * What the line receives decides, wherever the peer is: INVITEs to
+	 * mobiles from any untrusted peer count (from a domestic one they weigh
+	 * only with relay signs or strong breadth, judge.c); the line's own calls
+	 * count only through a foreign provider, and only as information.
+	 */
+	if (!trusted && m->is_request && strcmp(m->method, "INVITE") == 0 &&
+	    m->to.tag[0] == '\0' && (foreign || !sent) &&
+	    detect_is_mobile(d->conf, m->ruri_user[0] ? m->ruri_user : m->to.user, callee,
+	    sizeof(callee))) {
 		if (sent)
 			grew |= outbound_trunk(d, l, e);
 		else {
-			grew |= term_invite(d, l, e, callee);
+			if (!foreign)
+				grew |= relay_signs(d, l, m, e->ts);
+			grew |= term_invite(d, l, e, callee, foreign);
 			grew |= behaviour(d, l, e->ts);
 		}
-	} else if (foreign && !trusted)
+	} else if (!trusted)
 		grew |= term_dialog(d, l, e, sent);
 	if (grew || !l->reported)
 		detect_judge(d, l, e->ts);

@@ -13,6 +13,7 @@ const char *const tier_names[] = { "none", "general", "high", "urgent" };
 struct tally {
 	unsigned	n[EC_N];	/* distinct evidence kinds per class */
 	bool		broad;		/* the termination evidence is the volume pattern */
+	bool		domestic;	/* all of it from domestic peers, no relay signs */
 };
 
 static void
@@ -29,6 +30,7 @@ judge_tally(const struct line *l, struct tally *t)
 		t->n[evidence_class[l->ev[i].kind]]++;
 	}
 	t->broad = l->term_broad;
+	t->domestic = l->term_foreign == 0 && t->n[EC_RELAY] == 0;
 }
 
 /*
@@ -39,6 +41,8 @@ judge_tally(const struct line *l, struct tally *t)
 static bool
 judge_termination(const struct tally *t)
 {
+	if (t->domestic)	/* rule R1: a domestic peer without relay signs */
+		return t->n[EC_TERMINATION] && t->broad && t->n[EC_BREADTH];
 	return t->n[EC_TERMINATION] && (t->broad || t->n[EC_DEVICE]);
 }
 
@@ -80,8 +84,8 @@ static bool
 judge_conclusive(const struct tally *t)
 {
 	return t->n[EC_SIMBANK] ||
-	    (t->n[EC_DEVICE] && (judge_termination(t) || t->n[EC_OPAQUE])) ||
-	    (judge_termination(t) && t->n[EC_BREADTH]);
+	    (t->n[EC_DEVICE] && ((judge_termination(t) && !t->domestic) || t->n[EC_OPAQUE])) ||
+	    (judge_termination(t) && t->n[EC_BREADTH] && !t->domestic);
 }
 
 void
@@ -284,9 +288,10 @@ judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t 
 	else if (j->verdict == VERDICT_SIMBOX && line_has(l, EV_K_TERMINATION)) {
 		judge_span(l->term_first, l->term_last, span, sizeof(span));
 		n = snprintf(buf, cap, "%u INVITEs from %s to %u distinct mobiles in %s, "
-		    "%u answered, up to %u at once%s%s", l->calls, ip, l->all_callees.n, span,
+		    "%u answered, up to %u at once%s%s%s", l->calls, ip, l->all_callees.n, span,
 		    l->answered, l->max_active, line_has(l, EV_K_TERM_BREADTH) ?
-		    ", most mobiles called once over several hours" : "", fp);
+		    ", most mobiles called once over several hours" : "",
+		    line_has(l, EV_K_RELAYED_ORIGIN) ? ", relayed by a domestic host" : "", fp);
 	} else if (j->verdict == VERDICT_SIMBOX && op != NULL)
 		n = snprintf(buf, cap, "voice-like opaque flows to foreign peers (%u, up to %u "
 		    "at once)%s", op->count, l->max_opaque, fp);

@@ -40,13 +40,15 @@
 	X(TERMINATION,    "termination_pattern",  EC_TERMINATION) \
 	X(TERM_BREADTH,   "termination_breadth",  EC_BREADTH)	\
 	X(OUTBOUND_TRUNK, "outbound_foreign_trunk", EC_INFO)	\
+	X(RELAYED_ORIGIN, "relayed_origin",       EC_RELAY)	\
 	X(OPAQUE_VOICE,   "opaque_voice",         EC_OPAQUE)	\
 	X(BEHAVIOUR,      "call_behaviour",       EC_BEHAVIOUR)	\
 	X(CADENCE,        "cadence",              EC_CADENCE)	\
 	X(WATCHLIST,      "watchlist_peer",       EC_WATCH)
 
 enum evidence_class { EC_DEVICE, EC_WEAK, EC_SIMBANK, EC_TERMINATION, EC_OPAQUE,
-		      EC_BEHAVIOUR, EC_CADENCE, EC_WATCH, EC_BREADTH, EC_INFO, EC_N };
+		      EC_BEHAVIOUR, EC_CADENCE, EC_WATCH, EC_BREADTH, EC_INFO, EC_RELAY,
+		      EC_N };
 
 enum evidence_kind {
 #define X(k, n, c) EV_K_##k,
@@ -127,6 +129,7 @@ struct line {
 	bool		 term_broad;
 	usec_t		 term_first, term_last;	/* first and last such INVITE */
 	uint8_t		 term_peer[16];		/* who sent the first */
+	uint32_t	 term_foreign;		/* of them from foreign peers (else domestic) */
 	uint32_t	 recent_invites[LINE_RECENT];
 	uint8_t		 recent_pos;
 	struct wcount	 term_invites, term_answered;
