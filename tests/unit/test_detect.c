@@ -326,6 +326,51 @@ test_domestic_relay(void **state)
 	conf_free(c);
 }
 
+static struct event *
+rtp(usec_t first, usec_t last, const uint8_t *src, const uint8_t *dst)
+{
+	static struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_RTP;
+	e.ts = last;
+	tuple(&e, src, 20000, dst, 30000);
+	e.u.rtp.s.pt = 18;
+	e.u.rtp.s.packets = (last - first) / (20 * 1000);
+	e.u.rtp.s.first_seen = first;
+	e.u.rtp.s.last_seen = last;
+	return &e;
+}
+
+/* SIP over TLS with SRTP: RTP streams to a foreign peer that no SIP named. */
+static void
+test_rtp_without_sip(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("", &c);
+
+	(void)state;
+	/* one stream, and the peer's direction: nothing */
+	detect_event(d, rtp(T0, T0 + 60 * SEC, LINE, FOREIGN));
+	detect_event(d, rtp(T0, T0 + 60 * SEC, FOREIGN, LINE));
+	assert_int_equal(ndetect, 0);
+	/* too short to be a call */
+	detect_event(d, rtp(T0 + 10 * SEC, T0 + 20 * SEC, LINE, FOREIGN));
+	assert_int_equal(ndetect, 0);
+	/* to a domestic peer: nothing */
+	detect_event(d, rtp(T0 + 5 * SEC, T0 + 65 * SEC, LINE, DOMESTIC));
+	assert_int_equal(ndetect, 0);
+	/* a second one at the same time to the foreign peer */
+	detect_event(d, rtp(T0 + 5 * SEC, T0 + 65 * SEC, LINE, FOREIGN));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"high\""));
+	assert_non_null(strstr(out, "\"kind\":\"rtp_voice_without_sip\""));
+	assert_non_null(strstr(out, "\"reason\":\"RTP/SRTP voice to foreign peers, no SIP seen "
+	    "(2 streams, up to 2 at once).\""));
+	detect_free(d);
+	conf_free(c);
+}
+
 static void
 test_termination_near_misses(void **state)
 {
@@ -624,6 +669,7 @@ main(void)
 		cmocka_unit_test(test_trusted_peer),
 		cmocka_unit_test(test_termination_breadth),
 		cmocka_unit_test(test_domestic_relay),
+		cmocka_unit_test(test_rtp_without_sip),
 		cmocka_unit_test(test_termination_near_misses),
 		cmocka_unit_test(test_termination_volume),
 		cmocka_unit_test(test_simbank_and_lists),

@@ -478,6 +478,61 @@ build_domestic_relay(struct corpus_ctx *c)
 	return 0;
 }
 
+/* SIP over TLS to a softswitch abroad, SRTP media: no SIP to read, a clear RTP header. */
+static int
+build_tls_srtp(struct corpus_ctx *c)
+{
+	struct device d = dev_classic;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.4.4", 0, 0, "simbox_suspected",
+	    "SIP-TLS registration every 60 s and SRTP voice to a foreign softswitch, two or "
+	    "more streams at once, no SIP and no fingerprint"))
+		return -1;
+	c->lines[0].lb->tier = "high";	/* voice without SIP alone: no fingerprint */
+	d.peer = "198.51.100.32";
+	d.dbl_cloud = false;
+	d.peer_port = 5061;
+	d.base_port = 0;
+	d.sms_server = NULL;
+	d.opaque = true;
+	d.srtp = true;
+	d.termination = false;
+	d.channels = rng_range(scen_rng(&c->sc), 2, 4);
+	d.calls_per_hour = 120;
+	d.hour_from = 0;
+	d.hour_to = 24;
+	d.answer_ratio = 0.5;
+	d.talk_median_s = 45;
+	d.full_media_p = 0.3;
+	d.max_full = 4;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	return 0;
+}
+
+/* A home user's encrypted voice app abroad (SRTP), one call at a time, a few a day. */
+static int
+build_srtp_app(struct corpus_ctx *c)
+{
+	struct device d = dev_home;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.5.5", 0, 0, "benign",
+	    "encrypted voice app with SRTP to a server abroad: one call at a time, a few a day"))
+		return -1;
+	d.peer = "198.51.100.33";
+	d.peer_port = 5061;
+	d.base_port = 0;
+	d.opaque = true;
+	d.srtp = true;
+	d.calls_per_hour = 1;
+	d.hour_from = 0;
+	d.hour_to = 24;
+	d.full_media_p = 1;
+	d.max_full = 3;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 25);
+	return 0;
+}
+
 /* A GoIP with its User-Agent spoofed as a desk phone and the DBL SDP marks cleared. */
 static int
 build_spoofed_ua(struct corpus_ctx *c)
@@ -528,6 +583,8 @@ static const struct corpus_scenario {
 	{ "slow_simbox", 12, build_slow_simbox },
 	{ "spoofed_ua", 6, build_spoofed_ua },
 	{ "domestic_relay", 6, build_domestic_relay },
+	{ "sip_tls_srtp", 1, build_tls_srtp },
+	{ "srtp_app", 12, build_srtp_app },
 };
 
 static void

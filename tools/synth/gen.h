@@ -36,6 +36,7 @@ struct call_spec {
 	unsigned head_ticks;	/* MEDIA_HEADTAIL: 20 ms ticks kept at each end */
 	int codec;		/* RTP payload type: 0, 8 or 18 */
 	bool opaque;		/* signalling and media encrypted: random bytes, same sizes */
+	bool srtp;		/* with opaque: SRTP, the RTP header stays clear */
 	int hangup;		/* DIR_AB or DIR_BA sends BYE */
 };
 struct src *sipgen_call_new(uint64_t t0, const struct call_spec *cs);

@@ -237,6 +237,7 @@ callgen_spec(struct callgen *g, struct rng *r, uint64_t t, int ch, struct call_s
 	cs->head_ticks = 25;	/* 0.5 s of paced RTP at each end */
 	cs->codec = d->codec;
 	cs->opaque = d->opaque;
+	cs->srtp = d->srtp;
 	cs->hangup = rng_chance(r, 0.5) ? DIR_AB : DIR_BA;
 	(void)t;
 }

@@ -183,7 +183,11 @@ call_rtp(struct sim *sim, struct call *c, int dir)
 		pkt[8 + i] = (uint8_t)(c->ssrc[dir] >> (24 - 8 * i));
 	}
 	memcpy(pkt + 12, noise + ((c->tick * 7 + (uint32_t)dir * 1031) % 3800), plen);
-	if (c->cs.opaque) {
+	if (c->cs.opaque && c->cs.srtp) {
+		/* SRTP: clear header, encrypted payload, 80-bit auth tag */
+		memcpy(pkt + 12 + plen, noise + ((c->tick * 11 + (uint32_t)dir * 313) % 3800), 10);
+		plen += 10;
+	} else if (c->cs.opaque) {
 		/* encrypted voice: whole datagram opaque, a few bytes of cipher overhead */
 		memcpy(pkt, noise + ((c->tick * 13 + (uint32_t)dir * 577) % 3800), 12 + plen + 4);
 		/* no RTP/RTCP/GOOSE (byte 0) or CLTP (byte 1) heuristic claims it */

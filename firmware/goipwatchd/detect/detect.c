@@ -228,6 +228,8 @@ detect_emit(struct detect *d, struct jw *w)
 		d->st.record_overflow++;
 }
 
+static void	detect_rtp_line(struct detect *, const struct event *);
+
 /* An RTP stream, tied to its call when a call's SDP named its receiver. */
 static void
 detect_rtp(struct detect *d, const struct event *e)
@@ -255,26 +257,34 @@ detect_rtp(struct detect *d, const struct event *e)
 	detect_emit(d, &w);
 	d->st.rtp_records++;
 	d->st.rtp_tied += tied;
+	if (!tied)
+		detect_rtp_line(d, e);
 }
 
-/* Opaque voice to a foreign peer: how many, and how many at once. */
+/*
+ * Voice a line exchanges with a foreign peer without SIP we can read: how many
+ * streams, and how many at once. Unnamed voice-paced flows (opaque_voice), and
+ * RTP or SRTP streams the line sends that no SIP call's SDP named (SIP over TLS
+ * with SRTP keeps a clear RTP header, so nDPI calls it RTP).
+ */
 static void
-detect_opaque_line(struct detect *d, const struct event *e)
+detect_voice_line(struct detect *d, const struct event *e, usec_t f, usec_t last,
+    enum evidence_kind kind, const char *detail)
 {
 	const struct ev_tuple *t = &e->t;
-	usec_t f = e->u.opaque.first, last = e->u.opaque.last;
 	bool s = detect_is_subscriber(d, t->src), r = detect_is_subscriber(d, t->dst);
 	const uint8_t *peer = s ? t->dst : t->src;
 	unsigned i, overlap = 1;
 	struct line *l;
 
-	if (s == r || !detect_is_foreign(d, peer))
+	if (s == r || !detect_is_foreign(d, peer) || detect_is_trusted(d, peer))
 		return;
 	l = detect_line(d, s ? t->src : t->dst, t, peer);
 	line_peer(l, peer, s ? t->dport : t->sport);
 	for (i = 0; i < LINE_OPAQUE; i++)
 		if (l->opaque_last[i] != 0 && l->opaque_first[i] < last && f < l->opaque_last[i])
 			overlap++;
+	l->nvoice++;
 	l->opaque_first[l->opaque_pos % LINE_OPAQUE] = f;
 	l->opaque_last[l->opaque_pos++ % LINE_OPAQUE] = last;
 	if (overlap > l->max_opaque)
@@ -283,8 +293,22 @@ detect_opaque_line(struct detect *d, const struct event *e)
 	if (l->max_opaque >= d->conf->opaque_concurrent ||
 	    wcount_sum(&l->opaque_flows, e->ts, d->conf->opaque_window) >=
 	    d->conf->opaque_min_flows)
-		detect_evidence(d, l, EV_K_OPAQUE_VOICE, "voice-like UDP to foreign peers", e->ts);
+		detect_evidence(d, l, kind, detail, e->ts);
 	detect_judge(d, l, e->ts);
+}
+
+/* An RTP stream the line sent, no SIP call tied to it: voice long enough to count? */
+static void
+detect_rtp_line(struct detect *d, const struct event *e)
+{
+	const struct rtp_stream *s = &e->u.rtp.s;
+
+	if (!detect_is_subscriber(d, e->t.src) || detect_is_subscriber(d, e->t.dst) ||
+	    s->packets < d->conf->opaque_min_packets ||
+	    s->last_seen < s->first_seen + d->conf->opaque_min_duration)
+		return;
+	detect_voice_line(d, e, s->first_seen, s->last_seen, EV_K_SRTP_VOICE,
+	    "RTP/SRTP voice to foreign peers, no SIP seen");
 }
 
 static void
@@ -303,7 +327,8 @@ detect_opaque(struct detect *d, const struct event *e)
 	jw_obj_close(&w);
 	detect_emit(d, &w);
 	d->st.opaque_records++;
-	detect_opaque_line(d, e);
+	detect_voice_line(d, e, e->u.opaque.first, e->u.opaque.last, EV_K_OPAQUE_VOICE,
+	    "voice-like UDP to foreign peers");
 }
 
 /* Capture time moves on; the tables' timers are walked at most once a second. */

@@ -293,8 +293,8 @@ judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t 
 		    ", most mobiles called once over several hours" : "",
 		    line_has(l, EV_K_RELAYED_ORIGIN) ? ", relayed by a domestic host" : "", fp);
 	} else if (j->verdict == VERDICT_SIMBOX && op != NULL)
-		n = snprintf(buf, cap, "voice-like opaque flows to foreign peers (%u, up to %u "
-		    "at once)%s", op->count, l->max_opaque, fp);
+		n = snprintf(buf, cap, "%s (%u streams, up to %u at once)%s", op->detail,
+		    l->nvoice, l->max_opaque, fp);
 	else if (dev != NULL)
 		n = snprintf(buf, cap, "GoIP fingerprint: %s %.40s, seen %u times",
 		    evidence_names[dev->kind], dev->detail, dev->count);

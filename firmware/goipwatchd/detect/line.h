@@ -42,6 +42,7 @@
 	X(OUTBOUND_TRUNK, "outbound_foreign_trunk", EC_INFO)	\
 	X(RELAYED_ORIGIN, "relayed_origin",       EC_RELAY)	\
 	X(OPAQUE_VOICE,   "opaque_voice",         EC_OPAQUE)	\
+	X(SRTP_VOICE,     "rtp_voice_without_sip", EC_OPAQUE)	\
 	X(BEHAVIOUR,      "call_behaviour",       EC_BEHAVIOUR)	\
 	X(CADENCE,        "cadence",              EC_CADENCE)	\
 	X(WATCHLIST,      "watchlist_peer",       EC_WATCH)
@@ -152,6 +153,7 @@ struct line {
 	uint8_t		 opaque_pos;
 	struct wcount	 opaque_flows;
 	uint8_t		 max_opaque;
+	uint32_t	 nvoice;		/* such streams counted */
 
 	/* cadence: REGISTER refreshes to a foreign registrar */
 	usec_t		 last_register;
