@@ -137,8 +137,14 @@ bench: deps all $(BENCH_DEPS)
 		[ ! -x tests/bench/$$b.sh ] || BUILD=$(BUILD) ./tests/bench/$$b.sh || exit 1; done
 
 # The labelled evaluation (docs/detection.md): precision, recall, latency.
-eval: deps all corpus geodb
-	$(Q)BUILD=$(BUILD) ./tests/eval/eval.sh
+# Over EVAL_SEEDS corpora (parameters vary by seed), then the lab's captures.
+EVAL_SEEDS ?= 1 2 3 4 5
+eval: deps all geodb
+	$(Q)for s in $(EVAL_SEEDS); do mkdir -p $(BUILD)/eval-corpus/seed$$s && \
+		$(SYNTH) corpus --seed $$s --out $(BUILD)/eval-corpus/seed$$s 2>/dev/null || exit 1; done
+	$(Q)BUILD=$(BUILD) CORPUS="$(foreach s,$(EVAL_SEEDS),$(BUILD)/eval-corpus/seed$(s))" \
+		./tests/eval/eval.sh
+	$(Q)BUILD=$(BUILD) CORPUS=tests/data/lab OUT=$(BUILD)/eval-lab ./tests/eval/eval.sh
 
 # The IP-to-country database of home_country (npm, pinned; data/geo/README.md).
 geodb:

@@ -273,8 +273,10 @@ judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t 
 	const struct evidence *dev = judge_first(l, EC_DEVICE), *sb = judge_first(l, EC_SIMBANK);
 	const struct evidence *op = judge_first(l, EC_OPAQUE), *wk = judge_first(l, EC_WEAK);
 	char ip[REPORT_IP_LEN] = "?", span[24], fp[LINE_DETAIL_LEN + 32] = "";
+	struct tally t;
 	int n = 0;
 
+	judge_tally(l, &t);
 	if (l->term_first != 0)
 		report_ip(l->term_peer, ip);
 	else if (l->npeers > 0)
@@ -285,10 +287,11 @@ judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t 
 	if (sb != NULL && j->verdict == VERDICT_SIMBOX)
 		n = snprintf(buf, cap, "SIM-bank traffic (%s %s, seen %u times)%s",
 		    evidence_names[sb->kind], sb->detail, sb->count, fp);
-	else if (j->verdict == VERDICT_SIMBOX && line_has(l, EV_K_TERMINATION)) {
+	else if (j->verdict == VERDICT_SIMBOX && judge_termination(&t)) {
 		judge_span(l->term_first, l->term_last, span, sizeof(span));
-		n = snprintf(buf, cap, "%u INVITEs from %s to %u distinct mobiles in %s, "
-		    "%u answered, up to %u at once%s%s%s", l->calls, ip, l->all_callees.n, span,
+		n = snprintf(buf, cap, "%u INVITEs from %s to %s%u distinct mobiles in %s, "
+		    "%u answered, up to %u at once%s%s%s", l->calls, ip,
+		    l->all_callees.full ? "at least " : "", l->all_callees.n, span,
 		    l->answered, l->max_active, line_has(l, EV_K_TERM_BREADTH) ?
 		    ", most mobiles called once over several hours" : "",
 		    line_has(l, EV_K_RELAYED_ORIGIN) ? ", relayed by a domestic host" : "", fp);
