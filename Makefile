@@ -55,6 +55,7 @@ PCAP_LIBS	:= -lpcap
 CMOCKA_LIBS	:= -lcmocka
 MBEDTLS_LIBS	:= -lmbedtls -lmbedx509 -lmbedcrypto
 CJSON_LIBS	:= -lcjson
+MMDB_LIBS	:= -lmaxminddb
 
 # --- dependency-free core ---------------------------------------------------
 LIB_SRCS := firmware/lib/log.c firmware/lib/pool.c firmware/lib/ring.c \
@@ -70,7 +71,7 @@ CAPTURE_SRCS := drivers/capture/capture.c drivers/capture/capture-pcap.c \
 # --- the appliance daemon: one fragment per stage folder ----------------------
 GWD	:= $(BUILD)/goipwatchd
 GWD_A	:= $(BUILD)/libgwd.a
-GWD_LIBS = $(NDPI_LIBS) $(OSIP_LIBS) $(PCAP_LIBS) $(MBEDTLS_LIBS)
+GWD_LIBS = $(NDPI_LIBS) $(OSIP_LIBS) $(PCAP_LIBS) $(MBEDTLS_LIBS) $(MMDB_LIBS)
 GWD_CORE_SRCS :=
 
 BINS	:= $(GWD)
@@ -138,13 +139,23 @@ bench: deps all $(BENCH_DEPS)
 		[ ! -x tests/bench/$$b.sh ] || BUILD=$(BUILD) ./tests/bench/$$b.sh || exit 1; done
 
 # The labelled evaluation (docs/detection.md): precision, recall, latency.
-eval: deps all corpus
-	$(Q)BUILD=$(BUILD) ./tests/eval/eval.sh
+# Over EVAL_SEEDS corpora (parameters vary by seed), then the lab's captures.
+EVAL_SEEDS ?= 1 2 3 4 5
+eval: deps all geodb
+	$(Q)for s in $(EVAL_SEEDS); do mkdir -p $(BUILD)/eval-corpus/seed$$s && \
+		$(SYNTH) corpus --seed $$s --out $(BUILD)/eval-corpus/seed$$s 2>/dev/null || exit 1; done
+	$(Q)BUILD=$(BUILD) CORPUS="$(foreach s,$(EVAL_SEEDS),$(BUILD)/eval-corpus/seed$(s))" \
+		./tests/eval/eval.sh
+	$(Q)BUILD=$(BUILD) CORPUS=tests/data/lab OUT=$(BUILD)/eval-lab ./tests/eval/eval.sh
+
+# The IP-to-country database of home_country (npm, pinned; data/geo/README.md).
+geodb:
+	$(Q)./scripts/geodb.sh $(BUILD)/geo
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz
 
-.PHONY: all deps test run bench fuzz eval clean
+.PHONY: all deps test run bench fuzz eval geodb clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -17,7 +17,8 @@ libsqlite3-dev sqlite3 libpq-dev libcmocka-dev
 tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind time
 openssl systemd
 libmicrohttpd-dev libargon2-dev libgnutls28-dev libcurl4-openssl-dev python3-aiosmtpd
-libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium fonts-noto-cjk"
+libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium fonts-noto-cjk
+libmaxminddb-dev"
 # libmicrohttpd-dev: central's console HTTPS API (GnuTLS inside MHD 0.9.75);
 # libgnutls28-dev: http.c verifies the console's browser client certificates
 # with the GnuTLS session MHD runs (already pulled in by libmicrohttpd-dev);
@@ -29,11 +30,14 @@ libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium fonts-
 # /usr/share/javascript (web_lib; docs/console.md); chromium, chromium-driver,
 # python3-selenium: the console's browser tests (tests/browser); fonts-noto-cjk:
 # Chinese glyphs in headless Chromium's screenshots.
+# libmaxminddb-dev: goipwatchd reads the IP-to-country database (home_country,
+# geo.c; docs/detection.md).
 # libndpi-dev is not Multi-Arch: same (it would replace the amd64 one): only the
 # arm64 runtime; board/arm64-generic/board.mk links it by soname.
 CROSS_PKGS="crossbuild-essential-arm64 qemu-user-static qemu-system-arm qemu-utils
 debootstrap e2fsprogs libc6-dev:arm64 libpcap-dev:arm64 libosip2-dev:arm64
-libmbedtls-dev:arm64 libcjson-dev:arm64 libcmocka-dev:arm64 libndpi4.2:arm64"
+libmbedtls-dev:arm64 libcjson-dev:arm64 libcmocka-dev:arm64 libndpi4.2:arm64
+libmaxminddb-dev:arm64"
 
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo

@@ -21,7 +21,7 @@ SIZE_MB=${IMAGE_MB:-1024}
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="systemd,systemd-sysv,udev,dbus,iproute2,ifupdown,isc-dhcp-client,ca-certificates,\
 linux-image-arm64,libpcap0.8,libosip2-15,libmbedtls14,libmbedx509-1,libmbedcrypto7,\
-libcjson1,libndpi4.2,openssl,curl,tcpdump"
+libcjson1,libndpi4.2,libmaxminddb0,openssl,curl,tcpdump"
 
 log() { printf 'image: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -57,6 +57,12 @@ stage_firmware() {
 	mkdir -p "$ROOT/etc/goipwatch" "$ROOT/usr/share/doc/goipwatch"
 	install -m 0644 "$top/board/$BOARD/goipwatch.conf" "$ROOT/etc/goipwatch/goipwatch.conf"
 	install -m 0644 "$top/docs/deployment.md" "$ROOT/usr/share/doc/goipwatch/" 2>/dev/null || :
+	# the IP-to-country database of home_country (DB-IP lite, CC BY 4.0: data/geo)
+	"$top/scripts/geodb.sh" "$OUT/geo" || die "no country database (scripts/geodb.sh)"
+	mkdir -p "$ROOT/usr/share/goipwatch"
+	install -m 0644 "$OUT/geo/country.mmdb" "$ROOT/usr/share/goipwatch/country.mmdb"
+	install -m 0644 "$top/data/geo/DBIP-LICENSE" "$top/data/geo/README.md" \
+	    "$ROOT/usr/share/doc/goipwatch/"
 	echo "goipwatch-$BOARD" > "$ROOT/etc/hostname"
 	printf 'auto lo\niface lo inet loopback\nauto eth0\niface eth0 inet dhcp\nauto eth1\niface eth1 inet manual\n  up ip link set eth1 up\n' \
 	    > "$ROOT/etc/network/interfaces"

@@ -152,6 +152,7 @@ call(struct detect *d, usec_t ts, const char *id, const char *callee,
 		detect_event(d, sip(ts + 5 * SEC, LINE, peer, "INVITE", 200, id, callee, "dble"));
 }
 
+/* Two received calls at once: termination only with a device fingerprint. */
 static void
 test_termination_concurrency(void **state)
 {
@@ -159,14 +160,213 @@ test_termination_concurrency(void **state)
 	struct detect *d = mk("ua_strong nothing-matches\n", &c);
 
 	(void)state;
+	/* a developer's two test calls at once, no fingerprint: nothing */
 	call(d, T0, "a", "13800138000", FOREIGN, true);
-	assert_int_equal(ndetect, 0);
 	call(d, T0 + 10 * SEC, "b", "+8613912345678", FOREIGN, false);
+	assert_int_equal(ndetect, 0);
+	detect_free(d);
+	conf_free(c);
+
+	/* the same on a GoIP (the line's 183 says dble): urgent */
+	d = mk("", &c);
+	call(d, T0, "a", "13800138000", FOREIGN, true);
 	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"goip_present\""));
+	call(d, T0 + 10 * SEC, "b", "+8613912345678", FOREIGN, false);
+	assert_int_equal(ndetect, 2);
 	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"urgent\""));
 	assert_non_null(strstr(out, "\"kind\":\"termination_pattern\""));
 	assert_non_null(strstr(out, "\"callees\":[\"13800138000\",\"13912345678\"]"));
 	assert_non_null(strstr(out, "\"peers\":[{\"ip\":\"203.0.113.10\""));
+	assert_non_null(strstr(out, "\"reason\":\"2 INVITEs from 203.0.113.10 to 2 distinct "
+	    "mobiles in 10 s, 1 answered, up to 2 at once, with a GoIP fingerprint "
+	    "(sip_user_agent dble).\""));
+	detect_free(d);
+	conf_free(c);
+}
+
+/* Calls the line places through a foreign provider: informational only. */
+static void
+test_outbound_foreign_trunk(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("ua_strong nothing-matches\n", &c);
+	char id[16], callee[24];
+	struct event *e;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 60; i++) {
+		snprintf(id, sizeof(id), "o%d", i);
+		snprintf(callee, sizeof(callee), "1390013%04d", i);
+		detect_event(d, sip(T0 + (usec_t)i * 20 * SEC, LINE, FOREIGN, "INVITE", 0, id,
+		    callee, "Dialer"));
+		detect_event(d, sip(T0 + (usec_t)i * 20 * SEC + SEC, FOREIGN, LINE, "INVITE",
+		    183, id, callee, ""));
+		detect_event(d, sip(T0 + (usec_t)i * 20 * SEC + 3 * SEC, FOREIGN, LINE, "INVITE",
+		    200, id, callee, ""));
+	}
+	assert_int_equal(ndetect, 0);
+	/* a fingerprint later: reported as goip_present with the trunk as context */
+	e = sip(T0 + 3600 * SEC, LINE, DOMESTIC, "REGISTER", 0, "r", "", "pak");
+	e->u.sip.msg.contact_expires = 60;	/* two weak kinds: pak and expires=60 */
+	detect_event(d, e);
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"goip_present\""));
+	assert_non_null(strstr(out, "\"kind\":\"outbound_foreign_trunk\""));
+	detect_free(d);
+	conf_free(c);
+}
+
+/* A trusted peer's INVITEs, even in volume and from abroad, are not termination. */
+static void
+test_trusted_peer(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("ua_strong nothing-matches\ntrusted_peer 203.0.113.10\n", &c);
+	char id[16], callee[24];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "t%d", i);
+		snprintf(callee, sizeof(callee), "1380013%04d", i);
+		call(d, T0 + (usec_t)i * 60 * SEC, id, callee, FOREIGN, i % 3 == 0);
+	}
+	assert_int_equal(ndetect, 0);
+	detect_free(d);
+	conf_free(c);
+}
+
+/* Breadth decides the tier: the volume pattern is high, breadth over hours urgent. */
+static void
+test_termination_breadth(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("ua_strong nothing-matches\n", &c);
+	char id[16], callee[24];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "b%d", i);
+		snprintf(callee, sizeof(callee), "1380013%04d", i);
+		call(d, T0 + (usec_t)i * 300 * SEC, id, callee, FOREIGN, i % 3 == 0);
+		detect_event(d, sip(T0 + (usec_t)i * 300 * SEC + 40 * SEC, FOREIGN, LINE, "BYE",
+		    0, id, callee, ""));
+		if (i == 9) {
+			assert_int_equal(ndetect, 1);
+			assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\","
+			    "\"tier\":\"high\""));
+		}
+	}
+	assert_int_equal(ndetect, 2);
+	assert_non_null(strstr(out, "\"tier\":\"urgent\""));
+	assert_non_null(strstr(out, "\"kind\":\"termination_breadth\""));
+	assert_non_null(strstr(out, "\"reason\":\"30 INVITEs from 203.0.113.10 to 30 distinct "
+	    "mobiles in 2 h, 10 answered, up to 1 at once, most mobiles called once over "
+	    "several hours.\""));
+	detect_free(d);
+	conf_free(c);
+}
+
+/* 40 received calls from a domestic host to distinct mobiles, over 3 h 20 min. */
+static void
+domestic_calls(struct detect *d, const char *caller)
+{
+	char id[16], callee[24];
+	struct event *e;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "r%d", i);
+		snprintf(callee, sizeof(callee), "1380013%04d", i);
+		e = sip(T0 + (usec_t)i * 300 * SEC, DOMESTIC, LINE, "INVITE", 0, id, callee,
+		    "relay");
+		snprintf(e->u.sip.msg.from.user, sizeof(e->u.sip.msg.from.user), "%s", caller);
+		detect_event(d, e);
+		detect_event(d, sip(T0 + (usec_t)i * 300 * SEC + SEC, LINE, DOMESTIC, "INVITE",
+		    i % 3 == 0 ? 200 : 183, id, callee, ""));
+		detect_event(d, sip(T0 + (usec_t)i * 300 * SEC + 40 * SEC, DOMESTIC, LINE, "BYE",
+		    0, id, callee, ""));
+	}
+}
+
+/* Relays: a domestic host's INVITEs weigh with relay signs, or as high on breadth alone. */
+static void
+test_domestic_relay(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("ua_strong nothing-matches\n", &c);
+
+	(void)state;
+	/* domestic callers: T1 alone is nothing, T3's breadth is high at most */
+	domestic_calls(d, "13511112222");
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"high\""));
+	assert_null(strstr(out, "relayed_origin"));
+	detect_free(d);
+	conf_free(c);
+
+	/* international callers through the domestic host: relayed, urgent */
+	d = mk("ua_strong nothing-matches\n", &c);
+	domestic_calls(d, "+447700900123");
+	assert_non_null(strstr(out, "\"kind\":\"relayed_origin\",\"detail\":\"international "
+	    "caller numbers through a domestic host\""));
+	assert_non_null(strstr(out, "\"tier\":\"urgent\""));
+	assert_non_null(strstr(out, "relayed by a domestic host.\""));
+	detect_free(d);
+	conf_free(c);
+
+	/* the same host as a trusted peer: nothing */
+	d = mk("ua_strong nothing-matches\ntrusted_peer 10.10.0.0/16\n", &c);
+	domestic_calls(d, "+447700900123");
+	assert_int_equal(ndetect, 0);
+	detect_free(d);
+	conf_free(c);
+}
+
+static struct event *
+rtp(usec_t first, usec_t last, const uint8_t *src, const uint8_t *dst)
+{
+	static struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_RTP;
+	e.ts = last;
+	tuple(&e, src, 20000, dst, 30000);
+	e.u.rtp.s.pt = 18;
+	e.u.rtp.s.packets = (last - first) / (20 * 1000);
+	e.u.rtp.s.first_seen = first;
+	e.u.rtp.s.last_seen = last;
+	return &e;
+}
+
+/* SIP over TLS with SRTP: RTP streams to a foreign peer that no SIP named. */
+static void
+test_rtp_without_sip(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("", &c);
+
+	(void)state;
+	/* one stream, and the peer's direction: nothing */
+	detect_event(d, rtp(T0, T0 + 60 * SEC, LINE, FOREIGN));
+	detect_event(d, rtp(T0, T0 + 60 * SEC, FOREIGN, LINE));
+	assert_int_equal(ndetect, 0);
+	/* too short to be a call */
+	detect_event(d, rtp(T0 + 10 * SEC, T0 + 20 * SEC, LINE, FOREIGN));
+	assert_int_equal(ndetect, 0);
+	/* to a domestic peer: nothing */
+	detect_event(d, rtp(T0 + 5 * SEC, T0 + 65 * SEC, LINE, DOMESTIC));
+	assert_int_equal(ndetect, 0);
+	/* a second one at the same time to the foreign peer */
+	detect_event(d, rtp(T0 + 5 * SEC, T0 + 65 * SEC, LINE, FOREIGN));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"high\""));
+	assert_non_null(strstr(out, "\"kind\":\"rtp_voice_without_sip\""));
+	assert_non_null(strstr(out, "\"reason\":\"RTP/SRTP voice to foreign peers, no SIP seen "
+	    "(2 streams, up to 2 at once).\""));
 	detect_free(d);
 	conf_free(c);
 }
@@ -465,6 +665,11 @@ main(void)
 		cmocka_unit_test(test_ua_near_misses),
 		cmocka_unit_test(test_weak_pair),
 		cmocka_unit_test(test_termination_concurrency),
+		cmocka_unit_test(test_outbound_foreign_trunk),
+		cmocka_unit_test(test_trusted_peer),
+		cmocka_unit_test(test_termination_breadth),
+		cmocka_unit_test(test_domestic_relay),
+		cmocka_unit_test(test_rtp_without_sip),
 		cmocka_unit_test(test_termination_near_misses),
 		cmocka_unit_test(test_termination_volume),
 		cmocka_unit_test(test_simbank_and_lists),

@@ -9,7 +9,7 @@
 #include "scen.h"
 
 #define CORPUS_T0	(1709510400ULL * SYNTH_US)	/* 2024-03-04T00:00:00Z */
-#define CORPUS_LABELS	64
+#define CORPUS_LABELS	96
 #define CORPUS_LINES	12
 
 #define SOFTSWITCH	"203.0.113.10"
@@ -17,6 +17,11 @@
 #define SIM_BANK	"203.0.113.50"
 #define PROVIDER	"10.10.0.10"
 #define SMS_DOMESTIC	"10.20.0.5"
+/* A domestic ITSP on a public address: only the country database says so. */
+#define ITSP_CN		"58.250.0.10"
+#define TRUNK_ABROAD	"198.51.100.60"	/* a call centre's trunk provider abroad */
+#define LAB_SERVER	"192.0.2.80"	/* a developer's SIP server abroad */
+#define VOIP_ABROAD	"198.51.100.66"	/* a consumer VoIP provider abroad */
 
 #define WHY_TERM "foreign softswitch sends INVITEs to domestic mobile numbers in volume, " \
 	"several at once, to a GoIP (User-Agent dble, s=DBL Session)"
@@ -151,6 +156,7 @@ build_encrypted(struct corpus_ctx *c)
 	d.talk_median_s = 45;
 	d.full_media_p = 0.3;
 	d.max_full = 4;
+	c->lines[0].lb->tier = "high";	/* opaque voice alone: no fingerprint */
 	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
 	return 0;
 }
@@ -320,6 +326,237 @@ build_pppoe(struct corpus_ctx *c)
 	return build_l2(c, true);
 }
 
+
+/* --- look-alikes and positives the default config must get right (issue 17) --- */
+
+/* An outbound call centre whose trunk provider is abroad: it places calls to mobiles. */
+static int
+build_cc_foreign(struct corpus_ctx *c)
+{
+	struct device d = dev_pbx;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.74.5.5", 0, 0, "benign",
+	    "outbound call centre on a trunk provider abroad: the line sends INVITEs to "
+	    "domestic mobiles, it receives none"))
+		return -1;
+	d.st = &sip_dialer;
+	d.peer = TRUNK_ABROAD;
+	d.reg_interval = d.reg_expires = 300;
+	d.calls_per_hour = rng_range(scen_rng(&c->sc), 40, 100);
+	d.answer_ratio = 0.2;
+	d.talk_median_s = 30;
+	d.inbound_p = 0;
+	d.callee = NUM_CN_MOBILE;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 10);
+	return 0;
+}
+
+/*
+ * A VoIP developer's lab: softphones against a test server abroad, test calls
+ * both ways to three colleagues' mobiles, sometimes two at once.
+ */
+static int
+build_dev_lab(struct corpus_ctx *c)
+{
+	struct device d = dev_home;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.74.9.9", 0, 0, "benign",
+	    "developer testing softphones against a server abroad: a few calls to three "
+	    "colleagues' mobiles, two at once at times"))
+		return -1;
+	d.peer = LAB_SERVER;
+	d.channels = 2;
+	d.base_port = 0;
+	d.reg_interval = d.reg_expires = 120;
+	d.calls_per_hour = rng_range(scen_rng(&c->sc), 3, 8);
+	d.hour_from = 0;
+	d.hour_to = 24;
+	d.answer_ratio = 0.8;
+	d.talk_median_s = 20;
+	d.inbound_p = 0.5;
+	d.termination = true;
+	d.callee = NUM_POOL3;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 20);
+	return 0;
+}
+
+/*
+ * A PBX whose domestic ITSP sits on a public address and delivers calls for the
+ * staff's mobile extensions (fixed-mobile convergence): received INVITEs to many
+ * mobiles, in volume, from a peer only the country database calls domestic.
+ */
+static int
+build_itsp_public(struct corpus_ctx *c)
+{
+	struct device d = dev_pbx;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.74.20.1", 0, 0, "benign",
+	    "PBX on a domestic ITSP at a public address: many received calls from domestic "
+	    "callers to 20 staff mobiles, the peer is domestic by the country database"))
+		return -1;
+	d.peer = ITSP_CN;
+	d.calls_per_hour = rng_range(scen_rng(&c->sc), 20, 40);
+	d.inbound_p = 0.6;
+	d.termination = true;
+	d.domestic_callers = true;
+	d.callee = NUM_POOL20;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 10);
+	return 0;
+}
+
+/* A home phone on a consumer VoIP provider abroad: calls out to mobiles, in to its DID. */
+static int
+build_home_abroad(struct corpus_ctx *c)
+{
+	struct device d = dev_home;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.74.33.2", 0, 0, "benign",
+	    "home softphone on a VoIP provider abroad: a few calls out to mobiles"))
+		return -1;
+	d.peer = VOIP_ABROAD;
+	d.calls_per_hour = 1;
+	d.callee = NUM_CN_MOBILE;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 25);
+	return 0;
+}
+
+/* A SIM box that takes its time: one or two channels, a call every few minutes, all day. */
+static int
+build_slow_simbox(struct corpus_ctx *c)
+{
+	struct device d = dev_classic;
+	struct rng *r = scen_rng(&c->sc);
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.1.7", 0, 0, "simbox_suspected",
+	    "slow SIM box: generic User-Agent, no DBL marks, one or two channels, a foreign "
+	    "softswitch's INVITEs to distinct mobiles all day"))
+		return -1;
+	d.st = &sip_goip_spoofed;
+	d.peer = "203.0.113.70";
+	d.channels = rng_range(r, 1, 2);
+	d.base_port = 0;
+	d.reg_interval = d.reg_expires = 300;
+	d.sms_server = NULL;
+	d.dbl_cloud = false;
+	d.calls_per_hour = rng_range(r, 9, 14);
+	d.hour_from = 0;
+	d.hour_to = 24;
+	d.answer_ratio = 0.3;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 10);
+	return 0;
+}
+
+/*
+ * A relay inside the country: a proxy on a domestic cloud host (36.110.20.5) in
+ * front of the foreign softswitch; the callers' numbers are still international.
+ */
+static int
+build_domestic_relay(struct corpus_ctx *c)
+{
+	struct device d = dev_classic;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.3.9", 0, 0, "simbox_suspected",
+	    "SIM box behind a domestic relay: a domestic cloud host sends INVITEs from "
+	    "international numbers to distinct mobiles, generic User-Agent"))
+		return -1;
+	d.st = &sip_goip_spoofed;
+	d.peer = "36.110.20.5";
+	d.base_port = 0;
+	d.reg_interval = d.reg_expires = 300;
+	d.sms_server = NULL;
+	d.dbl_cloud = false;
+	d.calls_per_hour = rng_range(scen_rng(&c->sc), 15, 30);
+	d.hour_from = 0;
+	d.hour_to = 24;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 10);
+	return 0;
+}
+
+/* SIP over TLS to a softswitch abroad, SRTP media: no SIP to read, a clear RTP header. */
+static int
+build_tls_srtp(struct corpus_ctx *c)
+{
+	struct device d = dev_classic;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.4.4", 0, 0, "simbox_suspected",
+	    "SIP-TLS registration every 60 s and SRTP voice to a foreign softswitch, two or "
+	    "more streams at once, no SIP and no fingerprint"))
+		return -1;
+	c->lines[0].lb->tier = "high";	/* voice without SIP alone: no fingerprint */
+	d.peer = "198.51.100.32";
+	d.dbl_cloud = false;
+	d.peer_port = 5061;
+	d.base_port = 0;
+	d.sms_server = NULL;
+	d.opaque = true;
+	d.srtp = true;
+	d.termination = false;
+	d.channels = rng_range(scen_rng(&c->sc), 2, 4);
+	d.calls_per_hour = 120;
+	d.hour_from = 0;
+	d.hour_to = 24;
+	d.answer_ratio = 0.5;
+	d.talk_median_s = 45;
+	d.full_media_p = 0.3;
+	d.max_full = 4;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	return 0;
+}
+
+/* A home user's encrypted voice app abroad (SRTP), one call at a time, a few a day. */
+static int
+build_srtp_app(struct corpus_ctx *c)
+{
+	struct device d = dev_home;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.5.5", 0, 0, "benign",
+	    "encrypted voice app with SRTP to a server abroad: one call at a time, a few a day"))
+		return -1;
+	d.peer = "198.51.100.33";
+	d.peer_port = 5061;
+	d.base_port = 0;
+	d.opaque = true;
+	d.srtp = true;
+	d.calls_per_hour = 1;
+	d.hour_from = 0;
+	d.hour_to = 24;
+	d.full_media_p = 1;
+	d.max_full = 3;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 25);
+	return 0;
+}
+
+/* A GoIP with its User-Agent spoofed as a desk phone and the DBL SDP marks cleared. */
+static int
+build_spoofed_ua(struct corpus_ctx *c)
+{
+	struct device d = dev_classic;
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.2.8", 0, 0, "simbox_suspected",
+	    "GoIP spoofing a Yealink User-Agent without DBL marks: termination in volume "
+	    "and breadth from a foreign softswitch"))
+		return -1;
+	d.st = &sip_goip_spoofed;
+	d.peer = "198.51.100.45";
+	d.base_port = 0;
+	d.reg_interval = d.reg_expires = 600;
+	d.sms_server = NULL;
+	d.dbl_cloud = false;
+	d.calls_per_hour = rng_range(scen_rng(&c->sc), 20, 40);
+	d.hour_from = 0;
+	d.hour_to = 24;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 10);
+	return 0;
+}
+
 static const struct corpus_scenario {
 	const char *name;
 	double hours;
@@ -339,6 +576,15 @@ static const struct corpus_scenario {
 	{ "ipv6_goip", 1.5, build_ipv6 },
 	{ "vlan_goip", 1.5, build_vlan },
 	{ "pppoe_goip", 1.5, build_pppoe },
+	{ "callcentre_foreign_trunk", 4, build_cc_foreign },
+	{ "dev_lab", 6, build_dev_lab },
+	{ "pbx_public_itsp", 6, build_itsp_public },
+	{ "home_voip_abroad", 24, build_home_abroad },
+	{ "slow_simbox", 12, build_slow_simbox },
+	{ "spoofed_ua", 6, build_spoofed_ua },
+	{ "domestic_relay", 6, build_domestic_relay },
+	{ "sip_tls_srtp", 1, build_tls_srtp },
+	{ "srtp_app", 12, build_srtp_app },
 };
 
 static void
@@ -374,8 +620,8 @@ corpus_labels(const char *dir, const struct label *lb, size_t n)
 			fprintf(f, "\"vlan\": %u, ", lb[i].vlan);
 		if (lb[i].pppoe)
 			fprintf(f, "\"pppoe_session\": %u, ", lb[i].pppoe);
-		fprintf(f, "\"label\": \"%s\", \"first_evidence_ts\": \"%s\", "
-		    "\"scenario\": \"%s\", \"why\": \"%s\"}%s\n", lb[i].label, ts,
+		fprintf(f, "\"label\": \"%s\", \"tier\": \"%s\", \"first_evidence_ts\": \"%s\", "
+		    "\"scenario\": \"%s\", \"why\": \"%s\"}%s\n", lb[i].label, lb[i].tier, ts,
 		    lb[i].scenario, lb[i].why, i + 1 < n ? "," : "");
 	}
 	fputs("]\n", f);

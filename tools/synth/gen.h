@@ -17,7 +17,7 @@ struct sip_stack {
 	bool server_hdr;	/* responses carry Server:, not User-Agent: */
 };
 extern const struct sip_stack sip_goip, sip_goip_disguised, sip_softswitch,
-    sip_provider, sip_pbx, sip_dialer, sip_softphone;
+    sip_provider, sip_pbx, sip_dialer, sip_softphone, sip_goip_spoofed;
 
 enum call_outcome { CALL_ANSWER, CALL_BUSY, CALL_NOANSWER };
 enum call_media { MEDIA_FULL, MEDIA_HEADTAIL, MEDIA_NONE };
@@ -36,6 +36,7 @@ struct call_spec {
 	unsigned head_ticks;	/* MEDIA_HEADTAIL: 20 ms ticks kept at each end */
 	int codec;		/* RTP payload type: 0, 8 or 18 */
 	bool opaque;		/* signalling and media encrypted: random bytes, same sizes */
+	bool srtp;		/* with opaque: SRTP, the RTP header stays clear */
 	int hangup;		/* DIR_AB or DIR_BA sends BYE */
 };
 struct src *sipgen_call_new(uint64_t t0, const struct call_spec *cs);

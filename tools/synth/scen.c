@@ -50,6 +50,8 @@ scen_line(struct scen *sc, struct line *l, const char *ip, uint16_t vlan, uint16
 	lb->vlan = vlan;
 	lb->pppoe = pppoe;
 	lb->label = label;
+	lb->tier = strcmp(label, "simbox_suspected") == 0 ? "urgent" :
+	    strcmp(label, "goip_present") == 0 ? "general" : "none";
 	lb->scenario = sc->scenario;
 	lb->why = why;
 	return 0;
@@ -133,6 +135,8 @@ scen_number(struct rng *r, enum num_kind k, const char *did, char *out, size_t c
 	if (k == NUM_CN_MIXED && rng_chance(r, 0.3)) {
 		rng_digits(r, d, 8);
 		snprintf(out, cap, "0%s%s", areas[rng_below(r, 6)], d);
+	} else if (k == NUM_POOL3 || k == NUM_POOL20) {
+		snprintf(out, cap, "139%.6s%02u", did + 4, rng_below(r, k == NUM_POOL3 ? 3 : 20));
 	} else if (k == NUM_DID) {
 		snprintf(out, cap, "%s", did);
 	} else if (k == NUM_FOREIGN) {
@@ -217,7 +221,8 @@ callgen_spec(struct callgen *g, struct rng *r, uint64_t t, int ch, struct call_s
 	cs->caller = in ? DIR_BA : DIR_AB;
 	cs->st_a = d->st;
 	cs->st_b = d->peer_st;
-	scen_number(r, in ? (d->termination ? NUM_FOREIGN : NUM_CN_MOBILE) : NUM_DID, g->did,
+	scen_number(r, in ? (d->termination && !d->domestic_callers ? NUM_FOREIGN :
+	    NUM_CN_MOBILE) : NUM_DID, g->did,
 	    cs->from_num, sizeof(cs->from_num));
 	scen_number(r, in && !d->termination ? NUM_DID : d->callee, g->did, cs->to_num,
 	    sizeof(cs->to_num));
@@ -232,6 +237,7 @@ callgen_spec(struct callgen *g, struct rng *r, uint64_t t, int ch, struct call_s
 	cs->head_ticks = 25;	/* 0.5 s of paced RTP at each end */
 	cs->codec = d->codec;
 	cs->opaque = d->opaque;
+	cs->srtp = d->srtp;
 	cs->hangup = rng_chance(r, 0.5) ? DIR_AB : DIR_BA;
 	(void)t;
 }

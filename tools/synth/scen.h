@@ -12,6 +12,7 @@ struct label {
 	char ip[48];
 	uint16_t vlan, pppoe;
 	const char *label;	/* simbox_suspected | goip_present | benign */
+	const char *tier;	/* the final tier wanted: urgent | high | general | none */
 	const char *scenario;
 	const char *why;
 	uint64_t first_ev;	/* decisive evidence; 0 = none yet */
@@ -36,7 +37,8 @@ struct line {
 	struct label *lb;
 };
 
-enum num_kind { NUM_CN_MOBILE, NUM_CN_MIXED, NUM_DID, NUM_FOREIGN };
+/* NUM_POOL3, NUM_POOL20: one of 3 or 20 fixed mobiles (colleagues, staff) */
+enum num_kind { NUM_CN_MOBILE, NUM_CN_MIXED, NUM_DID, NUM_FOREIGN, NUM_POOL3, NUM_POOL20 };
 
 /* What a device on a line does; zero fields mean "not this". */
 struct device {
@@ -49,6 +51,7 @@ struct device {
 	const char *sms_server;		/* keepalives to this address, port 44444 */
 	const char *sim_bank;		/* SIM-bank TCP to this address, port 56012 */
 	bool opaque;			/* signalling and media encrypted */
+	bool srtp;			/* with opaque: SIP over TLS-like records, SRTP media */
 	double calls_per_hour;		/* per device, in active hours */
 	uint8_t hour_from, hour_to;	/* active hours, UTC; outside: 5 % of the rate */
 	double answer_ratio, talk_median_s;
@@ -58,6 +61,7 @@ struct device {
 	unsigned max_full;		/* at most this many fully paced calls */
 	int codec;
 	bool termination;		/* foreign peer -> domestic mobile: volume evidence */
+	bool domestic_callers;		/* with termination: the callers are domestic numbers */
 	bool ott;			/* STUN + non-RTP media instead of SIP */
 	bool one_port;			/* a trunk: every channel on base_port, one REGISTER */
 	bool dbl_cloud;			/* boot DNS, gontp NTP every 30 min, DDNS (dbl.c) */

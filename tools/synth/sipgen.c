@@ -17,6 +17,11 @@ const struct sip_stack sip_goip_disguised = {
 	"Grandstream HT812 1.0.43.11", "sdp_dbl", NULL, NULL, ALLOW_DBL, "8 0 18 4 101",
 	"480 Remote Busy", false
 };
+/* A GoIP whose owner changed the User-Agent and cleared the DBL SDP marks. */
+const struct sip_stack sip_goip_spoofed = {
+	"Yealink SIP-T46S 66.86.0.15", "sdp_generic", NULL, NULL, ALLOW_STD, "8 0 18 101",
+	"486 Busy Here", false
+};
 const struct sip_stack sip_softswitch = {
 	"VOS3000 V2.1.8.05", "sdp_generic", "VOS3000", "VOS3000", ALLOW_STD, "18 8 0 101",
 	"486 Busy Here", true
@@ -178,7 +183,11 @@ call_rtp(struct sim *sim, struct call *c, int dir)
 		pkt[8 + i] = (uint8_t)(c->ssrc[dir] >> (24 - 8 * i));
 	}
 	memcpy(pkt + 12, noise + ((c->tick * 7 + (uint32_t)dir * 1031) % 3800), plen);
-	if (c->cs.opaque) {
+	if (c->cs.opaque && c->cs.srtp) {
+		/* SRTP: clear header, encrypted payload, 80-bit auth tag */
+		memcpy(pkt + 12 + plen, noise + ((c->tick * 11 + (uint32_t)dir * 313) % 3800), 10);
+		plen += 10;
+	} else if (c->cs.opaque) {
 		/* encrypted voice: whole datagram opaque, a few bytes of cipher overhead */
 		memcpy(pkt, noise + ((c->tick * 13 + (uint32_t)dir * 577) % 3800), 12 + plen + 4);
 		/* no RTP/RTCP/GOOSE (byte 0) or CLTP (byte 1) heuristic claims it */

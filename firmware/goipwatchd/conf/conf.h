@@ -82,6 +82,8 @@ struct conf {
 	/* detection (docs/detection.md) */
 	uint64_t	line_capacity;		/* subscriber lines tracked at once */
 	char		country_code[8];	/* of domestic mobile numbers */
+	char		home_country[3];	/* ISO 3166 code; empty: prefixes only */
+	char		geoip_db[CONF_STR_MAX];	/* IP-to-country MMDB */
 	struct str_list	mobile_prefixes;	/* national mobile prefixes: 13 ... 19 */
 	uint64_t	mobile_length;		/* national number length */
 	struct str_list	ua_strong;		/* User-Agent/Server: a GoIP by itself */
@@ -89,12 +91,17 @@ struct conf {
 	usec_t		term_window;
 	uint64_t	term_min_invites;	/* foreign INVITEs to mobiles per window */
 	uint64_t	term_min_callees;	/* distinct mobile callees per window */
-	uint64_t	term_concurrent;	/* or this many answered calls at once */
+	uint64_t	term_concurrent;	/* received calls at once: termination with a fingerprint */
+	uint64_t	term_strong_callees;	/* breadth: distinct mobiles received for */
+	uint64_t	term_strong_hours;	/* breadth: clock hours with such INVITEs */
+	uint64_t	term_strong_answered_min;	/* answered share, percent, at least */
+	uint64_t	term_strong_answered_max;	/* and at most */
+	uint64_t	term_strong_once;	/* percent of callees called only once */
 	usec_t		opaque_window;
 	uint64_t	opaque_min_flows;	/* voice-like flows to foreign peers per window */
 	uint64_t	opaque_concurrent;	/* or this many at once */
 	uint64_t	w_device, w_weak, w_simbank, w_termination, w_opaque;
-	uint64_t	w_behaviour, w_cadence, w_watch;
+	uint64_t	w_behaviour, w_cadence, w_watch, w_breadth;
 	uint64_t	urgent_score;		/* simbox_suspected at or above: urgent */
 	char		pseudonymise_key[72];	/* hex; empty: numbers in clear */
 
@@ -127,6 +134,7 @@ struct conf {
 	/* lines */
 	struct prefix_list subscriber_prefixes;
 	struct prefix_list domestic_prefixes;
+	struct prefix_list trusted_peers;	/* domestic carriers' and ITSPs' SIP peers */
 	struct prefix_list allowlist;
 	struct prefix_list watchlist;
 };

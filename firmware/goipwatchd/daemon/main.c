@@ -20,7 +20,9 @@
 #include "control.h"
 #include "daemon.h"
 #include "engine.h"
+#include "geo.h"
 #include "log.h"
+#include "report.h"
 #include "selftest.h"
 #include "stats.h"
 #include "version.h"
@@ -40,6 +42,7 @@ usage(void)
 	    "  -r FILE   analyse a pcap/pcapng file (- for stdin)\n"
 	    "  -i IFACE  capture live; -D pcap-live|af-packet (default %s)\n"
 	    "  -n        check the configuration and exit (-v prints it normalised)\n"
+	    "  -q ADDR   with -n: where ADDR falls (subscriber, trusted peer, domestic, foreign)\n"
 	    "  -W SECS   at exit, wait up to SECS for the uplink to deliver the spool\n"
 	    "  -S SOCK   control socket (default %s)\n"
 	    "  -M PORT   metrics port on 127.0.0.1 (default %d, 0: none)\n"
@@ -116,6 +119,8 @@ opt_count(int opt, const char *what, const char *s, uint64_t min, uint64_t max)
 
 struct main_opts {
 	const char	*conf, *user, *out, *ctl_socket;
+	const char	*query[16];		/* -q: addresses to place */
+	size_t		 nquery;
 	bool		 check, user_required, self_test, no_watchdog;
 	int		 verbose;
 	uint64_t	 workers, drain_secs, inject, metrics_port;
@@ -152,7 +157,7 @@ parse_args(int argc, char **argv, struct main_opts *m)
 	m->eo.cap.snaplen = 65535;
 	m->eo.cap.driver = CAPTURE_DEFAULT;
 	opterr = 0;	/* the errors below name the option */
-	while ((ch = getopt_long(argc, argv, ":c:D:f:F:hi:j:M:nr:S:Tu:vVw:W:X:",
+	while ((ch = getopt_long(argc, argv, ":c:D:f:F:hi:j:M:nq:r:S:Tu:vVw:W:X:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -172,6 +177,11 @@ parse_args(int argc, char **argv, struct main_opts *m)
 			    65535);
 			break;
 		case 'n': m->check = true; break;
+		case 'q':
+			if (m->nquery == sizeof(m->query) / sizeof(m->query[0]))
+				bad_option("-q: at most 16 addresses");
+			m->query[m->nquery++] = optarg;
+			break;
 		case 'S': m->ctl_socket = optarg; break;
 		case 'T': m->self_test = true; break;
 		case 'K': conf_print_keys(stdout); exit(0);
@@ -194,6 +204,8 @@ parse_args(int argc, char **argv, struct main_opts *m)
 	}
 	if (argc != optind)
 		bad_option("extra argument '%s'", argv[optind]);
+	if (m->nquery && !m->check)
+		bad_option("-q needs -n");
 	if (!m->check && !m->self_test && m->eo.cap.source == NULL)
 		bad_option("nothing to do: want -r FILE, -i IFACE, -n or --self-test");
 }
@@ -316,6 +328,38 @@ run(struct main_opts *m, struct conf *c)
 	return rc == -1 ? (m->eo.live ? 1 : EXIT_BADINPUT) : 0;
 }
 
+/* -n -q ADDR: where each address falls, by the rules of the detect stage. */
+static int
+query_where(const struct main_opts *m, const struct conf *c)
+{
+	char err[256], cc[3], ip[REPORT_IP_LEN];
+	struct prefix p;
+	struct geo *g;
+	size_t i;
+
+	if ((g = geo_open(c->geoip_db, err, sizeof(err))) == NULL)
+		log_warnx("geoip_db %s", err);
+	printf("geoip_db %s: %s; home_country %s\n", c->geoip_db, geo_describe(g),
+	    c->home_country);
+	for (i = 0; i < m->nquery; i++) {
+		enum geo_where w;
+
+		if (strchr(m->query[i], '/') != NULL || prefix_parse(m->query[i], &p) == -1) {
+			log_warnx("-q: not an address");
+			geo_close(g);
+			return -1;
+		}
+		w = geo_where(c, g, p.addr, cc);
+		if (cc[0] == '\0')
+			geo_country(g, p.addr, cc);
+		printf("%s %s (%s), country %s\n", report_ip(p.addr, ip),
+		    w == GEO_FOREIGN ? "foreign" : "domestic", geo_where_names[w],
+		    cc[0] ? cc : "unknown");
+	}
+	geo_close(g);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -329,6 +373,10 @@ main(int argc, char **argv)
 	if (m.check) {
 		if (m.verbose)
 			conf_print(c, stdout);
+		if (m.nquery && query_where(&m, c) == -1) {
+			conf_free(c);
+			return EXIT_BADINPUT;
+		}
 		fprintf(stderr, "configuration OK\n");
 		conf_free(c);
 		return 0;

@@ -5,6 +5,7 @@
 
 #include "account.h"
 #include "evfile.h"
+#include "geo.h"
 #include "keep.h"
 #include "calls.h"
 #include "detect.h"
@@ -27,6 +28,10 @@ struct detect {
 	uint8_t		 dbl_macs[DETECT_DBL_MACS][6];
 	unsigned	 ndbl_macs;
 	struct pace_params pp;
+	struct geo	*geo;		/* the IP-to-country database, or NULL */
+	char		 geo_path[CONF_STR_MAX];	/* what geo was opened from */
+	uint64_t	 geo_ino;	/* and that file's inode and mtime */
+	int64_t		 geo_mtime;
 	struct detect_stats st;
 	char		 rec[REPORT_LINE_MAX];	/* record text being written */
 
@@ -40,6 +45,7 @@ struct detect {
 
 bool	detect_is_subscriber(const struct detect *, const uint8_t addr16[16]);
 bool	detect_is_foreign(const struct detect *, const uint8_t addr16[16]);
+bool	detect_is_trusted(const struct detect *, const uint8_t addr16[16]);
 /* The line of a subscriber address on this tuple, with its list flags. */
 struct line *detect_line(struct detect *, const uint8_t addr16[16],
 	    const struct ev_tuple *, const uint8_t peer16[16]);

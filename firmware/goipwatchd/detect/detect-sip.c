@@ -125,25 +125,57 @@ recent_has(const struct line *l, uint32_t h)
 	return false;
 }
 
+/* The volume-and-breadth pattern within term_window (docs/detection.md, rule T1). */
 static bool
-term_met(const struct detect *d, struct line *l, usec_t ts)
+term_broad(const struct detect *d, const struct line *l, usec_t ts)
 {
 	const struct conf *c = d->conf;
 	unsigned callees = l->term_callees.n + l->term_callees_prev.n;
 
-	if (l->max_active >= c->term_concurrent)
-		return true;
 	return wcount_sum(&l->term_invites, ts, c->term_window) >= c->term_min_invites &&
 	    callees >= c->term_min_callees &&
 	    wcount_sum(&l->term_answered, ts, c->term_window) >= 1;
 }
 
-/* The termination evidence, once the pattern holds; true when it is new. */
+/*
+ * Breadth strong enough for urgent on its own (rule T3): many distinct
+ * mobiles, over several clock hours, an answered share typical of
+ * termination, and mobiles that are called once.
+ */
+static bool
+term_strong(const struct detect *d, const struct line *l)
+{
+	const struct conf *c = d->conf;
+	unsigned n = l->all_callees.n, hours = (unsigned)__builtin_popcount(l->hours_active);
+	uint64_t once = n > l->repeat_callees ? n - l->repeat_callees : 0;
+
+	return l->term_broad && n >= c->term_strong_callees && hours >= c->term_strong_hours &&
+	    l->calls > 0 && (uint64_t)l->answered * 100 >= c->term_strong_answered_min * l->calls &&
+	    (uint64_t)l->answered * 100 <= c->term_strong_answered_max * l->calls &&
+	    once * 100 >= c->term_strong_once * n;
+}
+
+/*
+ * The termination evidence, once the pattern holds; true when it is new.
+ * Calls at once (rule T2) give it too, but weigh only with a device
+ * fingerprint (judge.c): two calls at once alone are a test, not a verdict.
+ */
 static bool
 term_check(struct detect *d, struct line *l, usec_t ts)
 {
-	return term_met(d, l, ts) &&
-	    detect_evidence(d, l, EV_K_TERMINATION, "foreign INVITEs to domestic mobiles", ts);
+	bool grew = false;
+
+	if (!l->term_broad && term_broad(d, l, ts)) {
+		l->term_broad = true;
+		grew |= detect_evidence(d, l, EV_K_TERMINATION,
+		    "received INVITEs to many distinct domestic mobiles", ts);
+	} else if (!l->term_broad && l->max_active >= d->conf->term_concurrent)
+		grew |= detect_evidence(d, l, EV_K_TERMINATION,
+		    "received calls to domestic mobiles at once", ts);
+	if (term_strong(d, l))
+		grew |= detect_evidence(d, l, EV_K_TERM_BREADTH,
+		    "many mobiles called once, over hours, termination answer share", ts);
+	return grew;
 }
 
 static void
@@ -159,10 +191,10 @@ term_callee_window(const struct detect *d, struct line *l, usec_t ts)
 	l->term_callees_start = ts;
 }
 
-/* A new INVITE between the line and a foreign peer, to a domestic mobile. */
+/* A new INVITE the line received from an untrusted peer, to a domestic mobile. */
 static bool
 term_invite(struct detect *d, struct line *l, const struct event *e, const char *callee,
-    bool outbound)
+    bool foreign)
 {
 	uint32_t h = hash32_str(e->u.sip.msg.call_id);
 	const struct ev_tuple *t = &e->t;
@@ -173,13 +205,18 @@ term_invite(struct detect *d, struct line *l, const struct event *e, const char 
 	wcount_add(&l->term_invites, e->ts, d->conf->term_window);
 	term_callee_window(d, l, e->ts);
 	hset_add(&l->term_callees, hash32_str(callee));
-	if (!hset_add(&l->all_callees, hash32_str(callee)))
+	if (!hset_add(&l->all_callees, hash32_str(callee)) && !l->all_callees.full)
 		l->repeat_callees++;
 	line_callee(l, callee);
-	line_peer(l, outbound ? t->dst : t->src, outbound ? t->dport : t->sport);
+	line_peer(l, t->src, t->sport);
 	l->calls++;
-	l->outbound += outbound;
-	l->inbound += !outbound;
+	l->inbound++;
+	l->term_foreign += foreign;
+	if (l->term_first == 0) {
+		l->term_first = e->ts;
+		memcpy(l->term_peer, t->src, sizeof(l->term_peer));
+	}
+	l->term_last = e->ts;
 	l->hours_active |= 1u << (e->ts / (3600 * USEC_PER_SEC) % 24);
 	return term_check(d, l, e->ts);
 }
@@ -227,15 +264,15 @@ active_expire(struct detect *d, struct line *l, usec_t ts)
  * target) never has one. 2xx counts it answered; BYE gives its duration.
  */
 static bool
-term_dialog(struct detect *d, struct line *l, const struct event *e)
+term_dialog(struct detect *d, struct line *l, const struct event *e, bool sent)
 {
 	const struct sip_msg *m = &e->u.sip.msg;
 	uint32_t h = hash32_str(m->call_id);
 	bool invite = strcmp(m->cseq_method, "INVITE") == 0;
 	int i;
 
-	if (!recent_has(l, h))
-		return false;
+	if (!recent_has(l, h) || (!m->is_request && !sent))
+		return false;	/* only the line's answers: not those to its own calls */
 	active_expire(d, l, e->ts);
 	i = active_find(l, h);
 	if (!m->is_request && invite && m->status > 100 && m->status < 300 && i < 0 &&
@@ -276,7 +313,7 @@ behaviour(struct detect *d, struct line *l, usec_t ts)
 		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "answer ratio under 30 %", ts);
 	if (l->answered >= 5 && l->answered_secs < 60ull * l->answered)
 		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "mean answered call under 60 s", ts);
-	if (l->inbound * 10 >= l->calls * 8 || l->outbound * 10 >= l->calls * 8)
+	if (l->inbound * 10 >= (l->inbound + l->outbound) * 8)
 		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "80 % of calls one way", ts);
 	if (hours >= 16)
 		grew |= detect_evidence(d, l, EV_K_BEHAVIOUR, "active 16 hours a day", ts);
@@ -299,27 +336,121 @@ sip_line(struct detect *d, const struct event *e, bool *sent, bool *foreign)
 	return detect_line(d, s ? t->src : t->dst, t, s ? t->dst : t->src);
 }
 
+/*
+ * The line places a call to a domestic mobile through a foreign provider: a
+ * caller, not a terminator (a call centre on a trunk abroad). Informational:
+ * it never raises a verdict (judge.c).
+ */
+static bool
+outbound_trunk(struct detect *d, struct line *l, const struct event *e)
+{
+	uint32_t h = hash32_str(e->u.sip.msg.call_id);
+
+	if (recent_has(l, h))
+		return false;
+	l->recent_invites[l->recent_pos++ % LINE_RECENT] = h;
+	l->outbound++;
+	return detect_evidence(d, l, EV_K_OUTBOUND_TRUNK,
+	    "the line calls domestic mobiles through a foreign provider", e->ts);
+}
+
+/* A number with an international prefix that is not the home country's. */
+static bool
+number_international(const struct conf *c, const char *u)
+{
+	size_t cc = strlen(c->country_code);
+
+	if (*u == '+')
+		u++;
+	else if (strncmp(u, "00", 2) == 0)
+		u += 2;
+	else
+		return false;
+	return isdigit((unsigned char)*u) && (cc == 0 || strncmp(u, c->country_code, cc) != 0);
+}
+
+/* A host that is an address literal the rules place abroad. */
+static bool
+host_foreign(const struct detect *d, const char *host)
+{
+	char buf[64];
+	struct prefix p;
+	size_t n = strlen(host);
+
+	if (n >= sizeof(buf) || n == 0)
+		return false;
+	if (host[0] == '[' && host[n - 1] == ']')
+		snprintf(buf, sizeof(buf), "%.*s", (int)n - 2, host + 1);
+	else
+		snprintf(buf, sizeof(buf), "%s", host);
+	return prefix_parse(buf, &p) == 0 && p.len == 128 && detect_is_foreign(d, p.addr);
+}
+
+/*
+ * Signs that a domestic peer relays for someone upstream (a proxy plus
+ * rtpproxy on a domestic cloud host in front of a softswitch abroad): the
+ * INVITE crossed a proxy (two or more Via), the caller numbers are
+ * international, or the Request-URI, To or top Via names a foreign host.
+ */
+static bool
+relay_signs(struct detect *d, struct line *l, const struct sip_msg *m, usec_t ts)
+{
+	bool grew = false;
+
+	if (m->nvia >= 2)
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "INVITEs from a domestic host crossed a proxy (two or more Via)", ts);
+	if (number_international(d->conf, m->from.user) ||
+	    number_international(d->conf, m->pai.user))
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "international caller numbers through a domestic host", ts);
+	if (host_foreign(d, m->ruri_host) || host_foreign(d, m->to.host) ||
+	    host_foreign(d, m->via.host))
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "SIP from a domestic host names a foreign host", ts);
+	return grew;
+}
+
 void
 detect_sip(struct detect *d, const struct event *e)
 {
 	const struct sip_msg *m = &e->u.sip.msg;
 	char callee[32];
-	bool sent, foreign, grew = false;
+	bool sent, foreign, trusted, grew = false;
 	struct line *l;
 
 	if ((l = sip_line(d, e, &sent, &foreign)) == NULL)
 		return;
+	trusted = detect_is_trusted(d, sent ? e->t.dst : e->t.src);
+	if (sent && !foreign && !trusted && m->is_request &&
+	    strcmp(m->method, "REGISTER") == 0 &&
+	    (host_foreign(d, m->ruri_host) || host_foreign(d, m->to.host)))
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "REGISTER through a domestic host to a foreign registrar", e->ts);
 	if (sent)
 		grew |= sip_fingerprints(d, l, m, e->ts);
 	if (sent && foreign && m->is_request && strcmp(m->method, "REGISTER") == 0)
 		grew |= sip_cadence(d, l, e->ts);
-	if (foreign && m->is_request && strcmp(m->method, "INVITE") == 0 &&
-	    m->to.tag[0] == '\0' && detect_is_mobile(d->conf, m->ruri_user[0] ?
-	    m->ruri_user : m->to.user, callee, sizeof(callee))) {
-		grew |= term_invite(d, l, e, callee, sent);
-		grew |= behaviour(d, l, e->ts);
-	} else if (foreign)
-		grew |= term_dialog(d, l, e);
+	/*
+	 * What the line receives decides, wherever the peer is: INVITEs to
+	 * mobiles from any untrusted peer count (from a domestic one they weigh
+	 * only with relay signs or strong breadth, judge.c); the line's own calls
+	 * count only through a foreign provider, and only as information.
+	 */
+	if (!trusted && m->is_request && strcmp(m->method, "INVITE") == 0 &&
+	    m->to.tag[0] == '\0' && (foreign || !sent) &&
+	    detect_is_mobile(d->conf, m->ruri_user[0] ? m->ruri_user : m->to.user, callee,
+	    sizeof(callee))) {
+		if (sent)
+			grew |= outbound_trunk(d, l, e);
+		else {
+			if (!foreign)
+				grew |= relay_signs(d, l, m, e->ts);
+			grew |= term_invite(d, l, e, callee, foreign);
+			grew |= behaviour(d, l, e->ts);
+		}
+	} else if (!trusted)
+		grew |= term_dialog(d, l, e, sent);
 	if (grew || !l->reported)
 		detect_judge(d, l, e->ts);
 }

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "detect-int.h"
+#include "log.h"
 #include "pseudonym.h"
 #include "voip.h"
 
@@ -14,6 +16,40 @@ static const char *const detect_method_names[DM_N] = {
 #undef X
 	"other"
 };
+
+/*
+ * The country database follows geoip_db: opened again when a config names
+ * another file or the file was replaced (a new database installed under the
+ * same name applies at the next config push or SIGHUP, no firmware update). Not there: a warning, and only the prefixes
+ * count as domestic until a config names a readable one.
+ */
+static void
+detect_geo(struct detect *d, const struct conf *c)
+{
+	static char warned[CONF_STR_MAX];	/* once per name, not per reload */
+	char err[256];
+	struct stat st;
+	struct geo *g;
+
+	if (stat(c->geoip_db, &st) == -1)
+		memset(&st, 0, sizeof(st));
+	if (strcmp(d->geo_path, c->geoip_db) == 0 && st.st_ino == d->geo_ino &&
+	    st.st_mtime == d->geo_mtime)
+		return;		/* the same file, unchanged */
+	d->geo_ino = st.st_ino;
+	d->geo_mtime = st.st_mtime;
+	snprintf(d->geo_path, sizeof(d->geo_path), "%s", c->geoip_db);
+	g = c->geoip_db[0] != '\0' ? geo_open(c->geoip_db, err, sizeof(err)) : NULL;
+	/* a default path that is absent (a build host, a capture replayed offline)
+	 * stays quiet; a named one, or a file that is there but unreadable, does not */
+	if (g == NULL && c->geoip_db[0] != '\0' && strcmp(warned, c->geoip_db) != 0 &&
+	    (conf_key_is_set(c, "geoip_db") || st.st_ino != 0) &&
+	    snprintf(warned, sizeof(warned), "%s", c->geoip_db) > 0)
+		log_warnx("geoip_db %s (only domestic_prefix and trusted_peer count as "
+		    "domestic)", err);
+	geo_close(d->geo);
+	d->geo = g;
+}
 
 static int
 detect_apply(struct detect *d, const struct conf *c)
@@ -25,6 +61,7 @@ detect_apply(struct detect *d, const struct conf *c)
 	    pseudonym_key_parse(c->pseudonymise_key, key, &keylen) == -1)
 		return -1;	/* conf_parse has checked it; be safe */
 	d->conf = c;
+	detect_geo(d, c);
 	memcpy(d->hkey, key, sizeof(key));
 	d->hkeylen = keylen;
 	voip_pace_params(c, &d->pp);
@@ -95,6 +132,7 @@ detect_free(struct detect *d)
 	account_table_free(d->accounts);
 	keep_free(d->keep);
 	signer_free(d->signer);
+	geo_close(d->geo);
 	free(d);
 }
 
@@ -104,10 +142,19 @@ detect_is_subscriber(const struct detect *d, const uint8_t addr16[16])
 	return prefix_list_has(&d->conf->subscriber_prefixes, addr16);
 }
 
+/* Foreign: not a line, not a trusted peer, not a domestic prefix, not of home_country. */
 bool
 detect_is_foreign(const struct detect *d, const uint8_t addr16[16])
 {
-	return !prefix_list_has(&d->conf->domestic_prefixes, addr16);
+	char cc[3];
+
+	return geo_where(d->conf, d->geo, addr16, cc) == GEO_FOREIGN;
+}
+
+bool
+detect_is_trusted(const struct detect *d, const uint8_t addr16[16])
+{
+	return prefix_list_has(&d->conf->trusted_peers, addr16);
 }
 
 struct line *
@@ -181,6 +228,8 @@ detect_emit(struct detect *d, struct jw *w)
 		d->st.record_overflow++;
 }
 
+static void	detect_rtp_line(struct detect *, const struct event *);
+
 /* An RTP stream, tied to its call when a call's SDP named its receiver. */
 static void
 detect_rtp(struct detect *d, const struct event *e)
@@ -208,26 +257,34 @@ detect_rtp(struct detect *d, const struct event *e)
 	detect_emit(d, &w);
 	d->st.rtp_records++;
 	d->st.rtp_tied += tied;
+	if (!tied)
+		detect_rtp_line(d, e);
 }
 
-/* Opaque voice to a foreign peer: how many, and how many at once. */
+/*
+ * Voice a line exchanges with a foreign peer without SIP we can read: how many
+ * streams, and how many at once. Unnamed voice-paced flows (opaque_voice), and
+ * RTP or SRTP streams the line sends that no SIP call's SDP named (SIP over TLS
+ * with SRTP keeps a clear RTP header, so nDPI calls it RTP).
+ */
 static void
-detect_opaque_line(struct detect *d, const struct event *e)
+detect_voice_line(struct detect *d, const struct event *e, usec_t f, usec_t last,
+    enum evidence_kind kind, const char *detail)
 {
 	const struct ev_tuple *t = &e->t;
-	usec_t f = e->u.opaque.first, last = e->u.opaque.last;
 	bool s = detect_is_subscriber(d, t->src), r = detect_is_subscriber(d, t->dst);
 	const uint8_t *peer = s ? t->dst : t->src;
 	unsigned i, overlap = 1;
 	struct line *l;
 
-	if (s == r || !detect_is_foreign(d, peer))
+	if (s == r || !detect_is_foreign(d, peer) || detect_is_trusted(d, peer))
 		return;
 	l = detect_line(d, s ? t->src : t->dst, t, peer);
 	line_peer(l, peer, s ? t->dport : t->sport);
 	for (i = 0; i < LINE_OPAQUE; i++)
 		if (l->opaque_last[i] != 0 && l->opaque_first[i] < last && f < l->opaque_last[i])
 			overlap++;
+	l->nvoice++;
 	l->opaque_first[l->opaque_pos % LINE_OPAQUE] = f;
 	l->opaque_last[l->opaque_pos++ % LINE_OPAQUE] = last;
 	if (overlap > l->max_opaque)
@@ -236,8 +293,22 @@ detect_opaque_line(struct detect *d, const struct event *e)
 	if (l->max_opaque >= d->conf->opaque_concurrent ||
 	    wcount_sum(&l->opaque_flows, e->ts, d->conf->opaque_window) >=
 	    d->conf->opaque_min_flows)
-		detect_evidence(d, l, EV_K_OPAQUE_VOICE, "voice-like UDP to foreign peers", e->ts);
+		detect_evidence(d, l, kind, detail, e->ts);
 	detect_judge(d, l, e->ts);
+}
+
+/* An RTP stream the line sent, no SIP call tied to it: voice long enough to count? */
+static void
+detect_rtp_line(struct detect *d, const struct event *e)
+{
+	const struct rtp_stream *s = &e->u.rtp.s;
+
+	if (!detect_is_subscriber(d, e->t.src) || detect_is_subscriber(d, e->t.dst) ||
+	    s->packets < d->conf->opaque_min_packets ||
+	    s->last_seen < s->first_seen + d->conf->opaque_min_duration)
+		return;
+	detect_voice_line(d, e, s->first_seen, s->last_seen, EV_K_SRTP_VOICE,
+	    "RTP/SRTP voice to foreign peers, no SIP seen");
 }
 
 static void
@@ -256,7 +327,8 @@ detect_opaque(struct detect *d, const struct event *e)
 	jw_obj_close(&w);
 	detect_emit(d, &w);
 	d->st.opaque_records++;
-	detect_opaque_line(d, e);
+	detect_voice_line(d, e, e->u.opaque.first, e->u.opaque.last, EV_K_OPAQUE_VOICE,
+	    "voice-like UDP to foreign peers");
 }
 
 /* Capture time moves on; the tables' timers are walked at most once a second. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Verdicts, scores and tiers from evidence; the detection record. */
+/* Verdicts, scores and tiers from evidence; the detection record and its reason. */
+#include <stdio.h>
 #include <string.h>
 
 #include "pseudonym.h"
@@ -11,6 +12,8 @@ const char *const tier_names[] = { "none", "general", "high", "urgent" };
 
 struct tally {
 	unsigned	n[EC_N];	/* distinct evidence kinds per class */
+	bool		broad;		/* the termination evidence is the volume pattern */
+	bool		domestic;	/* all of it from domestic peers, no relay signs */
 };
 
 static void
@@ -26,12 +29,27 @@ judge_tally(const struct line *l, struct tally *t)
 		seen[l->ev[i].kind] = true;
 		t->n[evidence_class[l->ev[i].kind]]++;
 	}
+	t->broad = l->term_broad;
+	t->domestic = l->term_foreign == 0 && t->n[EC_RELAY] == 0;
+}
+
+/*
+ * Termination that weighs: the volume-and-breadth pattern (T1), or calls at
+ * once (T2) on a line that has a device fingerprint. Calls at once alone, on
+ * a line without one, are a developer's test as much as a SIM box.
+ */
+static bool
+judge_termination(const struct tally *t)
+{
+	if (t->domestic)	/* rule R1: a domestic peer without relay signs */
+		return t->n[EC_TERMINATION] && t->broad && t->n[EC_BREADTH];
+	return t->n[EC_TERMINATION] && (t->broad || t->n[EC_DEVICE]);
 }
 
 static enum verdict
 judge_verdict(const struct tally *t)
 {
-	if (t->n[EC_SIMBANK] || t->n[EC_TERMINATION] || t->n[EC_OPAQUE])
+	if (t->n[EC_SIMBANK] || judge_termination(t) || t->n[EC_OPAQUE])
 		return VERDICT_SIMBOX;
 	/* one device fingerprint, or two independent weak ones (DNS alone is not enough) */
 	if (t->n[EC_DEVICE] || t->n[EC_WEAK] >= 2)
@@ -48,12 +66,26 @@ judge_score(const struct conf *c, const struct tally *t)
 		s += c->w_device + 10 * (t->n[EC_DEVICE] - 1);
 	s += c->w_weak * t->n[EC_WEAK];
 	s += t->n[EC_SIMBANK] ? c->w_simbank : 0;
-	s += t->n[EC_TERMINATION] ? c->w_termination : 0;
+	s += judge_termination(t) ? c->w_termination : 0;
+	s += t->n[EC_BREADTH] ? c->w_breadth : 0;
 	s += t->n[EC_OPAQUE] ? c->w_opaque : 0;
 	s += c->w_behaviour * t->n[EC_BEHAVIOUR];
 	s += c->w_cadence * t->n[EC_CADENCE];
 	s += c->w_watch * t->n[EC_WATCH];
 	return s > 100 ? 100 : (unsigned)s;
+}
+
+/*
+ * Urgent needs what a careful analyst would call conclusive: SIM-bank
+ * traffic; a device fingerprint with termination or opaque voice; or
+ * termination with the breadth of rule T3.
+ */
+static bool
+judge_conclusive(const struct tally *t)
+{
+	return t->n[EC_SIMBANK] ||
+	    (t->n[EC_DEVICE] && ((judge_termination(t) && !t->domestic) || t->n[EC_OPAQUE])) ||
+	    (judge_termination(t) && t->n[EC_BREADTH] && !t->domestic);
 }
 
 void
@@ -67,7 +99,8 @@ judge_line(const struct conf *c, const struct line *l, struct judgement *j)
 	if (j->verdict == VERDICT_NONE)
 		j->tier = TIER_NONE;
 	else if (j->verdict == VERDICT_SIMBOX)
-		j->tier = j->score >= c->urgent_score ? TIER_URGENT : TIER_HIGH;
+		j->tier = judge_conclusive(&t) && j->score >= c->urgent_score ?
+		    TIER_URGENT : TIER_HIGH;
 	else
 		j->tier = TIER_GENERAL;
 	if (j->verdict != VERDICT_NONE && l->watch && j->tier < TIER_URGENT)
@@ -204,6 +237,77 @@ judge_device(struct jw *w, const struct line *l, const uint8_t *hkey, size_t hke
 	jw_obj_close(w);
 }
 
+static const struct evidence *
+judge_first(const struct line *l, enum evidence_class cls)
+{
+	unsigned i;
+
+	for (i = 0; i < l->nev; i++)
+		if (evidence_class[l->ev[i].kind] == cls)
+			return &l->ev[i];
+	return NULL;
+}
+
+/* "6 h", "45 min", "30 s": how long the termination INVITEs went on. */
+static void
+judge_span(usec_t from, usec_t to, char *buf, size_t cap)
+{
+	uint64_t s = to > from ? (to - from) / USEC_PER_SEC : 0;
+
+	if (s >= 5400)
+		snprintf(buf, cap, "%llu h", (unsigned long long)((s + 1800) / 3600));
+	else if (s >= 60)
+		snprintf(buf, cap, "%llu min", (unsigned long long)((s + 30) / 60));
+	else
+		snprintf(buf, cap, "%llu s", (unsigned long long)s);
+}
+
+/*
+ * One sentence a human can check against the record: the decisive evidence
+ * first, with its figures ("412 INVITEs from 45.x.x.x to 398 distinct mobiles
+ * in 6 h, 131 answered, up to 4 at once").
+ */
+static void
+judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t cap)
+{
+	const struct evidence *dev = judge_first(l, EC_DEVICE), *sb = judge_first(l, EC_SIMBANK);
+	const struct evidence *op = judge_first(l, EC_OPAQUE), *wk = judge_first(l, EC_WEAK);
+	char ip[REPORT_IP_LEN] = "?", span[24], fp[LINE_DETAIL_LEN + 32] = "";
+	struct tally t;
+	int n = 0;
+
+	judge_tally(l, &t);
+	if (l->term_first != 0)
+		report_ip(l->term_peer, ip);
+	else if (l->npeers > 0)
+		report_ip(l->peers[0].ip, ip);
+	if (dev != NULL)
+		snprintf(fp, sizeof(fp), ", with a GoIP fingerprint (%s %.40s)",
+		    evidence_names[dev->kind], dev->detail);
+	if (sb != NULL && j->verdict == VERDICT_SIMBOX)
+		n = snprintf(buf, cap, "SIM-bank traffic (%s %s, seen %u times)%s",
+		    evidence_names[sb->kind], sb->detail, sb->count, fp);
+	else if (j->verdict == VERDICT_SIMBOX && judge_termination(&t)) {
+		judge_span(l->term_first, l->term_last, span, sizeof(span));
+		n = snprintf(buf, cap, "%u INVITEs from %s to %s%u distinct mobiles in %s, "
+		    "%u answered, up to %u at once%s%s%s", l->calls, ip,
+		    l->all_callees.full ? "at least " : "", l->all_callees.n, span,
+		    l->answered, l->max_active, line_has(l, EV_K_TERM_BREADTH) ?
+		    ", most mobiles called once over several hours" : "",
+		    line_has(l, EV_K_RELAYED_ORIGIN) ? ", relayed by a domestic host" : "", fp);
+	} else if (j->verdict == VERDICT_SIMBOX && op != NULL)
+		n = snprintf(buf, cap, "%s (%u streams, up to %u at once)%s", op->detail,
+		    l->nvoice, l->max_opaque, fp);
+	else if (dev != NULL)
+		n = snprintf(buf, cap, "GoIP fingerprint: %s %.40s, seen %u times",
+		    evidence_names[dev->kind], dev->detail, dev->count);
+	else if (wk != NULL)
+		n = snprintf(buf, cap, "two independent weak GoIP indicators, the first %s %s",
+		    evidence_names[wk->kind], wk->detail);
+	if (n >= 0 && (size_t)n < cap - 1)
+		snprintf(buf + n, cap - (size_t)n, ".");
+}
+
 static void
 judge_calls(struct jw *w, const struct line *l)
 {
@@ -211,6 +315,8 @@ judge_calls(struct jw *w, const struct line *l)
 		return;
 	jw_obj_open(w, "calls");
 	jw_u64(w, "foreign_to_mobile", l->calls);
+	if (l->outbound)
+		jw_u64(w, "outbound_via_foreign", l->outbound);
 	jw_u64(w, "answered", l->answered);
 	jw_u64(w, "max_concurrent", l->max_active);
 	jw_u64(w, "distinct_callees", l->all_callees.n);
@@ -232,6 +338,7 @@ void
 judge_record_fields(struct jw *w, struct line *l, const struct judgement *j,
     const struct account_table *acc, const uint8_t *hkey, size_t hkeylen, usec_t now)
 {
+	char reason[384];
 	unsigned i;
 
 	if (!l->reported || j->tier != l->tier)
@@ -242,6 +349,8 @@ judge_record_fields(struct jw *w, struct line *l, const struct judgement *j,
 	jw_str(w, "tier", tier_names[j->tier]);
 	jw_ts(w, "deadline", l->deadline);
 	jw_u64(w, "score", j->score);
+	judge_reason(l, j, reason, sizeof(reason));
+	jw_str(w, "reason", reason);
 	judge_evidence(w, l);
 	judge_peers(w, l);
 	jw_arr_open(w, "callees");

@@ -38,13 +38,18 @@
 	X(OUI_DBL,        "mac_oui_dbl",          EC_DEVICE)	\
 	X(GOIP_WEB,       "goip_web_ui",          EC_DEVICE)	\
 	X(TERMINATION,    "termination_pattern",  EC_TERMINATION) \
+	X(TERM_BREADTH,   "termination_breadth",  EC_BREADTH)	\
+	X(OUTBOUND_TRUNK, "outbound_foreign_trunk", EC_INFO)	\
+	X(RELAYED_ORIGIN, "relayed_origin",       EC_RELAY)	\
 	X(OPAQUE_VOICE,   "opaque_voice",         EC_OPAQUE)	\
+	X(SRTP_VOICE,     "rtp_voice_without_sip", EC_OPAQUE)	\
 	X(BEHAVIOUR,      "call_behaviour",       EC_BEHAVIOUR)	\
 	X(CADENCE,        "cadence",              EC_CADENCE)	\
 	X(WATCHLIST,      "watchlist_peer",       EC_WATCH)
 
 enum evidence_class { EC_DEVICE, EC_WEAK, EC_SIMBANK, EC_TERMINATION, EC_OPAQUE,
-		      EC_BEHAVIOUR, EC_CADENCE, EC_WATCH, EC_N };
+		      EC_BEHAVIOUR, EC_CADENCE, EC_WATCH, EC_BREADTH, EC_INFO, EC_RELAY,
+		      EC_N };
 
 enum evidence_kind {
 #define X(k, n, c) EV_K_##k,
@@ -119,7 +124,13 @@ struct line {
 	char		 callees[LINE_CALLEES][32];
 	uint8_t		 ncallees;
 
-	/* termination: foreign INVITEs to domestic mobiles */
+	/* termination: INVITEs the line receives from untrusted foreign peers, to
+	 * domestic mobiles; term_broad once the volume-and-breadth pattern held
+	 * (else the termination evidence rests on calls at once) */
+	bool		 term_broad;
+	usec_t		 term_first, term_last;	/* first and last such INVITE */
+	uint8_t		 term_peer[16];		/* who sent the first */
+	uint32_t	 term_foreign;		/* of them from foreign peers (else domestic) */
 	uint32_t	 recent_invites[LINE_RECENT];
 	uint8_t		 recent_pos;
 	struct wcount	 term_invites, term_answered;
@@ -131,7 +142,7 @@ struct line {
 	uint8_t		 nactive, max_active;
 
 	/* call behaviour, all SIP calls of the line */
-	uint32_t	 calls, answered, outbound, inbound;
+	uint32_t	 calls, answered, outbound, inbound;	/* outbound: to mobiles via a foreign peer */
 	uint64_t	 answered_secs;
 	uint32_t	 hours_active;		/* bit per hour of day */
 	struct hset	 all_callees;
@@ -142,6 +153,7 @@ struct line {
 	uint8_t		 opaque_pos;
 	struct wcount	 opaque_flows;
 	uint8_t		 max_opaque;
+	uint32_t	 nvoice;		/* such streams counted */
 
 	/* cadence: REGISTER refreshes to a foreign registrar */
 	usec_t		 last_register;
