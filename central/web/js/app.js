@@ -79,9 +79,15 @@ function watchUrgent() {
 	});
 }
 
+// Each show draws into its own box: when a newer show (another hashchange)
+// starts before an older page has loaded, the older one finishes into a box
+// that is no longer on the page, and its leave runs at once.
+let generation = 0;
+
 async function show() {
 	const main = document.getElementById('main');
 	const route = parseHash();
+	const mine = ++generation;
 	if (leave) {
 		try {
 			leave();
@@ -101,17 +107,27 @@ async function show() {
 		return;
 	}
 	drawNav();
-	clear(main);
+	const box = el('div', { class: 'page-box' });
+	clear(main).append(box);
 	if (!PAGES.includes(route.page))
-		return errorPage(main, { status: 404, message: route.page });
+		return errorPage(box, { status: 404, message: route.page });
 	main.dataset.page = route.page;
 	main.dataset.ready = '0';
+	let done = null;
 	try {
 		const mod = await import(`./pages/${route.page}.js`);
-		leave = (await mod.default(main, route)) || null;
+		if (mine === generation)
+			done = (await mod.default(box, route)) || null;
 	} catch (e) {
-		errorPage(main, e);
+		if (mine === generation)
+			errorPage(box, e);
 	}
+	if (mine !== generation) {	/* superseded while loading */
+		if (done)
+			done();
+		return;
+	}
+	leave = done;
 	main.dataset.ready = '1';
 }
 

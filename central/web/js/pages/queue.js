@@ -241,9 +241,10 @@ export default async function queue(main, route) {
 		}, head, tbody)),
 		moreBtn);
 	// what the browser test reads: the fetch and draw, and when it was drawn
-	main.dataset.renderMs = String(Math.round(performance.now() - t0));
-	main.dataset.drawnAt = String(performance.now());
-	main.dataset.user = session.user || '';
+	const page = document.getElementById('main');	// the tests read it there
+	page.dataset.renderMs = String(Math.round(performance.now() - t0));
+	page.dataset.drawnAt = String(performance.now());
+	page.dataset.user = session.user || '';
 	const stop = onLeadChange((c) => { changed(c); });
 	return stop;
 }
