@@ -4,12 +4,15 @@
 // them), packets, drops per stage, spool backlog and its oldest record, and the
 // config it runs with the answer to the newest push (applied, or refused with
 // the appliance's message). Below, a group's config to edit and push
-// (GET/PUT /api/v1/config/{group}); the table is polled while the page is open,
-// so the acks show as they arrive.
+// (GET/PUT /api/v1/config/{group}); the table is polled while the page is open:
+// every 1.5 s while a push waits for acks (up to 5 min), so they show as they
+// arrive; otherwise every 15 s (each poll is a row in the audit trail).
 import { api, ApiError, clear, confirmNote, el, errorPage, fmtTime, session, t, toast, wire }
 	from '../core.js';
 
 const POLL_MS = 1500;
+const IDLE_POLL_MS = 15000;
+const WATCH_MS = 5 * 60 * 1000;
 const STAGES = [['drops_kernel', 'kernel'], ['drops_ring', 'ring'], ['drops_decode', 'decode'],
 	['drops_flow_table_full', 'flow'], ['drops_reassembly', 'reassembly']];
 const REFUSED = ['bad_signature', 'stale', 'invalid', 'store_failed'];
@@ -129,7 +132,7 @@ export default async function fleet(main) {
 				return;
 			try {
 				const r = await api('PUT', `/config/${encodeURIComponent(g)}`, { body: body.value });
-				watching = { group: g, version: Number(r.version) };
+				watching = { group: g, version: Number(r.version), at: Date.now() };
 				toast(t('fleet.pushed_ok', { group: g, v: num(r.version) }));
 				await loadGroup();
 				await poll();
@@ -149,12 +152,13 @@ export default async function fleet(main) {
 
 	// The push being watched: each appliance of its group and its answer.
 	let watching = null;
+	const answered = (a) => a.config && a.config.pushed === watching.version &&
+		a.config.state !== 'pushed, no answer' && a.config.state !== 'not pushed';
 	const drawWatch = () => {
 		if (watching === null)
 			return;
 		const mine = apps.filter((a) => a.group === watching.group);
-		const acked = mine.filter((a) => a.config && a.config.pushed === watching.version &&
-			a.config.state !== 'pushed, no answer' && a.config.state !== 'not pushed');
+		const acked = mine.filter(answered);
 		clear(watch).append(el('div', { class: 'alert alert-info py-2 mb-0' },
 			el('div', { id: 'fleet-watch-title' }, t('fleet.watch', { group: watching.group,
 				v: num(watching.version), n: acked.length, of: mine.length })),
@@ -165,6 +169,13 @@ export default async function fleet(main) {
 	};
 
 	let stopped = false, timer = null;
+	// fast while the watched push still waits for an ack
+	const delay = () => {
+		if (watching === null || Date.now() - watching.at > WATCH_MS)
+			return IDLE_POLL_MS;
+		return apps.filter((a) => a.group === watching.group).every(answered) ?
+			IDLE_POLL_MS : POLL_MS;
+	};
 	const poll = async () => {
 		clearTimeout(timer);
 		try {
@@ -174,7 +185,7 @@ export default async function fleet(main) {
 			stamp.textContent = t('fleet.poll_failed', { why: e.message });
 		}
 		if (!stopped)
-			timer = setTimeout(poll, POLL_MS);
+			timer = setTimeout(poll, delay());
 	};
 
 	clear(main).append(
@@ -188,7 +199,7 @@ export default async function fleet(main) {
 				tbody)));
 	if (push !== null)
 		main.append(push);
-	timer = setTimeout(poll, POLL_MS);
+	timer = setTimeout(poll, delay());
 	return () => {
 		stopped = true;
 		clearTimeout(timer);
