@@ -66,6 +66,25 @@ export function el(tag, attrs, ...kids) {
 	return e;
 }
 
+// A classic (UMD) script of a library, loaded once; resolves when window[global]
+// is there (the CSP allows 'self' scripts; no inline script).
+const scripts = new Map();
+export function loadScript(src, global) {
+	if (window[global])
+		return Promise.resolve();
+	if (!scripts.has(src))
+		scripts.set(src, new Promise((resolve, reject) => {
+			const s = el('script', { src });
+			s.addEventListener('load', resolve);
+			s.addEventListener('error', () => {
+				scripts.delete(src);	// another page may try again
+				reject(new Error(src));
+			});
+			document.head.append(s);
+		}));
+	return scripts.get(src);
+}
+
 // What a gang may put in a field, shown as visible escapes, as the CLI's
 // utf8_escape_tty does: C0, DEL and C1 controls as \xHH / \u00HH, bidi and
 // zero-width characters as \uHHHH, a backslash doubled. The result is text.

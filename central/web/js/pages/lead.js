@@ -8,8 +8,8 @@
 // the appliance sends nothing else upstream), so there is no call ladder yet;
 // the section says so.
 import {
-	api, clear, confirmNote, countdown, el, errorPage, fmtTime, onLeadChange, session, t,
-	tierBadge, toast, wire,
+	api, clear, confirmNote, countdown, el, errorPage, fmtTime, loadScript, onLeadChange,
+	session, t, tierBadge, toast, wire,
 } from '../core.js';
 import { lineText } from './queue.js';
 
@@ -24,21 +24,6 @@ const MOVES = {
 	dismantled: [],
 };
 
-let chartLoaded = null;
-
-// Debian's Chart.js (UMD), loaded once as a classic script.
-function loadChart() {
-	if (window.Chart)
-		return Promise.resolve();
-	if (chartLoaded === null)
-		chartLoaded = new Promise((resolve, reject) => {
-			const s = el('script', { src: '/lib/chart.js/chart.min.js' });
-			s.addEventListener('load', resolve);
-			s.addEventListener('error', () => reject(new Error('chart.js')));
-			document.head.append(s);
-		});
-	return chartLoaded;
-}
 
 function section(id, title, ...body) {
 	return el('section', { class: 'card mb-3', id }, el('div', { class: 'card-header fw-bold' },
@@ -96,7 +81,7 @@ async function drawChart(canvas, detections) {
 			per.set(h, (per.get(h) || 0) + 1);
 	}
 	const hours = [...per.keys()].sort((a, b) => a - b);
-	await loadChart();
+	await loadScript('/lib/chart.js/chart.min.js', 'Chart');
 	return new window.Chart(canvas, {
 		type: 'bar',
 		data: { labels: hours.map((h) => fmtTime(h).slice(5, 16)),

@@ -6,7 +6,9 @@
 // Each ring is drawn as its own cluster (leads on a circle around what they
 // share), placed row by row: O(n), so 2,000 nodes draw at once; a small graph
 // is then spread by cose from there.
-import { api, clear, el, errorPage, escapeWire, qs, t, tierBadge, wire } from '../core.js';
+import {
+	api, clear, el, errorPage, escapeWire, loadScript, qs, t, tierBadge, wire,
+} from '../core.js';
 
 // Node kinds: a lead, a peer by its role, an IMSI, an IMEI.
 const KINDS = ['lead', 'softswitch', 'sms_server', 'sim_bank', 'peer', 'imsi', 'imei'];
@@ -19,21 +21,6 @@ const SINCE = { all: 0, '1d': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
 const LABEL_MAX = 40;
 const SMALL = 200;	// nodes a force-directed layout places at once
 
-let cyLoaded = null;
-
-// cytoscape's UMD script, once (a classic script: the CSP allows 'self').
-function loadCytoscape() {
-	if (window.cytoscape)
-		return Promise.resolve();
-	if (cyLoaded === null)
-		cyLoaded = new Promise((resolve, reject) => {
-			const s = el('script', { src: '/vendor/cytoscape/cytoscape.min.js' });
-			s.addEventListener('load', resolve);
-			s.addEventListener('error', () => reject(new Error('cytoscape.min.js')));
-			document.head.append(s);
-		});
-	return cyLoaded;
-}
 
 function itemKind(s) {
 	if (s.kind === 'peer')
@@ -200,7 +187,8 @@ export default async function rings(main, route) {
 	const q = { since: route.query.get('since'), tier: route.query.get('tier') };
 	let data;
 	try {
-		[data] = await Promise.all([api('GET', '/rings' + qs(q)), loadCytoscape()]);
+		[data] = await Promise.all([api('GET', '/rings' + qs(q)),
+			loadScript('/vendor/cytoscape/cytoscape.min.js', 'cytoscape')]);
 	} catch (e) {
 		return errorPage(main, e);
 	}

@@ -4,26 +4,12 @@
 // UMD script loaded on demand), each with its numbers in a table underneath:
 // leads by tier, feedback in time (the 2/24/48 h deadlines), SIMs cut, rings,
 // and false positives by detector.
-import { api, clear, el, errorPage, escapeWire, qs, t, wire } from '../core.js';
+import { api, clear, el, errorPage, escapeWire, loadScript, qs, t, wire } from '../core.js';
 
 const PERIODS = ['day', 'week', 'month'];
 const TIERS = ['urgent', 'high', 'general', 'none'];
 const TIER_COLOUR = { urgent: '#b02a37', high: '#ffc107', general: '#6c757d', none: '#adb5bd' };
 
-let chartLoaded = null;
-
-function loadChart() {
-	if (window.Chart)
-		return Promise.resolve();
-	if (chartLoaded === null)
-		chartLoaded = new Promise((resolve, reject) => {
-			const s = el('script', { src: '/lib/chart.js/chart.min.js' });
-			s.addEventListener('load', resolve);
-			s.addEventListener('error', () => reject(new Error('chart.min.js')));
-			document.head.append(s);
-		});
-	return chartLoaded;
-}
 
 // A bucket's start ("2026-11-30T00:00:00Z") as its day, or its month.
 function bucketLabel(start, period) {
@@ -112,7 +98,8 @@ export default async function stats(main, route) {
 	const period = PERIODS.includes(p) ? p : 'day';
 	let d;
 	try {
-		[d] = await Promise.all([api('GET', '/stats' + qs({ period })), loadChart()]);
+		[d] = await Promise.all([api('GET', '/stats' + qs({ period })),
+			loadScript('/lib/chart.js/chart.min.js', 'Chart')]);
 	} catch (e) {
 		return errorPage(main, e);
 	}
