@@ -35,6 +35,15 @@ def fail(msg):
     sys.exit(1)
 
 
+def passwords(tmp):
+    """{role: (user, password)} of the users console_lib.sh made (TMP/pw)."""
+    pw = {}
+    for line in open(os.path.join(tmp, "pw"), encoding="utf-8"):
+        user, role, secret = line.split()
+        pw[role] = (user, secret)
+    return pw
+
+
 def check(cond, msg):
     if not cond:
         fail(msg)

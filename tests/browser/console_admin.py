@@ -12,16 +12,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Console, check, fail  # noqa: E402
+from browser import Console, check, fail, passwords  # noqa: E402
 
 API, CERT, SHOTS, T, ROOT = sys.argv[1:6]
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 import apiclient  # noqa: E402
 
-PW = {}
-for line in open(os.path.join(T, "pw"), encoding="utf-8"):
-    user, role, pw = line.split()
-    PW[role] = (user, pw)
+PW = passwords(T)
 CLIENT = apiclient.Client(API, os.path.join(T, "pki", "ca.crt"))
 HOSTILE = "<b>x</b>\u202e\x1b[2J"
 

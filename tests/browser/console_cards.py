@@ -12,13 +12,10 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Console, check, fail  # noqa: E402
+from browser import Console, check, fail, passwords  # noqa: E402
 
 API, CERT, SHOTS, T, ROOT = sys.argv[1:6]
-PW = {}
-for line in open(os.path.join(T, "pw"), encoding="utf-8"):
-    user, role, pw = line.split()
-    PW[role] = (user, pw)
+PW = passwords(T)
 
 UNICOM = {"460011000000001", "460061000000002", "460011000000005"}
 HOSTILE = "<script>alert(1)</script>\u202e\x1b[2J"

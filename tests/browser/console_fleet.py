@@ -7,13 +7,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Console, check  # noqa: E402
+from browser import Console, check, passwords  # noqa: E402
 
 API, CERT, SHOTS, T, ROOT = sys.argv[1:6]
-PW = {}
-for line in open(os.path.join(T, "pw"), encoding="utf-8"):
-    user, role, pw = line.split()
-    PW[role] = (user, pw)
+PW = passwords(T)
 
 
 def table(b):

@@ -17,16 +17,13 @@ from selenium.common.exceptions import NoAlertPresentException
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
                                 "integration"))
-from browser import Console, check, fail  # noqa: E402
+from browser import Console, check, fail, passwords  # noqa: E402
 import apiclient  # noqa: E402
 
 API, CERT, SHOTS, T, ROOT = sys.argv[1:6]
 B, PORT, FILLED = sys.argv[6], sys.argv[7], int(sys.argv[8])
 CA = os.path.join(T, "pki", "ca.crt")
-PW = {}
-for line in open(os.path.join(T, "pw"), encoding="utf-8"):
-    user, role, pw = line.split()
-    PW[role] = (user, pw)
+PW = passwords(T)
 HOSTILE_DEV = "<script>alert(1)</script>\"'\x1b[31m\u202eRTL<img src=x onerror=alert(2)>"
 HOSTILE_UA = "dble<b>\"x\x1b]0;t\x07\u202eevil</b>"
 

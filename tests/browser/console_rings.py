@@ -14,17 +14,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Console, check, fail  # noqa: E402
+from browser import Console, check, fail, passwords  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 API, CERT, SHOTS, T, ROOT, MODE = sys.argv[1:7]
 # before the login; the home page's module, another branch's
 ALLOW = ("/api/v1/me", "/js/pages/queue.js")
-PW = {}
-for line in open(os.path.join(T, "pw"), encoding="utf-8"):
-    user, role, pw = line.split()
-    PW[role] = (user, pw)
+PW = passwords(T)
 
 
 def fetch(b, path):

@@ -8,13 +8,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Console, check  # noqa: E402
+from browser import Console, check, passwords  # noqa: E402
 
 API, CERT, SHOTS, T = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-PW = {}
-for line in open(os.path.join(T, "pw"), encoding="utf-8"):
-    user, role, pw = line.split()
-    PW[role] = (user, pw)
+PW = passwords(T)
 
 NAV = {"admin": ["queue", "rings", "cards", "fleet", "stats", "admin"],
        "supervisor": ["queue", "rings", "cards", "stats", "admin"],
