@@ -63,6 +63,23 @@ tsh "$F" -T fields -e frame.comment >"$TMP/comments"
 check "every packet has a comment" not grep -qx '' "$TMP/comments"
 check "comments name the evidence kinds" sh -c 'grep -q sip_user_agent "$1" &&
 	grep -q termination_pattern "$1" && grep -q sms_server_keepalive "$1"' _ "$TMP/comments"
+# RTP: the first packet of each stream of the held line, cut after the RTP header
+tsh "$F" -Y 'frame.comment contains "media: the first packet of an RTP stream"' \
+    -d udp.port==16000-32767,rtp -T fields -e frame.len -e frame.cap_len -e rtp.version \
+    -e rtp.payload >"$TMP/rtp"
+check "RTP streams of the line are kept ($(wc -l <"$TMP/rtp") first packets)" test -s "$TMP/rtp"
+check "their headers only: RTP version 2, no payload byte, cut short of the wire length" \
+    awk -F'\t' '$3 != 2 || ($4 != "" && $4 != "<MISSING>") || $2 >= $1 { exit 1 }' "$TMP/rtp"
+conf "$TMP/pay.conf" "$TMP/ev-pay" "evidence_rtp payload"
+$GWD -f "$TMP/pay.conf" -r "$LAB/goip-4lines.pcap" -w "$TMP/pay.jsonl" || bad "evidence_rtp payload failed"
+tsh "$(ls -S "$TMP"/ev-pay/*.pcapng | head -n 1)" -Y 'frame.comment contains "with its payload"' \
+    -T fields -e frame.len -e frame.cap_len >"$TMP/rtp-pay"
+check "evidence_rtp payload keeps the voice payload whole" sh -c \
+    'test -s "$1" && awk -F"\t" "\$1 != \$2 { exit 1 }" "$1"' _ "$TMP/rtp-pay"
+conf "$TMP/nortp.conf" "$TMP/ev-nortp" "evidence_rtp off"
+$GWD -f "$TMP/nortp.conf" -r "$LAB/goip-4lines.pcap" -w "$TMP/nortp.jsonl" || bad "evidence_rtp off failed"
+check "evidence_rtp off keeps no RTP" not sh -c 'for f in "$1"/*.pcapng; do
+    tshark -r "$f" -T fields -e frame.comment 2>/dev/null; done | grep -q "media:"' _ "$TMP/ev-nortp"
 check "the section comment names appliance, line and detection" sh -c \
 	'capinfos "$1" | tr "\n" " " | grep -q "appliance: lab-1 line: 100.64.1.10 .*tier: urgent"' _ "$F"
 check "the signature verifies" "$EVT" verify "$F" --cert "$TMP/appl1.crt"

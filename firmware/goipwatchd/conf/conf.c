@@ -123,6 +123,7 @@ static const struct keytab_key conf_keys[] = {
 	U(evidence_lookback, 0, 65536, "256", START),
 	U(evidence_file_max, 65536, 1u << 30, "4194304", START),
 	STR(evidence_fsync, "on|off", "off", START),
+	STR(evidence_rtp, "off|headers|payload", "headers", START),
 	L(subscriber_prefix, subscriber_prefixes, prefixes, NULL, "100.64.0.0/10"),
 	L(domestic_prefix, domestic_prefixes, prefixes, NULL,
 	    "100.64.0.0/10 10.0.0.0/8 172.16.0.0/12 192.168.0.0/16"),

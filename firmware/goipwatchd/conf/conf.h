@@ -130,6 +130,7 @@ struct conf {
 	uint64_t	evidence_lookback;	/* look-back slots of recent signalling */
 	uint64_t	evidence_file_max;	/* bytes of one evidence file */
 	char		evidence_fsync[8];	/* on | off: fsync each file */
+	char		evidence_rtp[8];	/* off | headers | payload: RTP kept */
 
 	/* lines */
 	struct prefix_list subscriber_prefixes;

@@ -88,6 +88,7 @@ struct engine {
 	bool		 threaded;
 	bool		 evidence;	/* signalling events carry their frame */
 	uint32_t	 ev_snaplen;
+	bool		 ev_rtp_payload;	/* evidence_rtp payload: RTP frames whole */
 	size_t		 ring_bytes;	/* each ring between threads */
 	/* read by the workers on every turn, written once */
 	_Alignas(64) _Atomic bool stop, eof;
@@ -153,16 +154,28 @@ engine_set_reporter(struct engine *e, engine_report_fn *fn, void *arg)
  * With evidence on, the events that may carry evidence (signalling, device
  * frames, DBL traces, accounts) bring the frame they came from: the worker's
  * packet in hand, cut at evidence_snaplen. Only these are copied; RTP and
- * flow ends are not (docs/evidence.md).
+ * flow ends are not, except the first packet of each RTP stream, cut after
+ * its RTP header unless evidence_rtp is payload (docs/evidence.md). *len:
+ * the bytes of the frame to copy, at most its caplen.
  */
 static const struct capture_pkt *
 engine_event_frame(const struct engine *e, const struct worker *w,
-    const struct event *ev)
+    const struct event *ev, uint32_t *len)
 {
+	const struct capture_pkt *cp;
+
 	if (!e->evidence || ev->kind == EV_RTP || ev->kind == EV_OPAQUE ||
-	    ev->kind == EV_TICK)
+	    ev->kind == EV_TICK || (cp = worker_frame(w)) == NULL)
 		return NULL;
-	return worker_frame(w);
+	*len = cp->caplen;
+	if (ev->kind == EV_RTP_HEAD && !e->ev_rtp_payload) {
+		const uint8_t *end = ev->u.rtp_head.hdr_end;
+
+		if (end < cp->data || end > cp->data + cp->caplen)
+			return NULL;	/* not in this frame (a reassembled datagram) */
+		*len = (uint32_t)(end - cp->data);
+	}
+	return cp;
 }
 
 static void
@@ -170,7 +183,8 @@ sink_direct_event(void *arg, const struct event *ev, size_t len)
 {
 	struct wslot *s = arg;
 	struct engine *e = s->e;
-	const struct capture_pkt *cp = engine_event_frame(e, s->w, ev);
+	uint32_t flen = 0;
+	const struct capture_pkt *cp = engine_event_frame(e, s->w, ev, &flen);
 	struct keep_frame kf;
 
 	(void)len;
@@ -178,7 +192,7 @@ sink_direct_event(void *arg, const struct event *ev, size_t len)
 		detect_event(e->detect, ev);
 		return;
 	}
-	kf = (struct keep_frame){ cp->ts, cp->caplen, cp->wirelen,
+	kf = (struct keep_frame){ cp->ts, flen, cp->wirelen,
 	    (uint16_t)e->linktype, ev->kind, cp->data };
 	detect_event_frame(e->detect, ev, &kf);
 }
@@ -197,9 +211,9 @@ sink_direct_slot(void *arg, const char *rec, size_t len)
  */
 static void
 sink_ring_put(struct wslot *s, uint32_t type, const void *p, size_t len,
-    const struct capture_pkt *cp)
+    const struct capture_pkt *cp, uint32_t flen)
 {
-	uint32_t fl = cp == NULL ? 0 : cp->caplen < s->e->ev_snaplen ? cp->caplen :
+	uint32_t fl = cp == NULL ? 0 : flen < s->e->ev_snaplen ? flen :
 	    s->e->ev_snaplen;
 	struct outhdr h = { s->seq, type, fl };
 	size_t total = sizeof(h) + len + (cp != NULL ? sizeof(struct outframe) + fl : 0);
@@ -226,15 +240,17 @@ sink_ring_put(struct wslot *s, uint32_t type, const void *p, size_t len,
 static void
 sink_ring(void *arg, const char *rec, size_t len)
 {
-	sink_ring_put(arg, OUT_RECORD, rec, len, NULL);
+	sink_ring_put(arg, OUT_RECORD, rec, len, NULL, 0);
 }
 
 static void
 sink_ring_event(void *arg, const struct event *ev, size_t len)
 {
 	struct wslot *s = arg;
+	uint32_t flen = 0;
+	const struct capture_pkt *cp = engine_event_frame(s->e, s->w, ev, &flen);
 
-	sink_ring_put(s, OUT_EVENT, ev, len, engine_event_frame(s->e, s->w, ev));
+	sink_ring_put(s, OUT_EVENT, ev, len, cp, flen);
 }
 
 /* An event with its frame behind it (evidence on). */
@@ -534,6 +550,7 @@ engine_new(const struct conf *c, const struct engine_opts *o, char *err, size_t 
 		goto err;
 	e->evidence = strcmp(c->evidence, "on") == 0;
 	e->ev_snaplen = (uint32_t)c->evidence_snaplen;
+	e->ev_rtp_payload = strcmp(c->evidence_rtp, "payload") == 0;
 	for (i = 0; i < e->n; i++)
 		if (engine_slot(e, &e->ws[i], i, err, errlen) == -1)
 			goto err;

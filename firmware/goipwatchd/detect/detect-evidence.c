@@ -64,6 +64,12 @@ detect_event_frame(struct detect *d, const struct event *e, const struct keep_fr
 		detect_event(d, e);
 		return;
 	}
+	if (e->kind == EV_RTP_HEAD) {
+		/* media of a line already holding evidence; never in the look-back
+		 * ring (it is for signalling), never a detection event */
+		keep_context(d->keep, e->t.src, e->t.dst, f, ++d->frame_seq);
+		return;
+	}
 	d->frame = f;
 	d->frame_seq++;
 	detect_event(d, e);
@@ -133,7 +139,8 @@ detect_evfile(struct detect *d, const struct line *l, const struct judgement *j,
 {
 	struct evfile_params p = { d->conf->evidence_dir, d->conf->evidence_file_max,
 	    (uint32_t)d->conf->evidence_snaplen,
-	    strcmp(d->conf->evidence_fsync, "on") == 0, evidence_names, EV_K_N };
+	    strcmp(d->conf->evidence_fsync, "on") == 0, evidence_names, EV_K_N,
+	    EV_RTP_HEAD, strcmp(d->conf->evidence_rtp, "payload") == 0 };
 	char name[160], ip[REPORT_IP_LEN], comment[1024], err[PATH_MAX + 128];
 	struct evfile_info info;
 	const char *base;

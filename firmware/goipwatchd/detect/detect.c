@@ -346,6 +346,8 @@ detect_clock(struct detect *d, usec_t now)
 void
 detect_event(struct detect *d, const struct event *e)
 {
+	if (e->kind == EV_RTP_HEAD)
+		return;	/* a frame for evidence only: no time, no count (detect-evidence.c) */
 	d->st.events++;
 	if (e->ts > d->now)
 		detect_clock(d, e->ts);

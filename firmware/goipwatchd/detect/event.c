@@ -26,6 +26,8 @@ event_size(const struct event *e)
 		return base + sizeof(e->u.radius);
 	case EV_PPP_AUTH:
 		return base + sizeof(e->u.ppp);
+	case EV_RTP_HEAD:
+		return base + sizeof(e->u.rtp_head);
 	default:
 		return base;
 	}

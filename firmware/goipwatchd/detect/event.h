@@ -29,6 +29,7 @@ enum event_kind {
 	EV_HINT,	/* a DBL cloud trace: DDNS, DNS name, NTP, radmin, DHCP, OUI, web UI */
 	EV_RADIUS,	/* a RADIUS Accounting-Request */
 	EV_PPP_AUTH,	/* a PPP PAP/CHAP user name in a PPPoE session */
+	EV_RTP_HEAD,	/* the first packet of an RTP stream: a frame for evidence only */
 };
 
 enum hint_kind { HINT_DDNS, HINT_DNS, HINT_NTP, HINT_RADMIN, HINT_DHCP, HINT_OUI,
@@ -71,6 +72,12 @@ struct ev_hint {
 	uint8_t		 mac[6];	/* DHCP client, OUI owner */
 };
 
+/* Where the packet's RTP header ends, for the engine to cut the frame there
+ * (a pointer into the packet in hand; meaningless once it has been copied). */
+struct ev_rtp_head {
+	const uint8_t	*hdr_end;
+};
+
 struct ev_ppp {
 	uint16_t	 session;
 	char		 user[64];
@@ -89,6 +96,7 @@ struct event {
 		struct ev_hint	 hint;
 		struct radius_acct radius;
 		struct ev_ppp	 ppp;
+		struct ev_rtp_head rtp_head;
 	} u;
 };
 

@@ -29,6 +29,11 @@ evfile_comment(struct evwalk *ew, const struct keep_pkt *kp)
 			n += (size_t)snprintf(c + n, n < sizeof(ew->comment) ?
 			    sizeof(ew->comment) - n : 0, "%s%s", n ? ", " : "",
 			    ew->p->kind_names[i]);
+	if (n == 0 && ew->p->media_evkind >= 0 && kp->f.evkind == ew->p->media_evkind)
+		n = (size_t)snprintf(c, sizeof(ew->comment), ew->p->media_payload ?
+		    "media: the first packet of an RTP stream of the line, with its payload" :
+		    "media: the first packet of an RTP stream of the line, headers only "
+		    "(the voice payload is not kept)");
 	if (n == 0)
 		n = (size_t)snprintf(c, sizeof(ew->comment),
 		    "context: signalling of a line with evidence");

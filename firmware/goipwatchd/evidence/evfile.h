@@ -21,6 +21,8 @@ struct evfile_params {
 	bool		 sync;		/* fsync file, signature and directory */
 	const char *const *kind_names;	/* by kind bit */
 	unsigned	 nkinds;
+	int		 media_evkind;	/* the event kind of kept RTP frames (-1: none) */
+	bool		 media_payload;	/* they hold their voice payload */
 };
 
 struct evfile_info {

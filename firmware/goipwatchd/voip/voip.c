@@ -35,6 +35,7 @@ struct voip {
 	size_t		 sip_cap;
 	struct pace_params pp;
 	struct voip_stats st;
+	bool		 rtp_heads;	/* evidence keeps RTP: announce each stream's first packet */
 	struct event	 ev;		/* scratch: one event at a time */
 };
 
@@ -66,6 +67,7 @@ voip_new(const struct conf *c, const struct sink *sink)
 	}
 	v->sink = *sink;
 	v->sip_cap = c->sip_max_bytes;
+	v->rtp_heads = strcmp(c->evidence, "on") == 0 && strcmp(c->evidence_rtp, "off") != 0;
 	voip_pace_params(c, &v->pp);
 	return v;
 }
@@ -157,6 +159,13 @@ voip_rtp(struct voip *v, union voip_state *s, const struct pkt *pk, int dir)
 	if (!s->rtp.have[dir]) {
 		rtp_stream_init(&s->rtp.r[dir], &h, pk->ts);
 		s->rtp.have[dir] = true;
+		if (v->rtp_heads) {	/* its frame, for a line holding evidence */
+			v->ev.kind = EV_RTP_HEAD;
+			v->ev.ts = pk->ts;
+			event_tuple(&v->ev.t, pk);
+			v->ev.u.rtp_head.hdr_end = pk->payload + h.hdr_len;
+			voip_emit(v);
+		}
 		return;
 	}
 	rtp_stream_update(&s->rtp.r[dir], &h, pk->ts);
