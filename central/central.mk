@@ -48,6 +48,8 @@ TEST_SCRIPTS += tests/integration/central_api_fleet.sh tests/integration/central
 TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
 # Two centrals on one PostgreSQL, appliances failing over and back (docs/uplink.md).
 TEST_SCRIPTS += tests/integration/central_failover.sh
+# TLS handshakes take their turn: handshakes_max (docs/central.md, Many connections).
+TEST_SCRIPTS += tests/integration/central_handshakes.sh
 # A synchronous standby promoted mid-stream: central reconnects, nothing lost.
 TEST_SCRIPTS += tests/integration/central_pg_standby.sh
 TEST_SCRIPTS += tests/integration/central_evidence.sh tests/integration/central_evidence_pg.sh

@@ -25,6 +25,7 @@ static const struct keytab_key keys[] = {
 	N(max_queue, 1, 1000000, "4096"), N(silent_after, 1, 86400 * 30, "300"),
 	N(idle_timeout, 5, 86400, "600"), N(config_poll, 1, 3600, "2"),
 	N(store_delay_ms, 0, 60000, "0"), N(handshake_timeout, 1, 3600, "10"),
+	N(handshakes_max, 1, 65536, "32"),
 	N(unauth_per_addr, 1, 1000000, "128"), N(unauth_percent, 1, 100, "50"),
 	N(seq_window, 1000, (uint64_t)1 << 40, "4294967296"),
 	S(api_listen, "127.0.0.1:8443"), S(api_cert, NULL), S(api_key, NULL),

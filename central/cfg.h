@@ -24,6 +24,7 @@ struct cfg {
 	uint64_t	 silent_after;		/* seconds without heartbeat: alarm */
 	uint64_t	 idle_timeout;		/* seconds without a frame: close */
 	uint64_t	 handshake_timeout;	/* seconds from accept to TLS + hello */
+	uint64_t	 handshakes_max;	/* TLS handshakes in progress at once */
 	uint64_t	 unauth_per_addr;	/* unauthenticated conns per source */
 	uint64_t	 unauth_percent;	/* of the slots, unauthenticated at most */
 	uint64_t	 config_poll;		/* seconds between config checks */

@@ -25,6 +25,9 @@ struct conn {
 	bool		 unauth;	/* on unauth_q, counted for its address */
 	TAILQ_ENTRY(conn) unauth_q;	/* oldest first */
 	struct tls_sess	*tls;		/* from the first byte in */
+	bool		 hs_active;	/* counted in hs_active: its handshake runs */
+	bool		 hs_waiting;	/* on hs_wait: its first bytes wait their turn */
+	TAILQ_ENTRY(conn) hs_q;
 	struct intake	 in;
 	bool		 busy;		/* a job of this session is in storage */
 	struct job	*parked;	/* a job waiting for room in the queue */
@@ -43,7 +46,7 @@ struct server_counters {
 	uint64_t	 storage_failures, backpressure, config_pushes, config_acks;
 	uint64_t	 idle_closed, conns_max;
 	uint64_t	 per_addr_refused, unauth_evicted, handshake_expired, replaced;
-	uint64_t	 accept_no_fd;
+	uint64_t	 accept_no_fd, hs_waited, hs_stalled;
 	uint64_t	 evidence_chunks, evidence_files, evidence_refused;
 	size_t		 conns, unauth;
 };
@@ -59,6 +62,8 @@ struct server {
 	size_t		 unauth_max;	/* of them before the TLS handshake */
 	struct addrs	*addrs;		/* unauthenticated ones per source */
 	TAILQ_HEAD(, conn) unauth_q;
+	size_t		 hs_active;	/* handshakes in progress (handshakes_max) */
+	TAILQ_HEAD(, conn) hs_wait;	/* connections waiting to start theirs, in order */
 	uint64_t	 accept_resume;	/* ms (monotonic) the listener is back; 0 on */
 	time_t		 last_no_fd_log;
 	uint64_t	 next_gen;
@@ -80,5 +85,7 @@ void	server_interest(struct server *, struct conn *);
 /* The certificate is checked: c leaves the unauthenticated share and replaces
  * any older session of its id. */
 void	server_identified(struct server *, struct conn *);
+/* May c start its TLS handshake now? Else it waits its turn (false). */
+bool	server_hs_begin(struct server *, struct conn *);
 
 #endif

@@ -28,6 +28,7 @@
 #define EVENTS		256
 #define FD_SPARE	64	/* descriptors kept for storage, logs, a refusal */
 #define ACCEPT_PAUSE_MS	200	/* no descriptor left: the listener rests */
+#define HS_WAIT_FACTOR	6	/* a turn for the handshake: within 6 handshake_timeouts */
 #define TAG_LISTEN	((uint64_t)-1)
 #define TAG_WRITER	((uint64_t)-2)
 #define TAG_SIGNAL	((uint64_t)-3)
@@ -90,6 +91,7 @@ size_table(struct server *s)
 	if (s->unauth_max == 0)
 		s->unauth_max = 1;
 	TAILQ_INIT(&s->unauth_q);
+	TAILQ_INIT(&s->hs_wait);
 	if ((s->addrs = addrs_new(s->unauth_max)) == NULL)
 		return -1;
 	return (s->conns = calloc(s->maxfd, sizeof(*s->conns))) ? 0 : -1;
@@ -130,7 +132,9 @@ server_interest(struct server *s, struct conn *c)
 	uint32_t ev = 0;
 	struct epoll_event e;
 
-	if (!c->busy)
+	if (c->hs_waiting)
+		ev = EPOLLRDHUP;	/* only whether the peer gives up waiting */
+	else if (!c->busy)
 		ev |= EPOLLIN;
 	if (c->txoff < c->txlen || (c->tls != NULL && tls_sess_wants_write(c->tls)))
 		ev |= EPOLLOUT;
@@ -142,9 +146,69 @@ server_interest(struct server *s, struct conn *c)
 		c->events = ev;
 }
 
+/*
+ * TLS handshakes cost CPU (ECDHE and ECDSA on both sides of each): run at most
+ * handshakes_max at once, in the order the connections' first bytes came, so
+ * that a fleet connecting at once is served in turn instead of all at the same
+ * slow pace past handshake_timeout. A waiting connection's handshake_timeout
+ * starts at its turn (docs/central.md, Many connections).
+ */
+bool
+server_hs_begin(struct server *s, struct conn *c)
+{
+	if (c->hs_active)
+		return true;
+	if (s->hs_active >= s->cfg->handshakes_max ||
+	    (!c->hs_waiting && !TAILQ_EMPTY(&s->hs_wait))) {
+		if (!c->hs_waiting) {
+			c->hs_waiting = true;
+			TAILQ_INSERT_TAIL(&s->hs_wait, c, hs_q);
+			s->c.hs_waited++;
+			c->since = time(NULL);	/* now: when it began to wait */
+		}
+		return false;
+	}
+	if (c->hs_waiting) {
+		c->hs_waiting = false;
+		TAILQ_REMOVE(&s->hs_wait, c, hs_q);
+	}
+	c->hs_active = true;
+	s->hs_active++;
+	c->since = c->last_active = time(NULL);
+	return true;
+}
+
+/* The oldest waiting handshakes start while there is room. */
+static void
+hs_admit(struct server *s)
+{
+	struct conn *c;
+
+	while (s->hs_active < s->cfg->handshakes_max &&
+	    (c = TAILQ_FIRST(&s->hs_wait)) != NULL) {
+		session_drive(s, c);	/* starts it, or closes it */
+		if (TAILQ_FIRST(&s->hs_wait) == c)
+			break;		/* cannot happen: there was room */
+	}
+}
+
+static void
+hs_del(struct server *s, struct conn *c)
+{
+	if (c->hs_active) {
+		c->hs_active = false;
+		s->hs_active--;
+	}
+	if (c->hs_waiting) {
+		c->hs_waiting = false;
+		TAILQ_REMOVE(&s->hs_wait, c, hs_q);
+	}
+}
+
 static void
 unauth_del(struct server *s, struct conn *c)
 {
+	hs_del(s, c);
 	if (!c->unauth)
 		return;
 	c->unauth = false;
@@ -355,9 +419,11 @@ log_counters(const struct server *s)
 	    in->frames[FRAME_BAD_MAGIC], in->peer_errors);
 	log_info("limits: slots=%zu unauth_max=%zu unauth=%zu too_many=%" PRIu64
 	    " per_addr_refused=%" PRIu64 " unauth_evicted=%" PRIu64
-	    " handshake_expired=%" PRIu64 " replaced=%" PRIu64 " accept_no_fd=%" PRIu64,
+	    " handshake_expired=%" PRIu64 " replaced=%" PRIu64 " accept_no_fd=%" PRIu64
+	    " hs_waited=%" PRIu64 " hs_stalled=%" PRIu64,
 	    s->slots, s->unauth_max, c->unauth, c->too_many, c->per_addr_refused,
-	    c->unauth_evicted, c->handshake_expired, c->replaced, c->accept_no_fd);
+	    c->unauth_evicted, c->handshake_expired, c->replaced, c->accept_no_fd,
+	    c->hs_waited, c->hs_stalled);
 	log_info("evidence: frames=%" PRIu64 " chunks=%" PRIu64 " files=%" PRIu64
 	    " refused=%" PRIu64, in->evidence_chunks, c->evidence_chunks,
 	    c->evidence_files, c->evidence_refused);
@@ -379,10 +445,16 @@ tick(struct server *s, time_t now)
 			session_retry_parked(s, c);
 			if (c->busy)
 				continue;
-			if (c->state != CONN_UP &&
-			    now - c->since > (time_t)s->cfg->handshake_timeout) {
+			if (c->state != CONN_UP && now - c->since >
+			    (time_t)s->cfg->handshake_timeout * (c->hs_waiting ? HS_WAIT_FACTOR : 1)) {
 				s->c.handshake_expired++;
 				server_close(s, c, "no hello in time");
+			} else if (c->hs_active && c->state == CONN_HANDSHAKE &&
+			    !TAILQ_EMPTY(&s->hs_wait) &&
+			    now - c->last_active > (time_t)s->cfg->handshake_timeout / 2) {
+				/* a peer that stopped mid-handshake gives its turn up */
+				s->c.hs_stalled++;
+				server_close(s, c, NULL);
 			} else if (now - c->last_active > (time_t)s->cfg->idle_timeout) {
 				s->c.idle_closed++;
 				server_close(s, c, "idle");
@@ -421,6 +493,12 @@ on_conn(struct server *s, int fd, uint32_t ev)
 
 	if (c == NULL)
 		return;
+	if (c->hs_waiting) {	/* only EPOLLRDHUP is asked for: it gave up */
+		server_close(s, c, NULL);
+		return;
+	}
+	if (c->state == CONN_HANDSHAKE && (ev & EPOLLIN))
+		c->last_active = time(NULL);	/* the peer is not stalled */
 	if ((ev & EPOLLOUT) && session_writable(s, c) == -1)
 		return;
 	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
@@ -454,6 +532,7 @@ server_run(struct server *s)
 			else
 				on_conn(s, (int)tag, ev[i].events);
 		}
+		hs_admit(s);
 		if (s->accept_resume != 0 && now_ms() >= s->accept_resume)
 			listener_on(s, true);
 		tick(s, time(NULL));

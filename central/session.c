@@ -284,8 +284,14 @@ tls_start(struct server *s, struct conn *c)
 	if ((n = recv(c->fd, &b, 1, MSG_PEEK)) == -1 && (errno == EAGAIN ||
 	    errno == EWOULDBLOCK || errno == EINTR))
 		return 0;
-	if (n <= 0 || (c->tls = tls_sess_new(s->tls, c->fd)) == NULL) {
-		server_close(s, c, NULL);	/* gone without a word, or no memory */
+	if (n <= 0) {
+		server_close(s, c, NULL);	/* gone without a word */
+		return -1;
+	}
+	if (!server_hs_begin(s, c))
+		return 0;	/* handshakes_max are running: its turn comes */
+	if ((c->tls = tls_sess_new(s->tls, c->fd)) == NULL) {
+		server_close(s, c, NULL);	/* no memory */
 		return -1;
 	}
 	return 1;

@@ -9,6 +9,10 @@
  * all (mute: 0 once central closes, 1 if still open after -T s), a
  * revoked/unknown certificate (-c/-k files), or leap: a record at seq
  * 2^63-1, as with a stolen key. -E: the hello's spool epoch.
+ * Certificates are minted before the clock starts; -S SECS spreads the
+ * connections uniformly over SECS seconds (a staggered start, as a fleet with
+ * jittered reconnects), else all connect at once. Failures are counted by
+ * stage: TCP connect, TLS handshake, hello.
  * -H pin: N sessions that each say hello, send most of a big report and hold
  * it (as a stuck or hostile appliance would) for -T seconds; with -c/-k/-i they
  * all share one certificate. Prints how many central closed.
@@ -24,6 +28,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -58,8 +63,10 @@ static struct {
 	mbedtls_entropy_context	 ent;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
-	int			 ready, go;
+	int			 ready, go, minted;
+	double			 stagger, start;
 	_Atomic uint64_t	 connected, failed, reports_done, records_done;
+	_Atomic uint64_t	 fail_connect, fail_handshake, fail_hello;
 	struct timespec		 t0;
 } G;
 
@@ -122,6 +129,25 @@ mint(struct app *a)
 	return rc;
 }
 
+/*
+ * mbedtls_net_recv_timeout waits in select(2), which cannot watch a descriptor
+ * past FD_SETSIZE (1024): with more sessions than that, every handshake on a
+ * higher descriptor failed with NET_POLL_FAILED (the "981 of 2000" of
+ * docs/central.md was this, not central). poll(2) has no such limit.
+ */
+static int
+recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t ms)
+{
+	struct pollfd p = { ((mbedtls_net_context *)ctx)->fd, POLLIN, 0 };
+	int rc = poll(&p, 1, ms == 0 ? -1 : (int)ms);
+
+	if (rc == 0)
+		return MBEDTLS_ERR_SSL_TIMEOUT;
+	if (rc < 0)
+		return errno == EINTR ? MBEDTLS_ERR_SSL_WANT_READ : MBEDTLS_ERR_NET_RECV_FAILED;
+	return mbedtls_net_recv(ctx, buf, len);
+}
+
 static int
 tls_setup(struct app *a)
 {
@@ -133,7 +159,7 @@ tls_setup(struct app *a)
 		if ((rc = mbedtls_x509_crt_parse_file(&a->crt, G.crt_path)) != 0 ||
 		    (rc = mbedtls_pk_parse_keyfile(&a->key, G.key_path, NULL)) != 0)
 			return rc;
-	} else if ((rc = mint(a)) != 0)
+	} else if (a->crt.version == 0 && (rc = mint(a)) != 0)
 		return rc;
 	mbedtls_ssl_config_defaults(&a->conf, MBEDTLS_SSL_IS_CLIENT,
 	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
@@ -147,13 +173,18 @@ tls_setup(struct app *a)
 	    (rc = mbedtls_ssl_set_hostname(&a->ssl, "central.test")) != 0)
 		return rc;
 	snprintf(port, sizeof(port), "%d", G.port);
-	if ((rc = mbedtls_net_connect(&a->net, "127.0.0.1", port, MBEDTLS_NET_PROTO_TCP)))
+	if ((rc = mbedtls_net_connect(&a->net, "127.0.0.1", port, MBEDTLS_NET_PROTO_TCP))) {
+		atomic_fetch_add(&G.fail_connect, 1);
 		return rc;
-	mbedtls_ssl_set_bio(&a->ssl, &a->net, mbedtls_net_send, NULL,
-	    mbedtls_net_recv_timeout);
+	}
+	mbedtls_ssl_set_bio(&a->ssl, &a->net, mbedtls_net_send, NULL, recv_timeout);
 	while ((rc = mbedtls_ssl_handshake(&a->ssl)) != 0)
-		if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE)
+		if (rc != MBEDTLS_ERR_SSL_WANT_READ && rc != MBEDTLS_ERR_SSL_WANT_WRITE) {
+			if (atomic_fetch_add(&G.fail_handshake, 1) < 3)
+				fprintf(stderr, "central-load: %s: handshake: -0x%04x\n", a->id,
+				    (unsigned)-rc);
 			return rc;
+		}
 	return 0;
 }
 
@@ -275,13 +306,43 @@ wait_all(void)
 	pthread_mutex_unlock(&G.mu);
 }
 
+/* All certificates minted, then the clock starts; the stagger is from there. */
+static void
+wait_minted(struct app *a)
+{
+	double at;
+
+	pthread_mutex_lock(&G.mu);
+	if (++G.minted == G.n) {
+		G.start = now_s();
+		pthread_cond_broadcast(&G.cv);
+	}
+	while (G.minted < G.n)
+		pthread_cond_wait(&G.cv, &G.mu);
+	pthread_mutex_unlock(&G.mu);
+	at = G.start + G.stagger * (double)(a->idx - G.first) / (double)G.n;
+	while (now_s() < at) {
+		double d = at - now_s();
+		struct timespec ts = { (time_t)d, (long)((d - (double)(time_t)d) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
 static void
 run_load(struct app *a)
 {
 	uint64_t high = 0, acked;
-	double deadline = now_s() + G.seconds;
+	double deadline;
+	int rc = 0;
 
-	if (tls_setup(a) != 0 || hello(a, a->id, &high) != 0) {
+	if (G.crt_path == NULL)
+		rc = mint(a);
+	wait_minted(a);
+	deadline = now_s() + G.seconds;
+	if (rc != 0 || tls_setup(a) != 0 || hello(a, a->id, &high) != 0) {
+		if (rc == 0 && a->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER)
+			atomic_fetch_add(&G.fail_hello, 1);
 		atomic_fetch_add(&G.failed, 1);
 		wait_all();
 		return;
@@ -427,7 +488,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: central-load -A ca.crt -K ca.key -p PORT [-n N] [-r R]"
-	    " [-b B] [-P prefix] [-s first] [-T secs] [-H huge|seq|identity|hello|early|mute|pin|leap"
+	    " [-b B] [-P prefix] [-s first] [-S stagger_secs] [-T secs] [-H huge|seq|identity|hello|early|mute|pin|leap"
 	    " [-c crt -k key -i CN]] [-E epoch]\n");
 	exit(2);
 }
@@ -438,7 +499,7 @@ options(int argc, char **argv)
 	int ch;
 
 	G.n = 10; G.reports = 10; G.batch = 10; G.seconds = 60; G.prefix = "gw-load-";
-	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:T:H:c:k:i:E:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:S:T:H:c:k:i:E:")) != -1) {
 		switch (ch) {
 		case 'A': G.ca_path = optarg; break;
 		case 'K': G.cakey_path = optarg; break;
@@ -448,6 +509,7 @@ options(int argc, char **argv)
 		case 'b': G.batch = atoi(optarg); break;
 		case 'P': G.prefix = optarg; break;
 		case 's': G.first = atoi(optarg); break;
+		case 'S': G.stagger = atof(optarg); break;
 		case 'T': G.seconds = atoi(optarg); break;
 		case 'H': G.hostile = optarg; break;
 		case 'c': G.crt_path = optarg; break;
@@ -536,8 +598,13 @@ main(int argc, char **argv)
 	while (G.ready < G.n)
 		pthread_cond_wait(&G.cv, &G.mu);
 	t1 = now_s();
-	printf("connections held: %" PRIu64 " of %d (handshake + hello in %.2f s), failed %" PRIu64 "\n",
-	    atomic_load(&G.connected), G.n, t1 - t0, atomic_load(&G.failed));
+	if (G.start > 0)
+		t0 = G.start;	/* from the end of minting */
+	printf("connections held: %" PRIu64 " of %d (handshake + hello in %.2f s, over a"
+	    " stagger of %.0f s), failed %" PRIu64 " (connect %" PRIu64 ", handshake %"
+	    PRIu64 ", hello %" PRIu64 ")\n", atomic_load(&G.connected), G.n, t1 - t0,
+	    G.stagger, atomic_load(&G.failed), atomic_load(&G.fail_connect),
+	    atomic_load(&G.fail_handshake), atomic_load(&G.fail_hello));
 	G.go = 1;
 	pthread_cond_broadcast(&G.cv);
 	pthread_mutex_unlock(&G.mu);
