@@ -690,6 +690,37 @@ call_emit_times(struct jw *w, const struct call *d)
 	jw_dbl(w, "duration", d->answered ? secs(d->answer_ts, d->end_ts) : 0.0, 3);
 }
 
+/*
+ * Whether the record also goes to central: the owner of the table decides,
+ * from the subscriber end (inbound: the callee's address, outbound: the
+ * caller's; unknown: neither).
+ */
+static bool
+call_is_reported(const struct calls *c, const struct call *d, usec_t now)
+{
+	struct ev_tuple t;
+	const uint8_t *sub;
+
+	if (c->p.report == NULL || c->out.detection == NULL || d->direction == NULL)
+		return false;
+	if (strcmp(d->direction, "inbound") == 0)
+		sub = d->dst;
+	else if (strcmp(d->direction, "outbound") == 0)
+		sub = d->src;
+	else
+		return false;
+	memset(&t, 0, sizeof(t));
+	memcpy(t.src, d->src, 16);
+	memcpy(t.dst, d->dst, 16);
+	t.sport = d->sport;
+	t.dport = d->dport;
+	t.nvlan = d->nvlan;
+	memcpy(t.vlan, d->vlan, sizeof(t.vlan));
+	t.has_pppoe = d->has_pppoe;
+	t.pppoe_session = d->pppoe_session;
+	return c->p.report(c->p.report_arg, sub, &t, now);
+}
+
 static void
 call_emit(struct calls *c, struct call *d, usec_t now)
 {
@@ -739,6 +770,8 @@ call_emit(struct calls *c, struct call *d, usec_t now)
 	c->st.by_state[state]++;
 	if (report_emit(&w, &c->out) != 0)
 		c->st.record_overflow++;
+	else if (call_is_reported(c, d, now))
+		c->out.detection(c->out.arg, w.buf, w.len);
 }
 
 /* --- stats ----------------------------------------------------------------- */
