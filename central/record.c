@@ -340,12 +340,24 @@ get_uint(const cJSON *o, const char *key, int64_t max)
 	return n >= 0 && n <= max ? n : -1;
 }
 
-/* The line: the subscriber end, on the innermost VLAN of the record. */
+/*
+ * The line: the record's subject (what the appliance sends central), else
+ * the subscriber end its direction names, on the record's innermost VLAN.
+ */
 static const char *
 call_line(struct call_rec *c, const cJSON *o)
 {
 	const cJSON *vl = cJSON_GetObjectItemCaseSensitive(o, "vlan"), *v;
+	const cJSON *subj = cJSON_GetObjectItemCaseSensitive(o, "subject");
 
+	if (cJSON_IsObject(subj)) {
+		copy_str(c->line_ip, sizeof(c->line_ip), subj, "ip");
+		if (c->line_ip[0] == '\0')
+			return "no subject ip";
+		c->vlan = get_uint(subj, "vlan", 4095);
+		c->pppoe = get_uint(subj, "pppoe_session", 65535);
+		return NULL;
+	}
 	if (strcmp(c->direction, "inbound") == 0)
 		memcpy(c->line_ip, c->dst_ip, sizeof(c->line_ip));
 	else if (strcmp(c->direction, "outbound") == 0)
