@@ -131,10 +131,11 @@ static int
 ingest_one(struct storage *st, const char *appliance, const char *json, size_t len,
     uint64_t seq, int64_t now, struct ingest_counts *c)
 {
-	static const char *const names[] = { "other", "detection", "health" };
+	static const char *const names[] = { "other", "detection", "health", "call" };
 	enum record_type t = record_type_of(json, len);
 	struct detection d;
 	struct health h;
+	struct call_rec k;
 	const char *why;
 	int64_t changes = 0;
 
@@ -161,6 +162,10 @@ ingest_one(struct storage *st, const char *appliance, const char *json, size_t l
 		    DB_S(d.evidence_sha256), DB_S(appliance), DB_I(seq) }, 3) == -1)
 			return -1;
 		return d.tier_rank > 0 ? lead_ingest(st, appliance, seq, &d, now) : 0;
+	}
+	if (t == REC_CALL && record_call(json, len, &k, &why) == 0) {
+		c->calls++;
+		return line_call_ingest(st, appliance, seq, &k, now);
 	}
 	if (t != REC_OTHER)
 		c->unusable++;

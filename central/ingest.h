@@ -11,6 +11,10 @@
 
 struct storage;
 struct detection;
+struct call_rec;
+
+/* Sample calls kept per appliance and line (line-calls.c). */
+#define LINE_CALLS_KEEP	200
 
 struct ingest_rec {
 	uint64_t	 seq;
@@ -30,6 +34,7 @@ struct ingest_spool {
 
 struct ingest_counts {
 	uint64_t	 stored, duplicates, detections, health, unusable;
+	uint64_t	 calls;		/* sample calls stored (line_calls) */
 	uint64_t	 sanitised;	/* stored with bad bytes as U+FFFD */
 	uint64_t	 quarantined;	/* acked but kept aside (quarantine table) */
 };
@@ -70,6 +75,12 @@ int	ingest_config_ack(struct storage *, const char *appliance, uint64_t version,
  */
 int	lead_ingest(struct storage *, const char *appliance, uint64_t seq,
 	    const struct detection *, int64_t now);
+/*
+ * line-calls.c: stores one sample call (the record appliance/seq) under its
+ * line, and trims the line to its newest LINE_CALLS_KEEP.
+ */
+int	line_call_ingest(struct storage *, const char *appliance, uint64_t seq,
+	    const struct call_rec *, int64_t now);
 /* The lead key of a detection: "acct:NAME" or "line:IP/VLAN/PPPOE". */
 void	lead_key(const struct detection *, char *buf, size_t len);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "leads.h"
 #include "out.h"
@@ -19,7 +20,8 @@
 #define STR_(x)	#x
 #define STR(x)	STR_(x)
 
-enum dcol_type { DC_INT, DC_TEXT, DC_TIME };
+/* DC_MS_TIME: epoch ms as RFC 3339 with ms; DC_MS_SECS: ms as seconds (1.234) */
+enum dcol_type { DC_INT, DC_TEXT, DC_TIME, DC_MS_TIME, DC_MS_SECS };
 
 struct dcol {
 	const char	*key;
@@ -194,6 +196,42 @@ detection_tty(void *arg, const struct db_row *r)
 	return 0;
 }
 
+/*
+ * Sample calls of the lead's line (line-calls.c): the calls the lead's
+ * appliances reported for its address on its VLAN/PPPoE, newest first.
+ */
+#define LEAD_CALLS_MAX	20
+
+static const struct dcol call_cols[] = {
+	{ "appliance", DC_TEXT }, { "call_id", DC_TEXT }, { "caller", DC_TEXT },
+	{ "callee", DC_TEXT }, { "direction", DC_TEXT }, { "src_ip", DC_TEXT },
+	{ "src_port", DC_INT }, { "dst_ip", DC_TEXT }, { "dst_port", DC_INT },
+	{ "user_agent", DC_TEXT }, { "server", DC_TEXT }, { "first_ts", DC_MS_TIME },
+	{ "invite_ts", DC_MS_TIME }, { "setup_time", DC_MS_SECS },
+	{ "answer_ts", DC_MS_TIME }, { "end_ts", DC_MS_TIME }, { "duration", DC_MS_SECS },
+	{ "status", DC_INT }, { "state", DC_TEXT }, { "end", DC_TEXT },
+	{ "hangup", DC_TEXT }, { "bye_status", DC_INT }, { "messages", DC_INT },
+	{ NULL, DC_INT },
+};
+
+static int
+call_tty(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+	char t[24];
+	struct out_tty e;
+
+	fprintf(x->out, "  %s  %-22s ", out_time(row_int(r, 15) / 1000, t, sizeof(t)),
+	    out_tty(&e, r->v[2]));
+	fprintf(x->out, "-> %-22s ", out_tty(&e, r->v[3]));
+	fprintf(x->out, "%-10s %" PRId64 ".%03" PRId64 " s  ", out_tty(&e, r->v[18]),
+	    row_int(r, 16) / 1000, row_int(r, 16) % 1000);
+	fprintf(x->out, "%s\n", out_tty(&e, r->v[9]));
+	return 0;
+}
+
+static int call_json(void *, const struct db_row *);
+
 static const struct section sections[] = {
 	{ "appliances", "appliances", "SELECT appliance, first_seen, last_seen"
 	  " FROM lead_sources WHERE lead_id = $1 ORDER BY appliance",
@@ -229,6 +267,16 @@ static const struct section sections[] = {
 	  { { "at", DC_TIME }, { "kind", DC_TEXT }, { "status", DC_TEXT },
 	    { "tier", DC_TEXT }, { "who", DC_TEXT }, { "note", DC_TEXT },
 	    { "assignee", DC_TEXT } }, event_tty, NULL },
+	{ "calls", "sample calls (newest " STR(LEAD_CALLS_MAX) ")", "SELECT c.appliance,"
+	  " c.call_id, c.caller, c.callee, c.direction, c.src_ip, c.src_port, c.dst_ip,"
+	  " c.dst_port, c.user_agent, c.server, c.first_ms, c.invite_ms, c.setup_ms,"
+	  " c.answer_ms, c.end_ms, c.duration_ms, c.status, c.state, c.end_reason,"
+	  " c.hangup, c.bye_status, c.messages FROM leads l JOIN lead_sources s"
+	  " ON s.lead_id = l.id JOIN line_calls c ON c.appliance = s.appliance"
+	  " AND c.ip = l.ip AND c.vlan = COALESCE(l.vlan, -1)"
+	  " AND c.pppoe = COALESCE(l.pppoe, -1) WHERE l.id = $1"
+	  " ORDER BY c.end_ms DESC, c.id DESC LIMIT " STR(LEAD_CALLS_MAX),
+	  { { NULL, DC_INT } }, call_tty, call_json },
 };
 
 static const char detections_sql[] = "SELECT lr.appliance, lr.seq, lr.ts, r.received,"
@@ -287,23 +335,50 @@ lead_show(struct storage *st, int64_t id, int64_t now, FILE *out)
 	return 0;
 }
 
-/* ,"key":value for each column (no comma before the first when first). */
+/* Epoch ms as "2026-11-29T09:19:26.123Z". */
 static void
-json_fields(FILE *o, const struct dcol *c, const struct db_row *r, bool first)
+json_ms_time(FILE *o, int64_t ms)
+{
+	char b[32];
+	struct tm tm;
+	time_t t = (time_t)(ms / 1000);
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S",
+	    &tm) == 0)
+		fputs("null", o);
+	else
+		fprintf(o, "\"%s.%03dZ\"", b, (int)(ms % 1000));
+}
+
+/* ,"key":value for each column up to max (no comma before the first when first). */
+static void
+json_cols(FILE *o, const struct dcol *c, int max, const struct db_row *r, bool first)
 {
 	char b[32];
 
-	for (int k = 0; k < SECTION_COLS && c[k].key != NULL; k++) {
+	for (int k = 0; k < max && c[k].key != NULL; k++) {
 		fprintf(o, "%s\"%s\":", first && k == 0 ? "" : ",", c[k].key);
-		if (k >= r->n || r->v[k] == NULL || (c[k].type == DC_TIME && row_int(r, k) <= 0))
+		if (k >= r->n || r->v[k] == NULL || (c[k].type != DC_INT &&
+		    c[k].type != DC_TEXT && row_int(r, k) < (c[k].type == DC_TIME)))
 			fputs("null", o);
 		else if (c[k].type == DC_TEXT)
 			out_json_str(o, r->v[k]);
 		else if (c[k].type == DC_TIME)
 			out_json_str(o, out_time_iso(row_int(r, k), b, sizeof(b)));
+		else if (c[k].type == DC_MS_TIME)
+			json_ms_time(o, row_int(r, k));
+		else if (c[k].type == DC_MS_SECS)
+			fprintf(o, "%" PRId64 ".%03d", row_int(r, k) / 1000,
+			    (int)(row_int(r, k) % 1000));
 		else
 			fprintf(o, "%" PRId64, row_int(r, k));
 	}
+}
+
+static void
+json_fields(FILE *o, const struct dcol *c, const struct db_row *r, bool first)
+{
+	json_cols(o, c, SECTION_COLS, r, first);
 }
 
 /* ,"key":[ once, before the section's first row or its end. */
@@ -333,6 +408,19 @@ json_row(void *arg, const struct db_row *r)
 	section_open(x);
 	fputs(x->n++ ? ",{" : "{", x->out);
 	json_fields(x->out, x->s->cols, r, true);
+	fputc('}', x->out);
+	return 0;
+}
+
+static int
+call_json(void *arg, const struct db_row *r)
+{
+	struct show_ctx *x = arg;
+
+	section_open(x);
+	fputs(x->n++ ? ",{" : "{", x->out);
+	json_cols(x->out, call_cols, (int)(sizeof(call_cols) / sizeof(call_cols[0])), r,
+	    true);
 	fputc('}', x->out);
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Detection and health records from JSON (cJSON); hostile input gives a reason, not a crash. */
+/* Detection, health and call records from JSON (cJSON); hostile input gives a reason, not a crash. */
 #include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,33 +35,55 @@ record_tier_window(int rank)
 	return (rank >= 0 && rank < 4 ? hours[rank] : 48) * 3600;
 }
 
-int64_t
-record_time(const char *s)
+/* Seconds, and the milliseconds of the fraction in *ms. */
+static int64_t
+time_parse(const char *s, int64_t *ms)
 {
 	struct tm tm;
 	const char *end;
+	int64_t scale = 100;
 
+	*ms = 0;
 	memset(&tm, 0, sizeof(tm));
 	if (s == NULL || (end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
 		return -1;
 	if (*end == '.')
-		for (end++; *end >= '0' && *end <= '9'; end++)
-			;
+		for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
+			*ms += (*end - '0') * scale;
 	if (strcmp(end, "Z") != 0)
 		return -1;
 	return (int64_t)timegm(&tm);
+}
+
+int64_t
+record_time(const char *s)
+{
+	int64_t ms;
+
+	return time_parse(s, &ms);
+}
+
+int64_t
+record_time_ms(const char *s)
+{
+	int64_t ms, t = time_parse(s, &ms);
+
+	return t < 0 || t > INT64_MAX / 1000 - 1 ? -1 : t * 1000 + ms;
 }
 
 /* The type field only: the records we do not store in detail are cheap. */
 enum record_type
 record_type_of(const char *json, size_t len)
 {
-	static const char det[] = "{\"type\":\"detection\"", hea[] = "{\"type\":\"health\"";
+	static const char det[] = "{\"type\":\"detection\"", hea[] = "{\"type\":\"health\"",
+	    cal[] = "{\"type\":\"call\"";
 
 	if (len >= sizeof(det) - 1 && memcmp(json, det, sizeof(det) - 1) == 0)
 		return REC_DETECTION;
 	if (len >= sizeof(hea) - 1 && memcmp(json, hea, sizeof(hea) - 1) == 0)
 		return REC_HEALTH;
+	if (len >= sizeof(cal) - 1 && memcmp(json, cal, sizeof(cal) - 1) == 0)
+		return REC_CALL;
 	return REC_OTHER;
 }
 
@@ -288,4 +310,116 @@ record_health(const char *json, size_t len, struct health *h, const char **why)
 	cJSON_Delete(o);
 	*why = NULL;
 	return 0;
+}
+
+static int64_t
+get_time_ms(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? record_time_ms(v->valuestring) : -1;
+}
+
+/* Seconds with a fraction (setup_time, duration) in ms; -1 if absent or bad. */
+static int64_t
+get_secs_ms(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0) || v->valuedouble > 9e12)
+		return -1;
+	return (int64_t)(v->valuedouble * 1000 + 0.5);
+}
+
+/* A port, status or count: -1 unless a whole number in [0, max]. */
+static int64_t
+get_uint(const cJSON *o, const char *key, int64_t max)
+{
+	int64_t n = get_int(o, key, -1);
+
+	return n >= 0 && n <= max ? n : -1;
+}
+
+/*
+ * The line: the record's subject (what the appliance sends central), else
+ * the subscriber end its direction names, on the record's innermost VLAN.
+ */
+static const char *
+call_line(struct call_rec *c, const cJSON *o)
+{
+	const cJSON *vl = cJSON_GetObjectItemCaseSensitive(o, "vlan"), *v;
+	const cJSON *subj = cJSON_GetObjectItemCaseSensitive(o, "subject");
+
+	if (cJSON_IsObject(subj)) {
+		copy_str(c->line_ip, sizeof(c->line_ip), subj, "ip");
+		if (c->line_ip[0] == '\0')
+			return "no subject ip";
+		c->vlan = get_uint(subj, "vlan", 4095);
+		c->pppoe = get_uint(subj, "pppoe_session", 65535);
+		return NULL;
+	}
+	if (strcmp(c->direction, "inbound") == 0)
+		memcpy(c->line_ip, c->dst_ip, sizeof(c->line_ip));
+	else if (strcmp(c->direction, "outbound") == 0)
+		memcpy(c->line_ip, c->src_ip, sizeof(c->line_ip));
+	else
+		return "no subscriber end (direction)";
+	if (c->line_ip[0] == '\0')
+		return "no subscriber ip";
+	c->vlan = -1;
+	cJSON_ArrayForEach(v, vl)
+		c->vlan = cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+		    v->valuedouble <= 4095 ? (int64_t)v->valuedouble : -1;
+	c->pppoe = get_uint(o, "pppoe_session", 65535);
+	return NULL;
+}
+
+static const char *
+call_fill(struct call_rec *c, const cJSON *o)
+{
+	copy_str(c->call_id, sizeof(c->call_id), o, "call_id");
+	copy_str(c->caller, sizeof(c->caller), o, "caller");
+	copy_str(c->callee, sizeof(c->callee), o, "callee");
+	copy_str(c->direction, sizeof(c->direction), o, "direction");
+	copy_str(c->src_ip, sizeof(c->src_ip), o, "src_ip");
+	copy_str(c->dst_ip, sizeof(c->dst_ip), o, "dst_ip");
+	copy_str(c->user_agent, sizeof(c->user_agent), o, "user_agent");
+	copy_str(c->server, sizeof(c->server), o, "server");
+	copy_str(c->state, sizeof(c->state), o, "state");
+	copy_str(c->end, sizeof(c->end), o, "end");
+	copy_str(c->hangup, sizeof(c->hangup), o, "hangup");
+	c->src_port = get_uint(o, "src_port", 65535);
+	c->dst_port = get_uint(o, "dst_port", 65535);
+	c->status = get_uint(o, "status", 999);
+	c->bye_status = get_uint(o, "bye_status", 999);
+	c->messages = get_uint(o, "messages", INT32_MAX);
+	c->first_ms = get_time_ms(o, "first_ts");
+	c->invite_ms = get_time_ms(o, "invite_ts");
+	c->answer_ms = get_time_ms(o, "answer_ts");
+	c->end_ms = get_time_ms(o, "end_ts");
+	c->setup_ms = get_secs_ms(o, "setup_time");
+	c->duration_ms = get_secs_ms(o, "duration");
+	if (c->call_id[0] == '\0')
+		return "no call_id";
+	if (c->state[0] == '\0')
+		return "no state";
+	if (c->invite_ms < 0 || c->end_ms < 0 || c->end_ms < c->invite_ms)
+		return "bad invite_ts or end_ts";
+	return call_line(c, o);
+}
+
+int
+record_call(const char *json, size_t len, struct call_rec *c, const char **why)
+{
+	cJSON *o = cJSON_ParseWithLength(json, len);
+
+	memset(c, 0, sizeof(*c));
+	if (o == NULL || !cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		*why = "not a JSON object";
+		return -1;
+	}
+	*why = call_fill(c, o);
+	cJSON_Delete(o);
+	return *why == NULL ? 0 : -1;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The appliance records central understands (docs/records.md): detection and health. */
+/* The appliance records central understands (docs/records.md): detection, health, call. */
 #ifndef GWC_RECORD_H
 #define GWC_RECORD_H
 
@@ -12,7 +12,7 @@
 #define REC_MAX_SIMS		32
 #define REC_STR			96
 
-enum record_type { REC_OTHER, REC_DETECTION, REC_HEALTH };
+enum record_type { REC_OTHER, REC_DETECTION, REC_HEALTH, REC_CALL };
 
 struct rec_evidence {
 	char	 kind[48], detail[REC_STR];
@@ -50,6 +50,22 @@ struct health {
 	char	 firmware[64], tls_state[32];
 };
 
+/*
+ * A sample call of a detected line (docs/records.md `call`): the line is the
+ * subscriber end (inbound: dst_ip, outbound: src_ip). Times in epoch ms;
+ * -1 for a number or time the record does not carry.
+ */
+struct call_rec {
+	char	 line_ip[64];
+	int64_t	 vlan, pppoe;		/* -1: absent */
+	char	 call_id[256], caller[REC_STR], callee[REC_STR], direction[16];
+	char	 src_ip[64], dst_ip[64], user_agent[256], server[256];
+	char	 state[16], end[16], hangup[16];
+	int64_t	 src_port, dst_port, status, bye_status, messages;
+	int64_t	 first_ms, invite_ms, answer_ms, end_ms;
+	int64_t	 setup_ms, duration_ms;	/* from setup_time, duration */
+};
+
 /* The record's type without a full parse; REC_OTHER for anything else. */
 enum record_type record_type_of(const char *json, size_t len);
 /*
@@ -62,9 +78,12 @@ const char *record_text(const char *s, size_t n, char **copy);
 int	record_detection(const char *json, size_t len, struct detection *,
 	    const char **why);
 int	record_health(const char *json, size_t len, struct health *, const char **why);
+int	record_call(const char *json, size_t len, struct call_rec *, const char **why);
 
 /* RFC 3339 UTC ("2026-11-29T09:19:26.123Z") to epoch seconds; -1 if malformed. */
 int64_t	record_time(const char *);
+/* The same in milliseconds (fraction digits past the third ignored). */
+int64_t	record_time_ms(const char *);
 int	record_tier_rank(const char *tier);
 const char *record_tier_name(int rank);
 /* Review window of a tier in seconds: urgent 2 h, high 24 h, general 48 h. */

@@ -159,6 +159,21 @@ static const char *const migrations[] = {
 	" sha256 TEXT NOT NULL, appliance TEXT NOT NULL, seq BIGINT NOT NULL,"
 	" PRIMARY KEY (sha256, appliance, seq));"
 	"CREATE INDEX evidence_links_rec ON evidence_links (appliance, seq);",
+	/* 14: sample calls of detected lines (line-calls.c, the lead's call
+	 * ladder): per appliance and line (ip, vlan, pppoe; -1 none), the newest
+	 * LINE_CALLS_KEEP; times in epoch ms */
+	"CREATE TABLE line_calls ("
+	" id @ID@, appliance TEXT NOT NULL, seq BIGINT NOT NULL, ip TEXT NOT NULL,"
+	" vlan BIGINT NOT NULL, pppoe BIGINT NOT NULL, received BIGINT NOT NULL,"
+	" call_id TEXT NOT NULL, caller TEXT NOT NULL, callee TEXT NOT NULL,"
+	" direction TEXT NOT NULL, src_ip TEXT NOT NULL, src_port BIGINT,"
+	" dst_ip TEXT NOT NULL, dst_port BIGINT, user_agent TEXT NOT NULL,"
+	" server TEXT NOT NULL, first_ms BIGINT, invite_ms BIGINT NOT NULL,"
+	" setup_ms BIGINT, answer_ms BIGINT, end_ms BIGINT NOT NULL,"
+	" duration_ms BIGINT, status BIGINT, state TEXT NOT NULL,"
+	" end_reason TEXT NOT NULL, hangup TEXT, bye_status BIGINT, messages BIGINT,"
+	" UNIQUE (appliance, seq));"
+	"CREATE INDEX line_calls_line ON line_calls (ip, vlan, pppoe, appliance, end_ms);",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

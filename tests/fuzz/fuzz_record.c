@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness for goipwatch-central's record parser (central/record.c,
  * cJSON over hostile record bytes): record_type_of, record_detection,
- * record_health, record_time and record_text. Aborts when a parsed string
+ * record_health, record_call, record_time(_ms) and record_text. Aborts when a parsed string
  * field lacks its NUL within its array, a count passes its capacity, a failure
  * gives no reason, or record_text returns text that is not strict UTF-8.
  */
@@ -59,6 +59,26 @@ check_health(const char *json, size_t len)
 }
 
 static void
+check_call(const char *json, size_t len)
+{
+	static struct call_rec c;
+	const char *why = NULL;
+	int rc = record_call(json, len, &c, &why);
+
+	if ((rc == -1) != (why != NULL) || (rc == 0 && (c.line_ip[0] == '\0' ||
+	    c.call_id[0] == '\0' || c.invite_ms < 0 || c.end_ms < c.invite_ms)))
+		abort();
+	if (!HAS_NUL(c.line_ip) || !HAS_NUL(c.call_id) || !HAS_NUL(c.caller) ||
+	    !HAS_NUL(c.callee) || !HAS_NUL(c.direction) || !HAS_NUL(c.src_ip) ||
+	    !HAS_NUL(c.dst_ip) || !HAS_NUL(c.user_agent) || !HAS_NUL(c.server) ||
+	    !HAS_NUL(c.state) || !HAS_NUL(c.end) || !HAS_NUL(c.hangup))
+		abort();
+	if (c.vlan < -1 || c.vlan > 4095 || c.pppoe < -1 || c.pppoe > 65535 ||
+	    c.src_port > 65535 || c.dst_port > 65535)
+		abort();
+}
+
+static void
 check_text(const char *s, size_t n)
 {
 	char *copy;
@@ -88,12 +108,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(str, data, size);
 	str[size] = '\0';
 	t = record_type_of(json, size);
-	if (t != REC_OTHER && t != REC_DETECTION && t != REC_HEALTH)
+	if (t != REC_OTHER && t != REC_DETECTION && t != REC_HEALTH && t != REC_CALL)
 		abort();
 	check_detection(json, size);
 	check_health(json, size);
+	check_call(json, size);
 	check_text(json, size);
 	(void)record_time(str);
+	(void)record_time_ms(str);
 	free(json);
 	free(str);
 	return 0;

@@ -63,6 +63,12 @@ api_port c1
 "$PY" "$ROOT/tests/integration/central_api.py" "$API" "$T/pki/ca.crt" "$T/pw" all \
     $IDLE $ABS $FAILS || fail "central_api.py"
 "$PY" "$ROOT/tests/integration/central_api_lead.py" "$API" "$T/pki/ca.crt" "$T/pw" "$PORT" "$B" "$T" "$ROOT" || fail "central_api_lead.py"
+# its 205 sample calls of one line: central keeps the newest 200; the two bad ones none
+n=$(sql "SELECT COUNT(*) || ' ' || MIN(callee) FROM line_calls WHERE ip = '100.64.50.1'")
+[ "$n" = "200 13800000005" ] || fail "line_calls kept: $n, not 200 from 13800000005"
+n=$(sql "SELECT COUNT(*) FROM records WHERE type = 'call'")
+[ "$n" = 207 ] || fail "call records stored: $n, not 207"
+echo "ok: the line keeps its newest 200 sample calls; 2 unusable call records kept as records only"
 kill -0 "$CPID" 2>/dev/null || fail "central died"
 
 # A revoked token no longer works; a disabled user cannot log in.

@@ -58,14 +58,45 @@ def detection(ts, ip, account, peer, imsi, tier="urgent", device=DEVICE):
                                            "msisdn": "=cmd", "imei": "86" + imsi}]}})
 
 
+UA = "dble\x1b[2J<img src=x onerror=alert(1)>\"\u4e2d"
+CALLS = 205     # more than central keeps per line (LINE_CALLS_KEEP 200)
+
+
+def iso_ms(ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000)) + \
+        ".%03dZ" % (ms % 1000)
+
+
+def call_rec(i, t0, ip, direction="inbound"):
+    """The i-th sample call to line ip: answered, the callee hangs up."""
+    inv = t0 + i * 1000
+    return jline({
+        "type": "call", "ts": iso_ms(inv + 9000), "call_id": "c%d@\x1b[1m" % i,
+        "caller": "+44\x1b]0;x\x07%d" % i, "callee": "138%08d" % i,
+        "to_user": "138%08d" % i, "from_tag": "a", "to_tag": "b",
+        "src_ip": "198.51.100.77", "src_port": 5060, "dst_ip": ip, "dst_port": 5062,
+        "transport": "udp", "direction": direction, "user_agent": UA,
+        "server": "srv<b>", "outcome": "2xx", "status": 200, "state": "answered",
+        "end": "bye", "hangup": "callee", "bye_status": 200,
+        "first_ts": iso_ms(inv), "invite_ts": iso_ms(inv), "setup_time": 0.125,
+        "answer_ts": iso_ms(inv + 2500), "answer_time": 2.5, "end_ts": iso_ms(inv + 7750),
+        "last_ts": iso_ms(inv + 7800), "duration": 5.25, "auth_challenged": False,
+        "invites": 1, "reinvites": 0, "retransmissions": 0, "forks": 0, "messages": 7})
+
+
 def ingest():
-    """Four detections (three leads, two sharing a peer) through the listener."""
+    """Four detections (three leads, two sharing a peer) and the first line's
+    sample calls (more than central keeps, one unusable) through the listener."""
     now = int(time.time())
     recs = [detection(now - 30, "100.64.50.1", ACCOUNT, "198.51.100.77", "460011111"),
             detection(now - 20, "100.64.50.1", ACCOUNT, "198.51.100.77", "460011111"),
             detection(now - 10, "100.64.50.2", "acct-b", "198.51.100.77", "460012222"),
             detection(now - 5, "100.64.50.3", "acct-c", "203.0.113.50", "460013333",
                       tier="high", device="plain")]
+    t0 = (now - 3600) * 1000
+    recs += [call_rec(i, t0, "100.64.50.1") for i in range(CALLS)]
+    recs += [call_rec(CALLS, t0, "100.64.50.1", direction="sideways"),
+             '{"type":"call","call_id":' + "[" * 3000 + "\n"]
     with open(os.path.join(T, "lead.jsonl"), "w", encoding="ascii") as f:
         f.writelines(recs)
     pki = os.path.join(T, "pki")
@@ -78,7 +109,8 @@ def ingest():
                         os.path.join(T, "lead.jsonl"), "-w", "-t", "30"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     check(r.returncode == 0, "uplink_sender: %r" % r.stdout[-400:])
-    print("ok: 4 detection records ingested by the appliance listener")
+    print("ok: 4 detection records and %d call records ingested by the appliance"
+          " listener" % (CALLS + 2))
 
 
 def lead_ids(tok):
@@ -121,12 +153,39 @@ def test_detail(tok, a, b):
     check([(x["lead"], x["kind"], x["value"]) for x in d["linked"]] ==
           [(b, "peer", "198.51.100.77")], "linked: %r" % d["linked"])
     check([h["kind"] for h in d["history"]] == ["raised"], "history: %r" % d["history"])
+    test_calls(d["calls"])
+    check(expect(200, "GET", "/api/v1/leads/%d" % b, tok)["calls"] == [],
+          "another line's lead shows calls")
     expect(404, "GET", "/api/v1/leads/999999", tok)
     for bad in ("abc", "0", "-1", "1x", "99999999999999999999"):
         expect(400, "GET", "/api/v1/leads/" + bad, tok)
     print("ok: lead detail: head (list keys), appliances, evidence, 2 detections newest"
           " first, infrastructure, SIMs, linked lead by peer, history; exact bytes;"
           " 404/400")
+
+
+def test_calls(calls):
+    """The lead's newest 20 sample calls, newest first, strings exact."""
+    check(len(calls) == 20, "calls: %d, not 20" % len(calls))
+    want = list(range(CALLS - 1, CALLS - 21, -1))
+    check([x["callee"] for x in calls] == ["138%08d" % i for i in want],
+          "calls not newest first: %r" % [x["callee"] for x in calls])
+    x = calls[0]
+    i = CALLS - 1
+    check(x["user_agent"] == UA and x["caller"] == "+44\x1b]0;x\x07%d" % i and
+          x["call_id"] == "c%d@\x1b[1m" % i and x["server"] == "srv<b>",
+          "call strings not exact: %r" % x)
+    check((x["src_ip"], x["src_port"], x["dst_ip"], x["dst_port"], x["direction"]) ==
+          ("198.51.100.77", 5060, "100.64.50.1", 5062, "inbound"), "call ends: %r" % x)
+    check((x["status"], x["state"], x["end"], x["hangup"], x["bye_status"],
+           x["messages"], x["setup_time"], x["duration"], x["appliance"]) ==
+          (200, "answered", "bye", "callee", 200, 7, 0.125, 5.25, "gw-lead"),
+          "call fields: %r" % x)
+    t0 = x["invite_ts"]
+    check(x["first_ts"] == t0 and t0.endswith("Z") and len(t0) == 24 and
+          x["answer_ts"][-5:] == ".500Z" and x["end_ts"][-5:] == ".750Z",
+          "call times (ms): %r" % x)
+    print("ok: lead detail: 20 newest of %d sample calls, exact strings, ms times" % CALLS)
 
 
 def test_moves(tok, sup, a, c):

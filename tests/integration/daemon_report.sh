@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # goipwatchd -r with central_host set: health records, the detect stage's
-# detection records and test records injected through daemon_report reach
+# detection records (and the call records of detected lines: docs/records.md)
+# and test records injected through daemon_report reach
 # central over mutual TLS, and -W waits for them. With central down, -W gives up in time, the records stay spooled
 # and the next run delivers them, each exactly once.
 set -u
@@ -21,6 +22,13 @@ grep '"type":"detection"' "$T/db" | grep -v '"test":true' | cut -d' ' -f3- > "$T
 check "the capture gave detection records" [ -s "$T/det.out" ]
 check "$(wc -l < "$T/det.out") detection records of the capture reached central, byte for byte" \
     cmp -s "$T/det.out" "$T/det.db"
+# sample calls of the detected lines: the output's call record with the line as its subject
+grep '"type":"call"' "$T/db" | cut -d' ' -f3- > "$T/call.db"
+check "call records of detected lines reached central" [ -s "$T/call.db" ]
+sed 's/,"subject":{"ip":"[0-9.]*"}}$/}/' "$T/call.db" > "$T/call.bare"
+check "$(wc -l < "$T/call.db") of them, each an output call record plus its subject" \
+    sh -c "! cmp -s '$T/call.db' '$T/call.bare' && grep -vxFf '$T/out1.jsonl' '$T/call.bare' |
+    { ! grep -q .; }"
 # the final heartbeat carries the pipeline's counters, as the stats record does
 pk=$(sed -n 's/.*"type":"stats".*"workers":[0-9]*,"packets":\([0-9]*\),.*/\1/p' "$T/out1.jsonl")
 h=$(grep '"type":"health"' "$T/db" | tail -n 1)

@@ -152,12 +152,78 @@ test_quarantine(void **state)
 	storage_close(st);
 }
 
+static const char call_fmt[] = "{\"type\":\"call\",\"ts\":\"2026-11-29T09:00:%02d.500Z\","
+	"\"call_id\":\"c%d@x\",\"caller\":\"%s\",\"callee\":\"13800138000\","
+	"\"src_ip\":\"198.51.100.7\",\"src_port\":5060,\"dst_ip\":\"100.64.0.9\","
+	"\"dst_port\":5060,\"vlan\":[7,100],\"direction\":\"%s\","
+	"\"user_agent\":\"dble\",\"server\":\"\",\"status\":486,\"state\":\"rejected\","
+	"\"end\":\"rejected\",\"first_ts\":\"2026-11-29T09:00:00.000Z\","
+	"\"invite_ts\":\"2026-11-29T09:00:00.000Z\",\"setup_time\":0.25,"
+	"\"end_ts\":\"2026-11-29T%02d:%02d:%02d.500Z\",\"duration\":0.0,\"messages\":4}";
+
+/* Sample calls: each line keeps its newest LINE_CALLS_KEEP; a bad one is counted, not kept. */
+static void
+test_calls(void **state)
+{
+	struct storage *st = open_db();
+	enum { N = LINE_CALLS_KEEP + 30 };
+	static char json[N + 4][1024];
+	struct ingest_rec r[N + 4];
+	struct ingest_counts c = { 0 };
+	struct ingest_hello h;
+	int64_t v;
+	int n = 0;
+
+	(void)state;
+	for (int i = 0; i < N; i++, n++) {
+		r[n].len = (uint32_t)snprintf(json[n], sizeof(json[n]), call_fmt, i % 60, i,
+		    "86\\u001b[2J", "inbound", 9 + i / 3600, i / 60 % 60, i % 60);
+		r[n].json = json[n];
+		r[n].seq = (uint64_t)n + 1;
+	}
+	/* hostile: no subscriber end, a cut object, end before the INVITE, not an object */
+	r[n].len = (uint32_t)snprintf(json[n], sizeof(json[n]), call_fmt, 1, 9999, "x",
+	    "unknown", 9, 0, 1);
+	r[n + 1].len = (uint32_t)snprintf(json[n + 1], sizeof(json[n + 1]), "%.60s",
+	    json[n]);
+	r[n + 2].len = (uint32_t)snprintf(json[n + 2], sizeof(json[n + 2]), call_fmt, 1,
+	    9998, "x", "inbound", 8, 0, 0);
+	r[n + 3].len = (uint32_t)snprintf(json[n + 3], sizeof(json[n + 3]),
+	    "{\"type\":\"call\"]");
+	for (int i = n; i < n + 4; i++) {
+		r[i].json = json[i];
+		r[i].seq = (uint64_t)i + 1;
+	}
+	assert_int_equal(hello(st, &h), 0);
+	assert_int_equal(ingest_records(st, "gw-1", &h.spool, r, N + 4, 1000, false, &c), 0);
+	assert_int_equal(c.stored, N + 4);
+	assert_int_equal(c.calls, N);
+	assert_int_equal(c.unusable, 4);
+	assert_int_equal(db_int(st, "SELECT COUNT(*) FROM line_calls", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, LINE_CALLS_KEEP);
+	/* the newest kept, on the line's innermost VLAN, times in ms */
+	assert_int_equal(db_int(st, "SELECT MIN(seq) FROM line_calls WHERE ip = '100.64.0.9'"
+	    " AND vlan = 100 AND pppoe = -1", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, N - LINE_CALLS_KEEP + 1);
+	assert_int_equal(db_int(st, "SELECT setup_ms + end_ms - invite_ms FROM line_calls"
+	    " WHERE seq = 230", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, 250 + ((3 * 60) + 49) * 1000 + 500);
+	assert_int_equal(db_int(st, "SELECT COUNT(*) FROM line_calls WHERE caller ="
+	    " '86' || char(27) || '[2J'", NULL, 0, -1, &v), 0);
+	assert_int_equal(v, LINE_CALLS_KEEP);
+	assert_int_equal(db_int(st, "SELECT COUNT(*) FROM records WHERE type = 'call'",
+	    NULL, 0, -1, &v), 0);
+	assert_int_equal(v, N + 4);
+	storage_close(st);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sanitise),
 		cmocka_unit_test(test_quarantine),
+		cmocka_unit_test(test_calls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -657,6 +657,105 @@ test_set_conf_tables(void **state)
 	conf_free(c2);
 }
 
+static char central[1 << 16];
+static size_t centrallen;
+static int ncentral;
+
+/* The sink's detection hook: what goes to central. */
+static void
+capture_central(void *arg, const char *line, size_t len)
+{
+	(void)arg;
+	if (strncmp(line, "{\"type\":\"call\"", 14) == 0)
+		ncentral++;
+	if (centrallen + len < sizeof(central)) {
+		memcpy(central + centrallen, line, len);
+		centrallen += len;
+		central[centrallen] = '\0';
+	}
+}
+
+/* A call a foreign softswitch relays to the line (one Call-ID, two legs), rejected. */
+static void
+relayed(struct detect *d, usec_t ts, const char *id)
+{
+	static const uint8_t ORIGIN[16] = { [10] = 0xff, [11] = 0xff, 198, 51, 100, 7 };
+
+	detect_event(d, sip(ts, ORIGIN, FOREIGN, "INVITE", 0, id, "13800138000", "VOS"));
+	detect_event(d, sip(ts + 1000, FOREIGN, LINE, "INVITE", 0, id, "13800138000", "VOS"));
+	detect_event(d, sip(ts + SEC, LINE, FOREIGN, "INVITE", 486, id, "13800138000", "x"));
+	detect_event(d, sip(ts + SEC + 1000, FOREIGN, ORIGIN, "INVITE", 486, id,
+	    "13800138000", "x"));
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/*
+ * Call records of a line that holds a verdict also go to central with the line
+ * as their subject, report_calls_per_line an hour; the output is unchanged.
+ */
+static void
+test_call_reports(void **state)
+{
+	char err[256], id[16];
+	const char *text = "report_calls_per_line 3\n";
+	struct conf *c = conf_parse(text, strlen(text), "t", err, sizeof(err));
+	struct sink s = { .emit = capture, .detection = capture_central };
+	struct detect *d;
+
+	(void)state;
+	assert_non_null(c);
+	outlen = centrallen = 0;
+	ndetect = ncentral = 0;
+	d = detect_new(c, &s);
+	relayed(d, T0, "before");	/* ends before the verdict: not sent */
+	detect_tick(d, T0 + 100 * SEC);
+	assert_int_equal(count(out, "\"type\":\"call\""), 1);
+	detect_event(d, sip(T0 + 100 * SEC, LINE, DOMESTIC, "REGISTER", 0, "r1", "", "dble"));
+	assert_int_equal(ndetect, 1);
+	for (int i = 0; i < 5; i++) {
+		snprintf(id, sizeof(id), "a%d", i);
+		relayed(d, T0 + (200 + 10 * i) * SEC, id);
+	}
+	detect_tick(d, T0 + 400 * SEC);
+	/* an hour on, the line may send again */
+	relayed(d, T0 + 3900 * SEC, "b0");
+	detect_finish(d, T0 + 4000 * SEC);
+	assert_int_equal(count(out, "\"type\":\"call\""), 7);
+	assert_int_equal(count(out, "\"subject\""), ndetect);	/* the detections' only */
+	assert_int_equal(ncentral, 4);
+	assert_int_equal(count(central, "\"direction\":\"unknown\""), 4);
+	assert_int_equal(count(central, ",\"subject\":{\"ip\":\"100.64.1.7\"}}\n"), 4);
+	assert_non_null(strstr(central, "\"call_id\":\"a0\""));
+	assert_non_null(strstr(central, "\"call_id\":\"a2\""));
+	assert_null(strstr(central, "\"call_id\":\"a3\""));
+	assert_null(strstr(central, "\"call_id\":\"before\""));
+	assert_non_null(strstr(central, "\"call_id\":\"b0\""));
+	detect_free(d);
+	conf_free(c);
+
+	/* 0: none */
+	text = "report_calls_per_line 0\n";
+	c = conf_parse(text, strlen(text), "t", err, sizeof(err));
+	assert_non_null(c);
+	ncentral = 0;
+	d = detect_new(c, &s);
+	detect_event(d, sip(T0, LINE, DOMESTIC, "REGISTER", 0, "r1", "", "dble"));
+	relayed(d, T0 + 10 * SEC, "c0");
+	detect_finish(d, T0 + 100 * SEC);
+	assert_int_equal(ncentral, 0);
+	detect_free(d);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -679,6 +778,7 @@ main(void)
 		cmocka_unit_test(test_account_from_radius),
 		cmocka_unit_test(test_set_conf),
 		cmocka_unit_test(test_set_conf_tables),
+		cmocka_unit_test(test_call_reports),
 	};
 
 	sip_global_init();

@@ -100,6 +100,7 @@ static const struct keytab_key conf_keys[] = {
 	U(w_watch, 0, 100, "20", RELOAD),
 	U(w_breadth, 0, 100, "25", RELOAD),
 	U(urgent_score, 0, 100, "80", RELOAD),
+	U(report_calls_per_line, 0, 3600, "20", RELOAD),
 	STR(pseudonymise_key, NULL, NULL, RELOAD),
 	STR(central_host, NULL, NULL, START),
 	U(central_port, 1, 65535, "6543", START),

@@ -103,6 +103,7 @@ struct conf {
 	uint64_t	w_device, w_weak, w_simbank, w_termination, w_opaque;
 	uint64_t	w_behaviour, w_cadence, w_watch, w_breadth;
 	uint64_t	urgent_score;		/* simbox_suspected at or above: urgent */
+	uint64_t	report_calls_per_line;	/* call records to central per detected line an hour */
 	char		pseudonymise_key[72];	/* hex; empty: numbers in clear */
 
 	/* uplink to the central office */

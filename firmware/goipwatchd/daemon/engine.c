@@ -81,7 +81,7 @@ struct engine {
 	struct detect	*detect;
 	struct confswap_reader *cr;	/* the merge/detect thread's config */
 	const struct conf *cur;
-	engine_report_fn *report;	/* detection records also go here */
+	engine_report_fn *report;	/* records for central also go here */
 	void		*report_arg;
 	usec_t		 last_idle;
 	int		 linktype;
@@ -109,7 +109,8 @@ sink_direct(void *arg, const char *rec, size_t len)
 	engine_write(arg, rec, len);
 }
 
-/* The detect stage's detection records also go to the reporter (the spool). */
+/* The detect stage's records for central (detections, sample calls) also go
+ * to the reporter (the spool). */
 static void
 sink_detection(void *arg, const char *rec, size_t len)
 {

@@ -66,6 +66,11 @@ struct call {
 	struct call_sdp	 sdp[2];		/* [0] sent by the caller, [1] by the callee */
 	struct media_entry *bind[CALL_BINDS];
 	const char	*direction;
+	/* the subscriber end: the first message to or from a subscriber address
+	 * (with report set), and that message's tuple for its VLAN/PPPoE */
+	bool		 has_sub;
+	uint8_t		 sub[16];
+	struct ev_tuple	 sub_t;
 };
 
 struct calls {
@@ -357,6 +362,30 @@ call_direction(const struct calls *c, const struct event *ev)
 	return s == r ? "unknown" : s ? "outbound" : "inbound";
 }
 
+/*
+ * The dialog's subscriber end, for the report hook: the receiver of the first
+ * message that reaches a subscriber address, else its sender. A call relayed
+ * by a foreign softswitch (the same Call-ID on both legs) starts between two
+ * foreign addresses and reaches the line on its second leg.
+ */
+static void
+call_note_sub(const struct calls *c, struct call *d, const struct event *ev)
+{
+	const uint8_t *a;
+
+	if (d->has_sub || c->p.report == NULL || c->p.subscribers == NULL)
+		return;
+	if (prefix_list_has(c->p.subscribers, ev->t.dst))
+		a = ev->t.dst;
+	else if (prefix_list_has(c->p.subscribers, ev->t.src))
+		a = ev->t.src;
+	else
+		return;
+	memcpy(d->sub, a, 16);
+	d->sub_t = ev->t;
+	d->has_sub = true;
+}
+
 /* A new initial INVITE transaction (first, or a retry after a challenge). */
 static void
 call_invite_start(struct call *d, const struct event *ev)
@@ -575,8 +604,10 @@ calls_sip(struct calls *c, const struct event *ev)
 	}
 	if (d == NULL) {
 		if (invite && m->to.tag[0] == '\0') {
-			if ((d = call_create(c, ev, h)) != NULL)
+			if ((d = call_create(c, ev, h)) != NULL) {
 				call_sdp(c, d, &m->sdp, CP_CALLER, ev->ts);
+				call_note_sub(c, d, ev);
+			}
 		} else if (m->is_request) {
 			c->st.unmatched_requests += strcmp(m->method, "ACK") != 0 &&
 			    m->to.tag[0] != '\0';
@@ -587,6 +618,7 @@ calls_sip(struct calls *c, const struct event *ev)
 	}
 	d->msgs++;
 	d->last_ts = ev->ts;
+	call_note_sub(c, d, ev);
 	if (m->is_request)
 		call_request(c, d, ev);
 	else
@@ -690,55 +722,106 @@ call_emit_times(struct jw *w, const struct call *d)
 	jw_dbl(w, "duration", d->answered ? secs(d->answer_ts, d->end_ts) : 0.0, 3);
 }
 
+/*
+ * Whether the record also goes to central: the owner of the table decides,
+ * from the dialog's subscriber end (none: never).
+ */
+static bool
+call_is_reported(const struct calls *c, const struct call *d, usec_t now)
+{
+	if (c->p.report == NULL || c->out.detection == NULL || !d->has_sub)
+		return false;
+	return c->p.report(c->p.report_arg, d->sub, &d->sub_t, now);
+}
+
+/* The line the call belongs to, for central: as a detection record's subject. */
+static void
+call_emit_subject(struct jw *w, const struct call *d)
+{
+	char ip[REPORT_IP_LEN];
+	const struct ev_tuple *t = &d->sub_t;
+
+	jw_obj_open(w, "subject");
+	jw_str(w, "ip", report_ip(d->sub, ip));
+	if (t->nvlan && t->vlan[t->nvlan - 1])
+		jw_u64(w, "vlan", t->vlan[t->nvlan - 1]);
+	if (t->has_pppoe)
+		jw_u64(w, "pppoe_session", t->pppoe_session);
+	jw_obj_close(w);
+}
+
+/* The record of d; with subject, also the line it belongs to (central's copy). */
+static void
+call_write(struct jw *w, const struct call *d, enum call_state state, usec_t now,
+    bool subject)
+{
+	char ip[REPORT_IP_LEN];
+
+	report_open(w, "call", now);
+	jw_str(w, "call_id", d->call_id);
+	jw_str(w, "caller", d->caller);
+	jw_str(w, "callee", d->callee);
+	jw_str(w, "to_user", d->to_user);
+	if (d->pai[0] != '\0')
+		jw_str(w, "pai_user", d->pai);
+	jw_str(w, "from_tag", d->from_tag);
+	jw_str(w, "to_tag", d->to_tag);
+	jw_str(w, "src_ip", report_ip(d->src, ip));
+	jw_u64(w, "src_port", d->sport);
+	jw_str(w, "dst_ip", report_ip(d->dst, ip));
+	jw_u64(w, "dst_port", d->dport);
+	jw_str(w, "transport", d->tcp ? "tcp" : "udp");
+	call_emit_line(w, d);
+	jw_str(w, "direction", d->direction);
+	jw_str(w, "user_agent", d->ua);
+	jw_str(w, "server", d->server);
+	jw_str(w, "outcome", call_outcome(d));
+	if (d->final_status)
+		jw_u64(w, "status", d->final_status);
+	jw_str(w, "state", call_state_names[state]);
+	jw_str(w, "end", call_end_names[d->end]);
+	if (d->hangup != CP_NONE)
+		jw_str(w, "hangup", call_party_names[d->hangup]);
+	if (d->bye_status)
+		jw_u64(w, "bye_status", d->bye_status);
+	call_emit_times(w, d);
+	jw_bool(w, "auth_challenged", d->auth_challenged);
+	jw_u64(w, "invites", d->invites);
+	jw_u64(w, "reinvites", d->reinvites);
+	jw_u64(w, "retransmissions", d->retrans);
+	jw_u64(w, "forks", d->forks);
+	jw_u64(w, "messages", d->msgs + 1);
+	call_emit_media(w, "media_caller", &d->sdp[0]);
+	call_emit_media(w, "media_callee", &d->sdp[1]);
+	if (subject)
+		call_emit_subject(w, d);
+	jw_obj_close(w);
+}
+
+/*
+ * The record to the output; for a call the owner reports (a sample call of a
+ * detected line), a copy with its subject to the sink's detection hook.
+ */
 static void
 call_emit(struct calls *c, struct call *d, usec_t now)
 {
-	char ip[REPORT_IP_LEN];
 	struct jw w;
 	enum call_state state = call_state(d);
 
 	jw_init(&w, c->rec, sizeof(c->rec));
-	report_open(&w, "call", now);
-	jw_str(&w, "call_id", d->call_id);
-	jw_str(&w, "caller", d->caller);
-	jw_str(&w, "callee", d->callee);
-	jw_str(&w, "to_user", d->to_user);
-	if (d->pai[0] != '\0')
-		jw_str(&w, "pai_user", d->pai);
-	jw_str(&w, "from_tag", d->from_tag);
-	jw_str(&w, "to_tag", d->to_tag);
-	jw_str(&w, "src_ip", report_ip(d->src, ip));
-	jw_u64(&w, "src_port", d->sport);
-	jw_str(&w, "dst_ip", report_ip(d->dst, ip));
-	jw_u64(&w, "dst_port", d->dport);
-	jw_str(&w, "transport", d->tcp ? "tcp" : "udp");
-	call_emit_line(&w, d);
-	jw_str(&w, "direction", d->direction);
-	jw_str(&w, "user_agent", d->ua);
-	jw_str(&w, "server", d->server);
-	jw_str(&w, "outcome", call_outcome(d));
-	if (d->final_status)
-		jw_u64(&w, "status", d->final_status);
-	jw_str(&w, "state", call_state_names[state]);
-	jw_str(&w, "end", call_end_names[d->end]);
-	if (d->hangup != CP_NONE)
-		jw_str(&w, "hangup", call_party_names[d->hangup]);
-	if (d->bye_status)
-		jw_u64(&w, "bye_status", d->bye_status);
-	call_emit_times(&w, d);
-	jw_bool(&w, "auth_challenged", d->auth_challenged);
-	jw_u64(&w, "invites", d->invites);
-	jw_u64(&w, "reinvites", d->reinvites);
-	jw_u64(&w, "retransmissions", d->retrans);
-	jw_u64(&w, "forks", d->forks);
-	jw_u64(&w, "messages", d->msgs + 1);
-	call_emit_media(&w, "media_caller", &d->sdp[0]);
-	call_emit_media(&w, "media_callee", &d->sdp[1]);
-	jw_obj_close(&w);
+	call_write(&w, d, state, now, false);
 	c->st.records++;
 	c->st.by_state[state]++;
-	if (report_emit(&w, &c->out) != 0)
+	if (report_emit(&w, &c->out) != 0) {
 		c->st.record_overflow++;
+		return;
+	}
+	if (!call_is_reported(c, d, now))
+		return;
+	jw_init(&w, c->rec, sizeof(c->rec));
+	call_write(&w, d, state, now, true);
+	if (jw_finish(&w) != 0)
+		c->out.detection(c->out.arg, w.buf, w.len);
 }
 
 /* --- stats ----------------------------------------------------------------- */

@@ -28,6 +28,13 @@ struct calls_params {
 	 * long they outlive their call (0: 300 s, past the UDP flow timeout). */
 	size_t		 media_capacity;
 	usec_t		 media_linger;
+	/* Added: asked when a call record is written whether it also goes, with
+	 * a "subject" (the line), to the sink's detection hook (central): the
+	 * dialog's subscriber end (its address, and the VLAN/PPPoE of the message
+	 * that reached it in t). NULL: never. */
+	bool		(*report)(void *arg, const uint8_t sub16[16],
+			    const struct ev_tuple *t, usec_t now);
+	void		*report_arg;
 };
 
 /* A call's state in its record (name) and its counter in the stats (stat). */

@@ -72,6 +72,30 @@ detect_apply(struct detect *d, const struct conf *c)
 	return 0;
 }
 
+/*
+ * A call of a line that already holds a verdict is a sample for the lead at
+ * central: at most report_calls_per_line of them a line an hour (capture time).
+ */
+static bool
+detect_call_report(void *arg, const uint8_t sub16[16], const struct ev_tuple *t,
+    usec_t now)
+{
+	struct detect *d = arg;
+	struct line *l = line_find(d->lines, sub16, t);
+
+	if (l == NULL || !l->reported || l->verdict == VERDICT_NONE ||
+	    d->conf->report_calls_per_line == 0)
+		return false;
+	if (now < l->calls_start || now - l->calls_start >= 3600 * USEC_PER_SEC) {
+		l->calls_start = now;
+		l->calls_sent = 0;
+	}
+	if (l->calls_sent >= d->conf->report_calls_per_line)
+		return false;
+	l->calls_sent++;
+	return true;
+}
+
 struct detect *
 detect_new(const struct conf *c, const struct sink *out)
 {
@@ -88,6 +112,8 @@ detect_new(const struct conf *c, const struct sink *out)
 	cp.setup_timeout = c->call_setup_timeout;
 	cp.call_timeout = c->call_timeout;
 	cp.subscribers = &c->subscriber_prefixes;
+	cp.report = detect_call_report;
+	cp.report_arg = d;
 	regs_params_default(&rp);
 	rp.capacity = c->reg_capacity;
 	rp.subscribers = &c->subscriber_prefixes;

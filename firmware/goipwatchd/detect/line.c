@@ -91,6 +91,39 @@ line_alloc(struct line_table *lt)
 	return idx;
 }
 
+static void
+line_key_of(struct line_key *k, const uint8_t addr16[16], const struct ev_tuple *t)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->ip, addr16, 16);
+	k->vlan = t->nvlan ? t->vlan[t->nvlan - 1] : 0;
+	k->has_pppoe = t->has_pppoe;
+	k->pppoe = t->has_pppoe ? t->pppoe_session : 0;
+}
+
+/* The index of the line with key k, or NIL. */
+static uint32_t
+line_lookup(struct line_table *lt, const struct line_key *k, uint32_t h)
+{
+	uint32_t i;
+
+	for (i = *itable_bucket(&lt->t, h); i != NIL; i = lt->lines[i].hnext)
+		if (memcmp(&lt->lines[i].key, k, sizeof(*k)) == 0)
+			return i;
+	return NIL;
+}
+
+struct line *
+line_find(struct line_table *lt, const uint8_t addr16[16], const struct ev_tuple *t)
+{
+	struct line_key k;
+	uint32_t i;
+
+	line_key_of(&k, addr16, t);
+	i = line_lookup(lt, &k, line_hash(lt, &k));
+	return i == NIL ? NULL : &lt->lines[i];
+}
+
 struct line *
 line_get(struct line_table *lt, const uint8_t addr16[16], const struct ev_tuple *t,
     usec_t now)
@@ -99,20 +132,14 @@ line_get(struct line_table *lt, const uint8_t addr16[16], const struct ev_tuple 
 	struct line *l;
 	uint32_t h, i;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.ip, addr16, 16);
-	k.vlan = t->nvlan ? t->vlan[t->nvlan - 1] : 0;
-	k.has_pppoe = t->has_pppoe;
-	k.pppoe = t->has_pppoe ? t->pppoe_session : 0;
+	line_key_of(&k, addr16, t);
 	h = line_hash(lt, &k);
-	for (i = *itable_bucket(&lt->t, h); i != NIL; i = lt->lines[i].hnext) {
+	if ((i = line_lookup(lt, &k, h)) != NIL) {
 		l = &lt->lines[i];
-		if (memcmp(&l->key, &k, sizeof(k)) == 0) {
-			ilist_unlink(&lt->lru, ILIST_OF(lt->lines, lru), i);
-			ilist_append(&lt->lru, ILIST_OF(lt->lines, lru), i);
-			l->last = now;
-			return l;
-		}
+		ilist_unlink(&lt->lru, ILIST_OF(lt->lines, lru), i);
+		ilist_append(&lt->lru, ILIST_OF(lt->lines, lru), i);
+		l->last = now;
+		return l;
 	}
 	i = line_alloc(lt);
 	l = &lt->lines[i];

@@ -170,6 +170,10 @@ struct line {
 	uint8_t		 score;
 	bool		 reported;
 	usec_t		 deadline;
+
+	/* call records sent to central: this many since calls_start */
+	usec_t		 calls_start;
+	uint32_t	 calls_sent;
 };
 
 struct line_table;
@@ -179,6 +183,9 @@ void		 line_table_free(struct line_table *);
 /* The line of addr on the tuple's VLAN/PPPoE, created if new (NULL: never). */
 struct line	*line_get(struct line_table *, const uint8_t addr16[16],
 		    const struct ev_tuple *, usec_t now);
+/* The line of addr on the tuple's VLAN/PPPoE if it is there; its recency stays. */
+struct line	*line_find(struct line_table *, const uint8_t addr16[16],
+		    const struct ev_tuple *);
 /* Adds to an evidence item (kind, detail), creating it; true when new. */
 bool		 line_evidence(struct line *, enum evidence_kind, const char *detail,
 		    usec_t ts);

@@ -16,7 +16,8 @@
 struct event;
 
 /* Where finished record lines and events go: a file, a ring, the detect stage.
- * detection, when set, also gets each detection record (for the uplink). */
+ * detection, when set, also gets each record for central: detections and
+ * sample calls (for the uplink). */
 struct sink {
 	void	(*emit)(void *arg, const char *rec, size_t len);
 	void	(*event)(void *arg, const struct event *, size_t len);

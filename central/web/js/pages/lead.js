@@ -4,14 +4,13 @@
 // (Chart.js); the foreign peers and the SIMs with the carrier's disposition;
 // linked leads; the history; and the actions the role may take, each one
 // click and a confirm with a note (POST /leads/ID/MOVE, /assign).
-// Central stores the appliances' detection records only (no call records:
-// the appliance sends nothing else upstream), so there is no call ladder yet;
-// the section says so.
+// The sample calls of the line and their SIP ladders: lib-ladder.js.
 import {
 	api, clear, confirmNote, countdown, el, errorPage, fmtTime, loadScript, onLeadChange,
 	session, t, tierBadge, toast, wire,
 } from '../core.js';
 import { lineText } from './queue.js';
+import { sampleCalls } from '../lib-ladder.js';
 
 const epoch = (s) => (s ? Math.floor(Date.parse(s) / 1000) : 0);
 
@@ -190,8 +189,7 @@ export default async function lead(main, route) {
 				el('div', { class: 'chart-box' }, canvas),
 				el('p', { class: 'small text-muted mb-0' }, t('lead.chart_note',
 					{ n: (d.detections || []).length, total: Number(d.detections_total) }))),
-			section('lead-ladder', t('lead.ladder'), el('p', { class: 'text-muted mb-0',
-				id: 'lead-ladder-none' }, t('lead.ladder_none'))),
+			sampleCalls(d.calls || []),
 			section('lead-peers', t('lead.peers'), table('lead-peer-table', [t('lead.peer')],
 				peers.map((p) => el('tr', {}, el('td', {}, wire(p.value)))))),
 			section('lead-sims', t('lead.sims', { n: (d.sims || []).length }),
