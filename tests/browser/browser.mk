@@ -8,3 +8,4 @@ TEST_SCRIPTS += tests/browser/console_stats.sh
 TEST_SCRIPTS += tests/browser/console_cards.sh
 TEST_SCRIPTS += tests/browser/console_fleet.sh
 TEST_SCRIPTS += tests/browser/console_admin.sh
+TEST_SCRIPTS += tests/browser/console_evidence.sh
