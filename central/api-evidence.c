@@ -42,8 +42,8 @@ h_list(struct call *c)
 	for (size_t i = 0; i < rs.n; i++) {
 		const struct evrow *e = &rs.v[i];
 
-		fprintf(o, "%s{\"size\":%" PRId64 ",\"verified\":%" PRId64, i ? "," : "",
-		    e->size, e->verified);
+		fprintf(o, "%s{\"size\":%" PRId64 ",\"received\":%" PRId64 ",\"verified\":%"
+		    PRId64, i ? "," : "", e->size, e->received, e->verified);
 		if (e->deleted)
 			fprintf(o, ",\"deleted\":%" PRId64, e->deleted);
 		out_json_kv(o, "sha256", e->sha);

@@ -31,6 +31,7 @@ evrow_add(void *arg, const struct db_row *r)
 	e->deleted = r->v[5] != NULL ? row_int(r, 5) : 0;
 	e->sig = strdup(row_str(r, 6));
 	e->cert = strdup(row_str(r, 7));
+	e->received = row_int(r, 8);
 	if (e->sig == NULL || e->cert == NULL)
 		return -1;
 	rs->n++;
@@ -54,7 +55,7 @@ evpkg_lead_files(struct storage *st, int64_t lead, struct evrows *rs)
 	if ((rs->v = calloc(EV_MAX_FILES, sizeof(*rs->v))) == NULL)
 		return -1;
 	return db_query(st, "SELECT DISTINCT e.sha256, e.appliance, e.name, e.size,"
-	    " e.verified, e.deleted, e.sig, e.cert FROM evidence_links l"
+	    " e.verified, e.deleted, e.sig, e.cert, e.received FROM evidence_links l"
 	    " JOIN lead_records r ON r.appliance = l.appliance AND r.seq = l.seq"
 	    " JOIN evidence e ON e.sha256 = l.sha256 WHERE r.lead_id = $1"
 	    " ORDER BY e.verified, e.name, e.sha256", (struct db_arg[]){ DB_I(lead) }, 1,

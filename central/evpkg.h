@@ -20,7 +20,7 @@ struct storage;
 
 struct evrow {
 	char	 sha[65], appliance[128], name[FRAME_EV_MAX_NAME + 1];
-	int64_t	 size, verified, deleted;
+	int64_t	 size, received, verified, deleted;
 	char	*sig, *cert;	/* hex */
 };
 

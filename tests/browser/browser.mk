@@ -9,3 +9,4 @@ TEST_SCRIPTS += tests/browser/console_cards.sh
 TEST_SCRIPTS += tests/browser/console_fleet.sh
 TEST_SCRIPTS += tests/browser/console_admin.sh
 TEST_SCRIPTS += tests/browser/console_ladder.sh
+TEST_SCRIPTS += tests/browser/console_evidence.sh

@@ -4,7 +4,8 @@
 # and appliances replaying the lab's captures into it. Cleans up at exit.
 #   console_start [conf lines...]   sets PORT, API, CPID; users u.ROLE, passwords
 #                                   in $T/pw as "u.ROLE ROLE PASSWORD" lines
-#   console_replay ID PCAP          goipwatchd ID replays PCAP into central
+#   console_replay ID PCAP [conf lines...]  goipwatchd ID replays PCAP into central
+#                                   (its config with the lines added)
 #   console_py SCRIPT.py [args...]  /usr/bin/python3 SCRIPT API CERT SHOTS T ROOT args...
 . "$(dirname "$0")/../integration/central_lib.sh"
 PY=/usr/bin/python3
@@ -33,7 +34,9 @@ console_start() {
 }
 
 console_replay() {
-	appliance "$1" "$PORT" "$2"
+	_id=$1 _pcap=$2
+	shift 2
+	appliance "$_id" "$PORT" "$_pcap" "$@"
 }
 
 console_py() {

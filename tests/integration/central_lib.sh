@@ -95,13 +95,17 @@ heartbeat_interval 1s
 CONF
 }
 
-# appliance ID PORT PCAP: goipwatchd replays PCAP and waits for its spool to drain.
+# appliance ID PORT PCAP [conf lines...]: goipwatchd replays PCAP (its config
+# gw_conf's plus the lines) and waits for its spool to drain.
 appliance() {
 	need_bin "$GWD"
 	gw_conf "$1" "$2"
-	timeout 90 "$GWD" -v -r "$3" -f "$T/$1.gw.conf" -W 30 -w /dev/null 2>"$T/$1.gwd.log" ||
-	    { tail -n 20 "$T/$1.gwd.log"; fail "goipwatchd $1"; }
-	grep -q 'spool drained' "$T/$1.gwd.log" || { tail -n 20 "$T/$1.gwd.log"; fail "$1: spool not drained"; }
+	_a=$1 _p=$3
+	shift 3
+	if [ $# -gt 0 ]; then printf '%s\n' "$@" >> "$T/$_a.gw.conf"; fi
+	timeout 90 "$GWD" -v -r "$_p" -f "$T/$_a.gw.conf" -W 30 -w /dev/null 2>"$T/$_a.gwd.log" ||
+	    { tail -n 20 "$T/$_a.gwd.log"; fail "goipwatchd $_a"; }
+	grep -q 'spool drained' "$T/$_a.gwd.log" || { tail -n 20 "$T/$_a.gwd.log"; fail "$_a: spool not drained"; }
 }
 
 ctl() { "$C" -f "$T/${CONF:-c1}.conf" "$@"; }

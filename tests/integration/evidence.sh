@@ -126,6 +126,47 @@ $GWD -f "$TMP/pseudo.conf" -r "$LAB/goip-4lines.pcap" -w "$TMP/pseudo.jsonl" ||
 	bad "pseudonymised run failed"
 check "pseudonymised numbers: no evidence file" not sh -c 'ls "$1" | grep -q pcapng' _ "$TMP/ev-pseudo"
 
+# --- the RADIUS and PPP packets that named the account ----------------------------
+python3 "$ROOT/tests/integration/evidence_account.py" radius "$LAB/goip-4lines.pcap" "$TMP/radius.pcap" ||
+	fail "cannot write the RADIUS capture"
+conf "$TMP/radius.conf" "$TMP/ev-radius"
+$GWD -f "$TMP/radius.conf" -r "$TMP/radius.pcap" -w "$TMP/radius.jsonl" ||
+	fail "goipwatchd with RADIUS accounting failed"
+$GWD -f "$TMP/radius.conf" -j 2 -r "$TMP/radius.pcap" -w "$TMP/radius-j2.jsonl" ||
+	fail "goipwatchd -j 2 with RADIUS accounting failed"
+radius_in() {	# radius_in FILE: "number status framed-ip comment" of each RADIUS packet
+	tsh "$1" -Y radius -T fields -e frame.number -e radius.Acct_Status_Type \
+	    -e radius.Framed-IP-Address -e frame.comment | tr '\t' ' '
+}
+ok_files() {	# each file begins with the Start naming the line's account; the last has the Interim
+	for f in "$TMP"/ev-radius/*.pcapng; do
+		radius_in "$f" | head -n 1 | grep -qx '1 1 100.64.1.10 account' || return 1
+		! radius_in "$f" | grep -q '100.64.1.99' || return 1
+	done
+	radius_in "$f" | grep -q '^[0-9]* 3 100.64.1.10 account$'
+}
+check "RADIUS: files were written" sh -c 'ls "$1"/*.pcapng >/dev/null 2>&1' _ "$TMP/ev-radius"
+check "RADIUS: the Start naming the account leads each file (comment: account), the Interim is in the last, another account's in none" ok_files
+check "RADIUS: the detections name the account" grep -q '"account":"acct-goip-10"' "$TMP/radius.jsonl"
+check "RADIUS: the account frames are counted" \
+	grep -q '"account_frames":2,"account_frames_replaced":0,"account_frames_refused":0' "$TMP/radius.jsonl"
+shas "$TMP/radius.jsonl" >"$TMP/s.r"; shas "$TMP/radius-j2.jsonl" >"$TMP/s.rj2"
+check "RADIUS: -j 2 writes the same files" cmp -s "$TMP/s.r" "$TMP/s.rj2"
+python3 "$ROOT/tests/integration/evidence_account.py" pppoe "$LAB/goip-4lines.pcap" "$TMP/pppoe.pcap" ||
+	fail "cannot write the PPPoE capture"
+conf "$TMP/pppoe.conf" "$TMP/ev-pppoe"
+$GWD -f "$TMP/pppoe.conf" -r "$TMP/pppoe.pcap" -w "$TMP/pppoe.jsonl" ||
+	fail "goipwatchd with PPPoE failed"
+pap_first() {	# each file of the session's line begins with its PAP request, commented account
+	ls "$TMP"/ev-pppoe/*-p7-*.pcapng >/dev/null 2>&1 || return 1
+	for f in "$TMP"/ev-pppoe/*.pcapng; do
+		tsh "$f" -Y 'frame.number == 1' -T fields -e pap.peer_id -e frame.comment |
+		    grep -qx 'acct-ppp-7	account' || return 1
+		! tsh "$f" -Y pap -T fields -e pap.peer_id | grep -q acct-quiet || return 1
+	done
+}
+check "PPP: the PAP request naming the session's account leads each file (comment: account), another session's in none" pap_first
+
 # --- benign captures: no file ----------------------------------------------------
 for n in pbx callcentre home; do
 	conf "$TMP/$n.conf" "$TMP/ev-$n"

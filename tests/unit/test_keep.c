@@ -46,7 +46,7 @@ collect(void *arg, const struct keep_pkt *p)
 static struct keep *
 mk(size_t lines, size_t packets, size_t bytes, size_t memory, size_t lookback)
 {
-	struct keep_params p = { lines, packets, bytes, memory, 256, lookback };
+	struct keep_params p = { lines, packets, bytes, memory, 256, lookback, 0 };
 	char err[256];
 	struct keep *k = keep_new(&p, err, sizeof(err));
 
@@ -194,10 +194,72 @@ test_many_lines(void **state)
 	keep_free(k);
 }
 
+/*
+ * Notes (the frame that named an account): the latest under its key, put at
+ * the head of a line that gets evidence later, as support of its kind;
+ * forgotten, replaced (the table full) and refused (no free slot) counted.
+ */
+static void
+test_notes(void **state)
+{
+	struct keep_params p = { 4, 16, 1 << 20, 12 * 344, 256, 0, 2 };
+	uint8_t key[KEEP_KEY_LEN], nk[KEEP_NOTE_LEN] = { 1 }, nk2[KEEP_NOTE_LEN] = { 2 };
+	uint8_t nk3[KEEP_NOTE_LEN] = { 3 };
+	struct keep_frame f;
+	struct keep_stats st;
+	struct seen s = { 0 };
+	char err[256];
+	struct keep *k = keep_new(&p, err, sizeof(err));
+	uint64_t i;
+
+	(void)state;
+	assert_non_null(k);
+	key_of(key, 1);
+	f = frame(5, 100);
+	keep_note(k, nk, &f, 1);
+	f = frame(6, 100);
+	keep_note(k, nk, &f, 2);		/* the latest stays */
+	assert_int_equal(keep_note_take(k, nk, key, 30), -1);	/* no such line */
+	f = frame(10, 100);
+	assert_int_equal(keep_add(k, key, 2, &f, 3), 0);
+	assert_int_equal(keep_note_take(k, nk2, key, 30), -1);	/* no such note */
+	assert_int_equal(keep_note_take(k, nk, key, 30), 0);
+	assert_int_equal(keep_walk(k, key, collect, &s), 2);
+	assert_int_equal(s.ts[0], 6);		/* at the head, before the evidence */
+	assert_int_equal(s.kinds[0], 1u << 30);
+	assert_true(s.flags[0] & KEEP_F_FIRST);
+	assert_int_equal(s.ts[1], 10);
+	f = frame(11, 100);
+	keep_support(k, key, 30, &f, 4);	/* a held line's IP: kept at once */
+	s.n = 0;
+	assert_int_equal(keep_walk(k, key, collect, &s), 3);
+	assert_int_equal(s.kinds[2], 1u << 30);
+	keep_stats(k, &st);
+	assert_int_equal(st.notes, 1);
+	f = frame(12, 100);
+	keep_note(k, nk2, &f, 5);
+	keep_note(k, nk3, &f, 6);		/* two notes at most: the oldest gives way */
+	keep_stats(k, &st);
+	assert_int_equal(st.notes, 2);
+	assert_int_equal(st.notes_replaced, 1);
+	keep_note_forget(k, nk3);
+	keep_stats(k, &st);
+	assert_int_equal(st.notes, 1);
+	/* the store full of line packets: a note finds no slot, refused and counted */
+	for (i = 0; i < 20; i++) {
+		f = frame(20 + i, 100);
+		(void)keep_add(k, key, 2, &f, 100 + i);
+	}
+	keep_note(k, nk3, &f, 200);
+	keep_stats(k, &st);
+	assert_int_equal(st.notes_refused, 1);
+	keep_free(k);
+}
+
 static void
 test_too_small(void **state)
 {
-	struct keep_params p = { 4, 8, 4096, 4096, 2048, 4 };
+	struct keep_params p = { 4, 8, 4096, 4096, 2048, 4, 0 };
 	char err[256];
 
 	(void)state;
@@ -214,6 +276,7 @@ main(void)
 		cmocka_unit_test(test_byte_bound),
 		cmocka_unit_test(test_lookback),
 		cmocka_unit_test(test_many_lines),
+		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_too_small),
 	};
 

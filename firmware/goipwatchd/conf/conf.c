@@ -122,6 +122,7 @@ static const struct keytab_key conf_keys[] = {
 	U(evidence_memory, 65536, (uint64_t)1 << 34, "33554432", START),
 	U(evidence_snaplen, 128, 65535, "2048", START),
 	U(evidence_lookback, 0, 65536, "256", START),
+	U(evidence_accounts, 0, 1u << 20, "1024", START),
 	U(evidence_file_max, 65536, 1u << 30, "4194304", START),
 	STR(evidence_fsync, "on|off", "off", START),
 	STR(evidence_rtp, "off|headers|payload", "headers", START),

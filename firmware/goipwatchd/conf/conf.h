@@ -129,6 +129,7 @@ struct conf {
 	uint64_t	evidence_memory;	/* the slab: store and look-back */
 	uint64_t	evidence_snaplen;	/* bytes kept of each packet */
 	uint64_t	evidence_lookback;	/* look-back slots of recent signalling */
+	uint64_t	evidence_accounts;	/* RADIUS/PPP frames remembered by account */
 	uint64_t	evidence_file_max;	/* bytes of one evidence file */
 	char		evidence_fsync[8];	/* on | off: fsync each file */
 	char		evidence_rtp[8];	/* off | headers | payload: RTP kept */

@@ -164,3 +164,13 @@ account_replaced(const struct account_table *t)
 {
 	return t->replaced;
 }
+
+void
+account_key(uint8_t key[ACCOUNT_KEY_LEN], const uint8_t addr16[16], bool has_pppoe,
+    uint16_t session)
+{
+	if (has_pppoe)
+		key_pppoe(key, session);
+	else
+		key_addr(key, addr16);
+}

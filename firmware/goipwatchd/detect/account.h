@@ -14,6 +14,7 @@
 #include "clock.h"
 
 #define ACCOUNT_NAME_LEN	64
+#define ACCOUNT_KEY_LEN		18	/* the address, or 0xff 0xff and the session */
 
 struct account_table;
 
@@ -29,5 +30,8 @@ void		 account_set_pppoe(struct account_table *, uint16_t session,
 const char	*account_find(const struct account_table *, const uint8_t addr16[16],
 		    bool has_pppoe, uint16_t session);
 uint64_t	 account_replaced(const struct account_table *);
+/* The table's key of an account: by PPPoE session when has_pppoe, else by address. */
+void		 account_key(uint8_t key[ACCOUNT_KEY_LEN], const uint8_t addr16[16],
+		    bool has_pppoe, uint16_t session);
 
 #endif

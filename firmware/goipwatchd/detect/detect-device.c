@@ -150,6 +150,18 @@ device_radius(struct detect *d, const struct event *e)
 		account_del_addr(d->accounts, a);
 	else
 		account_set_addr(d->accounts, a, r->user, r->session_id, e->ts);
+	detect_account_frame(d, a, false, 0, r->status == RADIUS_STATUS_STOP);
+	d->st.accounts++;
+}
+
+static void
+device_ppp(struct detect *d, const struct event *e)
+{
+	static const uint8_t none[16];
+
+	account_set_pppoe(d->accounts, e->u.ppp.session, e->u.ppp.user, e->ts);
+	if (e->u.ppp.user[0] != '\0')
+		detect_account_frame(d, none, true, e->u.ppp.session, false);
 	d->st.accounts++;
 }
 
@@ -170,8 +182,7 @@ detect_device(struct detect *d, const struct event *e)
 		device_radius(d, e);
 		break;
 	case EV_PPP_AUTH:
-		account_set_pppoe(d->accounts, e->u.ppp.session, e->u.ppp.user, e->ts);
-		d->st.accounts++;
+		device_ppp(d, e);
 		break;
 	default:
 		break;

@@ -14,14 +14,24 @@
 #include "log.h"
 
 _Static_assert(sizeof(struct line_key) == KEEP_KEY_LEN, "line_key is the keep key");
-_Static_assert(EV_K_N <= 32, "evidence kinds are a 32-bit mask in keep.c");
+_Static_assert(ACCOUNT_KEY_LEN == KEEP_NOTE_LEN, "an account key is a keep note key");
+_Static_assert(EV_K_N < 32, "evidence kinds and account are a 32-bit mask in keep.c");
+
+/* What a kept packet supports: the evidence kinds, and the account naming the line. */
+#define KEEP_K_ACCOUNT	EV_K_N
+static const char *const keep_kind_names[EV_K_N + 1] = {
+#define X(k, n, c) n,
+	EVIDENCE_KINDS(X)
+#undef X
+	"account",
+};
 
 int
 detect_keep_start(struct detect *d, const struct conf *c, char *err, size_t errlen)
 {
 	struct keep_params p = { c->evidence_lines, c->evidence_packets,
 	    c->evidence_line_bytes, c->evidence_memory, c->evidence_snaplen,
-	    c->evidence_lookback };
+	    c->evidence_lookback, c->evidence_accounts };
 
 	if (strcmp(c->evidence, "on") != 0)
 		return 0;
@@ -38,16 +48,58 @@ detect_keep_start(struct detect *d, const struct conf *c, char *err, size_t errl
 	return 0;
 }
 
+/*
+ * A line's first kept packet: the RADIUS or PPP packet that named its
+ * account, remembered since, goes first, while the account still maps.
+ */
+static void
+detect_keep_account(struct detect *d, const struct line *l)
+{
+	uint8_t nk[ACCOUNT_KEY_LEN];
+
+	if (account_find(d->accounts, l->key.ip, l->key.has_pppoe, l->key.pppoe) == NULL)
+		return;
+	if (l->key.has_pppoe) {
+		account_key(nk, l->key.ip, true, l->key.pppoe);
+		if (keep_note_take(d->keep, nk, (const uint8_t *)&l->key, KEEP_K_ACCOUNT) == 0)
+			return;
+	}
+	account_key(nk, l->key.ip, false, 0);
+	(void)keep_note_take(d->keep, nk, (const uint8_t *)&l->key, KEEP_K_ACCOUNT);
+}
+
 bool
 detect_evidence(struct detect *d, struct line *l, enum evidence_kind kind,
     const char *detail, usec_t ts)
 {
 	bool grew = line_evidence(l, kind, detail, ts);
+	const uint8_t *key = (const uint8_t *)&l->key;
+	bool held;
 
-	if (d->frame != NULL)
-		(void)keep_add(d->keep, (const uint8_t *)&l->key, kind, d->frame,
-		    d->frame_seq);
+	if (d->frame == NULL)
+		return grew;
+	held = keep_has(d->keep, key);
+	(void)keep_add(d->keep, key, kind, d->frame, d->frame_seq);
+	if (!held && keep_has(d->keep, key))
+		detect_keep_account(d, l);
 	return grew;
+}
+
+void
+detect_account_frame(struct detect *d, const uint8_t addr16[16], bool has_pppoe,
+    uint16_t session, bool stop)
+{
+	uint8_t nk[ACCOUNT_KEY_LEN];
+
+	if (d->frame == NULL)
+		return;
+	if (!has_pppoe)
+		keep_support(d->keep, addr16, KEEP_K_ACCOUNT, d->frame, d->frame_seq);
+	account_key(nk, addr16, has_pppoe, session);
+	if (stop)
+		keep_note_forget(d->keep, nk);
+	else
+		keep_note(d->keep, nk, d->frame, d->frame_seq);
 }
 
 /* Pseudonymised numbers: no evidence at all (docs/evidence.md). */
@@ -139,7 +191,7 @@ detect_evfile(struct detect *d, const struct line *l, const struct judgement *j,
 {
 	struct evfile_params p = { d->conf->evidence_dir, d->conf->evidence_file_max,
 	    (uint32_t)d->conf->evidence_snaplen,
-	    strcmp(d->conf->evidence_fsync, "on") == 0, evidence_names, EV_K_N,
+	    strcmp(d->conf->evidence_fsync, "on") == 0, keep_kind_names, EV_K_N + 1,
 	    EV_RTP_HEAD, strcmp(d->conf->evidence_rtp, "payload") == 0 };
 	char name[160], ip[REPORT_IP_LEN], comment[1024], err[PATH_MAX + 128];
 	struct evfile_info info;
@@ -193,6 +245,9 @@ detect_evidence_stats_write(const struct detect *d, struct jw *w)
 	jw_u64(w, "lines", ks.lines);
 	jw_u64(w, "slots", ks.slots);
 	jw_u64(w, "slots_free", ks.slots_free);
+	jw_u64(w, "account_frames", ks.notes);
+	jw_u64(w, "account_frames_replaced", ks.notes_replaced);
+	jw_u64(w, "account_frames_refused", ks.notes_refused);
 	jw_u64(w, "files", d->st.evidence_files);
 	jw_u64(w, "packets_over_cap", d->st.evidence_skipped);
 	jw_u64(w, "write_errors", d->st.evidence_write_errors);

@@ -56,6 +56,13 @@ bool	detect_evidence(struct detect *, struct line *, enum evidence_kind,
 void	detect_judge(struct detect *, struct line *, usec_t);
 
 /* detect-evidence.c */
+/*
+ * A RADIUS (by address) or PPP (by session) packet named an account: the
+ * frame in hand is kept for held lines of the address as support of the
+ * account, and remembered for a line that gets evidence later (stop: forgotten).
+ */
+void	detect_account_frame(struct detect *, const uint8_t addr16[16], bool has_pppoe,
+	    uint16_t session, bool stop);
 void	detect_evfile(struct detect *, const struct line *, const struct judgement *,
 	    usec_t, struct jw *);
 void	detect_evidence_stats_write(const struct detect *, struct jw *);

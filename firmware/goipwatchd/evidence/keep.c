@@ -19,6 +19,15 @@ struct kslot {
 	uint8_t		 a[16], b[16];	/* look-back: the two addresses */
 };
 
+/* A note: the frame last remembered under its key, in a store slot. */
+struct knote {
+	uint8_t		 key[KEEP_NOTE_LEN];
+	uint32_t	 slot;		/* KEEP_NIL: unused */
+	uint64_t	 age;		/* when noted: the oldest gives way */
+};
+
+#define NOTE_PROBE	8
+
 struct kline {
 	uint8_t		 key[KEEP_KEY_LEN];
 	uint32_t	 hnext;		/* bucket chain */
@@ -39,6 +48,8 @@ struct keep {
 	struct kline	*lines;
 	uint32_t	 nlines;
 	uint32_t	*buckets, mask;
+	struct knote	*notes;		/* p.notes of them; NULL when 0 */
+	uint64_t	 nage;
 	struct keep_stats st;
 };
 
@@ -80,7 +91,11 @@ keep_new(const struct keep_params *p, char *err, size_t errlen)
 	k->slab = malloc(nslots * k->slotsz);
 	k->lines = calloc(p->lines, sizeof(*k->lines));
 	k->buckets = malloc(nb * sizeof(*k->buckets));
-	if (k->slab == NULL || k->lines == NULL || k->buckets == NULL) {
+	if (p->notes > 0 && (k->notes = calloc(p->notes, sizeof(*k->notes))) != NULL)
+		for (i = 0; i < p->notes; i++)
+			k->notes[i].slot = KEEP_NIL;
+	if (k->slab == NULL || k->lines == NULL || k->buckets == NULL ||
+	    (p->notes > 0 && k->notes == NULL)) {
 		keep_free(k);
 		goto err_mem;
 	}
@@ -102,6 +117,7 @@ keep_free(struct keep *k)
 	free(k->slab);
 	free(k->lines);
 	free(k->buckets);
+	free(k->notes);
 	free(k);
 }
 
@@ -169,10 +185,45 @@ keep_reclaim(struct keep *k, struct kline *l)
 	return big == NULL ? -1 : keep_evict(k, big);
 }
 
-/* Appends a copy of f to l; bounds make room by eviction or refuse, counted. */
+/* A slot of the store nobody holds, or KEEP_NIL. */
+static uint32_t
+keep_slot_get(struct keep *k)
+{
+	uint32_t i;
+
+	if (k->free != KEEP_NIL) {
+		i = k->free;
+		k->free = slot(k, i)->next;
+		return i;
+	}
+	return k->unused < k->nstore ? k->unused++ : KEEP_NIL;
+}
+
+static void
+keep_slot_fill(struct keep *k, struct kslot *s, const struct keep_frame *f,
+    uint32_t kinds, uint8_t flags, uint64_t seq)
+{
+	uint32_t len = f->caplen < k->p.snaplen ? f->caplen : (uint32_t)k->p.snaplen;
+
+	s->next = KEEP_NIL;
+	s->caplen = len;
+	s->wirelen = f->wirelen;
+	s->kinds = kinds;
+	s->ts = f->ts;
+	s->seq = seq;
+	s->linktype = f->linktype;
+	s->flags = flags;
+	s->evkind = f->evkind;
+	memcpy(slot_data(s), f->data, len);
+}
+
+/*
+ * Adds a copy of f to l, at its tail (or head: an older frame); bounds make
+ * room by eviction or refuse, counted.
+ */
 static int
 keep_store(struct keep *k, struct kline *l, const struct keep_frame *f,
-    uint32_t kinds, uint8_t flags, uint64_t seq)
+    uint32_t kinds, uint8_t flags, uint64_t seq, bool head)
 {
 	uint32_t len = f->caplen < k->p.snaplen ? f->caplen : (uint32_t)k->p.snaplen;
 	struct kslot *s;
@@ -195,27 +246,21 @@ keep_store(struct keep *k, struct kline *l, const struct keep_frame *f,
 		if (keep_reclaim(k, l) == -1)
 			return -1;
 	}
-	if (k->free != KEEP_NIL) {
-		i = k->free;
-		k->free = slot(k, i)->next;
-	} else
-		i = k->unused++;
+	i = keep_slot_get(k);
 	s = slot(k, i);
-	s->next = KEEP_NIL;
-	s->caplen = len;
-	s->wirelen = f->wirelen;
-	s->kinds = kinds;
-	s->ts = f->ts;
-	s->seq = seq;
-	s->linktype = f->linktype;
-	s->flags = flags;
-	s->evkind = f->evkind;
-	memcpy(slot_data(s), f->data, len);
-	if (l->tail == KEEP_NIL)
+	keep_slot_fill(k, s, f, kinds, flags, seq);
+	if (head) {
+		s->next = l->head;
 		l->head = i;
-	else
-		slot(k, l->tail)->next = i;
-	l->tail = i;
+		if (l->tail == KEEP_NIL)
+			l->tail = i;
+	} else {
+		if (l->tail == KEEP_NIL)
+			l->head = i;
+		else
+			slot(k, l->tail)->next = i;
+		l->tail = i;
+	}
 	l->npkts++;
 	l->nbytes += len;
 	l->first_kinds |= kinds;
@@ -242,7 +287,7 @@ keep_lookback(struct keep *k, struct kline *l, unsigned kind,
 		    s->evkind, slot_data(s) };
 		/* same event kind as the one that raised the evidence: it led up to it */
 		(void)keep_store(k, l, &f, s->evkind == cur->evkind ? 1u << kind : 0,
-		    KEEP_F_LOOKBACK, s->seq);
+		    KEEP_F_LOOKBACK, s->seq, false);
 	}
 }
 
@@ -265,19 +310,13 @@ keep_line_new(struct keep *k, const uint8_t key[KEEP_KEY_LEN])
 	return l;
 }
 
-int
-keep_add(struct keep *k, const uint8_t key[KEEP_KEY_LEN], unsigned kind,
-    const struct keep_frame *f, uint64_t seq)
+/* f for l as support of kind bit; the same frame again adds the kind to its packet. */
+static int
+keep_more(struct keep *k, struct kline *l, uint32_t bit, const struct keep_frame *f,
+    uint64_t seq)
 {
-	uint32_t bit = kind < 32 ? 1u << kind : 0;
-	struct kline *l;
 	struct kslot *t;
 
-	if ((l = keep_find(k, key)) == NULL) {
-		if ((l = keep_line_new(k, key)) == NULL)
-			return -1;
-		keep_lookback(k, l, kind, f);
-	}
 	/* the same frame supports a second kind: one packet, two comments */
 	if (l->tail != KEEP_NIL && (t = slot(k, l->tail))->seq == seq) {
 		if (bit & ~l->first_kinds)
@@ -286,7 +325,113 @@ keep_add(struct keep *k, const uint8_t key[KEEP_KEY_LEN], unsigned kind,
 		l->first_kinds |= bit;
 		return 0;
 	}
-	return keep_store(k, l, f, bit, 0, seq);
+	return keep_store(k, l, f, bit, 0, seq, false);
+}
+
+int
+keep_add(struct keep *k, const uint8_t key[KEEP_KEY_LEN], unsigned kind,
+    const struct keep_frame *f, uint64_t seq)
+{
+	uint32_t bit = kind < 32 ? 1u << kind : 0;
+	struct kline *l;
+
+	if ((l = keep_find(k, key)) == NULL) {
+		if ((l = keep_line_new(k, key)) == NULL)
+			return -1;
+		keep_lookback(k, l, kind, f);
+	}
+	return keep_more(k, l, bit, f, seq);
+}
+
+void
+keep_support(struct keep *k, const uint8_t ip[16], unsigned kind,
+    const struct keep_frame *f, uint64_t seq)
+{
+	uint32_t bit = kind < 32 ? 1u << kind : 0;
+	struct kline *l;
+	uint32_t i;
+
+	if (k->nlines == 0)
+		return;
+	for (i = k->buckets[keep_bucket(k, ip)]; i != KEEP_NIL; i = l->hnext) {
+		l = &k->lines[i];
+		if (memcmp(l->key, ip, 16) == 0)
+			(void)keep_more(k, l, bit, f, seq);
+	}
+}
+
+/* The note of nk (*found), else the one to take: unused, else the oldest. */
+static struct knote *
+keep_note_find(const struct keep *k, const uint8_t nk[KEEP_NOTE_LEN], bool *found)
+{
+	size_t h = (size_t)hash_bytes(nk, KEEP_NOTE_LEN, 0x6e6f7465), j;
+	struct knote *n, *take = NULL;
+
+	*found = false;
+	for (j = 0; j < NOTE_PROBE && j < k->p.notes; j++) {
+		n = &k->notes[(h + j) % k->p.notes];
+		if (n->slot != KEEP_NIL && memcmp(n->key, nk, KEEP_NOTE_LEN) == 0) {
+			*found = true;
+			return n;
+		}
+		if (take == NULL || (take->slot != KEEP_NIL &&
+		    (n->slot == KEEP_NIL || n->age < take->age)))
+			take = n;
+	}
+	return take;
+}
+
+void
+keep_note(struct keep *k, const uint8_t nk[KEEP_NOTE_LEN], const struct keep_frame *f,
+    uint64_t seq)
+{
+	struct knote *n;
+	bool found;
+
+	if (k->notes == NULL)
+		return;
+	n = keep_note_find(k, nk, &found);
+	if (!found && n->slot != KEEP_NIL)
+		k->st.notes_replaced++;
+	if (n->slot == KEEP_NIL && (n->slot = keep_slot_get(k)) == KEEP_NIL) {
+		k->st.notes_refused++;
+		return;
+	}
+	keep_slot_fill(k, slot(k, n->slot), f, 0, 0, seq);
+	memcpy(n->key, nk, KEEP_NOTE_LEN);
+	n->age = ++k->nage;
+}
+
+void
+keep_note_forget(struct keep *k, const uint8_t nk[KEEP_NOTE_LEN])
+{
+	struct knote *n;
+	bool found;
+
+	if (k->notes == NULL || (n = keep_note_find(k, nk, &found)) == NULL || !found)
+		return;
+	slot(k, n->slot)->next = k->free;
+	k->free = n->slot;
+	n->slot = KEEP_NIL;
+}
+
+int
+keep_note_take(struct keep *k, const uint8_t nk[KEEP_NOTE_LEN],
+    const uint8_t key[KEEP_KEY_LEN], unsigned kind)
+{
+	struct kline *l = keep_find(k, key);
+	struct keep_frame f;
+	struct knote *n;
+	struct kslot *s;
+	bool found;
+
+	if (l == NULL || k->notes == NULL || (n = keep_note_find(k, nk, &found)) == NULL ||
+	    !found)
+		return -1;
+	s = slot(k, n->slot);
+	f = (struct keep_frame){ s->ts, s->caplen, s->wirelen, s->linktype, s->evkind,
+	    slot_data(s) };
+	return keep_store(k, l, &f, kind < 32 ? 1u << kind : 0, 0, s->seq, true);
 }
 
 static void
@@ -302,7 +447,7 @@ keep_context_ip(struct keep *k, const uint8_t ip[16], const struct keep_frame *f
 			continue;
 		if (l->tail != KEEP_NIL && slot(k, l->tail)->seq == seq)
 			continue;
-		(void)keep_store(k, l, f, 0, 0, seq);
+		(void)keep_store(k, l, f, 0, 0, seq, false);
 	}
 }
 
@@ -371,6 +516,9 @@ keep_stats(const struct keep *k, struct keep_stats *st)
 	n = k->nstore - k->unused;
 	for (i = k->free; i != KEEP_NIL; i = slot(k, i)->next)
 		n++;
+	st->notes = 0;
+	for (i = 0; i < k->p.notes; i++)
+		st->notes += k->notes[i].slot != KEEP_NIL;
 	st->lines = k->nlines;
 	st->slots = k->nstore;
 	st->slots_free = n;
@@ -387,5 +535,6 @@ size_t
 keep_bytes(const struct keep *k)
 {
 	return k == NULL ? 0 : sizeof(*k) + (size_t)(k->nstore + k->nlb) * k->slotsz +
-	    k->p.lines * sizeof(*k->lines) + ((size_t)k->mask + 1) * sizeof(uint32_t);
+	    k->p.lines * sizeof(*k->lines) + ((size_t)k->mask + 1) * sizeof(uint32_t) +
+	    k->p.notes * sizeof(*k->notes);
 }

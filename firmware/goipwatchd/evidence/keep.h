@@ -17,6 +17,7 @@
 #include "clock.h"
 
 #define KEEP_KEY_LEN	24	/* a line key: the IP's 16 bytes first */
+#define KEEP_NOTE_LEN	18	/* a note key: an account (detect/account.h) */
 #define KEEP_NIL	UINT32_MAX
 
 /* kinds: a bit per evidence kind; flags below */
@@ -39,6 +40,7 @@ struct keep_params {
 	size_t		 memory;	/* the slab: look-back and store */
 	size_t		 snaplen;	/* bytes kept of each frame */
 	size_t		 lookback;	/* look-back slots, out of memory */
+	size_t		 notes;		/* frames remembered by note key (accounts) */
 };
 
 struct keep_stats {
@@ -49,7 +51,9 @@ struct keep_stats {
 	uint64_t	 drop_bytes;	/* a line's byte bound */
 	uint64_t	 drop_memory;	/* the slab was full */
 	uint64_t	 lines_refused;	/* packets refused: the line bound was hit */
-	uint64_t	 lines, slots, slots_free;	/* at the snapshot */
+	uint64_t	 notes_replaced;	/* a note gave way to another (table full) */
+	uint64_t	 notes_refused;	/* no free slot for a note */
+	uint64_t	 lines, slots, slots_free, notes;	/* at the snapshot */
 };
 
 /* A kept packet, as keep_walk hands it on. */
@@ -73,6 +77,20 @@ int		 keep_add(struct keep *, const uint8_t key[KEEP_KEY_LEN], unsigned kind,
 /* Keeps f as context for every held line whose IP is a or b; seq as above. */
 void		 keep_context(struct keep *, const uint8_t a[16], const uint8_t b[16],
 		    const struct keep_frame *, uint64_t seq);
+/* Keeps f for every held line whose IP is ip as support for kind; seq as above. */
+void		 keep_support(struct keep *, const uint8_t ip[16], unsigned kind,
+		    const struct keep_frame *, uint64_t seq);
+/*
+ * Notes: the latest frame under a key (the packet that named an account), in
+ * a free slot of the store, for a line that gets evidence later; at most
+ * notes of them, the oldest giving way, counted. keep_note_take puts a copy
+ * at the head of held line key as support for kind: 0, or -1 (no such note).
+ */
+void		 keep_note(struct keep *, const uint8_t nk[KEEP_NOTE_LEN],
+		    const struct keep_frame *, uint64_t seq);
+void		 keep_note_forget(struct keep *, const uint8_t nk[KEEP_NOTE_LEN]);
+int		 keep_note_take(struct keep *, const uint8_t nk[KEEP_NOTE_LEN],
+		    const uint8_t key[KEEP_KEY_LEN], unsigned kind);
 /* Remembers a signalling frame between a and b for the look-back. */
 void		 keep_recent(struct keep *, const uint8_t a[16], const uint8_t b[16],
 		    const struct keep_frame *, uint64_t seq);

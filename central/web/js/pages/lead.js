@@ -9,6 +9,7 @@ import {
 	api, clear, confirmNote, countdown, el, errorPage, fmtTime, loadScript, onLeadChange,
 	session, t, tierBadge, toast, wire,
 } from '../core.js';
+import { drawEvidenceFiles } from '../lib-evidence.js';
 import { lineText } from './queue.js';
 import { sampleCalls } from '../lib-ladder.js';
 
@@ -221,6 +222,7 @@ export default async function lead(main, route) {
 		} catch (e) {
 			canvas.replaceWith(el('p', { class: 'text-muted' }, t('lead.chart_fail')));
 		}
+		await drawEvidenceFiles(main, id);
 	};
 	await draw();
 	// Another user moved it, or a new detection merged: show the new state.
