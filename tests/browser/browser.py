@@ -13,6 +13,7 @@ python3-selenium (run with /usr/bin/python3), on a central on loopback.
 check() prints "ok: msg" or "FAIL: msg" and exits 1.
 """
 import base64
+import glob
 import hashlib
 import os
 import subprocess
@@ -133,6 +134,20 @@ class Console:
 
     def go(self, hash_):
         self.d.get(self.base + hash_)
+
+    def download(self, pattern, before):
+        """The new file matching pattern in the download directory (not in
+        before), once Chromium has finished writing it."""
+        end = time.time() + 20
+        while time.time() < end:
+            got = [f for f in glob.glob(os.path.join(self.downloads, pattern))
+                   if f not in before]
+            if got and not glob.glob(os.path.join(self.downloads, "*.crdownload")):
+                return got[0]
+            time.sleep(0.1)
+        fail("no download %s in %s: %r" % (pattern, self.downloads,
+                                           os.listdir(self.downloads)))
+        return None
 
     def shot(self, name):
         path = os.path.join(self.shots, name + ".png")

@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Console, check, fail, passwords  # noqa: E402
+from browser import Console, check, passwords  # noqa: E402
 
 API, CERT, SHOTS, T, ROOT = sys.argv[1:6]
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
@@ -47,16 +47,6 @@ def audit(b):
                 function (c) { return tr.querySelector(c).textContent; });
         });""")
 
-
-def download(b, pattern, before):
-    end = time.time() + 20
-    while time.time() < end:
-        got = [f for f in glob.glob(os.path.join(b.downloads, pattern)) if f not in before]
-        if got and not glob.glob(os.path.join(b.downloads, "*.crdownload")):
-            return got[0]
-        time.sleep(0.1)
-    fail("no download %s: %r" % (pattern, os.listdir(b.downloads)))
-    return None
 
 
 def admin_page(b, hash_="#/admin"):
@@ -159,7 +149,7 @@ try:
     admin_page(b, "#/admin?action=user%20add")
     before = set(glob.glob(os.path.join(b.downloads, "*")))
     b.click("#audit-csv")
-    f = download(b, "audit-*.csv", before)
+    f = b.download("audit-*.csv", before)
     raw = open(f, "rb").read()
     check(raw.startswith(b"\xef\xbb\xbf"), "the audit CSV starts with the UTF-8 BOM")
     table = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))

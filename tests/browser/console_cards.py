@@ -12,7 +12,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Console, check, fail, passwords  # noqa: E402
+from browser import Console, check, passwords  # noqa: E402
 
 API, CERT, SHOTS, T, ROOT = sys.argv[1:6]
 PW = passwords(T)
@@ -45,17 +45,6 @@ def status_of(b, path):
         var done = arguments[arguments.length - 1];
         fetch(arguments[0]).then(function (r) { done(r.status); });""", path)
 
-
-def download(b, pattern, before):
-    """The new file matching pattern in the browser's download directory."""
-    end = time.time() + 20
-    while time.time() < end:
-        got = [f for f in glob.glob(os.path.join(b.downloads, pattern)) if f not in before]
-        if got and not glob.glob(os.path.join(b.downloads, "*.crdownload")):
-            return got[0]
-        time.sleep(0.1)
-    fail("no download %s in %s: %r" % (pattern, b.downloads, os.listdir(b.downloads)))
-    return None
 
 
 b = Console(API, CERT, SHOTS)
@@ -119,7 +108,7 @@ try:
     # export: the CSV link downloads this carrier's SIMs
     before = set(glob.glob(os.path.join(b.downloads, "*")))
     b.click("#cards-csv")
-    f = download(b, "sims-*.csv", before)
+    f = b.download("sims-*.csv", before)
     raw = open(f, "rb").read()
     check(raw.startswith(b"\xef\xbb\xbf"), "the CSV starts with the UTF-8 BOM")
     table = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))

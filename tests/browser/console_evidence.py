@@ -50,17 +50,6 @@ def rows(b):
         });""")
 
 
-def download(b, pattern, before):
-    """The new file matching pattern in the browser's download directory."""
-    end = time.time() + 20
-    while time.time() < end:
-        got = [f for f in glob.glob(os.path.join(b.downloads, pattern)) if f not in before]
-        if got and not glob.glob(os.path.join(b.downloads, "*.crdownload")):
-            return got[0]
-        time.sleep(0.1)
-    fail("no download %s in %s: %r" % (pattern, b.downloads, os.listdir(b.downloads)))
-    return None
-
 
 b = Console(API, CERT, SHOTS)
 try:
@@ -105,7 +94,7 @@ try:
     link = b.css('#evfile-table tr[data-sha256="%s"] a.evfile-get' % sha)
     b.d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", link)
     link.click()
-    path = download(b, "lead-%d-%s.tar" % (LEAD, sha[:12]), before)
+    path = b.download("lead-%d-%s.tar" % (LEAD, sha[:12]), before)
     with tarfile.open(path) as tar:
         names = sorted(tar.getnames())
         pcap = tar.extractfile(sha + ".pcapng").read()

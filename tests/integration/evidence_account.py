@@ -9,22 +9,12 @@
 # usage: evidence_account.py radius|pppoe GOIP.pcap OUT.pcap
 import struct
 import sys
+from pcapkit import ip4, csum
 
 NAS, RADIUS = "10.0.0.1", "10.0.0.2"
 LINE = bytes([100, 64, 1, 10])
 
 
-def ip4(s):
-    return bytes(int(x) for x in s.split("."))
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def udp(src, sport, dst, dport, payload):

@@ -4,10 +4,7 @@
 # sending four REGISTERs with a GoIP User-Agent to a foreign registrar: every
 # packet is evidence. For evidence.sh's bounds and evidence_bench.sh's cost.
 import struct, sys
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+from pcapkit import csum
 def frame(src, dst, sport, dport, payload):
     udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, src, dst)

@@ -6,6 +6,7 @@
 # and the RADIUS User-Name. usage: hostile_pcap.py OUT.pcap (docs/records.md).
 import struct
 import sys
+from pcapkit import ip4, csum
 
 ESC, BEL = b"\x1b", b"\x07"
 UA = b"dble " + ESC + b"[2J" + ESC + b"]52;c;SGVsbG8=" + BEL + b" \x9b\xc2\x9b\xff\xfe"
@@ -18,17 +19,6 @@ pkts = []
 t = [1796032800.0]      # 2026-12-01T12:00:00Z
 
 
-def ip4(s):
-    return bytes(int(x) for x in s.split("."))
-
-
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 def udp(src, sport, dst, dport, payload):
