@@ -292,7 +292,7 @@ static const struct probe {
 	{ "pseudonymise_key", "00112233445566778899aabbccddeeff", sees_pseudonym_key },
 	{ "subscriber_prefix", "203.0.113.0/24", sees_subscribers },
 	{ "domestic_prefix", NULL, sees_live }, { "allow", NULL, sees_live },
-	{ "watch", NULL, sees_live },
+	{ "watch", NULL, sees_live }, { "report_calls_per_line", NULL, sees_live },
 };
 
 static const struct probe *
