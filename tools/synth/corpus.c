@@ -555,6 +555,7 @@ build_tls_softphone(struct corpus_ctx *c)
 	d.opaque = true;
 	d.srtp = true;
 	d.tls_sni = rng_chance(r, 0.5) ? "sip.teams-voice.example" : "pbx.cloudtel.example";
+	d.talk_median_s = 90;		/* calls of 1-2 min: SRTP paced in full */
 	d.reg_interval = d.reg_expires = 60;
 	d.calls_per_hour = rng_range(r, 1, 2);
 	d.hour_from = 0;
