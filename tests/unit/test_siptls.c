@@ -8,6 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "decode.h"
+#include "dpi.h"
+#include "flow.h"
+#include "pktbuild.h"
 #include "siptls.h"
 
 #define S	USEC_PER_SEC
@@ -176,6 +180,78 @@ test_cadence(void **state)
 	assert_int_equal(c.bursts, 13);
 }
 
+/* One IPv4/TCP packet of the session 100.64.1.7:40000 <-> 203.0.113.10:5061. */
+static void
+dpi_feed(struct dpi *d, struct flow *f, bool from_client, uint32_t seq, uint8_t flags,
+    const uint8_t *pl, size_t n, usec_t ts)
+{
+	static struct pb b;
+	struct pkt pk;
+
+	memset(&b, 0, sizeof(b));
+	if (from_client) {
+		pb_ipv4(&b, "\x64\x40\x01\x07", "\xcb\x00\x71\x0a", 6, 1, 0);
+		pb_tcp(&b, 40000, 5061, seq, flags);
+	} else {
+		pb_ipv4(&b, "\xcb\x00\x71\x0a", "\x64\x40\x01\x07", 6, 1, 0);
+		pb_tcp(&b, 5061, 40000, seq, flags);
+	}
+	pb_bytes(&b, pl, n);
+	pb_finish(&b);
+	memset(&pk, 0, sizeof(pk));
+	assert_int_equal(decode_ip(b.buf, (uint32_t)b.len, &pk), DECODE_OK);
+	pk.ts = ts;
+	dpi_process(d, f, &pk);
+}
+
+/* The SNI nDPI takes from a ClientHello, copied out while it holds the flow:
+ * hostile bytes come out as they are (the caller cleans them), bounded. */
+static void
+test_dpi_server_name(void **state)
+{
+	static const uint8_t bad[] = { 's', 'b', 'c', 0x1b, '[', '2', 'J', 0xc3, 0x28, '"', 'x' };
+	uint8_t p[600], name[TLS_SNI_LEN - 1];
+	char clean[TLS_SNI_LEN];
+	struct dpi *d;
+	struct flow f;
+	size_t n, k;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 2; round++) {
+		d = dpi_new(4, 32, 32);
+		assert_non_null(d);
+		memset(&f, 0, sizeof(f));
+		assert_int_equal(dpi_flow_server_name(&f, name, sizeof(name)), 0);	/* no state */
+		dpi_feed(d, &f, true, 1000, TCP_SYN, NULL, 0, T0);
+		dpi_feed(d, &f, false, 5000, TCP_SYN | TCP_ACK, NULL, 0, T0 + 1000);
+		dpi_feed(d, &f, true, 1001, TCP_ACK, NULL, 0, T0 + 2000);
+		n = round == 0 ? hello(p, (const uint8_t *)"sbc.voip.example", 16, true) :
+		    hello(p, bad, sizeof(bad), true);
+		dpi_feed(d, &f, true, 1001, TCP_ACK | 0x08, p, n, T0 + 3000);
+		if (f.dpi_state != DPI_RUNNING) {	/* nDPI finished: nothing to copy */
+			assert_int_equal(dpi_flow_server_name(&f, name, sizeof(name)), 0);
+			dpi_free(d);
+			skip();
+		}
+		k = dpi_flow_server_name(&f, name, sizeof(name));
+		tls_name_copy(name, k, clean, sizeof(clean));
+		if (round == 0)
+			assert_string_equal(clean, "sbc.voip.example");
+		else {
+			assert_true(k <= sizeof(name));
+			for (n = 0; clean[n] != '\0'; n++)
+				assert_true(clean[n] > 0x20 && clean[n] < 0x7f);
+			assert_true(strncmp(clean, "sbc", 3) == 0);
+		}
+		/* a small buffer: cut, never past it */
+		assert_true(dpi_flow_server_name(&f, name, 3) <= 3);
+		dpi_flow_end(d, &f);
+		assert_int_equal(dpi_flow_server_name(&f, name, sizeof(name)), 0);	/* released */
+		dpi_free(d);
+	}
+}
+
 int
 main(void)
 {
@@ -184,6 +260,7 @@ main(void)
 		cmocka_unit_test(test_sni_hostile),
 		cmocka_unit_test(test_name_copy),
 		cmocka_unit_test(test_cadence),
+		cmocka_unit_test(test_dpi_server_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
