@@ -371,6 +371,65 @@ test_rtp_without_sip(void **state)
 	conf_free(c);
 }
 
+/* A TLS session from the line: n client bursts every gap_s seconds, this SNI. */
+static struct event *
+tls(usec_t first, unsigned n, unsigned gap_s, const uint8_t *dst, uint16_t dport,
+    const char *sni)
+{
+	static struct event e;
+	unsigned i;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_TLS;
+	tuple(&e, LINE, 40002, dst, dport);
+	e.t.l4proto = 6;
+	memcpy(e.u.tls.sni, sni, strlen(sni) + 1);
+	tls_cadence_init(&e.u.tls.cad);
+	for (i = 0; i < n; i++)
+		tls_cadence_packet(&e.u.tls.cad, first + (usec_t)i * gap_s * SEC);
+	e.u.tls.pkts[0] = e.u.tls.pkts[1] = 2 * n;
+	e.u.tls.first = first;
+	e.u.tls.last = e.ts = first + (usec_t)n * gap_s * SEC;
+	e.u.tls.ended = true;
+	return &e;
+}
+
+/* Rule 6b: a 60 s TLS re-registration cadence is informational alone and
+ * names the signalling of voice without SIP. */
+static void
+test_sip_tls_cadence(void **state)
+{
+	struct conf *c;
+	struct detect *d = mk("trusted_peer 198.51.100.0/24\n", &c);
+	static const uint8_t TRUSTED[16] = { [10] = 0xff, [11] = 0xff, 198, 51, 100, 9 };
+
+	(void)state;
+	/* the cadence alone, to a foreign softswitch: no record */
+	detect_event(d, tls(T0, 30, 60, FOREIGN, 5061, "sbc.\"evil\".example"));
+	assert_int_equal(ndetect, 0);
+	/* near misses: too few bursts, a 30 s or 120 s cadence, a trusted peer */
+	detect_event(d, tls(T0, 9, 60, FOREIGN, 5061, "a"));
+	detect_event(d, tls(T0, 30, 30, FOREIGN, 5061, "b"));
+	detect_event(d, tls(T0, 30, 120, FOREIGN, 5061, "c"));
+	detect_event(d, tls(T0, 30, 60, TRUSTED, 5061, "d"));
+	/* then voice without SIP, two at once: high, and the reason names the TLS */
+	detect_event(d, rtp(T0 + 100 * SEC, T0 + 200 * SEC, LINE, FOREIGN));
+	detect_event(d, rtp(T0 + 110 * SEC, T0 + 210 * SEC, LINE, FOREIGN));
+	assert_int_equal(ndetect, 1);
+	assert_non_null(strstr(out, "\"verdict\":\"simbox_suspected\",\"tier\":\"high\""));
+	assert_non_null(strstr(out, "\"kind\":\"sip_tls_cadence\",\"detail\":"
+	    "\"sbc.\\\"evil\\\".example\""));
+	assert_null(strstr(out, "\"detail\":\"a\""));
+	assert_null(strstr(out, "\"detail\":\"b\""));
+	assert_null(strstr(out, "\"detail\":\"c\""));
+	assert_null(strstr(out, "\"detail\":\"d\""));
+	assert_non_null(strstr(out, "\"reason\":\"SIP over TLS to 203.0.113.10:5061 (SNI "
+	    "sbc.\\\"evil\\\".example) with client records every 60 s for 30 min, and "
+	    "RTP/SRTP voice to foreign peers, no SIP seen (2 streams, up to 2 at once).\""));
+	detect_free(d);
+	conf_free(c);
+}
+
 static void
 test_termination_near_misses(void **state)
 {
@@ -769,6 +828,7 @@ main(void)
 		cmocka_unit_test(test_termination_breadth),
 		cmocka_unit_test(test_domestic_relay),
 		cmocka_unit_test(test_rtp_without_sip),
+		cmocka_unit_test(test_sip_tls_cadence),
 		cmocka_unit_test(test_termination_near_misses),
 		cmocka_unit_test(test_termination_volume),
 		cmocka_unit_test(test_simbank_and_lists),

@@ -196,6 +196,88 @@ bg_tcp_new(uint64_t t0, const struct ep *e, unsigned packets, bool tls, const ch
 	return &b->src;
 }
 
+/*
+ * SIP over TLS (docs/corpus.md): a handshake (ClientHello with an SNI, the
+ * server's hello and certificate, the client's Finished), then every period
+ * a REGISTER as one small application-data record from the client, the
+ * server's 200 OK back and the client's bare ACK; FIN both ways at t_stop.
+ */
+struct siptls {
+	struct src src;
+	struct ep e;
+	char sni[64];
+	unsigned n;		/* frames sent in the current step's sequence */
+	unsigned period_s;
+	uint64_t t_stop;
+	uint64_t next;		/* the next REGISTER */
+	unsigned closing;	/* frames of the close sent */
+};
+
+static int
+siptls_step(struct sim *sim, struct src *s)
+{
+	struct siptls *x = (struct siptls *)s;
+	struct rng *r = sim_rng(sim);
+	uint8_t pl[SYNTH_PAYLOAD_MAX];
+	size_t len = 0;
+	int dir = DIR_AB;
+	uint8_t fl = TCP_ACK;
+	unsigned i = x->n++;
+
+	if (x->closing || (s->t >= x->t_stop && i >= 6 && (i - 6) % 3 == 0)) {
+		/* FIN, FIN, ACK: one frame a step, so that frames stay in time order */
+		x->closing++;
+		sim_emit(sim, s->t, &x->e, x->closing == 2 ? DIR_BA : DIR_AB,
+		    x->closing < 3 ? TCP_ACK | TCP_FIN : TCP_ACK, pl, 0);
+		s->t += 40000;
+		return x->closing >= 3 ? SRC_DONE : SRC_MORE;
+	}
+	switch (i < 6 ? i : 6 + (i - 6) % 3) {
+	case 0: fl = TCP_SYN; break;
+	case 1: dir = DIR_BA, fl = TCP_SYN | TCP_ACK; break;
+	case 2: break;
+	case 3: len = bg_client_hello(pl, r, x->sni), fl |= TCP_PSH; break;
+	case 4:		/* ServerHello, Certificate, ServerHelloDone */
+		len = bg_opaque(pl, r, rng_range(r, 1200, 1400), true);
+		pl[0] = 0x16, pl[5] = 2;
+		dir = DIR_BA, fl |= TCP_PSH;
+		break;
+	case 5:		/* ClientKeyExchange, ChangeCipherSpec, Finished */
+		len = bg_opaque(pl, r, rng_range(r, 120, 160), true);
+		pl[0] = 0x16, pl[5] = 0x10;
+		fl |= TCP_PSH;
+		break;
+	case 6: len = bg_opaque(pl, r, rng_range(r, 520, 720), true), fl |= TCP_PSH; break;
+	case 7: len = bg_opaque(pl, r, rng_range(r, 380, 520), true), dir = DIR_BA, fl |= TCP_PSH; break;
+	default: break;	/* 8: the client's bare ACK */
+	}
+	sim_emit(sim, s->t, &x->e, dir, fl, pl, len);
+	if (i >= 6 && (i - 6) % 3 == 2) {	/* the next REGISTER, +-1 s */
+		x->next += (uint64_t)x->period_s * SYNTH_US;
+		s->t = x->next - SYNTH_US + rng_below(r, 2000) * 1000ULL;
+	} else
+		s->t += rng_range(r, 5, 90) * 1000ULL;
+	return SRC_MORE;
+}
+
+struct src *
+bg_siptls_new(uint64_t t0, const struct ep *e, const char *sni, unsigned period_s,
+    uint64_t t_stop)
+{
+	struct siptls *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	x->src.t = t0;
+	x->src.step = siptls_step;
+	x->e = *e;
+	snprintf(x->sni, sizeof(x->sni), "%s", sni);
+	x->period_s = period_s ? period_s : 60;
+	x->t_stop = t_stop;
+	x->next = t0;
+	return &x->src;
+}
+
 /* QUIC v1: a long-header Initial padded to 1200 bytes first, short headers after. */
 static size_t
 bg_quic(uint8_t *p, struct rng *r, const uint8_t cid[8], bool initial, size_t len)

@@ -496,6 +496,7 @@ build_tls_srtp(struct corpus_ctx *c)
 	d.sms_server = NULL;
 	d.opaque = true;
 	d.srtp = true;
+	d.tls_sni = "sbc.voipswitch-asia.example";	/* registration every 60 s */
 	d.termination = false;
 	d.channels = rng_range(scen_rng(&c->sc), 2, 4);
 	d.calls_per_hour = 120;
@@ -524,6 +525,39 @@ build_srtp_app(struct corpus_ctx *c)
 	d.opaque = true;
 	d.srtp = true;
 	d.calls_per_hour = 1;
+	d.hour_from = 0;
+	d.hour_to = 24;
+	d.full_media_p = 1;
+	d.max_full = 3;
+	scen_device(&c->sc, &c->lines[0], &d, c->sc.t0);
+	scen_background(&c->sc, &c->lines[0], 25);
+	return 0;
+}
+
+/*
+ * An enterprise softphone on SIP-TLS to a provider abroad: the same 60 s
+ * re-registration cadence as a SIM box behind TLS, SRTP media, but one call
+ * at a time, one or two an hour (rule 6b alone is informational).
+ */
+static int
+build_tls_softphone(struct corpus_ctx *c)
+{
+	struct device d = dev_home;
+	struct rng *r = scen_rng(&c->sc);
+
+	if (scen_line(&c->sc, &c->lines[0], "100.75.6.6", 0, 0, "benign",
+	    "enterprise softphone with SIP-TLS to a provider abroad: 60 s re-registration, "
+	    "SRTP, one call at a time"))
+		return -1;
+	d.peer = "198.51.100.34";
+	d.peer_port = (uint16_t)(rng_chance(r, 0.5) ? 5061 : 5062);
+	d.base_port = 0;
+	d.opaque = true;
+	d.srtp = true;
+	d.tls_sni = rng_chance(r, 0.5) ? "sip.teams-voice.example" : "pbx.cloudtel.example";
+	d.talk_median_s = 90;		/* calls of 1-2 min: SRTP paced in full */
+	d.reg_interval = d.reg_expires = 60;
+	d.calls_per_hour = rng_range(r, 1, 2);
 	d.hour_from = 0;
 	d.hour_to = 24;
 	d.full_media_p = 1;
@@ -585,6 +619,7 @@ static const struct corpus_scenario {
 	{ "domestic_relay", 6, build_domestic_relay },
 	{ "sip_tls_srtp", 1, build_tls_srtp },
 	{ "srtp_app", 12, build_srtp_app },
+	{ "sip_tls_softphone", 6, build_tls_softphone },
 };
 
 static void

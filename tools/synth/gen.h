@@ -94,6 +94,9 @@ struct src *bg_dns_answer_new(uint64_t t0, const struct ep *e, const char *qname
     const struct addr *ip);
 struct src *bg_tcp_new(uint64_t t0, const struct ep *e, unsigned packets, bool tls,
     const char *sni);
+/* SIP over TLS to e.b (TCP): handshake with sni, a REGISTER record every period_s. */
+struct src *bg_siptls_new(uint64_t t0, const struct ep *e, const char *sni,
+    unsigned period_s, uint64_t t_stop);
 struct src *bg_udp_new(uint64_t t0, const struct ep *e, unsigned packets, bool quic);
 struct src *bg_stream_new(uint64_t t0, const struct ep *e, double pps, double secs,
     size_t size_lo, size_t size_hi, bool quic);

@@ -52,6 +52,7 @@ struct device {
 	const char *sim_bank;		/* SIM-bank TCP to this address, port 56012 */
 	bool opaque;			/* signalling and media encrypted */
 	bool srtp;			/* with opaque: SIP over TLS-like records, SRTP media */
+	const char *tls_sni;		/* REGISTER over TLS (TCP to peer_port) with this SNI */
 	double calls_per_hour;		/* per device, in active hours */
 	uint8_t hour_from, hour_to;	/* active hours, UTC; outside: 5 % of the rate */
 	double answer_ratio, talk_median_s;

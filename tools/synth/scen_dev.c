@@ -49,6 +49,14 @@ scen_register(struct scen *sc, struct line *l, const struct device *d, unsigned 
 
 	memset(&rs, 0, sizeof(rs));
 	addr_parse(&peer, d->peer);
+	if (d->tls_sni != NULL) {	/* SIP over TLS: one session per account */
+		scen_ep(&rs.sig, l, PKT_TCP, port_rand(scen_rng(sc), 32768, 60999, false),
+		    &peer, d->peer_port);
+		scen_seen(l, t);
+		sim_add(sc->sim, bg_siptls_new(t, &rs.sig, d->tls_sni, d->reg_interval,
+		    sc->t_end));
+		return;
+	}
 	scen_ep(&rs.sig, l, PKT_UDP, port, &peer, d->peer_port);
 	rs.st = d->st;
 	rs.srv = d->peer_st;

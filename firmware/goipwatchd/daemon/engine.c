@@ -166,6 +166,7 @@ engine_event_frame(const struct engine *e, const struct worker *w,
 	const struct capture_pkt *cp;
 
 	if (!e->evidence || ev->kind == EV_RTP || ev->kind == EV_OPAQUE ||
+	    ev->kind == EV_TLS ||
 	    ev->kind == EV_TICK || (cp = worker_frame(w)) == NULL)
 		return NULL;
 	*len = cp->caplen;

@@ -85,6 +85,8 @@ stats_voip(struct jw *w, const struct voip_stats *v)
 	jw_u64(w, "opaque_voice", v->opaque_voice);
 	jw_u64(w, "opaque_named_by_ndpi", v->opaque_named);
 	jw_u64(w, "state_pool_full", v->state_pool_full);
+	jw_u64(w, "tls_reports", v->tls_reports);
+	jw_u64(w, "tls_sni_from_ndpi", v->tls_sni_ndpi);
 	stats_table(w, "tcp_stream", stream_event_names, v->stream, STREAM_EV_MAX);
 	jw_obj_close(w);
 }

@@ -32,7 +32,8 @@ worker_flow_end(void *arg, struct flow *f, enum flow_end why, usec_t now)
 	if (why != FLOW_END_ACTIVE) {
 		dpi_flow_end(w->dpi, f);
 		voip_flow_end(w->voip, f, now);
-	}
+	} else
+		voip_flow_active(w->voip, f, now);
 	jw_init(&jw, w->line, sizeof(w->line));
 	report_flow(&jw, f, w->dpi, why, now);
 	if (report_emit(&jw, &w->sink) == -1)

@@ -10,6 +10,11 @@
 #include "pseudonym.h"
 #include "voip.h"
 
+/* Rule 6b: a SIP UA re-registering over TLS, seen by its client's bursts. */
+#define DETECT_TLS_MIN_BURSTS	10	/* about 10 minutes of a 60 s cadence */
+#define DETECT_TLS_GAP_MIN_MS	50000	/* mean gap between bursts: 50-70 s */
+#define DETECT_TLS_GAP_MAX_MS	70000
+
 static const char *const detect_method_names[DM_N] = {
 #define X(m) #m,
 	DETECT_SIP_METHODS(X)
@@ -323,6 +328,36 @@ detect_voice_line(struct detect *d, const struct event *e, usec_t f, usec_t last
 	detect_judge(d, l, e->ts);
 }
 
+/*
+ * A TLS session from a line to a SIP-TLS port abroad (rule 6b): does its
+ * client re-register on a ~60 s cadence? Informational alone; with voice
+ * without SIP (6a) it is the signalling of that voice, named in the reason.
+ */
+static void
+detect_tls(struct detect *d, const struct event *e)
+{
+	const struct ev_tls *x = &e->u.tls;
+	const struct ev_tuple *t = &e->t;
+	uint32_t mean = tls_cadence_mean_ms(&x->cad);
+	struct line *l;
+
+	if (!detect_is_subscriber(d, t->src) || detect_is_subscriber(d, t->dst) ||
+	    !detect_is_foreign(d, t->dst) || detect_is_trusted(d, t->dst) ||
+	    x->cad.bursts < DETECT_TLS_MIN_BURSTS ||
+	    mean < DETECT_TLS_GAP_MIN_MS || mean > DETECT_TLS_GAP_MAX_MS)
+		return;
+	l = detect_line(d, t->src, t, t->dst);
+	line_peer(l, t->dst, t->dport);
+	memcpy(l->tls_peer, t->dst, 16);
+	l->tls_port = t->dport;
+	l->tls_gap_ms = mean;
+	l->tls_first = x->first;
+	l->tls_last = x->last;
+	detect_evidence(d, l, EV_K_SIP_TLS_CADENCE, x->sni[0] != '\0' ? x->sni : "(no SNI)",
+	    e->ts);
+	detect_judge(d, l, e->ts);
+}
+
 /* An RTP stream the line sent, no SIP call tied to it: voice long enough to count? */
 static void
 detect_rtp_line(struct detect *d, const struct event *e)
@@ -389,6 +424,9 @@ detect_event(struct detect *d, const struct event *e)
 		break;
 	case EV_OPAQUE:
 		detect_opaque(d, e);
+		break;
+	case EV_TLS:
+		detect_tls(d, e);
 		break;
 	default:
 		detect_device(d, e);

@@ -28,6 +28,8 @@ event_size(const struct event *e)
 		return base + sizeof(e->u.ppp);
 	case EV_RTP_HEAD:
 		return base + sizeof(e->u.rtp_head);
+	case EV_TLS:
+		return base + sizeof(e->u.tls);
 	default:
 		return base;
 	}

@@ -18,6 +18,7 @@
 #include "radius.h"
 #include "rtp.h"
 #include "sip.h"
+#include "siptls.h"
 
 enum event_kind {
 	EV_SIP = 1,	/* one parsed SIP message */
@@ -30,6 +31,7 @@ enum event_kind {
 	EV_RADIUS,	/* a RADIUS Accounting-Request */
 	EV_PPP_AUTH,	/* a PPP PAP/CHAP user name in a PPPoE session */
 	EV_RTP_HEAD,	/* the first packet of an RTP stream: a frame for evidence only */
+	EV_TLS,		/* a TLS session to a SIP-TLS port: at its end, and at each active timeout */
 };
 
 enum hint_kind { HINT_DDNS, HINT_DNS, HINT_NTP, HINT_RADMIN, HINT_DHCP, HINT_OUI,
@@ -78,6 +80,15 @@ struct ev_rtp_head {
 	const uint8_t	*hdr_end;
 };
 
+/* A TLS session, the tuple from its client (who sent the ClientHello). */
+struct ev_tls {
+	char		 sni[TLS_SNI_LEN];	/* "" none; printable ASCII */
+	struct tls_cadence cad;		/* the client's bursts */
+	uint64_t	 pkts[2], bytes[2];	/* client to server [0], back [1]; payload bytes */
+	usec_t		 first, last;
+	bool		 ended;		/* the flow ended (else an active-timeout report) */
+};
+
 struct ev_ppp {
 	uint16_t	 session;
 	char		 user[64];
@@ -97,6 +108,7 @@ struct event {
 		struct radius_acct radius;
 		struct ev_ppp	 ppp;
 		struct ev_rtp_head rtp_head;
+		struct ev_tls	 tls;
 	} u;
 };
 

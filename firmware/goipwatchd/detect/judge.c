@@ -248,6 +248,17 @@ judge_first(const struct line *l, enum evidence_class cls)
 	return NULL;
 }
 
+static const struct evidence *
+judge_kind(const struct line *l, enum evidence_kind k)
+{
+	unsigned i;
+
+	for (i = 0; i < l->nev; i++)
+		if (l->ev[i].kind == k)
+			return &l->ev[i];
+	return NULL;
+}
+
 /* "6 h", "45 min", "30 s": how long the termination INVITEs went on. */
 static void
 judge_span(usec_t from, usec_t to, char *buf, size_t cap)
@@ -272,6 +283,7 @@ judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t 
 {
 	const struct evidence *dev = judge_first(l, EC_DEVICE), *sb = judge_first(l, EC_SIMBANK);
 	const struct evidence *op = judge_first(l, EC_OPAQUE), *wk = judge_first(l, EC_WEAK);
+	const struct evidence *tls = judge_kind(l, EV_K_SIP_TLS_CADENCE);
 	char ip[REPORT_IP_LEN] = "?", span[24], fp[LINE_DETAIL_LEN + 32] = "";
 	struct tally t;
 	int n = 0;
@@ -295,6 +307,13 @@ judge_reason(const struct line *l, const struct judgement *j, char *buf, size_t 
 		    l->answered, l->max_active, line_has(l, EV_K_TERM_BREADTH) ?
 		    ", most mobiles called once over several hours" : "",
 		    line_has(l, EV_K_RELAYED_ORIGIN) ? ", relayed by a domestic host" : "", fp);
+	} else if (j->verdict == VERDICT_SIMBOX && op != NULL && tls != NULL) {
+		judge_span(l->tls_first, l->tls_last, span, sizeof(span));
+		n = snprintf(buf, cap, "SIP over TLS to %s:%u (SNI %.48s) with client records "
+		    "every %u s for %s, and %s (%u streams, up to %u at once)%s",
+		    report_ip(l->tls_peer, ip), l->tls_port, tls->detail,
+		    (l->tls_gap_ms + 500) / 1000, span, op->detail, l->nvoice,
+		    l->max_opaque, fp);
 	} else if (j->verdict == VERDICT_SIMBOX && op != NULL)
 		n = snprintf(buf, cap, "%s (%u streams, up to %u at once)%s", op->detail,
 		    l->nvoice, l->max_opaque, fp);

@@ -40,6 +40,7 @@
 	X(TERMINATION,    "termination_pattern",  EC_TERMINATION) \
 	X(TERM_BREADTH,   "termination_breadth",  EC_BREADTH)	\
 	X(OUTBOUND_TRUNK, "outbound_foreign_trunk", EC_INFO)	\
+	X(SIP_TLS_CADENCE, "sip_tls_cadence",     EC_INFO)	\
 	X(RELAYED_ORIGIN, "relayed_origin",       EC_RELAY)	\
 	X(OPAQUE_VOICE,   "opaque_voice",         EC_OPAQUE)	\
 	X(SRTP_VOICE,     "rtp_voice_without_sip", EC_OPAQUE)	\
@@ -154,6 +155,12 @@ struct line {
 	struct wcount	 opaque_flows;
 	uint8_t		 max_opaque;
 	uint32_t	 nvoice;		/* such streams counted */
+
+	/* SIP over TLS: the last session with a re-registration cadence */
+	uint8_t		 tls_peer[16];
+	uint16_t	 tls_port;
+	uint32_t	 tls_gap_ms;		/* its mean gap between client bursts */
+	usec_t		 tls_first, tls_last;
 
 	/* cadence: REGISTER refreshes to a foreign registrar */
 	usec_t		 last_register;

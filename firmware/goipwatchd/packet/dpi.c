@@ -149,6 +149,21 @@ dpi_proto_name(struct dpi *d, uint16_t id)
 	return n != NULL ? n : "Unknown";
 }
 
+size_t
+dpi_flow_server_name(const struct flow *f, uint8_t *out, size_t cap)
+{
+	const struct ndpi_flow_struct *nf = f->dpi;
+	size_t n;
+
+	if (f->dpi_state != DPI_RUNNING || nf == NULL)
+		return 0;
+	n = strnlen(nf->host_server_name, sizeof(nf->host_server_name));
+	if (n > cap)
+		n = cap;
+	memcpy(out, nf->host_server_name, n);
+	return n;
+}
+
 const struct dpi_stats *
 dpi_stats(const struct dpi *d)
 {

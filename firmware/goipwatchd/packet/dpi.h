@@ -34,6 +34,13 @@ void		 dpi_process(struct dpi *, struct flow *, const struct pkt *);
 /* Ends classification of f and returns its nDPI state to the pool. */
 void		 dpi_flow_end(struct dpi *, struct flow *);
 const char	*dpi_proto_name(struct dpi *, uint16_t id);
+/*
+ * The server name nDPI took from f's TLS ClientHello (or other host name),
+ * copied out while its state is held: its bytes (at most cap, no NUL), or 0
+ * when nDPI holds no state for f any more or found no name. Wire bytes:
+ * the caller cleans them.
+ */
+size_t		 dpi_flow_server_name(const struct flow *, uint8_t *out, size_t cap);
 const struct dpi_stats *dpi_stats(const struct dpi *);
 size_t		 dpi_bytes(const struct dpi *);
 

@@ -13,7 +13,7 @@
 #define RTP_MIN_IN_ORDER 10	/* a stream without SDP must show this much */
 
 const char *const voip_kind_names[VK_NKINDS] = {
-	"undecided", "sip_udp", "sip_tcp", "rtp", "rtcp", "opaque", "none"
+	"undecided", "sip_udp", "sip_tcp", "rtp", "rtcp", "opaque", "none", "tls"
 };
 
 union voip_state {
@@ -26,7 +26,15 @@ union voip_state {
 		uint64_t	 rtcp;
 	} rtp;
 	struct pace	 pace;
+	struct {			/* a TLS session to a SIP-TLS port */
+		char		 sni[TLS_SNI_LEN];
+		struct tls_cadence cad;
+		uint64_t	 pkts[2], bytes[2];	/* from the client [0], to it [1] */
+		uint8_t		 cdir;	/* the flow direction of the ClientHello */
+	} tls;
 };
+_Static_assert(sizeof(((union voip_state *)0)->tls) <= sizeof(((union voip_state *)0)->rtp),
+    "a TLS session's state does not grow the voip pool");
 
 struct voip {
 	struct pool	*states;
@@ -265,6 +273,40 @@ voip_tcp_open(struct voip *v, struct flow *f)
 	return true;
 }
 
+/* A ClientHello to a SIP-TLS port: follow the session's SNI and cadence. */
+static void
+voip_tls_open(struct voip *v, struct flow *f, const struct pkt *pk, int dir)
+{
+	uint8_t name[TLS_SNI_LEN - 1];
+	union voip_state *s;
+	size_t n;
+
+	if ((s = voip_alloc(v, f)) == NULL)
+		return;
+	voip_set(v, f, VK_TLS);
+	s->tls.cdir = (uint8_t)dir;
+	/* nDPI's SNI while it still holds the flow; else our own look at the hello */
+	if ((n = dpi_flow_server_name(f, name, sizeof(name))) > 0) {
+		tls_name_copy(name, n, s->tls.sni, sizeof(s->tls.sni));
+		v->st.tls_sni_ndpi++;
+	} else
+		tls_sni(pk->payload, pk->paylen, s->tls.sni, sizeof(s->tls.sni));
+	tls_cadence_init(&s->tls.cad);
+}
+
+static void
+voip_tls(union voip_state *s, const struct pkt *pk, int dir)
+{
+	int d = dir == s->tls.cdir ? 0 : 1;
+
+	if (pk->paylen == 0)
+		return;		/* bare ACKs are not records */
+	s->tls.pkts[d]++;
+	s->tls.bytes[d] += pk->paylen;
+	if (d == 0)
+		tls_cadence_packet(&s->tls.cad, pk->ts);
+}
+
 static void
 voip_tcp(struct voip *v, struct flow *f, const struct pkt *pk, int dir)
 {
@@ -275,8 +317,14 @@ voip_tcp(struct voip *v, struct flow *f, const struct pkt *pk, int dir)
 	if (f->app_kind == VK_UNDECIDED && pk->paylen > 0) {
 		if (sip_sniff(pk->payload, pk->paylen))
 			voip_tcp_open(v, f);
+		else if (tls_sniff(pk->payload, pk->paylen) && tls_sip_port(pk->dport))
+			voip_tls_open(v, f, pk, dir);
 		else if (++f->app_probes >= VOIP_PROBES)
 			voip_set(v, f, VK_NONE);
+	}
+	if (f->app_kind == VK_TLS) {
+		voip_tls(f->app, pk, dir);
+		return;
 	}
 	if (f->app_kind != VK_SIP_TCP)
 		return;		/* VK_NONE too: TCP SIP is found at its start */
@@ -356,6 +404,29 @@ voip_opaque_end(struct voip *v, struct flow *f, union voip_state *s, usec_t now)
 	voip_emit(v);
 }
 
+/* The session so far, from its client's side. */
+static void
+voip_tls_report(struct voip *v, struct flow *f, union voip_state *s, usec_t now, bool ended)
+{
+	struct ev_tls *t = &v->ev.u.tls;
+
+	if (s->tls.pkts[0] == 0)
+		return;
+	memset(t, 0, sizeof(*t));
+	v->ev.kind = EV_TLS;
+	v->ev.ts = now;
+	voip_flow_tuple(&v->ev.t, f, s->tls.cdir);
+	memcpy(t->sni, s->tls.sni, sizeof(t->sni));
+	t->cad = s->tls.cad;
+	memcpy(t->pkts, s->tls.pkts, sizeof(t->pkts));
+	memcpy(t->bytes, s->tls.bytes, sizeof(t->bytes));
+	t->first = f->first;
+	t->last = f->last;
+	t->ended = ended;
+	v->st.tls_reports++;
+	voip_emit(v);
+}
+
 void
 voip_flow_end(struct voip *v, struct flow *f, usec_t now)
 {
@@ -365,7 +436,16 @@ voip_flow_end(struct voip *v, struct flow *f, usec_t now)
 		voip_rtp_end(v, f, s, now);
 	else if (s != NULL && f->app_kind == VK_OPAQUE)
 		voip_opaque_end(v, f, s, now);
+	else if (s != NULL && f->app_kind == VK_TLS)
+		voip_tls_report(v, f, s, now, true);
 	voip_release(v, f);
+}
+
+void
+voip_flow_active(struct voip *v, struct flow *f, usec_t now)
+{
+	if (f->app != NULL && f->app_kind == VK_TLS)
+		voip_tls_report(v, f, f->app, now, false);
 }
 
 void

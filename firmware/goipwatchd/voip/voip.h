@@ -16,9 +16,10 @@
 #include "rtp.h"
 #include "sip.h"
 #include "stream.h"
+#include "siptls.h"
 
 enum voip_kind { VK_UNDECIDED, VK_SIP_UDP, VK_SIP_TCP, VK_RTP, VK_RTCP, VK_OPAQUE,
-		 VK_NONE, VK_NKINDS };
+		 VK_NONE, VK_TLS, VK_NKINDS };
 extern const char *const voip_kind_names[VK_NKINDS];
 
 struct voip_stats {
@@ -29,6 +30,8 @@ struct voip_stats {
 	uint64_t	rtp_streams, rtp_implausible;	/* streams reported, dropped */
 	uint64_t	opaque_voice, opaque_named;	/* flows reported; named by nDPI */
 	uint64_t	state_pool_full;
+	uint64_t	tls_reports;	/* TLS session events (ends and active timeouts) */
+	uint64_t	tls_sni_ndpi;	/* of the sessions, SNI taken from nDPI */
 	uint64_t	stream[STREAM_EV_MAX];
 };
 
@@ -41,6 +44,8 @@ void		 voip_free(struct voip *);
 void		 voip_packet(struct voip *, struct flow *, const struct pkt *, int dir);
 /* The flow ended (not an active-timeout report): report and free its state. */
 void		 voip_flow_end(struct voip *, struct flow *, usec_t now);
+/* An active-timeout report of a flow that goes on: long TLS sessions report so far. */
+void		 voip_flow_active(struct voip *, struct flow *, usec_t now);
 void		 voip_stats(const struct voip *, struct voip_stats *);
 size_t		 voip_bytes(const struct voip *);
 

@@ -3,6 +3,7 @@
 # stream reassembly, RTP/RTCP statistics and opaque-voice pacing.
 D := firmware/goipwatchd/voip
 GWD_CORE_SRCS += $(D)/voip.c $(D)/sip.c $(D)/sip-frame.c $(D)/sip-sdp.c \
-	    $(D)/stream.c $(D)/rtp.c $(D)/rtp-rtcp.c $(D)/pace.c
-UNIT_TESTS += sip stream rtp pace
-FUZZERS += sip
+	    $(D)/stream.c $(D)/rtp.c $(D)/rtp-rtcp.c $(D)/pace.c \
+	    $(D)/siptls.c
+UNIT_TESTS += sip stream rtp pace siptls
+FUZZERS += sip siptls
