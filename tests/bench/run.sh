@@ -49,6 +49,7 @@ trace() {	# profile packets -> path
 }
 NEWFLOWS=$(trace newflows "$N")
 STEADY=$(trace steady "$N")
+SCAN=$(trace scan "$N")
 NEWFLOWS_SMALL=$(trace newflows "$N_SMALL")
 
 # Every flow gets an nDPI state, as in ndpiReader: dpi_capacity = flow_capacity.
@@ -78,6 +79,12 @@ CASES=(
 	"steady|goipwatchd -r (one thread)|$STEADY|$GWD -f $ONE_CONF -r FILE -w /dev/null"
 	"steady|goipwatchd -r -j 2|$STEADY|$GWD -j 2 -r FILE -w /dev/null"
 	"steady|ndpiReader -q -i|$STEADY|$NDPIREADER -q -n 1 -i FILE"
+	"scan|pcapread|$SCAN|$PCAPREAD FILE"
+	"scan|goipwatchd -r|$SCAN|$GWD -r FILE -w /dev/null"
+	"scan|goipwatchd -r (one thread)|$SCAN|$GWD -f $ONE_CONF -r FILE -w /dev/null"
+	"scan|goipwatchd -r (full nDPI)|$SCAN|$GWD -f $FULLDPI_CONF -r FILE -w /dev/null"
+	"scan|goipwatchd -r -j 2|$SCAN|$GWD -j 2 -r FILE -w /dev/null"
+	"scan|ndpiReader -q -i|$SCAN|$NDPIREADER -q -n 1 -i FILE"
 )
 
 field() { cut -d'|' -f"$2" <<<"$1"; }
@@ -116,7 +123,7 @@ NCPU=$(nproc)
 
 # --- warm-up: page cache, and every tool counts the same packets -------------
 declare -A PKTS
-for t in "$NEWFLOWS" "$STEADY" "$NEWFLOWS_SMALL"; do
+for t in "$NEWFLOWS" "$STEADY" "$SCAN" "$NEWFLOWS_SMALL"; do
 	PKTS[$t]=$("$PCAPREAD" "$t" | awk '{ print $2 }')
 done
 for i in "${!CASES[@]}"; do
@@ -133,7 +140,7 @@ for i in "${!CASES[@]}"; do
 done
 # ndpiReader's own summary, once per trace, for its packet count and throughput.
 declare -A NDPI_SELF
-for t in "$NEWFLOWS" "$STEADY"; do
+for t in "$NEWFLOWS" "$STEADY" "$SCAN"; do
 	"$NDPIREADER" -n 1 -i "$t" >"$WORK/ndpi.txt" 2>&1
 	got=$(awk '/IP packets:/ { print $3 }' "$WORK/ndpi.txt")
 	[ "$got" = "${PKTS[$t]}" ] || die "ndpiReader counted $got packets of ${PKTS[$t]}"
@@ -201,7 +208,8 @@ done
 	    "runs: $RUNS interleaved after one warm-up; wall clock of the whole command"
 	echo "load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg)" \
 	    "(other work on this ${NCPU}-core box inflates wall clock; cpu s = user+sys)"
-	echo "traces: $NEWFLOWS (${PKTS[$NEWFLOWS]} pkts), $STEADY (${PKTS[$STEADY]} pkts)"
+	echo "traces: $NEWFLOWS (${PKTS[$NEWFLOWS]} pkts), $STEADY (${PKTS[$STEADY]} pkts)," \
+	    "$SCAN (${PKTS[$SCAN]} pkts)"
 	echo
 	printf '%-9s %-27s %8s %7s %7s %7s %10s %9s %8s %9s\n' trace tool "median s" "min s" \
 	    "max s" Mpps "/pcapread" "/ndpiRdr" "cpu s" "cpu/pcap"
@@ -220,7 +228,7 @@ done
 	done
 	echo
 	echo "ndpiReader's own summary (packet processing only): newflows ${NDPI_SELF[$NEWFLOWS]}," \
-	    "steady ${NDPI_SELF[$STEADY]}"
+	    "steady ${NDPI_SELF[$STEADY]}, scan ${NDPI_SELF[$SCAN]}"
 	echo
 	printf '%-24s %9s %14s %14s %16s\n' "peak RSS, newflows" packets "max RSS MiB" "flows seen" \
 	    "memory_bytes MiB"
@@ -255,5 +263,14 @@ done
 	echo "target 3: peak RSS fixed by configuration: ${x}% RSS from $fs to $fb flows seen" \
 	    "(small config, both past its capacity; RSS under its memory_bytes):" \
 	    "$(awk -v a="$ks" -v b="$kb" -v m="$ms" 'BEGIN { print ((b <= a * 1.05 && b * 1024 <= m) ? "MET" : "MISSED") }')"
+	# issue 18: the scan profile, every flow classified (full nDPI)
+	g=$(find_case scan "goipwatchd -r (full nDPI)"); g1=$(find_case scan "goipwatchd -r (one thread)")
+	p=$(find_case scan pcapread); nd=$(find_case scan "ndpiReader -q -i")
+	x=$(ratio "${MED[$g]}" "${MED[$nd]}")
+	s=$(awk -v a="${MED[$g]}" -v b="${MED[$p]}" 'BEGIN { printf "%.1f", a / b }')
+	s1=$(awk -v a="${MED[$g1]}" -v b="${MED[$p]}" 'BEGIN { printf "%.1f", a / b }')
+	echo "target 4 (issue 18): scan >= 5x ndpiReader with every flow classified: ${x}x:" \
+	    "$(verdict "$x" 5); within 4x of pcapread: ${s}x: $(awk -v v="$s" 'BEGIN { print (v <= 4) ? "MET" : "MISSED" }');" \
+	    "one thread within 6x: ${s1}x: $(awk -v v="$s1" 'BEGIN { print (v <= 6) ? "MET" : "MISSED" }')"
 } | tee "$OUT"
 echo "bench: report in $OUT" >&2

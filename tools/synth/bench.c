@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* bench: large performance traces for `make bench` (profiles newflows and steady). */
+/*
+ * bench: large performance traces for `make bench`: newflows, steady, and scan
+ * (an aggregation link's internet background: 30 % one-packet UDP flows to
+ * distinct subscriber addresses across 100.64.0.0/16, half SIP OPTIONS probes
+ * from friendly-scanner and half DNS answers; 20 % short TCP flows, SYN, data,
+ * FIN; 50 % RTP in 400 steady G.711 streams).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +23,18 @@ struct bench_profile {
 	unsigned warm_calls;	/* calls started in the first seconds */
 	unsigned streams;	/* long TCP/UDP flows */
 	unsigned reg_lines;	/* lines re-registering every 60 s */
+	bool scan;		/* flows_per_s are the scan mix; warm_calls talk all along */
 };
 
 static const struct bench_profile bench_profiles[] = {
-	{ "newflows", 5000.0, 1.0 / 3.0, 60.0, 20, 0, 0 },
-	{ "steady", 0.0, 0.6, 150.0, 85, 24, 300 },
+	{ "newflows", 5000.0, 1.0 / 3.0, 60.0, 20, 0, 0, false },
+	{ "steady", 0.0, 0.6, 150.0, 85, 24, 300, false },
+	/* 200 calls = 400 G.711 streams at 50 packets/s = 20,000 packets/s (50 %);
+	 * 12,000 one-packet UDP flows/s (30 %) and 1,143 TCP flows/s of 7 packets
+	 * (20 %) */
+	{ "scan", 12000.0 + 8000.0 / 7.0, 0.0, 0.0, 200, 0, 0, true },
 };
+
 
 struct bench_gen {
 	struct src src;
@@ -77,6 +89,35 @@ bench_flow(struct sim *sim, uint64_t t)
 	}
 }
 
+/* One flow of the scan mix: 12,000 of 13,143 are one-packet UDP, the rest TCP. */
+static void
+bench_scan_flow(struct sim *sim, uint64_t t)
+{
+	static const char *const scanners[] = { "45.134.26.11", "193.46.255.7",
+	    "185.243.5.103", "80.94.95.226", "62.210.181.4" };
+	struct rng *r = sim_rng(sim);
+	struct addr line, peer;
+	struct ep e;
+	uint32_t k = rng_below(r, 13143);
+
+	addr_v4_rand(&line, r, 0x64400000, 16);		/* 100.64.0.0/16 */
+	if (k < 6000) {
+		addr_parse(&peer, scanners[rng_below(r, 5)]);
+		ep_init(&e, PKT_UDP, &line, 5060, &peer, bench_eport(r));
+		sim_add(sim, sipgen_probe_new(t, &e, "friendly-scanner", "OPTIONS", "100",
+		    false));
+	} else if (k < 12000) {
+		addr_v4_rand(&peer, r, 0xc6120000, 15);	/* 198.18.0.0/15 */
+		ep_init(&e, PKT_UDP, &line, bench_eport(r), &peer, 53);
+		sim_add(sim, bg_dns_reply_new(t, &e, "www.example.com"));
+	} else {
+		addr_v4_rand(&peer, r, 0xc6120000, 15);
+		ep_init(&e, PKT_TCP, &line, bench_eport(r), &peer,
+		    rng_chance(r, 0.8) ? 443 : (uint16_t)rng_range(r, 1024, 65000));
+		sim_add(sim, bg_tcp_new(t, &e, 7, false, ""));
+	}
+}
+
 static void
 bench_call(struct sim *sim, uint64_t t, const struct bench_profile *pf)
 {
@@ -96,11 +137,11 @@ bench_call(struct sim *sim, uint64_t t, const struct bench_profile *pf)
 	cs.st_b = peers[rng_below(r, 2)];
 	snprintf(cs.from_num, sizeof(cs.from_num), "86%09u", rng_below(r, 1000000000));
 	snprintf(cs.to_num, sizeof(cs.to_num), "13%09u", rng_below(r, 1000000000));
-	cs.setup_s = 2.0 + rng_exp(r, 6.0);
-	cs.outcome = rng_chance(r, 0.85) ? CALL_ANSWER : CALL_BUSY;
-	cs.talk_s = rng_lognormal(r, pf->talk_median_s, 0.6);
+	cs.setup_s = pf->scan ? 0.2 + rng_exp(r, 0.3) : 2.0 + rng_exp(r, 6.0);
+	cs.outcome = pf->scan || rng_chance(r, 0.85) ? CALL_ANSWER : CALL_BUSY;
+	cs.talk_s = pf->scan ? 1e6 : rng_lognormal(r, pf->talk_median_s, 0.6);
 	cs.media_mode = MEDIA_FULL;
-	cs.codec = rng_chance(r, 0.8) ? 8 : 18;
+	cs.codec = pf->scan ? (rng_chance(r, 0.5) ? 0 : 8) : rng_chance(r, 0.8) ? 8 : 18;
 	cs.hangup = rng_chance(r, 0.5) ? DIR_AB : DIR_BA;
 	sim_add(sim, sipgen_call_new(t, &cs));
 }
@@ -113,6 +154,8 @@ bench_gen_step(struct sim *sim, struct src *s)
 
 	if (g->calls)
 		bench_call(sim, s->t, g->pf);
+	else if (g->pf->scan)
+		bench_scan_flow(sim, s->t);
 	else
 		bench_flow(sim, s->t);
 	s->t += 1 + (uint64_t)(rng_exp(sim_rng(sim), 1e6 / rate));
@@ -181,7 +224,8 @@ bench_run(const struct bench_opts *o, const struct tmpl_set *ts)
 		if (strcmp(bench_profiles[i].name, o->profile) == 0)
 			pf = &bench_profiles[i];
 	if (pf == NULL) {
-		fprintf(stderr, "synth bench: unknown profile %s (newflows, steady)\n", o->profile);
+		fprintf(stderr, "synth bench: unknown profile %s (newflows, steady, scan)\n",
+		    o->profile);
 		return -1;
 	}
 	if ((sim = sim_new(o->out, o->seed)) == NULL)
@@ -189,8 +233,9 @@ bench_run(const struct bench_opts *o, const struct tmpl_set *ts)
 	sim_set_tmpl(sim, ts);
 	sim_limit(sim, UINT64_MAX, o->packets);
 	for (unsigned i = 0; i < pf->warm_calls; i++)
-		bench_call(sim, BENCH_T0 + rng_below(sim_rng(sim), 5000000), pf);
-	bench_add_gen(sim, pf, true);
+		bench_call(sim, BENCH_T0 + rng_below(sim_rng(sim), pf->scan ? 1000000 : 5000000), pf);
+	if (pf->calls_per_s > 0)
+		bench_add_gen(sim, pf, true);
 	if (pf->flows_per_s > 0)
 		bench_add_gen(sim, pf, false);
 	bench_streams(sim, pf);

@@ -99,6 +99,17 @@ bg_dns_new(uint64_t t0, const struct ep *e, const char *qname)
 	return &b->src;
 }
 
+/* The answer alone, from e.b to e.a (internet background: one-packet flows). */
+struct src *
+bg_dns_reply_new(uint64_t t0, const struct ep *e, const char *qname)
+{
+	struct src *s = bg_dns_new(t0, e, qname);
+
+	if (s != NULL)
+		((struct bg *)s)->n = 1;	/* the query is past: only the answer is left */
+	return s;
+}
+
 /* A lookup whose answer is the given address (an IPv6 one answers with its last 4 bytes). */
 struct src *
 bg_dns_answer_new(uint64_t t0, const struct ep *e, const char *qname, const struct addr *ip)

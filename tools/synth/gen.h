@@ -90,6 +90,7 @@ struct src *dbl_ddns_new(uint64_t t0, const struct dbl_spec *ds);
 
 /* --- bg.c: background traffic -------------------------------------------------- */
 struct src *bg_dns_new(uint64_t t0, const struct ep *e, const char *qname);
+struct src *bg_dns_reply_new(uint64_t t0, const struct ep *e, const char *qname);
 struct src *bg_dns_answer_new(uint64_t t0, const struct ep *e, const char *qname,
     const struct addr *ip);
 struct src *bg_tcp_new(uint64_t t0, const struct ep *e, unsigned packets, bool tls,

@@ -14,7 +14,7 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: synth bench --profile newflows|steady [-n PACKETS] [--seed N] -o FILE\n"
+	    "usage: synth bench --profile newflows|steady|scan [-n PACKETS] [--seed N] -o FILE\n"
 	    "       synth corpus [--seed N] [--scale X] --out DIR\n"
 	    "common: --templates DIR (default " SYNTH_TEMPLATES ")\n");
 }
