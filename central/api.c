@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "api-int.h"
+#include "authcache.h"
 #include "auditq.h"
 #include "cfg.h"
 #include "events.h"
@@ -275,6 +276,7 @@ api_start(const struct cfg *cf, char *err, size_t errlen)
 		return snprintf(err, errlen, "out of memory"), NULL;
 	a->cfg = cf;
 	a->cost = (struct users_cost){ (uint32_t)cf->api_argon2_t, (uint32_t)cf->api_argon2_kib };
+	authcache_set_ttl((int64_t)cf->api_auth_cache_ms);
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	a->thr = throttle_new((unsigned)cf->api_login_failures, (int64_t)cf->api_login_window);

@@ -12,7 +12,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/listen.c central/http.c central/api.c central/api-session.c \
 	    central/api-admin.c central/api-leads.c central/api-sims.c central/api-lead.c \
 	    central/apibody.c \
-	    central/users.c central/users-cli.c central/audit.c central/auditq.c central/throttle.c \
+	    central/users.c central/authcache.c central/users-cli.c central/audit.c central/auditq.c central/throttle.c \
 	    central/events.c central/api-events.c central/housekeep.c central/evstore.c central/evidence-cli.c \
 	    central/evpkg.c central/api-evidence.c
 CENTRAL_SRCS += central/line-calls.c

@@ -32,6 +32,7 @@ static const struct keytab_key keys[] = {
 	S(api_port_file, NULL), S(api_client_ca, NULL),
 	N(api_threads, 1, 16, "2"),
 	N(api_idle, 1, 86400, "1800"), N(api_absolute, 1, 86400 * 7, "43200"),
+	N(api_auth_cache_ms, 0, 60000, "2000"),
 	N(api_argon2_kib, 8, 1 << 22, "65536"), N(api_argon2_t, 1, 16, "3"),
 	N(api_login_failures, 1, 1000, "5"), N(api_login_window, 1, 86400, "900"),
 	N(api_max_streams, 1, 1000, "32"), N(housekeep_interval, 1, 86400, "600"),

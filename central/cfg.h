@@ -38,6 +38,7 @@ struct cfg {
 	uint64_t	 api_threads;		/* the API's storage connections */
 	uint64_t	 api_idle;		/* session idle expiry, seconds */
 	uint64_t	 api_absolute;		/* session absolute expiry, seconds */
+	uint64_t	 api_auth_cache_ms;	/* tokens and sessions cached this long (authcache.h) */
 	uint64_t	 api_argon2_kib;	/* argon2id memory for new hashes */
 	uint64_t	 api_argon2_t;		/* argon2id passes */
 	uint64_t	 api_login_failures;	/* failures per window, then 429 */

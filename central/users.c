@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "authcache.h"
 #include "out.h"
 #include "tls-pki.h"
 #include "utf8.h"
@@ -147,29 +148,40 @@ users_passwd(struct storage *st, const char *name, const char *password,
     const struct users_cost *c)
 {
 	char enc[ENCODED_MAX];
+	int rc;
 
 	if (hash_password(password, c, enc, sizeof(enc)) == -1)
 		return snprintf(st->err, sizeof(st->err), "argon2id failed"), -1;
-	return update_user(st, "UPDATE users SET hash = $1, changed = $2 WHERE name = $3",
+	rc = update_user(st, "UPDATE users SET hash = $1, changed = $2 WHERE name = $3",
 	    (struct db_arg[]){ DB_S(enc), DB_I(time(NULL)), DB_S(name) }, 3, name);
+	authcache_clear();
+	return rc;
 }
 
 int
 users_disable(struct storage *st, const char *name)
 {
-	if (update_user(st, "UPDATE users SET disabled = 1, changed = $1 WHERE name = $2",
-	    (struct db_arg[]){ DB_I(time(NULL)), DB_S(name) }, 2, name) == -1)
-		return -1;
-	return db_exec(st, "DELETE FROM sessions WHERE user_id IN"
-	    " (SELECT id FROM users WHERE name = $1)", (struct db_arg[]){ DB_S(name) }, 1);
+	int rc;
+
+	rc = update_user(st, "UPDATE users SET disabled = 1, changed = $1 WHERE name = $2",
+	    (struct db_arg[]){ DB_I(time(NULL)), DB_S(name) }, 2, name);
+	if (rc == 0)
+		rc = db_exec(st, "DELETE FROM sessions WHERE user_id IN (SELECT id FROM"
+		    " users WHERE name = $1)", (struct db_arg[]){ DB_S(name) }, 1);
+	authcache_clear();	/* after the commits: no lookup before them refills it */
+	return rc;
 }
 
 int
 users_set_cert(struct storage *st, const char *name, const char *cn)
 {
-	return update_user(st, "UPDATE users SET cert_cn = $1, changed = $2 WHERE name = $3",
+	int rc;
+
+	rc = update_user(st, "UPDATE users SET cert_cn = $1, changed = $2 WHERE name = $3",
 	    (struct db_arg[]){ *cn ? DB_S(cn) : DB_NULL, DB_I(time(NULL)), DB_S(name) }, 3,
 	    name);
+	authcache_clear();
+	return rc;
 }
 
 int
@@ -301,25 +313,63 @@ sess_find(struct storage *st, const char *token, char *h, struct sess *s)
 	return 0;
 }
 
+/* A session's last_used is written at most every idle/16 s (10 s at most). */
+static int64_t
+refresh_every(int64_t idle)
+{
+	return idle / 16 < 10 ? idle / 16 : 10;
+}
+
+/* The session of h from the cache, live at now: 0; -1: ask the database. */
+static int
+sess_cached(const char *h, int64_t now, int64_t idle, int64_t absolute, struct sess *s)
+{
+	struct authcache_ent e;
+
+	/* what looks expired here goes to the database, which decides and deletes */
+	if (!authcache_get(AUTHCACHE_SESSION, h, authcache_now_ms(), &e) ||
+	    now - e.last_used > idle || now - e.created > absolute)
+		return -1;
+	*s->f.u = e.u;
+	snprintf(s->csrf, USER_SECRET_HEX, "%s", e.csrf);
+	s->created = e.created;
+	s->last_used = e.last_used;
+	s->f.ok = true;
+	return 0;
+}
+
 int
 users_session_get(struct storage *st, const char *token, int64_t now,
     int64_t idle, int64_t absolute, struct user *u, char *csrf)
 {
 	struct sess s = { .f.u = u, .csrf = csrf };
+	struct authcache_ent e;
 	char h[65];
+	uint64_t g = authcache_gen();
 
-	if (sess_find(st, token, h, &s) == -1)
-		return -1;
-	if (now - s.last_used > idle || now - s.created > absolute) {
-		db_exec(st, "DELETE FROM sessions WHERE id_hash = $1",
-		    (struct db_arg[]){ DB_S(h) }, 1);
-		return -1;
+	pki_sha256_hex(token, strlen(token), h);
+	if (sess_cached(h, now, idle, absolute, &s) == -1) {
+		if (sess_find(st, token, h, &s) == -1)
+			return -1;
+		if (now - s.last_used > idle || now - s.created > absolute) {
+			db_exec(st, "DELETE FROM sessions WHERE id_hash = $1",
+			    (struct db_arg[]){ DB_S(h) }, 1);
+			authcache_drop(h);
+			return -1;
+		}
+		e = (struct authcache_ent){ .u = *u, .created = s.created,
+		    .last_used = s.last_used };
+		snprintf(e.csrf, sizeof(e.csrf), "%s", csrf);
+		authcache_put(g, AUTHCACHE_SESSION, h, authcache_now_ms(), &e);
 	}
-	/* refreshed at most every idle/16 s (10 s at most): not a write per request */
-	if (now - s.last_used < (idle / 16 < 10 ? idle / 16 : 10))
+	/* refreshed at most every refresh_every(idle) s: not a write per request */
+	if (now - s.last_used < refresh_every(idle))
 		return 0;
-	return db_exec(st, "UPDATE sessions SET last_used = $1 WHERE id_hash = $2",
-	    (struct db_arg[]){ DB_I(now), DB_S(h) }, 2);
+	if (db_exec(st, "UPDATE sessions SET last_used = $1 WHERE id_hash = $2",
+	    (struct db_arg[]){ DB_I(now), DB_S(h) }, 2) == -1)
+		return -1;
+	authcache_seen(h, now);
+	return 0;
 }
 
 bool
@@ -346,10 +396,13 @@ int
 users_session_end(struct storage *st, const char *token)
 {
 	char h[65];
+	int rc;
 
 	pki_sha256_hex(token, strlen(token), h);
-	return db_exec(st, "DELETE FROM sessions WHERE id_hash = $1",
+	rc = db_exec(st, "DELETE FROM sessions WHERE id_hash = $1",
 	    (struct db_arg[]){ DB_S(h) }, 1);
+	authcache_drop(h);	/* after the commit: no lookup before it refills it */
+	return rc;
 }
 
 int
@@ -380,15 +433,23 @@ int
 users_token_get(struct storage *st, const char *token, struct user *u)
 {
 	struct found f = { .u = u };
+	struct authcache_ent e;
 	char h[65];
+	uint64_t g = authcache_gen();
 
 	pki_sha256_hex(token, strlen(token), h);
+	if (authcache_get(AUTHCACHE_TOKEN, h, authcache_now_ms(), &e)) {
+		*u = e.u;
+		return 0;
+	}
 	if (db_query(st, "SELECT u.id, u.name, t.role, u.carrier FROM api_tokens t"
 	    " JOIN users u ON u.id = t.user_id WHERE t.hash = $1"
 	    " AND t.revoked IS NULL AND u.disabled = 0", (struct db_arg[]){ DB_S(h) },
-	    1, found_row, &f) == -1)
-		return -1;
-	return f.ok ? 0 : -1;
+	    1, found_row, &f) == -1 || !f.ok)
+		return -1;	/* a failed lookup is never cached */
+	e = (struct authcache_ent){ .u = *u };
+	authcache_put(g, AUTHCACHE_TOKEN, h, authcache_now_ms(), &e);
+	return 0;
 }
 
 int
@@ -400,6 +461,7 @@ users_token_revoke(struct storage *st, int64_t id)
 	    " AND revoked IS NULL", (struct db_arg[]){ DB_I(time(NULL)), DB_I(id) }, 2,
 	    NULL, NULL, &changed) == -1)
 		return -1;
+	authcache_clear();	/* after the commit: no lookup before it refills it */
 	if (changed == 0)
 		return snprintf(st->err, sizeof(st->err), "no live token %" PRId64, id), -1;
 	return 0;

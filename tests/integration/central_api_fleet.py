@@ -226,8 +226,9 @@ def phase_users():
     # admin resets
     st, _, doc = call("POST", "/api/v1/users/carol/password", {"generate": "yes"}, sess=adm)
     check(st == 200 and len(doc.get("password", "")) == 24, "reset with generate: %d" % st)
-    secret(doc["password"])
-    carol = login("carol", doc["password"])
+    carol_pw = doc["password"]
+    secret(carol_pw)
+    carol = login("carol", carol_pw)
     check(carol is not None, "the reset password logs in")
     for body in ({}, {"password": "short"}, {"generate": "no"},
                  {"password": "long-enough-1", "generate": "yes"}):
@@ -259,10 +260,18 @@ def phase_users():
           "an admin cannot disable themself")
     check(call("POST", "/api/v1/users/carol/disable", {}, sess=adm)[0] == 400,
           "disabling wants a reason")
+    # a token and a session just used (so held in central's cache): refused at once
+    st, _, doc = call("POST", "/api/v1/users/carol/tokens", {"role": "analyst"}, sess=adm)
+    check(st == 201, "token: %d" % st)
+    tok = doc["token"]
+    secret(tok)
+    check(call("GET", "/api/v1/me", token=tok)[0] == 200, "carol's new token works")
+    check(call("GET", "/api/v1/me", sess=carol)[0] == 200, "carol's session works")
     st, _, _ = call("POST", "/api/v1/users/carol/disable", {"reason": "left"}, sess=adm)
     check(st == 200, "disable carol: %d" % st)
     check(call("GET", "/api/v1/me", sess=carol)[0] == 401, "carol's session ended")
-    check(login("carol", doc.get("password", "x")) is None, "carol cannot log in")
+    check(call("GET", "/api/v1/me", token=tok)[0] == 401, "carol's token refused at once")
+    check(login("carol", carol_pw) is None, "carol cannot log in with her password")
     st, _, doc = call("GET", "/api/v1/users", sess=adm)
     us = {x["name"]: x for x in doc["users"]}
     check(us["carol"]["disabled"] and us["alice"]["cert_cn"] == "Alice Analyst \u4e2d" and
