@@ -26,7 +26,7 @@ seed() {
 		acct=NULL; [ $((i % 6)) = 0 ] && acct="'acct$i'"
 		dev="'GoIP-$i'"
 		[ $i = 7 ] && dev="'GoIP' || $ESC || '[2J\"中'"
-		d=$((now + (i % 10 - 5) * 600))
+		d=$((now + (i % 10 - 5) * 600 + 300))	# never within 5 min of now: overdue is stable
 		sql "INSERT INTO leads (id, line_key, ip, account, device_id, tier_rank, tier, verdict,
 		    score, deadline, first_seen, last_seen, raised_at, status, assignee)
 		    VALUES ($i, 'k$i', '100.64.1.$i', $acct, $dev, $r, '$t', 'goip', 50, $d, $now,
