@@ -184,8 +184,9 @@ test_calls(void **state)
 	/* hostile: no subscriber end, a cut object, end before the INVITE, not an object */
 	r[n].len = (uint32_t)snprintf(json[n], sizeof(json[n]), call_fmt, 1, 9999, "x",
 	    "unknown", 9, 0, 1);
-	r[n + 1].len = (uint32_t)snprintf(json[n + 1], sizeof(json[n + 1]), "%.60s",
-	    json[n]);
+	r[n + 1].len = r[n].len < 60 ? r[n].len : 60;	/* the same, cut */
+	memcpy(json[n + 1], json[n], r[n + 1].len);
+	json[n + 1][r[n + 1].len] = '\0';
 	r[n + 2].len = (uint32_t)snprintf(json[n + 2], sizeof(json[n + 2]), call_fmt, 1,
 	    9998, "x", "inbound", 8, 0, 0);
 	r[n + 3].len = (uint32_t)snprintf(json[n + 3], sizeof(json[n + 3]),
