@@ -20,6 +20,8 @@ struct pb {
 static inline void
 pb_bytes(struct pb *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;		/* p may be NULL then: memcpy wants a pointer anyway */
 	memcpy(b->buf + b->len, p, n);
 	b->len += n;
 }
