@@ -135,6 +135,13 @@ class Console:
     def go(self, hash_):
         self.d.get(self.base + hash_)
 
+    def api_get(self, path):
+        """GET /api/v1PATH from the page, with its session cookie: the parsed JSON."""
+        return self.d.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch('/api/v1' + arguments[0]).then((r) => r.json()).then(done,"
+            " (e) => done({error: String(e)}));", path)
+
     def download(self, pattern, before):
         """The new file matching pattern in the download directory (not in
         before), once Chromium has finished writing it."""

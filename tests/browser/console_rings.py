@@ -24,13 +24,6 @@ ALLOW = ("/api/v1/me", "/js/pages/queue.js")
 PW = passwords(T)
 
 
-def fetch(b, path):
-    """GET /api/v1PATH in the page (the session's cookie): the parsed JSON."""
-    return b.d.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "fetch('/api/v1' + arguments[0]).then((r) => r.json()).then(done,"
-        " (e) => done({error: String(e)}));", path)
-
 
 def expected(doc):
     """Nodes and edges the page must draw for a rings document."""
@@ -84,7 +77,7 @@ def lab(b):
     b.login(*PW["supervisor"])
     b.go("#/rings")
     b.ready("rings")
-    doc = fetch(b, "/rings")
+    doc = b.api_get("/rings")
     want = expected(doc)
     nodes, edges, ms = graph(b, False)
     check((nodes, edges) == want, "the graph has the API's %d nodes and %d edges (got %d, %d)"
@@ -138,7 +131,7 @@ def lab(b):
     Select(b.css("#rings-tier")).select_by_value("urgent")
     b.wait(lambda d: "tier=urgent" in d.current_url, "tier=urgent in the URL")
     nodes_u, edges_u, _ = graph(b)
-    want_u = expected(fetch(b, "/rings?tier=urgent"))
+    want_u = expected(b.api_get("/rings?tier=urgent"))
     check((nodes_u, edges_u) == want_u and nodes_u < nodes,
           "tier urgent: %d nodes, %d edges, as the API says, fewer than %d"
           % (nodes_u, edges_u, nodes))
@@ -148,7 +141,7 @@ def lab(b):
     b.wait(lambda d: "since=" in d.current_url, "since= in the URL")
     n1, e1, _ = graph(b)
     since = int(b.d.current_url.split("since=")[1].split("&")[0])
-    check((n1, e1) == expected(fetch(b, "/rings?tier=urgent&since=%d" % since)),
+    check((n1, e1) == expected(b.api_get("/rings?tier=urgent&since=%d" % since)),
           "the last 24 hours: %d nodes, as the API says" % n1)
     b.go("#/rings?tier=urgent&since=%d" % (int(time.time()) + 86400))
     b.css("#rings-empty")

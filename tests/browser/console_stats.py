@@ -17,12 +17,6 @@ PW = passwords(T)
 TIERS = ("urgent", "high", "general", "none")
 
 
-def fetch(b, path):
-    return b.d.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "fetch('/api/v1' + arguments[0]).then((r) => r.json()).then(done,"
-        " (e) => done({error: String(e)}));", path)
-
 
 def rows(b, table):
     """The table's body as lists of cell texts."""
@@ -43,7 +37,7 @@ def page(b, period, click=False):
     else:
         b.go("#/stats?period=" + period)
     b.ready("stats")
-    doc = fetch(b, "/stats?period=" + period)
+    doc = b.api_get("/stats?period=" + period)
     bk = doc["buckets"]
     charts = b.d.execute_script(
         "return [...document.querySelectorAll('#stats-charts canvas')].filter((c) =>"
