@@ -8,7 +8,8 @@
 # User-Agent, signature). A file signed with another appliance's key, sent by
 # this one, is refused and counted; kill -9 of the appliance or of central
 # during a transfer still gives each file once (files of several chunks too);
-# benign captures send none; retention keeps what confirmed or dismantled leads hold.
+# benign captures send none; evidence_dir_max prunes the appliance's directory;
+# retention keeps what confirmed or dismantled leads hold.
 # SQLite by default; CENTRAL_PG=1 on PostgreSQL (central_evidence_pg.sh).
 set -u
 . "$(dirname "$0")/central_lib.sh"
@@ -247,7 +248,25 @@ six() {
 }
 check "several chunks: each file once, whole, verified" six
 
-# 7. retention (evidence_days 365): every file a year old. The lead the GoIP
+# 7. evidence_dir_max: half the bytes gw1's run left there. The oldest spooled
+# files go with their signatures; every file still reaches central once.
+dirbytes() { cat "$T/ev-$1"/* 2>/dev/null | wc -c; }
+CAP=$(( $(dirbytes gw1) / 2 ))
+evconf gw7 "$PORT"
+printf 'evidence_dir_max %s\n' "$CAP" >>"$T/gw7.ev.conf"
+run gw7 "$LAB/goip-4lines.pcap" || { tail -n 20 "$T/gw7.gwd.log"; fail "goipwatchd gw7"; }
+grep -o 'evidence_dir: .*' "$T/gw7.gwd.log"
+N7=$(sed -n 's/.*evidence transfer: \([0-9]*\) files.*/\1/p' "$T/gw7.gwd.log")
+check "evidence_dir_max: files were pruned, and counted" \
+    grep -q "evidence_dir: [0-9]* bytes kept, [1-9][0-9]* files" "$T/gw7.gwd.log"
+check "evidence_dir_max: the directory holds at most the cap (or only the newest file)" \
+    sh -c '[ "$1" -le "$2" ] || [ "$3" = 1 ]' _ "$(dirbytes gw7)" "$CAP" "$(files gw7)"
+check "evidence_dir_max: a pruned file's signature went with it" sh -c \
+    'for s in "$1"/*.sig; do [ -e "${s%.sig}" ] || exit 1; done' _ "$T/ev-gw7"
+check "evidence_dir_max: every file spooled reached central once" \
+    [ "$(stored gw7)" = "$N7" -a "$N7" -gt "$(files gw7)" ]
+
+# 8. retention (evidence_days 365): every file a year old. The lead the GoIP
 # files are linked to confirmed or dismantled: those kept, gw6's (no lead) go;
 # then acknowledged: all deleted, each logged.
 stop_central "$CPID"

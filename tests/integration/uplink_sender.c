@@ -172,7 +172,7 @@ append_evidence(struct spool *s, const char *key, const char *dir, uint64_t file
 		len = snprintf(rec, sizeof(rec), "{\"type\":\"detection\",\"ev\":%" PRIu64
 		    ",\"evidence_file\":{\"file\":\"ev-%" PRIu64 ".pcapng\",\"sha256\":\"%s\"}}",
 		    i, i, hex);
-		if (evspool_append(s, dir, rec, (size_t)len, &es, err, sizeof(err)) == -1 ||
+		if (evspool_append(s, dir, rec, (size_t)len, &es, NULL, err, sizeof(err)) == -1 ||
 		    spool_append(s, rec, (size_t)len, NULL) == -1)
 			return printf("sender: %s\n", err), -1;
 	}

@@ -124,6 +124,7 @@ static const struct keytab_key conf_keys[] = {
 	U(evidence_lookback, 0, 65536, "256", START),
 	U(evidence_accounts, 0, 1u << 20, "1024", START),
 	U(evidence_file_max, 65536, 1u << 30, "4194304", START),
+	U(evidence_dir_max, 0, (uint64_t)1 << 40, "268435456", START),
 	STR(evidence_fsync, "on|off", "off", START),
 	STR(evidence_rtp, "off|headers|payload", "headers", START),
 	L(subscriber_prefix, subscriber_prefixes, prefixes, NULL, "100.64.0.0/10"),

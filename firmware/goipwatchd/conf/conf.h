@@ -131,6 +131,7 @@ struct conf {
 	uint64_t	evidence_lookback;	/* look-back slots of recent signalling */
 	uint64_t	evidence_accounts;	/* RADIUS/PPP frames remembered by account */
 	uint64_t	evidence_file_max;	/* bytes of one evidence file */
+	uint64_t	evidence_dir_max;	/* evidence_dir's cap: oldest spooled go */
 	char		evidence_fsync[8];	/* on | off: fsync each file */
 	char		evidence_rtp[8];	/* off | headers | payload: RTP kept */
 

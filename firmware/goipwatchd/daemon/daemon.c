@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "evdir.h"
 #include "evspool.h"
 #include "jw.h"
 #include "log.h"
@@ -37,6 +38,7 @@ struct daemon {
 	struct spool	*spool;		/* NULL: no central configured */
 	bool		 evidence;	/* evidence files go to central with their records */
 	struct evspool_stats evs;	/* the detect thread's */
+	struct evdir	 evdir;		/* evidence_dir under its cap (detect thread) */
 	struct uplink	*uplink;
 	sigset_t	 sigs;		/* stay blocked: a late SIGTERM must not kill the exit */
 	int		 sigfd, stopfd;
@@ -116,6 +118,8 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 		return -1;
 	reload_set_uplink(d->reload, d->uplink);
 	d->evidence = strcmp(c->evidence, "on") == 0;
+	if (d->evidence)
+		evdir_init(&d->evdir, c->evidence_dir, c->evidence_dir_max);
 	return 0;
 }
 
@@ -293,13 +297,19 @@ int
 daemon_report(struct daemon *d, const char *line, size_t len)
 {
 	char err[PATH_MAX + 128];
+	struct evspool_file f;
+	int rc = 0;
 
 	if (d->spool == NULL)
 		return 0;
-	if (d->evidence && evspool_append(d->spool, d->boot->evidence_dir, line, len,
-	    &d->evs, err, sizeof(err)) == -1 && d->evs.errors == 1)
+	if (d->evidence && (rc = evspool_append(d->spool, d->boot->evidence_dir, line,
+	    len, &d->evs, &f, err, sizeof(err))) == -1 && d->evs.errors == 1)
 		log_warnx("evidence transfer: %s (logged once; counted)", err);
-	return spool_append(d->spool, line, len, NULL);
+	if (spool_append(d->spool, line, len, NULL) == -1)
+		return -1;
+	if (rc == 1)	/* its chunks and record are spooled: the local copy may go */
+		evdir_spooled(&d->evdir, f.name, f.bytes);
+	return 0;
 }
 
 struct uplink *
@@ -347,6 +357,11 @@ daemon_drain(struct daemon *d, usec_t max)
 		log_info("evidence transfer: %" PRIu64 " files in %" PRIu64 " chunks (%"
 		    PRIu64 " bytes) spooled for central, %" PRIu64 " could not go",
 		    d->evs.files, d->evs.chunks, d->evs.bytes, d->evs.errors);
+	if (d->evidence)
+		log_info("evidence_dir: %" PRIu64 " bytes kept, %" PRIu64 " files (%"
+		    PRIu64 " bytes) pruned under evidence_dir_max, %" PRIu64 " errors",
+		    d->evdir.st.bytes, d->evdir.st.pruned_files, d->evdir.st.pruned_bytes,
+		    d->evdir.st.errors);
 	uplink_heartbeat(d->uplink);	/* the final counters */
 	for (;;) {
 		spool_stats(d->spool, &ss);

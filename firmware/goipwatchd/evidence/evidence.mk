@@ -3,7 +3,7 @@
 # per line in a slab fixed at start, written as a signed pcapng file with each
 # detection update (docs/evidence.md).
 D := firmware/goipwatchd/evidence
-GWD_CORE_SRCS += $(D)/keep.c $(D)/pcapng.c $(D)/sign.c $(D)/evfile.c
+GWD_CORE_SRCS += $(D)/keep.c $(D)/pcapng.c $(D)/sign.c $(D)/evfile.c $(D)/evdir.c
 UNIT_TESTS += keep
 
 # The offline verifier: goipwatch-evidence verify FILE --cert CERT

@@ -103,7 +103,7 @@ append_chunks(struct spool *sp, int fd, struct frame_evidence *e,
 
 int
 evspool_append(struct spool *sp, const char *dir, const char *rec, size_t len,
-    struct evspool_stats *st, char *err, size_t errlen)
+    struct evspool_stats *st, struct evspool_file *out, char *err, size_t errlen)
 {
 	const char *end = rec + len, *p;
 	char name[FRAME_EV_MAX_NAME + 1], hex[65], path[PATH_MAX];
@@ -144,7 +144,12 @@ evspool_append(struct spool *sp, const char *dir, const char *rec, size_t len,
 	if (rc == -1)
 		goto err;
 	st->files++;
-	return 0;
+	if (out != NULL) {
+		_Static_assert(sizeof(out->name) > FRAME_EV_MAX_NAME, "name fits");
+		memcpy(out->name, name, e.name.len + 1);
+		out->bytes = (uint64_t)e.size + e.sig_len;
+	}
+	return 1;
 err:
 	st->errors++;
 	return -1;

@@ -12,6 +12,12 @@
 
 struct spool;
 
+/* The file a call spooled: its name in dir, and its bytes with its .sig. */
+struct evspool_file {
+	char		name[256];
+	uint64_t	bytes;
+};
+
 struct evspool_stats {
 	uint64_t	files, chunks, bytes;
 	uint64_t	errors;		/* unreadable, over the cap, spool refused */
@@ -19,10 +25,11 @@ struct evspool_stats {
 
 /*
  * When rec is a detection record with "evidence_file", appends the file of
- * that name in dir and its signature (NAME.sig) as chunks. 0 also when rec
- * names no file; -1 (counted, err set) when the file cannot go.
+ * that name in dir and its signature (NAME.sig) as chunks: 1, and *out (may
+ * be NULL) names it. 0 when rec names no file; -1 (counted, err set) when the
+ * file cannot go.
  */
 int	evspool_append(struct spool *, const char *dir, const char *rec, size_t len,
-	    struct evspool_stats *, char *err, size_t errlen);
+	    struct evspool_stats *, struct evspool_file *out, char *err, size_t errlen);
 
 #endif
