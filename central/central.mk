@@ -15,7 +15,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/users.c central/authcache.c central/users-cli.c central/audit.c central/auditq.c central/throttle.c \
 	    central/events.c central/api-events.c central/housekeep.c central/evstore.c central/evidence-cli.c \
 	    central/evpkg.c central/api-evidence.c
-CENTRAL_SRCS += central/line-calls.c
+CENTRAL_SRCS += central/line-calls.c central/filestore.c
 CENTRAL_SRCS += central/api-fleet.c central/api-users.c
 CENTRAL_SRCS += central/alert.c central/alert-send.c central/alert-syslog.c
 CENTRAL_SRCS += central/web.c
