@@ -7,7 +7,9 @@
 # database then answers -q and the detect stage reopens it. A bad signature,
 # an oversized offer, a tampered and a truncated copy at central and a file
 # libmaxminddb refuses are each refused with their exact reason, counted at
-# central, and the database before stays in force.
+# central, and the database before stays in force. Then a hostile appliance
+# (file_peer.py) asks central for bytes past the end, of a version it was not
+# offered and more than a chunk: each closes the session with its error.
 set -u
 . "$(dirname "$0")/central_lib.sh"
 need_root "live capture on lo"
@@ -126,6 +128,16 @@ check "central refuses a non-MMDB at add" not ctl geodb add "$T/other.key"
 
 kill -0 "$G" 2>/dev/null || fail "goipwatchd died"
 gwd_stop "$G"
+
+# 7. Central against a hostile appliance's requests (offered the junk file)
+"$ROOT/scripts/certs.sh" "$T/pki" appliance gw-h >/dev/null 2>&1
+peer() { /usr/bin/python3 "$ROOT/tests/integration/file_peer.py" "$PORT" "$T/pki" gw-h "$1" 2>&1; }
+check "a good request gets the file's last 10 bytes" \
+    has "$(peer ok)" "chunk $(($(size "$T/junk.mmdb") - 10)) 10"
+check "an offset beyond the size: error 1" \
+    has "$(peer beyond)" "error 1 file_get offset beyond the file's size"
+check "a version not offered: error 4" has "$(peer other)" "error 4 file_get for a file not offered"
+check "a chunk above 64 KiB asked: error 1" has "$(peer huge)" "error 1 malformed file_get"
 kill -USR1 "$CPID"
 i=0
 until grep -q "files: offers=" "$T/c1.log"; do
