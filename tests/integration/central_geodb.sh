@@ -9,7 +9,9 @@
 # libmaxminddb refuses are each refused with their exact reason, counted at
 # central, and the database before stays in force. Then a hostile appliance
 # (file_peer.py) asks central for bytes past the end, of a version it was not
-# offered and more than a chunk: each closes the session with its error.
+# offered and more than a chunk: each closes the session with its error. Last
+# a hostile central (file_central.py) sends goipwatchd a chunk nobody asked
+# for, one at another offset, and none at all: refused, the database stays.
 set -u
 . "$(dirname "$0")/central_lib.sh"
 need_root "live capture on lo"
@@ -138,6 +140,28 @@ check "an offset beyond the size: error 1" \
     has "$(peer beyond)" "error 1 file_get offset beyond the file's size"
 check "a version not offered: error 4" has "$(peer other)" "error 4 file_get for a file not offered"
 check "a chunk above 64 KiB asked: error 1" has "$(peer huge)" "error 1 malformed file_get"
+# 8. The appliance against a hostile central (file_central.py)
+/usr/bin/python3 "$ROOT/tests/integration/file_central.py" "$T/pki" "$T/fc.port" >"$T/fc.out" 2>&1 &
+FC=$!
+PIDS="$PIDS $FC"
+i=0
+while [ ! -s "$T/fc.port" ]; do i=$((i + 1)); [ $i -gt 200 ] && fail "file_central.py"; sleep 0.05; done
+cport=$PORT
+PORT=$(cat "$T/fc.port")
+gwd_start
+PORT=$cport
+i=0
+while kill -0 "$FC" 2>/dev/null; do i=$((i + 1)); [ $i -gt 600 ] && break; sleep 0.05; done
+check "an unsolicited chunk is refused with error 4" \
+    grep -q "^error 4 unsolicited file chunk" "$T/fc.out"
+check "a chunk at another offset than asked too" \
+    [ "$(grep -c "^error 4 unsolicited file chunk" "$T/fc.out")" -eq 2 ]
+check "a chunk of no bytes before the end: transfer_failed (truncated)" \
+    grep -q "^ack 7 geodb version 4611686018427387904: central sent no bytes at offset 0 of 100 (truncated)" "$T/fc.out" ||
+    cat "$T/fc.out"
+check "the database before stays" cmp -s "$MMDB" "$SP/geodb.mmdb"
+gwd_stop "$G"
+
 kill -USR1 "$CPID"
 i=0
 until grep -q "files: offers=" "$T/c1.log"; do
