@@ -62,6 +62,8 @@ struct cfg {
 	uint64_t	 evidence_max;		/* bytes of one file at most */
 	uint64_t	 evidence_days;		/* kept this long unless the lead is
 						 * confirmed or dismantled; 0: forever */
+	/* Files pushed to appliances (filestore.c, docs/protocol.md) */
+	char		 files_dir[CFG_STR];	/* content-addressed, by SHA-256 */
 };
 
 void	cfg_defaults(struct cfg *);

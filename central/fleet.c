@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "confstore.h"
+#include "filestore.h"
 #include "fleet.h"
 #include "out.h"
 #include "storage.h"
@@ -35,12 +36,18 @@ static const struct {
 #define C_ACK		(C_RUNNING + 2)
 #define C_MESSAGE	(C_RUNNING + 3)
 #define C_ANSWERED	(C_RUNNING + 4)
-#define C_N		(C_RUNNING + 5)
+#define C_GEO_VERSION	(C_RUNNING + 5)
+#define C_GEO_STATUS	(C_RUNNING + 6)
+#define C_GEO_MESSAGE	(C_RUNNING + 7)
+#define C_N		(C_RUNNING + 8)
 _Static_assert(C_N <= DB_MAX_COLS, "an appliance row must fit a db_row");
 
 /* The newest config_acks row of the appliance: the last push and its answer. */
 #define LAST_ACK(col)	"(SELECT k." col " FROM config_acks k WHERE k.appliance = a.id" \
 	" ORDER BY k.version DESC LIMIT 1)"
+/* The appliance's country database offer and answer (filestore.c). */
+#define GEODB(col)	"(SELECT g." col " FROM file_acks g WHERE g.appliance = a.id" \
+	" AND g.kind = 'geodb')"
 
 const char *
 fleet_num_key(enum fleet_num n)
@@ -59,7 +66,8 @@ fleet_sql(char *buf, size_t len)
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, ", a.config_version, "
 		    LAST_ACK("version") ", " LAST_ACK("status") ", " LAST_ACK("message")
-		    ", " LAST_ACK("acked_at") " FROM appliances a ORDER BY CASE WHEN"
+		    ", " LAST_ACK("acked_at") ", " GEODB("version") ", " GEODB("status")
+		    ", " GEODB("message") " FROM appliances a ORDER BY CASE WHEN"
 		    " a.last_heartbeat IS NULL OR a.last_heartbeat < $1 THEN 0 ELSE 1 END,"
 		    " a.id");
 	return n < len ? buf : NULL;
@@ -89,6 +97,11 @@ query_row(void *arg, const struct db_row *r)
 	f.silent = f.age < 0 || f.age > x->silent_after;
 	for (int i = 0; i < FLEET_NNUM; i++)
 		f.num[i] = r->v[C_NUMS + i] != NULL ? row_int(r, C_NUMS + i) : -1;
+	f.geodb_version = r->v[C_GEO_VERSION] != NULL ? row_int(r, C_GEO_VERSION) : 0;
+	f.geodb_state = f.geodb_version ? filestore_ack_state(row_int(r, C_GEO_STATUS),
+	    r->v[C_GEO_STATUS] != NULL) : NULL;
+	f.geodb_message = r->v[C_GEO_MESSAGE] != NULL && *r->v[C_GEO_MESSAGE] ?
+	    r->v[C_GEO_MESSAGE] : NULL;
 	f.config_state = confstore_ack_state(r->v[C_PUSHED] != NULL,
 	    r->v[C_ACK] != NULL, row_int(r, C_ACK));
 	if (f.config_message != NULL && *f.config_message == '\0')
@@ -136,7 +149,7 @@ static int
 print_row(void *arg, const struct fleet_row *f)
 {
 	struct print_ctx *x = arg;
-	char t[24], a[24], n[6][24], cfg[48];
+	char t[24], a[24], n[6][24], cfg[48], geo[48];
 	const char *alarm = "ok";
 	struct out_tty e;
 
@@ -146,10 +159,11 @@ print_row(void *arg, const struct fleet_row *f)
 	} else if (f->num[FLEET_SPOOLDROP] > 0)
 		alarm = "SPOOLDROP";	/* the appliance lost records before sending */
 	snprintf(cfg, sizeof(cfg), "%" PRId64 "/%s", f->config_pushed, f->config_state);
-	fprintf(x->out, "%-20s %-12s %-10s %-10s %6" PRId64 " %-22s %17s %8s %8s %8s %8s"
+	snprintf(geo, sizeof(geo), "%" PRId64 "/%s", f->geodb_version, f->geodb_state);
+	fprintf(x->out, "%-20s %-12s %-10s %-10s %6" PRId64 " %-22s %-22s %17s %8s %8s %8s %8s"
 	    " %10s %11s  %s\n", out_tty(&e, f->id), f->site ? out_tty(&e, f->site) : "-",
 	    out_tty(&e, f->grp), f->firmware ? out_tty(&e, f->firmware) : "-",
-	    f->config_running, f->config_pushed ? cfg : "-",
+	    f->config_running, f->config_pushed ? cfg : "-", f->geodb_version ? geo : "-",
 	    out_time(f->heartbeat, t, sizeof(t)), f->age >= 0 ? out_span(f->age, a,
 	    sizeof(a)) : "-", num_str(f->num[FLEET_DROPS], n[0], sizeof(n[0])),
 	    num_str(f->num[FLEET_SPOOL], n[1], sizeof(n[1])),
@@ -164,8 +178,9 @@ fleet_print(struct storage *st, int64_t now, int64_t silent_after, FILE *out)
 {
 	struct print_ctx x = { out, 0 };
 
-	fprintf(out, "%-20s %-12s %-10s %-10s %6s %-22s %17s %8s %8s %8s %8s %10s %11s  %s\n",
-	    "APPLIANCE", "SITE", "GROUP", "FIRMWARE", "CONFIG", "PUSHED", "LAST HEARTBEAT",
+	fprintf(out, "%-20s %-12s %-10s %-10s %6s %-22s %-22s %17s %8s %8s %8s %8s %10s"
+	    " %11s  %s\n", "APPLIANCE", "SITE", "GROUP", "FIRMWARE", "CONFIG", "PUSHED",
+	    "GEODB", "LAST HEARTBEAT",
 	    "AGO", "DROPS", "SPOOL", "SPOOLDROP", "RECORDS", "QUARANTINED", "ALARM");
 	if (fleet_query(st, now, silent_after, print_row, &x) == -1)
 		return -1;
@@ -207,6 +222,14 @@ json_row(void *arg, const struct fleet_row *f)
 	json_num(x->o, "pushed", f->config_pushed, 0);
 	out_json_kv(x->o, "state", f->config_state);
 	out_json_kv(x->o, "message", f->config_message);
+	fputs("},\"geodb\":", x->o);
+	if (f->geodb_version == 0) {
+		fputs("null}", x->o);
+		return 0;
+	}
+	fprintf(x->o, "{\"version\":%" PRId64, f->geodb_version);
+	out_json_kv(x->o, "state", f->geodb_state);
+	out_json_kv(x->o, "message", f->geodb_message);
 	fputs("}}", x->o);
 	return 0;
 }

@@ -32,6 +32,9 @@ struct fleet_row {
 	int64_t		 config_pushed;		/* newest version pushed; 0: none */
 	const char	*config_state;	/* of config_pushed (confstore_ack_state) */
 	const char	*config_message;	/* the appliance's refusal, or NULL */
+	int64_t		 geodb_version;		/* country database offered; 0: none */
+	const char	*geodb_state;		/* its answer (filestore_ack_state) */
+	const char	*geodb_message;		/* the appliance's message, or NULL */
 };
 
 typedef int (*fleet_row_fn)(void *arg, const struct fleet_row *);

@@ -155,12 +155,26 @@ dispatch(struct intake *in, struct intake_result *r)
 			return refuse(in, r, FRAME_ERR_MALFORMED, "malformed config ack");
 		}
 		return r->what = IN_CONFIG_ACK;
+	case FRAME_FILE_GET:
+		if (frame_file_get_decode(&r->f, &r->fget) != FRAME_OK) {
+			in->stats->frames[FRAME_MALFORMED]++;
+			return refuse(in, r, FRAME_ERR_MALFORMED, "malformed file_get");
+		}
+		in->stats->file_gets++;
+		return r->what = IN_FILE_GET;
+	case FRAME_FILE_ACK:
+		if (frame_file_ack_decode(&r->f, &r->fack) != FRAME_OK) {
+			in->stats->frames[FRAME_MALFORMED]++;
+			return refuse(in, r, FRAME_ERR_MALFORMED, "malformed file_ack");
+		}
+		in->stats->file_acks++;
+		return r->what = IN_FILE_ACK;
 	case FRAME_ERROR:
 		in->stats->peer_errors++;
 		if (frame_error_decode(&r->f, &r->err) != FRAME_OK)
 			memset(&r->err, 0, sizeof(r->err));
 		return r->what = IN_PEER_ERROR;
-	default:	/* ack, config push: central's own frames */
+	default:	/* ack, config push, file offer and chunk: central's own frames */
 		return refuse(in, r, FRAME_ERR_UNEXPECTED, "frame only central sends");
 	}
 }

@@ -23,6 +23,8 @@ enum intake_what {
 	IN_REPORT,	/* a good report, seqs above everything this session sent */
 	IN_EVIDENCE,	/* a good evidence chunk, its seq above everything sent */
 	IN_CONFIG_ACK,
+	IN_FILE_GET,	/* a well-formed request for bytes of an offered file */
+	IN_FILE_ACK,	/* the appliance's answer to a file offer */
 	IN_PEER_ERROR,	/* the appliance refused something of ours */
 	IN_REFUSE,	/* send error `code` and close the session */
 };
@@ -31,6 +33,7 @@ struct intake_stats {
 	uint64_t	 frames[FRAME__NSTATUS];	/* by decoder result */
 	uint64_t	 refused[INTAKE_NERR];		/* by error code sent */
 	uint64_t	 reports, records, peer_errors, evidence_chunks;
+	uint64_t	 file_gets, file_acks;
 };
 
 struct intake {
@@ -53,6 +56,8 @@ struct intake_result {
 	struct frame_config_ack cack;
 	struct frame_error err;
 	struct frame_evidence ev;
+	struct frame_file_get fget;
+	struct frame_file_ack fack;
 	uint16_t	 nrecs;
 	uint64_t	 last_seq;
 };

@@ -20,6 +20,7 @@
 #include "confstore.h"
 #include "evidence-cli.h"
 #include "figures.h"
+#include "filestore.h"
 #include "fleet.h"
 #include "housekeep.h"
 #include "leads.h"
@@ -70,6 +71,7 @@ usage(void)
 	    "  alerts [--state pending|sent|failed]   the alert queue (docs/central.md)\n"
 	    "  appliances | appliance group ID GROUP | appliance site ID SITE\n"
 	    "  config set GROUP FILE | config status\n"
+	    "  geodb add FILE [--group G] [--label L] | geodb status   push the country database\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
 	    "  evidence list|verify LEAD | evidence get LEAD [-o DIR]   a lead's evidence files\n"
 	    "  evidence verify FILE [--ca CA]   FILE with FILE.sig, FILE.crt, offline\n"
@@ -546,6 +548,32 @@ cmd_config(struct ctx *x)
 	return 0;
 }
 
+/* geodb add FILE [--group G] [--label L] | geodb status */
+static int
+cmd_geodb(struct ctx *x)
+{
+	const char *who = getenv("USER") ? getenv("USER") : "office";
+	const char *grp = opt_val(x, "--group") ? opt_val(x, "--group") : "default";
+	const char *label = opt_val(x, "--label"), *base;
+	char err[600] = "";
+	uint64_t version;
+
+	if (x->argc == 2 && strcmp(x->argv[1], "status") == 0)
+		return filestore_status(x->st, FRAME_FILE_GEODB, stdout);
+	if (x->argc != 3 || strcmp(x->argv[1], "add") != 0)
+		usage();
+	if (x->cfg.config_key[0] == '\0')
+		fatalx("geodb add: no config_key in the configuration (it signs the offer)");
+	base = strrchr(x->argv[2], '/') ? strrchr(x->argv[2], '/') + 1 : x->argv[2];
+	if (filestore_add(x->st, x->cfg.files_dir, FRAME_FILE_GEODB, grp, x->argv[2],
+	    label ? label : base, x->cfg.config_key, who, &version, err,
+	    sizeof(err)) == -1)
+		fatalx("geodb add: %s", err);
+	printf("group %s: geodb version %" PRIu64 " signed and stored\n",
+	    out_tty(&(struct out_tty){ 0 }, grp), version);
+	return 0;
+}
+
 static int
 cmd_enroll(struct ctx *x)
 {
@@ -599,6 +627,7 @@ static const struct command commands[] = {
 	{ "appliances", cmd_appliances, DB_READ, "", NULL },
 	{ "appliance", cmd_appliance, DB_WRITE, "", NULL },
 	{ "config", cmd_config, DB_WRITE, "", "status" },
+	{ "geodb", cmd_geodb, DB_WRITE, "--group= --label=", "status" },
 	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
 	{ "evidence", cmd_evidence, DB_WRITE, "-o= --ca=", "list" },
 	{ "housekeep", cmd_housekeep, DB_WRITE, "", NULL },

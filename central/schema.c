@@ -174,6 +174,18 @@ static const char *const migrations[] = {
 	" end_reason TEXT NOT NULL, hangup TEXT, bye_status BIGINT, messages BIGINT,"
 	" UNIQUE (appliance, seq));"
 	"CREATE INDEX line_calls_line ON line_calls (ip, vlan, pppoe, appliance, end_ms);",
+	/* 15: files pushed to appliances (filestore.c): per kind and group,
+	 * versions with their signed offer; the bytes live in files_dir by
+	 * sha256. file_acks: each appliance's latest offer and answer per kind */
+	"CREATE TABLE files ("
+	" kind TEXT NOT NULL, version BIGINT NOT NULL, grp TEXT NOT NULL,"
+	" size BIGINT NOT NULL, sha256 TEXT NOT NULL, label TEXT NOT NULL,"
+	" flags BIGINT NOT NULL, sig TEXT NOT NULL, created BIGINT NOT NULL,"
+	" created_by TEXT NOT NULL, PRIMARY KEY (kind, grp, version));"
+	"CREATE TABLE file_acks ("
+	" appliance TEXT NOT NULL, kind TEXT NOT NULL, version BIGINT NOT NULL,"
+	" status BIGINT, message TEXT, offered_at BIGINT, acked_at BIGINT,"
+	" PRIMARY KEY (appliance, kind));",
 };
 
 /* Per adapter: triggers that make the audit table append-only. */

@@ -14,6 +14,14 @@
 struct addrs;
 struct job;
 struct pushcfg;
+struct pushfile;
+
+/* A file offered in this session (index: enum frame_file_kind). */
+struct conn_file {
+	uint64_t	 version;	/* 0: none offered */
+	uint32_t	 size;
+	char		 sha_hex[65];
+};
 
 enum conn_state { CONN_HANDSHAKE, CONN_HELLO, CONN_UP };
 
@@ -36,6 +44,7 @@ struct conn {
 	size_t		 rxlen, rxcap, txlen, txoff, txcap, wlen;
 	char		 cn[128], serial[48], grp[64];
 	uint64_t	 config_version;	/* running or pushed */
+	struct conn_file files[3];	/* offered, by kind */
 	struct ingest_spool spool;	/* the numbering decided at the hello */
 	time_t		 since, last_active;
 };
@@ -48,6 +57,7 @@ struct server_counters {
 	uint64_t	 per_addr_refused, unauth_evicted, handshake_expired, replaced;
 	uint64_t	 accept_no_fd, hs_waited, hs_stalled;
 	uint64_t	 evidence_chunks, evidence_files, evidence_refused;
+	uint64_t	 file_offers, file_chunks, file_bytes, file_refused, file_acks;
 	size_t		 conns, unauth;
 };
 
@@ -78,6 +88,8 @@ void	session_drive(struct server *, struct conn *);
 int	session_writable(struct server *, struct conn *);
 void	session_job_done(struct server *, struct conn *, struct job *);
 void	session_push(struct server *, struct conn *, const struct pushcfg *);
+/* Offers f unless this session was offered that version already. */
+void	session_offer(struct server *, struct conn *, const struct pushfile *);
 void	session_retry_parked(struct server *, struct conn *);
 /* server.c */
 void	server_close(struct server *, struct conn *, const char *why);

@@ -377,6 +377,16 @@ poll_done(struct server *s, struct job *j)
 				(void)session_writable(s, c);
 			}
 		}
+	for (struct pushfile *f = j->files; f != NULL; f = f->next)
+		for (size_t fd = 0; fd < s->maxfd; fd++) {
+			struct conn *c = s->conns[fd];
+
+			if (c != NULL && c->state == CONN_UP && strcmp(c->grp, f->grp) == 0 &&
+			    c->files[f->kind].version < f->version) {
+				session_offer(s, c, f);
+				(void)session_writable(s, c);
+			}
+		}
 }
 
 static void
@@ -427,6 +437,9 @@ log_counters(const struct server *s)
 	log_info("evidence: frames=%" PRIu64 " chunks=%" PRIu64 " files=%" PRIu64
 	    " refused=%" PRIu64, in->evidence_chunks, c->evidence_chunks,
 	    c->evidence_files, c->evidence_refused);
+	log_info("files: offers=%" PRIu64 " gets=%" PRIu64 " chunks=%" PRIu64
+	    " bytes=%" PRIu64 " refused=%" PRIu64 " acks=%" PRIu64, c->file_offers,
+	    in->file_gets, c->file_chunks, c->file_bytes, c->file_refused, c->file_acks);
 }
 
 /* Once a second: parked jobs, idle sessions, the config poll. */

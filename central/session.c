@@ -5,11 +5,13 @@
  * session reads nothing more: that is the back-pressure.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "server-int.h"
@@ -123,6 +125,85 @@ session_push(struct server *s, struct conn *c, const struct pushcfg *p)
 	log_info("%s: config version %" PRIu64 " pushed", c->cn, p->version);
 }
 
+static int put_offer(struct frame_wr *w, const void *a)
+{
+	return frame_put_file_offer(w, a);
+}
+
+static int put_chunk(struct frame_wr *w, const void *a)
+{
+	return frame_put_file_chunk(w, a);
+}
+
+void
+session_offer(struct server *s, struct conn *c, const struct pushfile *f)
+{
+	struct conn_file *cf = &c->files[f->kind];
+	struct frame_file_offer o;
+
+	if (f->version <= cf->version)
+		return;
+	filestore_offer(f, &o);
+	if (tx_frame(c, FRAME_HDR_LEN + 64 + FRAME_MAX_STR + FRAME_MAX_SIG, put_offer,
+	    &o) == -1)
+		return;
+	cf->version = f->version;
+	cf->size = f->size;
+	memcpy(cf->sha_hex, f->sha_hex, sizeof(cf->sha_hex));
+	s->c.file_offers++;
+	log_info("%s: %s version %" PRIu64 " offered (%" PRIu32 " bytes)", c->cn,
+	    filestore_kind_name(f->kind), f->version, f->size);
+}
+
+/*
+ * A request for bytes of a file offered in this session, answered at once
+ * from files_dir. A short read (the stored file lost bytes) sends what there
+ * is, at worst none: the appliance refuses the transfer as truncated.
+ */
+static int
+file_get(struct server *s, struct conn *c, const struct frame_file_get *g)
+{
+	const struct conn_file *cf = &c->files[g->kind];
+	struct frame_file_chunk ch = { g->kind, g->version, g->offset, NULL, 0 };
+	uint8_t buf[FRAME_FILE_CHUNK_MAX];
+	char path[600];
+	size_t want;
+	ssize_t n;
+	int fd;
+
+	if (cf->version == 0 || cf->version != g->version) {
+		s->c.file_refused++;
+		s->in_stats.refused[FRAME_ERR_UNEXPECTED]++;
+		refuse(s, c, FRAME_ERR_UNEXPECTED, "file_get for a file not offered");
+		return -1;
+	}
+	if (g->offset > cf->size) {
+		s->c.file_refused++;
+		s->in_stats.refused[FRAME_ERR_MALFORMED]++;
+		refuse(s, c, FRAME_ERR_MALFORMED, "file_get offset beyond the file's size");
+		return -1;
+	}
+	want = cf->size - g->offset < g->max_len ? cf->size - g->offset : g->max_len;
+	snprintf(path, sizeof(path), "%s/%s", s->cfg->files_dir, cf->sha_hex);
+	n = 0;
+	if (want > 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		n = pread(fd, buf, want, g->offset);
+		close(fd);
+	}
+	if (n < (ssize_t)want)
+		log_warnx("%s: %s: %zu bytes at %" PRIu32 " unreadable (%s)", c->cn,
+		    path, want, g->offset, n < 0 ? strerror(errno) : "short file");
+	ch.data = buf;
+	ch.len = n > 0 ? (uint32_t)n : 0;
+	if (tx_frame(c, FRAME_HDR_LEN + 32 + ch.len, put_chunk, &ch) == -1) {
+		refuse(s, c, FRAME_ERR_INTERNAL, "out of memory");
+		return -1;
+	}
+	s->c.file_chunks++;
+	s->c.file_bytes += ch.len;
+	return 0;
+}
+
 static void
 submit(struct server *s, struct conn *c, struct job *j)
 {
@@ -178,7 +259,8 @@ static int
 frame_to_job(struct server *s, struct conn *c, const struct intake_result *r)
 {
 	struct job *j = job_new(r->what == IN_HELLO ? JOB_HELLO :
-	    r->what == IN_REPORT ? JOB_REPORT : JOB_CONFIG_ACK);
+	    r->what == IN_REPORT ? JOB_REPORT : r->what == IN_FILE_ACK ? JOB_FILE_ACK :
+	    JOB_CONFIG_ACK);
 
 	if (j == NULL)
 		return -1;
@@ -196,6 +278,12 @@ frame_to_job(struct server *s, struct conn *c, const struct intake_result *r)
 			job_free(j);
 			return -1;
 		}
+	} else if (r->what == IN_FILE_ACK) {
+		j->kind = r->fack.kind;
+		j->config_version = r->fack.version;
+		j->status = r->fack.status;
+		snprintf(j->message, sizeof(j->message), "%.*s",
+		    (int)r->fack.message.len, r->fack.message.p);
 	} else {
 		j->config_version = r->cack.version;
 		j->status = r->cack.status;
@@ -218,6 +306,8 @@ on_frame(struct server *s, struct conn *c, const struct intake_result *r)
 		log_info("%s: appliance reports error %u: %.*s", c->cn, r->err.code,
 		    (int)r->err.message.len, r->err.message.p);
 		return 0;
+	case IN_FILE_GET:
+		return file_get(s, c, &r->fget);
 	default:
 		if ((r->what == IN_EVIDENCE ? evidence_job(s, c, r) :
 		    frame_to_job(s, c, r)) == -1) {
@@ -420,6 +510,8 @@ hello_done(struct server *s, struct conn *c, struct job *j)
 	send_ack(s, c, j->high_seq);
 	if (j->push != NULL)
 		session_push(s, c, j->push);
+	for (struct pushfile *f = j->files; f != NULL; f = f->next)
+		session_offer(s, c, f);
 	return 0;
 }
 
@@ -453,6 +545,11 @@ session_job_done(struct server *s, struct conn *c, struct job *j)
 		s->c.config_acks++;
 		log_info("%s: config version %" PRIu64 " answer %d: %s", c->cn,
 		    j->config_version, j->status, j->message);
+	} else if (j->type == JOB_FILE_ACK) {
+		s->c.file_acks++;
+		log_info("%s: %s version %" PRIu64 ": %s: %s", c->cn,
+		    filestore_kind_name(j->kind), j->config_version,
+		    filestore_ack_state(j->status, true), j->message);
 	}
 	session_drive(s, c);
 }

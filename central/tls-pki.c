@@ -118,6 +118,55 @@ pki_sign_config(const char *keypath, uint64_t version, const uint8_t *body, size
 	return ret;
 }
 
+/* The office's signature over a file offer (frame_file_tbs), with the config key. */
+int
+pki_sign_file(const char *keypath, const struct frame_file_offer *o, uint8_t *sig,
+    size_t *siglen, char *err, size_t errlen)
+{
+	uint8_t tbs[FRAME_FILE_TBS_MAX], md[32], buf[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+	mbedtls_pk_context pk;
+	struct rng r;
+	size_t n = 0;
+	int rc, ret = -1;
+
+	mbedtls_sha256_ret(tbs, frame_file_tbs(o, tbs), md, 0);
+	mbedtls_pk_init(&pk);
+	if ((rc = rng_init(&r)) != 0 ||
+	    (rc = mbedtls_pk_parse_keyfile(&pk, keypath, NULL)) != 0 ||
+	    (rc = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, md, sizeof(md), buf, &n,
+	    mbedtls_ctr_drbg_random, &r.drbg)) != 0)
+		fail(err, errlen, keypath, rc);
+	else if (mbedtls_pk_get_type(&pk) != MBEDTLS_PK_ECKEY || n > FRAME_MAX_SIG)
+		snprintf(err, errlen, "%s: not an EC P-256 key", keypath);
+	else {
+		memcpy(sig, buf, n);
+		*siglen = n;
+		ret = 0;
+	}
+	mbedtls_pk_free(&pk);
+	rng_free(&r);
+	return ret;
+}
+
+int
+pki_sha256_file(FILE *f, uint8_t md[32], uint64_t *size)
+{
+	mbedtls_sha256_context sha;
+	uint8_t buf[65536];
+	size_t n;
+
+	*size = 0;
+	mbedtls_sha256_init(&sha);
+	mbedtls_sha256_starts_ret(&sha, 0);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		mbedtls_sha256_update_ret(&sha, buf, n);
+		*size += n;
+	}
+	mbedtls_sha256_finish_ret(&sha, md);
+	mbedtls_sha256_free(&sha);
+	return ferror(f) ? -1 : 0;
+}
+
 static int
 set_validity(mbedtls_x509write_cert *w, int days)
 {

@@ -6,6 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include "frame.h"
 
 #define PKI_CN_MAX	64
 
@@ -28,6 +31,11 @@ int	pki_enroll(const char *ca_crt, const char *ca_key, const char *csr_path,
 	    int days, char *out, size_t outlen, char *serial, size_t seriallen,
 	    char *err, size_t errlen);
 /* SHA-256 of n bytes as 64 lower-case hex digits and a NUL. */
+/* Signs a file offer (frame_file_tbs) with keypath; sig holds FRAME_MAX_SIG. */
+int	pki_sign_file(const char *keypath, const struct frame_file_offer *, uint8_t *sig,
+	    size_t *siglen, char *err, size_t errlen);
+/* SHA-256 and length of what is left to read of f; -1 on a read error. */
+int	pki_sha256_file(FILE *, uint8_t md[32], uint64_t *size);
 void	pki_sha256_hex(const void *p, size_t n, char out[65]);
 
 #endif

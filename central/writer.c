@@ -64,6 +64,7 @@ job_free(struct job *j)
 	if (j == NULL)
 		return;
 	pushcfg_free(j->push);
+	pushfile_free(j->files);
 	free(j->recs);
 	free(j->data);
 	free(j->cert);
@@ -84,8 +85,13 @@ run_hello(struct storage *st, struct writer *w, struct job *j, int64_t now)
 	j->spool = h.spool;
 	j->renumbered = h.renumbered;
 	snprintf(j->grp, sizeof(j->grp), "%s", h.grp);
-	if (confstore_latest(st, j->grp, j->config_version, &j->push) == -1)
+	if (confstore_latest(st, j->grp, j->config_version, &j->push) == -1 ||
+	    filestore_latest(st, j->grp, &j->files) == -1)
 		return -1;
+	/* every file of the group is offered at the hello: the answer says */
+	for (struct pushfile *f = j->files; f != NULL; f = f->next)
+		if (filestore_offered(st, j->appliance, f->kind, f->version, now) == -1)
+			return -1;
 	return j->push ? confstore_pushed(st, j->appliance, j->push->version, now) : 0;
 }
 
@@ -97,6 +103,8 @@ run_job(struct storage *st, struct writer *w, struct job *j)
 
 	pushcfg_free(j->push);
 	j->push = NULL;
+	pushfile_free(j->files);
+	j->files = NULL;
 	memset(&j->counts, 0, sizeof(j->counts));
 	switch (j->type) {
 	case JOB_HELLO:
@@ -111,7 +119,12 @@ run_job(struct storage *st, struct writer *w, struct job *j)
 		return ingest_config_ack(st, j->appliance, j->config_version, j->status,
 		    j->message, now);
 	case JOB_CONFIG_POLL:
-		return confstore_all_latest(st, &j->push);
+		if (confstore_all_latest(st, &j->push) == -1)
+			return -1;
+		return filestore_all_latest(st, &j->files);
+	case JOB_FILE_ACK:
+		return filestore_acked(st, j->appliance, j->kind, j->config_version,
+		    j->status, j->message, now);
 	case JOB_EVIDENCE:
 		memset(&j->evcounts, 0, sizeof(j->evcounts));
 		if ((rc = evstore_chunk(st, &(struct evstore_chunk){ j->appliance,

@@ -13,6 +13,7 @@
 
 #include "frame.h"
 #include "evstore.h"
+#include "filestore.h"
 #include "ingest.h"
 
 #define JOB_STR	(FRAME_MAX_STR + 1)
@@ -23,6 +24,7 @@ enum job_type {
 	JOB_CONFIG_ACK,		/* record an appliance's answer to a push */
 	JOB_CONFIG_POLL,	/* the latest config of every group */
 	JOB_EVIDENCE,		/* one evidence chunk (evstore.c) */
+	JOB_FILE_ACK,		/* an appliance's answer to a file offer (filestore.c) */
 };
 
 /* A group's latest signed config, as pushed. */
@@ -56,7 +58,8 @@ struct job {
 	const char	*evdir;
 	uint64_t	 evmax;
 	struct evstore_counts evcounts;
-	/* config ack */
+	/* config ack; file ack and offered (kind, version in config_version) */
+	int		 kind;
 	int		 status;
 	char		 message[JOB_STR];
 	/* results */
@@ -67,6 +70,7 @@ struct job {
 	bool		 stale;		/* report: the numbering changed; nothing stored */
 	char		 grp[64];
 	struct pushcfg	*push;		/* hello: a newer config; poll: all groups */
+	struct pushfile	*files;		/* hello: the group's files; poll: all groups */
 };
 
 struct writer;

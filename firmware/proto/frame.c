@@ -25,7 +25,8 @@ const char *
 frame_type_str(uint8_t t)
 {
 	static const char *const names[] = { "?", "hello", "report", "ack",
-	    "config_push", "config_ack", "error", "evidence" };
+	    "config_push", "config_ack", "error", "evidence", "file_offer",
+	    "file_get", "file_chunk", "file_ack" };
 
 	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
 }
@@ -83,7 +84,7 @@ frame_next(const uint8_t *buf, size_t len, struct frame *f, size_t *consumed)
 	    (uint32_t)buf[6] << 8 | buf[7];
 	if (plen > FRAME_MAX_PAYLOAD)
 		return FRAME_OVERSIZED;
-	if (buf[3] < FRAME_HELLO || buf[3] > FRAME_EVIDENCE)
+	if (buf[3] < FRAME_HELLO || buf[3] > FRAME_FILE_ACK)
 		return FRAME_BAD_TYPE;
 	if (len - FRAME_HDR_LEN < plen)
 		return FRAME_SHORT;
@@ -225,6 +226,87 @@ frame_evidence_decode(const struct frame *f, struct frame_evidence *e)
 	if (rd_be64(&r, &e->seq) == -1 || e->seq == 0)
 		return FRAME_MALFORMED;
 	return frame_evidence_body_decode(r.p, r.left, e);
+}
+
+static bool
+file_kind_is_valid(uint8_t k)
+{
+	return k == FRAME_FILE_GEODB || k == FRAME_FILE_FIRMWARE;
+}
+
+enum frame_status
+frame_file_offer_decode(const struct frame *f, struct frame_file_offer *o)
+{
+	struct rd r;
+
+	if (f->type != FRAME_FILE_OFFER)
+		return FRAME_BAD_TYPE;
+	rd_init(&r, f->payload, f->len);
+	if (rd_u8(&r, &o->kind) == -1 || !file_kind_is_valid(o->kind) ||
+	    rd_u8(&r, &o->flags) == -1 || (o->flags & ~FRAME_FILE_ALLOW_DOWNGRADE) ||
+	    rd_be64(&r, &o->version) == -1 || o->version == 0 ||
+	    rd_be32(&r, &o->size) == -1 || o->size == 0 || o->size > FRAME_FILE_MAX ||
+	    r.left < 32)
+		return FRAME_MALFORMED;
+	o->sha256 = r.p;
+	(void)rd_skip(&r, 32);
+	if (rd_str(&r, &o->label) == -1 || rd_be16(&r, &o->sig_len) == -1 ||
+	    o->sig_len == 0 || o->sig_len > FRAME_MAX_SIG)
+		return FRAME_MALFORMED;
+	o->sig = r.p;
+	if (rd_skip(&r, o->sig_len) == -1 || r.left != 0)
+		return FRAME_MALFORMED;
+	return FRAME_OK;
+}
+
+enum frame_status
+frame_file_get_decode(const struct frame *f, struct frame_file_get *g)
+{
+	struct rd r;
+
+	if (f->type != FRAME_FILE_GET)
+		return FRAME_BAD_TYPE;
+	rd_init(&r, f->payload, f->len);
+	if (rd_u8(&r, &g->kind) == -1 || !file_kind_is_valid(g->kind) ||
+	    rd_be64(&r, &g->version) == -1 || rd_be32(&r, &g->offset) == -1 ||
+	    rd_be32(&r, &g->max_len) == -1 || g->max_len == 0 ||
+	    g->max_len > FRAME_FILE_CHUNK_MAX || r.left != 0)
+		return FRAME_MALFORMED;
+	return FRAME_OK;
+}
+
+enum frame_status
+frame_file_chunk_decode(const struct frame *f, struct frame_file_chunk *c)
+{
+	struct rd r;
+
+	if (f->type != FRAME_FILE_CHUNK)
+		return FRAME_BAD_TYPE;
+	rd_init(&r, f->payload, f->len);
+	if (rd_u8(&r, &c->kind) == -1 || !file_kind_is_valid(c->kind) ||
+	    rd_be64(&r, &c->version) == -1 || rd_be32(&r, &c->offset) == -1 ||
+	    rd_be32(&r, &c->len) == -1 || c->len > FRAME_FILE_CHUNK_MAX)
+		return FRAME_MALFORMED;
+	c->data = r.p;
+	if (rd_skip(&r, c->len) == -1 || r.left != 0)
+		return FRAME_MALFORMED;
+	return FRAME_OK;
+}
+
+enum frame_status
+frame_file_ack_decode(const struct frame *f, struct frame_file_ack *a)
+{
+	struct rd r;
+
+	if (f->type != FRAME_FILE_ACK)
+		return FRAME_BAD_TYPE;
+	rd_init(&r, f->payload, f->len);
+	if (rd_u8(&r, &a->kind) == -1 || !file_kind_is_valid(a->kind) ||
+	    rd_be64(&r, &a->version) == -1 || rd_u8(&r, &a->status) == -1 ||
+	    a->status > FRAME_FILE_UNSUPPORTED ||
+	    rd_str(&r, &a->message) == -1 || r.left != 0)
+		return FRAME_MALFORMED;
+	return FRAME_OK;
 }
 
 enum frame_status
@@ -493,6 +575,80 @@ frame_put_evidence(struct frame_wr *w, uint64_t seq, const uint8_t *body, size_t
 	put_be64(w, seq);
 	put(w, body, len);
 	return close_frame(w);
+}
+
+int
+frame_put_file_offer(struct frame_wr *w, const struct frame_file_offer *o)
+{
+	open_frame(w, FRAME_FILE_OFFER);
+	if (o->sig_len == 0 || o->sig_len > FRAME_MAX_SIG || o->size == 0 ||
+	    o->size > FRAME_FILE_MAX || o->version == 0)
+		w->overflow = true;
+	put_u8(w, o->kind);
+	put_u8(w, o->flags);
+	put_be64(w, o->version);
+	put_be32(w, o->size);
+	put(w, o->sha256, 32);
+	put_str(w, o->label.p, o->label.len);
+	put_be16(w, o->sig_len);
+	put(w, o->sig, o->sig_len);
+	return close_frame(w);
+}
+
+int
+frame_put_file_get(struct frame_wr *w, const struct frame_file_get *g)
+{
+	open_frame(w, FRAME_FILE_GET);
+	if (g->max_len == 0 || g->max_len > FRAME_FILE_CHUNK_MAX)
+		w->overflow = true;
+	put_u8(w, g->kind);
+	put_be64(w, g->version);
+	put_be32(w, g->offset);
+	put_be32(w, g->max_len);
+	return close_frame(w);
+}
+
+int
+frame_put_file_chunk(struct frame_wr *w, const struct frame_file_chunk *c)
+{
+	open_frame(w, FRAME_FILE_CHUNK);
+	if (c->len > FRAME_FILE_CHUNK_MAX)
+		w->overflow = true;
+	put_u8(w, c->kind);
+	put_be64(w, c->version);
+	put_be32(w, c->offset);
+	put_be32(w, c->len);
+	put(w, c->data, c->len);
+	return close_frame(w);
+}
+
+int
+frame_put_file_ack(struct frame_wr *w, uint8_t kind, uint64_t version,
+    uint8_t status, const char *msg)
+{
+	open_frame(w, FRAME_FILE_ACK);
+	put_u8(w, kind);
+	put_be64(w, version);
+	put_u8(w, status);
+	put_msg(w, msg);
+	return close_frame(w);
+}
+
+size_t
+frame_file_tbs(const struct frame_file_offer *o, uint8_t *out)
+{
+	struct frame_wr w;
+
+	frame_wr_init(&w, out, FRAME_FILE_TBS_MAX);
+	put(&w, FRAME_FILE_TAG, sizeof(FRAME_FILE_TAG));
+	put_u8(&w, o->kind);
+	put_u8(&w, o->flags);
+	put_be64(&w, o->version);
+	put_be32(&w, o->size);
+	put(&w, o->sha256, 32);
+	put_be16(&w, o->label.len);
+	put(&w, o->label.p, o->label.len <= FRAME_MAX_STR ? o->label.len : 0);
+	return w.len;
 }
 
 int

@@ -29,6 +29,40 @@ enum frame_type {
 	FRAME_CONFIG_ACK = 5,	/* appliance -> central: applied or why not */
 	FRAME_ERROR = 6,	/* either way: why a frame was refused */
 	FRAME_EVIDENCE = 7,	/* appliance -> central: one chunk of an evidence file */
+	FRAME_FILE_OFFER = 8,	/* central -> appliance: a signed file to fetch */
+	FRAME_FILE_GET = 9,	/* appliance -> central: bytes of the offered file */
+	FRAME_FILE_CHUNK = 10,	/* central -> appliance: the bytes asked for */
+	FRAME_FILE_ACK = 11,	/* appliance -> central: installed or why not */
+};
+
+/*
+ * Files central pushes (docs/protocol.md, File pushes): offered with their
+ * size, hash and the office's signature, fetched by the appliance a chunk at
+ * a time from the offset it holds, installed only when hash and signature hold.
+ */
+#define FRAME_FILE_TAG		"goipwatch-file-v1"	/* signature domain */
+#define FRAME_FILE_CHUNK_MAX	65536	/* bytes per chunk at most */
+#define FRAME_FILE_MAX		(1u << 31)	/* size field bound either side */
+#define FRAME_FILE_TBS_MAX	(sizeof(FRAME_FILE_TAG) + 48 + 2 + FRAME_MAX_STR)
+
+enum frame_file_kind {
+	FRAME_FILE_GEODB = 1,		/* the country database (MMDB) */
+	FRAME_FILE_FIRMWARE = 2,	/* a RAUC bundle (reserved: issue 19) */
+};
+
+#define FRAME_FILE_ALLOW_DOWNGRADE	0x01	/* offer flag */
+
+/* Codes carried in FRAME_FILE_ACK. */
+enum frame_file_status {
+	FRAME_FILE_OK = 0,		/* installed (or already installed) */
+	FRAME_FILE_BAD_SIGNATURE = 1,	/* unsigned, tampered, wrong key */
+	FRAME_FILE_STALE = 2,		/* not above the installed version */
+	FRAME_FILE_TOO_LARGE = 3,	/* above the appliance's cap for the kind */
+	FRAME_FILE_BAD_HASH = 4,	/* the bytes fetched are not the offered ones */
+	FRAME_FILE_INVALID = 5,		/* the validator refused it (message says why) */
+	FRAME_FILE_STORE = 6,		/* could not be written on the appliance */
+	FRAME_FILE_TRANSFER = 7,	/* truncated or out-of-order transfer */
+	FRAME_FILE_UNSUPPORTED = 8,	/* a kind this appliance does not take */
 };
 
 /*
@@ -126,6 +160,39 @@ struct frame_evidence {
 	uint32_t	 data_len;
 };
 
+struct frame_file_offer {
+	uint8_t		 kind;		/* enum frame_file_kind */
+	uint8_t		 flags;		/* FRAME_FILE_ALLOW_DOWNGRADE */
+	uint64_t	 version;
+	uint32_t	 size;		/* 1..FRAME_FILE_MAX */
+	const uint8_t	*sha256;	/* 32 bytes */
+	struct frame_str label;		/* e.g. the database's name and date */
+	const uint8_t	*sig;		/* DER ECDSA over frame_file_tbs() */
+	uint16_t	 sig_len;	/* 1..FRAME_MAX_SIG */
+};
+
+struct frame_file_get {
+	uint8_t		 kind;
+	uint64_t	 version;
+	uint32_t	 offset;
+	uint32_t	 max_len;	/* 1..FRAME_FILE_CHUNK_MAX */
+};
+
+struct frame_file_chunk {
+	uint8_t		 kind;
+	uint64_t	 version;
+	uint32_t	 offset;
+	const uint8_t	*data;
+	uint32_t	 len;		/* 0..FRAME_FILE_CHUNK_MAX; 0: central has no more */
+};
+
+struct frame_file_ack {
+	uint8_t		 kind;
+	uint64_t	 version;
+	uint8_t		 status;	/* enum frame_file_status */
+	struct frame_str message;
+};
+
 /* Iterates the records of a report; seqs are strictly increasing. */
 struct frame_report_it {
 	const uint8_t	*p;
@@ -166,6 +233,12 @@ enum frame_status frame_error_decode(const struct frame *, struct frame_error *)
 enum frame_status frame_evidence_body_decode(const uint8_t *p, size_t len,
 		    struct frame_evidence *);
 enum frame_status frame_evidence_decode(const struct frame *, struct frame_evidence *);
+enum frame_status frame_file_offer_decode(const struct frame *,
+		    struct frame_file_offer *);
+enum frame_status frame_file_get_decode(const struct frame *, struct frame_file_get *);
+enum frame_status frame_file_chunk_decode(const struct frame *,
+		    struct frame_file_chunk *);
+enum frame_status frame_file_ack_decode(const struct frame *, struct frame_file_ack *);
 enum frame_status frame_report_begin(const struct frame *, struct frame_report_it *);
 /* FRAME_OK with a record, FRAME_SHORT at the end, FRAME_MALFORMED on bad bytes. */
 enum frame_status frame_report_next(struct frame_report_it *, uint64_t *seq,
@@ -186,6 +259,11 @@ size_t	frame_evidence_body(uint8_t *buf, size_t cap, const struct frame_evidence
 /* A frame of seq and a chunk body as frame_evidence_body made it. */
 int	frame_put_evidence(struct frame_wr *, uint64_t seq, const uint8_t *body,
 	    size_t len);
+int	frame_put_file_offer(struct frame_wr *, const struct frame_file_offer *);
+int	frame_put_file_get(struct frame_wr *, const struct frame_file_get *);
+int	frame_put_file_chunk(struct frame_wr *, const struct frame_file_chunk *);
+int	frame_put_file_ack(struct frame_wr *, uint8_t kind, uint64_t version,
+	    uint8_t status, const char *msg);
 /* A report is built record by record: begin, add..., end. */
 int	frame_report_open(struct frame_wr *);
 /* -1 if the record does not fit (the frame stays valid), its seq is not
@@ -196,5 +274,12 @@ int	frame_report_close(struct frame_wr *);
 
 /* The bytes signed before the body: FRAME_CONF_TAG, NUL, version (be64). */
 void	frame_config_tbs_prefix(uint64_t version, uint8_t out[FRAME_CONF_TBS_PREFIX]);
+
+/*
+ * The bytes an offer's signature covers, into out (FRAME_FILE_TBS_MAX):
+ * FRAME_FILE_TAG, NUL, kind, flags, be64 version, be32 size, sha256, be16
+ * label length, label. Returns the length.
+ */
+size_t	frame_file_tbs(const struct frame_file_offer *, uint8_t *out);
 
 #endif

@@ -16,7 +16,13 @@ decode_one(const struct frame *f)
 		struct frame_config_push c;
 		struct frame_config_ack a;
 		struct frame_error e;
+		struct frame_file_offer o;
+		struct frame_file_get g;
+		struct frame_file_chunk k;
+		struct frame_file_ack fa;
 	} u;
+	static uint8_t big[FRAME_HDR_LEN + FRAME_FILE_CHUNK_MAX + 64];
+	uint8_t tbs[FRAME_FILE_TBS_MAX];
 	struct frame_report_it it;
 	const char *rec;
 	uint64_t seq;
@@ -51,6 +57,30 @@ decode_one(const struct frame *f)
 		break;
 	case FRAME_ERROR:
 		(void)frame_error_decode(f, &u.e);
+		break;
+	case FRAME_FILE_OFFER:
+		if (frame_file_offer_decode(f, &u.o) == FRAME_OK) {
+			frame_wr_init(&w, big, sizeof(big));
+			if (frame_put_file_offer(&w, &u.o) != 0 || w.len != f->len +
+			    FRAME_HDR_LEN || frame_file_tbs(&u.o, tbs) > sizeof(tbs))
+				__builtin_trap();
+		}
+		break;
+	case FRAME_FILE_GET:
+		if (frame_file_get_decode(f, &u.g) == FRAME_OK &&
+		    (u.g.max_len == 0 || u.g.max_len > FRAME_FILE_CHUNK_MAX))
+			__builtin_trap();
+		break;
+	case FRAME_FILE_CHUNK:
+		if (frame_file_chunk_decode(f, &u.k) == FRAME_OK) {
+			frame_wr_init(&w, big, sizeof(big));
+			if (u.k.len > FRAME_FILE_CHUNK_MAX ||
+			    frame_put_file_chunk(&w, &u.k) != 0)
+				__builtin_trap();
+		}
+		break;
+	case FRAME_FILE_ACK:
+		(void)frame_file_ack_decode(f, &u.fa);
 		break;
 	}
 }

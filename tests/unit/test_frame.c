@@ -257,6 +257,122 @@ test_evidence(void **state)
 	assert_int_equal(frame_evidence_decode(&f, &d), FRAME_MALFORMED);
 }
 
+/* The file_get and file_chunk of docs/protocol.md (File pushes), byte for byte. */
+static void
+test_file_doc_example(void **state)
+{
+	static const uint8_t want[] = {
+		'G', 'W', 0x01, 0x09, 0x00, 0x00, 0x00, 0x11,
+		0x01,
+		0x00, 0x00, 0x00, 0x00, 0x69, 0x2f, 0x90, 0x00,
+		0x00, 0x00, 0x10, 0x00,
+		0x00, 0x01, 0x00, 0x00,
+		'G', 'W', 0x01, 0x0a, 0x00, 0x00, 0x00, 0x15,
+		0x01,
+		0x00, 0x00, 0x00, 0x00, 0x69, 0x2f, 0x90, 0x00,
+		0x00, 0x00, 0x10, 0x00,
+		0x00, 0x00, 0x00, 0x04,
+		0xab, 0xcd, 0xef, 0x4d,
+	};
+	static const uint8_t data[] = { 0xab, 0xcd, 0xef, 0x4d };
+	struct frame_file_get g = { FRAME_FILE_GEODB, 0x692f9000, 4096, 65536 }, dg;
+	struct frame_file_chunk c = { FRAME_FILE_GEODB, 0x692f9000, 4096, data, 4 }, dc;
+	uint8_t buf[128];
+	struct frame_wr w;
+	struct frame f;
+	size_t used;
+
+	(void)state;
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_file_get(&w, &g), 0);
+	assert_int_equal(frame_put_file_chunk(&w, &c), 0);
+	assert_int_equal(w.len, sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(frame_file_get_decode(&f, &dg), FRAME_OK);
+	assert_int_equal(dg.offset, 4096);
+	assert_int_equal(dg.max_len, 65536);
+	assert_int_equal(frame_next(buf + used, w.len - used, &f, &used), FRAME_OK);
+	assert_int_equal(frame_file_chunk_decode(&f, &dc), FRAME_OK);
+	assert_int_equal(dc.len, 4);
+	assert_memory_equal(dc.data, data, 4);
+	/* a chunk whose length says more than it holds, or less */
+	f.len--;
+	assert_int_equal(frame_file_chunk_decode(&f, &dc), FRAME_MALFORMED);
+}
+
+static void
+test_file_frames(void **state)
+{
+	uint8_t sha[32], sig[72], buf[4096], tbs[FRAME_FILE_TBS_MAX], tbs2[FRAME_FILE_TBS_MAX];
+	struct frame_file_offer o = { FRAME_FILE_GEODB, 0, 1796273770, 8207345, sha,
+	    S("dbip-country-lite 2026-06"), sig, sizeof(sig) }, d, bad;
+	struct frame_file_get g = { FRAME_FILE_GEODB, 1, 0, FRAME_FILE_CHUNK_MAX + 1 };
+	struct frame_file_chunk c = { FRAME_FILE_GEODB, 1, 0, buf, FRAME_FILE_CHUNK_MAX + 1 };
+	struct frame_file_ack a;
+	struct frame_wr w;
+	struct frame f;
+	size_t used, n;
+
+	(void)state;
+	memset(sha, 0x5a, sizeof(sha));
+	memset(sig, 0x30, sizeof(sig));
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_file_offer(&w, &o), 0);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(f.type, FRAME_FILE_OFFER);
+	assert_int_equal(frame_file_offer_decode(&f, &d), FRAME_OK);
+	assert_int_equal(d.version, o.version);
+	assert_int_equal(d.size, o.size);
+	assert_memory_equal(d.sha256, sha, 32);
+	assert_int_equal(d.sig_len, sizeof(sig));
+	/* the signed bytes: tag, NUL, kind, flags, version, size, sha256, label */
+	n = frame_file_tbs(&d, tbs);
+	assert_int_equal(n, sizeof(FRAME_FILE_TAG) + 2 + 8 + 4 + 32 + 2 + o.label.len);
+	assert_memory_equal(tbs, FRAME_FILE_TAG, sizeof(FRAME_FILE_TAG));
+	bad = d, bad.flags = FRAME_FILE_ALLOW_DOWNGRADE;
+	assert_int_equal(frame_file_tbs(&bad, tbs2), n);
+	assert_memory_not_equal(tbs, tbs2, n);	/* the flags are signed */
+	/* truncated, or a byte more: malformed */
+	f.len--;
+	assert_int_equal(frame_file_offer_decode(&f, &d), FRAME_MALFORMED);
+	f.len += 2;
+	assert_int_equal(frame_file_offer_decode(&f, &d), FRAME_MALFORMED);
+	/* refused when encoding: unsigned, empty, version 0 */
+	bad = o, bad.sig_len = 0;
+	assert_int_equal(frame_put_file_offer(&w, &bad), -1);
+	bad = o, bad.size = 0;
+	assert_int_equal(frame_put_file_offer(&w, &bad), -1);
+	bad = o, bad.version = 0;
+	assert_int_equal(frame_put_file_offer(&w, &bad), -1);
+	/* an unknown kind or flag does not decode */
+	buf[FRAME_HDR_LEN] = 9;
+	f.len--;
+	assert_int_equal(frame_file_offer_decode(&f, &d), FRAME_MALFORMED);
+	buf[FRAME_HDR_LEN] = FRAME_FILE_GEODB;
+	buf[FRAME_HDR_LEN + 1] = 0x80;
+	assert_int_equal(frame_file_offer_decode(&f, &d), FRAME_MALFORMED);
+	/* chunks bounded well under the frame cap, either way */
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_file_get(&w, &g), -1);
+	g.max_len = 0;
+	assert_int_equal(frame_put_file_get(&w, &g), -1);
+	assert_int_equal(frame_put_file_chunk(&w, &c), -1);
+	assert_int_equal(w.len, 0);
+	/* the ack and its status range */
+	assert_int_equal(frame_put_file_ack(&w, FRAME_FILE_GEODB, 5, FRAME_FILE_BAD_HASH,
+	    "geodb version 5: bad hash\n"), 0);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(frame_file_ack_decode(&f, &a), FRAME_OK);
+	assert_int_equal(a.status, FRAME_FILE_BAD_HASH);
+	assert_memory_equal(a.message.p, "geodb version 5: bad hash?", a.message.len);
+	buf[FRAME_HDR_LEN + 9] = FRAME_FILE_UNSUPPORTED + 1;
+	assert_int_equal(frame_file_ack_decode(&f, &a), FRAME_MALFORMED);
+	/* a file frame type is a known type; one past it is not */
+	buf[3] = FRAME_FILE_ACK + 1;
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_BAD_TYPE);
+}
+
 int
 main(void)
 {
@@ -269,6 +385,8 @@ main(void)
 		cmocka_unit_test(test_config_roundtrip),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_evidence),
+		cmocka_unit_test(test_file_doc_example),
+		cmocka_unit_test(test_file_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,8 @@ static const struct keytab_key conf_keys[] = {
 	U(spool_max_bytes, 1u << 16, (uint64_t)1 << 40, "268435456", START),
 	STR(spool_fsync, "always|batch|never", "batch", START),
 	D(heartbeat_interval, S(1), S(3600), "60s", START),
+	U(geodb_max_bytes, 1024, 1u << 31, "134217728", START),
+	U(file_chunk_bytes, 512, 65536, "65536", START),
 	STR(evidence, "on|off", "off", START),
 	STR(evidence_dir, NULL, "/var/lib/goipwatch/evidence", START),
 	U(evidence_lines, 1, 1u << 20, "256", START),

@@ -119,6 +119,8 @@ struct conf {
 	uint64_t	spool_max_bytes;
 	char		spool_fsync[16];		/* always | batch | never */
 	usec_t		heartbeat_interval;
+	uint64_t	geodb_max_bytes;	/* a pushed country database at most */
+	uint64_t	file_chunk_bytes;	/* asked of central per file chunk */
 
 	/* evidence files (docs/evidence.md) */
 	char		evidence[8];		/* on | off */

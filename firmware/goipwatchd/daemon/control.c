@@ -150,6 +150,10 @@ status_uplink(struct control *c, struct out *o)
 	    "  heartbeats %" PRIu64 "  config pushes applied %" PRIu64 " refused %"
 	    PRIu64 "\n", u->records_sent, u->acked, u->heartbeats, u->config_applied,
 	    u->config_refused);
+	outf(o, "           file offers %" PRIu64 "  installed %" PRIu64 "  refused %"
+	    PRIu64 "  bytes fetched %" PRIu64 "%s%s\n", u->file_offers, u->file_installed,
+	    u->file_refused, u->file_bytes, u->file_result[0] ? "  last: " : "",
+	    u->file_result);
 	outf(o, "spool:     %" PRIu64 " records waiting, %" PRIu64 " bytes, %" PRIu64
 	    " segments, oldest %" PRIu64 " s, dropped %" PRIu64 ", write errors %"
 	    PRIu64 ", damaged %" PRIu64 "\n", u->spool.depth, u->spool.bytes,

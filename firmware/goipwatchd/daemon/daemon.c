@@ -96,6 +96,8 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 		.heartbeat_interval = c->heartbeat_interval,
 		.failback = c->central_failback,
 		.apply = reload_push, .apply_arg = d->reload,
+		.file_apply = reload_file_apply, .file_arg = d->reload,
+		.geodb_max = c->geodb_max_bytes, .file_chunk = (uint32_t)c->file_chunk_bytes,
 		.counters = daemon_counters, .counters_arg = d,
 	};
 	struct spool_stats ss;

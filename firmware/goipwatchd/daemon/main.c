@@ -332,14 +332,15 @@ run(struct main_opts *m, struct conf *c)
 static int
 query_where(const struct main_opts *m, const struct conf *c)
 {
-	char err[256], cc[3], ip[REPORT_IP_LEN];
+	char err[256], cc[3], ip[REPORT_IP_LEN], path[CONF_STR_MAX + 16];
 	struct prefix p;
 	struct geo *g;
 	size_t i;
 
-	if ((g = geo_open(c->geoip_db, err, sizeof(err))) == NULL)
+	geo_path(c, path, sizeof(path));
+	if ((g = geo_open(path, err, sizeof(err))) == NULL)
 		log_warnx("geoip_db %s", err);
-	printf("geoip_db %s: %s; home_country %s\n", c->geoip_db, geo_describe(g),
+	printf("geoip_db %s: %s; home_country %s\n", path, geo_describe(g),
 	    c->home_country);
 	for (i = 0; i < m->nquery; i++) {
 		enum geo_where w;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SIGHUP and pushed configs: one parser, one check, one swap. */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -7,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "frame.h"
+#include "geo.h"
 #include "keytab.h"
 #include "log.h"
 #include "reload.h"
@@ -237,4 +243,61 @@ reload_pending(struct reload *r, char *buf, size_t len)
 	n = (size_t)snprintf(buf, len, "%s", r->pending);
 	pthread_mutex_unlock(&r->mu);
 	return n < len ? n : len - 1;
+}
+
+/* Keeps the database in force as .prev (a hard link), then renames path over it. */
+static int
+geodb_install(const char *dir, const char *path, char *err, size_t errlen)
+{
+	char cur[600], prev[600], tmp[620];
+	int fd;
+
+	snprintf(cur, sizeof(cur), "%s/" GEO_PUSHED, dir);
+	snprintf(prev, sizeof(prev), "%s/" GEO_PUSHED ".prev", dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", prev);
+	(void)unlink(tmp);
+	if (link(cur, tmp) == 0 && rename(tmp, prev) == -1)
+		(void)unlink(tmp);
+	if (rename(path, cur) == -1) {
+		snprintf(err, errlen, "cannot install %s: %s", cur, strerror(errno));
+		return -1;
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);	/* the rename survives a power cut */
+		close(fd);
+	}
+	return 0;
+}
+
+int
+reload_file_apply(void *arg, uint8_t kind, const char *path, uint64_t version,
+    char *err, size_t errlen)
+{
+	struct reload *r = arg;
+	struct conf *c;
+	struct geo *g;
+	char why[256];
+	int rc = FRAME_FILE_OK;
+
+	if (kind != FRAME_FILE_GEODB) {
+		snprintf(err, errlen, "not a kind this appliance installs");
+		return FRAME_FILE_UNSUPPORTED;
+	}
+	if ((g = geo_open(path, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "not a usable database: %s", why);
+		return FRAME_FILE_INVALID;
+	}
+	pthread_mutex_lock(&r->mu);
+	snprintf(err, errlen, "%s", geo_describe(g));
+	geo_close(g);
+	if (geodb_install(confswap_latest(r->cs)->spool_dir, path, err, errlen) == -1)
+		rc = FRAME_FILE_STORE;
+	/* the same config again: readers take it at their next batch, and the
+	 * detect stage opens the database it names anew */
+	else if ((c = conf_copy(confswap_latest(r->cs), why, sizeof(why))) == NULL ||
+	    confswap_publish(r->cs, c) == 0)
+		log_warnx("geodb version %" PRIu64 " installed; in force at the next "
+		    "config change or restart (%s)", version, c ? "out of memory" : why);
+	pthread_mutex_unlock(&r->mu);
+	return rc;
 }

@@ -32,6 +32,15 @@ int		 reload_file(struct reload *);
  * values until a restart, space separated in buf ("" when none, truncated to
  * fit); returns the length. Any thread (goipwatchctl status).
  */
+/*
+ * The uplink's file callback (arg: struct reload *): a pushed country database
+ * whose hash and signature held is opened with libmaxminddb, renamed over
+ * spool_dir/geodb.mmdb (the one before kept as geodb.mmdb.prev) and the
+ * running config published again, so the detect stage reopens it at its next
+ * batch. An enum frame_file_status; err says why, or describes the database.
+ */
+int		 reload_file_apply(void *arg, uint8_t kind, const char *path,
+		    uint64_t version, char *err, size_t errlen);
 size_t		 reload_pending(struct reload *, char *buf, size_t len);
 /*
  * The uplink's apply callback (arg: struct reload *): parse, check, publish.

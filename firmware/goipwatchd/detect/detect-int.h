@@ -29,7 +29,7 @@ struct detect {
 	unsigned	 ndbl_macs;
 	struct pace_params pp;
 	struct geo	*geo;		/* the IP-to-country database, or NULL */
-	char		 geo_path[CONF_STR_MAX];	/* what geo was opened from */
+	char		 geo_path[CONF_STR_MAX + 16];	/* what geo was opened from */
 	uint64_t	 geo_ino;	/* and that file's inode and mtime */
 	int64_t		 geo_mtime;
 	struct detect_stats st;

@@ -25,33 +25,38 @@ static const char *const detect_method_names[DM_N] = {
 /*
  * The country database follows geoip_db: opened again when a config names
  * another file or the file was replaced (a new database installed under the
- * same name applies at the next config push or SIGHUP, no firmware update). Not there: a warning, and only the prefixes
+ * same name applies at the next config push or SIGHUP, no firmware update;
+ * one central pushes lands in spool_dir and wins, geo_path). Not there: a
+ * warning, and only the prefixes
  * count as domestic until a config names a readable one.
  */
 static void
 detect_geo(struct detect *d, const struct conf *c)
 {
-	static char warned[CONF_STR_MAX];	/* once per name, not per reload */
-	char err[256];
+	static char warned[CONF_STR_MAX + 16];	/* once per name, not per reload */
+	char err[256], path[CONF_STR_MAX + 16];
 	struct stat st;
 	struct geo *g;
 
-	if (stat(c->geoip_db, &st) == -1)
+	geo_path(c, path, sizeof(path));
+	if (stat(path, &st) == -1)
 		memset(&st, 0, sizeof(st));
-	if (strcmp(d->geo_path, c->geoip_db) == 0 && st.st_ino == d->geo_ino &&
+	if (strcmp(d->geo_path, path) == 0 && st.st_ino == d->geo_ino &&
 	    st.st_mtime == d->geo_mtime)
 		return;		/* the same file, unchanged */
 	d->geo_ino = st.st_ino;
 	d->geo_mtime = st.st_mtime;
-	snprintf(d->geo_path, sizeof(d->geo_path), "%s", c->geoip_db);
-	g = c->geoip_db[0] != '\0' ? geo_open(c->geoip_db, err, sizeof(err)) : NULL;
+	snprintf(d->geo_path, sizeof(d->geo_path), "%s", path);
+	g = path[0] != '\0' ? geo_open(path, err, sizeof(err)) : NULL;
 	/* a default path that is absent (a build host, a capture replayed offline)
 	 * stays quiet; a named one, or a file that is there but unreadable, does not */
-	if (g == NULL && c->geoip_db[0] != '\0' && strcmp(warned, c->geoip_db) != 0 &&
+	if (g == NULL && path[0] != '\0' && strcmp(warned, path) != 0 &&
 	    (conf_key_is_set(c, "geoip_db") || st.st_ino != 0) &&
-	    snprintf(warned, sizeof(warned), "%s", c->geoip_db) > 0)
+	    snprintf(warned, sizeof(warned), "%s", path) > 0)
 		log_warnx("geoip_db %s (only domestic_prefix and trusted_peer count as "
 		    "domestic)", err);
+	else if (g != NULL)
+		log_info("detect: country database %s: %s", path, geo_describe(g));
 	geo_close(d->geo);
 	d->geo = g;
 }

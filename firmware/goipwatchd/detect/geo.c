@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <maxminddb.h>
 
@@ -44,6 +45,16 @@ geo_open(const char *path, char *err, size_t errlen)
 	    g->db.metadata.database_type ? g->db.metadata.database_type : "?",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	return g;
+}
+
+const char *
+geo_path(const struct conf *c, char *buf, size_t len)
+{
+	if (c->spool_dir[0] != '\0' && (size_t)snprintf(buf, len, "%s/" GEO_PUSHED,
+	    c->spool_dir) < len && access(buf, R_OK) == 0)
+		return buf;
+	snprintf(buf, len, "%s", c->geoip_db);
+	return buf;
 }
 
 void

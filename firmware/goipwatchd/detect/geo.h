@@ -22,6 +22,14 @@ bool		 geo_country(const struct geo *, const uint8_t addr16[16], char cc[3]);
 /* The database's description: type and build time ("DBIP-Country 2026-06-01"). */
 const char	*geo_describe(const struct geo *);
 
+#define GEO_PUSHED	"geodb.mmdb"	/* central's push, in spool_dir */
+
+/*
+ * The database in force: the one central pushed (spool_dir/geodb.mmdb) when
+ * there is one, else geoip_db. Returns buf.
+ */
+const char	*geo_path(const struct conf *, char *buf, size_t len);
+
 /* Why an address is domestic or foreign, for goipwatchd -n -q. */
 enum geo_where { GEO_SUBSCRIBER, GEO_TRUSTED, GEO_DOMESTIC_PREFIX, GEO_HOME, GEO_FOREIGN };
 extern const char *const geo_where_names[];

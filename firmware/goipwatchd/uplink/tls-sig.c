@@ -2,6 +2,7 @@
 /* Config-signature check: ECDSA P-256 over SHA-256, a key separate from TLS. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <mbedtls/ecp.h>
 #include <mbedtls/error.h>
@@ -71,4 +72,23 @@ tls_sig_verify(struct tls_sigkey *k, const void *a, size_t alen, const void *b,
 	mbedtls_sha256_free(&sha);
 	return mbedtls_pk_verify(&k->pk, MBEDTLS_MD_SHA256, md, sizeof(md),
 	    sig, siglen) == 0;
+}
+
+bool
+tls_sha256_fd(int fd, uint8_t out[32])
+{
+	mbedtls_sha256_context sha;
+	uint8_t buf[65536];
+	off_t off = 0;
+	ssize_t n;
+
+	mbedtls_sha256_init(&sha);
+	(void)mbedtls_sha256_starts_ret(&sha, 0);
+	while ((n = pread(fd, buf, sizeof(buf), off)) > 0) {
+		(void)mbedtls_sha256_update_ret(&sha, buf, (size_t)n);
+		off += n;
+	}
+	(void)mbedtls_sha256_finish_ret(&sha, out);
+	mbedtls_sha256_free(&sha);
+	return n == 0;
 }

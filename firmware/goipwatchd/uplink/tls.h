@@ -54,4 +54,7 @@ void		 tls_sigkey_free(struct tls_sigkey *);
 bool		 tls_sig_verify(struct tls_sigkey *, const void *a, size_t alen,
 		    const void *b, size_t blen, const uint8_t *sig, size_t siglen);
 
+/* SHA-256 of what fd holds from offset 0; false on a read error. */
+bool		 tls_sha256_fd(int fd, uint8_t out[32]);
+
 #endif

@@ -46,6 +46,15 @@ struct uplink {
 	uint64_t	 server_acked;
 	uint8_t		 ctl[2048];	/* control frames waiting for tx space */
 	size_t		 ctl_len;
+	struct uplink_xfer {		/* the file being fetched (uplink-file.c) */
+		bool	 active;
+		uint8_t	 kind;
+		uint64_t version;
+		uint32_t size, offset;	/* offset: bytes held */
+		uint32_t asked;		/* a file_get waits for this many; 0: none */
+		uint8_t	 sha256[32];
+		int	 fd;		/* the part file; -1 */
+	} xfer;
 
 	pthread_mutex_t	 mu;		/* guards st */
 	struct uplink_status st;
@@ -63,6 +72,11 @@ void	uplink_ctl_queue(struct uplink *, int (*put)(struct frame_wr *, void *), vo
 void	uplink_refuse(struct uplink *, uint16_t code, const char *why);
 /* uplink-config.c: a config_push frame from central; queues the config_ack. */
 void	uplink_config_push(struct uplink *, const struct frame *);
+/* uplink-file.c: a file offer or chunk from central; queues file_get or file_ack. */
+void	uplink_file_offer(struct uplink *, const struct frame *);
+void	uplink_file_chunk(struct uplink *, const struct frame *);
+/* uplink-file.c: the session closed; a partial download stays for the next offer. */
+void	uplink_file_pause(struct uplink *);
 /* uplink-config.c: at start, applies config.lkg if it is newer than the running one. */
 void	uplink_config_restore(struct uplink *);
 

@@ -112,7 +112,7 @@ uplink_new(const struct uplink_conf *c, struct spool *spool, char *err,
 	}
 	u->conf = *c;
 	u->spool = spool;
-	u->fd = u->stopfd = -1;
+	u->fd = u->stopfd = u->xfer.fd = -1;
 	pthread_mutex_init(&u->mu, NULL);
 	if ((u->nep = uplink_endpoints_parse(c->host, c->port, u->ep, UPLINK_ENDPOINTS,
 	    err, errlen)) == -1 ||
@@ -135,6 +135,8 @@ uplink_new(const struct uplink_conf *c, struct spool *spool, char *err,
 	u->conf.ack_timeout = c->ack_timeout ? c->ack_timeout : 30 * USEC_PER_SEC;
 	u->conf.batch_records = c->batch_records ? c->batch_records : 512;
 	u->conf.window = c->window ? c->window : 16384;
+	if (c->file_chunk == 0 || c->file_chunk > FRAME_FILE_CHUNK_MAX)
+		u->conf.file_chunk = FRAME_FILE_CHUNK_MAX;
 	u->tx = malloc(TX_CAP);
 	u->rx = malloc(RX_CAP);
 	u->rec = malloc(SPOOL_MAX_RECORD);
@@ -248,6 +250,7 @@ session_close(struct uplink *u, bool failed)
 	u->txlen = u->txoff = u->rxlen = u->ctl_len = 0;
 	u->held = false;
 	u->failback_at = 0;
+	uplink_file_pause(u);
 	if (failed) {
 		if (u->state == UPLINK_HELLO)
 			STAT_ADD(u, refused, 1);
@@ -332,6 +335,16 @@ on_frame(struct uplink *u, const struct frame *f)
 		if (u->state != UPLINK_UP)
 			break;
 		uplink_config_push(u, f);
+		return 0;
+	case FRAME_FILE_OFFER:
+		if (u->state != UPLINK_UP)
+			break;
+		uplink_file_offer(u, f);
+		return 0;
+	case FRAME_FILE_CHUNK:
+		if (u->state != UPLINK_UP)
+			break;
+		uplink_file_chunk(u, f);
 		return 0;
 	case FRAME_ERROR:
 		STAT_ADD(u, errors_rx, 1);

@@ -18,6 +18,12 @@
 /* Validates and swaps in a pushed config; 0, or -1 with the reason in err. */
 typedef int uplink_apply_fn(void *arg, const char *buf, size_t len,
     uint64_t version, char *err, size_t errlen);
+/*
+ * Validates and installs a pushed file whose hash and signature held (path: the
+ * download in the state dir); an enum frame_file_status, the reason in err.
+ */
+typedef int uplink_file_fn(void *arg, uint8_t kind, const char *path,
+    uint64_t version, char *err, size_t errlen);
 /* Fills the daemon's packet and drop counters for a heartbeat. */
 typedef void uplink_counters_fn(void *arg, struct health_counters *);
 
@@ -40,6 +46,10 @@ struct uplink_conf {
 	uint32_t	 window;		/* 16384 records sent but not acked */
 	uplink_apply_fn	*apply;
 	void		*apply_arg;
+	uplink_file_fn	*file_apply;		/* NULL: file offers are refused */
+	void		*file_arg;
+	uint64_t	 geodb_max;		/* geodb_max_bytes */
+	uint32_t	 file_chunk;		/* file_chunk_bytes; 0: the maximum */
 	uplink_counters_fn *counters;		/* NULL: zeros */
 	void		*counters_arg;
 };
@@ -74,6 +84,8 @@ struct uplink_status {
 	uint64_t	 config_applied, config_refused;
 	char		 config_result[256];	/* of the last push, as acked */
 	uint64_t	 heartbeats;
+	uint64_t	 file_offers, file_installed, file_refused, file_bytes;
+	char		 file_result[256];	/* of the last file offer, as acked */
 	struct spool_stats spool;
 };
 

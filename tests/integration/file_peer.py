@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""A hostile appliance for central's file pushes (central_geodb.sh): connects with
+an appliance certificate, waits for the file_offer, then sends one file_get and
+prints what central answered: "chunk OFFSET LEN" or "error CODE MESSAGE".
+usage: file_peer.py PORT PKI_DIR ID MODE   (MODE: ok, beyond, other, huge)"""
+import socket
+import ssl
+import struct
+import sys
+
+
+def frame(t, p):
+    return b"GW\x01" + bytes([t]) + struct.pack(">I", len(p)) + p
+
+
+def read_frame(s, buf):
+    while len(buf) < 8 or len(buf) < 8 + struct.unpack(">I", buf[4:8])[0]:
+        d = s.recv(65536)
+        if not d:
+            return None, None, buf
+        buf += d
+    n = struct.unpack(">I", buf[4:8])[0]
+    return buf[3], buf[8:8 + n], buf[8 + n:]
+
+
+def main():
+    port, pki, ident, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_verify_locations(pki + "/ca.crt")
+    ctx.load_cert_chain(pki + "/" + ident + ".crt", pki + "/" + ident + ".key")
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
+                        server_hostname="central.test")
+    idb = ident.encode()
+    s.sendall(frame(1, struct.pack(">QQH", 0, 0, len(idb)) + idb + struct.pack(">H", 3) +
+                    b"0.1" + struct.pack(">Q", 0x1234)))
+    buf = b""
+    while True:
+        t, p, buf = read_frame(s, buf)
+        if t is None:
+            print("closed before an offer")
+            return 1
+        if t == 8:
+            break
+    version, size = struct.unpack(">QI", p[2:14])
+    want = {"ok": (version, size - 10, 512), "beyond": (version, size + 1, 512),
+            "other": (version + 1, 0, 512), "huge": (version, 0, 65537)}[mode]
+    s.sendall(frame(9, bytes([1]) + struct.pack(">QII", *want)))
+    while True:
+        t, p, buf = read_frame(s, buf)
+        if t is None:
+            print("closed")
+            return 0
+        if t == 10:
+            off, n = struct.unpack(">II", p[9:17])
+            print("chunk %d %d" % (off, n))
+            return 0
+        if t == 6:
+            code, n = struct.unpack(">HH", p[:4])
+            print("error %d %s" % (code, p[4:4 + n].decode()))
+            return 0
+
+
+sys.exit(main())
