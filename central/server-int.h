@@ -44,6 +44,7 @@ struct conn {
 	size_t		 rxlen, rxcap, txlen, txoff, txcap, wlen;
 	char		 cn[128], serial[48], grp[64];
 	uint64_t	 config_version;	/* running or pushed */
+	uint32_t	 features;		/* the hello's: FRAME_HELLO_* */
 	struct conn_file files[3];	/* offered, by kind */
 	struct ingest_spool spool;	/* the numbering decided at the hello */
 	time_t		 since, last_active;

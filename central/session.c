@@ -141,7 +141,8 @@ session_offer(struct server *s, struct conn *c, const struct pushfile *f)
 	struct conn_file *cf = &c->files[f->kind];
 	struct frame_file_offer o;
 
-	if (f->version <= cf->version)
+	/* an appliance that did not say it reads offers would drop the session */
+	if (f->version <= cf->version || !(c->features & FRAME_HELLO_FILES))
 		return;
 	filestore_offer(f, &o);
 	if (tx_frame(c, FRAME_HDR_LEN + 64 + FRAME_MAX_STR + FRAME_MAX_SIG, put_offer,
@@ -269,6 +270,7 @@ frame_to_job(struct server *s, struct conn *c, const struct intake_result *r)
 		snprintf(j->firmware, sizeof(j->firmware), "%.*s",
 		    (int)r->hello.firmware.len, r->hello.firmware.p);
 		j->config_version = c->config_version = r->hello.config_version;
+		c->features = r->hello.features;
 		j->last_seq = r->hello.last_acked;
 		j->spool.epoch = r->hello.spool_epoch;
 	} else if (r->what == IN_REPORT) {

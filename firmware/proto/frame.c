@@ -108,10 +108,17 @@ frame_hello_decode(const struct frame *f, struct frame_hello *h)
 	    rd_str(&r, &h->appliance_id) == -1 || h->appliance_id.len == 0 ||
 	    rd_str(&r, &h->firmware) == -1)
 		return FRAME_MALFORMED;
-	/* the spool epoch came later: a hello without it is an older appliance's */
+	/*
+	 * The spool epoch came later, and the features after it: a hello without
+	 * them is an older appliance's.
+	 */
 	h->spool_epoch = 0;
-	if (r.left == 8)
+	h->features = 0;
+	if (r.left == 8 || r.left == 12) {
 		(void)rd_be64(&r, &h->spool_epoch);
+		if (r.left == 4)
+			(void)rd_be32(&r, &h->features);
+	}
 	return r.left == 0 ? FRAME_OK : FRAME_MALFORMED;
 }
 
@@ -483,8 +490,10 @@ frame_put_hello(struct frame_wr *w, const struct frame_hello *h)
 		w->overflow = true;
 	put_str(w, h->appliance_id.p, h->appliance_id.len);
 	put_str(w, h->firmware.p, h->firmware.len);
-	if (h->spool_epoch != 0)
+	if (h->spool_epoch != 0 || h->features != 0)
 		put_be64(w, h->spool_epoch);
+	if (h->features != 0)
+		put_be32(w, h->features);
 	return close_frame(w);
 }
 

@@ -126,7 +126,11 @@ struct frame_hello {
 	struct frame_str appliance_id;
 	struct frame_str firmware;
 	uint64_t	 spool_epoch;	/* the spool's identity; 0: not sent (older firmware) */
+	uint32_t	 features;	/* FRAME_HELLO_*; 0: not sent (older firmware) */
 };
+
+/* What an appliance understands beyond the first protocol (hello features). */
+#define FRAME_HELLO_FILES	0x1u	/* file_offer / file_get / file_chunk / file_ack */
 
 struct frame_config_push {
 	uint64_t	 version;

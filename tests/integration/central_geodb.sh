@@ -140,6 +140,7 @@ check "an offset beyond the size: error 1" \
     has "$(peer beyond)" "error 1 file_get offset beyond the file's size"
 check "a version not offered: error 4" has "$(peer other)" "error 4 file_get for a file not offered"
 check "a chunk above 64 KiB asked: error 1" has "$(peer huge)" "error 1 malformed file_get"
+check "an older appliance's hello (no features word) is offered no file" has "$(peer old)" "no offer"
 # 8. The appliance against a hostile central (file_central.py)
 /usr/bin/python3 "$ROOT/tests/integration/file_central.py" "$T/pki" "$T/fc.port" >"$T/fc.out" 2>&1 &
 FC=$!

@@ -3,7 +3,9 @@
 """A hostile appliance for central's file pushes (central_geodb.sh): connects with
 an appliance certificate, waits for the file_offer, then sends one file_get and
 prints what central answered: "chunk OFFSET LEN" or "error CODE MESSAGE".
-usage: file_peer.py PORT PKI_DIR ID MODE   (MODE: ok, beyond, other, huge)"""
+usage: file_peer.py PORT PKI_DIR ID MODE   (MODE: ok, beyond, other, huge, old)
+"old" sends an older firmware's hello (no features word) and prints "no offer"
+when central sends no file_offer within 3 s."""
 import socket
 import ssl
 import struct
@@ -33,11 +35,19 @@ def main():
     s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10),
                         server_hostname="central.test")
     idb = ident.encode()
+    tail = struct.pack(">Q", 0x1234) if mode == "old" else \
+        struct.pack(">QI", 0x1234, 1)  # epoch, [features: files]
     s.sendall(frame(1, struct.pack(">QQH", 0, 0, len(idb)) + idb + struct.pack(">H", 3) +
-                    b"0.1" + struct.pack(">Q", 0x1234)))
+                    b"0.1" + tail))
     buf = b""
+    if mode == "old":
+        s.settimeout(3)
     while True:
-        t, p, buf = read_frame(s, buf)
+        try:
+            t, p, buf = read_frame(s, buf)
+        except socket.timeout:
+            print("no offer")
+            return 0
         if t is None:
             print("closed before an offer")
             return 1

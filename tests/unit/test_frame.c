@@ -17,7 +17,7 @@ test_hello_roundtrip(void **state)
 	uint8_t buf[256];
 	struct frame_wr w;
 	struct frame f;
-	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0"), 0x8000000000000001u }, d;
+	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0"), 0x8000000000000001u, 0 }, d;
 	size_t used;
 
 	(void)state;
@@ -45,7 +45,7 @@ test_hello_without_epoch(void **state)
 	uint8_t buf[256];
 	struct frame_wr w;
 	struct frame f;
-	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0"), 0 }, d;
+	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0"), 0, 0 }, d;
 	size_t used;
 
 	(void)state;
@@ -58,6 +58,41 @@ test_hello_without_epoch(void **state)
 	assert_true(d.spool_epoch == 0);
 	/* anything but nothing or 8 bytes after the firmware is malformed */
 	f.len += 4;
+	assert_int_equal(frame_hello_decode(&f, &d), FRAME_MALFORMED);
+}
+
+/* The features word after the epoch; older hellos read as no features. */
+static void
+test_hello_features(void **state)
+{
+	uint8_t buf[256];
+	struct frame_wr w;
+	struct frame f;
+	struct frame_hello h = { 41, 7, S("gw-0001"), S("0.1.0"), 5, FRAME_HELLO_FILES },
+	    d;
+	size_t used;
+
+	(void)state;
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_hello(&w, &h), 0);
+	assert_int_equal(w.len, FRAME_HDR_LEN + 16 + 2 + 7 + 2 + 5 + 8 + 4);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(frame_hello_decode(&f, &d), FRAME_OK);
+	assert_true(d.spool_epoch == 5 && d.features == FRAME_HELLO_FILES);
+	/* the epoch alone: no features */
+	f.len -= 4;
+	d.features = 99;
+	assert_int_equal(frame_hello_decode(&f, &d), FRAME_OK);
+	assert_true(d.spool_epoch == 5 && d.features == 0);
+	/* features with a zero epoch still send the epoch word first */
+	h.spool_epoch = 0;
+	frame_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(frame_put_hello(&w, &h), 0);
+	assert_int_equal(frame_next(buf, w.len, &f, &used), FRAME_OK);
+	assert_int_equal(frame_hello_decode(&f, &d), FRAME_OK);
+	assert_true(d.spool_epoch == 0 && d.features == FRAME_HELLO_FILES);
+	/* a stray word after the features is malformed */
+	f.len += 2;
 	assert_int_equal(frame_hello_decode(&f, &d), FRAME_MALFORMED);
 }
 
@@ -379,6 +414,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hello_roundtrip),
 		cmocka_unit_test(test_hello_without_epoch),
+		cmocka_unit_test(test_hello_features),
 		cmocka_unit_test(test_doc_example),
 		cmocka_unit_test(test_report_roundtrip),
 		cmocka_unit_test(test_report_full),

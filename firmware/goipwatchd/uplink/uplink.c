@@ -572,6 +572,7 @@ put_hello(struct frame_wr *w, void *a)
 	spool_stats(u->spool, &ss);
 	h.last_acked = ss.acked;
 	h.spool_epoch = spool_epoch(u->spool);
+	h.features = FRAME_HELLO_FILES;
 	return frame_put_hello(w, &h);
 }
 
