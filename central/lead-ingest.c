@@ -98,10 +98,16 @@ upserted_row(void *arg, const struct db_row *r)
 	" count = CASE WHEN excluded.count > lead_evidence.count" \
 	"  THEN excluded.count ELSE lead_evidence.count END," \
 	" last_ts = CASE WHEN excluded.last_ts > lead_evidence.last_ts" \
-	"  THEN excluded.last_ts ELSE lead_evidence.last_ts END"
+	"  THEN excluded.last_ts ELSE lead_evidence.last_ts END" \
+	" WHERE excluded.count > lead_evidence.count" \
+	" OR excluded.last_ts > lead_evidence.last_ts"
 #define INFRA_INSERT "INSERT INTO lead_infra (lead_id, kind, value, role)"
 #define INFRA_MERGE " ON CONFLICT (lead_id, kind, value) DO UPDATE" \
-	" SET role = COALESCE(lead_infra.role, excluded.role)"
+	" SET role = COALESCE(lead_infra.role, excluded.role)" \
+	" WHERE lead_infra.role IS NULL AND excluded.role IS NOT NULL"
+/* A field a SIM's upsert changes. */
+#define SIM_NEW(F) "(excluded." F " IS NOT NULL AND (sims." F " IS NULL" \
+	" OR sims." F " <> excluded." F "))"
 #define SIM_INSERT "INSERT INTO sims (sim_key, imsi, iccid, msisdn, imei, lead_id," \
 	" first_seen, last_seen)"
 #define SIM_MERGE " ON CONFLICT (sim_key) DO UPDATE SET" \
@@ -110,7 +116,15 @@ upserted_row(void *arg, const struct db_row *r)
 	" msisdn = COALESCE(excluded.msisdn, sims.msisdn)," \
 	" imei = COALESCE(excluded.imei, sims.imei), lead_id = excluded.lead_id," \
 	" last_seen = CASE WHEN excluded.last_seen > sims.last_seen" \
-	"  THEN excluded.last_seen ELSE sims.last_seen END"
+	"  THEN excluded.last_seen ELSE sims.last_seen END" \
+	" WHERE " SIM_NEW("imsi") " OR " SIM_NEW("iccid") " OR " SIM_NEW("msisdn") \
+	" OR " SIM_NEW("imei") " OR sims.lead_id <> excluded.lead_id" \
+	" OR excluded.last_seen > sims.last_seen"
+#define SOURCE_INSERT "INSERT INTO lead_sources (lead_id, appliance, first_seen," \
+	" last_seen)"
+#define SOURCE_MERGE " ON CONFLICT (lead_id, appliance) DO UPDATE" \
+	" SET last_seen = excluded.last_seen" \
+	" WHERE lead_sources.last_seen <> excluded.last_seen"
 
 static const char upsert_sql[] = LEAD_INSERT
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)"
@@ -252,9 +266,7 @@ lead_ingest(struct storage *st, const char *appliance, uint64_t seq,
 		return -1;
 	if ((u.detections == 1 || u.token == -1) && alert_lead(st, u.id, now) == -1)
 		return -1;
-	if (db_defer(st, "INSERT INTO lead_sources (lead_id, appliance, first_seen,"
-	    " last_seen) VALUES ($1, $2, $3, $3) ON CONFLICT (lead_id, appliance)"
-	    " DO UPDATE SET last_seen = excluded.last_seen",
+	if (db_defer(st, SOURCE_INSERT " VALUES ($1, $2, $3, $3)" SOURCE_MERGE,
 	    (struct db_arg[]){ DB_I(u.id), DB_S(appliance), DB_I(d->ts) }, 3) == -1 ||
 	    db_defer(st, "INSERT INTO lead_records (appliance, seq, lead_id, ts)"
 	    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", (struct db_arg[]){
@@ -292,9 +304,7 @@ static const char record_sql[] =
 	" al AS (INSERT INTO alerts (lead_id, revision, channel, kind, next_at, created)"
 	" SELECT ev.lead_id, ev.id, c.channel, 'urgent', $3, $3 FROM ev, u,"
 	" alert_channels c WHERE u.tier = 'urgent' ON CONFLICT DO NOTHING),"
-	" so AS (INSERT INTO lead_sources (lead_id, appliance, first_seen, last_seen)"
-	" SELECT id, $1, $16, $16 FROM u ON CONFLICT (lead_id, appliance)"
-	" DO UPDATE SET last_seen = excluded.last_seen),"
+	" so AS (" SOURCE_INSERT " SELECT id, $1, $16, $16 FROM u" SOURCE_MERGE "),"
 	" lr AS (INSERT INTO lead_records (appliance, seq, lead_id, ts)"
 	" SELECT $1, $2, id, $16 FROM u ON CONFLICT DO NOTHING),"
 	" le AS (" EVIDENCE_INSERT " SELECT u.id, x.a[i][1], x.a[i][2], x.a[i][3]::bigint,"
