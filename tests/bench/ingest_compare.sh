@@ -4,7 +4,8 @@
 # reports of RECS detection records (central-load), then the stored tables
 # (leads, lead_events, lead_changes, lead_evidence, lead_infra, lead_sources,
 # lead_records, sims, alerts, records) are dumped in a canonical order to
-# $OUT/<backend>.dump, so two builds' dumps can be diffed (docs/bench.md). Prints
+# $OUT/<backend>.dump (after 2 more reports each from a second session), so
+# two builds' or two databases' dumps can be diffed (docs/bench.md). Prints
 # reports/s and the CPU ms per report of central and of PostgreSQL.
 #   BUILD=build OUT=/tmp/new APPS=50 REPORTS=20 tests/bench/ingest_compare.sh
 set -u
@@ -58,7 +59,7 @@ for be in $BACKENDS; do
 	echo "$be: $r"
 	awk -v c="$((c1 - c0))" -v p="$((p1 - p0))" -v n="$((APPS * REPORTS))" -v be="$be" \
 	    'BEGIN { printf "%s: cpu ms per report: central %.3f postgres %.3f\n", be, c * 10 / n, p * 10 / n }'
-	# the same reports again: every record a duplicate, nothing changes
+	# a second session each: the hello's high-water, the seqs go on
 	"$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r 2 -b "$RECS" \
 	    -T 60 >/dev/null 2>&1
 	stop_central "$CPID"
