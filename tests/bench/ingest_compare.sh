@@ -7,6 +7,8 @@
 # $OUT/<backend>.dump (after 2 more reports each from a second session), so
 # two builds' or two databases' dumps can be diffed (docs/bench.md). Prints
 # reports/s and the CPU ms per report of central and of PostgreSQL.
+# RECORDS=FILE: its lines too, as the records of one more appliance (gw-var,
+# uplink_sender -R), after the load.
 #   BUILD=build OUT=/tmp/new APPS=50 REPORTS=20 tests/bench/ingest_compare.sh
 set -u
 APPS=${APPS:-50} REPORTS=${REPORTS:-20} RECS=${RECS:-20}
@@ -62,6 +64,13 @@ for be in $BACKENDS; do
 	# a second session each: the hello's high-water, the seqs go on
 	"$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r 2 -b "$RECS" \
 	    -T 60 >/dev/null 2>&1
+	if [ -n "${RECORDS:-}" ]; then
+		[ -f "$T/pki/gw-var.crt" ] ||
+		    "$ROOT/scripts/certs.sh" "$T/pki" appliance gw-var >/dev/null 2>&1
+		timeout 60 "$B/uplink_sender" -s "$T/spool-$be" -p "$PORT" -a "$T/pki/ca.crt" \
+		    -c "$T/pki/gw-var.crt" -k "$T/pki/gw-var.key" -b 100 -R "$RECORDS" -w \
+		    -t 30 >"$T/sender.out" 2>&1 || { cat "$T/sender.out"; fail "$RECORDS not acked"; }
+	fi
 	stop_central "$CPID"
 	dump > "$OUT/$be.dump"
 	echo "$be: $(wc -l < "$OUT/$be.dump") lines in $OUT/$be.dump"
