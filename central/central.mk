@@ -49,6 +49,8 @@ TEST_SCRIPTS += tests/integration/central_api_fleet.sh tests/integration/central
 TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_alerts_pg.sh
 # Two centrals on one PostgreSQL, appliances failing over and back (docs/uplink.md).
 TEST_SCRIPTS += tests/integration/central_failover.sh
+# The same ingest stores the same on SQLite and on PostgreSQL (lead-ingest.c).
+TEST_SCRIPTS += tests/integration/central_ingest_same.sh
 # TLS handshakes take their turn: handshakes_max (docs/central.md, Many connections).
 TEST_SCRIPTS += tests/integration/central_handshakes.sh
 # A synchronous standby promoted mid-stream: central reconnects, nothing lost.

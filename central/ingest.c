@@ -139,6 +139,11 @@ ingest_one(struct storage *st, const char *appliance, const char *json, size_t l
 	const char *why;
 	int64_t changes = 0;
 
+	/* a lead's detection in one deferred statement where the database can */
+	if (t == REC_DETECTION && st->ops->with_writes &&
+	    record_detection(json, len, &d, &why) == 0 && d.tier_rank > 0 &&
+	    d.account[0] == '\0')
+		return lead_ingest_record(st, appliance, seq, json, &d, now, c);
 	if (st->ops->exec(st, "INSERT INTO records (appliance, seq, type, received, body)"
 	    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
 	    (struct db_arg[]){ DB_S(appliance), DB_I(seq), DB_S(names[t]), DB_I(now),

@@ -76,6 +76,14 @@ int	ingest_config_ack(struct storage *, const char *appliance, uint64_t version,
 int	lead_ingest(struct storage *, const char *appliance, uint64_t seq,
 	    const struct detection *, int64_t now);
 /*
+ * The same for a new or repeated record with its detection, in one deferred
+ * statement (storage_ops.with_writes): the record's insert too, counted in c
+ * at the flush. No account: an account's lead may first take a line's.
+ */
+int	lead_ingest_record(struct storage *, const char *appliance, uint64_t seq,
+	    const char *json, const struct detection *, int64_t now,
+	    struct ingest_counts *);
+/*
  * line-calls.c: stores one sample call (the record appliance/seq) under its
  * line, and trims the line to its newest LINE_CALLS_KEEP.
  */

@@ -46,6 +46,8 @@ struct storage_ops {
 	const char	*name;
 	const char	*id_type;	/* an auto-increment primary key column type */
 	const char	*blob_type;	/* a byte string column type */
+	/* data-modifying WITH and arrays: lead_ingest_record's one statement */
+	bool		 with_writes;
 	/* Runs one statement; rows (if any) go to fn; changes counts affected rows. */
 	int	(*exec)(struct storage *, const char *sql, const struct db_arg *,
 		    int nargs, db_row_fn fn, void *arg, int64_t *changes);
