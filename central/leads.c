@@ -31,10 +31,9 @@ static const struct lead_col_def cols[LEAD_NCOLS] = {
 	[LEAD_SCORE] =	{ "score", "l.score", LEAD_T_INT, NULL, 0 },
 	[LEAD_VERDICT] = { "verdict", "l.verdict", LEAD_T_TEXT, NULL, 0 },
 	[LEAD_DEVICE_ID] = { "device_id", "l.device_id", LEAD_T_TEXT, NULL, 0 },
-	[LEAD_APPLIANCES] = { "appliances", "(SELECT COUNT(*) FROM lead_sources s"
-	    " WHERE s.lead_id = l.id)", LEAD_T_INT, "APPL", 4 },
-	[LEAD_SIMS] =	{ "sims", "(SELECT COUNT(*) FROM sims m WHERE m.lead_id = l.id)",
-	    LEAD_T_INT, "SIMS", 4 },
+	/* counted on the lead (schema.c's migration 16 keeps them by trigger) */
+	[LEAD_APPLIANCES] = { "appliances", "l.n_appliances", LEAD_T_INT, "APPL", 4 },
+	[LEAD_SIMS] =	{ "sims", "l.n_sims", LEAD_T_INT, "SIMS", 4 },
 	[LEAD_FEEDBACK_AT] = { "feedback_at", "l.feedback_at", LEAD_T_TIME, NULL, 0 },
 	[LEAD_STATUS_BY] = { "status_by", "l.status_by", LEAD_T_TEXT, NULL, 0 },
 	[LEAD_STATUS_AT] = { "status_at", "l.status_at", LEAD_T_TIME, NULL, 0 },

@@ -186,25 +186,85 @@ static const char *const migrations[] = {
 	" appliance TEXT NOT NULL, kind TEXT NOT NULL, version BIGINT NOT NULL,"
 	" status BIGINT, message TEXT, offered_at BIGINT, acked_at BIGINT,"
 	" PRIMARY KEY (appliance, kind));",
+	/* 16: each lead's SIMs and appliances counted on the lead (the queue's
+	 * SIMS and APPL columns, read per row of every page), kept exact by
+	 * triggers on sims and lead_sources (@LEAD_COUNTS@): a row added, removed,
+	 * or moved to another lead (a SIM seen on a new line) */
+	"ALTER TABLE leads ADD COLUMN n_sims BIGINT NOT NULL DEFAULT 0;"
+	"ALTER TABLE leads ADD COLUMN n_appliances BIGINT NOT NULL DEFAULT 0;"
+	"UPDATE leads SET n_sims = (SELECT COUNT(*) FROM sims m WHERE m.lead_id = leads.id)"
+	" WHERE id IN (SELECT lead_id FROM sims);"
+	"UPDATE leads SET n_appliances = (SELECT COUNT(*) FROM lead_sources s"
+	" WHERE s.lead_id = leads.id) WHERE id IN (SELECT lead_id FROM lead_sources);"
+	"@LEAD_COUNTS@",
 };
 
-/* Per adapter: triggers that make the audit table append-only. */
+/*
+ * Per adapter, the text of a tag in a migration: @APPEND_ONLY@, the triggers
+ * that make the audit table append-only; @LEAD_COUNTS@, the triggers that keep
+ * leads.n_sims and leads.n_appliances equal to the rows that name the lead.
+ */
 static const struct {
+	const char	*tag;
 	const char	*adapter;
 	const char	*sql;
-} append_only[] = {
-	{ "sqlite",
+} per_adapter[] = {
+	{ "@APPEND_ONLY@", "sqlite",
 	  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
 	  " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
 	  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	  " BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;" },
-	{ "postgresql",
+	{ "@APPEND_ONLY@", "postgresql",
 	  "CREATE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS"
 	  " $$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$;"
 	  "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit"
 	  " FOR EACH ROW EXECUTE FUNCTION audit_refuse();"
 	  "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
 	  " FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse();" },
+	/* one UPDATE of the lead per row added, removed or moved: a SIM seen
+	 * again on its lead (the upsert's DO UPDATE) changes no lead_id and
+	 * runs nothing */
+	{ "@LEAD_COUNTS@", "sqlite",
+	  "CREATE TRIGGER sims_count_add AFTER INSERT ON sims BEGIN"
+	  " UPDATE leads SET n_sims = n_sims + 1 WHERE id = NEW.lead_id; END;"
+	  "CREATE TRIGGER sims_count_del AFTER DELETE ON sims BEGIN"
+	  " UPDATE leads SET n_sims = n_sims - 1 WHERE id = OLD.lead_id; END;"
+	  "CREATE TRIGGER sims_count_move AFTER UPDATE OF lead_id ON sims"
+	  " WHEN OLD.lead_id IS NOT NEW.lead_id BEGIN"
+	  " UPDATE leads SET n_sims = n_sims - 1 WHERE id = OLD.lead_id;"
+	  " UPDATE leads SET n_sims = n_sims + 1 WHERE id = NEW.lead_id; END;"
+	  "CREATE TRIGGER sources_count_add AFTER INSERT ON lead_sources BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances + 1 WHERE id = NEW.lead_id; END;"
+	  "CREATE TRIGGER sources_count_del AFTER DELETE ON lead_sources BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances - 1 WHERE id = OLD.lead_id; END;"
+	  "CREATE TRIGGER sources_count_move AFTER UPDATE OF lead_id ON lead_sources"
+	  " WHEN OLD.lead_id IS NOT NEW.lead_id BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances - 1 WHERE id = OLD.lead_id;"
+	  " UPDATE leads SET n_appliances = n_appliances + 1 WHERE id = NEW.lead_id; END;" },
+	/* exact under concurrent writers: each UPDATE locks the lead's row and
+	 * adds to its newest version (READ COMMITTED re-reads it) */
+	{ "@LEAD_COUNTS@", "postgresql",
+	  "CREATE FUNCTION lead_sims_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	  " IF TG_OP <> 'INSERT' THEN"
+	  "  UPDATE leads SET n_sims = n_sims - 1 WHERE id = OLD.lead_id; END IF;"
+	  " IF TG_OP <> 'DELETE' THEN"
+	  "  UPDATE leads SET n_sims = n_sims + 1 WHERE id = NEW.lead_id; END IF;"
+	  " RETURN NULL; END $$;"
+	  "CREATE FUNCTION lead_sources_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	  " IF TG_OP <> 'INSERT' THEN"
+	  "  UPDATE leads SET n_appliances = n_appliances - 1 WHERE id = OLD.lead_id; END IF;"
+	  " IF TG_OP <> 'DELETE' THEN"
+	  "  UPDATE leads SET n_appliances = n_appliances + 1 WHERE id = NEW.lead_id; END IF;"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER sims_count AFTER INSERT OR DELETE ON sims"
+	  " FOR EACH ROW EXECUTE FUNCTION lead_sims_count();"
+	  "CREATE TRIGGER sims_count_move AFTER UPDATE OF lead_id ON sims FOR EACH ROW"
+	  " WHEN (OLD.lead_id IS DISTINCT FROM NEW.lead_id) EXECUTE FUNCTION lead_sims_count();"
+	  "CREATE TRIGGER sources_count AFTER INSERT OR DELETE ON lead_sources"
+	  " FOR EACH ROW EXECUTE FUNCTION lead_sources_count();"
+	  "CREATE TRIGGER sources_count_move AFTER UPDATE OF lead_id ON lead_sources"
+	  " FOR EACH ROW WHEN (OLD.lead_id IS DISTINCT FROM NEW.lead_id)"
+	  " EXECUTE FUNCTION lead_sources_count();" },
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -238,16 +298,23 @@ replace(const char *sql, const char *tag, const char *val)
 	return out;
 }
 
-static const char *
-append_only_sql(const struct storage_ops *ops)
+/* sql with each per-adapter tag replaced; NULL when out of memory. */
+static char *
+adapter_tags(const char *sql, const struct storage_ops *ops)
 {
-	for (size_t i = 0; i < sizeof(append_only) / sizeof(append_only[0]); i++)
-		if (strcmp(append_only[i].adapter, ops->name) == 0)
-			return append_only[i].sql;
-	return "";
+	char *out = strdup(sql), *next;
+
+	for (size_t i = 0; out != NULL && i < sizeof(per_adapter) / sizeof(per_adapter[0]); i++)
+		if (strcmp(per_adapter[i].adapter, ops->name) == 0 &&
+		    strstr(out, per_adapter[i].tag) != NULL) {
+			next = replace(out, per_adapter[i].tag, per_adapter[i].sql);
+			free(out);
+			out = next;
+		}
+	return out;
 }
 
-/* The migration text with @ID@, @BLOB@, @APPEND_ONLY@ replaced for the adapter. */
+/* The migration text with @ID@, @BLOB@ and the per-adapter tags replaced. */
 static char *
 expand(const char *sql, const struct storage_ops *ops)
 {
@@ -259,7 +326,7 @@ expand(const char *sql, const struct storage_ops *ops)
 	free(ids);
 	if (blobs == NULL)
 		return NULL;
-	out = replace(blobs, "@APPEND_ONLY@", append_only_sql(ops));
+	out = adapter_tags(blobs, ops);
 	free(blobs);
 	return out;
 }

@@ -123,6 +123,11 @@ bench() {	# NAME: fill, serve, measure
 	esac || fail "fill $n"
 	say "== $n: $(sql "SELECT count(*) FROM leads") leads, $(sql "SELECT count(*) FROM records")" \
 	    "records, $(sql "SELECT count(*) FROM sims") SIMs, filled in $(( $(date +%s) - t0 )) s"
+	# the counts the queue shows are the rows' (leads.n_sims, n_appliances)
+	off=$(sql "SELECT count(*) FROM leads l WHERE n_sims <> (SELECT count(*) FROM sims m
+	    WHERE m.lead_id = l.id) OR n_appliances <> (SELECT count(*) FROM lead_sources s
+	    WHERE s.lead_id = l.id)")
+	[ "$off" = 0 ] || fail "fill $n: $off leads whose counts are not their rows'"
 	plan | sed 's/^/plan: /' | tee -a "$T/report"
 	[ "$PG_STATS" = 1 ] && [ "${DB%%:*}" = postgresql ] &&
 	    "$PGBIN/psql" -X -q "$DB" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"

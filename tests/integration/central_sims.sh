@@ -100,6 +100,31 @@ check "terminal output" $PY "$ROOT/tests/integration/strings_check.py" tty "$T/s
     "$T/h.txt"
 check "CLI disposition audited" [ "$(sql "SELECT COUNT(*) FROM audit WHERE
     action = 'sim disposition' AND target = '460016666666666' AND who LIKE 'unix:%'")" -eq 1 ]
+# The queue's counts (leads.n_sims, n_appliances, kept by triggers): a second
+# appliance sees lead 4's line with one of lead 1's SIMs (it moves), lead 4's
+# own SIM again and a new one; each lead's counts are its rows'.
+counts() { ctl leads --json | $PY -c 'import json, sys
+print(" ".join("%s:%s/%s" % (l["ip"][-1], l["sims"], l["appliances"])
+    for l in sorted(map(json.loads, sys.stdin), key=lambda l: l["ip"])))'; }
+check "counts after ingest" [ "$(counts)" = "1:5/1 2:2/1 3:1/1 4:1/1" ]
+$PY - "$T/move.jsonl" <<'PYGEN' || fail "records"
+import json, sys
+rec = {"type": "detection", "ts": "2026-11-30T11:00:00.000Z", "subject": {"ip": "100.64.1.4",
+       "vlan": 13, "account": "acct-3"}, "verdict": "goip_present", "tier": "general",
+       "evidence": [{"kind": "sip_user_agent", "detail": "dble", "count": 1}],
+       "device": {"id": "GoIP-3", "sims": [{"imsi": "460001111111111"},
+       {"imsi": "460016666666666"}, {"imsi": "460015555555555"}]}}
+open(sys.argv[1], "w").write(json.dumps(rec, separators=(",", ":")) + "\n")
+PYGEN
+gw_conf gw-sims2 "$PORT"
+timeout 60 "$B/uplink_sender" -s "$T/spool-sims2" -p "$PORT" -a "$T/pki/ca.crt" \
+    -c "$T/pki/gw-sims2.crt" -k "$T/pki/gw-sims2.key" -b 100 -R "$T/move.jsonl" -w -t 30 \
+    > "$T/sender2.out" 2>&1 || { cat "$T/sender2.out"; fail "records not acked"; }
+c=$(counts)
+check "a SIM moved, one new, a second appliance" [ "$c" = "1:4/1 2:2/1 3:1/1 4:3/2" ]
+check "counts are the rows'" [ "$(sql "SELECT COUNT(*) FROM leads l WHERE
+    n_sims <> (SELECT COUNT(*) FROM sims m WHERE m.lead_id = l.id) OR
+    n_appliances <> (SELECT COUNT(*) FROM lead_sources s WHERE s.lead_id = l.id)")" -eq 0 ]
 check "central alive" kill -0 "$CPID"
 echo "backend: $backend"
 finish
