@@ -22,6 +22,9 @@ GEO=${GEO:-$BUILD/geo/country.mmdb}
 [ -x "$BASE" ] && [ -x "$NEW" ] || { echo "samerecords: no $BASE or $NEW" >&2; exit 2; }
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
+# copies, so that a rebuild during the run cannot swap a binary under it
+cp "$BASE" "$OUT/base-goipwatchd" && BASE=$OUT/base-goipwatchd
+cp "$NEW" "$OUT/new-goipwatchd" && NEW=$OUT/new-goipwatchd
 
 # configs: default, full nDPI, the eval's (with the country database when present)
 printf 'dpi_capacity 262144\n' >"$OUT/full.conf"
