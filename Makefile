@@ -60,7 +60,8 @@ MMDB_LIBS	:= -lmaxminddb
 # --- dependency-free core ---------------------------------------------------
 LIB_SRCS := firmware/lib/log.c firmware/lib/pool.c firmware/lib/ring.c \
 	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c \
-	    firmware/lib/utf8.c firmware/lib/itable.c firmware/lib/keytab.c
+	    firmware/lib/utf8.c firmware/lib/itable.c firmware/lib/keytab.c \
+	    firmware/lib/bigmem.c
 LIB	:= $(BUILD)/libgw.a
 
 # --- capture drivers: every variant on every board (docs/pipeline.md) ----------

@@ -9,13 +9,59 @@
 
 #include "clock.h"
 
+/* n digits of v, zero-padded, at p. */
+static char *
+put_digits(char *p, unsigned v, int n)
+{
+	int i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+/* Years 0-9999 without gmtime_r and snprintf (records format one or more a
+ * packet): days to a civil date (H. Hinnant's days_from_civil, inverted). */
+#define CLOCK_FAST_MAX	253402300800ULL	/* 10000-01-01T00:00:00Z */
+
 size_t
 clock_fmt(usec_t t, char *buf, size_t len)
 {
-	time_t secs = (time_t)(t / USEC_PER_SEC);
+	uint64_t secs64 = t / USEC_PER_SEC;
+	time_t secs = (time_t)secs64;
 	struct tm tm;
 	int n;
 
+	if (secs64 < CLOCK_FAST_MAX && len > 24) {
+		uint64_t days = secs64 / 86400, sod = secs64 % 86400;
+		uint64_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+		uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+		uint64_t mp = (5 * doy + 2) / 153;
+		unsigned d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+		unsigned m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+		unsigned y = (unsigned)(yoe + era * 400 + (m <= 2));
+		char *p = buf;
+
+		p = put_digits(p, y, 4);
+		*p++ = '-';
+		p = put_digits(p, m, 2);
+		*p++ = '-';
+		p = put_digits(p, d, 2);
+		*p++ = 'T';
+		p = put_digits(p, (unsigned)(sod / 3600), 2);
+		*p++ = ':';
+		p = put_digits(p, (unsigned)(sod / 60 % 60), 2);
+		*p++ = ':';
+		p = put_digits(p, (unsigned)(sod % 60), 2);
+		*p++ = '.';
+		p = put_digits(p, (unsigned)(t % USEC_PER_SEC / 1000), 3);
+		*p++ = 'Z';
+		*p = '\0';
+		return (size_t)(p - buf);
+	}
 	if (gmtime_r(&secs, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
 	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",

@@ -139,18 +139,33 @@ jw_strn(struct jw *w, const char *key, const char *val, size_t n)
 	jw_escaped(w, val, strnlen(val, n));
 }
 
+/* Decimal digits of v, with a leading '-' when neg: as %llu / %lld print them. */
+static void
+jw_dec(struct jw *w, uint64_t v, bool neg)
+{
+	char d[24], *p = d + sizeof(d);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (neg)
+		*--p = '-';
+	jw_raw(w, p, (size_t)(d + sizeof(d) - p));
+}
+
 void
 jw_u64(struct jw *w, const char *key, uint64_t v)
 {
 	jw_key(w, key);
-	jw_fmt(w, "%llu", (unsigned long long)v);
+	jw_dec(w, v, false);
 }
 
 void
 jw_i64(struct jw *w, const char *key, int64_t v)
 {
 	jw_key(w, key);
-	jw_fmt(w, "%lld", (long long)v);
+	jw_dec(w, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 
 void

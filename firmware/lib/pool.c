@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "pool.h"
 
 struct pool_item {
@@ -35,7 +36,7 @@ pool_new(size_t objsize, size_t capacity)
 		return NULL;
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	if ((p->mem = aligned_alloc(16, objsize * capacity)) == NULL) {
+	if ((p->mem = bigmem_calloc(capacity, objsize)) == NULL) {
 		free(p);
 		return NULL;
 	}
@@ -49,7 +50,7 @@ pool_free(struct pool *p)
 {
 	if (p == NULL)
 		return;
-	free(p->mem);
+	bigmem_free(p->mem, p->cap, p->objsize);
 	free(p);
 }
 

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
@@ -26,6 +27,41 @@ test_fmt_parse(void **state)
 	assert_int_equal(t, 1764408000000000ULL);
 	assert_int_equal(clock_parse("2025-13-29T09:20:00Z", &t), -1);
 	assert_int_equal(clock_parse("2025-11-29T09:20:00", &t), -1);
+}
+
+/* The fast civil-date path agrees with gmtime_r over years 0-9999 (leap days,
+ * century rules, the last second before 10000); past it gmtime_r takes over. */
+static void
+test_fmt_gmtime(void **state)
+{
+	static const uint64_t fixed[] = { 0, 59, 86399, 86400, 951782400, 951868800,
+		4107456000ULL, 4107542400ULL, 253402300799ULL, 253402300800ULL,
+		253402300801ULL, 1709510400ULL };
+	char buf[CLOCK_TS_LEN], want[96];
+	uint64_t s, x = 88172645463325252ULL;
+	struct tm tm;
+	time_t tt;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		if (i < sizeof(fixed) / sizeof(fixed[0]))
+			s = fixed[i];
+		else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			s = x % 253402400000ULL;
+		}
+		tt = (time_t)s;
+		assert_non_null(gmtime_r(&tt, &tm));
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",
+		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_sec, (unsigned)(i % 1000));
+		assert_int_equal(clock_fmt(s * 1000000 + i % 1000 * 1000 + 999, buf,
+		    sizeof(buf)), strlen(want));
+		assert_string_equal(buf, want);
+	}
+	assert_int_equal(clock_fmt(1764408000123456ULL, buf, 10), 9);
+	assert_string_equal(buf, "2025-11-2");
 }
 
 /* CLOCK_MONOTONIC in µs: it agrees with the system call and never goes back. */
@@ -81,6 +117,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fmt_parse),
+		cmocka_unit_test(test_fmt_gmtime),
 		cmocka_unit_test(test_mono),
 		cmocka_unit_test(test_cond_deadline),
 	};

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -36,6 +37,37 @@ test_nesting_and_escapes(void **state)
 	assert_int_equal(n, strlen(buf));
 	assert_string_equal(buf, "{\"type\":\"flow\",\"ua\":\"a\\\"b\\\\c\\u000a\\u0001\\u007f\","
 	    "\"vlan\":[1,2],\"o\":{},\"n\":-5,\"d\":0.250,\"b\":false}\n");
+}
+
+/* Integers print as %llu / %lld would, at the extremes too. */
+static void
+test_integers(void **state)
+{
+	static const int64_t iv[] = { 0, 1, -1, 9, 10, -10, 1234567890123LL, INT64_MAX,
+		INT64_MIN, INT64_MIN + 1 };
+	static const uint64_t uv[] = { 0, 9, 10, 99, 100, 4294967296ULL, UINT64_MAX };
+	char buf[64], want[64];
+	struct jw w;
+	unsigned i;
+
+	(void)state;
+	for (i = 0; i < sizeof(iv) / sizeof(iv[0]); i++) {
+		jw_init(&w, buf, sizeof(buf));
+		jw_i64(&w, NULL, iv[i]);
+		jw_finish(&w);
+		snprintf(want, sizeof(want), "%lld\n", (long long)iv[i]);
+		assert_string_equal(buf, want);
+	}
+	for (i = 0; i < sizeof(uv) / sizeof(uv[0]); i++) {
+		jw_init(&w, buf, sizeof(buf));
+		jw_u64(&w, NULL, uv[i]);
+		jw_finish(&w);
+		snprintf(want, sizeof(want), "%llu\n", (unsigned long long)uv[i]);
+		assert_string_equal(buf, want);
+	}
+	jw_init(&w, buf, 20);	/* 20 digits and the newline do not fit */
+	jw_u64(&w, NULL, UINT64_MAX);
+	assert_int_equal(jw_finish(&w), 0);
 }
 
 static void
@@ -111,6 +143,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting_and_escapes),
+		cmocka_unit_test(test_integers),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_clock),

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "flow.h"
 #include "hash.h"
 #include "itable.h"
@@ -39,8 +40,9 @@ flow_table_new(size_t capacity, const usec_t timeouts[FLOW_NCLASS], usec_t activ
 		return NULL;
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
-	ft->flows = calloc(capacity, sizeof(*ft->flows));
-	if (ft->flows == NULL || itable_init(&ft->t, capacity, capacity) == -1) {
+	/* the table first: its cap sizes the flows for bigmem_free */
+	if (itable_init(&ft->t, capacity, capacity) == -1 ||
+	    (ft->flows = bigmem_calloc(capacity, sizeof(*ft->flows))) == NULL) {
 		flow_table_free(ft);
 		return NULL;
 	}
@@ -61,7 +63,7 @@ flow_table_free(struct flow_table *ft)
 {
 	if (ft == NULL)
 		return;
-	free(ft->flows);
+	bigmem_free(ft->flows, ft->t.cap, sizeof(*ft->flows));
 	itable_fini(&ft->t);
 	free(ft);
 }

@@ -12,9 +12,20 @@ static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff }
 const char *
 report_ip(const uint8_t a[16], char buf[REPORT_IP_LEN])
 {
-	if (memcmp(a, v4mapped, 12) == 0)
-		inet_ntop(AF_INET, a + 12, buf, REPORT_IP_LEN);
-	else
+	char *p = buf;
+	int i;
+
+	if (memcmp(a, v4mapped, 12) == 0) {
+		/* dotted quad by hand: inet_ntop's is sprintf, once or twice a record */
+		for (i = 12; i < 16; i++) {
+			if (a[i] >= 100)
+				*p++ = (char)('0' + a[i] / 100);
+			if (a[i] >= 10)
+				*p++ = (char)('0' + a[i] / 10 % 10);
+			*p++ = (char)('0' + a[i] % 10);
+			*p++ = i < 15 ? '.' : '\0';
+		}
+	} else
 		inet_ntop(AF_INET6, a, buf, REPORT_IP_LEN);
 	return buf;
 }

@@ -3,4 +3,4 @@
 D := firmware/goipwatchd/report
 GWD_CORE_SRCS += $(D)/report.c $(D)/health.c $(D)/spool.c $(D)/spool-recover.c \
 	    $(D)/evspool.c
-UNIT_TESTS += spool
+UNIT_TESTS += spool report
