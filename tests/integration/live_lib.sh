@@ -10,7 +10,8 @@
 #                               $LIVE_TXIF/$LIVE_RXIF (veth), IPv6 off so
 #                               nothing but the replay crosses; call live_down
 #                               on every exit path (a trap)
-#   live_down                   deletes both namespaces (and so the veth)
+#   live_down                   kills what runs in them, deletes both
+#                               namespaces (and so the veth)
 #   live_rx CMD...              runs CMD in the receiving namespace (to run
 #                               one in the background and keep its pid, call
 #                               ip netns exec "$LIVE_RX" CMD & directly)
@@ -58,7 +59,10 @@ live_up() {
 	ip -n "$LIVE_TX" link set "$LIVE_TXIF" up && ip -n "$LIVE_RX" link set "$LIVE_RXIF" up
 }
 
-live_down() {
+live_down() {	# and ends what still runs inside them (only ours: the names are unique)
+	for _n in "$LIVE_TX" "$LIVE_RX"; do
+		for _p in $(ip netns pids "$_n" 2>/dev/null); do kill -KILL "$_p" 2>/dev/null; done
+	done
 	ip netns del "$LIVE_TX" 2>/dev/null
 	ip netns del "$LIVE_RX" 2>/dev/null
 	return 0
