@@ -206,7 +206,7 @@ for run in $(seq "$RUNS"); do
 			echo "run $run: $tr ${NAME[$t]}: zero drops up to $pps pps, $mbps Mbit/s" \
 			    "$([ "$capped" = 1 ] && echo '(tcpreplay top speed)'), drops from $dropat pps" >&2
 			PPS[$tr.$t]+="$pps "
-			DROPAT[$tr.$t]+="$dropat "
+			DROPAT[$tr.$t]+="${dropat:-0} "
 			MBPS[$tr.$t]+="$mbps "
 			CAP[$tr.$t]+="$capped"
 		done
@@ -253,9 +253,9 @@ done
 			p=$(tr ' ' '\n' <<<"${PPS[$tr.$t]}" | grep . | median)
 			m=$(tr ' ' '\n' <<<"${MBPS[$tr.$t]}" | grep . | median)
 			ge=""; case ${CAP[$tr.$t]} in *1*) ge=">=" ;; esac
-			d=$(tr ' ' '\n' <<<"${DROPAT[$tr.$t]}" | grep -v '^0*$' | grep . | median)
+			d=$(tr ' ' '\n' <<<"${DROPAT[$tr.$t]}" | { grep -v '^0*$' || true; } | median)
 			printf '%-7s %-20s %11s %10s %11s   %s\n' "$tr" "${NAME[$t]}" "$ge$(printf '%.0f' "$p")" \
-			    "$(printf '%.1f' "$m")" "$(printf '%.0f' "$d")" "$(awk '{ for (i = 1; i <= NF; i++) printf "%.0f ", $i }' <<<"${PPS[$tr.$t]}")"
+			    "$(printf '%.1f' "$m")" "$([ "$d" = 0 ] && echo - || printf '%.0f' "$d")" "$(awk '{ for (i = 1; i <= NF; i++) printf "%.0f ", $i }' <<<"${PPS[$tr.$t]}")"
 		done
 	done
 	echo
@@ -270,7 +270,7 @@ done
 			    "${NAME[$t]}" "$(awk -v p="$p" 'BEGIN { print p * 1.5 }')" "$pps" "$off" "$rcv" \
 			    "$(awk -v a="$k" -v b="$ring" 'BEGIN { print a + b }')" "$ifd" "$disp" "$rec" \
 			    "$(awk -v o="$off" -v k="$k" -v i="$ifd" -v r="$ring" -v d="$disp" \
-			      'BEGIN { print o > 0 ? 100 * (k + i + r + d) / o : 0 }')"
+			      'BEGIN { print (o > 0) ? 100 * (k + i + r + d) / o : 0 }')"
 		done
 	done
 	echo
