@@ -18,7 +18,7 @@ tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind time
 openssl systemd
 libmicrohttpd-dev libargon2-dev libgnutls28-dev libcurl4-openssl-dev python3-aiosmtpd
 libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium fonts-noto-cjk
-libmaxminddb-dev"
+libmaxminddb-dev tcpreplay"
 # libmicrohttpd-dev: central's console HTTPS API (GnuTLS inside MHD 0.9.75);
 # libgnutls28-dev: http.c verifies the console's browser client certificates
 # with the GnuTLS session MHD runs (already pulled in by libmicrohttpd-dev);
@@ -32,6 +32,9 @@ libmaxminddb-dev"
 # Chinese glyphs in headless Chromium's screenshots.
 # libmaxminddb-dev: goipwatchd reads the IP-to-country database (home_country,
 # geo.c; docs/detection.md).
+# tcpreplay: replays traces onto a veth pair between network namespaces for the
+# live-capture bench and its overload test (make bench-live, tests/bench/live.sh;
+# tests/integration/live_overload.sh; docs/sizing.md).
 # libndpi-dev is not Multi-Arch: same (it would replace the amd64 one): only the
 # arm64 runtime; board/arm64-generic/board.mk links it by soname.
 CROSS_PKGS="crossbuild-essential-arm64 qemu-user-static qemu-system-arm qemu-utils

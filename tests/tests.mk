@@ -5,7 +5,8 @@
 TEST_SCRIPTS += tests/integration/first_run.sh tests/pcap/golden.sh tests/pcap/detect_golden.sh \
 	    tests/pcap/voip_golden.sh tests/integration/offline_cli.sh \
 	    tests/integration/merge_order.sh \
-	    tests/integration/live_lo.sh tests/eval/eval_check.sh \
+	    tests/integration/live_lo.sh tests/integration/live_overload.sh \
+	    tests/eval/eval_check.sh \
 	    tests/integration/sipp_kamailio.sh \
 	    tests/integration/uplink_tls.sh tests/integration/uplink_outage.sh \
 	    tests/integration/uplink_cap.sh tests/integration/uplink_config.sh \

@@ -31,7 +31,10 @@ struct afp {
 	unsigned	 nblocks, cur;
 	int		 linktype;
 	bool		 loopback;	/* sees each packet twice: skip outgoing */
-	uint64_t	 drops, freezes;
+	uint64_t	 drops;		/* tp_drops, accumulated (atomic) */
+	/* worker 0 only: the interface's rx_dropped, less its value at open */
+	char		 ifdrop_path[64 + IFNAMSIZ];
+	uint64_t	 ifdrop0;
 	uint8_t		 vlanbuf[65536 + 4];	/* a frame with its VLAN tag put back */
 };
 
@@ -121,13 +124,32 @@ afp_fanout(struct afp *a, const struct capture_opts *o, char *err, size_t errlen
 
 static void afp_close(void *);
 
+/*
+ * Frames the device or the kernel's backlog dropped before any packet socket
+ * saw them (a veth's full backlog, a NIC's missed frames): the interface's
+ * rx_dropped, as libpcap's ps_ifdrop. -1 when unreadable.
+ */
+static int
+afp_ifdrop(const struct afp *a, uint64_t *v)
+{
+	unsigned long long n;
+	FILE *f;
+	int rc;
+
+	if (a->ifdrop_path[0] == '\0' || (f = fopen(a->ifdrop_path, "re")) == NULL)
+		return -1;
+	rc = fscanf(f, "%llu", &n) == 1 ? 0 : -1;
+	fclose(f);
+	*v = n;
+	return rc;
+}
+
 static void *
 afp_open(const struct capture_opts *o, unsigned worker, int *linktype, char *err,
     size_t errlen)
 {
 	struct afp *a;
 
-	(void)worker;
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return snprintf(err, errlen, "out of memory"), NULL;
 	a->map = MAP_FAILED;
@@ -140,6 +162,13 @@ afp_open(const struct capture_opts *o, unsigned worker, int *linktype, char *err
 	    afp_fanout(a, o, err, errlen) == -1)
 		goto err_free;
 	*linktype = a->linktype;
+	/* one handle counts the interface's drops, or -j N would count them N times */
+	if (worker == 0) {
+		snprintf(a->ifdrop_path, sizeof(a->ifdrop_path),
+		    "/sys/class/net/%s/statistics/rx_dropped", o->source);
+		if (afp_ifdrop(a, &a->ifdrop0) == -1)
+			a->ifdrop_path[0] = '\0';
+	}
 	return a;
 err_free:
 	afp_close(a);
@@ -230,14 +259,20 @@ afp_stats(void *h, struct capture_stats *st)
 	struct afp *a = h;
 	struct tpacket_stats_v3 ts;
 	socklen_t len = sizeof(ts);
+	uint64_t ifd;
 
-	/* reading the counters resets them in the kernel: accumulate */
-	if (getsockopt(a->fd, SOL_PACKET, PACKET_STATISTICS, &ts, &len) == 0) {
-		a->drops += ts.tp_drops;
-		a->freezes += ts.tp_freeze_q_cnt;
-	}
-	st->kernel_drops = a->drops;
-	st->ring_drops = a->freezes;
+	/*
+	 * Reading the counters resets them in the kernel: accumulate. Each read
+	 * takes its own share under the kernel's lock, and the add is atomic, so
+	 * two threads sampling at once lose nothing. tp_drops counts every frame
+	 * lost to the full ring: the kernel ring's drops. tp_freeze_q_cnt counts
+	 * the times the ring filled, not frames, so it is no drop count.
+	 */
+	if (getsockopt(a->fd, SOL_PACKET, PACKET_STATISTICS, &ts, &len) == 0)
+		__atomic_add_fetch(&a->drops, ts.tp_drops, __ATOMIC_RELAXED);
+	st->kernel_drops = __atomic_load_n(&a->drops, __ATOMIC_RELAXED);
+	if (afp_ifdrop(a, &ifd) == 0 && ifd >= a->ifdrop0)
+		st->iface_drops = ifd - a->ifdrop0;
 }
 
 static void

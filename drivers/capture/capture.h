@@ -23,7 +23,7 @@ struct capture_stats {
 	uint64_t	received;	/* handed to the callback */
 	uint64_t	kernel_drops;	/* dropped by the kernel or its buffer */
 	uint64_t	iface_drops;	/* dropped by the interface or driver */
-	uint64_t	ring_drops;	/* AF_PACKET: frames lost to a full ring */
+	uint64_t	ring_drops;	/* a ring of the driver's own (none today: af-packet's full kernel ring is kernel_drops) */
 };
 
 struct capture_opts {

@@ -11,3 +11,9 @@ $(PCAPREAD): tests/bench/pcapread.c $(call obj,$(CAPTURE_SRCS)) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(PCAP_LIBS)
+
+# make bench-live (root): live capture on a veth pair between two network
+# namespaces, tcpreplay at rising rates (tests/bench/live.sh, docs/sizing.md).
+bench-live: deps all
+	$(Q)BUILD=$(BUILD) ./tests/bench/live.sh
+.PHONY: bench-live
