@@ -61,7 +61,7 @@ MMDB_LIBS	:= -lmaxminddb
 LIB_SRCS := firmware/lib/log.c firmware/lib/pool.c firmware/lib/ring.c \
 	    firmware/lib/hash.c firmware/lib/clock.c firmware/lib/jw.c \
 	    firmware/lib/utf8.c firmware/lib/itable.c firmware/lib/keytab.c \
-	    firmware/lib/bigmem.c
+	    firmware/lib/bigmem.c firmware/lib/hex.c
 LIB	:= $(BUILD)/libgw.a
 
 # --- capture drivers: every variant on every board (docs/pipeline.md) ----------
@@ -80,7 +80,7 @@ TEST_PROGS :=
 TEST_SCRIPTS :=
 BENCH_SCRIPTS :=
 FUZZERS := jw
-UNIT_TESTS := ring jw log capture_file ilist clock
+UNIT_TESTS := ring jw log capture_file ilist clock hex
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hex.h"
 #include "conf.h"
 #include "confstore.h"
 #include "out.h"
@@ -13,45 +14,27 @@
 #include "writer.h"
 
 static char *
-hex_encode(const uint8_t *p, size_t n)
+hex_new(const uint8_t *p, size_t n)
 {
-	static const char d[] = "0123456789abcdef";
 	char *s = malloc(2 * n + 1);
 
-	if (s == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		s[2 * i] = d[p[i] >> 4];
-		s[2 * i + 1] = d[p[i] & 15];
-	}
-	s[2 * n] = '\0';
+	if (s != NULL)
+		hex_encode(p, n, s);
 	return s;
 }
 
-static int
-nibble(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static uint8_t *
-hex_decode(const char *s, size_t *n)
+bytes_new(const char *s, size_t *n)
 {
 	size_t len = strlen(s);
-	uint8_t *p;
+	uint8_t *p = malloc(len / 2 + 1);
+	long got;
 
-	if (len % 2 != 0 || (p = malloc(len / 2 + 1)) == NULL)
+	if (p == NULL || (got = hex_decode(s, len, p, len / 2)) < 0) {
+		free(p);
 		return NULL;
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			free(p);
-			return NULL;
-		}
-		p[i] = (uint8_t)(hi << 4 | lo);
 	}
-	*n = len / 2;
+	*n = (size_t)got;
 	return p;
 }
 
@@ -65,7 +48,7 @@ push_row(void *arg, const struct db_row *r)
 		return -1;
 	snprintf(pc->grp, sizeof(pc->grp), "%s", row_str(r, 0));
 	pc->version = (uint64_t)row_int(r, 1);
-	if ((pc->blob = hex_decode(row_str(r, 2), &pc->len)) == NULL) {
+	if ((pc->blob = bytes_new(row_str(r, 2), &pc->len)) == NULL) {
 		free(pc);
 		return -1;
 	}
@@ -187,7 +170,7 @@ confstore_set(struct storage *st, const char *grp, const char *body, size_t len,
 		goto out;
 	if (next_version(st, version) == -1 ||
 	    pki_sign_config(keypath, *version, (const uint8_t *)body, len, &blob, &blen,
-	    err, errlen) == -1 || (hex = hex_encode(blob, blen)) == NULL ||
+	    err, errlen) == -1 || (hex = hex_new(blob, blen)) == NULL ||
 	    db_exec(st, "INSERT INTO configs (version, grp, body, blob_hex, created,"
 	    " created_by) VALUES ($1, $2, $3, $4, $5, $6)",
 	    (struct db_arg[]){ DB_I(*version), DB_S(grp), DB_S(text), DB_S(hex),

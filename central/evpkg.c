@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "evpkg.h"
 #include "evstore.h"
 #include "out.h"
@@ -65,18 +66,9 @@ evpkg_lead_files(struct storage *st, int64_t lead, struct evrows *rs)
 size_t
 evpkg_unhex(const char *h, uint8_t *out, size_t cap)
 {
-	size_t n = strlen(h) / 2;
+	long n = hex_decode(h, strlen(h), out, cap);
 
-	if (n > cap)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-
-		if (sscanf(h + 2 * i, "%2x", &v) != 1)
-			return 0;
-		out[i] = (uint8_t)v;
-	}
-	return n;
+	return n < 0 ? 0 : (size_t)n;
 }
 
 uint8_t *

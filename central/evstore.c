@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "audit.h"
 #include "evstore.h"
 #include "sign.h"
@@ -25,18 +26,6 @@ void
 evstore_path(const char *dir, const char *hex, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%.2s/%s.pcapng", dir, hex, hex);
-}
-
-static void
-to_hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char d[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 static int
@@ -206,8 +195,8 @@ finish(struct ev *e, struct evstore_counts *n)
 	if (place(e, from) == -1 || (certhex = malloc(2 * c->certlen + 1)) == NULL)
 		return -1;
 	snprintf(name, sizeof(name), "%.*s", (int)v->name.len, v->name.p);
-	to_hex(v->sig, v->sig_len, sighex);
-	to_hex(c->cert, c->certlen, certhex);
+	hex_encode(v->sig, v->sig_len, sighex);
+	hex_encode(c->cert, c->certlen, certhex);
 	rc = db_exec(e->st, "INSERT INTO evidence (sha256, appliance, name, size, sig,"
 	    " cert, received, verified) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
 	    " ON CONFLICT DO NOTHING", (struct db_arg[]){ DB_S(e->hex),
@@ -267,7 +256,7 @@ evstore_chunk(struct storage *st, const struct evstore_chunk *c,
 	int64_t changes = 0, sum;
 	int rc;
 
-	to_hex(v->sha256, 32, e.hex);
+	hex_encode(v->sha256, 32, e.hex);
 	snprintf(e.target, sizeof(e.target), "evidence:%s", e.hex);
 	safe_name(c->appliance, app, sizeof(app));
 	snprintf(e.part, sizeof(e.part), "%s/parts/%s.%s.part", c->dir, e.hex, app);

@@ -15,6 +15,7 @@
 #include <mbedtls/x509_crt.h>
 #include <mbedtls/x509_csr.h>
 
+#include "hex.h"
 #include "frame.h"
 #include "tls-pki.h"
 
@@ -328,6 +329,5 @@ pki_sha256_hex(const void *p, size_t n, char out[65])
 	unsigned char md[32];
 
 	mbedtls_sha256_ret(p, n, md, 0);
-	for (size_t i = 0; i < sizeof(md); i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	hex_encode(md, sizeof(md), out);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hex.h"
 #include "authcache.h"
 #include "out.h"
 #include "tls-pki.h"
@@ -75,8 +76,7 @@ users_random_hex(char *out, size_t n)
 
 	if (n > sizeof(b) || getrandom(b, n, 0) != (ssize_t)n)
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
+	hex_encode(b, n, out);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
 
+#include "hex.h"
 #include "sign.h"
 
 struct signer {
@@ -209,12 +210,5 @@ sign_verify_chain(const char *capath, const uint8_t *cert, size_t certlen, char 
 void
 sign_hex(const uint8_t sha[32], char hex[65])
 {
-	static const char d[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < 32; i++) {
-		hex[2 * i] = d[sha[i] >> 4];
-		hex[2 * i + 1] = d[sha[i] & 15];
-	}
-	hex[64] = '\0';
+	hex_encode(sha, 32, hex);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "evspool.h"
 #include "frame.h"
 #include "spool.h"
@@ -34,20 +35,6 @@ field(const char *p, const char *end, const char *key, char *out, size_t max)
 	}
 	out[n] = '\0';
 	return q < end && *q == '"' ? n : 0;
-}
-
-static int
-unhex(const char *h, uint8_t out[32])
-{
-	for (int i = 0; i < 64; i++) {
-		int c = h[i], v = c >= '0' && c <= '9' ? c - '0' :
-		    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-
-		if (v < 0)
-			return -1;
-		out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | v : v << 4);
-	}
-	return 0;
 }
 
 static int
@@ -116,7 +103,7 @@ evspool_append(struct spool *sp, const char *dir, const char *rec, size_t len,
 		return 0;
 	if (field(p, end, "\"file\":\"", name, sizeof(name)) == 0 ||
 	    field(p, end, "\"sha256\":\"", hex, sizeof(hex)) != 64 ||
-	    unhex(hex, sha) == -1) {
+	    hex_decode(hex, 64, sha, 32) != 32) {
 		snprintf(err, errlen, "evidence_file: cannot read its name and sha256");
 		goto err;
 	}
