@@ -240,12 +240,6 @@ is_upper(uint8_t c)
 	return c >= 'A' && c <= 'Z';
 }
 
-static bool
-is_digitc(uint8_t c)
-{
-	return is_digit(c);
-}
-
 /* Call-ID: tokens, at most one '@' with something on both sides. */
 static bool
 call_id(const uint8_t *p, size_t n)
@@ -331,11 +325,11 @@ header(const uint8_t *name, size_t nn, const uint8_t *v, size_t vn,
 		return once(x, H_UA) && all(v, vn, is_text);
 	}
 	if (name_is(name, nn, "max-forwards"))
-		return once(x, H_MAXFWD) && vn <= 3 && all(v, vn, is_digitc);
+		return once(x, H_MAXFWD) && vn <= 3 && all(v, vn, is_digit);
 	if (name_is(name, nn, "accept"))
 		return once(x, H_ACCEPT) && accept_ok(v, vn);
 	/* Content-Length never reaches libosip2 (sip.c headers_copy). */
-	return name_is(name, nn, "content-length") && all(v, vn, is_digitc);
+	return name_is(name, nn, "content-length") && all(v, vn, is_digit);
 }
 
 static bool
