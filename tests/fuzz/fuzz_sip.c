@@ -2,7 +2,9 @@
 /*
  * libFuzzer harness for the SIP path: sniff, frame, parse, SDP, resync, and
  * a TCP stream fed with segments cut from the input (in order, ahead,
- * retransmitted, with flags). Also the RTP/RTCP decoders on the same bytes.
+ * retransmitted, with flags). Every parse also goes through libosip2 alone
+ * and must match the pre-parser's result to the byte. Also the RTP/RTCP
+ * decoders on the same bytes.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -40,13 +42,16 @@ init_once(void)
 	check(sp != NULL);
 }
 
+/* The pre-parser (sip-pre.c) must give what libosip2 gives, to the byte. */
 static void
 one_message(const uint8_t *p, size_t n, size_t cap)
 {
-	static struct sip_msg m;
+	static struct sip_msg m, full;
 	enum sip_result r = sip_parse(p, n, cap, &m);
 
 	check(r < SIP_RESULT_MAX);
+	check(sip_parse_full(p, n, cap, &full) == r);
+	check(memcmp(&m, &full, sizeof(m)) == 0);
 	if (r == SIP_PARSE_OK) {
 		check(m.len <= n);
 		check(strlen(m.call_id) < sizeof(m.call_id));

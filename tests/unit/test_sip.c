@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests for sip.c, sip-frame.c and sip-sdp.c on realistic messages. */
+/* Unit tests for sip.c, sip-frame.c, sip-sdp.c and sip-pre.c on realistic messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -576,6 +576,113 @@ test_rate(void **state)
 	    s * 1e6 / n);
 }
 
+
+/* Pre-parser cases (sip-pre.c): does it take the message, and is the
+ * result then byte-identical to libosip2's? */
+#define SCAN_VIA	"Via: SIP/2.0/UDP 45.134.26.7:5071;branch=z9hG4bK-2806349123;rport\r\n"
+#define SCAN_FROM	"From: \"100\"<sip:100@100.64.3.9>;tag=3533336634\r\n"
+#define SCAN_TO		"To: \"100\"<sip:100@100.64.3.9>\r\n"
+#define SCAN_CID	"Call-ID: 902154880213873318414530\r\n"
+#define SCAN_TAIL	SCAN_CID "CSeq: 1 OPTIONS\r\n"
+#define SCAN_OPT	"OPTIONS sip:100@100.64.3.9 SIP/2.0\r\n"
+
+static const struct {
+	const char	*msg;
+	bool		 taken;
+} pre_cases[] = {
+	{ SCAN_OPT SCAN_VIA "Max-Forwards: 70\r\n" SCAN_TO SCAN_FROM
+	  "User-Agent: friendly-scanner\r\n" SCAN_CID
+	  "Contact: sip:100@45.134.26.7:5071\r\n" "CSeq: 1 OPTIONS\r\n"
+	  "Accept: application/sdp\r\n" "Content-Length: 0\r\n\r\n", true },
+	{ "REGISTER sip:sip.example.net SIP/2.0\r\n"
+	  "via: SIP/2.0/TCP 10.0.0.5;branch=z9hG4bKx;received=1.2.3.4\r\n"
+	  "FROM: <sip:4711@sip.example.net>;tag=a\r\nTO: <sip:4711@sip.example.net>\r\n"
+	  "CALL-ID: a@b\r\ncseq: 4294967295 REGISTER\r\n"
+	  "User-Agent: \"sipvicious\"\r\nContact: \"x\" <sip:4711@10.0.0.5:5080>\r\n\r\n",
+	  true },
+	{ "INVITE sip:10.1.2.3:5060 SIP/2.0\r\n" SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL
+	  "\r\n", true },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM "To: <sip:100@h>;tag=1\r\n" SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT "Via: SIP/2.0/UDP a;branch=z1, SIP/2.0/UDP b;branch=z2\r\n"
+	  SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT "v: SIP/2.0/UDP a;branch=z1\r\n" SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "User-Agent: a\r\n b\r\n" SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL
+	  "Content-Type: application/sdp\r\nContent-Length: 3\r\n\r\nv=0", false },
+	{ "OPTIONS sip:100@h SIP/2.0\nVia: SIP/2.0/UDP a;branch=z1\nFrom: <sip:a@b>;tag=1\n"
+	  "To: <sip:a@b>\nCall-ID: x\nCSeq: 1 OPTIONS\n\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "User-Agent: x \r\n" SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "Server: x\r\n" SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "X-Foo: x\r\n" SCAN_TAIL "\r\n", false },
+	{ "OPTIONS tel:+15551234 SIP/2.0\r\n" SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ "OPTIONS sip:1%32@h SIP/2.0\r\n" SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ "OPTIONS sip:1@[::1] SIP/2.0\r\n" SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT "Via: SIP/2.0/UDP a;BRANCH=z1\r\n" SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "User-Agent: "
+	  "0123456789012345678901234567890123456789012345678901234567890123456789"
+	  "0123456789012345678901234567\r\n" SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO SCAN_CID "CSeq: 4294967296 OPTIONS\r\n\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "CSeq: 1 OPTIONS\r\n\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ "BYE sip:100@h SIP/2.0\r\n" SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "User-Agent:\tx\r\n" SCAN_TAIL "\r\n", false },
+	{ "OPTIONS sip:100@h;transport=udp SIP/2.0\r\n" SCAN_VIA SCAN_FROM SCAN_TO
+	  SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "Call-ID: a@b@c\r\nCSeq: 1 OPTIONS\r\n\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "Contact: *\r\n" SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO "Accept: application/sdp;q=1\r\n"
+	  SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA "From: \"a\\\"b\"<sip:1@h>;tag=1\r\n" SCAN_TO SCAN_TAIL "\r\n",
+	  false },
+	{ SCAN_OPT SCAN_VIA "From: <sip:1@h>;tag=1;x=y\r\n" SCAN_TO SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT "Via: SIP/2.0/UDP a:99999;branch=z\r\n" SCAN_FROM SCAN_TO SCAN_TAIL
+	  "\r\n", false },
+	{ SCAN_OPT "Via: SIP/2.0/UDP a;branch\r\n" SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ "OPTIONS sip:100@h sip/2.0\r\n" SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", false },
+	{ SCAN_OPT SCAN_VIA "From: \xc3\xa9<sip:1@h>;tag=1\r\n" SCAN_TO SCAN_TAIL "\r\n", false },
+	{ "\r\n\r\n" SCAN_OPT SCAN_VIA SCAN_FROM SCAN_TO SCAN_TAIL "\r\n", true },
+};
+
+static void
+test_pre_parser(void **state)
+{
+	struct sip_msg fast, full, tmp;
+	const uint8_t *p;
+	size_t i, n, k, hdrlen;
+	int64_t clen;
+	enum sip_result r;
+
+	(void)state;
+	for (i = 0; i < sizeof(pre_cases) / sizeof(pre_cases[0]); i++) {
+		p = U8(pre_cases[i].msg);
+		n = strlen(pre_cases[i].msg);
+		memset(&fast, 0x5a, sizeof(fast));
+		memset(&full, 0xa5, sizeof(full));
+		r = sip_parse(p, n, 0, &fast);
+		assert_int_equal(sip_parse_full(p, n, 0, &full), r);
+		assert_memory_equal(&fast, &full, sizeof(fast));
+		k = sip_crlf_len(p, n);
+		memset(&tmp, 0, sizeof(tmp));
+		if (sip_frame_headers(p + k, n - k, SIP_MAX_DEFAULT, &hdrlen,
+		    &clen) != SIP_FRAME_COMPLETE)
+			hdrlen = n - k;
+		if (sip_pre_parse(p + k, hdrlen, &tmp) != pre_cases[i].taken)
+			fail_msg("case %zu: pre-parser %s it", i,
+			    pre_cases[i].taken ? "refused" : "took");
+		if (pre_cases[i].taken)
+			assert_int_equal(r, SIP_PARSE_OK);
+	}
+	/* Truncation at every length: the same outcome both ways. */
+	p = U8(pre_cases[0].msg);
+	n = strlen(pre_cases[0].msg);
+	for (k = 0; k <= n; k++) {
+		r = sip_parse(p, k, 0, &fast);
+		assert_int_equal(sip_parse_full(p, k, 0, &full), r);
+		assert_memory_equal(&fast, &full, sizeof(fast));
+	}
+}
+
 int
 main(void)
 {
@@ -596,6 +703,7 @@ main(void)
 		cmocka_unit_test(test_sdp_edges),
 		cmocka_unit_test(test_silent_on_syntax_error),
 		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_pre_parser),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

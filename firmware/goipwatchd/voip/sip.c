@@ -435,8 +435,8 @@ sip_bounds(const uint8_t *p, size_t n, size_t cap, size_t *start,
 	return SIP_PARSE_OK;
 }
 
-enum sip_result
-sip_parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m)
+static enum sip_result
+parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m, bool pre)
 {
 	osip_message_t *o = NULL;
 	enum sip_result r;
@@ -454,6 +454,9 @@ sip_parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m)
 	m->len = start + len;
 	if (hdrlen > sizeof(hdrs))
 		return SIP_PARSE_TOO_LARGE;
+	/* Bodiless scanner-style requests skip libosip2 (sip-pre.c). */
+	if (pre && len == hdrlen && sip_pre_parse(p + start, hdrlen, m))
+		return SIP_PARSE_OK;
 	hn = headers_copy(p + start, hdrlen, hdrs);
 	if (osip_message_init(&o) != 0)
 		return SIP_PARSE_NOMEM;
@@ -467,4 +470,16 @@ sip_parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m)
 	}
 	osip_message_free(o);
 	return r;
+}
+
+enum sip_result
+sip_parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m)
+{
+	return parse(p, n, cap, m, true);
+}
+
+enum sip_result
+sip_parse_full(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m)
+{
+	return parse(p, n, cap, m, false);
 }

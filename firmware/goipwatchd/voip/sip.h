@@ -174,6 +174,12 @@ size_t	sip_crlf_len(const uint8_t *, size_t);
 bool	sip_header_is(const uint8_t *, size_t, const char *name, char c);
 /* Parses one message (a datagram or a framed stream message) into m. */
 enum sip_result sip_parse(const uint8_t *, size_t, size_t cap, struct sip_msg *m);
+/* The same through libosip2 only, for tests comparing it with the pre-parser. */
+enum sip_result sip_parse_full(const uint8_t *, size_t, size_t cap, struct sip_msg *m);
+/* The pre-parser (sip-pre.c): fills m (zeroed, lengths set) from the header
+ * part of a bodiless request exactly as libosip2 would, or returns false and
+ * leaves m untouched when the message is outside its strict subset. */
+bool	sip_pre_parse(const uint8_t *, size_t hdrlen, struct sip_msg *m);
 
 /* The SDP body parser (sip-sdp.c), pure C over hostile bytes. */
 enum sdp_result sdp_parse(const uint8_t *, size_t, struct sdp *);
