@@ -13,7 +13,7 @@
 # Needs rauc and mksquashfs (squashfs-tools); no root.
 set -eu
 
-cert= key= version= compat=goipwatch-qemu-arm64 format=plain
+cert='' key='' version='' compat=goipwatch-qemu-arm64 format=plain
 usage() { sed -n '3,13s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 while getopts c:k:V:C:f: o; do
 	case $o in

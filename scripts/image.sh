@@ -138,10 +138,10 @@ stage_disk() {
 	d=$OUT/disk.img
 	rm -f "$d" "$OUT/esp.img" "$OUT/data.ext4"
 	truncate -s $((1 + ESP_MB + 2 * SIZE_MB + DATA_MB + 1))M "$d"
-	sgdisk -o -n 1:1M:+${ESP_MB}M -t 1:ef00 -c 1:esp \
-	    -n 2:0:+${SIZE_MB}M -t 2:8300 -c 2:rootfs-a \
-	    -n 3:0:+${SIZE_MB}M -t 3:8300 -c 3:rootfs-b \
-	    -n 4:0:+${DATA_MB}M -t 4:8300 -c 4:data "$d" >/dev/null 2>&1 || die "sgdisk failed"
+	sgdisk -o -n 1:1M:+"${ESP_MB}"M -t 1:ef00 -c 1:esp \
+	    -n 2:0:+"${SIZE_MB}"M -t 2:8300 -c 2:rootfs-a \
+	    -n 3:0:+"${SIZE_MB}"M -t 3:8300 -c 3:rootfs-b \
+	    -n 4:0:+"${DATA_MB}"M -t 4:8300 -c 4:data "$d" >/dev/null 2>&1 || die "sgdisk failed"
 	# GRUB: a standalone arm64 EFI binary whose prefix is the ESP's /EFI/goipwatch
 	g=$OUT/grub
 	rm -rf "$g"

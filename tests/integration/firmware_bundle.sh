@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v rauc >/dev/null 2>&1 || skip "rauc is not installed (scripts/deps.sh)"
 need_cmd mksquashfs mkfs.ext4 openssl
-cd "$ROOT"
+cd "$ROOT" || fail "cd $ROOT"
 P=$TMP/pki
 sh scripts/certs.sh "$P" firmware
 sh scripts/certs.sh "$P" ca
