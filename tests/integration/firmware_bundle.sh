@@ -107,6 +107,15 @@ check "pre-install: an upgrade 1.10.0 -> 1.11.0 goes on" pre 1.11.0
 check "pre-install: the same version goes on" pre 1.10.0
 check "pre-install: a downgrade 1.10.0 -> 1.9.0 is refused" not pre 1.9.0
 check "pre-install: a bundle with no version is refused" not pre ''
+mkdir -p "$TMP/mnt"
+printf '[update]\ncompatible=goipwatch-qemu-arm64\nversion=1.9.0\n' > "$TMP/mnt/manifest.raucm"
+check "pre-install: the version from the mounted bundle's manifest (RAUC 1.8): downgrade refused" \
+    not env RAUC_BUNDLE_MOUNT_POINT="$TMP/mnt" GOIPWATCH_RELEASE="$TMP/release" \
+    GOIPWATCH_ALLOW_DOWNGRADE="$TMP/allow" sh "$H"
+sed -i 's/^version=.*/version=1.11.0/' "$TMP/mnt/manifest.raucm"
+check "pre-install: the version from the mounted bundle's manifest: upgrade goes on" \
+    env RAUC_BUNDLE_MOUNT_POINT="$TMP/mnt" GOIPWATCH_RELEASE="$TMP/release" \
+    GOIPWATCH_ALLOW_DOWNGRADE="$TMP/allow" sh "$H"
 touch "$TMP/allow"
 check "pre-install: a downgrade goes on when allowed" pre 1.9.0
 finish
