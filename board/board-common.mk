@@ -80,12 +80,25 @@ arm64-unit:
 	    $(foreach t,$(TEST_PROGS),$(BUILD)/qemu/$(notdir $(t)))
 
 # --- image ------------------------------------------------------------------------
+# The A/B disk (GPT: esp with GRUB, rootfs-a, rootfs-b, data); FW_VERSION sets
+# the firmware version (scripts/image.sh), FW_BROKEN=1 a failing slot.
+IMAGE_ENV	= BOARD=$(BOARD) BUILD=$(BUILD) $(if $(FW_VERSION),FW_VERSION=$(FW_VERSION)) \
+		  $(if $(FW_BROKEN),FW_BROKEN=$(FW_BROKEN))
 image:
 	$(Q)./scripts/deps.sh --cross
 	$(Q)$(MAKE) --no-print-directory BOARD=$(BOARD) all
-	$(Q)BOARD=$(BOARD) BUILD=$(BUILD) ./scripts/image.sh build
+	$(Q)$(IMAGE_ENV) ./scripts/image.sh build
 
 image-smoke: image
-	$(Q)BOARD=$(BOARD) BUILD=$(BUILD) ./scripts/image.sh smoke
+	$(Q)$(IMAGE_ENV) ./scripts/image.sh smoke
 
-.PHONY: cross-deps check-arm64 arm64-unit image image-smoke
+# A signed RAUC bundle of the slot image: $(BUILD)/image/bundles/*.raucb
+# (FIRMWARE_CERT/FIRMWARE_KEY, default a lab firmware PKI; docs/deployment.md).
+bundle: image
+	$(Q)$(IMAGE_ENV) ./scripts/image.sh bundle
+
+# Root, long: N, the update to N+1, a broken N+2 and the fallback to N+1.
+image-update-smoke: image
+	$(Q)$(IMAGE_ENV) ./scripts/image.sh update-smoke
+
+.PHONY: cross-deps check-arm64 arm64-unit image image-smoke bundle image-update-smoke

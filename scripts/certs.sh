@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Office PKI for the uplink, all ECDSA P-256: the office CA, the central server
-# certificate, per-appliance keys/CSRs/certificates, and the config-signing key
-# (separate from every TLS key). Uses the openssl CLI (scripts/deps.sh installs it).
+# certificate, per-appliance keys/CSRs/certificates, the config-signing key
+# (separate from every TLS key) and the firmware-signing chain (its own CA,
+# separate from both). Uses the openssl CLI (scripts/deps.sh installs it).
 #
 #   certs.sh DIR ca                  office CA: ca.key ca.crt
 #   certs.sh DIR server NAME         central: server.key server.crt (CN and SAN = NAME)
@@ -14,12 +15,15 @@
 #   certs.sh DIR user FILE CN        a person's browser certificate for the console's
 #                                    certificate login: FILE.key FILE.crt FILE.p12
 #                                    (CN = CN, clientAuth; the .p12 has no password)
+#   certs.sh DIR firmware            RAUC bundle signing: firmware-ca.key firmware-ca.crt
+#                                    (the appliances' keyring), firmware-sign.key
+#                                    firmware-sign.crt (codeSigning, signed by that CA)
 #   certs.sh DIR all                 ca, server "central.test", appliance "gw-test-1",
-#                                    signing, console
+#                                    signing, console (not firmware)
 set -eu
 umask 077
 
-[ $# -ge 2 ] || { sed -n '3,19s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '3,23s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 dir=$1 cmd=$2
 shift 2
 mkdir -p "$dir"
@@ -129,6 +133,27 @@ signing() {
 	openssl pkey -in config-sign.key -pubout -out config-sign.pub
 }
 
+# Firmware bundles: a CA of their own (not the office TLS CA, not the config
+# key), so a leaked TLS or config key cannot sign firmware and the firmware CA
+# key can live offline. The appliance's RAUC keyring is firmware-ca.crt only.
+firmware() {
+	newkey firmware-ca.key
+	openssl req -x509 -new -key firmware-ca.key -sha256 -days 7300 \
+	    -subj "/O=goipwatch/CN=goipwatch firmware CA" \
+	    -addext "basicConstraints=critical,CA:true,pathlen:0" \
+	    -addext "keyUsage=critical,keyCertSign,cRLSign" -out firmware-ca.crt
+	newkey firmware-sign.key
+	openssl req -new -key firmware-sign.key -subj "/O=goipwatch/CN=goipwatch firmware signing" \
+	    -out firmware-sign.csr
+	printf 'basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\n%s\n' \
+	    "extendedKeyUsage=codeSigning" > firmware-sign.ext
+	serial=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+	openssl x509 -req -in firmware-sign.csr -CA firmware-ca.crt -CAkey firmware-ca.key \
+	    -set_serial "0x$serial" -sha256 -days 1825 -extfile firmware-sign.ext \
+	    -out firmware-sign.crt 2>/dev/null
+	rm -f firmware-sign.ext firmware-sign.csr
+}
+
 case $cmd in
 ca)		ca ;;
 server)		server "$@" ;;
@@ -136,6 +161,7 @@ appliance)	appliance "$@" ;;
 expired)	expired "$@" ;;
 signing)	signing ;;
 console)	console ;;
+firmware)	firmware ;;
 user)		[ $# -eq 2 ] || { echo "certs: user FILE CN" >&2; exit 2; }; user "$@" ;;
 all)		ca; server central.test; appliance gw-test-1; signing; console ;;
 *)		echo "certs: unknown command $cmd" >&2; exit 2 ;;

@@ -18,7 +18,7 @@ tshark tcpdump sip-tester kamailio iproute2 postgresql python3 valgrind time
 openssl systemd
 libmicrohttpd-dev libargon2-dev libgnutls28-dev libcurl4-openssl-dev python3-aiosmtpd
 libjs-bootstrap5 libjs-chart.js chromium chromium-driver python3-selenium fonts-noto-cjk
-libmaxminddb-dev tcpreplay"
+libmaxminddb-dev tcpreplay rauc squashfs-tools"
 # libmicrohttpd-dev: central's console HTTPS API (GnuTLS inside MHD 0.9.75);
 # libgnutls28-dev: http.c verifies the console's browser client certificates
 # with the GnuTLS session MHD runs (already pulled in by libmicrohttpd-dev);
@@ -30,6 +30,8 @@ libmaxminddb-dev tcpreplay"
 # /usr/share/javascript (web_lib; docs/console.md); chromium, chromium-driver,
 # python3-selenium: the console's browser tests (tests/browser); fonts-noto-cjk:
 # Chinese glyphs in headless Chromium's screenshots.
+# rauc, squashfs-tools: firmware bundles (scripts/fwbundle.sh: rauc bundle runs
+# mksquashfs) and their refusals in tests/integration/firmware_bundle.sh.
 # libmaxminddb-dev: goipwatchd reads the IP-to-country database (home_country,
 # geo.c; docs/detection.md).
 # tcpreplay: replays traces onto a veth pair between network namespaces for the
@@ -40,7 +42,12 @@ libmaxminddb-dev tcpreplay"
 CROSS_PKGS="crossbuild-essential-arm64 qemu-user-static qemu-system-arm qemu-utils
 debootstrap e2fsprogs libc6-dev:arm64 libpcap-dev:arm64 libosip2-dev:arm64
 libmbedtls-dev:arm64 libcjson-dev:arm64 libcmocka-dev:arm64 libndpi4.2:arm64
-libmaxminddb-dev:arm64"
+libmaxminddb-dev:arm64
+grub-efi-arm64-bin qemu-efi-aarch64 dosfstools mtools gdisk"
+# grub-efi-arm64-bin: the A/B image's boot loader (grub-mkimage arm64-efi);
+# qemu-efi-aarch64: the UEFI firmware qemu-system-aarch64 boots it with;
+# dosfstools, mtools: the EFI system partition made and filled without a loop
+# mount; gdisk: sgdisk writes the image's GPT (scripts/image.sh).
 
 if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo

@@ -82,6 +82,23 @@ drop_privileges(const char *user, bool required, struct daemon *d)
 }
 
 /* A wrong option or value: one line naming it and why, exit 2 (no usage text). */
+/*
+ * The version reported to central and on the control socket: the image's
+ * release (GOIPWATCH_FIRMWARE from /usr/lib/goipwatch/release through the
+ * board's unit drop-in) when set and sane, else the build's GW_VERSION.
+ */
+static const char *
+firmware_version(void)
+{
+	const char *v = getenv("GOIPWATCH_FIRMWARE");
+	size_t n;
+
+	if (v == NULL || (n = strlen(v)) == 0 || n > 64 ||
+	    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+~_-") != n)
+		return GW_VERSION;
+	return v;
+}
+
 static void __attribute__((noreturn, format(printf, 1, 2)))
 bad_option(const char *fmt, ...)
 {
@@ -188,7 +205,7 @@ parse_args(int argc, char **argv, struct main_opts *m)
 		case 'r': m->eo.cap.source = optarg; m->eo.cap.driver = "pcap-file"; break;
 		case 'u': m->user = optarg; m->user_required = true; break;
 		case 'v': m->verbose++; break;
-		case 'V': printf("goipwatchd %s\n", GW_VERSION); exit(0);
+		case 'V': printf("goipwatchd %s\n", firmware_version()); exit(0);
 		case 'w': m->out = optarg; break;
 		case 'W':
 			m->drain_secs = opt_count(ch, "seconds", optarg, 0, DRAIN_MAX);
@@ -257,7 +274,7 @@ start_control(const struct main_opts *m, const struct conf *c, struct engine *e,
 	struct board_opts bo = { .no_watchdog = m->no_watchdog };
 	struct control_opts co = {
 		.socket_path = m->ctl_socket, .metrics_port = (uint16_t)m->metrics_port,
-		.firmware_version = GW_VERSION, .site_id = c->site_id,
+		.firmware_version = firmware_version(), .site_id = c->site_id,
 		.config_version = c->version, .uplink = daemon_uplink(d),
 		.reload = daemon_reload(d),
 	};
@@ -280,7 +297,7 @@ start_control(const struct main_opts *m, const struct conf *c, struct engine *e,
 static int
 run(struct main_opts *m, struct conf *c)
 {
-	struct daemon_opts dopt = { m->conf, GW_VERSION, m->inject };
+	struct daemon_opts dopt = { m->conf, firmware_version(), m->inject };
 	struct control *ctl = NULL;
 	struct board *hw = NULL;
 	struct engine *e;
