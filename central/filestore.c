@@ -223,13 +223,15 @@ static int
 rauc_info(const char *conf, const char *path, char *out, size_t outlen, char *err,
     size_t errlen)
 {
-	char confarg[620];
+	char confarg[620], arg[600];
 	FILE *o = tmpfile(), *e = tmpfile();
 	size_t n;
 	pid_t pid;
 	int status = -1;
 
 	snprintf(confarg, sizeof(confarg), "--conf=%s", conf);
+	/* a name rauc would read as an option */
+	snprintf(arg, sizeof(arg), "%s%s", path[0] == '-' ? "./" : "", path);
 	if (o == NULL || e == NULL || (pid = fork()) == -1) {
 		snprintf(err, errlen, "rauc: %s", strerror(errno));
 		goto done;
@@ -237,7 +239,7 @@ rauc_info(const char *conf, const char *path, char *out, size_t outlen, char *er
 	if (pid == 0) {
 		if (dup2(fileno(o), 1) == -1 || dup2(fileno(e), 2) == -1)
 			_exit(127);
-		execlp("rauc", "rauc", confarg, "info", "--output-format=shell", path,
+		execlp("rauc", "rauc", confarg, "info", "--output-format=shell", arg,
 		    (char *)NULL);
 		fprintf(stderr, "rauc: %s\n", strerror(errno));
 		_exit(127);
