@@ -45,7 +45,7 @@ static const struct keytab_key keys[] = {
 	N(alert_scan, 1, 3600, "10"),
 	S(evidence_dir, "evidence"), N(evidence_max, 65536, FRAME_EV_MAX_FILE, "67108864"),
 	N(evidence_days, 0, 36500, "365"),
-	S(files_dir, "files"),
+	S(files_dir, "files"), S(firmware_ca, NULL),
 };
 
 /* A value is the rest of the line (a PostgreSQL conninfo has blanks). */

@@ -64,6 +64,7 @@ struct cfg {
 						 * confirmed or dismantled; 0: forever */
 	/* Files pushed to appliances (filestore.c, docs/protocol.md) */
 	char		 files_dir[CFG_STR];	/* content-addressed, by SHA-256 */
+	char		 firmware_ca[CFG_STR];	/* keyring `firmware add` verifies with */
 };
 
 void	cfg_defaults(struct cfg *);

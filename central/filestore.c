@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Pushed files: content-addressed bytes in files_dir, signed offers in storage. */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -129,8 +130,8 @@ int
 filestore_all_latest(struct storage *st, struct pushfile **out)
 {
 	*out = NULL;
-	return db_query(st, "SELECT " FILE_COLS " FROM files f WHERE f.version ="
-	    " (SELECT MAX(f2.version) FROM files f2 WHERE f2.kind = f.kind AND"
+	return db_query(st, "SELECT " FILE_COLS " FROM files f WHERE f.kind <> 'firmware'"
+	    " AND f.version = (SELECT MAX(f2.version) FROM files f2 WHERE f2.kind = f.kind AND"
 	    " f2.grp = f.grp)", NULL, 0, file_row, out);
 }
 
@@ -139,7 +140,7 @@ filestore_latest(struct storage *st, const char *grp, struct pushfile **out)
 {
 	*out = NULL;
 	return db_query(st, "SELECT " FILE_COLS " FROM files f WHERE f.grp = $1 AND"
-	    " f.version = (SELECT MAX(f2.version) FROM files f2 WHERE f2.kind = f.kind"
+	    " f.kind <> 'firmware' AND f.version = (SELECT MAX(f2.version) FROM files f2 WHERE f2.kind = f.kind"
 	    " AND f2.grp = f.grp)", (struct db_arg[]){ DB_S(grp) }, 1, file_row, out);
 }
 
@@ -181,6 +182,130 @@ looks_like_mmdb(FILE *f, uint64_t size)
 	    (n = fread(buf, 1, want, f)) != want)
 		return false;
 	return memmem(buf, n, MMDB_MARKER, sizeof(MMDB_MARKER) - 1) != NULL;
+}
+
+/* The value of KEY='...' in rauc's shell output (single-quoted, '\'' for '). */
+static void
+shell_val(const char *out, const char *key, char *val, size_t len)
+{
+	const char *p = out;
+	size_t n = 0, klen = strlen(key);
+
+	val[0] = '\0';
+	while (p != NULL && !(strncmp(p, key, klen) == 0 && p[klen] == '='))
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	if (p == NULL || p[klen + 1] != '\'')
+		return;
+	for (p += klen + 2; *p != '\0' && *p != '\n' && n + 1 < len; p++) {
+		if (strncmp(p, "'\\''", 4) == 0)
+			p += 3;
+		else if (*p == '\'')
+			continue;
+		val[n++] = *p < 0x20 || *p > 0x7e ? '?' : *p;
+	}
+	val[n] = '\0';
+}
+
+/* The last line of buf that is not one of rauc's "rauc-Message:" notes. */
+static void
+last_error(char *buf, char *err, size_t errlen)
+{
+	char *line, *save = NULL, *best = NULL;
+
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "rauc-Message") == NULL && *line != '\0')
+			best = line;
+	snprintf(err, errlen, "%s", best ? best : "rauc refused it");
+}
+
+/* Runs rauc --conf=conf info --output-format=shell path; its stdout into out. */
+static int
+rauc_info(const char *conf, const char *path, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	char confarg[620], arg[600];
+	FILE *o = tmpfile(), *e = tmpfile();
+	size_t n;
+	pid_t pid;
+	int status = -1;
+
+	snprintf(confarg, sizeof(confarg), "--conf=%s", conf);
+	/* a name rauc would read as an option */
+	snprintf(arg, sizeof(arg), "%s%s", path[0] == '-' ? "./" : "", path);
+	if (o == NULL || e == NULL || (pid = fork()) == -1) {
+		snprintf(err, errlen, "rauc: %s", strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		if (dup2(fileno(o), 1) == -1 || dup2(fileno(e), 2) == -1)
+			_exit(127);
+		execlp("rauc", "rauc", confarg, "info", "--output-format=shell", arg,
+		    (char *)NULL);
+		fprintf(stderr, "rauc: %s\n", strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	rewind(o);
+	n = fread(out, 1, outlen - 1, o);
+	out[n] = '\0';
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		rewind(e);
+		n = fread(out, 1, outlen - 1, e);
+		out[n] = '\0';
+		last_error(out, err, errlen);
+		status = -1;
+	} else
+		status = 0;
+done:
+	if (o != NULL)
+		fclose(o);
+	if (e != NULL)
+		fclose(e);
+	return status;
+}
+
+int
+filestore_firmware_info(const char *ca, const char *tmpdir, const char *path,
+    char *label, size_t len, char *err, size_t errlen)
+{
+	char conf[600], out[8192], compat[64], version[64];
+	FILE *f;
+	int rc = -1;
+
+	if (ca[0] == '\0') {
+		snprintf(err, errlen, "no firmware_ca in the configuration (the keyring"
+		    " bundles are verified with)");
+		return -1;
+	}
+	if (mkdir(tmpdir, 0750) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", tmpdir, strerror(errno));
+		return -1;
+	}
+	/* rauc info takes the keyring and its purpose check from a system.conf */
+	snprintf(conf, sizeof(conf), "%s/.rauc-%ld.conf", tmpdir, (long)getpid());
+	if ((f = fopen(conf, "w")) == NULL) {
+		snprintf(err, errlen, "%s: %s", conf, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "[system]\ncompatible=goipwatch-central\nbootloader=noop\n"
+	    "[keyring]\npath=%s\ncheck-purpose=codesign\n", ca);
+	if (fclose(f) == EOF)
+		snprintf(err, errlen, "%s: %s", conf, strerror(errno));
+	else if (rauc_info(conf, path, out, sizeof(out), err, errlen) == 0) {
+		shell_val(out, "RAUC_MF_COMPATIBLE", compat, sizeof(compat));
+		shell_val(out, "RAUC_MF_VERSION", version, sizeof(version));
+		if (compat[0] == '\0' || version[0] == '\0' || strchr(compat, ' ') ||
+		    strchr(version, ' '))
+			snprintf(err, errlen, "the manifest has no usable compatible and"
+			    " version (without blanks)");
+		else {
+			snprintf(label, len, "%s %s", compat, version);
+			rc = 0;
+		}
+	}
+	(void)unlink(conf);
+	return rc;
 }
 
 /* Copies f into dir as its sha256 name (through a temporary, fsynced). */
@@ -313,4 +438,24 @@ filestore_status(struct storage *st, int kind, FILE *out)
 	    " appliances a LEFT JOIN file_acks k ON k.appliance = a.id AND k.kind = $1"
 	    " ORDER BY a.id", (struct db_arg[]){ DB_S(filestore_kind_name(kind)) }, 1,
 	    status_row, out);
+}
+
+static int
+firmware_row(void *arg, const struct db_row *r)
+{
+	FILE *out = arg;
+	struct out_tty e;
+
+	fprintf(out, "%12s %-10s %10s  %.12s  %s\n", row_str(r, 0), out_tty(&e, r->v[1]),
+	    row_str(r, 2), row_str(r, 3), out_tty(&e, r->v[4]));
+	return 0;
+}
+
+int
+filestore_firmware_list(struct storage *st, FILE *out)
+{
+	fprintf(out, "%12s %-10s %10s  %-12s  %s\n", "VERSION", "GROUP", "BYTES",
+	    "SHA256", "COMPATIBLE FIRMWARE");
+	return db_query(st, "SELECT version, grp, size, sha256, label FROM files WHERE"
+	    " kind = 'firmware' ORDER BY version", NULL, 0, firmware_row, out);
 }

@@ -46,9 +46,18 @@ void		 filestore_path(const char *dir, const struct pushfile *, char *buf,
 int	filestore_add(struct storage *, const char *dir, int kind, const char *grp,
 	    const char *path, const char *label, const char *keypath, const char *who,
 	    uint64_t *version, char *err, size_t errlen);
-/* The newest file of every (kind, group), as a list. */
+/*
+ * A firmware bundle as `rauc info` sees it with the keyring ca (codeSigning
+ * purpose; a system.conf for it is written in tmpdir): its label "COMPATIBLE
+ * VERSION" from the manifest, or -1 with rauc's own reason in err.
+ */
+int	filestore_firmware_info(const char *ca, const char *tmpdir, const char *path,
+	    char *label, size_t len, char *err, size_t errlen);
+/* A firmware's files (its rows; offered only by a rollout) for the terminal. */
+int	filestore_firmware_list(struct storage *, FILE *);
+/* The newest file of every (kind, group) but firmware, as a list. */
 int	filestore_all_latest(struct storage *, struct pushfile **out);
-/* grp's newest file of every kind. */
+/* grp's newest file of every kind but firmware. */
 int	filestore_latest(struct storage *, const char *grp, struct pushfile **out);
 /* An offer was sent: the appliance's row for kind now waits for its answer. */
 int	filestore_offered(struct storage *, const char *appliance, int kind,

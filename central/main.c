@@ -72,6 +72,7 @@ usage(void)
 	    "  appliances | appliance group ID GROUP | appliance site ID SITE\n"
 	    "  config set GROUP FILE | config status\n"
 	    "  geodb add FILE [--group G] [--label L] | geodb status   push the country database\n"
+	    "  firmware add BUNDLE [--group G] | firmware list   store a signed RAUC bundle\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
 	    "  evidence list|verify LEAD | evidence get LEAD [-o DIR]   a lead's evidence files\n"
 	    "  evidence verify FILE [--ca CA]   FILE with FILE.sig, FILE.crt, offline\n"
@@ -574,6 +575,34 @@ cmd_geodb(struct ctx *x)
 	return 0;
 }
 
+/* firmware add BUNDLE [--group G] | firmware list */
+static int
+cmd_firmware(struct ctx *x)
+{
+	const char *who = getenv("USER") ? getenv("USER") : "office";
+	const char *grp = opt_val(x, "--group") ? opt_val(x, "--group") : "default";
+	char err[600] = "", label[FILESTORE_LABEL];
+	uint64_t version;
+
+	if (x->argc == 2 && strcmp(x->argv[1], "list") == 0)
+		return filestore_firmware_list(x->st, stdout);
+	if (x->argc != 3 || strcmp(x->argv[1], "add") != 0)
+		usage();
+	if (x->cfg.config_key[0] == '\0')
+		fatalx("firmware add: no config_key in the configuration"
+		    " (it signs the offer)");
+	if (filestore_firmware_info(x->cfg.firmware_ca, x->cfg.files_dir, x->argv[2],
+	    label, sizeof(label), err, sizeof(err)) == -1)
+		fatalx("firmware add: %s: refused: %s",
+		    out_tty(&(struct out_tty){ 0 }, x->argv[2]), err);
+	if (filestore_add(x->st, x->cfg.files_dir, FRAME_FILE_FIRMWARE, grp, x->argv[2],
+	    label, x->cfg.config_key, who, &version, err, sizeof(err)) == -1)
+		fatalx("firmware add: %s", err);
+	printf("group %s: firmware %s stored as version %" PRIu64 " (offered only by a"
+	    " rollout)\n", out_tty(&(struct out_tty){ 0 }, grp), label, version);
+	return 0;
+}
+
 static int
 cmd_enroll(struct ctx *x)
 {
@@ -628,6 +657,7 @@ static const struct command commands[] = {
 	{ "appliance", cmd_appliance, DB_WRITE, "", NULL },
 	{ "config", cmd_config, DB_WRITE, "", "status" },
 	{ "geodb", cmd_geodb, DB_WRITE, "--group= --label=", "status" },
+	{ "firmware", cmd_firmware, DB_WRITE, "--group=", "list" },
 	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
 	{ "evidence", cmd_evidence, DB_WRITE, "-o= --ca=", "list" },
 	{ "housekeep", cmd_housekeep, DB_WRITE, "", NULL },

@@ -3,9 +3,10 @@
 """A hostile appliance for central's file pushes (central_geodb.sh): connects with
 an appliance certificate, waits for the file_offer, then sends one file_get and
 prints what central answered: "chunk OFFSET LEN" or "error CODE MESSAGE".
-usage: file_peer.py PORT PKI_DIR ID MODE   (MODE: ok, beyond, other, huge, old)
+usage: file_peer.py PORT PKI_DIR ID MODE   (MODE: ok, beyond, other, huge, old, kind)
 "old" sends an older firmware's hello (no features word) and prints "no offer"
-when central sends no file_offer within 3 s."""
+when central sends no file_offer within 3 s. "kind" prints "offer kind K" of the
+first offer or "no offer" when none comes within 3 s (central_firmware.sh)."""
 import socket
 import ssl
 import struct
@@ -40,7 +41,7 @@ def main():
     s.sendall(frame(1, struct.pack(">QQH", 0, 0, len(idb)) + idb + struct.pack(">H", 3) +
                     b"0.1" + tail))
     buf = b""
-    if mode == "old":
+    if mode in ("old", "kind"):
         s.settimeout(3)
     while True:
         try:
@@ -51,6 +52,9 @@ def main():
         if t is None:
             print("closed before an offer")
             return 1
+        if t == 8 and mode == "kind":
+            print("offer kind %d" % p[0])
+            return 0
         if t == 8:
             break
     version, size = struct.unpack(">QI", p[2:14])
