@@ -86,23 +86,6 @@ confstore_pushed(struct storage *st, const char *appliance, uint64_t version,
 	    DB_I(version), DB_I(now) }, 3);
 }
 
-/*
- * Versions are global and never below the wall clock in seconds, so the first
- * push is above whatever small version an appliance was installed with.
- */
-static int
-next_version(struct storage *st, uint64_t *v)
-{
-	int64_t max;
-
-	if (db_int(st, "SELECT MAX(version) FROM configs", NULL, 0, 0, &max) == -1)
-		return -1;
-	*v = (uint64_t)max + 1;
-	if (*v < (uint64_t)time(NULL))
-		*v = (uint64_t)time(NULL);
-	return 0;
-}
-
 static int
 prev_row(void *arg, const struct db_row *r)
 {
@@ -168,7 +151,7 @@ confstore_set(struct storage *st, const char *grp, const char *body, size_t len,
 		return -1;
 	if ((text = strndup(body, len)) == NULL || db_begin(st) == -1)
 		goto out;
-	if (next_version(st, version) == -1 ||
+	if (db_next_version(st, "SELECT MAX(version) FROM configs", version) == -1 ||
 	    pki_sign_config(keypath, *version, (const uint8_t *)body, len, &blob, &blen,
 	    err, errlen) == -1 || (hex = hex_new(blob, blen)) == NULL ||
 	    db_exec(st, "INSERT INTO configs (version, grp, body, blob_hex, created,"

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "filestore.h"
 #include "out.h"
 #include "tls-pki.h"
@@ -73,36 +74,12 @@ filestore_path(const char *dir, const struct pushfile *f, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", dir, f->sha_hex);
 }
 
-static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", p[i]);
-}
-
-static int
-unhex(const char *s, uint8_t *p, size_t max, size_t *n)
-{
-	size_t len = strlen(s);
-	unsigned v;
-
-	if (len % 2 != 0 || len / 2 > max)
-		return -1;
-	for (size_t i = 0; i < len / 2; i++) {
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		p[i] = (uint8_t)v;
-	}
-	*n = len / 2;
-	return 0;
-}
-
 /* Rows (kind, grp, version, size, sha256, label, flags, sig) onto a list. */
 static int
 file_row(void *arg, const struct db_row *r)
 {
 	struct pushfile **head = arg, *f;
-	size_t n;
+	long n;
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
@@ -113,8 +90,9 @@ file_row(void *arg, const struct db_row *r)
 	snprintf(f->sha_hex, sizeof(f->sha_hex), "%s", row_str(r, 4));
 	snprintf(f->label, sizeof(f->label), "%s", row_str(r, 5));
 	f->flags = (uint8_t)row_int(r, 6);
-	if (f->kind == 0 || unhex(f->sha_hex, f->sha256, 32, &n) == -1 || n != 32 ||
-	    unhex(row_str(r, 7), f->sig, sizeof(f->sig), &n) == -1 || n == 0) {
+	if (f->kind == 0 || hex_decode(f->sha_hex, strlen(f->sha_hex), f->sha256, 32) != 32 ||
+	    (n = hex_decode(row_str(r, 7), strlen(row_str(r, 7)), f->sig,
+	    sizeof(f->sig))) <= 0) {
 		free(f);
 		return 0;	/* a kind this program does not know: not offered */
 	}
@@ -339,20 +317,6 @@ store_bytes(FILE *f, const char *dir, const char *sha_hex, char *err, size_t err
 	return 0;
 }
 
-/* Versions are global and never below the wall clock in seconds (as configs'). */
-static int
-next_version(struct storage *st, uint64_t *v)
-{
-	int64_t max;
-
-	if (db_int(st, "SELECT MAX(version) FROM files", NULL, 0, 0, &max) == -1)
-		return -1;
-	*v = (uint64_t)max + 1;
-	if (*v < (uint64_t)time(NULL))
-		*v = (uint64_t)time(NULL);
-	return 0;
-}
-
 /* Reads, checks and stores the bytes; fills size, sha256 and label. */
 static int
 add_bytes(const char *dir, int kind, const char *path, struct pushfile *pf,
@@ -373,7 +337,7 @@ add_bytes(const char *dir, int kind, const char *path, struct pushfile *pf,
 	else if (kind == FRAME_FILE_GEODB && !looks_like_mmdb(f, size))
 		snprintf(err, errlen, "%s: not an MMDB database (no metadata marker)", path);
 	else {
-		hex(pf->sha256, 32, pf->sha_hex);
+		hex_encode(pf->sha256, 32, pf->sha_hex);
 		pf->size = (uint32_t)size;
 		rc = store_bytes(f, dir, pf->sha_hex, err, errlen);
 	}
@@ -395,13 +359,13 @@ filestore_add(struct storage *st, const char *dir, int kind, const char *grp,
 		pf.label[i] = label[i] < 0x20 || label[i] > 0x7e ? '?' : label[i];
 	if (add_bytes(dir, kind, path, &pf, err, errlen) == -1 || db_begin(st) == -1)
 		return -1;
-	if (next_version(st, version) == -1)
+	if (db_next_version(st, "SELECT MAX(version) FROM files", version) == -1)
 		goto fail;
 	pf.version = *version;
 	filestore_offer(&pf, &o);
 	if (pki_sign_file(keypath, &o, pf.sig, &siglen, err, errlen) == -1)
 		goto fail;
-	hex(pf.sig, siglen, sig);
+	hex_encode(pf.sig, siglen, sig);
 	if (db_exec(st, "INSERT INTO files (kind, version, grp, size, sha256, label,"
 	    " flags, sig, created, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
 	    " $9, $10)", (struct db_arg[]){ DB_S(filestore_kind_name(kind)),

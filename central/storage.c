@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "schema.h"
 #include "storage.h"
@@ -89,6 +90,19 @@ db_int(struct storage *st, const char *sql, const struct db_arg *a, int n,
 	if (db_query(st, sql, a, n, first_int_row, &fi) == -1)
 		return -1;
 	*out = fi.seen ? fi.v : dflt;
+	return 0;
+}
+
+int
+db_next_version(struct storage *st, const char *max_sql, uint64_t *v)
+{
+	int64_t max;
+
+	if (db_int(st, max_sql, NULL, 0, 0, &max) == -1)
+		return -1;
+	*v = (uint64_t)max + 1;
+	if (*v < (uint64_t)time(NULL))
+		*v = (uint64_t)time(NULL);
 	return 0;
 }
 

@@ -96,6 +96,13 @@ int	db_query(struct storage *, const char *sql, const struct db_arg *, int nargs
 int	db_int(struct storage *, const char *sql, const struct db_arg *, int nargs,
 	    int64_t dflt, int64_t *out);
 /*
+ * The next version of pushed configs or files: one above the largest max_sql
+ * reads (SELECT MAX(version) FROM ...), and never below the wall clock in
+ * seconds, so the first push is above whatever small version an appliance was
+ * installed with.
+ */
+int	db_next_version(struct storage *, const char *max_sql, uint64_t *);
+/*
  * Deferred statements save round trips: PostgreSQL sends them in one pipeline
  * and reads all their results at db_flush (every other call on the connection
  * flushes first, and a statement run then joins the same round trip); SQLite
