@@ -324,10 +324,18 @@ vm_wait() {	# vm_wait PATTERN SECS: a console line since vm_mark matching
 vm_send() { printf '%s\n' "$*" >&3; }
 vm_login() {	# a root shell on the console at the login prompt since vm_mark
 	vm_wait ' login: ' 900
-	sleep 2
-	vm_send root
-	sleep 5
-	vm_send 'export PS1="# "; dmesg -n 1'
+	# getty may flush what arrives while it sets the line up (the first run
+	# lost a "root" that way): send it again until a shell answers
+	for _try in 1 2 3 4 5 6; do
+		sleep 2
+		vm_mark
+		vm_send root
+		sleep 6
+		vm_send 'export PS1="# "; dmesg -n 1; echo SH""ELL-UP'
+		sleep 3
+		tail -c +$((mark + 1)) "$log" | grep -q 'SHELL-UP' && return 0
+	done
+	die "no root shell on the console: see $log"
 }
 central_fw() {	# the firmware version central last heard from gw-test-1
 	"$C" -f "$OUT/central.conf" appliances 2>/dev/null | awk '$1 == "gw-test-1" { print $4 }'
