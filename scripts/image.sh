@@ -395,7 +395,7 @@ update_smoke() {
 
 	vm_login
 	vm_mark
-	vm_send "mount -t 9p -o trans=virtio,ro bundles /mnt/b; cp /mnt/b/goipwatch-$BOARD-$n2.raucb /data/rauc/u.raucb && rauc install /data/rauc/u.raucb && rm /data/rauc/u.raucb && echo UPD\"\"OK-$n2 && systemctl reboot"
+	vm_send "mkdir -p /mnt/b; mount -t 9p -o trans=virtio,ro bundles /mnt/b; cp /mnt/b/goipwatch-$BOARD-$n2.raucb /data/rauc/u.raucb && rauc install /data/rauc/u.raucb && rm /data/rauc/u.raucb && echo UPD\"\"OK-$n2 && systemctl reboot"
 	t2=$(date +%s)
 	vm_wait "UPDOK-$n2" 1200
 	vm_wait "goipwatch-mark-good: slot A ($n2) self-test FAILED" 900
