@@ -23,7 +23,7 @@
 static const char *const kinds[] = { NULL, "geodb", "firmware" };
 static const char *const states[] = { "installed", "bad_signature", "stale",
 	"too_large", "bad_hash", "invalid", "store_failed", "transfer_failed",
-	"unsupported" };
+	"unsupported", "boot_failed" };
 
 const char *
 filestore_kind_name(int kind)
@@ -45,7 +45,7 @@ filestore_ack_state(int64_t status, bool answered)
 {
 	if (!answered)
 		return "offered, no answer";
-	return status >= 0 && status <= FRAME_FILE_UNSUPPORTED ? states[status] : "?";
+	return status >= 0 && status <= FRAME_FILE_BOOT_FAILED ? states[status] : "?";
 }
 
 void

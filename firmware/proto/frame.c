@@ -310,7 +310,7 @@ frame_file_ack_decode(const struct frame *f, struct frame_file_ack *a)
 	rd_init(&r, f->payload, f->len);
 	if (rd_u8(&r, &a->kind) == -1 || !file_kind_is_valid(a->kind) ||
 	    rd_be64(&r, &a->version) == -1 || rd_u8(&r, &a->status) == -1 ||
-	    a->status > FRAME_FILE_UNSUPPORTED ||
+	    a->status > FRAME_FILE_BOOT_FAILED ||
 	    rd_str(&r, &a->message) == -1 || r.left != 0)
 		return FRAME_MALFORMED;
 	return FRAME_OK;

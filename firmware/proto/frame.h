@@ -63,6 +63,8 @@ enum frame_file_status {
 	FRAME_FILE_STORE = 6,		/* could not be written on the appliance */
 	FRAME_FILE_TRANSFER = 7,	/* truncated or out-of-order transfer */
 	FRAME_FILE_UNSUPPORTED = 8,	/* a kind this appliance does not take */
+	FRAME_FILE_BOOT_FAILED = 9,	/* firmware: installed, but the new slot
+					 * failed after its reboot; fell back */
 };
 
 /*

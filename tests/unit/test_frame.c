@@ -401,7 +401,7 @@ test_file_frames(void **state)
 	assert_int_equal(frame_file_ack_decode(&f, &a), FRAME_OK);
 	assert_int_equal(a.status, FRAME_FILE_BAD_HASH);
 	assert_memory_equal(a.message.p, "geodb version 5: bad hash?", a.message.len);
-	buf[FRAME_HDR_LEN + 9] = FRAME_FILE_UNSUPPORTED + 1;
+	buf[FRAME_HDR_LEN + 9] = FRAME_FILE_BOOT_FAILED + 1;
 	assert_int_equal(frame_file_ack_decode(&f, &a), FRAME_MALFORMED);
 	/* a file frame type is a known type; one past it is not */
 	buf[3] = FRAME_FILE_ACK + 1;
