@@ -52,30 +52,44 @@ jw_fmt(struct jw *w, const char *fmt, ...)
 /*
  * RFC 8259 escaping into strict UTF-8: C0, DEL and C1 (U+0080-U+009F) as \u00XX,
  * each byte that starts no well-formed sequence as \ufffd (docs/records.md).
+ * Bytes that end a plain run: C0, '"', '\\', DEL and every byte >= 0x80.
  */
+static const uint8_t jw_special[256] = {
+	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x7f ... 0xff] = 1,
+};
+
 static void
 jw_escaped(struct jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const uint8_t *p = (const uint8_t *)s;
-	size_t i, k, run = 0;
+	size_t i = 0, k, run = 0;
 
 	jw_raw(w, "\"", 1);
-	for (i = 0; i < n; i += k) {
-		uint8_t c = p[i];
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+	for (;;) {
+		uint8_t c;
+		char esc[6];
 
-		k = 1;
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x7f)
+		while (i < n && !jw_special[p[i]])
+			i++;
+		if (i == n)
+			break;
+		c = p[i];
+		k = c >= 0x80 ? utf8_seq(p + i, n - i) : 1;
+		if (c >= 0x80 && k > 0 && !(c == 0xc2 && p[i + 1] <= 0x9f)) {
+			i += k;	/* well-formed, not C1: as it is */
 			continue;
-		if (c >= 0x80 && (k = utf8_seq(p + i, n - i)) > 0 &&
-		    !(c == 0xc2 && p[i + 1] <= 0x9f))
-			continue;
+		}
 		jw_raw(w, s + run, i - run);
+		esc[0] = '\\';
+		esc[1] = 'u';
+		esc[2] = esc[3] = '0';
+		esc[4] = hex[c >> 4];
+		esc[5] = hex[c & 15];
 		if (k == 0) {
 			k = 1;
 			jw_raw(w, "\\ufffd", 6);
-		} else if (k == 2) {
+		} else if (k == 2) {	/* C1, U+0080-U+009F: C2 80..9F */
 			esc[4] = hex[p[i + 1] >> 4];
 			esc[5] = hex[p[i + 1] & 15];
 			jw_raw(w, esc, 6);
@@ -84,7 +98,8 @@ jw_escaped(struct jw *w, const char *s, size_t n)
 			jw_raw(w, esc, 2);
 		} else
 			jw_raw(w, esc, 6);
-		run = i + k;
+		i += k;
+		run = i;
 	}
 	jw_raw(w, s + run, n - run);
 	jw_raw(w, "\"", 1);
