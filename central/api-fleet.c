@@ -9,8 +9,10 @@
 #include "apibody.h"
 #include "cfg.h"
 #include "confstore.h"
+#include "filestore.h"
 #include "fleet.h"
 #include "out.h"
+#include "rollout.h"
 
 #define SITE_MAX	128
 #define GROUP_MAX	64
@@ -246,6 +248,25 @@ h_config_set(struct call *c)
 	api_json_end(c, o, 200);
 }
 
+/* GET /firmware: the stored bundles and every rollout with its members. */
+static void
+h_firmware(struct call *c)
+{
+	FILE *o = api_json_begin(c);
+
+	if (o == NULL)
+		return api_fail(c, 500, "out of memory");
+	fputc('{', o);
+	if (filestore_firmware_json(c->st, o) == -1 || fputc(',', o) == EOF ||
+	    rollout_json(c->st, o) == -1) {
+		fclose(o);
+		return api_fail(c, 500, "storage error");
+	}
+	fputs("}\n", o);
+	api_audit(c, api_who(c), "list", "firmware", "ok");
+	api_json_end(c, o, 200);
+}
+
 const struct api_route api_routes_fleet[] = {
 	{ "GET", "/api/v1/appliances", FLEET_ROLES | ROLE_BIT(ROLE_SUPERVISOR),
 	    h_appliances },
@@ -253,5 +274,6 @@ const struct api_route api_routes_fleet[] = {
 	{ "GET", "/api/v1/config", FLEET_ROLES, h_configs },
 	{ "GET", "/api/v1/config/{}", FLEET_ROLES, h_config },
 	{ "PUT", "/api/v1/config/{}", FLEET_ROLES, h_config_set },
+	{ "GET", "/api/v1/firmware", FLEET_ROLES | ROLE_BIT(ROLE_SUPERVISOR), h_firmware },
 	{ 0 }
 };
