@@ -34,7 +34,7 @@ BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
 FUZZERS	+= central record api evidence
 # fuzz_record includes central/record.c, which parses with cJSON.
 FUZZ_LIBS_record := $(CJSON_LIBS)
-TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_geodb.sh tests/integration/central_firmware.sh tests/integration/central_rollout.sh tests/integration/central_geodb_pg.sh tests/integration/central_hostile.sh \
+TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_geodb.sh tests/integration/central_firmware.sh tests/integration/central_rollout.sh tests/integration/central_rollout_pg.sh tests/integration/central_geodb_pg.sh tests/integration/central_hostile.sh \
 	    tests/integration/central_pg.sh tests/integration/central_cli.sh \
 	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh \
 	    tests/integration/central_strings.sh tests/integration/central_strings_pg.sh

@@ -79,11 +79,14 @@ done
 for a in gw-a1 gw-a2 gw-a3; do peer $a 1.0.0 ok 60; done
 out=$(ctl firmware rollout 1.2.3 --group lab --canary 2 --window 40 2>&1)
 check "rollout starts: $out" has "$out" "rollout 1: firmware 1.2.3 to group lab, 2 canaries first*"
-check "a canary too old to take pushes gets no offer" has "$(timeout 20 /usr/bin/python3 \
-    "$ROOT/tests/integration/file_peer.py" "$PORT" "$T/pki" gw-a0 old 2>&1)" "no offer"
+timeout 20 /usr/bin/python3 "$ROOT/tests/integration/file_peer.py" "$PORT" "$T/pki" \
+    gw-a0 old > "$T/gw-a0.out" 2>&1 &
+A0=$!
 await "canary gw-a1 acks 0" 20 logged gw-a1 "acked 0"
 check "the rest not offered while the canary is not healthy" \
     sh -c "! grep -q offer '$T/gw-a2.log' && ! grep -q offer '$T/gw-a3.log'"
+wait $A0
+check "a canary too old to take pushes gets no offer" grep -q "no offer" "$T/gw-a0.out"
 check "the canary's offer is firmware 1.2.3 without flags" logged gw-a1 "flags 0 label goipwatch-test 1.2.3"
 await "lab rollout done" 40 status_has "phase done"
 ctl firmware status 1.2.3 > "$T/status" 2>&1
@@ -94,6 +97,9 @@ for a in gw-a2 gw-a3; do
 	check "$a offered after the canaries, healthy on 1.2.3" \
 	    sh -c "grep -q 'rest    healthy' '$T/status' && grep -q 'running 1.2.3' '$T/$a.log'"
 done
+# central's log is causal: the rest's offers come after the phase change
+check "the rest offered only after 'canaries healthy'" sh -c "grep -n 'canaries healthy\\|gw-a[23]: firmware version' \
+    '$T/c1.log' | head -n 1 | grep -q 'canaries healthy'"
 check "central's fleet shows gw-a3 on 1.2.3" sh -c "'$C' -f '$T/c1.conf' appliances | grep -q '^gw-a3 .* 1.2.3 '"
 
 # bad: canary gw-b1 acks 9; allow-downgrade signed into the offer.
