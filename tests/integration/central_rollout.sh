@@ -160,4 +160,6 @@ assert {m['appliance']: m['state'] for m in r['lab']['members']}['gw-a2'] == 'he
 check "API: an analyst is refused" test "$(curl -s -o /dev/null -w '%{http_code}' \
     --cacert "$T/pki/ca.crt" -H "Authorization: Bearer $atok" \
     "https://127.0.0.1:$API/api/v1/firmware")" = 403
+check "no storage or housekeeping error in central's log" \
+    sh -c "! grep -E 'storage: |housekeeping: ' '$T/c1.log'"
 finish
