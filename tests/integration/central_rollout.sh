@@ -12,7 +12,8 @@
 #   config key's signature covers it;
 # - slow: a canary that never comes back halts the rollout when the window ends;
 # - op: one active rollout per group; halted by the operator, nothing offered;
-# - the console API's GET /api/v1/firmware lists the bundle and the rollouts.
+# - the console API starts and halts a rollout, and GET /api/v1/firmware lists
+#   the bundle and the rollouts (not to an analyst).
 set -u
 . "$(dirname "$0")/central_lib.sh"
 need_cmd rauc
@@ -142,19 +143,33 @@ peer gw-d1 1.0.0 idle 3
 sleep 4
 check "a halted rollout offers nothing" sh -c "! grep -q offer '$T/gw-d1.log'"
 
-# The console API: engineer sees bundles and rollouts; analyst does not.
+# The console API: an engineer starts and halts a rollout, and sees bundles and
+# rollouts; an analyst does not.
 for r in engineer analyst; do
 	echo "pw-$r-$$-secret" | ctl user add "u.$r" --role $r --password-stdin >/dev/null 2>&1
 done
 tok=$(ctl user token u.engineer --role engineer 2>/dev/null); tok=${tok##* }
 atok=$(ctl user token u.analyst --role analyst 2>/dev/null); atok=${atok##* }
+post() {	# post PATH BODY: "STATUS BODY"
+	curl -s -w ' %{http_code}' --cacert "$T/pki/ca.crt" -H "Authorization: Bearer $tok" \
+	    -H 'Content-Type: application/json' -X POST -d "$2" "https://127.0.0.1:$API$1"
+}
+out=$(post /api/v1/firmware/rollouts '{"firmware":"1.2.3","group":"op","canaries":1,"window":600}')
+check "API: rollout started: $out" has "$out" '{"id":5}* 200'
+out=$(post /api/v1/firmware/rollouts '{"firmware":"1.2.3","group":"op"}')
+check "API: a second one in the group is a 409" has "$out" "*active rollout* 409"
+out=$(post /api/v1/firmware/rollouts '{"firmware":"0.0.1","group":"lab"}')
+check "API: an unknown version is a 404" has "$out" "* 404"
+out=$(post /api/v1/firmware/halt '{"firmware":"1.2.3","group":"op"}')
+check "API: halted: $out" has "$out" '{"halted":1}* 200'
+check "API: halted by the engineer" status_has "halted: halted by u.engineer"
 curl -s --cacert "$T/pki/ca.crt" -H "Authorization: Bearer $tok" \
     "https://127.0.0.1:$API/api/v1/firmware" > "$T/api.json"
-check "API: valid JSON with 4 rollouts" /usr/bin/python3 -c "import json, sys
+check "API: valid JSON with 5 rollouts" /usr/bin/python3 -c "import json, sys
 d = json.load(open(sys.argv[1]))
 assert d['firmware'][0]['label'] == 'goipwatch-test 1.2.3', d
 r = {x['group']: x for x in d['rollouts']}
-assert len(r) == 4 and r['lab']['phase'] == 'done' and r['bad']['phase'] == 'halted'
+assert len(d['rollouts']) == 5 and r['lab']['phase'] == 'done' and r['bad']['phase'] == 'halted'
 assert r['bad']['allow_downgrade'] and 'boot_failed' in r['bad']['reason']
 assert {m['appliance']: m['state'] for m in r['lab']['members']}['gw-a2'] == 'healthy'" "$T/api.json"
 check "API: an analyst is refused" test "$(curl -s -o /dev/null -w '%{http_code}' \
