@@ -11,6 +11,8 @@
 #   rest are never offered; its offer carries the allow-downgrade flag and the
 #   config key's signature covers it;
 # - slow: a canary that never comes back halts the rollout when the window ends;
+# - loop: a canary that comes up on the new version and keeps reconnecting
+#   (rollout_reconnects) halts it as a crash loop;
 # - op: one active rollout per group; halted by the operator, nothing offered;
 # - the console API starts and halts a rollout, and GET /api/v1/firmware lists
 #   the bundle and the rollouts (not to an analyst).
@@ -130,6 +132,15 @@ ctl firmware rollout 1.2.3 --group slow --canary 1 --window 3 >/dev/null 2>&1 ||
 await "the window halts it" 30 sh -c "'$C' -f '$T/c1.conf' firmware status 1.2.3 | grep -q 'halted: canary gw-c1 failed: not healthy within the window of 3 s'"
 check "slow: the rest never offered" sh -c "! grep -q offer '$T/gw-c2.log'"
 
+# loop: canary gw-e1 comes up on 1.2.3, then keeps reconnecting: a crash loop.
+"$ROOT/scripts/certs.sh" "$T/pki" appliance gw-e1 >/dev/null 2>&1 || fail "certs gw-e1"
+peer gw-e1 1.0.0 idle 1
+await "gw-e1 known" 20 sh -c "'$C' -f '$T/c1.conf' appliance group gw-e1 loop 2>/dev/null"
+peer gw-e1 1.0.0 loop 30
+ctl firmware rollout 1.2.3 --group loop --canary 1 --window 40 >/dev/null 2>&1 || bad "rollout to loop"
+await "the crash loop halts it" 30 sh -c "'$C' -f '$T/c1.conf' firmware status 1.2.3 | grep -q 'halted: canary gw-e1 failed: crash loop: [0-9]* reconnects since it came up on 1.2.3'"
+check "gw-e1 failed as a crash loop" status_has "gw-e1 .*canary  failed .*crash loop"
+
 # op: one active rollout per group; the operator halts it.
 ctl firmware rollout 1.2.3 --group op --canary 1 >/dev/null 2>&1 || bad "rollout to op"
 out=$(ctl firmware rollout 1.2.3 --group op --canary 1 2>&1)
@@ -155,7 +166,7 @@ post() {	# post PATH BODY: "STATUS BODY"
 	    -H 'Content-Type: application/json' -X POST -d "$2" "https://127.0.0.1:$API$1"
 }
 out=$(post /api/v1/firmware/rollouts '{"firmware":"1.2.3","group":"op","canaries":1,"window":600}')
-check "API: rollout started: $out" has "$out" '{"id":5}* 200'
+check "API: rollout started: $out" has "$out" '{"id":6}* 200'
 out=$(post /api/v1/firmware/rollouts '{"firmware":"1.2.3","group":"op"}')
 check "API: a second one in the group is a 409" has "$out" "*active rollout* 409"
 out=$(post /api/v1/firmware/rollouts '{"firmware":"0.0.1","group":"lab"}')
@@ -165,11 +176,11 @@ check "API: halted: $out" has "$out" '{"halted":1}* 200'
 check "API: halted by the engineer" status_has "halted: halted by u.engineer"
 curl -s --cacert "$T/pki/ca.crt" -H "Authorization: Bearer $tok" \
     "https://127.0.0.1:$API/api/v1/firmware" > "$T/api.json"
-check "API: valid JSON with 5 rollouts" /usr/bin/python3 -c "import json, sys
+check "API: valid JSON with 6 rollouts" /usr/bin/python3 -c "import json, sys
 d = json.load(open(sys.argv[1]))
 assert d['firmware'][0]['label'] == 'goipwatch-test 1.2.3', d
 r = {x['group']: x for x in d['rollouts']}
-assert len(d['rollouts']) == 5 and r['lab']['phase'] == 'done' and r['bad']['phase'] == 'halted'
+assert len(d['rollouts']) == 6 and r['lab']['phase'] == 'done' and r['bad']['phase'] == 'halted'
 assert r['bad']['allow_downgrade'] and 'boot_failed' in r['bad']['reason']
 assert {m['appliance']: m['state'] for m in r['lab']['members']}['gw-a2'] == 'healthy'" "$T/api.json"
 check "API: an analyst is refused" test "$(curl -s -o /dev/null -w '%{http_code}' \

@@ -10,6 +10,8 @@ by MODE:
   fail9  fetch, ack 9 (boot failed: came back on the old slot), heartbeat on;
   fail5  ack 5 (invalid) at once;
   vanish fetch, ack 0, then go quiet (never comes back);
+  loop   as ok, but on the new version it reconnects over and over without a
+         heartbeat (a crash loop);
   idle   note the offer, do nothing.
 Each offer is written to LOG ("offer VERSION flags F label L"), with the signed
 bytes (LOG.tbs) and the signature (LOG.sig) of the last one, then "acked S" and
@@ -131,6 +133,8 @@ class Peer:
             return
         self.fw = label.split()[-1]     # the reboot: the new slot
         self.connect()
+        if self.mode == "loop":
+            self.mode = "looping"
 
     def run(self):
         self.connect()
@@ -138,6 +142,11 @@ class Peer:
         while time.time() < self.until:
             if self.mode == "gone":
                 time.sleep(0.2)
+                continue
+            if self.mode == "looping":     # restarts before its first heartbeat
+                time.sleep(0.3)
+                self.s.close()
+                self.connect()
                 continue
             if time.time() - last >= 0.3:
                 self.heartbeat()
