@@ -332,6 +332,14 @@ int
 rollout_offers(struct storage *st, const char *instance, int64_t now,
     struct pushfile **offers)
 {
+	int64_t active;
+
+	/* every config_poll: cheap when no rollout runs (rollouts_active index) */
+	if (db_int(st, "SELECT COUNT(*) FROM rollouts WHERE ended IS NULL", NULL, 0, 0,
+	    &active) == -1)
+		return -1;
+	if (active == 0)
+		return 0;
 	if (db_exec(st, "UPDATE rollout_members SET state = 'offered', state_at = $2,"
 	    " offered_at = $2 WHERE state = 'waiting' AND appliance IN (SELECT id FROM"
 	    " appliances WHERE instance = $1) AND rollout IN (SELECT id FROM rollouts"
