@@ -50,8 +50,8 @@ int	rollout_json(struct storage *, FILE *);
  */
 int	rollout_hello(struct storage *, const char *appliance, const char *firmware,
 	    bool takes_files, int64_t now, struct pushfile **offers);
-/* Every offer due (config_poll), for sessions of any instance; waiting members
- * connected to instance are marked offered. */
+/* Every offer due (config_poll), added to *offers, for sessions of any
+ * instance; waiting members connected to instance are marked offered. */
 int	rollout_offers(struct storage *, const char *instance, int64_t now,
 	    struct pushfile **offers);
 /* An appliance's file_ack for firmware file_version. */
