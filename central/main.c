@@ -692,7 +692,8 @@ struct command {
 	int		(*fn)(struct ctx *);
 	enum db_use	 db;
 	const char	*opts;		/* accepted options; '=': takes a value */
-	const char	*read_subs;	/* DB_WRITE commands: read-only subcommands */
+	const char	*read_subs;	/* DB_WRITE commands: read-only subcommands
+					 * (words separated by one blank) */
 };
 
 static const struct command commands[] = {
@@ -712,13 +713,27 @@ static const struct command commands[] = {
 	{ "config", cmd_config, DB_WRITE, "", "status" },
 	{ "geodb", cmd_geodb, DB_WRITE, "--group= --label=", "status" },
 	{ "firmware", cmd_firmware, DB_WRITE, "--group= --canary= --window="
-	    " --allow-downgrade", "list" },
+	    " --allow-downgrade", "list status" },
 	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
 	{ "evidence", cmd_evidence, DB_WRITE, "-o= --ca=", "list" },
 	{ "housekeep", cmd_housekeep, DB_WRITE, "", NULL },
 	{ "user", cmd_user, DB_WRITE, "--role= --carrier= --cert-cn= --password-stdin",
 	    "list" },
 };
+
+/* Is w one of the blank-separated words of list? */
+static bool
+word_in(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n == 0)
+		return false;
+	for (const char *p = list; (p = strstr(p, w)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
 
 /* Read-only commands open the database read-only and never migrate it. */
 static enum db_use
@@ -727,7 +742,7 @@ db_use(const struct command *c, const struct ctx *x)
 	if (c->fn == cmd_evidence && evidence_cli_is_offline(x->argc, x->argv))
 		return DB_NONE;
 	if (c->db == DB_WRITE && c->read_subs != NULL && x->argc > 1 &&
-	    strcmp(x->argv[1], c->read_subs) == 0)
+	    word_in(c->read_subs, x->argv[1]))
 		return DB_READ;
 	return c->db;
 }
