@@ -9,8 +9,10 @@
 #include "apibody.h"
 #include "cfg.h"
 #include "confstore.h"
+#include "filestore.h"
 #include "fleet.h"
 #include "out.h"
+#include "rollout.h"
 
 #define SITE_MAX	128
 #define GROUP_MAX	64
@@ -246,6 +248,96 @@ h_config_set(struct call *c)
 	api_json_end(c, o, 200);
 }
 
+/* GET /firmware: the stored bundles and every rollout with its members. */
+static void
+h_firmware(struct call *c)
+{
+	FILE *o = api_json_begin(c);
+
+	if (o == NULL)
+		return api_fail(c, 500, "out of memory");
+	fputc('{', o);
+	if (filestore_firmware_json(c->st, o) == -1 || fputc(',', o) == EOF ||
+	    rollout_json(c->st, o) == -1) {
+		fclose(o);
+		return api_fail(c, 500, "storage error");
+	}
+	fputs("}\n", o);
+	api_audit(c, api_who(c), "list", "firmware", "ok");
+	api_json_end(c, o, 200);
+}
+
+/* The status of a rollout refusal (rollout.c's messages). */
+static int
+rollout_status_of(const char *err)
+{
+	if (strncmp(err, "no stored firmware", 18) == 0)
+		return 404;
+	return strstr(err, "has an active rollout") != NULL ? 409 : 400;
+}
+
+/* POST /firmware/rollouts {"firmware","group","canaries"?,"window"?,"allow_downgrade"?} */
+static void
+h_rollout_start(struct call *c)
+{
+	char fw[64], grp[GROUP_MAX + 1], err[600] = "";
+	struct apibody_field s[] = {
+		{ "firmware", fw, sizeof(fw), true, false },
+		{ "group", grp, sizeof(grp), true, false },
+	};
+	struct apibody_int n[] = {
+		{ "canaries", 1, 100000, false, false, 1 },
+		{ "window", 1, 86400 * 30, false, false, 3600 },
+		{ "allow_downgrade", 0, 1, false, false, 0 },
+	};
+	struct apibody_spec sp = { s, 2, n, 3, NULL, 0 };
+	struct rollout_req q = { .fw_version = fw, .grp = grp, .who = c->u.name,
+	    .keypath = c->a->cfg->config_key };
+	int64_t id;
+	FILE *o;
+
+	if (apibody_parse_spec(c->req->body, c->req->body_len, &sp, err, sizeof(err)) == -1)
+		return api_fail(c, 400, err);
+	q.canaries = n[0].seen ? n[0].v : 1;
+	q.window = n[1].seen ? n[1].v : 3600;
+	q.allow_downgrade = n[2].seen && n[2].v == 1;
+	if (q.allow_downgrade && c->a->cfg->config_key[0] == '\0')
+		return api_fail(c, 503, "no config_key in central's configuration");
+	if (rollout_start(c->st, &q, c->now, &id, err, sizeof(err)) == -1) {
+		api_audit(c, api_who(c), "firmware rollout", grp, "failed");
+		return api_fail(c, rollout_status_of(err), err);
+	}
+	/* audited firmware.rollout by rollout_start, in its transaction */
+	if ((o = api_json_begin(c)) != NULL)
+		fprintf(o, "{\"id\":%" PRId64 "}\n", id);
+	api_json_end(c, o, 200);
+}
+
+/* POST /firmware/halt {"firmware","group"?}: the operator stops rollouts. */
+static void
+h_rollout_halt(struct call *c)
+{
+	char fw[64], grp[GROUP_MAX + 1], err[600] = "";
+	struct apibody_field f[] = {
+		{ "firmware", fw, sizeof(fw), true, false },
+		{ "group", grp, sizeof(grp), false, false },
+	};
+	int n;
+	FILE *o;
+
+	if (apibody_parse(c->req->body, c->req->body_len, f, 2, err, sizeof(err)) == -1)
+		return api_fail(c, 400, err);
+	if ((n = rollout_halt(c->st, fw, f[1].seen ? grp : NULL, c->u.name, c->now, err,
+	    sizeof(err))) == -1)
+		return api_fail(c, 500, "storage error");
+	if (n == 0)
+		return api_fail(c, 404, "no active rollout of this firmware");
+	/* audited firmware.halted per rollout by rollout_halt */
+	if ((o = api_json_begin(c)) != NULL)
+		fprintf(o, "{\"halted\":%d}\n", n);
+	api_json_end(c, o, 200);
+}
+
 const struct api_route api_routes_fleet[] = {
 	{ "GET", "/api/v1/appliances", FLEET_ROLES | ROLE_BIT(ROLE_SUPERVISOR),
 	    h_appliances },
@@ -253,5 +345,8 @@ const struct api_route api_routes_fleet[] = {
 	{ "GET", "/api/v1/config", FLEET_ROLES, h_configs },
 	{ "GET", "/api/v1/config/{}", FLEET_ROLES, h_config },
 	{ "PUT", "/api/v1/config/{}", FLEET_ROLES, h_config_set },
+	{ "GET", "/api/v1/firmware", FLEET_ROLES | ROLE_BIT(ROLE_SUPERVISOR), h_firmware },
+	{ "POST", "/api/v1/firmware/rollouts", FLEET_ROLES, h_rollout_start },
+	{ "POST", "/api/v1/firmware/halt", FLEET_ROLES, h_rollout_halt },
 	{ 0 }
 };

@@ -15,7 +15,7 @@ CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/users.c central/authcache.c central/users-cli.c central/audit.c central/auditq.c central/throttle.c \
 	    central/events.c central/api-events.c central/housekeep.c central/evstore.c central/evidence-cli.c \
 	    central/evpkg.c central/api-evidence.c
-CENTRAL_SRCS += central/line-calls.c central/filestore.c
+CENTRAL_SRCS += central/line-calls.c central/filestore.c central/rollout.c
 CENTRAL_SRCS += central/api-fleet.c central/api-users.c
 CENTRAL_SRCS += central/alert.c central/alert-send.c central/alert-syslog.c
 CENTRAL_SRCS += central/web.c
@@ -34,7 +34,7 @@ BENCH_DEPS += $(CENTRAL) $(CENTRAL_LOAD)
 FUZZERS	+= central record api evidence
 # fuzz_record includes central/record.c, which parses with cJSON.
 FUZZ_LIBS_record := $(CJSON_LIBS)
-TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_geodb.sh tests/integration/central_firmware.sh tests/integration/central_geodb_pg.sh tests/integration/central_hostile.sh \
+TEST_SCRIPTS += tests/integration/central_ingest.sh tests/integration/central_geodb.sh tests/integration/central_firmware.sh tests/integration/central_rollout.sh tests/integration/central_rollout_pg.sh tests/integration/central_geodb_pg.sh tests/integration/central_hostile.sh \
 	    tests/integration/central_pg.sh tests/integration/central_cli.sh \
 	    tests/integration/central_spool.sh tests/integration/central_spoolfull.sh \
 	    tests/integration/central_strings.sh tests/integration/central_strings_pg.sh

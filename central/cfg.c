@@ -46,6 +46,7 @@ static const struct keytab_key keys[] = {
 	S(evidence_dir, "evidence"), N(evidence_max, 65536, FRAME_EV_MAX_FILE, "67108864"),
 	N(evidence_days, 0, 36500, "365"),
 	S(files_dir, "files"), S(firmware_ca, NULL),
+	N(rollout_settle, 1, 86400, "600"), N(rollout_reconnects, 0, 1000, "2"),
 };
 
 /* A value is the rest of the line (a PostgreSQL conninfo has blanks). */

@@ -65,6 +65,8 @@ struct cfg {
 	/* Files pushed to appliances (filestore.c, docs/protocol.md) */
 	char		 files_dir[CFG_STR];	/* content-addressed, by SHA-256 */
 	char		 firmware_ca[CFG_STR];	/* keyring `firmware add` verifies with */
+	uint64_t	 rollout_settle;	/* s a new firmware must run healthy */
+	uint64_t	 rollout_reconnects;	/* more in the settle time: crash loop */
 };
 
 void	cfg_defaults(struct cfg *);

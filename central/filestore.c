@@ -74,9 +74,8 @@ filestore_path(const char *dir, const struct pushfile *f, char *buf, size_t len)
 	snprintf(buf, len, "%s/%s", dir, f->sha_hex);
 }
 
-/* Rows (kind, grp, version, size, sha256, label, flags, sig) onto a list. */
-static int
-file_row(void *arg, const struct db_row *r)
+int
+filestore_row(void *arg, const struct db_row *r)
 {
 	struct pushfile **head = arg, *f;
 	long n;
@@ -97,6 +96,8 @@ file_row(void *arg, const struct db_row *r)
 		return 0;	/* a kind this program does not know: not offered */
 	}
 	f->sig_len = (uint16_t)n;
+	if (r->n > 8)
+		snprintf(f->appliance, sizeof(f->appliance), "%s", row_str(r, 8));
 	f->next = *head;
 	*head = f;
 	return 0;
@@ -110,7 +111,7 @@ filestore_all_latest(struct storage *st, struct pushfile **out)
 	*out = NULL;
 	return db_query(st, "SELECT " FILE_COLS " FROM files f WHERE f.kind <> 'firmware'"
 	    " AND f.version = (SELECT MAX(f2.version) FROM files f2 WHERE f2.kind = f.kind AND"
-	    " f2.grp = f.grp)", NULL, 0, file_row, out);
+	    " f2.grp = f.grp)", NULL, 0, filestore_row, out);
 }
 
 int
@@ -119,7 +120,7 @@ filestore_latest(struct storage *st, const char *grp, struct pushfile **out)
 	*out = NULL;
 	return db_query(st, "SELECT " FILE_COLS " FROM files f WHERE f.grp = $1 AND"
 	    " f.kind <> 'firmware' AND f.version = (SELECT MAX(f2.version) FROM files f2 WHERE f2.kind = f.kind"
-	    " AND f2.grp = f.grp)", (struct db_arg[]){ DB_S(grp) }, 1, file_row, out);
+	    " AND f2.grp = f.grp)", (struct db_arg[]){ DB_S(grp) }, 1, filestore_row, out);
 }
 
 int
@@ -422,4 +423,39 @@ filestore_firmware_list(struct storage *st, FILE *out)
 	    "SHA256", "COMPATIBLE FIRMWARE");
 	return db_query(st, "SELECT version, grp, size, sha256, label FROM files WHERE"
 	    " kind = 'firmware' ORDER BY version", NULL, 0, firmware_row, out);
+}
+
+struct json_rows {
+	FILE	*o;
+	int	 n;
+};
+
+static int
+firmware_json_row(void *arg, const struct db_row *r)
+{
+	struct json_rows *x = arg;
+
+	fprintf(x->o, "%s{\"version\":%" PRId64, x->n++ ? "," : "", row_int(r, 0));
+	out_json_kv(x->o, "group", row_str(r, 1));
+	fprintf(x->o, ",\"size\":%" PRId64, row_int(r, 2));
+	out_json_kv(x->o, "sha256", row_str(r, 3));
+	out_json_kv(x->o, "label", row_str(r, 4));
+	fprintf(x->o, ",\"created\":%" PRId64, row_int(r, 5));
+	out_json_kv(x->o, "created_by", row_str(r, 6));
+	fputc('}', x->o);
+	return 0;
+}
+
+int
+filestore_firmware_json(struct storage *st, FILE *o)
+{
+	struct json_rows x = { o, 0 };
+	int rc;
+
+	fputs("\"firmware\":[", o);
+	rc = db_query(st, "SELECT version, grp, size, sha256, label, created, created_by"
+	    " FROM files WHERE kind = 'firmware' ORDER BY version", NULL, 0,
+	    firmware_json_row, &x);
+	fputc(']', o);
+	return rc;
 }

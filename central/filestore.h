@@ -27,12 +27,19 @@ struct pushfile {
 	char		 label[FILESTORE_LABEL];
 	uint8_t		 sig[FRAME_MAX_SIG];
 	uint16_t	 sig_len;
+	char		 appliance[128];	/* a rollout's offer: for it alone; "" all */
 };
 
 /* "geodb", "firmware"; NULL past the last (for enum_val) or an unknown kind. */
 const char	*filestore_kind_name(int kind);
 int		 filestore_kind(const char *name);	/* 0: unknown */
 void		 pushfile_free(struct pushfile *);	/* the list; NULL-safe */
+/*
+ * A db_query row (kind, grp, version, size, sha256, label, flags, sig
+ * [, appliance]) onto the list arg (struct pushfile **); an unknown kind is
+ * skipped.
+ */
+int		 filestore_row(void *arg, const struct db_row *);
 /* The offer of f (pointing into f). */
 void		 filestore_offer(const struct pushfile *, struct frame_file_offer *);
 /* DIR/sha256hex into buf. */
@@ -55,6 +62,8 @@ int	filestore_firmware_info(const char *ca, const char *tmpdir, const char *path
 	    char *label, size_t len, char *err, size_t errlen);
 /* A firmware's files (its rows; offered only by a rollout) for the terminal. */
 int	filestore_firmware_list(struct storage *, FILE *);
+/* "firmware":[...] the stored bundles as JSON (the console API). */
+int	filestore_firmware_json(struct storage *, FILE *);
 /* The newest file of every (kind, group) but firmware, as a list. */
 int	filestore_all_latest(struct storage *, struct pushfile **out);
 /* grp's newest file of every kind but firmware. */

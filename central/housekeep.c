@@ -13,6 +13,7 @@
 #include "evstore.h"
 #include "housekeep.h"
 #include "log.h"
+#include "rollout.h"
 #include "storage.h"
 #include "users.h"
 
@@ -42,7 +43,8 @@ housekeep_once(struct storage *st, const struct cfg *cf, int64_t now)
 	if (n > 0)
 		log_info("housekeeping: %" PRId64 " evidence files past evidence_days"
 		    " deleted (audit: evidence.deleted)", n);
-	return 0;
+	return rollout_tick(st, &(struct rollout_health){ (int64_t)cf->rollout_settle,
+	    (int64_t)cf->rollout_reconnects, (int64_t)cf->silent_after }, now);
 }
 
 static void *

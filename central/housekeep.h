@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The server's housekeeping: a thread with its own storage connection that,
- * every housekeep_interval seconds, deletes expired console sessions and
- * prunes the lead change log (events.c).
+ * every housekeep_interval seconds, deletes expired console sessions,
+ * prunes the lead change log (events.c) and moves firmware rollouts on
+ * (rollout.c).
  */
 #ifndef GWC_HOUSEKEEP_H
 #define GWC_HOUSEKEEP_H

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "out.h"
 #include "rings.h"
+#include "rollout.h"
 #include "server.h"
 #include "sims.h"
 #include "storage.h"
@@ -73,6 +74,9 @@ usage(void)
 	    "  config set GROUP FILE | config status\n"
 	    "  geodb add FILE [--group G] [--label L] | geodb status   push the country database\n"
 	    "  firmware add BUNDLE [--group G] | firmware list   store a signed RAUC bundle\n"
+	    "  firmware rollout VERSION --group G [--canary N] [--window SECONDS]\n"
+	    "      [--allow-downgrade] | firmware status [VERSION] | firmware halt VERSION\n"
+	    "      [--group G]   canaries first, the rest once they are healthy\n"
 	    "  enroll CSR [-o CERT] [--days N]   sign an appliance CSR with the office CA\n"
 	    "  evidence list|verify LEAD | evidence get LEAD [-o DIR]   a lead's evidence files\n"
 	    "  evidence verify FILE [--ca CA]   FILE with FILE.sig, FILE.crt, offline\n"
@@ -575,7 +579,51 @@ cmd_geodb(struct ctx *x)
 	return 0;
 }
 
-/* firmware add BUNDLE [--group G] | firmware list */
+/* firmware rollout VERSION --group G [--canary N] [--window S] [--allow-downgrade] */
+static int
+firmware_rollout(struct ctx *x, const char *who)
+{
+	const char *canary = opt_val(x, "--canary"), *window = opt_val(x, "--window");
+	struct rollout_req q = { .fw_version = x->argv[2], .grp = opt_val(x, "--group"),
+	    .who = who, .keypath = x->cfg.config_key,
+	    .canaries = canary ? num_val("--canary", canary, 1, 100000) : 1,
+	    .window = window ? num_val("--window", window, 1, 86400 * 30) : 3600,
+	    .allow_downgrade = opt_has(x, "--allow-downgrade") };
+	char err[600] = "";
+	int64_t id;
+
+	if (q.grp == NULL)
+		bad_usage("firmware rollout: --group G is required");
+	if (q.allow_downgrade && x->cfg.config_key[0] == '\0')
+		fatalx("firmware rollout: no config_key in the configuration (it signs"
+		    " the offer that allows a downgrade)");
+	if (rollout_start(x->st, &q, (int64_t)time(NULL), &id, err, sizeof(err)) == -1)
+		fatalx("firmware rollout: %s", err);	/* log.c escapes it */
+	printf("rollout %" PRId64 ": firmware %s to group %s, %" PRId64 " canar%s first"
+	    " (window %" PRId64 " s%s)\n", id, out_tty(&(struct out_tty){ 0 }, q.fw_version),
+	    out_tty(&(struct out_tty){ 0 }, q.grp), q.canaries, q.canaries == 1 ? "y" :
+	    "ies", q.window, q.allow_downgrade ? ", downgrade allowed" : "");
+	return 0;
+}
+
+static int
+firmware_halt(struct ctx *x, const char *who)
+{
+	char err[600] = "";
+	int n;
+
+	if ((n = rollout_halt(x->st, x->argv[2], opt_val(x, "--group"), who,
+	    (int64_t)time(NULL), err, sizeof(err))) == -1)
+		fatalx("firmware halt: %s", err);
+	if (n == 0)
+		fatalx("firmware halt: no active rollout of firmware %s",
+		    out_tty(&(struct out_tty){ 0 }, x->argv[2]));
+	printf("%d rollout%s of firmware %s halted\n", n, n == 1 ? "" : "s",
+	    out_tty(&(struct out_tty){ 0 }, x->argv[2]));
+	return 0;
+}
+
+/* firmware add BUNDLE [--group G] | list | rollout | status [VERSION] | halt */
 static int
 cmd_firmware(struct ctx *x)
 {
@@ -586,6 +634,12 @@ cmd_firmware(struct ctx *x)
 
 	if (x->argc == 2 && strcmp(x->argv[1], "list") == 0)
 		return filestore_firmware_list(x->st, stdout);
+	if ((x->argc == 2 || x->argc == 3) && strcmp(x->argv[1], "status") == 0)
+		return rollout_status(x->st, x->argc == 3 ? x->argv[2] : NULL, stdout);
+	if (x->argc == 3 && strcmp(x->argv[1], "rollout") == 0)
+		return firmware_rollout(x, who);
+	if (x->argc == 3 && strcmp(x->argv[1], "halt") == 0)
+		return firmware_halt(x, who);
 	if (x->argc != 3 || strcmp(x->argv[1], "add") != 0)
 		usage();
 	if (x->cfg.config_key[0] == '\0')
@@ -638,7 +692,8 @@ struct command {
 	int		(*fn)(struct ctx *);
 	enum db_use	 db;
 	const char	*opts;		/* accepted options; '=': takes a value */
-	const char	*read_subs;	/* DB_WRITE commands: read-only subcommands */
+	const char	*read_subs;	/* DB_WRITE commands: read-only subcommands
+					 * (words separated by one blank) */
 };
 
 static const struct command commands[] = {
@@ -657,13 +712,28 @@ static const struct command commands[] = {
 	{ "appliance", cmd_appliance, DB_WRITE, "", NULL },
 	{ "config", cmd_config, DB_WRITE, "", "status" },
 	{ "geodb", cmd_geodb, DB_WRITE, "--group= --label=", "status" },
-	{ "firmware", cmd_firmware, DB_WRITE, "--group=", "list" },
+	{ "firmware", cmd_firmware, DB_WRITE, "--group= --canary= --window="
+	    " --allow-downgrade", "list status" },
 	{ "enroll", cmd_enroll, DB_NONE, "-o= --days=", NULL },
 	{ "evidence", cmd_evidence, DB_WRITE, "-o= --ca=", "list" },
 	{ "housekeep", cmd_housekeep, DB_WRITE, "", NULL },
 	{ "user", cmd_user, DB_WRITE, "--role= --carrier= --cert-cn= --password-stdin",
 	    "list" },
 };
+
+/* Is w one of the blank-separated words of list? */
+static bool
+word_in(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n == 0)
+		return false;
+	for (const char *p = list; (p = strstr(p, w)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return true;
+	return false;
+}
 
 /* Read-only commands open the database read-only and never migrate it. */
 static enum db_use
@@ -672,7 +742,7 @@ db_use(const struct command *c, const struct ctx *x)
 	if (c->fn == cmd_evidence && evidence_cli_is_offline(x->argc, x->argv))
 		return DB_NONE;
 	if (c->db == DB_WRITE && c->read_subs != NULL && x->argc > 1 &&
-	    strcmp(x->argv[1], c->read_subs) == 0)
+	    word_in(c->read_subs, x->argv[1]))
 		return DB_READ;
 	return c->db;
 }

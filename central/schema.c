@@ -197,6 +197,25 @@ static const char *const migrations[] = {
 	"UPDATE leads SET n_appliances = (SELECT COUNT(*) FROM lead_sources s"
 	" WHERE s.lead_id = leads.id) WHERE id IN (SELECT lead_id FROM lead_sources);"
 	"@LEAD_COUNTS@",
+	/* 17: staged firmware rollouts (rollout.c): one per group at a time
+	 * (ended IS NULL), its offer's flags and signature (downgrade allowed is
+	 * signed at rollout time); each member appliance's state (waiting, offered,
+	 * installed, running, healthy, failed) with its time and message; halts 0
+	 * on a failure that does not stop the rollout (too old to take pushes) */
+	"CREATE TABLE rollouts ("
+	" id @ID@, grp TEXT NOT NULL, fw_version TEXT NOT NULL,"
+	" file_version BIGINT NOT NULL, flags BIGINT NOT NULL, sig TEXT NOT NULL,"
+	" canaries BIGINT NOT NULL, window_secs BIGINT NOT NULL, phase TEXT NOT NULL,"
+	" phase_at BIGINT NOT NULL, reason TEXT, created BIGINT NOT NULL,"
+	" created_by TEXT NOT NULL, ended BIGINT);"
+	"CREATE UNIQUE INDEX rollouts_active ON rollouts (grp) WHERE ended IS NULL;"
+	"CREATE TABLE rollout_members ("
+	" rollout BIGINT NOT NULL, appliance TEXT NOT NULL, canary BIGINT NOT NULL,"
+	" state TEXT NOT NULL, state_at BIGINT NOT NULL, message TEXT,"
+	" halts BIGINT NOT NULL DEFAULT 1, offered_at BIGINT, running_at BIGINT,"
+	" reconnects BIGINT NOT NULL DEFAULT 0, hb0 BIGINT, packets0 BIGINT,"
+	" PRIMARY KEY (rollout, appliance));"
+	"CREATE INDEX rollout_members_appliance ON rollout_members (appliance);",
 };
 
 /*

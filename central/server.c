@@ -381,7 +381,9 @@ poll_done(struct server *s, struct job *j)
 		for (size_t fd = 0; fd < s->maxfd; fd++) {
 			struct conn *c = s->conns[fd];
 
-			if (c != NULL && c->state == CONN_UP && strcmp(c->grp, f->grp) == 0 &&
+			/* a rollout's offer goes to its one appliance */
+			if (c != NULL && c->state == CONN_UP && (f->appliance[0] != '\0' ?
+			    strcmp(c->cn, f->appliance) == 0 : strcmp(c->grp, f->grp) == 0) &&
 			    c->files[f->kind].version < f->version) {
 				session_offer(s, c, f);
 				(void)session_writable(s, c);

@@ -270,7 +270,7 @@ frame_to_job(struct server *s, struct conn *c, const struct intake_result *r)
 		snprintf(j->firmware, sizeof(j->firmware), "%.*s",
 		    (int)r->hello.firmware.len, r->hello.firmware.p);
 		j->config_version = c->config_version = r->hello.config_version;
-		c->features = r->hello.features;
+		j->features = c->features = r->hello.features;
 		j->last_seq = r->hello.last_acked;
 		j->spool.epoch = r->hello.spool_epoch;
 	} else if (r->what == IN_REPORT) {

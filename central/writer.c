@@ -11,6 +11,7 @@
 
 #include "confstore.h"
 #include "events.h"
+#include "rollout.h"
 #include "storage.h"
 #include "writer.h"
 
@@ -88,6 +89,10 @@ run_hello(struct storage *st, struct writer *w, struct job *j, int64_t now)
 	if (confstore_latest(st, j->grp, j->config_version, &j->push) == -1 ||
 	    filestore_latest(st, j->grp, &j->files) == -1)
 		return -1;
+	/* and a firmware rollout's offer when it is this appliance's turn */
+	if (rollout_hello(st, j->appliance, j->firmware, j->features & FRAME_HELLO_FILES,
+	    now, &j->files) == -1)
+		return -1;
 	/* every file of the group is offered at the hello: the answer says */
 	for (struct pushfile *f = j->files; f != NULL; f = f->next)
 		if (filestore_offered(st, j->appliance, f->kind, f->version, now) == -1)
@@ -121,8 +126,13 @@ run_job(struct storage *st, struct writer *w, struct job *j)
 	case JOB_CONFIG_POLL:
 		if (confstore_all_latest(st, &j->push) == -1)
 			return -1;
-		return filestore_all_latest(st, &j->files);
+		if (filestore_all_latest(st, &j->files) == -1)
+			return -1;
+		return rollout_offers(st, w->instance, now, &j->files);
 	case JOB_FILE_ACK:
+		if (j->kind == FRAME_FILE_FIRMWARE && rollout_acked(st, j->appliance,
+		    j->config_version, j->status, j->message, now) == -1)
+			return -1;
 		return filestore_acked(st, j->appliance, j->kind, j->config_version,
 		    j->status, j->message, now);
 	case JOB_EVIDENCE:

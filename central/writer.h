@@ -43,6 +43,7 @@ struct job {
 	uint64_t	 gen;
 	char		 appliance[128], serial[48], firmware[JOB_STR];
 	uint64_t	 config_version;	/* hello: running; config ack: acked */
+	uint32_t	 features;	/* hello: FRAME_HELLO_* */
 	struct ingest_spool spool;	/* hello: its epoch, then the numbering; report */
 	/* report: records point into data, each NUL-terminated */
 	struct ingest_rec *recs;
