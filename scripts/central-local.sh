@@ -2,6 +2,7 @@
 # Sourced, not run: an office PKI and a goipwatch-central on SQLite on the
 # host's loopback, for make run and the image smoke test.
 #   central_local DIR CENTRAL_BIN   sets CPID and PORT; logs in DIR/central.log
+# CENTRAL_EXTRA: more central.conf lines (the update smoke's firmware keys).
 central_local() {
 	_dir=$1 _bin=$2
 	rm -rf "$_dir/pki" "$_dir/central.db" "$_dir/central.db-wal" "$_dir/central.db-shm" \
@@ -23,6 +24,7 @@ api_port_file $_dir/api.port
 api_cert $_dir/pki/console.crt
 api_key $_dir/pki/console.key
 evidence_dir $_dir/evidence
+${CENTRAL_EXTRA:-}
 CONF
 	"$_bin" -f "$_dir/central.conf" serve 2>"$_dir/central.log" &
 	CPID=$!

@@ -219,7 +219,7 @@ build() {
 # devices enumerate in reverse order of creation: the mirror NIC comes first.
 # UEFI (QEMU_EFI.fd) boots GRUB from the disk's ESP; GRUB picks the slot.
 # Extra kernel words: BOOT_CMDLINE at build time (grubenv extra_cmdline).
-# BUNDLE_DIR: a read-only 9p share (tag "bundles") for image-update-smoke.
+# BUNDLE_DIR: a read-only 9p share (tag "bundles"), for installing bundles by hand.
 boot() {
 	set --
 	[ -n "${BUNDLE_DIR:-}" ] && set -- -virtfs \
@@ -348,10 +348,31 @@ wait_central_fw() {	# wait_central_fw VERSION SECS
 	done
 	die "central does not show gw-test-1 on $1 (shows '$(central_fw)')"
 }
+rollout_state() {	# rollout_state VERSION: the phase firmware status shows
+	"$C" -f "$OUT/central.conf" firmware status "$1" 2>/dev/null |
+	    sed -n 's/.*phase \([a-z]*\).*/\1/p' | head -n 1
+}
+wait_rollout() {	# wait_rollout VERSION PHASE SECS
+	_end=$(( $(date +%s) + $3 ))
+	while [ "$(date +%s)" -lt "$_end" ]; do
+		[ "$(rollout_state "$1")" = "$2" ] && { log "central: rollout of $1 $2 ($(( $(date +%s) - start )) s)"; return 0; }
+		sleep 5
+	done
+	"$C" -f "$OUT/central.conf" firmware status "$1" >&2
+	die "the rollout of $1 is not $2 within $3 s"
+}
+rollout() {	# rollout VERSION: add the bundle at central and roll it out to gw-test-1
+	"$C" -f "$OUT/central.conf" firmware add "$OUT/bundles/goipwatch-$BOARD-$1.raucb" >&2 ||
+	    die "central refused the bundle of $1"
+	"$C" -f "$OUT/central.conf" firmware rollout "$1" --group default --canary 1 \
+	    --window 3600 >&2 || die "central did not start the rollout of $1"
+}
 # Bundles N+1 and N+2 (broken), then the disk with N in slot A and a central on
-# the host; boot; install N+1 over the console (rauc install from a 9p share of
-# the bundles), reboot, see B on N+1 marked good and at central; install N+2,
-# reboot, see its self-test fail, the reboot and the fallback to N+1 by itself.
+# the host that holds the firmware CA; boot; roll N+1 out from central (the VM
+# downloads it over its uplink, root installs it to slot B, the VM reboots in its
+# window), see B on N+1 marked good, at central, and the rollout done; roll N+2
+# out, see its self-test fail, the slot marked bad, the fallback to N+1 by itself,
+# and central's rollout of N+2 halted by the VM's boot-failed answer.
 update_smoke() {
 	[ "$(id -u)" -eq 0 ] || die "needs root"
 	n0=${SMOKE_N:-1.0.0} n1=${SMOKE_N1:-1.1.0} n2=${SMOKE_N2:-1.2.0}
@@ -365,12 +386,16 @@ update_smoke() {
 	BOOT_CMDLINE=systemd.journald.forward_to_console=1
 	log="$OUT/update-smoke-console.log"
 	: > "$log"
+	# housekeeping judges rollouts: every 15 s here; healthy after 30 s on
+	# the new version (the defaults are 600 s each)
+	CENTRAL_EXTRA=$(printf 'firmware_ca %s\nfiles_dir %s\nhousekeep_interval 15\nrollout_settle 30\n' \
+	    "$FIRMWARE_CA" "$OUT/files")
 	smoke_central
 	log "images and bundles ready in $(( $(date +%s) - start )) s"
 	fifo=$OUT/console.in
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	BUNDLE_DIR=$OUT/bundles timeout "${SMOKE_SECS:-3600}" "$0" boot < "$fifo" > "$log" 2>&1 &
+	timeout "${SMOKE_SECS:-3600}" "$0" boot < "$fifo" > "$log" 2>&1 &
 	pid=$!
 	exec 3> "$fifo"
 	( while :; do smoke_feed "$top/tests/data/lab/goip-4lines.pcap" >/dev/null 2>&1; sleep 3; done ) &
@@ -382,28 +407,30 @@ update_smoke() {
 	log "N=$n0 booted in slot A and marked good $(( $(date +%s) - t0 )) s after power-on"
 	wait_central_fw "$n0" 300
 
-	vm_login
 	vm_mark
-	# copied to the data partition first, as a download would land there
-	vm_send "mkdir -p /mnt/b && mount -t 9p -o trans=virtio,ro bundles /mnt/b && cp /mnt/b/goipwatch-$BOARD-$n1.raucb /data/rauc/u.raucb && rauc install /data/rauc/u.raucb && rm /data/rauc/u.raucb && echo UPD\"\"OK-$n1 && rauc status && systemctl reboot"
 	t1=$(date +%s)
-	vm_wait "UPDOK-$n1" 1200
-	log "N+1=$n1 installed to slot B in $(( $(date +%s) - t1 )) s"
+	rollout "$n1"
+	vm_wait "goipwatch-install: version .* status 0" 1800
+	log "N+1=$n1 downloaded from central and installed to slot B in $(( $(date +%s) - t1 )) s"
 	vm_wait "goipwatch-mark-good: slot B ($n1) self-test PASSED" 900
-	log "N+1=$n1 booted in slot B and marked good $(( $(date +%s) - t1 )) s after the install began"
+	log "N+1=$n1 booted in slot B and marked good $(( $(date +%s) - t1 )) s after the rollout began"
 	wait_central_fw "$n1" 300
+	wait_rollout "$n1" done 600
 
-	vm_login
 	vm_mark
-	vm_send "mkdir -p /mnt/b; mount -t 9p -o trans=virtio,ro bundles /mnt/b; cp /mnt/b/goipwatch-$BOARD-$n2.raucb /data/rauc/u.raucb && rauc install /data/rauc/u.raucb && rm /data/rauc/u.raucb && echo UPD\"\"OK-$n2 && systemctl reboot"
 	t2=$(date +%s)
-	vm_wait "UPDOK-$n2" 1200
+	rollout "$n2"
+	vm_wait "goipwatch-install: version .* status 0" 1800
 	vm_wait "goipwatch-mark-good: slot A ($n2) self-test FAILED" 900
-	log "N+2=$n2 (broken) booted in slot A, self-test failed $(( $(date +%s) - t2 )) s after the install began"
+	log "N+2=$n2 (broken) booted in slot A, self-test failed $(( $(date +%s) - t2 )) s after the rollout began"
 	vm_mark
 	vm_wait "goipwatch-mark-good: slot B ($n1) self-test PASSED" 900
-	log "fell back to N+1=$n1 in slot B by itself $(( $(date +%s) - t2 )) s after the install began"
+	log "fell back to N+1=$n1 in slot B by itself $(( $(date +%s) - t2 )) s after the rollout began"
 	wait_central_fw "$n1" 300
+	wait_rollout "$n2" halted 600
+	"$C" -f "$OUT/central.conf" firmware status "$n2" >&2
+	"$C" -f "$OUT/central.conf" firmware status "$n2" 2>/dev/null | grep -q 'boot_failed' ||
+	    die "central's rollout of $n2 halted, but not on the VM's boot-failed answer"
 	vm_login
 	vm_send "rauc status; grub-editenv /boot/efi/EFI/goipwatch/grubenv list; cat /usr/lib/goipwatch/release"
 	sleep 20
