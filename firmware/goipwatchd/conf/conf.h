@@ -121,6 +121,9 @@ struct conf {
 	usec_t		heartbeat_interval;
 	uint64_t	geodb_max_bytes;	/* a pushed country database at most */
 	uint64_t	file_chunk_bytes;	/* asked of central per file chunk */
+	uint64_t	firmware_max_bytes;	/* a pushed RAUC bundle at most */
+	char		firmware_handoff[CONF_STR_MAX];	/* "": no firmware */
+	char		firmware_reboot_window[CONF_STR_MAX];	/* any | HH:MM-HH:MM */
 
 	/* evidence files (docs/evidence.md) */
 	char		evidence[8];		/* on | off */

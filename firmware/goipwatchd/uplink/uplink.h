@@ -8,6 +8,7 @@
 #ifndef GW_UPLINK_H
 #define GW_UPLINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,9 @@ struct uplink_conf {
 	uplink_file_fn	*file_apply;		/* NULL: file offers are refused */
 	void		*file_arg;
 	uint64_t	 geodb_max;		/* geodb_max_bytes */
+	uint64_t	 firmware_max;		/* firmware_max_bytes */
+	const char	*firmware_handoff;	/* NULL or "": firmware is refused */
+	const char	*firmware_reboot_window; /* "any" (NULL) or HH:MM-HH:MM */
 	uint32_t	 file_chunk;		/* file_chunk_bytes; 0: the maximum */
 	uplink_counters_fn *counters;		/* NULL: zeros */
 	void		*counters_arg;
@@ -88,6 +92,15 @@ struct uplink_status {
 	char		 file_result[256];	/* of the last file offer, as acked */
 	struct spool_stats spool;
 };
+
+/* firmware_reboot_window: "any", or from-to in minutes of the local day. */
+struct uplink_fw_window {
+	bool		 any;
+	int		 from, to;	/* to < from: across midnight */
+};
+/* 0, or -1 when s is neither "any" (or NULL, "") nor HH:MM-HH:MM, from != to. */
+int		 uplink_fw_window_parse(const char *s, struct uplink_fw_window *);
+bool		 uplink_fw_window_inside(const struct uplink_fw_window *, int minute);
 
 struct uplink	*uplink_new(const struct uplink_conf *, struct spool *,
 		    char *err, size_t errlen);
