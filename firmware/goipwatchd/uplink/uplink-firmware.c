@@ -30,16 +30,24 @@ static void	after_boot(struct uplink *);
 int
 uplink_fw_window_parse(const char *s, struct uplink_fw_window *w)
 {
+	static const char shape[] = "99:99-99:99";
 	unsigned h1, m1, h2, m2;
-	int n = 0;
+	size_t i;
 
 	if (s == NULL || s[0] == '\0' || strcmp(s, "any") == 0) {
 		*w = (struct uplink_fw_window){ .any = true };
 		return 0;
 	}
-	if (sscanf(s, "%2u:%2u-%2u:%2u%n", &h1, &m1, &h2, &m2, &n) != 4 ||
-	    s[n] != '\0' || strlen(s) != 11 || h1 > 23 || h2 > 23 || m1 > 59 ||
-	    m2 > 59 || (h1 == h2 && m1 == m2))
+	if (strlen(s) != sizeof(shape) - 1)
+		return -1;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == '9' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return -1;
+	h1 = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+	m1 = (unsigned)(s[3] - '0') * 10 + (unsigned)(s[4] - '0');
+	h2 = (unsigned)(s[6] - '0') * 10 + (unsigned)(s[7] - '0');
+	m2 = (unsigned)(s[9] - '0') * 10 + (unsigned)(s[10] - '0');
+	if (h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || (h1 == h2 && m1 == m2))
 		return -1;
 	*w = (struct uplink_fw_window){ false, (int)(h1 * 60 + m1), (int)(h2 * 60 + m2) };
 	return 0;
@@ -126,14 +134,14 @@ kv(const char *text, const char *key, char *out, size_t len)
 	}
 }
 
-/* The label made printable ASCII, one line: it goes into files root reads. */
+/* Made printable ASCII, one line: it goes into files root reads. */
 static void
 clean(char *dst, size_t len, const char *src, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n && i + 1 < len; i++)
-		dst[i] = src[i] > 0x20 && src[i] < 0x7f ? src[i] : '_';
+		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '_';
 	dst[i] = '\0';
 }
 
