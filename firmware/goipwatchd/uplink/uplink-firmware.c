@@ -397,7 +397,7 @@ uplink_fw_handoff(struct uplink *u, const char *part, const char *offer,
 		log_warn("uplink: firmware: %s", handed);
 	*f = (struct uplink_fw){ .window = f->window, .state = FW_HANDED,
 	    .version = o->version, .next_tick = f->next_tick };
-	memcpy(f->boot_now, u->fw.boot_now, sizeof(f->boot_now));
+	read_boot_id(f->boot_now, sizeof(f->boot_now));
 	snprintf(f->label, sizeof(f->label), "%s", label);
 	snprintf(f->boot_id, sizeof(f->boot_id), "%s", f->boot_now);
 	fw_save(u);
