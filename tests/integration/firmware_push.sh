@@ -108,7 +108,7 @@ touch "$T/root.log"
 # --- the scripted central -------------------------------------------------
 S1="offer big 101 0 size=300000; offer stranger 102 0; offer unsigned 103 0;
     offer down 104 0; offer trunc 105 0; offer good 106 0 stall=4096"
-S2="offer good 106 0; hold"
+S2="offer good 106 0; offer good 106 0; hold"
 S3="offer down 107 1; hold"
 S4="wait; hold"
 S5="wait; offer good 108 0; hold"
@@ -171,9 +171,12 @@ gwd_start 1.2.3
 await "$T/fc.out" "^ack 106 " || bad "no ack for 106"
 check "the download resumed where it stopped" \
     grep -q "firmware version 106: resuming at byte $part of" "$T/gwd.log"
-check "a good bundle: 0, installed, reboot in the window" has "$(acked 106)" \
+check "a good bundle: 0, installed, reboot in the window" has "$(grep "^ack 106 " "$T/fc.out" | head -n 1)" \
     "ack 106 0 firmware goipwatch-test 1.2.4 (version 106) installed to the other slot; reboot in window any time"
 check "the bundle reached the other slot" cmp -s "$F/good" "$T/slot-other"
+await "$T/fc.out" "^ack 106 0 .* is installed to the other slot" || bad "no second ack for 106"
+check "offered again before the reboot: answered 0 again" \
+    test "$(grep -c "^ack 106 0 " "$T/fc.out")" = 2
 await "$T/root.log" "stand-in: systemctl reboot" || bad "no reboot asked"
 check "the reboot was asked through the hand-off" \
     grep -q "goipwatch-reboot: rebooting into firmware goipwatch-test 1.2.4" "$T/root.log"

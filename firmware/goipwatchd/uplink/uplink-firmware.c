@@ -26,6 +26,7 @@
 #define BOOT_ID_FILE	"/proc/sys/kernel/random/boot_id"
 
 static void	after_boot(struct uplink *);
+static void	window_str(const struct uplink_fw_window *, char *, size_t);
 
 int
 uplink_fw_window_parse(const char *s, struct uplink_fw_window *w)
@@ -306,6 +307,7 @@ uplink_fw_offer(struct uplink *u, const struct frame_file_offer *o, char *msg,
     size_t len)
 {
 	struct uplink_fw *f = &u->fw;
+	char win[64];
 
 	if (u->conf.firmware_handoff == NULL)
 		return snprintf(msg, len, "firmware version %" PRIu64 ": this "
@@ -313,6 +315,12 @@ uplink_fw_offer(struct uplink *u, const struct frame_file_offer *o, char *msg,
 		    o->version), FRAME_FILE_UNSUPPORTED;
 	if (f->state == FW_NONE)
 		return -1;
+	if (o->version == f->version && f->state == FW_INSTALLED && f->acked) {
+		window_str(&f->window, win, sizeof(win));
+		return snprintf(msg, len, "firmware %s (version %" PRIu64 ") is "
+		    "installed to the other slot; reboot in window %s", f->label,
+		    f->version, win), FRAME_FILE_OK;
+	}
 	if (o->version == f->version)
 		return FW_IGNORE;	/* the tick acks it */
 	if (f->state == FW_HANDED)
@@ -347,6 +355,11 @@ place_bundle(struct uplink *u, const char *part, char *err, size_t errlen)
 	int in, out, rc = 0;
 
 	hpath(u, "bundle.raucb", dst, sizeof(dst));
+	if (mkdir(u->conf.firmware_handoff, 0755) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot make %s: %s", u->conf.firmware_handoff,
+		    strerror(errno));
+		return -1;
+	}
 	if (rename(part, dst) == 0)
 		return 0;
 	if (errno != EXDEV) {
@@ -424,8 +437,21 @@ take_result(struct uplink *u)
 	char path[600], text[2048], v[32], st[8], win[64];
 
 	hpath(u, "result", path, sizeof(path));
-	if (get_text(path, text, sizeof(text)) <= 0)
-		return false;
+	if (get_text(path, text, sizeof(text)) <= 0) {
+		char req[600];
+
+		/* the installer removes the request only after its result */
+		hpath(u, "request", req, sizeof(req));
+		if (access(req, F_OK) == 0 || errno != ENOENT ||
+		    get_text(path, text, sizeof(text)) > 0)
+			return false;
+		uplink_file_ack(u, FRAME_FILE_FIRMWARE, f->version, FRAME_FILE_STORE,
+		    "firmware %s (version %" PRIu64 "): the request in %s is gone "
+		    "without a result (installer not there?)", f->label, f->version,
+		    u->conf.firmware_handoff);
+		fw_clear(u);
+		return true;
+	}
 	kv(text, "version", v, sizeof(v));
 	kv(text, "status", st, sizeof(st));
 	if (strtoull(v, NULL, 10) != f->version) {
