@@ -429,6 +429,18 @@ window_str(const struct uplink_fw_window *w, char *buf, size_t len)
 		    w->from % 60, w->to / 60, w->to % 60);
 }
 
+/* The offer of what rauc installed, for the stale check of the next (firmware.installed). */
+static void
+keep_installed(struct uplink *u)
+{
+	char handed[600], inst[600];
+
+	spath(u, "handed", handed, sizeof(handed));
+	spath(u, "installed", inst, sizeof(inst));
+	if (rename(handed, inst) == -1 && errno != ENOENT)
+		log_warn("uplink: firmware: %s", inst);
+}
+
 /* The installer's result for the handed bundle; false while there is none. */
 static bool
 take_result(struct uplink *u)
@@ -480,14 +492,7 @@ take_result(struct uplink *u)
 	    "in window %s", f->label, f->version, win);
 	f->acked = 1;
 	fw_save(u);
-	{
-		char handed[600], inst[600];
-
-		spath(u, "handed", handed, sizeof(handed));
-		spath(u, "installed", inst, sizeof(inst));
-		if (rename(handed, inst) == -1 && errno != ENOENT)
-			log_warn("uplink: firmware: %s", inst);
-	}
+	keep_installed(u);
 	(void)unlink(path);
 	if (strcmp(f->boot_id, f->boot_now) != 0)	/* rebooted since rauc ran */
 		after_boot(u);
