@@ -34,6 +34,8 @@ BOARD=$ROOT/board/qemu-arm64/rootfs/usr/lib/goipwatch
 H=$T/handoff
 F=$T/fw
 mkdir -p "$H" "$F/b" "$T/bin"
+# the hand-off directory belongs to an unprivileged user, as in the image
+chmod 755 "$T" && chown nobody "$H" || fail "chown nobody $H"
 
 # --- bundles: a firmware CA, its codeSigning certificate, a stranger ------
 ( cd "$F" || exit 1
@@ -147,8 +149,11 @@ await() {
 }
 acked() { grep "^ack $1 " "$T/fc.out" | tail -n 1; }	# acked VERSION
 
-# 1. Refusals, then a download killed midway
+# 1. Refusals, then a download killed midway. The directory's owner left a
+# symlink where root writes its result: root must not write through it.
 touch "$T/gwd.log"
+echo precious > "$T/victim"
+ln -s "$T/victim" "$H/result"
 gwd_start 1.2.3
 await "$T/fc.out" "^stalled 106 " || fail "no stalled download"
 check "over firmware_max_bytes: 3 at the offer" has "$(acked 101)" \
@@ -161,6 +166,7 @@ check "a downgrade not allowed: 5, the handler's reason" has "$(acked 104)" \
     "ack 104 5 *refused by rauc*refusing downgrade 1.2.3 -> 1.2.2*"
 check "truncated: 5 with rauc's reason" has "$(acked 105)" "ack 105 5 *refused by rauc*"
 check "no refused bundle reached a slot" test ! -e "$T/slot-other"
+check "root wrote no result through the planted symlink" test "$(cat "$T/victim")" = precious
 check "nothing left in the hand-off directory" test -z "$(ls "$H")"
 part=$(stat -c %s "$T/spool-gw-a/firmware.part" 2>/dev/null || echo 0)
 check "the download stopped midway ($part bytes)" test "$part" -ge 4096
@@ -174,6 +180,7 @@ check "the download resumed where it stopped" \
 check "a good bundle: 0, installed, reboot in the window" has "$(grep "^ack 106 " "$T/fc.out" | head -n 1)" \
     "ack 106 0 firmware goipwatch-test 1.2.4 (version 106) installed to the other slot; reboot in window any time"
 check "the bundle reached the other slot" cmp -s "$F/good" "$T/slot-other"
+
 await "$T/fc.out" "^ack 106 0 .* is installed to the other slot" || bad "no second ack for 106"
 check "offered again before the reboot: answered 0 again" \
     test "$(grep -c "^ack 106 0 " "$T/fc.out")" = 2
@@ -193,6 +200,8 @@ gwd_kill
 rm -f "$T/pause"
 await "$T/root.log" "version 107 (goipwatch-test 1.2.2): status 0" || bad "107 not installed"
 check "a downgrade the offer allows is installed" cmp -s "$F/down" "$T/slot-other"
+check "root wrote the result as the directory's owner (nobody)" \
+    test "$(stat -c %U "$H/result")" = nobody
 check "the allow-downgrade file is gone again" test ! -e "$T/allow-downgrade"
 gwd_start 1.2.3
 await "$T/fc.out" "^ack 107 " || bad "no ack for 107 after the restart"
