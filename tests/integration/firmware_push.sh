@@ -113,7 +113,7 @@ S1="offer big 101 0 size=300000; offer stranger 102 0; offer unsigned 103 0;
 S2="offer good 106 0; offer good 106 0; hold"
 S3="offer down 107 1; hold"
 S4="wait; hold"
-S5="wait; offer good 108 0; hold"
+S5="offer good 108 0; wait; hold"
 S6="hold"
 timeout 300 /usr/bin/python3 "$ROOT/tests/integration/fw_central.py" "$T/pki" \
     "$T/fc.port" "$F" "$S1" "$S2" "$S3" "$S4" "$S5" "$S6" >"$T/fc.out" 2>&1 &
@@ -217,9 +217,11 @@ check "a slot that did not take: 9 with the reason" has "$(acked 107)" \
     "ack 107 9 firmware 1.2.2 did not take: running 1.2.3 after the reboot (*capture FAILED: no packets on eth1*)"
 check "the reason file is consumed" test ! -e "$H/boot-failed"
 
-# 5. ... then 108 installs, and a "reboot" onto it is logged as taken
+# 5. ... sent before 108, offered at once, installs; a "reboot" onto it is logged as taken
 await "$T/fc.out" "^ack 108 " || bad "no ack for 108"
 check "108 installed" has "$(acked 108)" "ack 108 0 *installed to the other slot*"
+check "9 for 107 went before 108 replaced it" test "$(grep -n '^ack 107 9' "$T/fc.out" | cut -d: -f1)" \
+    -lt "$(grep -n '^ack 108 0' "$T/fc.out" | cut -d: -f1)"
 gwd_kill
 echo boot-3 > "$T/boot"
 gwd_start 1.2.4

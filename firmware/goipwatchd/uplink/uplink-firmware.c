@@ -27,6 +27,7 @@
 
 static void	after_boot(struct uplink *);
 static void	window_str(const struct uplink_fw_window *, char *, size_t);
+static void	report_boot(struct uplink *);
 
 int
 uplink_fw_window_parse(const char *s, struct uplink_fw_window *w)
@@ -313,6 +314,8 @@ uplink_fw_offer(struct uplink *u, const struct frame_file_offer *o, char *msg,
 		return snprintf(msg, len, "firmware version %" PRIu64 ": this "
 		    "appliance does not take firmware (no firmware_handoff)",
 		    o->version), FRAME_FILE_UNSUPPORTED;
+	if (f->state == FW_TOOK || f->state == FW_FAILED)
+		report_boot(u);		/* before a new offer replaces it */
 	if (f->state == FW_NONE)
 		return -1;
 	if (o->version == f->version && f->state == FW_INSTALLED && f->acked) {
@@ -521,11 +524,32 @@ ask_reboot(struct uplink *u)
 	log_info("uplink: firmware %s: reboot requested (%s)", f->label, path);
 }
 
+/* The verdict after the reboot, on the first session: once. */
+static void
+report_boot(struct uplink *u)
+{
+	struct uplink_fw *f = &u->fw;
+	char path[600];
+
+	if (f->state == FW_TOOK && !f->acked)
+		uplink_file_ack(u, FRAME_FILE_FIRMWARE, f->version, FRAME_FILE_OK,
+		    "firmware %s (version %" PRIu64 ") is running after the reboot",
+		    f->label, f->version);
+	if (f->state == FW_FAILED) {
+		uplink_file_ack(u, FRAME_FILE_FIRMWARE, f->version,
+		    FRAME_FILE_BOOT_FAILED, "firmware %s did not take: running %s "
+		    "after the reboot (%s)", label_version(f->label), u->firmware,
+		    f->reason);
+		hpath(u, "boot-failed", path, sizeof(path));
+		(void)unlink(path);
+	}
+	fw_clear(u);
+}
+
 void
 uplink_fw_tick(struct uplink *u, usec_t now)
 {
 	struct uplink_fw *f = &u->fw;
-	char path[600];
 
 	if (u->conf.firmware_handoff == NULL || f->state == FW_NONE ||
 	    now < f->next_tick)
@@ -541,20 +565,8 @@ uplink_fw_tick(struct uplink *u, usec_t now)
 		ask_reboot(u);
 		break;
 	case FW_TOOK:
-		if (!f->acked)
-			uplink_file_ack(u, FRAME_FILE_FIRMWARE, f->version, FRAME_FILE_OK,
-			    "firmware %s (version %" PRIu64 ") is running after the "
-			    "reboot", f->label, f->version);
-		fw_clear(u);
-		break;
 	case FW_FAILED:
-		uplink_file_ack(u, FRAME_FILE_FIRMWARE, f->version,
-		    FRAME_FILE_BOOT_FAILED, "firmware %s did not take: running %s "
-		    "after the reboot (%s)", label_version(f->label), u->firmware,
-		    f->reason);
-		hpath(u, "boot-failed", path, sizeof(path));
-		(void)unlink(path);
-		fw_clear(u);
+		report_boot(u);
 		break;
 	default:
 		break;
