@@ -156,7 +156,8 @@ label_version(const char *label)
 	return sp != NULL ? sp + 1 : label;
 }
 
-static void
+/* Records the install in spool_dir/firmware.pending (removed when none); 0 or -1. */
+static int
 fw_save(struct uplink *u)
 {
 	struct uplink_fw *f = &u->fw;
@@ -165,14 +166,17 @@ fw_save(struct uplink *u)
 	spath(u, "pending", path, sizeof(path));
 	if (f->state == FW_NONE) {
 		(void)unlink(path);
-		return;
+		return 0;
 	}
 	snprintf(text, sizeof(text), "version=%" PRIu64 "\nlabel=%s\nstate=%s\n"
 	    "boot_id=%s\nacked=%d\nreason=%s\n", f->version, f->label,
 	    f->state == FW_HANDED ? "handed" : "installed", f->boot_id, f->acked,
 	    f->reason);
-	if (put_text(path, text) == -1)
+	if (put_text(path, text) == -1) {
 		log_warn("uplink: firmware: %s", path);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -184,7 +188,7 @@ fw_clear(struct uplink *u)
 	u->fw.acked = 0;
 	u->fw.reboot_asked = false;
 	u->fw.reason[0] = '\0';
-	fw_save(u);
+	(void)fw_save(u);
 	spath(u, "handed", path, sizeof(path));
 	(void)unlink(path);
 }
@@ -398,25 +402,28 @@ uplink_fw_handoff(struct uplink *u, const char *part, const char *offer,
     const struct frame_file_offer *o, char *err, size_t errlen)
 {
 	struct uplink_fw *f = &u->fw;
-	char handed[600], label[128];
+	char handed[600], bundle[600], label[128];
 
 	clean(label, sizeof(label), (const char *)o->label.p, o->label.len);
 	if (place_bundle(u, part, err, errlen) == -1)
 		return FRAME_FILE_STORE;
-	if (put_request(u, &u->xfer, label, o->flags) == -1) {
-		snprintf(err, errlen, "cannot write the request in %s: %s",
-		    u->conf.firmware_handoff, strerror(errno));
-		return FRAME_FILE_STORE;
-	}
-	spath(u, "handed", handed, sizeof(handed));
-	if (rename(offer, handed) == -1)
-		log_warn("uplink: firmware: %s", handed);
+	/* recorded before the request exists: a kill between them loses no result */
 	*f = (struct uplink_fw){ .window = f->window, .state = FW_HANDED,
 	    .version = o->version, .next_tick = f->next_tick };
 	read_boot_id(f->boot_now, sizeof(f->boot_now));
 	snprintf(f->label, sizeof(f->label), "%s", label);
 	snprintf(f->boot_id, sizeof(f->boot_id), "%s", f->boot_now);
-	fw_save(u);
+	if (fw_save(u) == -1 || put_request(u, &u->xfer, label, o->flags) == -1) {
+		snprintf(err, errlen, "cannot record the install or write the request "
+		    "in %s: %s", u->conf.firmware_handoff, strerror(errno));
+		hpath(u, "bundle.raucb", bundle, sizeof(bundle));
+		(void)unlink(bundle);
+		fw_clear(u);
+		return FRAME_FILE_STORE;
+	}
+	spath(u, "handed", handed, sizeof(handed));
+	if (rename(offer, handed) == -1)
+		log_warn("uplink: firmware: %s", handed);
 	log_info("uplink: firmware %s (version %" PRIu64 "): handed to the installer "
 	    "in %s", label, o->version, u->conf.firmware_handoff);
 	return FRAME_FILE_OK;
@@ -494,7 +501,7 @@ take_result(struct uplink *u)
 	    "firmware %s (version %" PRIu64 ") installed to the other slot; reboot "
 	    "in window %s", f->label, f->version, win);
 	f->acked = 1;
-	fw_save(u);
+	(void)fw_save(u);
 	keep_installed(u);
 	(void)unlink(path);
 	if (strcmp(f->boot_id, f->boot_now) != 0)	/* rebooted since rauc ran */
