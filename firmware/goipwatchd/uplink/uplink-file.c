@@ -94,8 +94,8 @@ read_small(const char *path, uint8_t *buf, size_t cap)
 	return n;
 }
 
-static int
-write_small(const char *path, const uint8_t *p, size_t n)
+int
+uplink_write_small(const char *path, const void *p, size_t n)
 {
 	char tmp[620];
 	int fd, rc = 0;
@@ -285,7 +285,7 @@ xfer_open(struct uplink *u, const struct frame *f, const struct frame_file_offer
 	xfer_path(u, o->kind, "offer", path, sizeof(path));
 	n = read_small(path, buf, sizeof(buf));
 	same = n == (ssize_t)f->len && memcmp(buf, f->payload, f->len) == 0;
-	if (!same && write_small(path, f->payload, f->len) == -1)
+	if (!same && uplink_write_small(path, f->payload, f->len) == -1)
 		return -1;
 	xfer_path(u, o->kind, "part", path, sizeof(path));
 	if ((u->xfer.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | (same ? 0 : O_TRUNC),

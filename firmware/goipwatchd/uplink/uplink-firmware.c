@@ -78,27 +78,6 @@ spath(const struct uplink *u, const char *name, char *buf, size_t len)
 	snprintf(buf, len, "%s/firmware.%s", spool_dir(u->spool), name);
 }
 
-/* Writes text to path through path.tmp and a rename: a reader sees all or none. */
-static int
-put_text(const char *path, const char *text)
-{
-	char tmp[620];
-	size_t n = strlen(text);
-	int fd, rc = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	(void)unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) == -1)
-		return -1;
-	if (write(fd, text, n) != (ssize_t)n || fsync(fd) == -1)
-		rc = -1;
-	if (close(fd) == -1 || rc == -1 || rename(tmp, path) == -1) {
-		(void)unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
 /* Reads a small text file; -1 when it is not there. */
 static ssize_t
 get_text(const char *path, char *buf, size_t cap)
@@ -172,7 +151,7 @@ fw_save(struct uplink *u)
 	    "boot_id=%s\nacked=%d\nreason=%s\n", f->version, f->label,
 	    f->state == FW_HANDED ? "handed" : "installed", f->boot_id, f->acked,
 	    f->reason);
-	if (put_text(path, text) == -1) {
+	if (uplink_write_small(path, text, strlen(text)) == -1) {
 		log_warn("uplink: firmware: %s", path);
 		return -1;
 	}
@@ -350,7 +329,7 @@ put_request(struct uplink *u, const struct uplink_xfer *x, const char *label,
 	    "allow_downgrade=%d\nboot_id=%s\n", x->version, label, hex,
 	    (flags & FRAME_FILE_ALLOW_DOWNGRADE) != 0, u->fw.boot_now);
 	hpath(u, "request", path, sizeof(path));
-	return put_text(path, text);
+	return uplink_write_small(path, text, strlen(text));
 }
 
 /* Moves (or copies) the verified bundle to HANDOFF/bundle.raucb, atomically. */
@@ -524,7 +503,7 @@ ask_reboot(struct uplink *u)
 	snprintf(text, sizeof(text), "version=%" PRIu64 "\nlabel=%s\n", f->version,
 	    f->label);
 	hpath(u, "reboot", path, sizeof(path));
-	if (put_text(path, text) == -1) {
+	if (uplink_write_small(path, text, strlen(text)) == -1) {
 		log_warn("uplink: firmware: cannot ask for the reboot: %s", path);
 		return;
 	}

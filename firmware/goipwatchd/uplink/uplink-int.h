@@ -90,6 +90,8 @@ void	uplink_file_offer(struct uplink *, const struct frame *);
 void	uplink_file_chunk(struct uplink *, const struct frame *);
 /* uplink-file.c: the session closed; a partial download stays for the next offer. */
 void	uplink_file_pause(struct uplink *);
+/* uplink-file.c: path through path.tmp, fsync and a rename (all or nothing); 0 or -1. */
+int	uplink_write_small(const char *path, const void *, size_t);
 /* uplink-file.c: answers an offer (status, counters, log, the file_ack frame). */
 void	uplink_file_ack(struct uplink *, uint8_t kind, uint64_t version, uint8_t status,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
