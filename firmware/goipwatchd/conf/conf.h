@@ -178,4 +178,13 @@ int		 prefix_parse(const char *, struct prefix *);
 bool		 str_list_has_ci(const struct str_list *, const char *);
 bool		 prefix_list_has(const struct prefix_list *, const uint8_t addr16[16]);
 
+/* firmware_reboot_window: "any", or from-to in minutes of the local day. */
+struct conf_window {
+	bool		 any;
+	int		 from, to;	/* to < from: across midnight */
+};
+/* 0, or -1 when s is neither "any" (or NULL, "") nor HH:MM-HH:MM, from != to. */
+int		 conf_window_parse(const char *s, struct conf_window *);
+bool		 conf_window_inside(const struct conf_window *, int minute);
+
 #endif

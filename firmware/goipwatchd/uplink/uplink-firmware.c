@@ -10,7 +10,6 @@
  */
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -26,44 +25,8 @@
 #define BOOT_ID_FILE	"/proc/sys/kernel/random/boot_id"
 
 static void	after_boot(struct uplink *);
-static void	window_str(const struct uplink_fw_window *, char *, size_t);
+static void	window_str(const struct conf_window *, char *, size_t);
 static void	report_boot(struct uplink *);
-
-int
-uplink_fw_window_parse(const char *s, struct uplink_fw_window *w)
-{
-	static const char shape[] = "99:99-99:99";
-	unsigned h1, m1, h2, m2;
-	size_t i;
-
-	if (s == NULL || s[0] == '\0' || strcmp(s, "any") == 0) {
-		*w = (struct uplink_fw_window){ .any = true };
-		return 0;
-	}
-	if (strlen(s) != sizeof(shape) - 1)
-		return -1;
-	for (i = 0; shape[i] != '\0'; i++)
-		if (shape[i] == '9' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
-			return -1;
-	h1 = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
-	m1 = (unsigned)(s[3] - '0') * 10 + (unsigned)(s[4] - '0');
-	h2 = (unsigned)(s[6] - '0') * 10 + (unsigned)(s[7] - '0');
-	m2 = (unsigned)(s[9] - '0') * 10 + (unsigned)(s[10] - '0');
-	if (h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || (h1 == h2 && m1 == m2))
-		return -1;
-	*w = (struct uplink_fw_window){ false, (int)(h1 * 60 + m1), (int)(h2 * 60 + m2) };
-	return 0;
-}
-
-bool
-uplink_fw_window_inside(const struct uplink_fw_window *w, int minute)
-{
-	if (w->any)
-		return true;
-	if (w->from < w->to)
-		return minute >= w->from && minute < w->to;
-	return minute >= w->from || minute < w->to;	/* across midnight */
-}
 
 /* HANDOFF/name or STATE/firmware.name */
 static void
@@ -190,7 +153,7 @@ read_boot_id(char *buf, size_t len)
 int
 uplink_fw_init(struct uplink *u, char *err, size_t errlen)
 {
-	if (uplink_fw_window_parse(u->conf.firmware_reboot_window, &u->fw.window) == -1) {
+	if (conf_window_parse(u->conf.firmware_reboot_window, &u->fw.window) == -1) {
 		snprintf(err, errlen, "firmware_reboot_window %s: not \"any\" nor "
 		    "HH:MM-HH:MM (local time)", u->conf.firmware_reboot_window);
 		return -1;
@@ -409,7 +372,7 @@ uplink_fw_handoff(struct uplink *u, const char *part, const char *offer,
 }
 
 static void
-window_str(const struct uplink_fw_window *w, char *buf, size_t len)
+window_str(const struct conf_window *w, char *buf, size_t len)
 {
 	if (w->any)
 		snprintf(buf, len, "any time");
@@ -497,7 +460,7 @@ ask_reboot(struct uplink *u)
 	char path[600], text[256];
 
 	if (f->reboot_asked || localtime_r(&now, &tm) == NULL ||
-	    !uplink_fw_window_inside(&f->window, tm.tm_hour * 60 + tm.tm_min))
+	    !conf_window_inside(&f->window, tm.tm_hour * 60 + tm.tm_min))
 		return;
 	f->reboot_asked = true;
 	snprintf(text, sizeof(text), "version=%" PRIu64 "\nlabel=%s\n", f->version,

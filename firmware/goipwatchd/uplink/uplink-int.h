@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "conf.h"
 #include "endpoints.h"
 #include "frame.h"
 #include "tls.h"
@@ -57,7 +58,7 @@ struct uplink {
 	} xfer;
 
 	struct uplink_fw {		/* a firmware install (uplink-firmware.c) */
-		struct uplink_fw_window window;	/* firmware_reboot_window */
+		struct conf_window window;	/* firmware_reboot_window */
 		enum { FW_NONE, FW_HANDED, FW_INSTALLED, FW_TOOK, FW_FAILED } state;
 		uint64_t version;	/* the offer's */
 		char	 label[128];	/* "COMPATIBLE VERSION", printable */

@@ -8,7 +8,6 @@
 #ifndef GW_UPLINK_H
 #define GW_UPLINK_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -92,15 +91,6 @@ struct uplink_status {
 	char		 file_result[256];	/* of the last file offer, as acked */
 	struct spool_stats spool;
 };
-
-/* firmware_reboot_window: "any", or from-to in minutes of the local day. */
-struct uplink_fw_window {
-	bool		 any;
-	int		 from, to;	/* to < from: across midnight */
-};
-/* 0, or -1 when s is neither "any" (or NULL, "") nor HH:MM-HH:MM, from != to. */
-int		 uplink_fw_window_parse(const char *s, struct uplink_fw_window *);
-bool		 uplink_fw_window_inside(const struct uplink_fw_window *, int minute);
 
 struct uplink	*uplink_new(const struct uplink_conf *, struct spool *,
 		    char *err, size_t errlen);

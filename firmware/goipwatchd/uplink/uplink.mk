@@ -4,7 +4,7 @@
 D := firmware/goipwatchd/uplink
 GWD_CORE_SRCS += firmware/proto/frame.c $(D)/uplink.c $(D)/uplink-config.c $(D)/uplink-file.c $(D)/uplink-firmware.c \
 	    $(D)/tls.c $(D)/tls-sig.c $(D)/endpoints.c
-UNIT_TESTS += frame endpoints fwwindow
+UNIT_TESTS += frame endpoints
 FUZZERS += frame
 
 UPLINK_PEER	:= $(BUILD)/uplink_peer
