@@ -22,7 +22,9 @@
 # asked; a result written while goipwatchd is down is acked after its
 # restart (an allowed downgrade); a reboot that comes back on the old
 # version -> ack 9 with the self-test's reason; one on the new version is
-# logged as taken.
+# logged as taken; a newer bundle under a lower offer number is not stale.
+# The hand-off directory belongs to nobody, and a symlink planted where root
+# writes its result must not redirect the write.
 set -u
 . "$(dirname "$0")/central_lib.sh"
 need_root "live capture on lo"
@@ -61,6 +63,7 @@ bundle() {	# bundle NAME VERSION CERT: $F/NAME (label $F/NAME.label)
 }
 bundle good 1.2.4 cs
 bundle down 1.2.2 cs
+bundle newer 1.2.8 cs
 bundle stranger 1.2.5 x
 mksquashfs "$F/b" "$F/unsigned" -quiet >/dev/null 2>&1 || fail "mksquashfs"
 echo "goipwatch-test 1.2.6" > "$F/unsigned.label"
@@ -114,7 +117,7 @@ S2="offer good 106 0; offer good 106 0; hold"
 S3="offer down 107 1; hold"
 S4="wait; hold"
 S5="offer good 108 0; wait; hold"
-S6="hold"
+S6="offer newer 50 0; hold"
 timeout 300 /usr/bin/python3 "$ROOT/tests/integration/fw_central.py" "$T/pki" \
     "$T/fc.port" "$F" "$S1" "$S2" "$S3" "$S4" "$S5" "$S6" >"$T/fc.out" 2>&1 &
 FC=$!
@@ -217,7 +220,8 @@ check "a slot that did not take: 9 with the reason" has "$(acked 107)" \
     "ack 107 9 firmware 1.2.2 did not take: running 1.2.3 after the reboot (*capture FAILED: no packets on eth1*)"
 check "the reason file is consumed" test ! -e "$H/boot-failed"
 
-# 5. ... sent before 108, offered at once, installs; a "reboot" onto it is logged as taken
+# 5. ... sent before 108, offered at once, installs; a "reboot" onto it is
+# logged as taken; then a newer bundle under a lower offer number installs
 await "$T/fc.out" "^ack 108 " || bad "no ack for 108"
 check "108 installed" has "$(acked 108)" "ack 108 0 *installed to the other slot*"
 check "9 for 107 went before 108 replaced it" test "$(grep -n '^ack 107 9' "$T/fc.out" | cut -d: -f1)" \
@@ -230,6 +234,9 @@ await "$T/gwd.log" "firmware goipwatch-test 1.2.4 (version 108) took: running 1.
 i=0
 while [ -e "$T/spool-gw-a/firmware.pending" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
 check "no pending install is left" test ! -e "$T/spool-gw-a/firmware.pending"
+await "$T/fc.out" "^ack 50 " || bad "no ack for 50"
+check "firmware is not stale by offer number (50 after 108): installed" has "$(acked 50)" \
+    "ack 50 0 firmware goipwatch-test 1.2.8 (version 50) installed to the other slot*"
 gwd_kill
 touch "$T/stop"
 i=0

@@ -138,7 +138,8 @@ uplink_file_pause(struct uplink *u)
 }
 
 /*
- * Kind, signature, size cap, then the installed version: the order of checks.
+ * Kind, signature, size cap, then the installed version (kind 1 only: a
+ * firmware's order is RAUC's): the order of checks.
  * A status with msg to ack now (FRAME_FILE_OK with msg "": fetch it), or
  * FW_IGNORE when a firmware install already answers for this offer.
  */
@@ -185,7 +186,10 @@ offer_check(struct uplink *u, const struct frame_file_offer *o, char *msg,
 	if (in.version == o->version && memcmp(in.sha256, o->sha256, 32) == 0)
 		return snprintf(msg, len, "%s version %" PRIu64 " is already "
 		    "installed", kn, o->version), FRAME_FILE_OK;
-	if (in.version >= o->version && !(o->flags & FRAME_FILE_ALLOW_DOWNGRADE))
+	/* firmware: the order of versions is RAUC's (the pre-install handler
+	 * compares the bundle's with the running one), not the offers' numbers */
+	if (in.version >= o->version && !(o->flags & FRAME_FILE_ALLOW_DOWNGRADE) &&
+	    o->kind != FRAME_FILE_FIRMWARE)
 		return snprintf(msg, len, "%s version %" PRIu64 " is not above the "
 		    "installed version %" PRIu64 " (replayed or stale)", kn, o->version,
 		    in.version), FRAME_FILE_STALE;
