@@ -114,7 +114,8 @@ stage_firmware() {
 	ln -sf /dev/null "$ROOT/etc/systemd/network/99-default.link"
 	chroot "$ROOT" /bin/sh -c 'systemd-sysusers && passwd -d root >/dev/null &&
 	    systemctl enable goipwatchd.service serial-getty@ttyAMA0.service networking.service \
-	    goipwatch-data.service goipwatch-mark-good.service' \
+	    goipwatch-data.service goipwatch-mark-good.service goipwatch-install.path \
+	    goipwatch-reboot.path' \
 	    >/dev/null 2>&1 || die "chroot setup failed"
 	rm -rf "$ROOT/var/cache/apt/archives/"*.deb "$ROOT/var/lib/apt/lists/"*
 }

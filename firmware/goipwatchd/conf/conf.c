@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The one configuration parser: a table of keys, each with its parser, range and printer. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -116,6 +117,9 @@ static const struct keytab_key conf_keys[] = {
 	D(heartbeat_interval, S(1), S(3600), "60s", START),
 	U(geodb_max_bytes, 1024, 1u << 31, "134217728", START),
 	U(file_chunk_bytes, 512, 65536, "65536", START),
+	U(firmware_max_bytes, 1024, 1u << 31, "536870912", START),
+	STR(firmware_handoff, NULL, NULL, START),
+	STR(firmware_reboot_window, NULL, "any", START),
 	STR(evidence, "on|off", "off", START),
 	STR(evidence_dir, NULL, "/var/lib/goipwatch/evidence", START),
 	U(evidence_lines, 1, 1u << 20, "256", START),
@@ -406,15 +410,55 @@ conf_new_defaults(void)
 	return conf_defaults(err, sizeof(err));
 }
 
+int
+conf_window_parse(const char *s, struct conf_window *w)
+{
+	static const char shape[] = "99:99-99:99";
+	unsigned h1, m1, h2, m2;
+	size_t i;
+
+	if (s == NULL || s[0] == '\0' || strcmp(s, "any") == 0) {
+		*w = (struct conf_window){ .any = true };
+		return 0;
+	}
+	if (strlen(s) != sizeof(shape) - 1)
+		return -1;
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == '9' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return -1;
+	h1 = (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+	m1 = (unsigned)(s[3] - '0') * 10 + (unsigned)(s[4] - '0');
+	h2 = (unsigned)(s[6] - '0') * 10 + (unsigned)(s[7] - '0');
+	m2 = (unsigned)(s[9] - '0') * 10 + (unsigned)(s[10] - '0');
+	if (h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || (h1 == h2 && m1 == m2))
+		return -1;
+	*w = (struct conf_window){ false, (int)(h1 * 60 + m1), (int)(h2 * 60 + m2) };
+	return 0;
+}
+
+bool
+conf_window_inside(const struct conf_window *w, int minute)
+{
+	if (w->any)
+		return true;
+	if (w->from < w->to)
+		return minute >= w->from && minute < w->to;
+	return minute >= w->from || minute < w->to;	/* across midnight */
+}
+
 /* Checks across keys, or of a value's form, that a key's own parser cannot make. */
 static const char *
 conf_check(const struct conf *c)
 {
 	size_t n = strlen(c->pseudonymise_key);
+	struct conf_window w;
 
 	if (n != 0 && (n < 32 || n > 64 || n % 2 != 0 ||
 	    strspn(c->pseudonymise_key, "0123456789abcdefABCDEF") != n))
 		return "pseudonymise_key: 32 to 64 hex digits";
+	if (conf_window_parse(c->firmware_reboot_window, &w) == -1)
+		return "firmware_reboot_window: \"any\" or HH:MM-HH:MM (local time), "
+		    "two different times";
 	return NULL;
 }
 

@@ -121,6 +121,9 @@ struct conf {
 	usec_t		heartbeat_interval;
 	uint64_t	geodb_max_bytes;	/* a pushed country database at most */
 	uint64_t	file_chunk_bytes;	/* asked of central per file chunk */
+	uint64_t	firmware_max_bytes;	/* a pushed RAUC bundle at most */
+	char		firmware_handoff[CONF_STR_MAX];	/* "": no firmware */
+	char		firmware_reboot_window[CONF_STR_MAX];	/* any | HH:MM-HH:MM */
 
 	/* evidence files (docs/evidence.md) */
 	char		evidence[8];		/* on | off */
@@ -174,5 +177,14 @@ void		 conf_print_keys(FILE *);
 int		 prefix_parse(const char *, struct prefix *);
 bool		 str_list_has_ci(const struct str_list *, const char *);
 bool		 prefix_list_has(const struct prefix_list *, const uint8_t addr16[16]);
+
+/* firmware_reboot_window: "any", or from-to in minutes of the local day. */
+struct conf_window {
+	bool		 any;
+	int		 from, to;	/* to < from: across midnight */
+};
+/* 0, or -1 when s is neither "any" (or NULL, "") nor HH:MM-HH:MM, from != to. */
+int		 conf_window_parse(const char *s, struct conf_window *);
+bool		 conf_window_inside(const struct conf_window *, int minute);
 
 #endif

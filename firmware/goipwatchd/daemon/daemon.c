@@ -98,6 +98,9 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 		.apply = reload_push, .apply_arg = d->reload,
 		.file_apply = reload_file_apply, .file_arg = d->reload,
 		.geodb_max = c->geodb_max_bytes, .file_chunk = (uint32_t)c->file_chunk_bytes,
+		.firmware_max = c->firmware_max_bytes,
+		.firmware_handoff = c->firmware_handoff,
+		.firmware_reboot_window = c->firmware_reboot_window,
 		.counters = daemon_counters, .counters_arg = d,
 	};
 	struct spool_stats ss;

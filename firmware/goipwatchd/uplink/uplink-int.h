@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
+#include "conf.h"
 #include "endpoints.h"
 #include "frame.h"
 #include "tls.h"
@@ -56,6 +57,19 @@ struct uplink {
 		int	 fd;		/* the part file; -1 */
 	} xfer;
 
+	struct uplink_fw {		/* a firmware install (uplink-firmware.c) */
+		struct conf_window window;	/* firmware_reboot_window */
+		enum { FW_NONE, FW_HANDED, FW_INSTALLED, FW_TOOK, FW_FAILED } state;
+		uint64_t version;	/* the offer's */
+		char	 label[128];	/* "COMPATIBLE VERSION", printable */
+		char	 boot_id[64];	/* of the boot rauc installed in */
+		char	 boot_now[64];
+		char	 reason[200];	/* rauc's refusal, or the failed self-test */
+		int	 acked;		/* the install's file_ack 0 was queued */
+		bool	 reboot_asked;
+		usec_t	 next_tick;
+	} fw;
+
 	pthread_mutex_t	 mu;		/* guards st */
 	struct uplink_status st;
 };
@@ -77,6 +91,27 @@ void	uplink_file_offer(struct uplink *, const struct frame *);
 void	uplink_file_chunk(struct uplink *, const struct frame *);
 /* uplink-file.c: the session closed; a partial download stays for the next offer. */
 void	uplink_file_pause(struct uplink *);
+/* uplink-file.c: path through path.tmp, fsync and a rename (all or nothing); 0 or -1. */
+int	uplink_write_small(const char *path, const void *, size_t);
+/* uplink-file.c: answers an offer (status, counters, log, the file_ack frame). */
+void	uplink_file_ack(struct uplink *, uint8_t kind, uint64_t version, uint8_t status,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/*
+ * uplink-firmware.c: firmware_reboot_window and the boot id (uplink_new);
+ * the pending install and the after-reboot verdict (uplink_start); an offer of
+ * kind 2 before the common checks (-1: go on; FW_IGNORE: answered later; else a
+ * status to ack with msg); the verified bundle handed to the root-side
+ * installer (FRAME_FILE_OK: the ack waits for its result, else a status with
+ * err); and the loop's tick, which acks results and asks for the reboot.
+ */
+#define FW_IGNORE	(-2)
+int	uplink_fw_init(struct uplink *, char *err, size_t errlen);
+void	uplink_fw_restore(struct uplink *);
+int	uplink_fw_offer(struct uplink *, const struct frame_file_offer *, char *msg,
+	    size_t len);
+int	uplink_fw_handoff(struct uplink *, const char *part, const char *offer,
+	    const struct frame_file_offer *, char *err, size_t errlen);
+void	uplink_fw_tick(struct uplink *, usec_t now);
 /* uplink-config.c: at start, applies config.lkg if it is newer than the running one. */
 void	uplink_config_restore(struct uplink *);
 

@@ -135,6 +135,8 @@ uplink_new(const struct uplink_conf *c, struct spool *spool, char *err,
 	u->conf.ack_timeout = c->ack_timeout ? c->ack_timeout : 30 * USEC_PER_SEC;
 	u->conf.batch_records = c->batch_records ? c->batch_records : 512;
 	u->conf.window = c->window ? c->window : 16384;
+	if (uplink_fw_init(u, err, errlen) == -1)
+		goto err_free;
 	if (c->file_chunk == 0 || c->file_chunk > FRAME_FILE_CHUNK_MAX)
 		u->conf.file_chunk = FRAME_FILE_CHUNK_MAX;
 	u->tx = malloc(TX_CAP);
@@ -790,6 +792,7 @@ run(void *arg)
 		now = clock_mono();
 		heartbeat_due(u, now);
 		ev = step(u, now);
+		uplink_fw_tick(u, now);
 		spool_arm(u->spool);
 		/* an append between step() and arm would otherwise be missed */
 		if (u->state == UPLINK_UP && u->txoff == u->txlen &&
@@ -823,6 +826,7 @@ uplink_start(struct uplink *u)
 	if (u->running)
 		return 0;
 	uplink_config_restore(u);
+	uplink_fw_restore(u);
 	u->started = clock_wall();
 	if (pthread_create(&u->thread, NULL, run, u) != 0) {
 		log_warnx("uplink: cannot start its thread");

@@ -49,6 +49,9 @@ struct uplink_conf {
 	uplink_file_fn	*file_apply;		/* NULL: file offers are refused */
 	void		*file_arg;
 	uint64_t	 geodb_max;		/* geodb_max_bytes */
+	uint64_t	 firmware_max;		/* firmware_max_bytes */
+	const char	*firmware_handoff;	/* NULL or "": firmware is refused */
+	const char	*firmware_reboot_window; /* "any" (NULL) or HH:MM-HH:MM */
 	uint32_t	 file_chunk;		/* file_chunk_bytes; 0: the maximum */
 	uplink_counters_fn *counters;		/* NULL: zeros */
 	void		*counters_arg;

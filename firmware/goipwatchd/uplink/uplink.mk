@@ -2,7 +2,7 @@
 # uplink/ (uplink thread): mutual TLS to central, framing, config pushes and
 # their signature check; the test peer/sender and the config signer.
 D := firmware/goipwatchd/uplink
-GWD_CORE_SRCS += firmware/proto/frame.c $(D)/uplink.c $(D)/uplink-config.c $(D)/uplink-file.c \
+GWD_CORE_SRCS += firmware/proto/frame.c $(D)/uplink.c $(D)/uplink-config.c $(D)/uplink-file.c $(D)/uplink-firmware.c \
 	    $(D)/tls.c $(D)/tls-sig.c $(D)/endpoints.c
 UNIT_TESTS += frame endpoints
 FUZZERS += frame
