@@ -16,4 +16,5 @@ TEST_SCRIPTS += tests/integration/first_run.sh tests/pcap/golden.sh tests/pcap/d
 	    tests/integration/daemon_config.sh tests/integration/uplink_resume.sh
 TEST_SCRIPTS += tests/integration/docs_keys.sh tests/integration/geo_where.sh
 TEST_SCRIPTS += tests/integration/evidence.sh tests/integration/sip_tls.sh
-TEST_SCRIPTS += tests/integration/firmware_bundle.sh tests/integration/firmware_push.sh
+TEST_SCRIPTS += tests/integration/firmware_bundle.sh tests/integration/firmware_push.sh \
+	tests/integration/firmware_rollout.sh

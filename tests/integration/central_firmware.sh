@@ -12,36 +12,18 @@
 # a country database of the same group is.
 set -u
 . "$(dirname "$0")/central_lib.sh"
+. "$(dirname "$0")/fw_lib.sh"
 need_cmd rauc
 need_cmd mksquashfs
 pki
 F=$T/fw
-mkdir -p "$F/b"
-( cd "$F" || exit 1
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout ca.key -out ca.crt -subj /CN=test-firmware-ca -days 2 \
-      -addext basicConstraints=critical,CA:true -addext keyUsage=keyCertSign &&
-  for p in codeSigning clientAuth; do
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-	    -keyout "$p.key" -out "$p.csr" -subj "/CN=$p" &&
-	printf 'basicConstraints=CA:false\nkeyUsage=digitalSignature\nextendedKeyUsage=%s\n' \
-	    "$p" > "$p.ext" &&
-	openssl x509 -req -in "$p.csr" -CA ca.crt -CAkey ca.key -CAcreateserial \
-	    -out "$p.crt" -days 2 -extfile "$p.ext" || exit 1
-  done
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout x.key -out x.crt -subj /CN=stranger -days 2 ) >/dev/null 2>&1 ||
-    fail "openssl: the firmware CA"
-head -c 20000 /dev/urandom > "$F/b/rootfs.img"	# verity needs > 4 KiB of squashfs
-printf '[update]\ncompatible=goipwatch-test\nversion=1.2.3\n[bundle]\nformat=verity\n[image.rootfs]\nfilename=rootfs.img\n' \
-    > "$F/b/manifest.raucm"
+fw_ca "$F"
 bundle() {	# bundle NAME CERT: $F/NAME.raucb signed with CERT
-	timeout 60 rauc bundle --cert="$F/$2.crt" --key="$F/$2.key" "$F/b" \
-	    "$F/$1.raucb" >/dev/null 2>&1 || fail "rauc bundle $1"
+	fw_bundle "$F" "$F/$1.raucb" 1.2.3 "$2"
 }
-bundle good codeSigning
+bundle good cs
 bundle stranger x
-bundle client clientAuth
+bundle client ck
 mksquashfs "$F/b" "$F/unsigned.raucb" -quiet >/dev/null 2>&1 || fail "mksquashfs"
 head -c $(($(stat -c %s "$F/good.raucb") / 2)) "$F/good.raucb" > "$F/trunc.raucb"
 

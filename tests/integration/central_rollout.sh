@@ -18,26 +18,13 @@
 #   the bundle and the rollouts (not to an analyst).
 set -u
 . "$(dirname "$0")/central_lib.sh"
+. "$(dirname "$0")/fw_lib.sh"
 need_cmd rauc
 need_cmd curl
 pki
 F=$T/fw
-mkdir -p "$F/b"
-( cd "$F" || exit 1
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout ca.key -out ca.crt -subj /CN=test-firmware-ca -days 2 \
-      -addext basicConstraints=critical,CA:true -addext keyUsage=keyCertSign &&
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout cs.key -out cs.csr -subj /CN=codeSigning &&
-  printf 'basicConstraints=CA:false\nkeyUsage=digitalSignature\nextendedKeyUsage=codeSigning\n' \
-      > cs.ext &&
-  openssl x509 -req -in cs.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-      -out cs.crt -days 2 -extfile cs.ext ) >/dev/null 2>&1 || fail "openssl: the firmware CA"
-head -c 20000 /dev/urandom > "$F/b/rootfs.img"
-printf '[update]\ncompatible=goipwatch-test\nversion=1.2.3\n[bundle]\nformat=verity\n[image.rootfs]\nfilename=rootfs.img\n' \
-    > "$F/b/manifest.raucm"
-timeout 60 rauc bundle --cert="$F/cs.crt" --key="$F/cs.key" "$F/b" "$F/fw.raucb" \
-    >/dev/null 2>&1 || fail "rauc bundle"
+fw_ca "$F"
+fw_bundle "$F" "$F/fw.raucb" 1.2.3 cs
 
 : "${DB:=sqlite:$T/c.db}"
 [ -n "${CENTRAL_PG:-}" ] && pg_start

@@ -27,6 +27,7 @@
 # writes its result must not redirect the write.
 set -u
 . "$(dirname "$0")/central_lib.sh"
+. "$(dirname "$0")/fw_lib.sh"
 need_root "live capture on lo"
 need_bin "$GWD"
 need_cmd rauc
@@ -40,25 +41,9 @@ mkdir -p "$H" "$F/b" "$T/bin"
 chmod 755 "$T" && chown nobody "$H" || fail "chown nobody $H"
 
 # --- bundles: a firmware CA, its codeSigning certificate, a stranger ------
-( cd "$F" || exit 1
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout ca.key -out ca.crt -subj /CN=test-firmware-ca -days 2 \
-      -addext basicConstraints=critical,CA:true -addext keyUsage=keyCertSign &&
-  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout cs.key -out cs.csr -subj /CN=codeSigning &&
-  printf 'basicConstraints=CA:false\nkeyUsage=digitalSignature\nextendedKeyUsage=codeSigning\n' \
-      > cs.ext &&
-  openssl x509 -req -in cs.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-      -out cs.crt -days 2 -extfile cs.ext &&
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout x.key -out x.crt -subj /CN=stranger -days 2 ) >/dev/null 2>&1 ||
-    fail "openssl: the firmware CA"
-head -c 20000 /dev/urandom > "$F/b/rootfs.img"	# verity needs > 4 KiB of squashfs
+fw_ca "$F"
 bundle() {	# bundle NAME VERSION CERT: $F/NAME (label $F/NAME.label)
-	printf '[update]\ncompatible=goipwatch-test\nversion=%s\n[bundle]\nformat=verity\n[image.rootfs]\nfilename=rootfs.img\n' \
-	    "$2" > "$F/b/manifest.raucm"
-	timeout 60 rauc bundle --cert="$F/$3.crt" --key="$F/$3.key" "$F/b" "$F/$1" \
-	    >/dev/null 2>&1 || fail "rauc bundle $1"
+	fw_bundle "$F" "$F/$1" "$2" "$3"
 	echo "goipwatch-test $2" > "$F/$1.label"
 }
 bundle good 1.2.4 cs
@@ -73,24 +58,8 @@ cp "$F/good" "$F/big"
 echo "goipwatch-test 9.9.9" > "$F/big.label"
 
 # --- the stand-in for `rauc install` (every other rauc command is rauc's) --
-printf '[system]\ncompatible=goipwatch-test\nbootloader=noop\n[keyring]\npath=%s\ncheck-purpose=codesign\n' \
-    "$F/ca.crt" > "$T/system.conf"
+fw_rauc_standin "$T/bin" "$F/ca.crt"
 echo "GOIPWATCH_FIRMWARE=1.2.3" > "$T/release"
-cat > "$T/bin/rauc" <<EOF
-#!/bin/sh
-# stand-in: rauc install = rauc info (signature, the test keyring) + the
-# board's pre-install handler + a copy to $T/slot-other
-[ "\$1" = install ] || exec /usr/bin/rauc "\$@"
-info=\$(/usr/bin/rauc --conf="$T/system.conf" info --output-format=shell "\$2" 2>&1) ||
-    { printf '%s\n' "\$info" | grep -v '^rauc-Message' >&2; exit 1; }
-v=\$(printf '%s\n' "\$info" | sed -n "s/^RAUC_MF_VERSION='\\(.*\\)'\\\$/\\1/p")
-c=\$(printf '%s\n' "\$info" | sed -n "s/^RAUC_MF_COMPATIBLE='\\(.*\\)'\\\$/\\1/p")
-[ "\$c" = goipwatch-test ] || { echo "Compatible mismatch: \$c" >&2; exit 1; }
-RAUC_MF_VERSION=\$v GOIPWATCH_RELEASE="$T/release" "$BOARD/rauc-pre-install" ||
-    { echo "pre-install handler refused the bundle" >&2; exit 1; }
-cp "\$2" "$T/slot-other" && echo "Installing \$2 succeeded"
-EOF
-chmod 755 "$T/bin/rauc"
 
 # --- the root side: goipwatch-install.path and goipwatch-reboot.path ------
 echo boot-1 > "$T/boot"
@@ -98,6 +67,7 @@ rootside() {
 	while [ ! -e "$T/stop" ]; do
 		if [ ! -e "$T/pause" ] && [ -e "$H/request" ]; then
 			PATH=$T/bin:$PATH GOIPWATCH_ALLOW_DOWNGRADE=$T/allow-downgrade \
+			    RAUC_SLOT=$T/slot-other GOIPWATCH_RELEASE=$T/release \
 			    GOIPWATCH_BOOT_ID=$(cat "$T/boot") \
 			    "$BOARD/install-firmware" "$H" >>"$T/root.log" 2>&1
 		fi
