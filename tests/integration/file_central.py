@@ -13,23 +13,12 @@ import struct
 import subprocess
 import sys
 
-
-def frame(t, p):
-    return b"GW\x01" + bytes([t]) + struct.pack(">I", len(p)) + p
+from gwframe import Conn, frame
 
 
-class Peer:
-    def __init__(self, s):
-        self.s, self.buf = s, b""
-
+class Peer(Conn):
     def read(self):
-        while len(self.buf) < 8 or len(self.buf) < 8 + struct.unpack(">I", self.buf[4:8])[0]:
-            d = self.s.recv(65536)
-            if not d:
-                raise EOFError
-            self.buf += d
-        n = struct.unpack(">I", self.buf[4:8])[0]
-        t, p, self.buf = self.buf[3], self.buf[8:8 + n], self.buf[8 + n:]
+        t, p = Conn.read(self)
         return t, p
 
     def until(self, want):

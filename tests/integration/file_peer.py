@@ -12,19 +12,7 @@ import ssl
 import struct
 import sys
 
-
-def frame(t, p):
-    return b"GW\x01" + bytes([t]) + struct.pack(">I", len(p)) + p
-
-
-def read_frame(s, buf):
-    while len(buf) < 8 or len(buf) < 8 + struct.unpack(">I", buf[4:8])[0]:
-        d = s.recv(65536)
-        if not d:
-            return None, None, buf
-        buf += d
-    n = struct.unpack(">I", buf[4:8])[0]
-    return buf[3], buf[8:8 + n], buf[8 + n:]
+from gwframe import Conn, frame
 
 
 def main():
@@ -40,16 +28,16 @@ def main():
         struct.pack(">QI", 0x1234, 1)  # epoch, [features: files]
     s.sendall(frame(1, struct.pack(">QQH", 0, 0, len(idb)) + idb + struct.pack(">H", 3) +
                     b"0.1" + tail))
-    buf = b""
+    conn = Conn(s)
     if mode in ("old", "kind"):
         s.settimeout(3)
     while True:
         try:
-            t, p, buf = read_frame(s, buf)
+            t, p = conn.read()
         except socket.timeout:
             print("no offer")
             return 0
-        if t is None:
+        except EOFError:
             print("closed before an offer")
             return 1
         if t == 8 and mode == "kind":
@@ -62,8 +50,9 @@ def main():
             "other": (version + 1, 0, 512), "huge": (version, 0, 65537)}[mode]
     s.sendall(frame(9, bytes([1]) + struct.pack(">QII", *want)))
     while True:
-        t, p, buf = read_frame(s, buf)
-        if t is None:
+        try:
+            t, p = conn.read()
+        except EOFError:
             print("closed")
             return 0
         if t == 10:

@@ -12,7 +12,7 @@
 # check (`rauc info` with that keyring), the board's rauc-pre-install
 # downgrade handler, install-firmware and reboot-request. What stands in:
 # `rauc install`'s writing of a slot (there are no slots here: $T/bin/rauc
-# runs the two real checks above, then copies the bundle to $T/slot-other),
+# runs the two real checks above, then copies the bundle to $T/slot),
 # `systemctl reboot` (echoed), and a reboot itself (goipwatchd restarted with
 # another GOIPWATCH_BOOT_ID and GOIPWATCH_FIRMWARE).
 #
@@ -33,7 +33,6 @@ need_bin "$GWD"
 need_cmd rauc
 need_cmd mksquashfs
 pki
-BOARD=$ROOT/board/qemu-arm64/rootfs/usr/lib/goipwatch
 H=$T/handoff
 F=$T/fw
 mkdir -p "$H" "$F/b" "$T/bin"
@@ -63,22 +62,8 @@ echo "GOIPWATCH_FIRMWARE=1.2.3" > "$T/release"
 
 # --- the root side: goipwatch-install.path and goipwatch-reboot.path ------
 echo boot-1 > "$T/boot"
-rootside() {
-	while [ ! -e "$T/stop" ]; do
-		if [ ! -e "$T/pause" ] && [ -e "$H/request" ]; then
-			PATH=$T/bin:$PATH GOIPWATCH_ALLOW_DOWNGRADE=$T/allow-downgrade \
-			    RAUC_SLOT=$T/slot-other GOIPWATCH_RELEASE=$T/release \
-			    GOIPWATCH_BOOT_ID=$(cat "$T/boot") \
-			    "$BOARD/install-firmware" "$H" >>"$T/root.log" 2>&1
-		fi
-		[ -e "$H/reboot" ] && SYSTEMCTL="echo stand-in: systemctl" \
-		    "$BOARD/reboot-request" "$H" >>"$T/root.log" 2>&1
-		sleep 0.1
-	done
-}
-rootside &
+fw_rootside "$H" "" &
 PIDS="$PIDS $!"
-touch "$T/root.log"
 
 # --- the scripted central -------------------------------------------------
 S1="offer big 101 0 size=300000; offer stranger 102 0; offer unsigned 103 0;
@@ -138,7 +123,7 @@ check "unsigned: 5 with rauc's reason" has "$(acked 103)" \
 check "a downgrade not allowed: 5, the handler's reason" has "$(acked 104)" \
     "ack 104 5 *refused by rauc*refusing downgrade 1.2.3 -> 1.2.2*"
 check "truncated: 5 with rauc's reason" has "$(acked 105)" "ack 105 5 *refused by rauc*"
-check "no refused bundle reached a slot" test ! -e "$T/slot-other"
+check "no refused bundle reached a slot" test ! -e "$T/slot"
 check "root wrote no result through the planted symlink" test "$(cat "$T/victim")" = precious
 check "nothing left in the hand-off directory" test -z "$(ls "$H")"
 part=$(stat -c %s "$T/spool-gw-a/firmware.part" 2>/dev/null || echo 0)
@@ -152,7 +137,7 @@ check "the download resumed where it stopped" \
     grep -q "firmware version 106: resuming at byte $part of" "$T/gwd.log"
 check "a good bundle: 0, installed, reboot in the window" has "$(grep "^ack 106 " "$T/fc.out" | head -n 1)" \
     "ack 106 0 firmware goipwatch-test 1.2.4 (version 106) installed to the other slot; reboot in window any time"
-check "the bundle reached the other slot" cmp -s "$F/good" "$T/slot-other"
+check "the bundle reached the other slot" cmp -s "$F/good" "$T/slot"
 
 await "$T/fc.out" "^ack 106 0 .* is installed to the other slot" || bad "no second ack for 106"
 check "offered again before the reboot: answered 0 again" \
@@ -165,17 +150,17 @@ gwd_kill
 
 # 3. A result that comes while goipwatchd is down is acked after its restart
 touch "$T/pause"
-rm -f "$T/slot-other"
+rm -f "$T/slot"
 gwd_start 1.2.3
 i=0
 while [ ! -e "$H/request" ]; do i=$((i + 1)); [ $i -gt 600 ] && fail "no request for 107"; sleep 0.1; done
 gwd_kill
 rm -f "$T/pause"
 await "$T/root.log" "version 107 (goipwatch-test 1.2.2): status 0" || bad "107 not installed"
-check "a downgrade the offer allows is installed" cmp -s "$F/down" "$T/slot-other"
+check "a downgrade the offer allows is installed" cmp -s "$F/down" "$T/slot"
 check "root wrote the result as the directory's owner (nobody)" \
     test "$(stat -c %U "$H/result")" = nobody
-check "the allow-downgrade file is gone again" test ! -e "$T/allow-downgrade"
+check "the allow-downgrade file is gone again" test ! -e "$T/allow"
 gwd_start 1.2.3
 await "$T/fc.out" "^ack 107 " || bad "no ack for 107 after the restart"
 check "acked after the restart" has "$(acked 107)" "ack 107 0 *goipwatch-test 1.2.2*installed to the other slot*"

@@ -23,7 +23,6 @@ need_root "live capture on lo, a hand-off directory owned by nobody"
 need_bin "$GWD"
 need_cmd rauc
 pki
-BOARD=$ROOT/board/qemu-arm64/rootfs/usr/lib/goipwatch
 F=$T/fw
 fw_ca "$F"
 fw_bundle "$F" "$F/good.raucb" 1.2.4 cs
@@ -34,19 +33,6 @@ central_conf c1 "sqlite:$T/c.db" "files_dir $T/files" "firmware_ca $F/ca.crt" \
     "housekeep_interval 1" "rollout_settle 2" "silent_after 5"
 start_central c1
 
-# The root side of appliance ID: goipwatch-install.path and goipwatch-reboot.path.
-rootside() {
-	_h=$T/h-$1
-	while [ ! -e "$T/stop" ]; do
-		[ -e "$_h/request" ] && PATH=$T/bin:$PATH RAUC_SLOT=$T/slot-$1 \
-		    GOIPWATCH_ALLOW_DOWNGRADE=$T/allow-$1 GOIPWATCH_RELEASE=$T/release-$1 \
-		    GOIPWATCH_BOOT_ID=$(cat "$T/boot-$1") \
-		    "$BOARD/install-firmware" "$_h" >>"$T/root-$1.log" 2>&1
-		[ -e "$_h/reboot" ] && SYSTEMCTL="echo stand-in: systemctl" \
-		    "$BOARD/reboot-request" "$_h" >>"$T/root-$1.log" 2>&1
-		sleep 0.1
-	done
-}
 # boot ID VERSION: (re)start goipwatchd ID on firmware VERSION in a new boot
 boot() {
 	_v=GPID_$(echo "$1" | tr -c 'a-z0-9\n' _)
@@ -66,8 +52,7 @@ for a in gw-a gw-b; do
 	chown nobody "$T/h-$a" || fail "chown nobody"
 	printf 'geoip_db %s\nfirmware_handoff %s\nfirmware_reboot_window any\n' \
 	    "$T/none.mmdb" "$T/h-$a" >> "$T/$a.gw.conf"
-	: > "$T/root-$a.log"
-	rootside "$a" &
+	fw_rootside "$T/h-$a" "-$a" &
 	PIDS="$PIDS $!"
 	boot "$a" 1.2.3
 done

@@ -22,30 +22,19 @@ import struct
 import subprocess
 import sys
 
+from gwframe import Conn, frame
+
 
 SIGS = {}
-
-
-def frame(t, p):
-    return b"GW\x01" + bytes([t]) + struct.pack(">I", len(p)) + p
 
 
 def out(s):
     print(s, flush=True)
 
 
-class Peer:
-    def __init__(self, s):
-        self.s, self.buf = s, b""
-
+class Peer(Conn):
     def read(self):
-        while len(self.buf) < 8 or len(self.buf) < 8 + struct.unpack(">I", self.buf[4:8])[0]:
-            d = self.s.recv(65536)
-            if not d:
-                raise EOFError
-            self.buf += d
-        n = struct.unpack(">I", self.buf[4:8])[0]
-        t, p, self.buf = self.buf[3], self.buf[8:8 + n], self.buf[8 + n:]
+        t, p = Conn.read(self)
         if t == 2:  # a report: acked at once (its last seq)
             cnt, off, seq = struct.unpack(">H", p[:2])[0], 2, 0
             for _ in range(cnt):

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Sourced after central_lib.sh by the firmware checks: a throw-away firmware
-# PKI, RAUC bundles signed under it, and the stand-in for `rauc install`.
+# PKI, RAUC bundles signed under it, the stand-in for `rauc install`, and
+# the root side of an appliance's firmware hand-off.
+BOARD=$ROOT/board/qemu-arm64/rootfs/usr/lib/goipwatch
 
 # fw_ca DIR: a firmware CA (DIR/ca.crt, ca.key), a certificate under it for
 # code signing (DIR/cs.crt, cs.key), one for another purpose (DIR/ck.crt,
@@ -52,9 +54,29 @@ info=\$(/usr/bin/rauc --conf="$1/rauc-system.conf" info --output-format=shell "\
 v=\$(printf '%s\n' "\$info" | sed -n "s/^RAUC_MF_VERSION='\\(.*\\)'\\\$/\\1/p")
 c=\$(printf '%s\n' "\$info" | sed -n "s/^RAUC_MF_COMPATIBLE='\\(.*\\)'\\\$/\\1/p")
 [ "\$c" = goipwatch-test ] || { echo "Compatible mismatch: \$c" >&2; exit 1; }
-RAUC_MF_VERSION=\$v "$ROOT/board/qemu-arm64/rootfs/usr/lib/goipwatch/rauc-pre-install" ||
+RAUC_MF_VERSION=\$v "$BOARD/rauc-pre-install" ||
     { echo "pre-install handler refused the bundle" >&2; exit 1; }
 cp "\$2" "\$RAUC_SLOT" && echo "Installing \$2 succeeded"
 EOF
 	chmod 755 "$1/rauc"
+}
+
+# fw_rootside HANDOFF TAG: the root side of one appliance as the board's
+# goipwatch-install.path and goipwatch-reboot.path would be, until $T/stop
+# exists: the board's install-firmware (with the stand-in rauc of $T/bin; not
+# while $T/pauseTAG exists) and reboot-request (`systemctl` echoed) on HANDOFF.
+# Its files: $T/slotTAG (the "other slot"), $T/releaseTAG (the running
+# version, for the downgrade handler), $T/bootTAG (the boot id),
+# $T/allowTAG (allow-downgrade) and the log $T/rootTAG.log.
+fw_rootside() {
+	: >> "$T/root$2.log"
+	while [ ! -e "$T/stop" ]; do
+		[ ! -e "$T/pause$2" ] && [ -e "$1/request" ] && PATH=$T/bin:$PATH \
+		    RAUC_SLOT=$T/slot$2 GOIPWATCH_ALLOW_DOWNGRADE=$T/allow$2 \
+		    GOIPWATCH_RELEASE=$T/release$2 GOIPWATCH_BOOT_ID=$(cat "$T/boot$2") \
+		    "$BOARD/install-firmware" "$1" >>"$T/root$2.log" 2>&1
+		[ -e "$1/reboot" ] && SYSTEMCTL="echo stand-in: systemctl" \
+		    "$BOARD/reboot-request" "$1" >>"$T/root$2.log" 2>&1
+		sleep 0.1
+	done
 }

@@ -23,9 +23,7 @@ import struct
 import sys
 import time
 
-
-def frame(t, p):
-    return b"GW\x01" + bytes([t]) + struct.pack(">I", len(p)) + p
+from gwframe import Conn, frame
 
 
 def s16(b):
@@ -38,7 +36,6 @@ class Peer:
         self.fw, self.mode, self.log = argv[4], argv[5], argv[6]
         self.until = time.time() + float(argv[7])
         self.seq, self.acked, self.packets, self.started = 0, 0, 0, time.time()
-        self.buf = b""
 
     def note(self, line):
         with open(self.log, "a") as f:
@@ -52,7 +49,7 @@ class Peer:
                             self.pki + "/" + self.ident + ".key")
         raw = socket.create_connection(("127.0.0.1", self.port), timeout=10)
         self.s = ctx.wrap_socket(raw, server_hostname="central.test")
-        self.buf = b""
+        self.conn = Conn(self.s)
         idb, fwb = self.ident.encode(), self.fw.encode()
         self.s.sendall(frame(1, struct.pack(">QQ", self.acked, 0) + s16(idb) + s16(fwb) +
                              struct.pack(">QI", 0x5eed, 1)))
@@ -60,17 +57,10 @@ class Peer:
 
     def read(self, timeout):
         self.s.settimeout(timeout)
-        while len(self.buf) < 8 or len(self.buf) < 8 + struct.unpack(">I", self.buf[4:8])[0]:
-            try:
-                d = self.s.recv(65536)
-            except (socket.timeout, ssl.SSLWantReadError):
-                return None, None
-            if not d:
-                raise EOFError("central closed the session")
-            self.buf += d
-        n = struct.unpack(">I", self.buf[4:8])[0]
-        t, p = self.buf[3], self.buf[8:8 + n]
-        self.buf = self.buf[8 + n:]
+        try:
+            t, p = self.conn.read()
+        except (socket.timeout, ssl.SSLWantReadError):
+            return None, None
         if t == 3:
             self.acked = max(self.acked, struct.unpack(">Q", p[:8])[0])
         return t, p
