@@ -12,6 +12,10 @@
 #include "schema.h"
 #include "storage.h"
 
+/* The site of lead ID: the first by name of its appliances' (migration 17). */
+#define LEAD_SITE_OF(id)	"(SELECT MIN(ap.site) FROM lead_sources s JOIN" \
+	" appliances ap ON ap.id = s.appliance WHERE s.lead_id = " id ")"
+
 static const char *const migrations[] = {
 	/* 1: ingest, leads, rings, SIMs, fleet, configuration */
 	"CREATE TABLE appliances ("
@@ -197,12 +201,21 @@ static const char *const migrations[] = {
 	"UPDATE leads SET n_appliances = (SELECT COUNT(*) FROM lead_sources s"
 	" WHERE s.lead_id = leads.id) WHERE id IN (SELECT lead_id FROM lead_sources);"
 	"@LEAD_COUNTS@",
+	/* 17: each lead's site (the queue's site column, read per row of every
+	 * page): the first by name of its appliances' sites, NULL when none has
+	 * one; kept by triggers on lead_sources (they now also keep n_appliances)
+	 * and on appliances' site (@LEAD_SITE@) */
+	"ALTER TABLE leads ADD COLUMN site TEXT;"
+	"UPDATE leads SET site = " LEAD_SITE_OF("leads.id")
+	" WHERE id IN (SELECT lead_id FROM lead_sources);"
+	"@LEAD_SITE@",
 };
 
 /*
  * Per adapter, the text of a tag in a migration: @APPEND_ONLY@, the triggers
  * that make the audit table append-only; @LEAD_COUNTS@, the triggers that keep
- * leads.n_sims and leads.n_appliances equal to the rows that name the lead.
+ * leads.n_sims and leads.n_appliances equal to the rows that name the lead;
+ * @LEAD_SITE@, those that also keep leads.site equal to its LEAD_SITE_OF.
  */
 static const struct {
 	const char	*tag;
@@ -265,6 +278,92 @@ static const struct {
 	  "CREATE TRIGGER sources_count_move AFTER UPDATE OF lead_id ON lead_sources"
 	  " FOR EACH ROW WHEN (OLD.lead_id IS DISTINCT FROM NEW.lead_id)"
 	  " EXECUTE FUNCTION lead_sources_count();" },
+	/* the lead's appliance count and site in one UPDATE per source added,
+	 * removed or changed (replacing 16's source triggers); every lead of an
+	 * appliance whose site (or id) changes, in one statement */
+	{ "@LEAD_SITE@", "sqlite",
+	  "DROP TRIGGER sources_count_add;"
+	  "DROP TRIGGER sources_count_del;"
+	  "DROP TRIGGER sources_count_move;"
+	  "CREATE TRIGGER sources_count_add AFTER INSERT ON lead_sources BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances + 1,"
+	  " site = " LEAD_SITE_OF("NEW.lead_id") " WHERE id = NEW.lead_id; END;"
+	  "CREATE TRIGGER sources_count_del AFTER DELETE ON lead_sources BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances - 1,"
+	  " site = " LEAD_SITE_OF("OLD.lead_id") " WHERE id = OLD.lead_id; END;"
+	  "CREATE TRIGGER sources_count_move AFTER UPDATE OF lead_id, appliance"
+	  " ON lead_sources WHEN OLD.lead_id IS NOT NEW.lead_id"
+	  " OR OLD.appliance IS NOT NEW.appliance BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances - (OLD.lead_id IS NOT NEW.lead_id),"
+	  " site = " LEAD_SITE_OF("OLD.lead_id") " WHERE id = OLD.lead_id;"
+	  " UPDATE leads SET n_appliances = n_appliances + (OLD.lead_id IS NOT NEW.lead_id),"
+	  " site = " LEAD_SITE_OF("NEW.lead_id") " WHERE id = NEW.lead_id; END;"
+	  "CREATE TRIGGER site_of_appliance_set AFTER UPDATE OF id, site ON appliances"
+	  " WHEN OLD.site IS NOT NEW.site OR OLD.id IS NOT NEW.id BEGIN"
+	  " UPDATE leads SET site = " LEAD_SITE_OF("leads.id") " WHERE id IN"
+	  " (SELECT lead_id FROM lead_sources WHERE appliance IN (OLD.id, NEW.id)); END;"
+	  "CREATE TRIGGER site_of_appliance_add AFTER INSERT ON appliances"
+	  " WHEN NEW.site IS NOT NULL BEGIN"
+	  " UPDATE leads SET site = " LEAD_SITE_OF("leads.id") " WHERE id IN"
+	  " (SELECT lead_id FROM lead_sources WHERE appliance = NEW.id); END;"
+	  "CREATE TRIGGER site_of_appliance_del AFTER DELETE ON appliances"
+	  " WHEN OLD.site IS NOT NULL BEGIN"
+	  " UPDATE leads SET site = " LEAD_SITE_OF("leads.id") " WHERE id IN"
+	  " (SELECT lead_id FROM lead_sources WHERE appliance = OLD.id); END;" },
+	/*
+	 * Exact under concurrent writers: a lead's site is recomputed only with
+	 * its row locked first, by a statement of its own, so the recompute's
+	 * snapshot is taken after the lock and sees every committed source (a
+	 * subquery in the UPDATE alone would keep the snapshot from before a
+	 * wait). A source added locks its appliance's row (FOR SHARE; ingest
+	 * holds it already, from high_seq), so a site being changed and a
+	 * source being added to one of its leads wait for each other.
+	 */
+	{ "@LEAD_SITE@", "postgresql",
+	  "CREATE FUNCTION lead_site_sync(lid BIGINT, dn BIGINT) RETURNS void"
+	  " LANGUAGE plpgsql AS $$ BEGIN"
+	  " PERFORM 1 FROM leads WHERE id = lid FOR UPDATE;"
+	  " UPDATE leads SET n_appliances = n_appliances + dn,"
+	  " site = " LEAD_SITE_OF("lid") " WHERE id = lid; END $$;"
+	  "CREATE OR REPLACE FUNCTION lead_sources_count() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ BEGIN"
+	  " IF TG_OP = 'INSERT' THEN"
+	  "  PERFORM 1 FROM appliances WHERE id = NEW.appliance FOR SHARE;"
+	  "  PERFORM lead_site_sync(NEW.lead_id, 1);"
+	  " ELSIF TG_OP = 'DELETE' THEN"
+	  "  PERFORM lead_site_sync(OLD.lead_id, -1);"
+	  " ELSE"
+	  "  PERFORM 1 FROM appliances WHERE id = NEW.appliance FOR SHARE;"
+	  "  IF OLD.lead_id IS DISTINCT FROM NEW.lead_id THEN"
+	  "   PERFORM lead_site_sync(OLD.lead_id, -1);"
+	  "   PERFORM lead_site_sync(NEW.lead_id, 1);"
+	  "  ELSE"
+	  "   PERFORM lead_site_sync(NEW.lead_id, 0);"
+	  "  END IF;"
+	  " END IF;"
+	  " RETURN NULL; END $$;"
+	  "DROP TRIGGER sources_count_move ON lead_sources;"
+	  "CREATE TRIGGER sources_count_move AFTER UPDATE OF lead_id, appliance"
+	  " ON lead_sources FOR EACH ROW WHEN (OLD.lead_id IS DISTINCT FROM NEW.lead_id"
+	  " OR OLD.appliance IS DISTINCT FROM NEW.appliance)"
+	  " EXECUTE FUNCTION lead_sources_count();"
+	  "CREATE FUNCTION appliance_site_sync() RETURNS trigger LANGUAGE plpgsql AS $$"
+	  " DECLARE a TEXT; b TEXT; BEGIN"
+	  " IF TG_OP <> 'INSERT' THEN a := OLD.id; END IF;"
+	  " IF TG_OP <> 'DELETE' THEN b := NEW.id; END IF;"
+	  " PERFORM 1 FROM leads WHERE id IN (SELECT lead_id FROM lead_sources"
+	  "  WHERE appliance IN (a, b)) ORDER BY id FOR UPDATE;"
+	  " UPDATE leads SET site = " LEAD_SITE_OF("leads.id") " WHERE id IN"
+	  "  (SELECT lead_id FROM lead_sources WHERE appliance IN (a, b))"
+	  "  AND site IS DISTINCT FROM " LEAD_SITE_OF("leads.id") ";"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER site_of_appliance_set AFTER UPDATE OF id, site ON appliances"
+	  " FOR EACH ROW WHEN (OLD.site IS DISTINCT FROM NEW.site"
+	  " OR OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION appliance_site_sync();"
+	  "CREATE TRIGGER site_of_appliance_add AFTER INSERT ON appliances"
+	  " FOR EACH ROW WHEN (NEW.site IS NOT NULL) EXECUTE FUNCTION appliance_site_sync();"
+	  "CREATE TRIGGER site_of_appliance_del AFTER DELETE ON appliances"
+	  " FOR EACH ROW WHEN (OLD.site IS NOT NULL) EXECUTE FUNCTION appliance_site_sync();" },
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))
