@@ -209,13 +209,29 @@ static const char *const migrations[] = {
 	"UPDATE leads SET site = " LEAD_SITE_OF("leads.id")
 	" WHERE id IN (SELECT lead_id FROM lead_sources);"
 	"@LEAD_SITE@",
+	/* 18: the linked leads of a lead's detail (leads sharing a peer, IMSI or
+	 * IMEI) read from one index: each infrastructure row carries its lead's
+	 * tier, status and ip, kept by triggers on lead_infra and leads
+	 * (@LEAD_LINK@); the index replaces 7's lead_infra_item, of which it
+	 * is an extension (the rings read it too) */
+	"ALTER TABLE lead_infra ADD COLUMN lead_tier TEXT;"
+	"ALTER TABLE lead_infra ADD COLUMN lead_status TEXT;"
+	"ALTER TABLE lead_infra ADD COLUMN lead_ip TEXT;"
+	"UPDATE lead_infra SET (lead_tier, lead_status, lead_ip) ="
+	" (SELECT tier, status, ip FROM leads WHERE leads.id = lead_infra.lead_id);"
+	"CREATE INDEX lead_infra_link ON lead_infra"
+	" (kind, value, lead_id, lead_tier, lead_status, lead_ip);"
+	"DROP INDEX lead_infra_item;"
+	"@LEAD_LINK@",
 };
 
 /*
  * Per adapter, the text of a tag in a migration: @APPEND_ONLY@, the triggers
  * that make the audit table append-only; @LEAD_COUNTS@, the triggers that keep
  * leads.n_sims and leads.n_appliances equal to the rows that name the lead;
- * @LEAD_SITE@, those that also keep leads.site equal to its LEAD_SITE_OF.
+ * @LEAD_SITE@, those that also keep leads.site equal to its LEAD_SITE_OF;
+ * @LEAD_LINK@, those that keep lead_infra's lead_tier, lead_status and
+ * lead_ip equal to its lead's tier, status and ip.
  */
 static const struct {
 	const char	*tag;
@@ -364,6 +380,45 @@ static const struct {
 	  " FOR EACH ROW WHEN (NEW.site IS NOT NULL) EXECUTE FUNCTION appliance_site_sync();"
 	  "CREATE TRIGGER site_of_appliance_del AFTER DELETE ON appliances"
 	  " FOR EACH ROW WHEN (OLD.site IS NOT NULL) EXECUTE FUNCTION appliance_site_sync();" },
+	/* a row added (or moved to another lead) takes its lead's values; a
+	 * lead's tier, status or ip changed rewrites its rows that differ */
+	{ "@LEAD_LINK@", "sqlite",
+	  "CREATE TRIGGER lead_infra_link_add AFTER INSERT ON lead_infra BEGIN"
+	  " UPDATE lead_infra SET (lead_tier, lead_status, lead_ip) = (SELECT tier,"
+	  " status, ip FROM leads WHERE id = NEW.lead_id) WHERE lead_id = NEW.lead_id"
+	  " AND kind = NEW.kind AND value = NEW.value; END;"
+	  "CREATE TRIGGER lead_infra_link_move AFTER UPDATE OF lead_id ON lead_infra"
+	  " WHEN OLD.lead_id IS NOT NEW.lead_id BEGIN"
+	  " UPDATE lead_infra SET (lead_tier, lead_status, lead_ip) = (SELECT tier,"
+	  " status, ip FROM leads WHERE id = NEW.lead_id) WHERE lead_id = NEW.lead_id"
+	  " AND kind = NEW.kind AND value = NEW.value; END;"
+	  "CREATE TRIGGER lead_infra_link_lead AFTER UPDATE OF tier, status, ip ON leads"
+	  " WHEN OLD.tier IS NOT NEW.tier OR OLD.status IS NOT NEW.status"
+	  " OR OLD.ip IS NOT NEW.ip BEGIN"
+	  " UPDATE lead_infra SET lead_tier = NEW.tier, lead_status = NEW.status,"
+	  " lead_ip = NEW.ip WHERE lead_id = NEW.id; END;" },
+	/*
+	 * A row added takes its lead's values with the lead's row locked (FOR
+	 * SHARE; ingest holds it already, from the lead's upsert), so a change
+	 * of the lead and a row being added wait for each other: the change's
+	 * rewrite, a statement of its own after the lock, sees the row.
+	 */
+	{ "@LEAD_LINK@", "postgresql",
+	  "CREATE FUNCTION lead_infra_link() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	  " SELECT tier, status, ip INTO NEW.lead_tier, NEW.lead_status, NEW.lead_ip"
+	  " FROM leads WHERE id = NEW.lead_id FOR SHARE;"
+	  " RETURN NEW; END $$;"
+	  "CREATE TRIGGER lead_infra_link BEFORE INSERT OR UPDATE OF lead_id ON lead_infra"
+	  " FOR EACH ROW EXECUTE FUNCTION lead_infra_link();"
+	  "CREATE FUNCTION lead_infra_relink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	  " UPDATE lead_infra SET lead_tier = NEW.tier, lead_status = NEW.status,"
+	  " lead_ip = NEW.ip WHERE lead_id = NEW.id AND (lead_tier IS DISTINCT FROM NEW.tier"
+	  " OR lead_status IS DISTINCT FROM NEW.status OR lead_ip IS DISTINCT FROM NEW.ip);"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER lead_infra_relink AFTER UPDATE OF tier, status, ip ON leads"
+	  " FOR EACH ROW WHEN (OLD.tier IS DISTINCT FROM NEW.tier"
+	  " OR OLD.status IS DISTINCT FROM NEW.status OR OLD.ip IS DISTINCT FROM NEW.ip)"
+	  " EXECUTE FUNCTION lead_infra_relink();" },
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -131,6 +131,9 @@ bench() {	# NAME: fill, serve, measure
 	    FROM lead_sources s JOIN appliances ap ON ap.id = s.appliance
 	    WHERE s.lead_id = l.id), '-')")
 	[ "$off" = 0 ] || fail "fill $n: $off leads whose counts or site are not their rows'"
+	off=$(sql "SELECT count(*) FROM lead_infra i JOIN leads l ON l.id = i.lead_id
+	    WHERE i.lead_tier <> l.tier OR i.lead_status <> l.status OR i.lead_ip <> l.ip")
+	[ "$off" = 0 ] || fail "fill $n: $off infrastructure rows whose lead_* are not their lead's"
 	plan | sed 's/^/plan: /' | tee -a "$T/report"
 	[ "$PG_STATS" = 1 ] && [ "${DB%%:*}" = postgresql ] &&
 	    "$PGBIN/psql" -X -q "$DB" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"

@@ -13,7 +13,8 @@
 # PostgreSQL, where they would each be a plpgsql call and an update of the
 # lead, the leads go in with the values this fill makes (4 SIMs, 1 or 2
 # appliances, the first of their sites) and triggers are off for the session
-# (session_replication_role).
+# (session_replication_role). The infrastructure rows carry their lead's
+# tier, status and ip (lead_infra.lead_tier, ...) on both.
 #   tests/bench/api_fill.sh sqlite|pg NOW [LEADS] | sqlite3 DB   (or psql)
 set -eu
 D=$1 NOW=$2 N=${3:-100000}
@@ -34,6 +35,7 @@ ser() {
 	fi
 }
 RANK="CASE WHEN g % 20 = 0 THEN 3 WHEN g % 5 = 0 THEN 2 ELSE 1 END"
+TIER="CASE WHEN g % 20 = 0 THEN 'urgent' WHEN g % 5 = 0 THEN 'high' ELSE 'general' END"
 RAISED="($NOW - (g * 7919) % 259200)"
 STATUS="CASE g % 10 WHEN 5 THEN 'acknowledged' WHEN 6 THEN 'confirmed'
     WHEN 7 THEN 'false_positive' WHEN 8 THEN 'dismantled' ELSE 'new' END"
@@ -85,10 +87,10 @@ INSERT INTO lead_evidence (lead_id, kind, detail, count, first_ts, last_ts)
   SELECT g, 'sip_server', '203.0.113.' || (g % 250), 10, $RAISED, $RAISED FROM $(ser "$N") t;
 INSERT INTO lead_evidence (lead_id, kind, detail, count, first_ts, last_ts)
   SELECT g, 'sims', '4', 4, $RAISED, $RAISED FROM $(ser "$N") t;
-INSERT INTO lead_infra (lead_id, kind, value)
-  SELECT g, 'peer', '203.0.113.' || (g % 250) FROM $(ser "$N") t;
-INSERT INTO lead_infra (lead_id, kind, value)
-  SELECT g, 'imsi', '46001' || (1000000000 + g) FROM $(ser "$N") t;
+INSERT INTO lead_infra (lead_id, kind, value, lead_tier, lead_status, lead_ip)
+  SELECT g, 'peer', '203.0.113.' || (g % 250), $TIER, $STATUS, $IP FROM $(ser "$N") t;
+INSERT INTO lead_infra (lead_id, kind, value, lead_tier, lead_status, lead_ip)
+  SELECT g, 'imsi', '46001' || (1000000000 + g), $TIER, $STATUS, $IP FROM $(ser "$N") t;
 INSERT INTO lead_events (lead_id, at, who, kind, tier)
   SELECT g, $RAISED, 'appliance app-' || (1 + g % 50), 'raised',
     CASE WHEN g % 20 = 0 THEN 'urgent' WHEN g % 5 = 0 THEN 'high' ELSE 'general' END

@@ -173,6 +173,15 @@ ctl appliance site gw-sims2 "" || fail "appliance site"
 site_is "one cleared" "1:zenith 2:zenith 3:zenith 4:zenith"
 ctl appliance site gw-sims "" || fail "appliance site"
 site_is "both cleared" "1:None 2:None 3:None 4:None"
+# a lead's tier, status and ip on its infrastructure rows (the detail's linked
+# leads; triggers): after ingest, SIMs moved, and feedback
+id4=$(sql "SELECT id FROM leads WHERE ip = '100.64.1.4'")
+ctl lead feedback "$id4" acknowledged --by site-check >/dev/null || fail "lead feedback"
+check "feedback on lead 4" [ "$(sql "SELECT lead_status FROM lead_infra
+    WHERE lead_id = $id4 LIMIT 1")" = acknowledged ]
+check "infrastructure rows carry their lead's" [ "$(sql "SELECT COUNT(*) FROM lead_infra i
+    JOIN leads l ON l.id = i.lead_id WHERE COALESCE(i.lead_tier, '-') <> l.tier
+    OR COALESCE(i.lead_status, '-') <> l.status OR COALESCE(i.lead_ip, '-') <> l.ip")" -eq 0 ]
 check "central alive" kill -0 "$CPID"
 echo "backend: $backend"
 finish
