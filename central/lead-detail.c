@@ -252,14 +252,14 @@ static const struct section sections[] = {
 	    { "imei", DC_TEXT }, { "first_seen", DC_TIME }, { "last_seen", DC_TIME },
 	    { "disposition", DC_TEXT }, { "disposition_at", DC_TIME } },
 	  sim_tty, NULL },
-	/* leads sharing a peer, IMSI or IMEI with this one, and what they share */
-	/* the page of shared items first, then only its leads are read */
-	{ "linked", "linked leads", "SELECT x.lead_id, l.tier, l.status, l.ip, x.kind,"
-	  " x.value FROM (SELECT b.lead_id, a.kind, a.value FROM lead_infra a"
+	/* leads sharing a peer, IMSI or IMEI with this one, and what they share:
+	 * the other lead's tier, status and ip are on its infrastructure row
+	 * (migration 19), so the page is read from the index lead_infra_link */
+	{ "linked", "linked leads", "SELECT b.lead_id, b.lead_tier, b.lead_status,"
+	  " b.lead_ip, a.kind, a.value FROM lead_infra a"
 	  " JOIN lead_infra b ON b.kind = a.kind AND b.value = a.value"
 	  " AND b.lead_id <> a.lead_id WHERE a.lead_id = $1"
-	  " ORDER BY b.lead_id, a.kind, a.value LIMIT " STR(LEAD_DETECTIONS_MAX) ") x"
-	  " JOIN leads l ON l.id = x.lead_id ORDER BY x.lead_id, x.kind, x.value",
+	  " ORDER BY b.lead_id, a.kind, a.value LIMIT " STR(LEAD_DETECTIONS_MAX),
 	  { { "lead", DC_INT }, { "tier", DC_TEXT }, { "status", DC_TEXT }, { "ip", DC_TEXT },
 	    { "kind", DC_TEXT }, { "value", DC_TEXT } }, linked_tty, NULL },
 	{ "history", "history", "SELECT at, kind, status, tier, who, note, assignee"

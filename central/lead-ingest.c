@@ -101,7 +101,11 @@ upserted_row(void *arg, const struct db_row *r)
 	"  THEN excluded.last_ts ELSE lead_evidence.last_ts END" \
 	" WHERE excluded.count > lead_evidence.count" \
 	" OR excluded.last_ts > lead_evidence.last_ts"
-#define INFRA_INSERT "INSERT INTO lead_infra (lead_id, kind, value, role)"
+/* the lead's tier, status and ip go with each row (the detail's linked leads,
+ * schema.c's migration 19): given here, the trigger that would look them up
+ * per row is skipped */
+#define INFRA_INSERT "INSERT INTO lead_infra (lead_id, kind, value, role," \
+	" lead_tier, lead_status, lead_ip)"
 #define INFRA_MERGE " ON CONFLICT (lead_id, kind, value) DO UPDATE" \
 	" SET role = COALESCE(lead_infra.role, excluded.role)" \
 	" WHERE lead_infra.role IS NULL AND excluded.role IS NOT NULL"
@@ -197,7 +201,8 @@ infra(struct storage *st, int64_t id, const char *kind, const char *value,
 {
 	if (value[0] == '\0')
 		return 0;
-	return db_defer(st, INFRA_INSERT " VALUES ($1, $2, $3, $4)" INFRA_MERGE,
+	return db_defer(st, INFRA_INSERT " SELECT $1, $2, $3, $4, l.tier, l.status, l.ip"
+	    " FROM leads l WHERE l.id = $1" INFRA_MERGE,
 	    (struct db_arg[]){ DB_I(id), DB_S(kind), DB_S(value),
 	    role ? DB_S(role) : DB_NULL }, 4);
 }
@@ -292,7 +297,8 @@ static const char record_sql[] =
 	" u AS (" LEAD_INSERT " SELECT $6::text, $7::text, $8::bigint, $9::bigint, NULL,"
 	" $10::text, $11::integer, $12::text, $13::text, $14::bigint, $15::bigint,"
 	" $16::bigint, $16::bigint, $3 FROM r" LEAD_MERGE("$3", "$17::bigint")
-	" RETURNING id, detections, COALESCE(esc_token = $17::bigint, false) AS esc, tier),"
+	" RETURNING id, detections, COALESCE(esc_token = $17::bigint, false) AS esc, tier,"
+	" status, ip),"
 	" ch AS (INSERT INTO lead_changes (lead_id, at, kind) SELECT id, $3,"
 	" CASE WHEN detections = 1 THEN 'raised' WHEN esc THEN 'escalated'"
 	" ELSE 'updated' END FROM u),"
@@ -310,7 +316,8 @@ static const char record_sql[] =
 	" le AS (" EVIDENCE_INSERT " SELECT u.id, x.a[i][1], x.a[i][2], x.a[i][3]::bigint,"
 	" x.a[i][4]::bigint, x.a[i][5]::bigint FROM u, (SELECT $18::text[] AS a) x,"
 	" generate_subscripts(x.a, 1) i" EVIDENCE_MERGE "),"
-	" li AS (" INFRA_INSERT " SELECT u.id, x.a[i][1], x.a[i][2], x.a[i][3]"
+	" li AS (" INFRA_INSERT " SELECT u.id, x.a[i][1], x.a[i][2], x.a[i][3],"
+	" u.tier, u.status, u.ip"
 	" FROM u, (SELECT $19::text[] AS a) x, generate_subscripts(x.a, 1) i"
 	INFRA_MERGE "),"
 	" si AS (" SIM_INSERT " SELECT x.a[i][1], x.a[i][2], x.a[i][3], x.a[i][4],"

@@ -38,10 +38,9 @@ static const struct lead_col_def cols[LEAD_NCOLS] = {
 	[LEAD_STATUS_BY] = { "status_by", "l.status_by", LEAD_T_TEXT, NULL, 0 },
 	[LEAD_STATUS_AT] = { "status_at", "l.status_at", LEAD_T_TIME, NULL, 0 },
 	[LEAD_RAISED_AT] = { "raised_at", "l.raised_at", LEAD_T_TIME, NULL, 0 },
-	/* the console's queue column: the first site (by name) of its appliances */
-	[LEAD_SITE] =	{ "site", "(SELECT MIN(ap.site) FROM lead_sources s JOIN"
-	    " appliances ap ON ap.id = s.appliance WHERE s.lead_id = l.id)",
-	    LEAD_T_TEXT, NULL, 0 },
+	/* the console's queue column: the first site (by name) of its appliances,
+	 * kept on the lead (migration 18's triggers) */
+	[LEAD_SITE] =	{ "site", "l.site", LEAD_T_TEXT, NULL, 0 },
 	[LEAD_OVERDUE] = { "overdue", NULL, LEAD_T_BOOL, NULL, 0 },
 	/* the sort key, for the API's cursor: neither shown nor exported */
 	[LEAD_TIER_RANK] = { NULL, "l.tier_rank", LEAD_T_INT, NULL, 0 },

@@ -12,6 +12,13 @@
 #include "schema.h"
 #include "storage.h"
 
+/* The transaction lock of appliance A's site on PostgreSQL (migration 18). */
+#define LEAD_SITE_LOCK(a)	"hashtext('goipwatch lead site'), hashtext(" a ")"
+
+/* The site of lead ID: the first by name of its appliances' (migration 18). */
+#define LEAD_SITE_OF(id)	"(SELECT MIN(ap.site) FROM lead_sources s JOIN" \
+	" appliances ap ON ap.id = s.appliance WHERE s.lead_id = " id ")"
+
 static const char *const migrations[] = {
 	/* 1: ingest, leads, rings, SIMs, fleet, configuration */
 	"CREATE TABLE appliances ("
@@ -216,12 +223,37 @@ static const char *const migrations[] = {
 	" reconnects BIGINT NOT NULL DEFAULT 0, hb0 BIGINT, packets0 BIGINT,"
 	" PRIMARY KEY (rollout, appliance));"
 	"CREATE INDEX rollout_members_appliance ON rollout_members (appliance);",
+	/* 18: each lead's site (the queue's site column, read per row of every
+	 * page): the first by name of its appliances' sites, NULL when none has
+	 * one; kept by triggers on lead_sources (they now also keep n_appliances)
+	 * and on appliances' site (@LEAD_SITE@) */
+	"ALTER TABLE leads ADD COLUMN site TEXT;"
+	"UPDATE leads SET site = " LEAD_SITE_OF("leads.id")
+	" WHERE id IN (SELECT lead_id FROM lead_sources);"
+	"@LEAD_SITE@",
+	/* 19: the linked leads of a lead's detail (leads sharing a peer, IMSI or
+	 * IMEI) read from one index: each infrastructure row carries its lead's
+	 * tier, status and ip, kept by triggers on lead_infra and leads
+	 * (@LEAD_LINK@); the index replaces 7's lead_infra_item, of which it
+	 * is an extension (the rings read it too) */
+	"ALTER TABLE lead_infra ADD COLUMN lead_tier TEXT;"
+	"ALTER TABLE lead_infra ADD COLUMN lead_status TEXT;"
+	"ALTER TABLE lead_infra ADD COLUMN lead_ip TEXT;"
+	"UPDATE lead_infra SET (lead_tier, lead_status, lead_ip) ="
+	" (SELECT tier, status, ip FROM leads WHERE leads.id = lead_infra.lead_id);"
+	"CREATE INDEX lead_infra_link ON lead_infra"
+	" (kind, value, lead_id, lead_tier, lead_status, lead_ip);"
+	"DROP INDEX lead_infra_item;"
+	"@LEAD_LINK@",
 };
 
 /*
  * Per adapter, the text of a tag in a migration: @APPEND_ONLY@, the triggers
  * that make the audit table append-only; @LEAD_COUNTS@, the triggers that keep
- * leads.n_sims and leads.n_appliances equal to the rows that name the lead.
+ * leads.n_sims and leads.n_appliances equal to the rows that name the lead;
+ * @LEAD_SITE@, those that also keep leads.site equal to its LEAD_SITE_OF;
+ * @LEAD_LINK@, those that keep lead_infra's lead_tier, lead_status and
+ * lead_ip equal to its lead's tier, status and ip.
  */
 static const struct {
 	const char	*tag;
@@ -284,6 +316,150 @@ static const struct {
 	  "CREATE TRIGGER sources_count_move AFTER UPDATE OF lead_id ON lead_sources"
 	  " FOR EACH ROW WHEN (OLD.lead_id IS DISTINCT FROM NEW.lead_id)"
 	  " EXECUTE FUNCTION lead_sources_count();" },
+	/* the lead's appliance count and site in one UPDATE per source added,
+	 * removed or changed (replacing 16's source triggers); every lead of an
+	 * appliance whose site (or id) changes, in one statement */
+	{ "@LEAD_SITE@", "sqlite",
+	  "DROP TRIGGER sources_count_add;"
+	  "DROP TRIGGER sources_count_del;"
+	  "DROP TRIGGER sources_count_move;"
+	  "CREATE TRIGGER sources_count_add AFTER INSERT ON lead_sources BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances + 1,"
+	  " site = " LEAD_SITE_OF("NEW.lead_id") " WHERE id = NEW.lead_id; END;"
+	  "CREATE TRIGGER sources_count_del AFTER DELETE ON lead_sources BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances - 1,"
+	  " site = " LEAD_SITE_OF("OLD.lead_id") " WHERE id = OLD.lead_id; END;"
+	  "CREATE TRIGGER sources_count_move AFTER UPDATE OF lead_id, appliance"
+	  " ON lead_sources WHEN OLD.lead_id IS NOT NEW.lead_id"
+	  " OR OLD.appliance IS NOT NEW.appliance BEGIN"
+	  " UPDATE leads SET n_appliances = n_appliances - (OLD.lead_id IS NOT NEW.lead_id),"
+	  " site = " LEAD_SITE_OF("OLD.lead_id") " WHERE id = OLD.lead_id;"
+	  " UPDATE leads SET n_appliances = n_appliances + (OLD.lead_id IS NOT NEW.lead_id),"
+	  " site = " LEAD_SITE_OF("NEW.lead_id") " WHERE id = NEW.lead_id; END;"
+	  "CREATE TRIGGER site_of_appliance_set AFTER UPDATE OF id, site ON appliances"
+	  " WHEN OLD.site IS NOT NEW.site OR OLD.id IS NOT NEW.id BEGIN"
+	  " UPDATE leads SET site = " LEAD_SITE_OF("leads.id") " WHERE id IN"
+	  " (SELECT lead_id FROM lead_sources WHERE appliance IN (OLD.id, NEW.id)); END;"
+	  "CREATE TRIGGER site_of_appliance_add AFTER INSERT ON appliances"
+	  " WHEN NEW.site IS NOT NULL BEGIN"
+	  " UPDATE leads SET site = " LEAD_SITE_OF("leads.id") " WHERE id IN"
+	  " (SELECT lead_id FROM lead_sources WHERE appliance = NEW.id); END;"
+	  "CREATE TRIGGER site_of_appliance_del AFTER DELETE ON appliances"
+	  " WHEN OLD.site IS NOT NULL BEGIN"
+	  " UPDATE leads SET site = " LEAD_SITE_OF("leads.id") " WHERE id IN"
+	  " (SELECT lead_id FROM lead_sources WHERE appliance = OLD.id); END;" },
+	/*
+	 * Exact under concurrent writers. A source added takes its appliance's
+	 * lock (LEAD_SITE_LOCK, shared) and then reads the appliance's site; a
+	 * site changed takes it exclusively (after its row's update) and then
+	 * recomputes the appliance's leads: so either the source's transaction
+	 * commits first and the recompute sees it, or the source reads the new
+	 * site. The lock is in memory, not a row lock, which would write the
+	 * row (ingest adds sources to new leads at its full rate). A source
+	 * added sets the lead's site to the smaller of the two, referring to
+	 * the row's own value only, so a concurrent writer of the lead is
+	 * re-read (READ COMMITTED) and nothing is lost. A recompute (a source
+	 * removed or changed, a site changed) locks the lead's row first, by a
+	 * statement of its own, so its snapshot is taken after the lock and
+	 * sees every committed source (a subquery in the UPDATE alone would
+	 * keep the snapshot from before a wait).
+	 */
+	{ "@LEAD_SITE@", "postgresql",
+	  "CREATE FUNCTION lead_site_sync(lid BIGINT, dn BIGINT) RETURNS void"
+	  " LANGUAGE plpgsql AS $$ BEGIN"
+	  " PERFORM 1 FROM leads WHERE id = lid FOR UPDATE;"
+	  " UPDATE leads SET n_appliances = n_appliances + dn,"
+	  " site = " LEAD_SITE_OF("lid") " WHERE id = lid; END $$;"
+	  "CREATE OR REPLACE FUNCTION lead_sources_count() RETURNS trigger"
+	  " LANGUAGE plpgsql AS $$ DECLARE s TEXT; BEGIN"
+	  " IF TG_OP = 'INSERT' THEN"
+	  "  PERFORM pg_advisory_xact_lock_shared(" LEAD_SITE_LOCK("NEW.appliance") ");"
+	  "  SELECT site INTO s FROM appliances WHERE id = NEW.appliance;"
+	  "  UPDATE leads SET n_appliances = n_appliances + 1, site = CASE WHEN s IS NOT NULL"
+	  "   AND (site IS NULL OR s < site) THEN s ELSE site END WHERE id = NEW.lead_id;"
+	  " ELSIF TG_OP = 'DELETE' THEN"
+	  "  PERFORM lead_site_sync(OLD.lead_id, -1);"
+	  " ELSE"
+	  "  PERFORM pg_advisory_xact_lock_shared(" LEAD_SITE_LOCK("NEW.appliance") ");"
+	  "  IF OLD.lead_id IS DISTINCT FROM NEW.lead_id THEN"
+	  "   PERFORM lead_site_sync(OLD.lead_id, -1);"
+	  "   PERFORM lead_site_sync(NEW.lead_id, 1);"
+	  "  ELSE"
+	  "   PERFORM lead_site_sync(NEW.lead_id, 0);"
+	  "  END IF;"
+	  " END IF;"
+	  " RETURN NULL; END $$;"
+	  "DROP TRIGGER sources_count_move ON lead_sources;"
+	  "CREATE TRIGGER sources_count_move AFTER UPDATE OF lead_id, appliance"
+	  " ON lead_sources FOR EACH ROW WHEN (OLD.lead_id IS DISTINCT FROM NEW.lead_id"
+	  " OR OLD.appliance IS DISTINCT FROM NEW.appliance)"
+	  " EXECUTE FUNCTION lead_sources_count();"
+	  "CREATE FUNCTION appliance_site_sync() RETURNS trigger LANGUAGE plpgsql AS $$"
+	  " DECLARE a TEXT; b TEXT; BEGIN"
+	  " IF TG_OP <> 'INSERT' THEN a := OLD.id; END IF;"
+	  " IF TG_OP <> 'DELETE' THEN b := NEW.id; END IF;"
+	  " PERFORM pg_advisory_xact_lock(" LEAD_SITE_LOCK("x") ")"
+	  "  FROM unnest(ARRAY[a, b]) x WHERE x IS NOT NULL ORDER BY x;"
+	  " PERFORM 1 FROM leads WHERE id IN (SELECT lead_id FROM lead_sources"
+	  "  WHERE appliance IN (a, b)) ORDER BY id FOR UPDATE;"
+	  " UPDATE leads SET site = " LEAD_SITE_OF("leads.id") " WHERE id IN"
+	  "  (SELECT lead_id FROM lead_sources WHERE appliance IN (a, b))"
+	  "  AND site IS DISTINCT FROM " LEAD_SITE_OF("leads.id") ";"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER site_of_appliance_set AFTER UPDATE OF id, site ON appliances"
+	  " FOR EACH ROW WHEN (OLD.site IS DISTINCT FROM NEW.site"
+	  " OR OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION appliance_site_sync();"
+	  "CREATE TRIGGER site_of_appliance_add AFTER INSERT ON appliances"
+	  " FOR EACH ROW WHEN (NEW.site IS NOT NULL) EXECUTE FUNCTION appliance_site_sync();"
+	  "CREATE TRIGGER site_of_appliance_del AFTER DELETE ON appliances"
+	  " FOR EACH ROW WHEN (OLD.site IS NOT NULL) EXECUTE FUNCTION appliance_site_sync();" },
+	/* a row added without them (ingest gives them, lead-ingest.c) or moved to
+	 * another lead takes its lead's values; a lead's tier, status or ip
+	 * changed rewrites its rows that differ */
+	{ "@LEAD_LINK@", "sqlite",
+	  "CREATE TRIGGER lead_infra_link_add AFTER INSERT ON lead_infra"
+	  " WHEN NEW.lead_tier IS NULL BEGIN"
+	  " UPDATE lead_infra SET (lead_tier, lead_status, lead_ip) = (SELECT tier,"
+	  " status, ip FROM leads WHERE id = NEW.lead_id) WHERE lead_id = NEW.lead_id"
+	  " AND kind = NEW.kind AND value = NEW.value; END;"
+	  "CREATE TRIGGER lead_infra_link_move AFTER UPDATE OF lead_id ON lead_infra"
+	  " WHEN OLD.lead_id IS NOT NEW.lead_id BEGIN"
+	  " UPDATE lead_infra SET (lead_tier, lead_status, lead_ip) = (SELECT tier,"
+	  " status, ip FROM leads WHERE id = NEW.lead_id) WHERE lead_id = NEW.lead_id"
+	  " AND kind = NEW.kind AND value = NEW.value; END;"
+	  "CREATE TRIGGER lead_infra_link_lead AFTER UPDATE OF tier, status, ip ON leads"
+	  " WHEN OLD.tier IS NOT NEW.tier OR OLD.status IS NOT NEW.status"
+	  " OR OLD.ip IS NOT NEW.ip BEGIN"
+	  " UPDATE lead_infra SET lead_tier = NEW.tier, lead_status = NEW.status,"
+	  " lead_ip = NEW.ip WHERE lead_id = NEW.id; END;" },
+	/*
+	 * A row added without them takes its lead's values with the lead's row
+	 * locked (FOR SHARE), so a change of the lead and a row being added wait
+	 * for each other: the change's rewrite, a statement of its own after the
+	 * lock, sees the row. Ingest gives the values of the lead it upserted in
+	 * the same transaction (its row locked until commit), so the trigger is
+	 * skipped there: it cost about 30 us per upsert, most of them of rows
+	 * seen again.
+	 */
+	{ "@LEAD_LINK@", "postgresql",
+	  "CREATE FUNCTION lead_infra_link() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	  " SELECT tier, status, ip INTO NEW.lead_tier, NEW.lead_status, NEW.lead_ip"
+	  " FROM leads WHERE id = NEW.lead_id FOR SHARE;"
+	  " RETURN NEW; END $$;"
+	  "CREATE TRIGGER lead_infra_link BEFORE INSERT ON lead_infra FOR EACH ROW"
+	  " WHEN (NEW.lead_tier IS NULL) EXECUTE FUNCTION lead_infra_link();"
+	  "CREATE TRIGGER lead_infra_link_move BEFORE UPDATE OF lead_id ON lead_infra"
+	  " FOR EACH ROW WHEN (OLD.lead_id IS DISTINCT FROM NEW.lead_id)"
+	  " EXECUTE FUNCTION lead_infra_link();"
+	  "CREATE FUNCTION lead_infra_relink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	  " UPDATE lead_infra SET lead_tier = NEW.tier, lead_status = NEW.status,"
+	  " lead_ip = NEW.ip WHERE lead_id = NEW.id AND (lead_tier IS DISTINCT FROM NEW.tier"
+	  " OR lead_status IS DISTINCT FROM NEW.status OR lead_ip IS DISTINCT FROM NEW.ip);"
+	  " RETURN NULL; END $$;"
+	  "CREATE TRIGGER lead_infra_relink AFTER UPDATE OF tier, status, ip ON leads"
+	  " FOR EACH ROW WHEN (OLD.tier IS DISTINCT FROM NEW.tier"
+	  " OR OLD.status IS DISTINCT FROM NEW.status OR OLD.ip IS DISTINCT FROM NEW.ip)"
+	  " EXECUTE FUNCTION lead_infra_relink();" },
 };
 
 #define NMIGRATIONS	((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -123,11 +123,17 @@ bench() {	# NAME: fill, serve, measure
 	esac || fail "fill $n"
 	say "== $n: $(sql "SELECT count(*) FROM leads") leads, $(sql "SELECT count(*) FROM records")" \
 	    "records, $(sql "SELECT count(*) FROM sims") SIMs, filled in $(( $(date +%s) - t0 )) s"
-	# the counts the queue shows are the rows' (leads.n_sims, n_appliances)
+	# the counts and the site the queue shows are the rows' (leads.n_sims,
+	# n_appliances, site)
 	off=$(sql "SELECT count(*) FROM leads l WHERE n_sims <> (SELECT count(*) FROM sims m
 	    WHERE m.lead_id = l.id) OR n_appliances <> (SELECT count(*) FROM lead_sources s
-	    WHERE s.lead_id = l.id)")
-	[ "$off" = 0 ] || fail "fill $n: $off leads whose counts are not their rows'"
+	    WHERE s.lead_id = l.id) OR COALESCE(site, '-') <> COALESCE((SELECT MIN(ap.site)
+	    FROM lead_sources s JOIN appliances ap ON ap.id = s.appliance
+	    WHERE s.lead_id = l.id), '-')")
+	[ "$off" = 0 ] || fail "fill $n: $off leads whose counts or site are not their rows'"
+	off=$(sql "SELECT count(*) FROM lead_infra i JOIN leads l ON l.id = i.lead_id
+	    WHERE i.lead_tier <> l.tier OR i.lead_status <> l.status OR i.lead_ip <> l.ip")
+	[ "$off" = 0 ] || fail "fill $n: $off infrastructure rows whose lead_* are not their lead's"
 	plan | sed 's/^/plan: /' | tee -a "$T/report"
 	[ "$PG_STATS" = 1 ] && [ "${DB%%:*}" = postgresql ] &&
 	    "$PGBIN/psql" -X -q "$DB" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"

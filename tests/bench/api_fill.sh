@@ -8,17 +8,22 @@
 # appliances at 10 sites, 2 events; tiers 5% urgent, 15% high, 80% general,
 # raised over the last 3 days (some overdue), statuses and assignees mixed,
 # and every 97th device id hostile (an escape, a quote, Chinese, a formula).
-# Each lead's counts of SIMs and appliances (leads.n_sims, n_appliances): on
-# SQLite its triggers count the rows as they go in; on PostgreSQL, where they
-# would each be a plpgsql call and an update of the lead, the leads go in with
-# the counts this fill makes (4 SIMs, 1 or 2 appliances) and triggers are off
-# for the session (session_replication_role).
+# Each lead's counts of SIMs and appliances and its site (leads.n_sims,
+# n_appliances, site): on SQLite its triggers keep them as the rows go in; on
+# PostgreSQL, where they would each be a plpgsql call and an update of the
+# lead, the leads go in with the values this fill makes (4 SIMs, 1 or 2
+# appliances, the first of their sites) and triggers are off for the session
+# (session_replication_role). The infrastructure rows carry their lead's
+# tier, status and ip (lead_infra.lead_tier, ...) on both.
 #   tests/bench/api_fill.sh sqlite|pg NOW [LEADS] | sqlite3 DB   (or psql)
 set -eu
 D=$1 NOW=$2 N=${3:-100000}
 case $D in
-sqlite) ESC="char(27)" NSIMS=0 NAPPS=0 ;;
-pg) ESC="chr(27)" NSIMS=4 NAPPS="CASE WHEN g % 3 = 0 THEN 2 ELSE 1 END" ;;
+sqlite) ESC="char(27)" NSIMS=0 NAPPS=0 SITE=NULL ;;
+# the sites of the lead's appliances (below): app-K is at site-(K % 10)
+pg) ESC="chr(27)" NSIMS=4 NAPPS="CASE WHEN g % 3 = 0 THEN 2 ELSE 1 END"
+    SITE="CASE WHEN g % 3 = 0 THEN LEAST('site-' || ((1 + g / 10 % 50) % 10),
+      'site-' || ((1 + (g / 10 + 25) % 50) % 10)) ELSE 'site-' || ((1 + g / 10 % 50) % 10) END" ;;
 *) echo "usage: $0 sqlite|pg NOW [LEADS]" >&2; exit 2 ;;
 esac
 # ser N: a subquery of the rows g = 1..N
@@ -30,6 +35,7 @@ ser() {
 	fi
 }
 RANK="CASE WHEN g % 20 = 0 THEN 3 WHEN g % 5 = 0 THEN 2 ELSE 1 END"
+TIER="CASE WHEN g % 20 = 0 THEN 'urgent' WHEN g % 5 = 0 THEN 'high' ELSE 'general' END"
 RAISED="($NOW - (g * 7919) % 259200)"
 STATUS="CASE g % 10 WHEN 5 THEN 'acknowledged' WHEN 6 THEN 'confirmed'
     WHEN 7 THEN 'false_positive' WHEN 8 THEN 'dismantled' ELSE 'new' END"
@@ -41,7 +47,7 @@ INSERT INTO appliances (id, serial, grp, site, firmware, last_seen)
   SELECT 'app-' || g, 'SN' || g, 'default', 'site-' || (g % 10), '1.0', $NOW FROM $(ser 50) t;
 INSERT INTO leads (id, line_key, ip, vlan, pppoe, account, device_id, tier_rank, tier,
     verdict, score, deadline, first_seen, last_seen, raised_at, detections, status,
-    status_by, status_at, feedback_at, assignee, assigned_at, n_sims, n_appliances)
+    status_by, status_at, feedback_at, assignee, assigned_at, n_sims, n_appliances, site)
   SELECT g, 'line:' || $IP || '/0/0', $IP,
     CASE WHEN g % 2 = 0 THEN 100 + g % 50 END, CASE WHEN g % 4 = 0 THEN g % 65536 END,
     CASE WHEN g % 3 = 0 THEN 'user' || g || '@isp.example' END,
@@ -55,7 +61,7 @@ INSERT INTO leads (id, line_key, ip, vlan, pppoe, account, device_id, tier_rank,
     CASE WHEN st <> 'new' THEN 'ana' || (g % 5) END,
     CASE WHEN st <> 'new' THEN ra + 3600 END, CASE WHEN st <> 'new' THEN ra + 1800 END,
     CASE WHEN g % 7 = 0 THEN 'ana' || (g / 3 % 5) END, CASE WHEN g % 7 = 0 THEN ra + 600 END,
-    $NSIMS, $NAPPS
+    $NSIMS, $NAPPS, $SITE
   FROM (SELECT g, $RANK AS r, $RAISED AS ra, $STATUS AS st FROM $(ser "$N") t) x;
 INSERT INTO lead_sources (lead_id, appliance, first_seen, last_seen)
   SELECT g, 'app-' || (1 + g / 10 % 50), $RAISED, $RAISED FROM $(ser "$N") t;
@@ -81,10 +87,10 @@ INSERT INTO lead_evidence (lead_id, kind, detail, count, first_ts, last_ts)
   SELECT g, 'sip_server', '203.0.113.' || (g % 250), 10, $RAISED, $RAISED FROM $(ser "$N") t;
 INSERT INTO lead_evidence (lead_id, kind, detail, count, first_ts, last_ts)
   SELECT g, 'sims', '4', 4, $RAISED, $RAISED FROM $(ser "$N") t;
-INSERT INTO lead_infra (lead_id, kind, value)
-  SELECT g, 'peer', '203.0.113.' || (g % 250) FROM $(ser "$N") t;
-INSERT INTO lead_infra (lead_id, kind, value)
-  SELECT g, 'imsi', '46001' || (1000000000 + g) FROM $(ser "$N") t;
+INSERT INTO lead_infra (lead_id, kind, value, lead_tier, lead_status, lead_ip)
+  SELECT g, 'peer', '203.0.113.' || (g % 250), $TIER, $STATUS, $IP FROM $(ser "$N") t;
+INSERT INTO lead_infra (lead_id, kind, value, lead_tier, lead_status, lead_ip)
+  SELECT g, 'imsi', '46001' || (1000000000 + g), $TIER, $STATUS, $IP FROM $(ser "$N") t;
 INSERT INTO lead_events (lead_id, at, who, kind, tier)
   SELECT g, $RAISED, 'appliance app-' || (1 + g % 50), 'raised',
     CASE WHEN g % 20 = 0 THEN 'urgent' WHEN g % 5 = 0 THEN 'high' ELSE 'general' END

@@ -152,6 +152,7 @@ def test_detail(tok, a, b):
           "=cmd" and sims[0]["imei"] == "86460011111", "sims: %r" % sims)
     check([(x["lead"], x["kind"], x["value"]) for x in d["linked"]] ==
           [(b, "peer", "198.51.100.77")], "linked: %r" % d["linked"])
+    linked_is_head(tok, a, b)
     check([h["kind"] for h in d["history"]] == ["raised"], "history: %r" % d["history"])
     test_calls(d["calls"])
     check(expect(200, "GET", "/api/v1/leads/%d" % b, tok)["calls"] == [],
@@ -162,6 +163,17 @@ def test_detail(tok, a, b):
     print("ok: lead detail: head (list keys), appliances, evidence, 2 detections newest"
           " first, infrastructure, SIMs, linked lead by peer, history; exact bytes;"
           " 404/400")
+
+
+def linked_is_head(tok, a, b):
+    """Lead a's linked lead b shows b's own tier, status and ip (kept on the
+    infrastructure rows by triggers: they must follow b's changes)."""
+    link = [x for x in expect(200, "GET", "/api/v1/leads/%d" % a, tok)["linked"]
+            if x["lead"] == b]
+    head = expect(200, "GET", "/api/v1/leads/%d" % b, tok)["lead"]
+    check(len(link) == 1 and all(link[0][k] == head[k] for k in ("tier", "status", "ip")),
+          "linked lead %d: %r, its head: %r" % (b, link, head))
+    return head["status"]
 
 
 def test_calls(calls):
@@ -333,6 +345,10 @@ def main():
     expect(200, "GET", "/api/v1/leads/%d" % a, tokens["admin"])
     test_rings(ana, a, b)
     test_moves(ana, sup, a, c)
+    # a's status changed under b's linked leads
+    check(linked_is_head(ana, b, a) not in ("new", "acknowledged"),
+          "lead %d's status did not move" % a)
+    print("ok: a linked lead shows its lead's tier, status and ip, after a change too")
     test_assign(sup, ana, b)
     test_stats(sup, ana)
     test_audit(sup, a, b)

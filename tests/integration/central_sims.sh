@@ -125,6 +125,63 @@ check "a SIM moved, one new, a second appliance" [ "$c" = "1:4/1 2:2/1 3:1/1 4:3
 check "counts are the rows'" [ "$(sql "SELECT COUNT(*) FROM leads l WHERE
     n_sims <> (SELECT COUNT(*) FROM sims m WHERE m.lead_id = l.id) OR
     n_appliances <> (SELECT COUNT(*) FROM lead_sources s WHERE s.lead_id = l.id)")" -eq 0 ]
+# Each lead's site (leads.site, kept by triggers): the first by name of its
+# appliances' sites, null when none has one, in the CLI's JSON and the API's
+# queue alike, as an appliance's site is set, changed and cleared. Lead 4 was
+# seen by gw-sims then gw-sims2; the others by gw-sims alone.
+sites() { ctl leads --json | $PY -c 'import json, sys
+print(" ".join("%s:%s" % (l["ip"][-1], l["site"])
+    for l in sorted(map(json.loads, sys.stdin), key=lambda l: l["ip"])))'; }
+api_sites() { curl -s --cacert "$T/pki/ca.crt" -H "Authorization: Bearer $STOK" \
+    "https://127.0.0.1:$API/api/v1/leads" | $PY -c 'import json, sys
+print(" ".join("%s:%s" % (l["ip"][-1], l["site"])
+    for l in sorted(json.load(sys.stdin)["leads"], key=lambda l: l["ip"])))'; }
+site_is() {	# WHAT EXPECTED: the CLI, the API and the recomputed site agree
+	check "site, $1: CLI" [ "$(sites)" = "$2" ]
+	check "site, $1: API" [ "$(api_sites)" = "$2" ]
+	check "site, $1: the rows'" [ "$(sql "SELECT COUNT(*) FROM leads l WHERE
+	    COALESCE(site, '-') <> COALESCE((SELECT MIN(ap.site) FROM lead_sources s
+	    JOIN appliances ap ON ap.id = s.appliance WHERE s.lead_id = l.id), '-')")" -eq 0 ]
+}
+STOK=$(ctl user token simadm --role admin 2>/dev/null) || {
+	echo "site-check-pw-$$" | ctl user add simadm --role admin --password-stdin >/dev/null &&
+	    STOK=$(ctl user token simadm --role admin); } || fail "user token"
+STOK=${STOK##* }
+site_is "none set" "1:None 2:None 3:None 4:None"
+ctl appliance site gw-sims2 "south" || fail "appliance site"
+site_is "the second appliance's" "1:None 2:None 3:None 4:south"
+ctl appliance site gw-sims "north" || fail "appliance site"
+site_is "the first by name" "1:north 2:north 3:north 4:north"
+ctl appliance site gw-sims "zenith" || fail "appliance site"
+site_is "one changed" "1:zenith 2:zenith 3:zenith 4:south"
+# a source added where the appliance has a site: gw-sims2 sees lead 1 (its
+# SIM again, so its counts stay; a spool of its own, a new epoch)
+$PY - "$T/lead1.jsonl" <<'PYGEN' || fail "records"
+import json, sys
+rec = {"type": "detection", "ts": "2026-11-30T12:00:00.000Z", "subject": {"ip": "100.64.1.1",
+       "vlan": 10, "account": "acct-0"}, "verdict": "goip_present", "tier": "urgent",
+       "evidence": [{"kind": "sip_user_agent", "detail": "dble", "count": 1}],
+       "device": {"id": "GoIP-0", "sims": [{"imsi": "460011234567890"}]}}
+open(sys.argv[1], "w").write(json.dumps(rec, separators=(",", ":")) + "\n")
+PYGEN
+timeout 60 "$B/uplink_sender" -s "$T/spool-sims2b" -p "$PORT" -a "$T/pki/ca.crt" \
+    -c "$T/pki/gw-sims2.crt" -k "$T/pki/gw-sims2.key" -b 100 -R "$T/lead1.jsonl" -w -t 30 \
+    > "$T/sender3.out" 2>&1 || { cat "$T/sender3.out"; fail "records not acked"; }
+check "lead 1 seen by two appliances" [ "$(counts)" = "1:4/2 2:2/1 3:1/1 4:3/2" ]
+site_is "a source added" "1:south 2:zenith 3:zenith 4:south"
+ctl appliance site gw-sims2 "" || fail "appliance site"
+site_is "one cleared" "1:zenith 2:zenith 3:zenith 4:zenith"
+ctl appliance site gw-sims "" || fail "appliance site"
+site_is "both cleared" "1:None 2:None 3:None 4:None"
+# a lead's tier, status and ip on its infrastructure rows (the detail's linked
+# leads; triggers): after ingest, SIMs moved, and feedback
+id4=$(sql "SELECT id FROM leads WHERE ip = '100.64.1.4'")
+ctl lead feedback "$id4" acknowledged --by site-check >/dev/null || fail "lead feedback"
+check "feedback on lead 4" [ "$(sql "SELECT lead_status FROM lead_infra
+    WHERE lead_id = $id4 LIMIT 1")" = acknowledged ]
+check "infrastructure rows carry their lead's" [ "$(sql "SELECT COUNT(*) FROM lead_infra i
+    JOIN leads l ON l.id = i.lead_id WHERE COALESCE(i.lead_tier, '-') <> l.tier
+    OR COALESCE(i.lead_status, '-') <> l.status OR COALESCE(i.lead_ip, '-') <> l.ip")" -eq 0 ]
 check "central alive" kill -0 "$CPID"
 echo "backend: $backend"
 finish
