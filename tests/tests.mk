@@ -17,3 +17,4 @@ TEST_SCRIPTS += tests/integration/first_run.sh tests/pcap/golden.sh tests/pcap/d
 TEST_SCRIPTS += tests/integration/docs_keys.sh tests/integration/geo_where.sh
 TEST_SCRIPTS += tests/integration/evidence.sh tests/integration/sip_tls.sh
 TEST_SCRIPTS += tests/integration/firmware_bundle.sh
+TEST_SCRIPTS += tests/integration/nomalloc.sh
