@@ -11,8 +11,9 @@
  * usage: nomalloc [-f CONF] [-w WARMUP] [-n PACKETS] FILE
  * The capture is read into memory first; packets WARMUP+1 .. WARMUP+PACKETS are
  * counted. Prints one line per call site and a summary; exits 1 when
- * goipwatchd's own code or a library other than nDPI and libosip2 (glibc: a
- * strdup or fopen of ours) allocated in the stretch, 2 on a usage or set-up
+ * anything but nDPI allocated in the stretch (goipwatchd's own code; libosip2,
+ * whose allocator sip.c sets to its arena; glibc on our behalf: a strdup or an
+ * fopen of ours), 2 on a usage or set-up
  * error, or when the allocator's self-check (an allocation of its own, made
  * while counting, must be counted and charged to this binary) fails.
  */
@@ -262,7 +263,7 @@ main(int argc, char **argv)
 	free(f);
 	pcap_close(p);
 	conf_free(c);
-	return by[0] > 0 || by[3] > 0 || nlost > 0 ? 1 : 0;
+	return by[0] > 0 || by[2] > 0 || by[3] > 0 || nlost > 0 ? 1 : 0;
 usage:
 	fprintf(stderr, "usage: nomalloc [-f CONF] [-w WARMUP] [-n PACKETS] FILE\n");
 	return 2;
