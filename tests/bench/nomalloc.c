@@ -13,9 +13,10 @@
  * counted. Prints one line per call site and a summary; exits 1 when
  * anything but nDPI allocated in the stretch (goipwatchd's own code; libosip2,
  * whose allocator sip.c sets to its arena; glibc on our behalf: a strdup or an
- * fopen of ours), 2 on a usage or set-up
- * error, or when the allocator's self-check (an allocation of its own, made
- * while counting, must be counted and charged to this binary) fails.
+ * fopen of ours); 2 on a usage or set-up error, or when the allocator's
+ * self-check fails (an allocation of its own, made while counting, must be
+ * counted and charged to this binary); 77 when built with ASan (DEBUG=1),
+ * whose malloc this cannot stand in front of.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -34,6 +35,15 @@
 #include "sip.h"
 #include "worker.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* ASan (DEBUG=1) owns the malloc family: nothing to count with. */
+int
+main(void)
+{
+	fprintf(stderr, "nomalloc: built with ASan, which owns malloc: nothing counted\n");
+	return 77;
+}
+#else
 void	*__libc_malloc(size_t);
 void	*__libc_calloc(size_t, size_t);
 void	*__libc_realloc(void *, size_t);
@@ -41,7 +51,6 @@ void	*__libc_memalign(size_t, size_t);
 void	 __libc_free(void *);
 void	*memalign(size_t, size_t);
 
-/* noinline: inlined into a caller here, the return address would be its caller's */
 #define CALLERS	1024	/* distinct call sites kept (open addressing) */
 
 static volatile int counting;
@@ -66,6 +75,7 @@ note(void *pc)
 	nlost++;
 }
 
+/* noinline: inlined into a caller in this file, the return address would be its caller's */
 void * __attribute__((noinline))
 malloc(size_t n)
 {
@@ -268,3 +278,4 @@ usage:
 	fprintf(stderr, "usage: nomalloc [-f CONF] [-w WARMUP] [-n PACKETS] FILE\n");
 	return 2;
 }
+#endif
