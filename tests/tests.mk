@@ -18,3 +18,4 @@ TEST_SCRIPTS += tests/integration/docs_keys.sh tests/integration/geo_where.sh
 TEST_SCRIPTS += tests/integration/evidence.sh tests/integration/sip_tls.sh
 TEST_SCRIPTS += tests/integration/firmware_bundle.sh tests/integration/firmware_push.sh \
 	tests/integration/firmware_rollout.sh
+TEST_SCRIPTS += tests/integration/nomalloc.sh

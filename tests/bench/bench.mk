@@ -17,3 +17,14 @@ $(PCAPREAD): tests/bench/pcapread.c $(call obj,$(CAPTURE_SRCS)) $(LIB)
 bench-live: deps all
 	$(Q)BUILD=$(BUILD) ./tests/bench/live.sh
 .PHONY: bench-live
+
+# No malloc per packet in the steady state (issue 18): a counting allocator
+# compiled into a driver of one worker and the detect stage
+# (tests/integration/nomalloc.sh).
+NOMALLOC := $(BUILD)/nomalloc
+BINS += $(NOMALLOC)
+
+$(NOMALLOC): tests/bench/nomalloc.c $(GWD_A) $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(GWD_LIBS) -ldl

@@ -529,6 +529,44 @@ test_simbank_and_lists(void **state)
 	conf_free(c);
 }
 
+/*
+ * A scanner's probe to a subscriber address, and that host's plain answer,
+ * leave nothing to remember: no line (issue 18). What a line needs makes one:
+ * a REGISTER to a foreign registrar (its cadence), a peer on the watchlist.
+ */
+static void
+test_scanner_makes_no_line(void **state)
+{
+	struct detect_stats st;
+	struct conf *c;
+	struct detect *d = mk("", &c);
+
+	(void)state;
+	detect_event(d, sip(T0, FOREIGN, LINE, "OPTIONS", 0, "s1", "100", "friendly-scanner"));
+	detect_event(d, sip(T0 + 1, LINE, FOREIGN, "OPTIONS", 200, "s1", "100", "Asterisk"));
+	detect_event(d, sip(T0 + 2, FOREIGN, LINE, "INVITE", 0, "s2", "100", "friendly-scanner"));
+	detect_stats(d, &st);
+	assert_int_equal(st.lines, 0);
+	assert_int_equal(st.sip_requests[DM_OPTIONS], 1);	/* still counted */
+	detect_event(d, sip(T0 + 3, LINE, FOREIGN, "REGISTER", 0, "r1", "", "Asterisk"));
+	detect_stats(d, &st);
+	assert_int_equal(st.lines, 1);
+	/* a probe to a line that is there uses it, and makes no other */
+	detect_event(d, sip(T0 + 4, FOREIGN, LINE, "OPTIONS", 0, "s3", "100", "friendly-scanner"));
+	detect_stats(d, &st);
+	assert_int_equal(st.lines, 1);
+	assert_int_equal(ndetect, 0);
+	detect_free(d);
+	conf_free(c);
+
+	d = mk("watch 203.0.113.10\n", &c);
+	detect_event(d, sip(T0, FOREIGN, LINE, "OPTIONS", 0, "s1", "100", "friendly-scanner"));
+	detect_stats(d, &st);
+	assert_int_equal(st.lines, 1);
+	detect_free(d);
+	conf_free(c);
+}
+
 static struct event *
 keepalive(usec_t ts, int smb, const char *imsi)
 {
@@ -832,6 +870,7 @@ main(void)
 		cmocka_unit_test(test_termination_near_misses),
 		cmocka_unit_test(test_termination_volume),
 		cmocka_unit_test(test_simbank_and_lists),
+		cmocka_unit_test(test_scanner_makes_no_line),
 		cmocka_unit_test(test_sms_keepalive),
 		cmocka_unit_test(test_dns_alone_is_not_enough),
 		cmocka_unit_test(test_opaque_voice),

@@ -248,6 +248,37 @@ test_register_auth(void **state)
 	assert_null(memmem(&m, sizeof(m), "dfe56131", 8));
 }
 
+/*
+ * libosip2 allocates from sip.c's arena while it parses: a message with
+ * enough headers runs past the arena's end into malloc, and both kinds of
+ * block are freed right; the next message starts from an empty arena.
+ */
+static void
+test_arena_overflow(void **state)
+{
+	static char big[SIP_HDR_MAX + 1024];
+	const char *eol = strstr(register_auth, "\r\n") + 2;
+	struct sip_msg m;
+	size_t n, i;
+
+	(void)state;
+	n = (size_t)(eol - register_auth);
+	memcpy(big, register_auth, n);
+	for (i = 0; n + 64 + strlen(eol) < SIP_HDR_MAX; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "X-Pad-%zu: value %zu\r\n", i, i);
+	snprintf(big + n, sizeof(big) - n, "%s", eol);
+	assert_true(i > 500);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(sip_parse(U8(big), strlen(big), 0, &m), SIP_PARSE_OK);
+		assert_string_equal(m.method, "REGISTER");
+		assert_string_equal(m.auth.username, "4711");
+		assert_int_equal(m.expires, 600);
+		assert_int_equal(sip_parse(U8(register_auth), strlen(register_auth), 0, &m),
+		    SIP_PARSE_OK);
+		assert_string_equal(m.auth.realm, "sip.example.net");
+	}
+}
+
 static void
 test_compact(void **state)
 {
@@ -690,6 +721,7 @@ main(void)
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_invite_sdp),
 		cmocka_unit_test(test_register_auth),
+		cmocka_unit_test(test_arena_overflow),
 		cmocka_unit_test(test_compact),
 		cmocka_unit_test(test_401),
 		cmocka_unit_test(test_tel_uri),

@@ -49,6 +49,13 @@ bool	detect_is_trusted(const struct detect *, const uint8_t addr16[16]);
 /* The line of a subscriber address on this tuple, with its list flags. */
 struct line *detect_line(struct detect *, const uint8_t addr16[16],
 	    const struct ev_tuple *, const uint8_t peer16[16]);
+/*
+ * The same for an event that leaves nothing on a line that is not there yet:
+ * the line if it is there, else NULL (a line is made only when the peer is on
+ * the watchlist, which is evidence). A scanner's probe makes no line (issue 18).
+ */
+struct line *detect_line_existing(struct detect *, const uint8_t addr16[16],
+	    const struct ev_tuple *, const uint8_t peer16[16]);
 /* line_evidence, and the frame in hand is kept for l as its support. */
 bool	detect_evidence(struct detect *, struct line *, enum evidence_kind,
 	    const char *detail, usec_t);

@@ -71,28 +71,35 @@ allow_is_goip(const char *allow)
 	return strcmp(norm, GOIP_ALLOW) == 0;
 }
 
-/* Fingerprints in a message the line itself sent. */
-static bool
-sip_fingerprints(struct detect *d, struct line *l, const struct sip_msg *m, usec_t ts)
+struct sip_fp {
+	enum evidence_kind kind;
+	const char	*detail;
+};
+
+#define SIP_FP_MAX	6
+
+/* Fingerprints in a message the line itself sent, in fp: how many. */
+static unsigned
+sip_fingerprints(const struct detect *d, const struct sip_msg *m, struct sip_fp fp[SIP_FP_MAX])
 {
-	bool grew = false;
+	unsigned n = 0;
 
 	if (m->ua[0] != '\0' && ua_matches(&d->conf->ua_strong, m->ua))
-		grew |= detect_evidence(d, l, EV_K_SIP_UA, m->ua, ts);
+		fp[n++] = (struct sip_fp){ EV_K_SIP_UA, m->ua };
 	else if (m->ua[0] != '\0' && ua_matches(&d->conf->ua_weak, m->ua))
-		grew |= detect_evidence(d, l, EV_K_SIP_UA_WEAK, m->ua, ts);
+		fp[n++] = (struct sip_fp){ EV_K_SIP_UA_WEAK, m->ua };
 	if (m->sdp.result == SDP_OK && strcmp(m->sdp.s_name, "DBL Session") == 0)
-		grew |= detect_evidence(d, l, EV_K_SDP_DBL_SESSION, "s=DBL Session", ts);
+		fp[n++] = (struct sip_fp){ EV_K_SDP_DBL_SESSION, "s=DBL Session" };
 	if (m->sdp.result == SDP_OK && strcmp(m->sdp.o_sess_id, "20000001") == 0)
-		grew |= detect_evidence(d, l, EV_K_SDP_DBL_ORIGIN, "o= session id 20000001", ts);
+		fp[n++] = (struct sip_fp){ EV_K_SDP_DBL_ORIGIN, "o= session id 20000001" };
 	if (!m->is_request && m->status == 480 && strcasecmp(m->reason, "Remote Busy") == 0)
-		grew |= detect_evidence(d, l, EV_K_SIP_REMOTE_BUSY, "480 Remote Busy", ts);
+		fp[n++] = (struct sip_fp){ EV_K_SIP_REMOTE_BUSY, "480 Remote Busy" };
 	if (m->allow[0] != '\0' && allow_is_goip(m->allow))
-		grew |= detect_evidence(d, l, EV_K_SIP_GOIP_ALLOW, "GoIP Allow list", ts);
+		fp[n++] = (struct sip_fp){ EV_K_SIP_GOIP_ALLOW, "GoIP Allow list" };
 	if (m->is_request && strcmp(m->method, "REGISTER") == 0 &&
 	    (m->contact_expires == 60 || (m->contact_expires < 0 && m->expires == 60)))
-		grew |= detect_evidence(d, l, EV_K_REG_EXPIRES_60, "REGISTER expires=60", ts);
-	return grew;
+		fp[n++] = (struct sip_fp){ EV_K_REG_EXPIRES_60, "REGISTER expires=60" };
+	return n;
 }
 
 /* REGISTER refreshes about every 60 s (the GoIP default) to a foreign registrar. */
@@ -322,20 +329,6 @@ behaviour(struct detect *d, struct line *l, usec_t ts)
 	return grew;
 }
 
-/* The line end and the peer end of a message, when exactly one end is a line. */
-static struct line *
-sip_line(struct detect *d, const struct event *e, bool *sent, bool *foreign)
-{
-	const struct ev_tuple *t = &e->t;
-	bool s = detect_is_subscriber(d, t->src), r = detect_is_subscriber(d, t->dst);
-
-	if (s == r)
-		return NULL;	/* transit, or line to line: no peer to weigh */
-	*sent = s;
-	*foreign = detect_is_foreign(d, s ? t->dst : t->src);
-	return detect_line(d, s ? t->src : t->dst, t, s ? t->dst : t->src);
-}
-
 /*
  * The line places a call to a domestic mobile through a foreign provider: a
  * caller, not a terminator (a call centre on a trunk abroad). Informational:
@@ -411,36 +404,60 @@ relay_signs(struct detect *d, struct line *l, const struct sip_msg *m, usec_t ts
 	return grew;
 }
 
+/*
+ * A message leaves nothing on a line that has none of its state yet when it
+ * gives no evidence, no REGISTER cadence, no termination or outbound call and
+ * no dialog step: a scanner's OPTIONS, a host's answer to it. Then it makes no
+ * line (issue 18), and only a line that is already there is judged again. A
+ * new line's recent_invites are zero, so a Call-ID that hashes to zero steps
+ * its dialog: that one makes a line as it always did.
+ */
 void
 detect_sip(struct detect *d, const struct event *e)
 {
 	const struct sip_msg *m = &e->u.sip.msg;
+	const struct ev_tuple *t = &e->t;
+	struct sip_fp fp[SIP_FP_MAX];
 	char callee[32];
-	bool sent, foreign, trusted, grew = false;
+	bool sent, foreign, trusted, reg, relay_reg, invite, grew = false;
+	const uint8_t *sub, *peer;
+	unsigned nfp, i;
 	struct line *l;
 
-	if ((l = sip_line(d, e, &sent, &foreign)) == NULL)
-		return;
-	trusted = detect_is_trusted(d, sent ? e->t.dst : e->t.src);
-	if (sent && !foreign && !trusted && m->is_request &&
-	    strcmp(m->method, "REGISTER") == 0 &&
-	    (host_foreign(d, m->ruri_host) || host_foreign(d, m->to.host)))
-		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
-		    "REGISTER through a domestic host to a foreign registrar", e->ts);
-	if (sent)
-		grew |= sip_fingerprints(d, l, m, e->ts);
-	if (sent && foreign && m->is_request && strcmp(m->method, "REGISTER") == 0)
-		grew |= sip_cadence(d, l, e->ts);
+	sent = detect_is_subscriber(d, t->src);
+	if (sent == detect_is_subscriber(d, t->dst))
+		return;	/* transit, or line to line: no peer to weigh */
+	sub = sent ? t->src : t->dst;
+	peer = sent ? t->dst : t->src;
+	foreign = detect_is_foreign(d, peer);
+	trusted = detect_is_trusted(d, peer);
+	reg = m->is_request && strcmp(m->method, "REGISTER") == 0;
+	relay_reg = sent && !foreign && !trusted && reg &&
+	    (host_foreign(d, m->ruri_host) || host_foreign(d, m->to.host));
+	nfp = sent ? sip_fingerprints(d, m, fp) : 0;
 	/*
 	 * What the line receives decides, wherever the peer is: INVITEs to
 	 * mobiles from any untrusted peer count (from a domestic one they weigh
 	 * only with relay signs or strong breadth, judge.c); the line's own calls
 	 * count only through a foreign provider, and only as information.
 	 */
-	if (!trusted && m->is_request && strcmp(m->method, "INVITE") == 0 &&
+	invite = !trusted && m->is_request && strcmp(m->method, "INVITE") == 0 &&
 	    m->to.tag[0] == '\0' && (foreign || !sent) &&
 	    detect_is_mobile(d->conf, m->ruri_user[0] ? m->ruri_user : m->to.user, callee,
-	    sizeof(callee))) {
+	    sizeof(callee));
+	if (relay_reg || nfp > 0 || (sent && foreign && reg) || invite ||
+	    (!trusted && (m->is_request || sent) && hash32_str(m->call_id) == 0))
+		l = detect_line(d, sub, t, peer);
+	else if ((l = detect_line_existing(d, sub, t, peer)) == NULL)
+		return;
+	if (relay_reg)
+		grew |= detect_evidence(d, l, EV_K_RELAYED_ORIGIN,
+		    "REGISTER through a domestic host to a foreign registrar", e->ts);
+	for (i = 0; i < nfp; i++)
+		grew |= detect_evidence(d, l, fp[i].kind, fp[i].detail, e->ts);
+	if (sent && foreign && reg)
+		grew |= sip_cadence(d, l, e->ts);
+	if (invite) {
 		if (sent)
 			grew |= outbound_trunk(d, l, e);
 		else {

@@ -193,13 +193,11 @@ detect_is_trusted(const struct detect *d, const uint8_t addr16[16])
 	return prefix_list_has(&d->conf->trusted_peers, addr16);
 }
 
-struct line *
-detect_line(struct detect *d, const uint8_t addr16[16], const struct ev_tuple *t,
+/* Recomputed at each use, so a reloaded allowlist applies. */
+static struct line *
+detect_line_flags(struct detect *d, struct line *l, const uint8_t addr16[16],
     const uint8_t peer16[16])
 {
-	struct line *l = line_get(d->lines, addr16, t, d->now);
-
-	/* recomputed each time, so a reloaded allowlist applies */
 	l->allow = prefix_list_has(&d->conf->allowlist, addr16) ||
 	    prefix_list_has(&d->conf->allowlist, peer16);
 	if (prefix_list_has(&d->conf->watchlist, peer16) && !l->watch) {
@@ -208,6 +206,27 @@ detect_line(struct detect *d, const uint8_t addr16[16], const struct ev_tuple *t
 		line_peer(l, peer16, 0);
 	}
 	return l;
+}
+
+struct line *
+detect_line(struct detect *d, const uint8_t addr16[16], const struct ev_tuple *t,
+    const uint8_t peer16[16])
+{
+	return detect_line_flags(d, line_get(d->lines, addr16, t, d->now), addr16, peer16);
+}
+
+struct line *
+detect_line_existing(struct detect *d, const uint8_t addr16[16], const struct ev_tuple *t,
+    const uint8_t peer16[16])
+{
+	struct line *l = line_get_existing(d->lines, addr16, t, d->now);
+
+	if (l != NULL)
+		return detect_line_flags(d, l, addr16, peer16);
+	/* a peer on the watchlist is evidence: the line is made for it */
+	if (prefix_list_has(&d->conf->watchlist, peer16))
+		return detect_line(d, addr16, t, peer16);
+	return NULL;
 }
 
 void

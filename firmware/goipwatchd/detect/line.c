@@ -158,6 +158,20 @@ line_zero(struct line *l)
 	memset((char *)l + at, 0, sizeof(*l) - at);
 }
 
+/* The line with key k, moved to the recent end of the LRU; NIL if there is none. */
+static uint32_t
+line_touch(struct line_table *lt, const struct line_key *k, uint32_t h, usec_t now)
+{
+	uint32_t i;
+
+	if ((i = line_lookup(lt, k, h)) != NIL) {
+		ilist_unlink(&lt->lru, ILIST_OF(lt->lines, lru), i);
+		ilist_append(&lt->lru, ILIST_OF(lt->lines, lru), i);
+		lt->lines[i].last = now;
+	}
+	return i;
+}
+
 struct line *
 line_get(struct line_table *lt, const uint8_t addr16[16], const struct ev_tuple *t,
     usec_t now)
@@ -168,13 +182,8 @@ line_get(struct line_table *lt, const uint8_t addr16[16], const struct ev_tuple 
 
 	line_key_of(&k, addr16, t);
 	h = line_hash(lt, &k);
-	if ((i = line_lookup(lt, &k, h)) != NIL) {
-		l = &lt->lines[i];
-		ilist_unlink(&lt->lru, ILIST_OF(lt->lines, lru), i);
-		ilist_append(&lt->lru, ILIST_OF(lt->lines, lru), i);
-		l->last = now;
-		return l;
-	}
+	if ((i = line_touch(lt, &k, h, now)) != NIL)
+		return &lt->lines[i];
 	i = line_alloc(lt);
 	l = &lt->lines[i];
 	line_zero(l);
@@ -183,6 +192,18 @@ line_get(struct line_table *lt, const uint8_t addr16[16], const struct ev_tuple 
 	itable_insert(&lt->t, ILIST_OF(lt->lines, hnext), h, i);
 	ilist_append(&lt->lru, ILIST_OF(lt->lines, lru), i);
 	return l;
+}
+
+struct line *
+line_get_existing(struct line_table *lt, const uint8_t addr16[16], const struct ev_tuple *t,
+    usec_t now)
+{
+	struct line_key k;
+	uint32_t i;
+
+	line_key_of(&k, addr16, t);
+	i = line_touch(lt, &k, line_hash(lt, &k), now);
+	return i == NIL ? NULL : &lt->lines[i];
 }
 
 bool

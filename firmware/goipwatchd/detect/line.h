@@ -190,6 +190,9 @@ void		 line_table_free(struct line_table *);
 /* The line of addr on the tuple's VLAN/PPPoE, created if new (NULL: never). */
 struct line	*line_get(struct line_table *, const uint8_t addr16[16],
 		    const struct ev_tuple *, usec_t now);
+/* line_get without the creation: NULL when the line is not there. */
+struct line	*line_get_existing(struct line_table *, const uint8_t addr16[16],
+		    const struct ev_tuple *, usec_t now);
 /* The line of addr on the tuple's VLAN/PPPoE if it is there; its recency stays. */
 struct line	*line_find(struct line_table *, const uint8_t addr16[16],
 		    const struct ev_tuple *);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* SIP message parsing through libosip2 into fixed fields; libosip2 stops here. */
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -38,6 +40,83 @@ sip_trace_discard(const char *fi, int li, osip_trace_level_t level,
 	(void)ap;
 }
 
+/*
+ * libosip2 allocates about a hundred small blocks per message it parses, and
+ * frees them all in osip_message_free. While parse() holds a message they
+ * come from a bump arena of the thread's, emptied when it is done (issue 18:
+ * no malloc per packet, tests/integration/nomalloc.sh). Outside parse(), or
+ * past the arena's end (a message near SIP_HDR_MAX), the C allocator. A
+ * block is freed by whoever parses in the thread that took it: libosip2's
+ * objects never leave parse(). A block libosip2 forgets to free (it has had
+ * such leaks, docs/voip.md) is gone with the arena, where the leak checker
+ * would not see it: under ASan (DEBUG=1, the fuzzers) parse() aborts instead.
+ */
+#define SIP_ARENA	(64 * 1024)
+#if defined(__SANITIZE_ADDRESS__)		/* gcc */
+#define SIP_ARENA_CHECK	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)		/* clang: the fuzzers */
+#define SIP_ARENA_CHECK	1
+#endif
+#endif
+#define SIP_ARENA_HDR	sizeof(max_align_t)	/* a block's size, before it */
+
+static _Thread_local struct {
+	max_align_t	 buf[SIP_ARENA / sizeof(max_align_t)];
+	size_t		 used;
+	size_t		 live;		/* blocks taken and not freed */
+	bool		 on;
+} sip_arena;
+
+static bool
+sip_arena_has(const void *p)
+{
+	return (const char *)p >= (const char *)sip_arena.buf &&
+	    (const char *)p < (const char *)sip_arena.buf + sizeof(sip_arena.buf);
+}
+
+static void *
+sip_arena_malloc(size_t n)
+{
+	size_t need = (n + 2 * SIP_ARENA_HDR - 1) / SIP_ARENA_HDR * SIP_ARENA_HDR;
+	char *b;
+
+	if (!sip_arena.on || n > SIP_ARENA || need > sizeof(sip_arena.buf) - sip_arena.used)
+		return malloc(n);
+	b = (char *)sip_arena.buf + sip_arena.used;
+	sip_arena.used += need;
+	sip_arena.live++;
+	memcpy(b, &n, sizeof(n));
+	return b + SIP_ARENA_HDR;
+}
+
+static void *
+sip_arena_realloc(void *p, size_t n)
+{
+	size_t old;
+	void *q;
+
+	if (p == NULL)
+		return sip_arena_malloc(n);
+	if (!sip_arena_has(p))
+		return realloc(p, n);
+	memcpy(&old, (char *)p - SIP_ARENA_HDR, sizeof(old));
+	if ((q = sip_arena_malloc(n)) != NULL) {
+		memcpy(q, p, old < n ? old : n);
+		sip_arena.live--;
+	}
+	return q;
+}
+
+static void
+sip_arena_free(void *p)
+{
+	if (!sip_arena_has(p))
+		free(p);
+	else
+		sip_arena.live--;
+}
+
 void
 sip_global_init(void)
 {
@@ -46,6 +125,7 @@ sip_global_init(void)
 	osip_trace_initialize_func(END_TRACE_LEVEL, sip_trace_discard);
 	for (l = TRACE_LEVEL0; l < END_TRACE_LEVEL; l++)
 		osip_trace_disable_level((osip_trace_level_t)l);
+	osip_set_allocators(sip_arena_malloc, sip_arena_realloc, sip_arena_free);
 	parser_init();
 }
 
@@ -458,9 +538,11 @@ parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m, bool pre)
 	if (pre && len == hdrlen && sip_pre_parse(p + start, hdrlen, m))
 		return SIP_PARSE_OK;
 	hn = headers_copy(p + start, hdrlen, hdrs);
+	sip_arena.on = true;
+	sip_arena.used = sip_arena.live = 0;
 	if (osip_message_init(&o) != 0)
-		return SIP_PARSE_NOMEM;
-	if (osip_message_parse(o, hdrs, hn) != 0)
+		r = SIP_PARSE_NOMEM;
+	else if (osip_message_parse(o, hdrs, hn) != 0)
 		r = SIP_PARSE_SYNTAX;
 	else if ((r = fields_get(o, m)) == SIP_PARSE_OK) {
 		if (ct_is(o->content_type, "application", "sdp"))
@@ -469,6 +551,13 @@ parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m, bool pre)
 			sdp_multipart(o, p + start + hdrlen, len - hdrlen, m);
 	}
 	osip_message_free(o);
+	sip_arena.on = false;
+#ifdef SIP_ARENA_CHECK
+	if (sip_arena.live != 0) {
+		fprintf(stderr, "sip: libosip2 leaked %zu blocks of its arena\n", sip_arena.live);
+		abort();
+	}
+#endif
 	return r;
 }
 
