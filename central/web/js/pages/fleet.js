@@ -6,9 +6,12 @@
 // the appliance's message). Below, a group's config to edit and push
 // (GET/PUT /api/v1/config/{group}); the table is polled while the page is open:
 // every 1.5 s while a push waits for acks (up to 5 min), so they show as they
-// arrive; otherwise every 15 s (each poll is a row in the audit trail).
+// arrive; otherwise every 15 s (each poll is a row in the audit trail). Below
+// that, firmware rollouts (lib-firmware.js): read once when the page opens and
+// after each start or halt, then every 15 s only while a rollout is active.
 import { api, ApiError, clear, confirmNote, el, errorPage, fmtTime, session, t, toast, wire }
 	from '../core.js';
+import { firmwareSection } from '../lib-firmware.js';
 
 const POLL_MS = 1500;
 const IDLE_POLL_MS = 15000;
@@ -168,6 +171,17 @@ export default async function fleet(main) {
 						t('fleet.cfg_waiting')))))));
 	};
 
+	// firmware rollouts: engineer, admin, supervisor (read)
+	const fw = firmwareSection(() => [...new Set(['default', ...apps.map((a) => a.group)
+		.filter((g) => GROUP_RE.test(g || ''))])].sort());
+	let fwAt = 0;
+	const fwRefresh = async () => {
+		fwAt = Date.now();
+		await fw.refresh();
+	};
+	if (fw !== null)
+		await fwRefresh();
+
 	let stopped = false, timer = null;
 	// fast while the watched push still waits for an ack
 	const delay = () => {
@@ -181,6 +195,9 @@ export default async function fleet(main) {
 		try {
 			apps = draw(await api('GET', '/appliances'));
 			drawWatch();
+			// not at the push watch's 1.5 s: each GET is an audit row
+			if (fw !== null && fw.active() && Date.now() - fwAt >= IDLE_POLL_MS - 500)
+				await fwRefresh();
 		} catch (e) {
 			stamp.textContent = t('fleet.poll_failed', { why: e.message });
 		}
@@ -199,6 +216,8 @@ export default async function fleet(main) {
 				tbody)));
 	if (push !== null)
 		main.append(push);
+	if (fw !== null)
+		main.append(fw.node);
 	timer = setTimeout(poll, delay());
 	return () => {
 		stopped = true;
