@@ -14,7 +14,7 @@ API, CERT, SHOTS, T = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 PW = passwords(T)
 
 NAV = {"admin": ["queue", "rings", "cards", "fleet", "stats", "admin"],
-       "supervisor": ["queue", "rings", "cards", "stats", "admin"],
+       "supervisor": ["queue", "rings", "cards", "fleet", "stats", "admin"],
        "analyst": ["queue", "rings", "cards"],
        "carrier": ["cards"], "engineer": ["fleet"]}
 

@@ -163,7 +163,7 @@ export function qs(o) {
 // What the nav offers each role; the server checks every route whatever the nav shows.
 export const ROLE_PAGES = {
 	admin: ['queue', 'rings', 'cards', 'fleet', 'stats', 'admin'],
-	supervisor: ['queue', 'rings', 'cards', 'stats', 'admin'],
+	supervisor: ['queue', 'rings', 'cards', 'fleet', 'stats', 'admin'],
 	analyst: ['queue', 'rings', 'cards'],
 	carrier: ['cards'],
 	engineer: ['fleet'],
