@@ -7,6 +7,7 @@ TEST_SCRIPTS += tests/browser/console_rings.sh
 TEST_SCRIPTS += tests/browser/console_stats.sh
 TEST_SCRIPTS += tests/browser/console_cards.sh
 TEST_SCRIPTS += tests/browser/console_fleet.sh
+TEST_SCRIPTS += tests/browser/console_firmware.sh
 TEST_SCRIPTS += tests/browser/console_admin.sh
 TEST_SCRIPTS += tests/browser/console_ladder.sh
 TEST_SCRIPTS += tests/browser/console_evidence.sh
