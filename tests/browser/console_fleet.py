@@ -103,8 +103,8 @@ try:
     b.go("#/fleet")
     b.ready("fleet")
     b.click("#nav-lang")
-    b.wait(lambda d: b.js_text("#main h3") and b.js_text("#main h3").startswith("Fleet"),
-           "English")
+    # one read per try: the page is drawn again in the new language
+    b.wait(lambda d: (b.js_text("#main h3") or "").startswith("Fleet"), "English")
     b.wait(lambda d: "reassembly" in (table(b) or [[0, 0, 0, ""]])[0][3], "stages in English")
     check(b.js_text("#fleet-push") == "Push", "the push button in English")
     check("refused" in b.js_text("#fleet-rows tr[data-id='gw-live'] .fleet-cfg"),
