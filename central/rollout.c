@@ -175,9 +175,9 @@ halt(struct storage *st, int64_t id, const char *who, const char *reason, int64_
 		return -1;
 	if (active == 0)	/* halted or done already: once is enough */
 		return 0;
-	if (db_exec(st, "UPDATE rollouts SET phase = 'halted', reason = $2, ended = $3"
-	    " WHERE id = $1 AND ended IS NULL", (struct db_arg[]){ DB_I(id), DB_S(reason),
-	    DB_I(now) }, 3) == -1 ||
+	if (db_exec(st, "UPDATE rollouts SET phase = 'halted', reason = $2, ended = $3,"
+	    " phase_at = $3 WHERE id = $1 AND ended IS NULL", (struct db_arg[]){ DB_I(id),
+	    DB_S(reason), DB_I(now) }, 3) == -1 ||
 	    audit_add(st, who, NULL, "firmware.halted", target, reason) == -1)
 		return -1;
 	log_warnx("firmware %s halted: %s", target, reason);	/* log.c escapes */
@@ -516,7 +516,8 @@ judge_phase(struct storage *st, const struct active *a, int64_t now)
 		    " id = $1", (struct db_arg[]){ DB_I(a->id), DB_I(now) }, 2);
 	}
 	log_info("firmware rollout %" PRId64 ": done", a->id);
-	return db_exec(st, "UPDATE rollouts SET phase = 'done', ended = $2 WHERE id = $1",
+	return db_exec(st, "UPDATE rollouts SET phase = 'done', ended = $2, phase_at = $2"
+	    " WHERE id = $1",
 	    (struct db_arg[]){ DB_I(a->id), DB_I(now) }, 2);
 }
 
