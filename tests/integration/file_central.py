@@ -7,13 +7,11 @@ offset and then with no bytes (truncated). Prints each frame the appliance sends
 back: "error CODE MESSAGE", "get OFFSET MAXLEN", "ack STATUS MESSAGE".
 usage: file_central.py PKI_DIR PORT_FILE"""
 import hashlib
-import socket
-import ssl
 import struct
 import subprocess
 import sys
 
-from gwframe import Conn, frame
+from gwframe import Conn, central_listener, frame
 
 
 class Peer(Conn):
@@ -39,19 +37,7 @@ class Peer(Conn):
 
 def main():
     pki, port_file = sys.argv[1], sys.argv[2]
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(pki + "/server.crt", pki + "/server.key")
-    ctx.load_verify_locations(pki + "/ca.crt")
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    ls = socket.socket()
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(1)
-    ls.settimeout(60)
-    with open(port_file + ".tmp", "w") as f:
-        f.write("%d\n" % ls.getsockname()[1])
-    import os
-    os.rename(port_file + ".tmp", port_file)
+    ctx, ls = central_listener(pki, port_file, 1, 60)
     c, _ = ls.accept()
     c.settimeout(30)
     p = Peer(ctx.wrap_socket(c, server_side=True))

@@ -16,13 +16,11 @@ Reports are acked as they come. Prints "hello", "error CODE MESSAGE" and
 usage: fw_central.py PKI_DIR PORT_FILE DIR SESSION..."""
 import hashlib
 import os
-import socket
-import ssl
 import struct
 import subprocess
 import sys
 
-from gwframe import Conn, frame
+from gwframe import Conn, central_listener, frame
 
 
 SIGS = {}
@@ -93,19 +91,7 @@ def offer(p, pki, d, args):
 
 def main():
     pki, port_file, d = sys.argv[1], sys.argv[2], sys.argv[3]
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(pki + "/server.crt", pki + "/server.key")
-    ctx.load_verify_locations(pki + "/ca.crt")
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    ls = socket.socket()
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind(("127.0.0.1", 0))
-    ls.listen(4)
-    ls.settimeout(90)
-    with open(port_file + ".tmp", "w") as f:
-        f.write("%d\n" % ls.getsockname()[1])
-    os.rename(port_file + ".tmp", port_file)
+    ctx, ls = central_listener(pki, port_file, 4, 90)
     for session in sys.argv[4:]:
         c, _ = ls.accept()
         c.settimeout(60)
