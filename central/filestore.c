@@ -248,7 +248,7 @@ int
 filestore_firmware_info(const char *ca, const char *tmpdir, const char *path,
     char *label, size_t len, char *err, size_t errlen)
 {
-	char conf[600], out[8192], compat[64], version[64];
+	char conf[600], out[8192], compat[64], version[64], *abs;
 	FILE *f;
 	int rc = -1;
 
@@ -257,18 +257,26 @@ filestore_firmware_info(const char *ca, const char *tmpdir, const char *path,
 		    " bundles are verified with)");
 		return -1;
 	}
+	/* rauc reads a relative keyring path from the system.conf's directory */
+	if ((abs = realpath(ca, NULL)) == NULL) {
+		snprintf(err, errlen, "firmware_ca %s: %s", ca, strerror(errno));
+		return -1;
+	}
 	if (mkdir(tmpdir, 0750) == -1 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", tmpdir, strerror(errno));
+		free(abs);
 		return -1;
 	}
 	/* rauc info takes the keyring and its purpose check from a system.conf */
 	snprintf(conf, sizeof(conf), "%s/.rauc-%ld.conf", tmpdir, (long)getpid());
 	if ((f = fopen(conf, "w")) == NULL) {
 		snprintf(err, errlen, "%s: %s", conf, strerror(errno));
+		free(abs);
 		return -1;
 	}
 	fprintf(f, "[system]\ncompatible=goipwatch-central\nbootloader=noop\n"
-	    "[keyring]\npath=%s\ncheck-purpose=codesign\n", ca);
+	    "[keyring]\npath=%s\ncheck-purpose=codesign\n", abs);
+	free(abs);
 	if (fclose(f) == EOF)
 		snprintf(err, errlen, "%s: %s", conf, strerror(errno));
 	else if (rauc_info(conf, path, out, sizeof(out), err, errlen) == 0) {

@@ -61,6 +61,12 @@ ctl firmware list >"$T/list" 2>&1
 check "firmware list shows it" grep -q " lab .*$(echo "$sha" | cut -c1-12)  goipwatch-test 1.2.3\$" "$T/list"
 check "no rauc system.conf left behind" test -z "$(find "$T/files" -name '.rauc-*')"
 
+# A relative firmware_ca (from where central runs) is the same keyring: rauc
+# would read it from the directory of central's throw-away system.conf
+sed 's|^firmware_ca .*|firmware_ca fw/ca.crt|' "$T/c1.conf" > "$T/rel.conf"
+check "a relative firmware_ca verifies too" sh -c \
+    "cd '$T' && '$C' -f rel.conf firmware add '$F/good.raucb' --group rel >/dev/null"
+
 # Offered only by a rollout: an appliance of the group gets no offer at hello,
 # and then the country database of its group (the control)
 ctl firmware add "$F/good.raucb" >/dev/null 2>&1 || bad "firmware add to default"
