@@ -135,19 +135,28 @@ fw_clear(struct uplink *u)
 	(void)unlink(path);
 }
 
+/*
+ * The boot id, as hex digits only: /proc/sys/kernel/random/boot_id writes it
+ * as a UUID, systemd's %b (the unit's GOIPWATCH_BOOT_ID, since ProcSubset=pid
+ * hides /proc/sys from the daemon) without the dashes; install-firmware drops
+ * them too. Tests stand in a reboot with GOIPWATCH_BOOT_ID.
+ */
 static void
 read_boot_id(char *buf, size_t len)
 {
-	const char *env = getenv("GOIPWATCH_BOOT_ID");	/* tests stand in a reboot */
-	char tmp[64];
+	const char *src = getenv("GOIPWATCH_BOOT_ID");
+	char tmp[64], id[64];
+	size_t i, n = 0;
 
-	if (env != NULL && env[0] != '\0') {
-		clean(buf, len, env, strlen(env));
-		return;
+	if (src == NULL || src[0] == '\0') {
+		if (get_text(BOOT_ID_FILE, tmp, sizeof(tmp)) <= 0)
+			snprintf(tmp, sizeof(tmp), "unknown");
+		src = tmp;
 	}
-	if (get_text(BOOT_ID_FILE, tmp, sizeof(tmp)) <= 0)
-		snprintf(tmp, sizeof(tmp), "unknown");
-	clean(buf, len, tmp, strcspn(tmp, "\n"));
+	for (i = 0; src[i] != '\0' && src[i] != '\n' && n + 1 < sizeof(id); i++)
+		if (src[i] != '-')
+			id[n++] = src[i];
+	clean(buf, len, id, n);
 }
 
 int
