@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hex.h"
 #include "log.h"
 #include "uplink-int.h"
 
@@ -295,8 +296,7 @@ put_request(struct uplink *u, const struct uplink_xfer *x, const char *label,
 {
 	char path[600], text[512], hex[65];
 
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", x->sha256[i]);
+	hex_encode(x->sha256, 32, hex);
 	snprintf(text, sizeof(text), "version=%" PRIu64 "\nlabel=%s\nsha256=%s\n"
 	    "allow_downgrade=%d\nboot_id=%s\n", x->version, label, hex,
 	    (flags & FRAME_FILE_ALLOW_DOWNGRADE) != 0, u->fw.boot_now);
