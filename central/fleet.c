@@ -192,15 +192,6 @@ struct json_ctx {
 	int	 n;
 };
 
-static void
-json_num(FILE *o, const char *key, int64_t v, int64_t none)
-{
-	if (v == none)
-		fprintf(o, ",\"%s\":null", key);
-	else
-		fprintf(o, ",\"%s\":%" PRId64, key, v);
-}
-
 static int
 json_row(void *arg, const struct fleet_row *f)
 {
@@ -212,14 +203,14 @@ json_row(void *arg, const struct fleet_row *f)
 	out_json_kv(x->o, "group", f->grp);
 	out_json_kv(x->o, "firmware", f->firmware);
 	out_json_kv(x->o, "tls_state", f->tls_state);
-	json_num(x->o, "connected_at", f->connected_at, 0);
-	json_num(x->o, "last_heartbeat", f->heartbeat, 0);
-	json_num(x->o, "heartbeat_age", f->age, -1);
+	out_json_kv_num(x->o, "connected_at", f->connected_at, f->connected_at != 0);
+	out_json_kv_num(x->o, "last_heartbeat", f->heartbeat, f->heartbeat != 0);
+	out_json_kv_num(x->o, "heartbeat_age", f->age, f->age != -1);
 	fprintf(x->o, ",\"silent\":%s", f->silent ? "true" : "false");
 	for (int i = 0; i < FLEET_NNUM; i++)
-		json_num(x->o, nums[i].key, f->num[i], -1);
+		out_json_kv_num(x->o, nums[i].key, f->num[i], f->num[i] != -1);
 	fprintf(x->o, ",\"config\":{\"running\":%" PRId64, f->config_running);
-	json_num(x->o, "pushed", f->config_pushed, 0);
+	out_json_kv_num(x->o, "pushed", f->config_pushed, f->config_pushed != 0);
 	out_json_kv(x->o, "state", f->config_state);
 	out_json_kv(x->o, "message", f->config_message);
 	fputs("},\"geodb\":", x->o);

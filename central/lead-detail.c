@@ -432,15 +432,6 @@ assigned_json(void *arg, const struct db_row *r)
 	return 0;
 }
 
-static void
-json_opt_int(FILE *o, const char *key, int64_t v)
-{
-	if (v >= 0)
-		fprintf(o, ",\"%s\":%" PRId64, key, v);
-	else
-		fprintf(o, ",\"%s\":null", key);
-}
-
 /* A detection: where and when it was stored, and what the appliance said. */
 static int
 detection_json(void *arg, const struct db_row *r)
@@ -460,8 +451,9 @@ detection_json(void *arg, const struct db_row *r)
 		out_json_kv_opt(x->out, "verdict", d->verdict);
 		fprintf(x->out, ",\"score\":%" PRId64, d->score);
 		out_json_kv_opt(x->out, "ip", d->ip);
-		json_opt_int(x->out, "vlan", d->vlan);
-		json_opt_int(x->out, "pppoe_session", d->pppoe);
+		out_json_kv_num(x->out, "vlan", d->vlan, d->vlan >= 0);
+		out_json_kv_num(x->out, "pppoe_session", d->pppoe,
+		    d->pppoe >= 0);
 		out_json_kv_opt(x->out, "account", d->account);
 		out_json_kv_opt(x->out, "device_id", d->device_id);
 		fprintf(x->out, ",\"evidence\":%d,\"peers\":%d,\"sims\":%d", d->nev,

@@ -161,6 +161,15 @@ out_json_kv_opt(FILE *f, const char *key, const char *s)
 }
 
 void
+out_json_kv_num(FILE *f, const char *key, int64_t v, bool present)
+{
+	if (present)
+		fprintf(f, ",\"%s\":%" PRId64, key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+void
 out_csv_str(FILE *f, const char *s)
 {
 	struct sink k = { .f = f, .csv = true };

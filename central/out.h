@@ -6,6 +6,7 @@
 #ifndef GWC_OUT_H
 #define GWC_OUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -39,6 +40,8 @@ void	out_json_str(FILE *, const char *);
 void	out_json_kv(FILE *, const char *key, const char *s);
 /* The same with "" as null. */
 void	out_json_kv_opt(FILE *, const char *key, const char *s);
+/* ,"key":v, or ,"key":null when the value is not present. */
+void	out_json_kv_num(FILE *, const char *key, int64_t v, bool present);
 /*
  * A CSV cell: out_tty's escapes; a cell starting with = + - @ TAB or CR gets a
  * leading ' (OWASP); quoted when it holds , or " or was neutralised.

@@ -648,15 +648,6 @@ rollout_status(struct storage *st, const char *fw_version, FILE *out)
 	return rc;
 }
 
-static void
-json_int(FILE *o, const char *key, const struct db_row *r, int col)
-{
-	if (r->v[col] == NULL)
-		fprintf(o, ",\"%s\":null", key);
-	else
-		fprintf(o, ",\"%s\":%" PRId64, key, row_int(r, col));
-}
-
 struct json_rows {
 	FILE	*o;
 	int	 n;
@@ -671,11 +662,11 @@ member_json(void *arg, const struct db_row *r)
 	out_json_str(x->o, row_str(r, 0));
 	fprintf(x->o, ",\"canary\":%s", row_int(r, 1) ? "true" : "false");
 	out_json_kv(x->o, "state", row_str(r, 2));
-	json_int(x->o, "state_at", r, 3);
+	out_json_kv_num(x->o, "state_at", row_int(r, 3), r->v[3] != NULL);
 	out_json_kv(x->o, "message", r->v[4]);
-	json_int(x->o, "offered_at", r, 5);
-	json_int(x->o, "running_at", r, 6);
-	json_int(x->o, "reconnects", r, 7);
+	out_json_kv_num(x->o, "offered_at", row_int(r, 5), r->v[5] != NULL);
+	out_json_kv_num(x->o, "running_at", row_int(r, 6), r->v[6] != NULL);
+	out_json_kv_num(x->o, "reconnects", row_int(r, 7), r->v[7] != NULL);
 	fputc('}', x->o);
 	return 0;
 }
@@ -703,10 +694,7 @@ rollout_json(struct storage *st, FILE *o)
 		out_json_kv(o, "reason", w->reason[0] ? w->reason : NULL);
 		fprintf(o, ",\"created\":%" PRId64, w->created);
 		out_json_kv(o, "created_by", w->by);
-		if (w->ended)
-			fprintf(o, ",\"ended\":%" PRId64, w->ended);
-		else
-			fputs(",\"ended\":null", o);
+		out_json_kv_num(o, "ended", w->ended, w->ended != 0);
 		fputs(",\"members\":[", o);
 		rc = db_query(st, MEMBER_SQL, (struct db_arg[]){ DB_I(w->id) }, 1,
 		    member_json, &m);
