@@ -110,6 +110,10 @@ appliance() {
 
 ctl() { "$C" -f "$T/${CONF:-c1}.conf" "$@"; }
 
+# The sqlite3 shell waits for a running central's write lock (housekeeping,
+# ingest) instead of failing at once with "database is locked".
+sqlite3() { command sqlite3 -cmd '.timeout 15000' "$@"; }
+
 sql() {
 	case $DB in
 	sqlite:*) sqlite3 "${DB#sqlite:}" "$1" ;;

@@ -79,7 +79,8 @@ need_bin() {	# need_bin PATH...: programs this build makes
 }
 need_cmd() {	# need_cmd CMD...: tools scripts/deps.sh installs
 	for _c in "$@"; do
-		command -v "$_c" >/dev/null 2>&1 ||
+		# the program, not a wrapper function of the same name
+		(unset -f "$_c" 2>/dev/null; command -v "$_c" >/dev/null 2>&1) ||
 			fail "$_c is not installed (scripts/deps.sh)"
 	done
 }
