@@ -7,6 +7,7 @@
 #include <ndpi_main.h>
 
 #include "dpi.h"
+#include "dpi-mem.h"
 #include "pool.h"
 
 #if NDPI_MAJOR != 4 || NDPI_MINOR != 2
@@ -15,6 +16,7 @@
 
 struct dpi {
 	struct ndpi_detection_module_struct *mod;
+	struct dpi_mem	*mem;		/* the module's start-up allocations */
 	struct pool	*pool;
 	size_t		 flow_size;
 	size_t		 mod_bytes;
@@ -32,14 +34,17 @@ dpi_new(size_t pool_capacity, unsigned max_udp, unsigned max_tcp)
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
 	before = ndpi_get_tot_allocated_memory();
+	d->mem = dpi_mem_begin();
 	/* Tor exit lists are no use here: they cost 1.7 MB and 11 M instructions */
 	if ((d->mod = ndpi_init_detection_module(ndpi_dont_load_tor_hosts)) == NULL) {
-		free(d);
+		dpi_mem_end(d->mem);
+		dpi_free(d);
 		return NULL;
 	}
 	NDPI_BITMASK_SET_ALL(all);
 	ndpi_set_protocol_detection_bitmask2(d->mod, &all);
 	ndpi_finalize_initialization(d->mod);
+	dpi_mem_end(d->mem);
 	d->mod_bytes = ndpi_get_tot_allocated_memory() - before;
 	d->flow_size = ndpi_detection_get_sizeof_ndpi_flow_struct();
 	if ((d->pool = pool_new(d->flow_size, pool_capacity)) == NULL) {
@@ -58,6 +63,7 @@ dpi_free(struct dpi *d)
 		return;
 	if (d->mod != NULL)
 		ndpi_exit_detection_module(d->mod);
+	dpi_mem_release(d->mem);
 	pool_free(d->pool);
 	free(d);
 }
