@@ -6,7 +6,10 @@
  * 8 MiB window mapped onto the file: each refill maps the next part of the file
  * over the window instead of copying it, so libpcap, which still parses every
  * format it knows, takes the bytes straight from the page cache. A read(2) per
- * 4 KiB and its kernel copy are most of what a bare read loop costs. Pipes,
+ * 4 KiB and its kernel copy are most of what a bare read loop costs. The window
+ * is mapped read-only and populated in the same call (MAP_POPULATE): 29 calls
+ * for the 236 MB steady bench trace instead of some 3,000 page faults (one per
+ * 64 KiB of fault-around), each dear in a virtual machine. Pipes,
  * stdin, empty files and a failed mapping take libpcap's own open.
  *
  * The size is taken when the file is opened: data appended later is not read.
@@ -58,7 +61,8 @@ on_sigbus(int sig, siginfo_t *si, void *uc)
  * stdio refills its whole buffer, the window, from the start: the next part of
  * the file is mapped over the window instead of copied into it. The old part's
  * pages go with the remap, so at most one window of the file is resident.
- * Any other request (not expected from stdio) is served by pread.
+ * Any other request (not expected from stdio) is served by pread, into a fresh
+ * writable window if it is for the window.
  */
 static ssize_t
 mapped_read(void *cookie, char *buf, size_t n)
@@ -71,12 +75,15 @@ mapped_read(void *cookie, char *buf, size_t n)
 	if (n == 0)
 		return 0;
 	if ((unsigned char *)buf == m->win && m->off % MAP_WINDOW == 0 &&
-	    mmap(m->win, MAP_WINDOW, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+	    mmap(m->win, MAP_WINDOW, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE,
 	    m->fd, (off_t)m->off) != MAP_FAILED) {
-		(void)madvise(m->win, MAP_WINDOW, MADV_SEQUENTIAL);
 		m->off += n;
 		return (ssize_t)n;
 	}
+	/* the window is read-only once mapped: a fresh writable one for pread */
+	if ((unsigned char *)buf == m->win && mmap(m->win, MAP_WINDOW, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return -1;
 	if ((got = pread(m->fd, buf, n, (off_t)m->off)) > 0)
 		m->off += (size_t)got;
 	return got;
