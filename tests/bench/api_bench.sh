@@ -12,17 +12,20 @@
 #     through the CLI (a process each);
 # then ingest throughput (central-load: APPS appliances, REPORTS reports of
 # RECS records) with the API idle, and again while CONNS connections send
-# RATE requests/s (queue pages and details, mixed); then the API flat out.
+# RATE requests/s (queue pages and details, mixed); then the same mix while
+# the appliances report at a steady INGEST_RATE reports/s (100: 2,000 records/s)
+# through the window; then the API flat out.
 # Reports, never fails on timing. Its PostgreSQL and data live under
 # $BUILD/apibench and are removed at exit.
 # BACKENDS picks the databases (default both); PG_STATS=1 loads
 # pg_stat_statements in the private cluster and reports, after each phase, the
 # statements that took the most time, with their calls and rows.
-#   LEADS=100000 REQS=1000 RATE=500 CONNS=4 tests/bench/api_bench.sh
+#   LEADS=100000 REQS=1000 RATE=500 CONNS=4 INGEST_RATE=100 tests/bench/api_bench.sh
 set -u
 LEADS=${LEADS:-100000} REQS=${REQS:-1000} RATE=${RATE:-500} CONNS=${CONNS:-4}
 BACKENDS=${BACKENDS:-sqlite postgresql} PG_STATS=${PG_STATS:-0}
 APPS=${APPS:-20} REPORTS=${REPORTS:-50} RECS=${RECS:-20} SECS=${SECS:-15}
+INGEST_RATE=${INGEST_RATE:-100}
 BUILD=${BUILD:-build}
 mkdir -p "$BUILD/apibench"
 TMPDIR=$(cd "$BUILD/apibench" && pwd)
@@ -79,10 +82,13 @@ cli_show() {
 	done | sort -n | awk '{ v[NR] = $1 } END { printf "runs %d p50_ms %.2f p99_ms %.2f\n",
 	    NR, v[int(NR * 0.5 + 0.5)] / 1000, v[int(NR * 0.99 + 0.5)] / 1000 }'
 }
-ingest() {	# LABEL: central-load's reports/s
+ingest() {	# N LABEL [central-load args]: central-load's reports/s
 	t0=$(cpu_ticks)
+	_n=$1 _l=$2
+	shift 2
 	r=$("$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r "$REPORTS" \
-	    -b "$RECS" -T 120 -P "bench$1-" 2>&1 | grep 'reports acked') || fail "central-load"
+	    -b "$RECS" -T 120 -P "bench$_n-" "$@" 2>&1 | grep 'reports acked') || fail "central-load"
+	set -- "$_n" "$_l"
 	say "$(printf '%-34s %s' "ingest, $2" "$r")"
 	[ "$1" = 1 ] && say "$(printf '%-34s %s' "" "$(cpu_since "$t0" \
 	    $((APPS * REPORTS)) report)")"
@@ -166,6 +172,19 @@ bench() {	# NAME: fill, serve, measure
 	wait $bg
 	say "$(printf '%-34s %s' "API mix at $RATE/s, $CONNS conns" "$(cat "$T/bg.out")")"
 	pgstats "ingest beside the API mix"
+	# the same mix while the fleet reports at a steady INGEST_RATE (paced, not
+	# flat out) through the whole window: does the API keep its rate and its
+	# latency beside ongoing ingest?
+	"$APILOAD" -u "https://127.0.0.1:$API" -c "$T/pki/ca.crt" -t "$TOKEN" -C "$CONNS" \
+	    -s "$SECS" -r "$RATE" -I "$LEADS" "/api/v1/leads?tier=urgent" "$DETAIL" \
+	    "/api/v1/leads?tier=general&limit=50" "$DETAIL" >"$T/bg.out" 2>&1 &
+	bg=$!
+	_r=$REPORTS
+	REPORTS=$((INGEST_RATE * (SECS - 2) / APPS))
+	ingest 3 "paced at $INGEST_RATE/s" -R "$INGEST_RATE"
+	REPORTS=$_r
+	wait $bg
+	say "$(printf '%-34s %s' "API mix at $RATE/s, $CONNS conns" "$(cat "$T/bg.out")")"
 	load "API mix flat out, $CONNS conns" -C "$CONNS" -s "$SECS" -I "$LEADS" \
 	    "/api/v1/leads?tier=urgent" "$DETAIL" "/api/v1/leads?tier=general&limit=50" "$DETAIL"
 	pgstats "API mix flat out"

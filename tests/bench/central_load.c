@@ -11,13 +11,15 @@
  * 2^63-1, as with a stolen key. -E: the hello's spool epoch.
  * Certificates are minted before the clock starts; -S SECS spreads the
  * connections uniformly over SECS seconds (a staggered start, as a fleet with
- * jittered reconnects), else all connect at once. Failures are counted by
- * stage: TCP connect, TLS handshake, hello.
+ * jittered reconnects), else all connect at once. -R RATE paces the reports:
+ * RATE reports/s from all appliances together, spread evenly (a fleet's steady
+ * reporting beside other load), instead of each sending as fast as it is acked.
+ * Failures are counted by stage: TCP connect, TLS handshake, hello.
  * -H pin: N sessions that each say hello, send most of a big report and hold
  * it (as a stuck or hostile appliance would) for -T seconds; with -c/-k/-i they
  * all share one certificate. Prints how many central closed.
  *
- *   central-load -A ca.crt -K ca.key -p PORT [-n appliances] [-r reports]
+ *   central-load -A ca.crt -K ca.key -p PORT [-n appliances] [-r reports] [-R rate]
  *                [-b records] [-P prefix] [-T seconds] [-s first_appliance]
  *   central-load -A ca.crt -K ca.key -p PORT -H huge|seq|identity|hello|early|mute|leap
  *                [-c crt -k key -i CN] [-E epoch]
@@ -65,6 +67,7 @@ static struct {
 	pthread_cond_t		 cv;
 	int			 ready, go, minted;
 	double			 stagger, start;
+	double			 rate;		/* -R: reports/s of all appliances together, 0 flat out */
 	_Atomic uint64_t	 connected, failed, reports_done, records_done;
 	_Atomic uint64_t	 fail_connect, fail_handshake, fail_hello;
 	struct timespec		 t0;
@@ -330,10 +333,23 @@ wait_minted(struct app *a)
 }
 
 static void
+sleep_until(double at)
+{
+	double d = at - now_s();
+	struct timespec ts;
+
+	if (d <= 0)
+		return;
+	ts.tv_sec = (time_t)d;
+	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+static void
 run_load(struct app *a)
 {
 	uint64_t high = 0, acked;
-	double deadline;
+	double deadline, t0;
 	int rc = 0;
 
 	if (G.crt_path == NULL)
@@ -349,8 +365,13 @@ run_load(struct app *a)
 	}
 	atomic_fetch_add(&G.connected, 1);
 	wait_all();
+	t0 = now_s();
 	for (int r = 0; r < G.reports && now_s() < deadline; r++) {
 		uint64_t first = high + 1 + (uint64_t)r * (uint64_t)G.batch;
+
+		/* -R: report r of appliance i is due at (r * n + i) / rate; late ones go at once */
+		if (G.rate > 0)
+			sleep_until(t0 + ((double)r * G.n + (a->idx - G.first)) / G.rate);
 
 		if (report(a, first, G.batch) == -1 || recv_frame(a, &acked) != 0 ||
 		    acked != first + (uint64_t)G.batch - 1) {
@@ -487,7 +508,7 @@ app_main(void *arg)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: central-load -A ca.crt -K ca.key -p PORT [-n N] [-r R]"
+	fprintf(stderr, "usage: central-load -A ca.crt -K ca.key -p PORT [-n N] [-r R] [-R rate]"
 	    " [-b B] [-P prefix] [-s first] [-S stagger_secs] [-T secs] [-H huge|seq|identity|hello|early|mute|pin|leap"
 	    " [-c crt -k key -i CN]] [-E epoch]\n");
 	exit(2);
@@ -499,13 +520,14 @@ options(int argc, char **argv)
 	int ch;
 
 	G.n = 10; G.reports = 10; G.batch = 10; G.seconds = 60; G.prefix = "gw-load-";
-	while ((ch = getopt(argc, argv, "A:K:p:n:r:b:P:s:S:T:H:c:k:i:E:")) != -1) {
+	while ((ch = getopt(argc, argv, "A:K:p:n:r:R:b:P:s:S:T:H:c:k:i:E:")) != -1) {
 		switch (ch) {
 		case 'A': G.ca_path = optarg; break;
 		case 'K': G.cakey_path = optarg; break;
 		case 'p': G.port = atoi(optarg); break;
 		case 'n': G.n = atoi(optarg); break;
 		case 'r': G.reports = atoi(optarg); break;
+		case 'R': G.rate = atof(optarg); break;
 		case 'b': G.batch = atoi(optarg); break;
 		case 'P': G.prefix = optarg; break;
 		case 's': G.first = atoi(optarg); break;
