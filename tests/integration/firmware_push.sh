@@ -24,7 +24,9 @@
 # version -> ack 9 with the self-test's reason; one on the new version is
 # logged as taken; a newer bundle under a lower offer number is not stale.
 # The hand-off directory belongs to nobody, and a symlink planted where root
-# writes its result must not redirect the write.
+# writes its result must not redirect the write. A request no installer takes
+# is withdrawn with 6 (store) after firmware_install_timeout; one taken when the box
+# "rebooted" mid-install is given back and installed.
 set -u
 . "$(dirname "$0")/central_lib.sh"
 . "$(dirname "$0")/fw_lib.sh"
@@ -48,6 +50,7 @@ bundle() {	# bundle NAME VERSION CERT: $F/NAME (label $F/NAME.label)
 bundle good 1.2.4 cs
 bundle down 1.2.2 cs
 bundle newer 1.2.8 cs
+bundle latest 1.2.9 cs
 bundle stranger 1.2.5 x
 mksquashfs "$F/b" "$F/unsigned" -quiet >/dev/null 2>&1 || fail "mksquashfs"
 echo "goipwatch-test 1.2.6" > "$F/unsigned.label"
@@ -73,8 +76,11 @@ S3="offer down 107 1; hold"
 S4="wait; hold"
 S5="offer good 108 0; wait; hold"
 S6="offer newer 50 0; hold"
+S7="offer latest 60 0; hold"
+S8="offer latest 61 0; hold"
+S9="hold"
 timeout 300 /usr/bin/python3 "$ROOT/tests/integration/fw_central.py" "$T/pki" \
-    "$T/fc.port" "$F" "$S1" "$S2" "$S3" "$S4" "$S5" "$S6" >"$T/fc.out" 2>&1 &
+    "$T/fc.port" "$F" "$S1" "$S2" "$S3" "$S4" "$S5" "$S6" "$S7" "$S8" "$S9" >"$T/fc.out" 2>&1 &
 FC=$!
 PIDS="$PIDS $FC"
 i=0
@@ -195,9 +201,41 @@ await "$T/fc.out" "^ack 50 " || bad "no ack for 50"
 check "firmware is not stale by offer number (50 after 108): installed" has "$(acked 50)" \
     "ack 50 0 firmware goipwatch-test 1.2.8 (version 50) installed to the other slot*"
 gwd_kill
+
+# 6. No installer takes the request (the path unit is not running): withdrawn
+# after firmware_install_timeout with 6 (store), nothing left behind; the appliance
+# is not stuck on it (the next offer is handed over)
+echo "firmware_install_timeout 5" >> "$T/gw-a.gw.conf"
+touch "$T/pause"
+rm -f "$T/slot"
+gwd_start 1.2.4
+await "$T/fc.out" "^ack 60 " || bad "no ack for 60"
+check "a request no installer took: 6 (store), withdrawn" has "$(acked 60)" \
+    "ack 60 6 firmware goipwatch-test 1.2.9 (version 60): the installer did not take the request in $H within 5 s*withdrawn, nothing installed" || acked 60
+check "the withdrawn request and its bundle are gone" test -z "$(ls "$H")"
+check "nothing installed" test ! -e "$T/slot"
+gwd_kill
+
+# 7. The next offer is handed over; the "box" reboots mid-install (the
+# request taken, no result): the next boot's goipwatchd gives it back to the
+# installer, which installs it
+gwd_start 1.2.4
+i=0
+while [ ! -e "$H/request" ]; do i=$((i + 1)); [ $i -gt 600 ] && fail "no request for 61"; sleep 0.1; done
+gwd_kill
+mv "$H/request" "$H/request.taken"
+echo boot-4 > "$T/boot"
+rm -f "$T/pause"
+gwd_start 1.2.4
+await "$T/gwd.log" "version 61): the install was cut short by a reboot" || bad "61 not given back"
+await "$T/fc.out" "^ack 61 " || bad "no ack for 61"
+check "a taken request cut short by a reboot: given back, installed" has "$(acked 61)" \
+    "ack 61 0 firmware goipwatch-test 1.2.9 (version 61) installed to the other slot*"
+check "1.2.9 reached the other slot" cmp -s "$F/latest" "$T/slot"
+gwd_kill
 touch "$T/stop"
 i=0
 while kill -0 "$FC" 2>/dev/null; do i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.1; done
 check "took: no ack 9 for 108" test -z "$(grep '^ack 108 9' "$T/fc.out")"
-check "every session ran" test "$(grep -c '^end' "$T/fc.out")" = 6
+check "every session ran" test "$(grep -c '^end' "$T/fc.out")" = 9
 finish

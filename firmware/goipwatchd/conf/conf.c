@@ -119,6 +119,7 @@ static const struct keytab_key conf_keys[] = {
 	U(file_chunk_bytes, 512, 65536, "65536", START),
 	U(firmware_max_bytes, 1024, 1u << 31, "536870912", START),
 	STR(firmware_handoff, NULL, NULL, START),
+	U(firmware_install_timeout, 5, 86400, "600", START),
 	STR(firmware_reboot_window, NULL, "any", START),
 	STR(evidence, "on|off", "off", START),
 	STR(evidence_dir, NULL, "/var/lib/goipwatch/evidence", START),

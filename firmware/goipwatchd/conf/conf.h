@@ -123,6 +123,7 @@ struct conf {
 	uint64_t	file_chunk_bytes;	/* asked of central per file chunk */
 	uint64_t	firmware_max_bytes;	/* a pushed RAUC bundle at most */
 	char		firmware_handoff[CONF_STR_MAX];	/* "": no firmware */
+	uint64_t	firmware_install_timeout;	/* s the installer has to take a request */
 	char		firmware_reboot_window[CONF_STR_MAX];	/* any | HH:MM-HH:MM */
 
 	/* evidence files (docs/evidence.md) */

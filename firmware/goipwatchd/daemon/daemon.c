@@ -100,6 +100,7 @@ daemon_open_uplink(struct daemon *d, char *err, size_t errlen)
 		.geodb_max = c->geodb_max_bytes, .file_chunk = (uint32_t)c->file_chunk_bytes,
 		.firmware_max = c->firmware_max_bytes,
 		.firmware_handoff = c->firmware_handoff,
+		.firmware_install_timeout = (uint32_t)c->firmware_install_timeout,
 		.firmware_reboot_window = c->firmware_reboot_window,
 		.counters = daemon_counters, .counters_arg = d,
 	};

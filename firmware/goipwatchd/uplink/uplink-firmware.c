@@ -197,6 +197,33 @@ boot_failed_reason(struct uplink *u, char *out, size_t len)
 }
 
 /*
+ * Handed in an earlier boot and taken, without a result: that boot's
+ * installer died with it (a power cut mid-install). The request goes back,
+ * with a fresh mtime, for this boot's installer to take again (rauc installs
+ * the slot from the start).
+ */
+static void
+requeue_taken(struct uplink *u)
+{
+	struct uplink_fw *f = &u->fw;
+	char req[600], taken[600];
+
+	hpath(u, "request.taken", taken, sizeof(taken));
+	hpath(u, "request", req, sizeof(req));
+	snprintf(f->boot_id, sizeof(f->boot_id), "%s", f->boot_now);
+	(void)fw_save(u);
+	if (rename(taken, req) == -1) {
+		if (errno != ENOENT)
+			log_warn("uplink: firmware: %s", taken);
+		return;
+	}
+	(void)utimensat(AT_FDCWD, req, NULL, AT_SYMLINK_NOFOLLOW);
+	log_info("uplink: firmware %s (version %" PRIu64 "): the install was cut "
+	    "short by a reboot; the request goes back to the installer", f->label,
+	    f->version);
+}
+
+/*
  * At start: the pending install, and after a reboot whether the new slot took.
  * The boot id of the install is rauc's (from the result) or, before it, the
  * hand-off's.
@@ -225,6 +252,8 @@ uplink_fw_restore(struct uplink *u)
 		fw_clear(u);
 		return;
 	}
+	if (f->state == FW_HANDED && strcmp(f->boot_id, f->boot_now) != 0)
+		requeue_taken(u);
 	if (f->state != FW_INSTALLED || strcmp(f->boot_id, f->boot_now) == 0) {
 		log_info("uplink: firmware %s (version %" PRIu64 "): %s", f->label,
 		    f->version, f->state == FW_HANDED ? "waiting for the installer" :
@@ -402,6 +431,43 @@ keep_installed(struct uplink *u)
 		log_warn("uplink: firmware: %s", inst);
 }
 
+enum req_state { REQ_WAITING, REQ_TAKEN, REQ_EXPIRED, REQ_GONE };
+
+/*
+ * Where the request stands while there is no result. The installer takes it
+ * by renaming request to request.taken before it reads it; goipwatchd
+ * withdraws one the installer has not taken within firmware_install_timeout
+ * (by its mtime) by renaming it to request.expired. Whichever rename comes
+ * first wins, so a withdrawn request is never installed and a taken one never
+ * withdrawn. Withdrawn: the request and the bundle are removed.
+ */
+static enum req_state
+request_state(struct uplink *u)
+{
+	char req[600], taken[600], expired[600], bundle[600];
+	struct stat st;
+
+	hpath(u, "request.taken", taken, sizeof(taken));
+	if (lstat(taken, &st) == 0)
+		return REQ_TAKEN;
+	hpath(u, "request", req, sizeof(req));
+	if (lstat(req, &st) == -1)
+		return errno == ENOENT ? REQ_GONE : REQ_WAITING;
+	if (u->conf.firmware_install_timeout == 0 ||
+	    time(NULL) - st.st_mtime < (time_t)u->conf.firmware_install_timeout)
+		return REQ_WAITING;
+	hpath(u, "request.expired", expired, sizeof(expired));
+	if (rename(req, expired) == -1)
+		return errno == ENOENT ? REQ_TAKEN : REQ_WAITING;	/* taken just now */
+	(void)unlink(expired);
+	hpath(u, "bundle.raucb", bundle, sizeof(bundle));
+	(void)unlink(bundle);
+	log_warnx("uplink: firmware %s (version %" PRIu64 "): the installer did not "
+	    "take %s within %" PRIu32 " s; withdrawn", u->fw.label, u->fw.version, req,
+	    u->conf.firmware_install_timeout);
+	return REQ_EXPIRED;
+}
+
 /* The installer's result for the handed bundle; false while there is none. */
 static bool
 take_result(struct uplink *u)
@@ -411,19 +477,30 @@ take_result(struct uplink *u)
 
 	hpath(u, "result", path, sizeof(path));
 	if (get_text(path, text, sizeof(text)) <= 0) {
-		char req[600];
-
-		/* the installer removes the request only after its result */
-		hpath(u, "request", req, sizeof(req));
-		if (access(req, F_OK) == 0 || errno != ENOENT ||
-		    get_text(path, text, sizeof(text)) > 0)
+		switch (request_state(u)) {
+		case REQ_WAITING:
+		case REQ_TAKEN:
 			return false;
-		uplink_file_ack(u, FRAME_FILE_FIRMWARE, f->version, FRAME_FILE_STORE,
-		    "firmware %s (version %" PRIu64 "): the request in %s is gone "
-		    "without a result (installer not there?)", f->label, f->version,
-		    u->conf.firmware_handoff);
-		fw_clear(u);
-		return true;
+		case REQ_EXPIRED:
+			uplink_file_ack(u, FRAME_FILE_FIRMWARE, f->version, FRAME_FILE_STORE,
+			    "firmware %s (version %" PRIu64 "): the installer did not take "
+			    "the request in %s within %" PRIu32 " s (is goipwatch-install.path "
+			    "running?); withdrawn, nothing installed", f->label, f->version,
+			    u->conf.firmware_handoff, u->conf.firmware_install_timeout);
+			fw_clear(u);
+			return true;
+		case REQ_GONE:
+			break;
+		}
+		/* the installer writes its result before it removes request.taken */
+		if (get_text(path, text, sizeof(text)) <= 0) {
+			uplink_file_ack(u, FRAME_FILE_FIRMWARE, f->version, FRAME_FILE_STORE,
+			    "firmware %s (version %" PRIu64 "): the request in %s is gone "
+			    "without a result (installer not there?)", f->label, f->version,
+			    u->conf.firmware_handoff);
+			fw_clear(u);
+			return true;
+		}
 	}
 	kv(text, "version", v, sizeof(v));
 	kv(text, "status", st, sizeof(st));

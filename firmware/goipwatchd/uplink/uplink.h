@@ -51,6 +51,7 @@ struct uplink_conf {
 	uint64_t	 geodb_max;		/* geodb_max_bytes */
 	uint64_t	 firmware_max;		/* firmware_max_bytes */
 	const char	*firmware_handoff;	/* NULL or "": firmware is refused */
+	uint32_t	 firmware_install_timeout; /* s the installer has to take a request */
 	const char	*firmware_reboot_window; /* "any" (NULL) or HH:MM-HH:MM */
 	uint32_t	 file_chunk;		/* file_chunk_bytes; 0: the maximum */
 	uplink_counters_fn *counters;		/* NULL: zeros */
