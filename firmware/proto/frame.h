@@ -133,6 +133,8 @@ struct frame_hello {
 
 /* What an appliance understands beyond the first protocol (hello features). */
 #define FRAME_HELLO_FILES	0x1u	/* file_offer / file_get / file_chunk / file_ack */
+/* The firmware_version of `goipwatchd --self-test`'s hello: not a firmware version. */
+#define FRAME_HELLO_SELFTEST	"self-test"
 
 struct frame_config_push {
 	uint64_t	 version;

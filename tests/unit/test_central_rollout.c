@@ -118,6 +118,9 @@ test_canary_then_rest(void **state)
 	assert_string_equal(state_of(st, "gw-1", b), "installed");
 	assert_int_equal(hello(st, "gw-1", "1.2.3", 1010), 0);
 	assert_string_equal(state_of(st, "gw-1", b), "running");
+	/* mark-good's self-test after the daemon: not "came back on another" */
+	assert_int_equal(hello(st, "gw-1", FRAME_HELLO_SELFTEST, 1010), 0);
+	assert_string_equal(state_of(st, "gw-1", b), "running");
 	heartbeat(st, "gw-1", 1011, 5);
 	assert_int_equal(rollout_tick(st, &health, 1011), 0);	/* its first heartbeat */
 	/* the settle time is over, but capture has not counted a packet since */

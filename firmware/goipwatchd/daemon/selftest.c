@@ -217,7 +217,7 @@ tls_session(struct report *r, const struct conf *c, struct spool *sp)
 		.server_name = c->central_name, .tls_ca = c->tls_ca,
 		.tls_cert = c->tls_cert, .tls_key = c->tls_key,
 		.config_pubkey = c->config_pubkey[0] ? c->config_pubkey : NULL,
-		.firmware_version = "self-test", .config_version = c->version,
+		.firmware_version = FRAME_HELLO_SELFTEST, .config_version = c->version,
 		.backoff_min = 500000, .backoff_max = 2 * USEC_PER_SEC,
 		.apply = refuse_push,
 	};
