@@ -22,7 +22,8 @@ import tempfile
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (ElementClickInterceptedException,
+                                        StaleElementReferenceException, TimeoutException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -123,10 +124,23 @@ class Console:
     def text(self, sel):
         return self.css(sel).text
 
-    def click(self, sel):
-        e = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, sel)), sel)
-        e.click()
-        return e
+    def click(self, sel, tries=30):
+        """Clicks sel once clickable. A page that redraws or shifts (a refresh, an
+        event's row) can put another element over it for a moment, or replace
+        it: then it is found again, scrolled to the middle and clicked again."""
+        for i in range(tries):
+            e = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, sel)), sel)
+            try:
+                e.click()
+                return e
+            except (ElementClickInterceptedException, StaleElementReferenceException):
+                if i == tries - 1:
+                    raise
+                self.d.execute_script(
+                    "var e = document.querySelector(arguments[0]);"
+                    " if (e) e.scrollIntoView({block: 'center'});", sel)
+                time.sleep(0.1)
+        return None
 
     def ready(self, page, timeout=WAIT):
         """The page module for PAGE has drawn (main[data-page][data-ready=1])."""
