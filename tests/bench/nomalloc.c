@@ -33,9 +33,10 @@
 #include "detect.h"
 #include "report.h"
 #include "sip.h"
+#include "mem.h"
 #include "worker.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef GW_ASAN
 /* ASan (DEBUG=1) owns the malloc family: nothing to count with. */
 int
 main(void)

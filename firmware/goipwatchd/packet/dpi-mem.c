@@ -27,14 +27,7 @@
 #include <ndpi_api.h>
 
 #include "dpi-mem.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define DPI_MEM_OFF	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DPI_MEM_OFF	1
-#endif
-#endif
+#include "mem.h"
 
 #define DPI_MEM_BYTES	((size_t)32 << 20)	/* reserved, faulted in as used: nDPI 4.2 takes 4.3 MB */
 #define DPI_MEM_SLOTS	64			/* live modules with a mapping (engine_new: at most 64 workers) */
@@ -45,7 +38,7 @@ struct dpi_mem {
 	unsigned	 slot;
 };
 
-#ifdef DPI_MEM_OFF
+#ifdef GW_ASAN
 struct dpi_mem *
 dpi_mem_begin(void)
 {

@@ -9,6 +9,7 @@
 #include <osipparser2/osip_parser.h>
 #include <osipparser2/osip_port.h>
 
+#include "mem.h"
 #include "sip.h"
 #include "utf8.h"
 
@@ -52,13 +53,6 @@ sip_trace_discard(const char *fi, int li, osip_trace_level_t level,
  * would not see it: under ASan (DEBUG=1, the fuzzers) parse() aborts instead.
  */
 #define SIP_ARENA	(64 * 1024)
-#if defined(__SANITIZE_ADDRESS__)		/* gcc */
-#define SIP_ARENA_CHECK	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)		/* clang: the fuzzers */
-#define SIP_ARENA_CHECK	1
-#endif
-#endif
 #define SIP_ARENA_HDR	sizeof(max_align_t)	/* a block's size, before it */
 
 static _Thread_local struct {
@@ -552,7 +546,7 @@ parse(const uint8_t *p, size_t n, size_t cap, struct sip_msg *m, bool pre)
 	}
 	osip_message_free(o);
 	sip_arena.on = false;
-#ifdef SIP_ARENA_CHECK
+#ifdef GW_ASAN
 	if (sip_arena.live != 0) {
 		fprintf(stderr, "sip: libosip2 leaked %zu blocks of its arena\n", sip_arena.live);
 		abort();
