@@ -95,6 +95,19 @@ now_s(void)
 	return (double)t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* Sleeps until now_s() reaches at (at once when it has). */
+static void
+sleep_until(double at)
+{
+	double d;
+
+	while ((d = at - now_s()) > 0) {
+		struct timespec ts = { (time_t)d, (long)((d - (double)(time_t)d) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* A fresh P-256 key and a clientAuth certificate with CN = id, signed by the CA. */
 static int
 mint(struct app *a)
@@ -324,25 +337,7 @@ wait_minted(struct app *a)
 		pthread_cond_wait(&G.cv, &G.mu);
 	pthread_mutex_unlock(&G.mu);
 	at = G.start + G.stagger * (double)(a->idx - G.first) / (double)G.n;
-	while (now_s() < at) {
-		double d = at - now_s();
-		struct timespec ts = { (time_t)d, (long)((d - (double)(time_t)d) * 1e9) };
-
-		nanosleep(&ts, NULL);
-	}
-}
-
-static void
-sleep_until(double at)
-{
-	double d = at - now_s();
-	struct timespec ts;
-
-	if (d <= 0)
-		return;
-	ts.tv_sec = (time_t)d;
-	ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL);
+	sleep_until(at);
 }
 
 static void

@@ -140,7 +140,6 @@ class Console:
                     "var e = document.querySelector(arguments[0]);"
                     " if (e) e.scrollIntoView({block: 'center'});", sel)
                 time.sleep(0.1)
-        return None
 
     def ready(self, page, timeout=WAIT):
         """The page module for PAGE has drawn (main[data-page][data-ready=1])."""

@@ -462,10 +462,7 @@ request_state(struct uplink *u)
 	(void)unlink(expired);
 	hpath(u, "bundle.raucb", bundle, sizeof(bundle));
 	(void)unlink(bundle);
-	log_warnx("uplink: firmware %s (version %" PRIu64 "): the installer did not "
-	    "take %s within %" PRIu32 " s; withdrawn", u->fw.label, u->fw.version, req,
-	    u->conf.firmware_install_timeout);
-	return REQ_EXPIRED;
+	return REQ_EXPIRED;	/* the ack says so, and uplink_file_ack logs it */
 }
 
 /* The installer's result for the handed bundle; false while there is none. */
