@@ -4,7 +4,7 @@
 
 CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/storage-sqlite.c central/storage-pg.c central/record.c \
-	    central/ingest.c central/lead-ingest.c central/confstore.c \
+	    central/ingest.c central/lead-ingest.c central/lead-run.c central/confstore.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
 	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
 	    central/sims.c central/carrier.c central/figures.c central/fleet.c central/out.c \

@@ -126,10 +126,14 @@ ingest_health(struct storage *st, const char *appliance, const struct health *h,
 	    " WHERE id = $1", a, 16);
 }
 
-/* One record; r->json is NUL-terminated. A record we cannot use is still stored. */
+/*
+ * One record; r->json is NUL-terminated. A record we cannot use is still
+ * stored. run: where a lead's detection joins the run of its lead's (NULL: a
+ * statement of its own); any other record ends the run first.
+ */
 static int
 ingest_one(struct storage *st, const char *appliance, const char *json, size_t len,
-    uint64_t seq, int64_t now, struct ingest_counts *c)
+    uint64_t seq, int64_t now, struct ingest_counts *c, struct lead_run *run)
 {
 	static const char *const names[] = { "other", "detection", "health", "call" };
 	enum record_type t = record_type_of(json, len);
@@ -142,8 +146,16 @@ ingest_one(struct storage *st, const char *appliance, const char *json, size_t l
 	/* a lead's detection in one deferred statement where the database can */
 	if (t == REC_DETECTION && st->ops->with_writes &&
 	    record_detection(json, len, &d, &why) == 0 && d.tier_rank > 0 &&
-	    d.account[0] == '\0')
-		return lead_ingest_record(st, appliance, seq, json, &d, now, c);
+	    d.account[0] == '\0') {
+		if (run == NULL)
+			return lead_ingest_record(st, appliance, seq, json, &d, now, c);
+		if (!lead_run_fits(run, &d) && lead_run_flush(st, run, appliance, now, c) == -1)
+			return -1;
+		lead_run_add(run, seq, json, &d);
+		return 0;
+	}
+	if (run != NULL && lead_run_flush(st, run, appliance, now, c) == -1)
+		return -1;
 	if (st->ops->exec(st, "INSERT INTO records (appliance, seq, type, received, body)"
 	    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
 	    (struct db_arg[]){ DB_S(appliance), DB_I(seq), DB_S(names[t]), DB_I(now),
@@ -180,7 +192,8 @@ ingest_one(struct storage *st, const char *appliance, const char *json, size_t l
 /* The record as storable text: bad bytes and NUL as U+FFFD (never refused for them). */
 static int
 ingest_text(struct storage *st, const char *appliance, uint64_t base,
-    const struct ingest_rec *r, int64_t now, struct ingest_counts *c)
+    const struct ingest_rec *r, int64_t now, struct ingest_counts *c,
+    struct lead_run *run)
 {
 	char *copy;
 	const char *json = record_text(r->json, r->len, &copy);
@@ -192,7 +205,7 @@ ingest_text(struct storage *st, const char *appliance, uint64_t base,
 	}
 	if (copy != NULL)
 		c->sanitised++;
-	rc = ingest_one(st, appliance, json, strlen(json), base + r->seq, now, c);
+	rc = ingest_one(st, appliance, json, strlen(json), base + r->seq, now, c, run);
 	free(copy);
 	return rc;
 }
@@ -232,7 +245,7 @@ ingest_careful(struct storage *st, const char *appliance, uint64_t base,
 	if (st->ops->exec_script(st, "SAVEPOINT rec") == -1)
 		return -1;
 	/* the record's deferred statements too, inside its savepoint */
-	if (ingest_text(st, appliance, base, r, now, c) == -1 || db_flush(st) == -1) {
+	if (ingest_text(st, appliance, base, r, now, c, NULL) == -1 || db_flush(st) == -1) {
 		if (st->retryable)
 			return -1;
 		*c = before;
@@ -249,8 +262,10 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
     const struct ingest_rec *r, int n, int64_t now, bool careful,
     struct ingest_counts *c)
 {
+	struct lead_run *run = NULL;
 	uint64_t high = 0;
 	int64_t changes = 0;
+	int rc = 0;
 
 	for (int i = 0; i < n; i++)
 		if (r[i].seq > high)
@@ -265,13 +280,19 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
 		return -1;
 	if (changes == 0)
 		return 1;
-	/* a detection's statements that return nothing are deferred
-	 * (lead-ingest.c): each record's go out with the next one's */
-	for (int i = 0; i < n; i++)
-		if ((careful ? ingest_careful(st, appliance, sp->base, &r[i], now, c) :
-		    ingest_text(st, appliance, sp->base, &r[i], now, c)) == -1)
-			return -1;
-	return db_flush(st);
+	/* a lead's detections go out as runs (lead-run.c), deferred: each
+	 * run's statement goes out with the next one's */
+	if (!careful && st->ops->with_writes && (run = lead_run_new()) == NULL) {
+		snprintf(st->err, sizeof(st->err), "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = careful ? ingest_careful(st, appliance, sp->base, &r[i], now, c) :
+		    ingest_text(st, appliance, sp->base, &r[i], now, c, run);
+	if (rc == 0 && run != NULL)
+		rc = lead_run_flush(st, run, appliance, now, c);
+	lead_run_free(run);
+	return rc == -1 ? -1 : db_flush(st);
 }
 
 int

@@ -76,13 +76,28 @@ int	ingest_config_ack(struct storage *, const char *appliance, uint64_t version,
 int	lead_ingest(struct storage *, const char *appliance, uint64_t seq,
 	    const struct detection *, int64_t now);
 /*
- * The same for a new or repeated record with its detection, in one deferred
- * statement (storage_ops.with_writes): the record's insert too, counted in c
- * at the flush. No account: an account's lead may first take a line's.
+ * lead-run.c: the same for a new or repeated record with its detection, in
+ * one deferred statement (storage_ops.with_writes): the record's insert too,
+ * counted in c at the flush. No account: an account's lead may first take a
+ * line's.
  */
 int	lead_ingest_record(struct storage *, const char *appliance, uint64_t seq,
 	    const char *json, const struct detection *, int64_t now,
 	    struct ingest_counts *);
+/*
+ * A run of such records of one lead, consecutive in one report, in one such
+ * statement: lead_run_fits says whether d may join (else flush first),
+ * lead_run_add adds it, lead_run_flush defers the statement and empties the
+ * run. The stored rows are those of lead_ingest_record per record.
+ */
+struct lead_run;
+struct lead_run	*lead_run_new(void);
+void	lead_run_free(struct lead_run *);
+bool	lead_run_fits(const struct lead_run *, const struct detection *);
+void	lead_run_add(struct lead_run *, uint64_t seq, const char *json,
+	    const struct detection *);
+int	lead_run_flush(struct storage *, struct lead_run *, const char *appliance,
+	    int64_t now, struct ingest_counts *);
 /*
  * line-calls.c: stores one sample call (the record appliance/seq) under its
  * line, and trims the line to its newest LINE_CALLS_KEEP.

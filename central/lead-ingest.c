@@ -16,6 +16,7 @@
 #include "ingest.h"
 #include "record.h"
 #include "storage.h"
+#include "lead-sql.h"
 
 static struct db_arg
 opt(const char *s)
@@ -39,9 +40,8 @@ lead_key(const struct detection *d, char *buf, size_t len)
 		    d->vlan < 0 ? 0 : d->vlan, d->pppoe < 0 ? 0 : d->pppoe);
 }
 
-/* Marks which upsert escalated a lead: unique per process and call. */
-static int64_t
-esc_token(void)
+int64_t
+lead_esc_token(void)
 {
 	static _Atomic uint32_t n;
 
@@ -63,76 +63,9 @@ upserted_row(void *arg, const struct db_row *r)
 	return 0;
 }
 
-#define ESCALATES "excluded.tier_rank > leads.tier_rank"
-
-#define LEAD_INSERT "INSERT INTO leads (line_key, ip, vlan, pppoe, account, device_id," \
-	" tier_rank, tier, verdict, score, deadline, first_seen, last_seen, raised_at)"
-/* The merge of a detection into its lead; NOW and TOK: the parameters. */
-#define LEAD_MERGE(NOW, TOK) \
-	" ON CONFLICT (line_key) DO UPDATE SET" \
-	" detections = leads.detections + 1," \
-	" ip = excluded.ip, vlan = excluded.vlan, pppoe = excluded.pppoe," \
-	" last_seen = CASE WHEN excluded.last_seen > leads.last_seen" \
-	"  THEN excluded.last_seen ELSE leads.last_seen END," \
-	" first_seen = CASE WHEN excluded.first_seen < leads.first_seen" \
-	"  THEN excluded.first_seen ELSE leads.first_seen END," \
-	" score = CASE WHEN excluded.score > leads.score THEN excluded.score" \
-	"  ELSE leads.score END," \
-	" device_id = COALESCE(excluded.device_id, leads.device_id)," \
-	" account = COALESCE(excluded.account, leads.account)," \
-	" verdict = CASE WHEN " ESCALATES " THEN excluded.verdict ELSE leads.verdict END," \
-	" deadline = CASE WHEN " ESCALATES " THEN excluded.deadline ELSE leads.deadline END," \
-	" escalated_at = CASE WHEN " ESCALATES " THEN " NOW " ELSE leads.escalated_at END," \
-	" esc_token = CASE WHEN " ESCALATES " THEN " TOK " ELSE leads.esc_token END," \
-	" status = CASE WHEN " ESCALATES " AND leads.status = 'acknowledged'" \
-	"  THEN 'new' ELSE leads.status END," \
-	" feedback_at = CASE WHEN " ESCALATES " AND leads.status = 'acknowledged'" \
-	"  THEN NULL ELSE leads.feedback_at END," \
-	" tier = CASE WHEN " ESCALATES " THEN excluded.tier ELSE leads.tier END," \
-	" tier_rank = CASE WHEN " ESCALATES " THEN excluded.tier_rank" \
-	"  ELSE leads.tier_rank END"
-#define EVIDENCE_INSERT "INSERT INTO lead_evidence (lead_id, kind, detail, count," \
-	" first_ts, last_ts)"
-#define EVIDENCE_MERGE \
-	" ON CONFLICT (lead_id, kind, detail) DO UPDATE SET" \
-	" count = CASE WHEN excluded.count > lead_evidence.count" \
-	"  THEN excluded.count ELSE lead_evidence.count END," \
-	" last_ts = CASE WHEN excluded.last_ts > lead_evidence.last_ts" \
-	"  THEN excluded.last_ts ELSE lead_evidence.last_ts END" \
-	" WHERE excluded.count > lead_evidence.count" \
-	" OR excluded.last_ts > lead_evidence.last_ts"
-/* the lead's tier, status and ip go with each row (the detail's linked leads,
- * schema.c's migration 19): given here, the trigger that would look them up
- * per row is skipped */
-#define INFRA_INSERT "INSERT INTO lead_infra (lead_id, kind, value, role," \
-	" lead_tier, lead_status, lead_ip)"
-#define INFRA_MERGE " ON CONFLICT (lead_id, kind, value) DO UPDATE" \
-	" SET role = COALESCE(lead_infra.role, excluded.role)" \
-	" WHERE lead_infra.role IS NULL AND excluded.role IS NOT NULL"
-/* A field a SIM's upsert changes. */
-#define SIM_NEW(F) "(excluded." F " IS NOT NULL AND (sims." F " IS NULL" \
-	" OR sims." F " <> excluded." F "))"
-#define SIM_INSERT "INSERT INTO sims (sim_key, imsi, iccid, msisdn, imei, lead_id," \
-	" first_seen, last_seen)"
-#define SIM_MERGE " ON CONFLICT (sim_key) DO UPDATE SET" \
-	" imsi = COALESCE(excluded.imsi, sims.imsi)," \
-	" iccid = COALESCE(excluded.iccid, sims.iccid)," \
-	" msisdn = COALESCE(excluded.msisdn, sims.msisdn)," \
-	" imei = COALESCE(excluded.imei, sims.imei), lead_id = excluded.lead_id," \
-	" last_seen = CASE WHEN excluded.last_seen > sims.last_seen" \
-	"  THEN excluded.last_seen ELSE sims.last_seen END" \
-	" WHERE " SIM_NEW("imsi") " OR " SIM_NEW("iccid") " OR " SIM_NEW("msisdn") \
-	" OR " SIM_NEW("imei") " OR sims.lead_id <> excluded.lead_id" \
-	" OR excluded.last_seen > sims.last_seen"
-#define SOURCE_INSERT "INSERT INTO lead_sources (lead_id, appliance, first_seen," \
-	" last_seen)"
-#define SOURCE_MERGE " ON CONFLICT (lead_id, appliance) DO UPDATE" \
-	" SET last_seen = excluded.last_seen" \
-	" WHERE lead_sources.last_seen <> excluded.last_seen"
-
 static const char upsert_sql[] = LEAD_INSERT
 	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)"
-	LEAD_MERGE("$13", "$14") " RETURNING id, detections, esc_token";
+	LEAD_MERGE("$13", "$14", "1") " RETURNING id, detections, esc_token";
 
 /* A line lead raised before the account was known becomes the account's lead. */
 static int
@@ -156,7 +89,7 @@ upsert_lead(struct storage *st, const struct detection *d, int64_t now,
     struct upserted *u)
 {
 	char key[256];
-	int64_t tok = esc_token();
+	int64_t tok = lead_esc_token();
 	struct db_arg a[] = { DB_S(key), DB_S(d->ip), opt_int(d->vlan), opt_int(d->pppoe),
 	    opt(d->account), opt(d->device_id), DB_I(d->tier_rank), DB_S(d->tier),
 	    DB_S(d->verdict), DB_I(d->score), DB_I(d->deadline), DB_I(d->ts),
@@ -213,8 +146,8 @@ infra(struct storage *st, int64_t id, const char *kind, const char *value,
  * server (docs/research goip-domain.md). A hint for the rings graph: the
  * record does not say which detector saw the peer; other ports: NULL.
  */
-static const char *
-peer_role(int64_t port)
+const char *
+lead_peer_role(int64_t port)
 {
 	if (port >= 5060 && port <= 5069)
 		return "softswitch";
@@ -243,7 +176,7 @@ merge_infra(struct storage *st, int64_t id, const struct detection *d)
 {
 	for (int i = 0; i < d->npeers; i++)
 		if (infra(st, id, "peer", d->peers[i].ip,
-		    peer_role(d->peers[i].port)) == -1)
+		    lead_peer_role(d->peers[i].port)) == -1)
 			return -1;
 	for (int i = 0; i < d->nsims; i++)
 		if (infra(st, id, "imsi", d->sims[i].imsi, NULL) == -1 ||
@@ -278,269 +211,4 @@ lead_ingest(struct storage *st, const char *appliance, uint64_t seq,
 	    DB_S(appliance), DB_I(seq), DB_I(u.id), DB_I(d->ts) }, 4) == -1)
 		return -1;
 	return merge_evidence(st, u.id, d) == -1 ? -1 : merge_infra(st, u.id, d);
-}
-
-/*
- * The one-statement form (storage_ops.with_writes): a detection record and
- * everything it does to its lead in one data-modifying WITH, so a report's
- * records go out in one pipeline instead of a round trip for the record's
- * insert and another for the lead's. Nothing happens past the record's insert
- * when it is a duplicate (r is empty). The lists (evidence, infrastructure,
- * SIMs) are two-dimensional text arrays, merged first as the one-row-at-a-time
- * upserts would merge them: one statement may not touch a row twice.
- */
-static const char record_sql[] =
-	"WITH r AS (INSERT INTO records (appliance, seq, type, received, body)"
-	" VALUES ($1, $2, 'detection', $3, $4) ON CONFLICT DO NOTHING RETURNING seq),"
-	" el AS (INSERT INTO evidence_links (sha256, appliance, seq)"
-	" SELECT $5::text, $1, $2 FROM r WHERE $5::text IS NOT NULL ON CONFLICT DO NOTHING),"
-	" u AS (" LEAD_INSERT " SELECT $6::text, $7::text, $8::bigint, $9::bigint, NULL,"
-	" $10::text, $11::integer, $12::text, $13::text, $14::bigint, $15::bigint,"
-	" $16::bigint, $16::bigint, $3 FROM r" LEAD_MERGE("$3", "$17::bigint")
-	" RETURNING id, detections, COALESCE(esc_token = $17::bigint, false) AS esc, tier,"
-	" status, ip),"
-	" ch AS (INSERT INTO lead_changes (lead_id, at, kind) SELECT id, $3,"
-	" CASE WHEN detections = 1 THEN 'raised' WHEN esc THEN 'escalated'"
-	" ELSE 'updated' END FROM u),"
-	" ev AS (INSERT INTO lead_events (lead_id, at, who, kind, tier)"
-	" SELECT id, $3, 'appliance ' || $1, CASE WHEN detections = 1 THEN 'raised'"
-	" ELSE 'escalated' END, $12::text FROM u WHERE detections = 1 OR esc"
-	" RETURNING id, lead_id),"
-	/* the alert's revision: the raise or escalation just logged */
-	" al AS (INSERT INTO alerts (lead_id, revision, channel, kind, next_at, created)"
-	" SELECT ev.lead_id, ev.id, c.channel, 'urgent', $3, $3 FROM ev, u,"
-	" alert_channels c WHERE u.tier = 'urgent' ON CONFLICT DO NOTHING),"
-	" so AS (" SOURCE_INSERT " SELECT id, $1, $16, $16 FROM u" SOURCE_MERGE "),"
-	" lr AS (INSERT INTO lead_records (appliance, seq, lead_id, ts)"
-	" SELECT $1, $2, id, $16 FROM u ON CONFLICT DO NOTHING),"
-	" le AS (" EVIDENCE_INSERT " SELECT u.id, x.a[i][1], x.a[i][2], x.a[i][3]::bigint,"
-	" x.a[i][4]::bigint, x.a[i][5]::bigint FROM u, (SELECT $18::text[] AS a) x,"
-	" generate_subscripts(x.a, 1) i" EVIDENCE_MERGE "),"
-	" li AS (" INFRA_INSERT " SELECT u.id, x.a[i][1], x.a[i][2], x.a[i][3],"
-	" u.tier, u.status, u.ip"
-	" FROM u, (SELECT $19::text[] AS a) x, generate_subscripts(x.a, 1) i"
-	INFRA_MERGE "),"
-	" si AS (" SIM_INSERT " SELECT x.a[i][1], x.a[i][2], x.a[i][3], x.a[i][4],"
-	" x.a[i][5], u.id, $16, $16 FROM u, (SELECT $20::text[] AS a) x,"
-	" generate_subscripts(x.a, 1) i" SIM_MERGE ")"
-	" SELECT count(*) FROM r";
-
-/* A two-dimensional array literal being written: {{"a",NULL},{"b","c"}}. */
-struct arr {
-	char	*p;
-	size_t	 len, cap;
-	int	 rows;
-	bool	 oom;
-};
-
-static void
-arr_put(struct arr *a, const char *s, size_t n)
-{
-	char *p;
-
-	if (a->oom)
-		return;
-	if (a->len + n + 1 > a->cap) {
-		size_t cap = a->cap ? a->cap : 256;
-
-		while (cap < a->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(a->p, cap)) == NULL) {
-			a->oom = true;
-			return;
-		}
-		a->p = p;
-		a->cap = cap;
-	}
-	memcpy(a->p + a->len, s, n);
-	a->len += n;
-	a->p[a->len] = '\0';
-}
-
-/* One row of n elements; NULL stays SQL NULL, anything else is quoted. */
-static void
-arr_row(struct arr *a, const char *const *v, int n)
-{
-	arr_put(a, a->rows++ ? ",{" : "{{", 2);
-	for (int i = 0; i < n; i++) {
-		if (i > 0)
-			arr_put(a, ",", 1);
-		if (v[i] == NULL) {
-			arr_put(a, "NULL", 4);
-			continue;
-		}
-		arr_put(a, "\"", 1);
-		for (const char *s = v[i]; *s != '\0'; s++) {
-			if (*s == '"' || *s == '\\')
-				arr_put(a, "\\", 1);
-			arr_put(a, s, 1);
-		}
-		arr_put(a, "\"", 1);
-	}
-	arr_put(a, "}", 1);
-}
-
-static const char *
-arr_end(struct arr *a)
-{
-	arr_put(a, a->rows ? "}" : "{}", a->rows ? 1 : 2);
-	return a->oom ? NULL : a->p;
-}
-
-/* -1 as NULL, else the number in buf. */
-static const char *
-num(char *buf, size_t len, int64_t v)
-{
-	if (v < 0)
-		return NULL;
-	snprintf(buf, len, "%" PRId64, v);
-	return buf;
-}
-
-/* The evidence, merged as EVIDENCE_MERGE would merge a repeated (kind, detail). */
-static void
-evidence_rows(struct arr *a, const struct detection *d)
-{
-	struct rec_evidence m[REC_MAX_EVIDENCE];
-	int n = 0;
-
-	for (int i = 0; i < d->nev; i++) {
-		const struct rec_evidence *e = &d->ev[i];
-		int k = 0;
-
-		while (k < n && (strcmp(m[k].kind, e->kind) != 0 ||
-		    strcmp(m[k].detail, e->detail) != 0))
-			k++;
-		if (k == n) {
-			m[n++] = *e;
-			continue;
-		}
-		if (e->count > m[k].count)
-			m[k].count = e->count;
-		if (e->last >= 0 && m[k].last >= 0 && e->last > m[k].last)
-			m[k].last = e->last;	/* SQL: a NULL on either side keeps */
-	}
-	for (int i = 0; i < n; i++) {
-		char c[24], f[24], l[24];
-
-		snprintf(c, sizeof(c), "%" PRId64, m[i].count);
-		arr_row(a, (const char *const[]){ m[i].kind, m[i].detail, c,
-		    num(f, sizeof(f), m[i].first), num(l, sizeof(l), m[i].last) }, 5);
-	}
-}
-
-struct infra_item {
-	const char	*kind, *value, *role;
-};
-
-/* An item once; a repeat gives a role to one that had none (INFRA_MERGE). */
-static int
-infra_add(struct infra_item *m, int n, const char *kind, const char *value,
-    const char *role)
-{
-	if (value[0] == '\0')
-		return n;
-	for (int k = 0; k < n; k++)
-		if (strcmp(m[k].kind, kind) == 0 && strcmp(m[k].value, value) == 0) {
-			if (m[k].role == NULL)
-				m[k].role = role;
-			return n;
-		}
-	m[n] = (struct infra_item){ kind, value, role };
-	return n + 1;
-}
-
-/* Peers, then each SIM's IMSI and IMEI, in merge_infra's order. */
-static void
-infra_rows(struct arr *a, const struct detection *d)
-{
-	struct infra_item m[REC_MAX_PEERS + 2 * REC_MAX_SIMS];
-	int n = 0;
-
-	for (int i = 0; i < d->npeers; i++)
-		n = infra_add(m, n, "peer", d->peers[i].ip, peer_role(d->peers[i].port));
-	for (int i = 0; i < d->nsims; i++) {
-		n = infra_add(m, n, "imsi", d->sims[i].imsi, NULL);
-		n = infra_add(m, n, "imei", d->sims[i].imei, NULL);
-	}
-	for (int i = 0; i < n; i++)
-		arr_row(a, (const char *const[]){ m[i].kind, m[i].value, m[i].role }, 3);
-}
-
-static const char *
-nz(const char *s)
-{
-	return s[0] != '\0' ? s : NULL;
-}
-
-/* The SIMs by key, a later non-empty field over an earlier one (SIM_MERGE). */
-static void
-sim_rows(struct arr *a, const struct detection *d)
-{
-	const char *m[REC_MAX_SIMS][5];
-	int n = 0;
-
-	for (int i = 0; i < d->nsims; i++) {
-		const struct rec_sim *s = &d->sims[i];
-		const char *key = s->imsi[0] ? s->imsi : s->iccid[0] ? s->iccid : s->msisdn;
-		const char *v[5] = { key, nz(s->imsi), nz(s->iccid), nz(s->msisdn),
-		    nz(s->imei) };
-		int k = 0;
-
-		if (key[0] == '\0')
-			continue;
-		while (k < n && strcmp(m[k][0], key) != 0)
-			k++;
-		if (k == n) {
-			memcpy(m[n++], v, sizeof(v));
-			continue;
-		}
-		for (int f = 1; f < 5; f++)
-			if (v[f] != NULL)
-				m[k][f] = v[f];
-	}
-	for (int i = 0; i < n; i++)
-		arr_row(a, m[i], 5);
-}
-
-static int
-record_row(void *arg, const struct db_row *r)
-{
-	struct ingest_counts *c = arg;
-
-	if (row_int(r, 0) == 0) {
-		c->duplicates++;
-		return 0;
-	}
-	c->stored++;
-	c->detections++;
-	return 0;
-}
-
-int
-lead_ingest_record(struct storage *st, const char *appliance, uint64_t seq,
-    const char *json, const struct detection *d, int64_t now,
-    struct ingest_counts *c)
-{
-	struct arr ev = { 0 }, inf = { 0 }, sim = { 0 };
-	char key[256];
-	int rc = -1;
-
-	lead_key(d, key, sizeof(key));
-	evidence_rows(&ev, d);
-	infra_rows(&inf, d);
-	sim_rows(&sim, d);
-	if (arr_end(&ev) != NULL && arr_end(&inf) != NULL && arr_end(&sim) != NULL)
-		rc = db_defer_query(st, record_sql, (struct db_arg[]){ DB_S(appliance),
-		    DB_I(seq), DB_I(now), DB_S(json), opt(d->evidence_sha256), DB_S(key),
-		    DB_S(d->ip), opt_int(d->vlan), opt_int(d->pppoe), opt(d->device_id),
-		    DB_I(d->tier_rank), DB_S(d->tier), DB_S(d->verdict), DB_I(d->score),
-		    DB_I(d->deadline), DB_I(d->ts), DB_I(esc_token()), DB_S(ev.p),
-		    DB_S(inf.p), DB_S(sim.p) }, 20, record_row, NULL, c);
-	else
-		snprintf(st->err, sizeof(st->err), "out of memory");
-	free(ev.p);
-	free(inf.p);
-	free(sim.p);
-	return rc;
 }

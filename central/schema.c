@@ -245,6 +245,10 @@ static const char *const migrations[] = {
 	" (kind, value, lead_id, lead_tier, lead_status, lead_ip);"
 	"DROP INDEX lead_infra_item;"
 	"@LEAD_LINK@",
+	/* 20: the rank a lead had before the upsert that last escalated it, so
+	 * a run of one lead's detections written in one statement (lead-run.c)
+	 * tells which of them escalated it */
+	"ALTER TABLE leads ADD COLUMN esc_from INTEGER;",
 };
 
 /*

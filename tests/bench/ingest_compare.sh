@@ -8,7 +8,8 @@
 # two builds' or two databases' dumps can be diffed (docs/bench.md). Prints
 # reports/s and the CPU ms per report of central and of PostgreSQL.
 # RECORDS=FILE: its lines too, as the records of one more appliance (gw-var,
-# uplink_sender -R), after the load.
+# uplink_sender -R), after the load; PRE_SQL=STATEMENT: run on each database
+# before them (a record stored beforehand, say).
 #   BUILD=build OUT=/tmp/new APPS=50 REPORTS=20 tests/bench/ingest_compare.sh
 set -u
 APPS=${APPS:-50} REPORTS=${REPORTS:-20} RECS=${RECS:-20}
@@ -65,6 +66,7 @@ for be in $BACKENDS; do
 	"$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r 2 -b "$RECS" \
 	    -T 60 >/dev/null 2>&1
 	if [ -n "${RECORDS:-}" ]; then
+		[ -z "${PRE_SQL:-}" ] || sql "$PRE_SQL" || fail "PRE_SQL ($be)"
 		[ -f "$T/pki/gw-var.crt" ] ||
 		    "$ROOT/scripts/certs.sh" "$T/pki" appliance gw-var >/dev/null 2>&1
 		timeout 60 "$B/uplink_sender" -s "$T/spool-$be" -p "$PORT" -a "$T/pki/ca.crt" \

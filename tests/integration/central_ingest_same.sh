@@ -8,7 +8,12 @@
 # records that take every branch: repeated evidence, peers and SIMs in one
 # record, NULL times, escalations and an update that is none, an account taking
 # a line's lead, a SIM moving lead, tier none, quotes and backslashes, health,
-# a call, a record with no subject.
+# a call, a record with no subject. PostgreSQL writes a run of one lead's
+# detections in one statement (lead-run.c): runs that escalate a lead that
+# was already above some of their records, an evidence time unknown in one
+# record and known in the next (the run splits), and a run one of whose
+# records was stored before (a partial duplicate: the report goes again a
+# record at a time) store what SQLite stores.
 set -u
 here=$(dirname "$0")
 . "$here/central_lib.sh"
@@ -24,6 +29,9 @@ EV2='"evidence":[{"kind":"sip_user_agent","detail":"dble","count":9,"last_ts":"2
 PEERS='"peers":[{"ip":"198.51.100.1","port":1234,"count":1},{"ip":"198.51.100.1","port":5060,"count":2},{"ip":"198.51.100.2","port":44444,"count":1},{"ip":"198.51.100.3","port":56012,"count":1}]'
 SIMS='"device":{"id":"dev\"1","sims":[{"imsi":"460001","iccid":"8986A"},{"imsi":"460001","iccid":"8986B","imei":"35000"},{"msisdn":"+8613"},{"imei":""},{"iccid":"8986C","imei":"35000"}]}'
 SIMS2='"device":{"sims":[{"imsi":"460001","msisdn":"+8614"}]}'
+EVN='"evidence":[{"kind":"k1","detail":"d","count":1,"first_ts":"2026-11-29T09:00:00Z"}]'
+EVL='"evidence":[{"kind":"k1","detail":"d","count":2,"last_ts":"2026-11-29T09:50:00Z"}]'
+HEALTH='{"type":"health","ts":"2026-11-29T09:05:00Z","uptime":6}'
 SHA='"evidence_file":{"sha256":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}'
 {
 	det 100.64.50.1 general 10 00:00 ',"vlan":10,"pppoe_session":5' ",$EV,$PEERS,$SIMS,$SHA"
@@ -41,7 +49,23 @@ SHA='"evidence_file":{"sha256":"0123456789abcdef0123456789abcdef0123456789abcdef
 	det 100.64.50.3 urgent 60 08:00 '' ",$EV,$EV2"
 	echo '{"type":"call","call_id":"c1","state":"answered","direction":"outbound","src_ip":"100.64.50.3","dst_ip":"203.0.113.9","invite_ts":"2026-11-29T09:08:00Z","end_ts":"2026-11-29T09:09:00Z"}'
 	det 100.64.50.4 general 1 09:00 ',"pppoe_session":7' ''
+	# seq 16-28: runs (a health record ends one)
+	det 100.64.50.5 high 10 10:00 '' ",$EV"
+	echo "$HEALTH"
+	det 100.64.50.5 general 11 10:01 '' ",$EV2"
+	det 100.64.50.5 urgent 12 10:02 '' ",$SIMS2"
+	det 100.64.50.5 general 13 10:03 '' ",$EV,$PEERS"
+	echo "$HEALTH"
+	det 100.64.50.6 general 5 10:04 '' ",$EVN"
+	det 100.64.50.6 general 6 10:05 '' ",$EVL"
+	det 100.64.50.6 high 7 10:06 '' ",$EVN"
+	echo "$HEALTH"
+	det 100.64.50.7 general 1 10:07 '' ''
+	det 100.64.50.7 high 2 10:08 '' ''
+	det 100.64.50.7 urgent 3 10:09 '' ''
 } > "$T/var.jsonl"
+# seq 27 (100.64.50.7 high) is stored before the report comes
+PRE_SQL="INSERT INTO records (appliance, seq, type, received, body) VALUES ('gw-var', 27, 'detection', 1, 'before')" \
 RECORDS=$T/var.jsonl OUT=$T/out APPS=6 REPORTS=5 RECS=20 "$ROOT/tests/bench/ingest_compare.sh" >"$T/run.log" 2>&1 ||
     { cat "$T/run.log"; fail "ingest on both databases"; }
 cat "$T/run.log"
@@ -57,4 +81,14 @@ diff -u "$T/out/sqlite.dump" "$T/out/postgresql.dump" >"$T/diff" ||
 grep -q '^acct:acct-1|' "$T/out/postgresql.dump" && grep -q '|imsi|460001|' "$T/out/postgresql.dump" &&
     grep -q '|peer|198.51.100.1|softswitch$' "$T/out/postgresql.dump" ||
     fail "the varied records did not take their branches"
+# the runs took their branches
+for want in 'line:100.64.50.5/0/0|raised line:100.64.50.5/0/0|updated line:100.64.50.5/0/0|escalated line:100.64.50.5/0/0|updated' \
+    'line:100.64.50.7/0/0|raised line:100.64.50.7/0/0|escalated'; do
+	got=$(grep "^${want%%|*}|" "$T/out/postgresql.dump" | grep -E '\|(raised|updated|escalated)$' | tr '\n' ' ')
+	[ "$got" = "$want " ] || fail "lead changes: want '$want', got '$got'"
+done
+grep -q '^gw-var|27|line:' "$T/out/postgresql.dump" && fail "a record stored before was linked again"
+grep -q '^gw-var|28|line:100.64.50.7/0/0|' "$T/out/postgresql.dump" ||
+    fail "the partial duplicate's other records were not stored"
+grep -q '^line:100.64.50.6/0/0|k1|d|2|' "$T/out/postgresql.dump" || fail "no merged evidence on 100.64.50.6"
 ok "sqlite and postgresql store the same leads, events, alerts, SIMs and records"

@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A run of one lead's detections in one data-modifying statement (PostgreSQL:
+ * storage_ops.with_writes). A run is consecutive detection records of one
+ * report with the same lead key (ingest.c ends it at any other record). The
+ * statement inserts the records and, when all of them are new, upserts the
+ * lead once with their merge, writes one change per record, the raise or
+ * escalation event and the urgent alerts of each record that raised or
+ * escalated the lead, the record links, and the evidence, infrastructure and
+ * SIMs merged as one upsert per record in turn would have merged them. The
+ * stored rows are those of writing the records one at a time
+ * (central_ingest_same.sh compares them with SQLite's statement at a time).
+ *
+ * Which records escalated: record i is a new maximum of the run's tiers so
+ * far (its "threshold" is the maximum before it); it escalated when its tier
+ * is also above the lead's before the run, which the upsert leaves in
+ * leads.esc_from when it escalates (and when it does not, no record did).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest.h"
+#include "lead-sql.h"
+#include "record.h"
+#include "storage.h"
+
+/* Records a statement takes at most: its parameters stay a few hundred KB. */
+#define RUN_MAX		256
+
+struct run_infra {
+	char		 kind[8], value[64];
+	const char	*role;		/* static (lead_peer_role) or NULL */
+};
+
+struct run_sim {
+	char		 key[REC_STR];
+	struct rec_sim	 s;
+	int64_t		 first, last;
+};
+
+struct lead_run {
+	char		 key[256];
+	int		 n;
+	/* the lead's merge: the last record's line, the first record with the
+	 * run's highest tier, the highest score, the span of times */
+	char		 ip[64], device_id[REC_STR], tier[16], verdict[32];
+	int64_t		 vlan, pppoe, deadline, score, ts_min, ts_max, ts_first, ts_last;
+	int		 rank;		/* the highest tier rank so far */
+	int		 esc_from;	/* a new lead: the rank before its last escalation; -1 */
+	struct sqlarr	 recs;		/* seq, body, sha256, ts, rank, tier, threshold */
+	struct rec_evidence *ev;
+	struct run_infra *inf;
+	struct run_sim	*sim;
+	int		 nev, ninf, nsim, capev, capinf, capsim;
+	bool		 oom;
+};
+
+static void
+sqlarr_put(struct sqlarr *a, const char *s, size_t n)
+{
+	char *p;
+
+	if (a->oom)
+		return;
+	if (a->len + n + 1 > a->cap) {
+		size_t cap = a->cap ? a->cap : 256;
+
+		while (cap < a->len + n + 1)
+			cap *= 2;
+		if ((p = realloc(a->p, cap)) == NULL) {
+			a->oom = true;
+			return;
+		}
+		a->p = p;
+		a->cap = cap;
+	}
+	memcpy(a->p + a->len, s, n);
+	a->len += n;
+	a->p[a->len] = '\0';
+}
+
+void
+sqlarr_row(struct sqlarr *a, const char *const *v, int n)
+{
+	sqlarr_put(a, a->rows++ ? ",{" : "{{", 2);
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			sqlarr_put(a, ",", 1);
+		if (v[i] == NULL) {
+			sqlarr_put(a, "NULL", 4);
+			continue;
+		}
+		sqlarr_put(a, "\"", 1);
+		for (const char *s = v[i], *q; *s != '\0'; s = q) {
+			q = s + strcspn(s, "\"\\");
+			sqlarr_put(a, s, (size_t)(q - s));
+			if (*q != '\0') {
+				sqlarr_put(a, "\\", 1);
+				sqlarr_put(a, q++, 1);
+			}
+		}
+		sqlarr_put(a, "\"", 1);
+	}
+	sqlarr_put(a, "}", 1);
+}
+
+const char *
+sqlarr_end(struct sqlarr *a)
+{
+	sqlarr_put(a, a->rows ? "}" : "{}", a->rows ? 1 : 2);
+	return a->oom ? NULL : a->p;
+}
+
+const char *
+sqlarr_num(char *buf, size_t len, int64_t v)
+{
+	if (v < 0)
+		return NULL;
+	snprintf(buf, len, "%" PRId64, v);
+	return buf;
+}
+
+static const char *
+nz(const char *s)
+{
+	return s[0] != '\0' ? s : NULL;
+}
+
+/* Room for one more of an array of size each; false when out of memory. */
+static bool
+grow(void *pp, int n, int *cap, size_t size)
+{
+	void *p;
+	int c;
+
+	if (n < *cap)
+		return true;
+	c = *cap ? *cap * 2 : 16;
+	if ((p = realloc(*(void **)pp, (size_t)c * size)) == NULL)
+		return false;
+	*(void **)pp = p;
+	*cap = c;
+	return true;
+}
+
+struct lead_run *
+lead_run_new(void)
+{
+	return calloc(1, sizeof(struct lead_run));
+}
+
+void
+lead_run_free(struct lead_run *r)
+{
+	if (r == NULL)
+		return;
+	free(r->recs.p);
+	free(r->ev);
+	free(r->inf);
+	free(r->sim);
+	free(r);
+}
+
+/* The run's item of e's kind and detail; -1 if none. */
+static int
+run_evidence(const struct lead_run *r, const struct rec_evidence *e)
+{
+	for (int k = 0; k < r->nev; k++)
+		if (strcmp(r->ev[k].kind, e->kind) == 0 &&
+		    strcmp(r->ev[k].detail, e->detail) == 0)
+			return k;
+	return -1;
+}
+
+/*
+ * Whether d's records can join the run and leave the stored rows those of one
+ * upsert per record: the same lead, room, and no evidence item whose merged
+ * last time is unknown (NULL keeps) while d knows one, as the merged row
+ * would then not move a stored time that the record's own upsert moves.
+ */
+bool
+lead_run_fits(const struct lead_run *r, const struct detection *d)
+{
+	char key[256];
+
+	if (r->n == 0)
+		return true;
+	if (r->n >= RUN_MAX || r->oom)
+		return false;
+	lead_key(d, key, sizeof(key));
+	if (strcmp(key, r->key) != 0)
+		return false;
+	for (int i = 0; i < d->nev; i++) {
+		int k = run_evidence(r, &d->ev[i]);
+
+		if (k >= 0 && r->ev[k].last < 0 && d->ev[i].last >= 0)
+			return false;
+	}
+	return true;
+}
+
+/* An evidence item merged as EVIDENCE_MERGE merges a repeat. */
+static void
+add_evidence(struct lead_run *r, const struct rec_evidence *e)
+{
+	int k = run_evidence(r, e);
+	struct rec_evidence *m;
+
+	if (k < 0) {
+		if (!grow(&r->ev, r->nev, &r->capev, sizeof(*r->ev))) {
+			r->oom = true;
+			return;
+		}
+		r->ev[r->nev++] = *e;
+		return;
+	}
+	m = &r->ev[k];
+	if (e->count > m->count)
+		m->count = e->count;
+	if (e->last >= 0 && m->last >= 0 && e->last > m->last)
+		m->last = e->last;	/* SQL: a NULL on either side keeps */
+}
+
+/* An item once; a repeat gives a role to one that had none (INFRA_MERGE). */
+static void
+add_infra(struct lead_run *r, const char *kind, const char *value, const char *role)
+{
+	if (value[0] == '\0')
+		return;
+	for (int k = 0; k < r->ninf; k++)
+		if (strcmp(r->inf[k].kind, kind) == 0 &&
+		    strcmp(r->inf[k].value, value) == 0) {
+			if (r->inf[k].role == NULL)
+				r->inf[k].role = role;
+			return;
+		}
+	if (!grow(&r->inf, r->ninf, &r->capinf, sizeof(*r->inf))) {
+		r->oom = true;
+		return;
+	}
+	snprintf(r->inf[r->ninf].kind, sizeof(r->inf[0].kind), "%s", kind);
+	snprintf(r->inf[r->ninf].value, sizeof(r->inf[0].value), "%s", value);
+	r->inf[r->ninf++].role = role;
+}
+
+/* A SIM by key: a later non-empty field over an earlier one (SIM_MERGE). */
+static void
+add_sim(struct lead_run *r, const struct rec_sim *s, int64_t ts)
+{
+	const char *key = s->imsi[0] ? s->imsi : s->iccid[0] ? s->iccid : s->msisdn;
+	struct run_sim *m = NULL;
+
+	if (key[0] == '\0')
+		return;
+	for (int k = 0; k < r->nsim && m == NULL; k++)
+		if (strcmp(r->sim[k].key, key) == 0)
+			m = &r->sim[k];
+	if (m == NULL) {
+		if (!grow(&r->sim, r->nsim, &r->capsim, sizeof(*r->sim))) {
+			r->oom = true;
+			return;
+		}
+		m = &r->sim[r->nsim++];
+		snprintf(m->key, sizeof(m->key), "%s", key);
+		m->s = *s;
+		m->first = m->last = ts;
+		return;
+	}
+	if (s->imsi[0])
+		memcpy(m->s.imsi, s->imsi, sizeof(s->imsi));
+	if (s->iccid[0])
+		memcpy(m->s.iccid, s->iccid, sizeof(s->iccid));
+	if (s->msisdn[0])
+		memcpy(m->s.msisdn, s->msisdn, sizeof(s->msisdn));
+	if (s->imei[0])
+		memcpy(m->s.imei, s->imei, sizeof(s->imei));
+	if (ts > m->last)
+		m->last = ts;
+}
+
+/* d joins the run (lead_run_fits said it may); json: its stored text. */
+void
+lead_run_add(struct lead_run *r, uint64_t seq, const char *json, const struct detection *d)
+{
+	char s[24], t[24], k[24], h[24];
+	int thr = r->rank;
+
+	if (r->n == 0) {
+		lead_key(d, r->key, sizeof(r->key));
+		r->rank = thr = 0;
+		r->esc_from = -1;
+		r->score = d->score;
+		r->ts_min = r->ts_max = r->ts_first = d->ts;
+		r->device_id[0] = '\0';
+	}
+	if (d->tier_rank > r->rank) {	/* the first record of the highest tier */
+		r->esc_from = r->n > 0 ? r->rank : -1;
+		r->rank = d->tier_rank;
+		snprintf(r->tier, sizeof(r->tier), "%s", d->tier);
+		snprintf(r->verdict, sizeof(r->verdict), "%s", d->verdict);
+		r->deadline = d->deadline;
+	}
+	snprintf(r->ip, sizeof(r->ip), "%s", d->ip);
+	r->vlan = d->vlan;
+	r->pppoe = d->pppoe;
+	if (d->device_id[0] != '\0')
+		snprintf(r->device_id, sizeof(r->device_id), "%s", d->device_id);
+	if (d->score > r->score)
+		r->score = d->score;
+	if (d->ts < r->ts_min)
+		r->ts_min = d->ts;
+	if (d->ts > r->ts_max)
+		r->ts_max = d->ts;
+	r->ts_last = d->ts;
+	snprintf(s, sizeof(s), "%" PRIu64, seq);
+	snprintf(t, sizeof(t), "%" PRId64, d->ts);
+	snprintf(k, sizeof(k), "%d", d->tier_rank);
+	snprintf(h, sizeof(h), "%d", thr);
+	sqlarr_row(&r->recs, (const char *const[]){ s, json, nz(d->evidence_sha256), t, k,
+	    d->tier, h }, 7);
+	for (int i = 0; i < d->nev; i++)
+		add_evidence(r, &d->ev[i]);
+	/* peers, then each SIM's IMSI and IMEI, in lead_ingest's order */
+	for (int i = 0; i < d->npeers; i++)
+		add_infra(r, "peer", d->peers[i].ip, lead_peer_role(d->peers[i].port));
+	for (int i = 0; i < d->nsims; i++) {
+		add_infra(r, "imsi", d->sims[i].imsi, NULL);
+		add_infra(r, "imei", d->sims[i].imei, NULL);
+	}
+	for (int i = 0; i < d->nsims; i++)
+		add_sim(r, &d->sims[i], d->ts);
+	r->n++;
+}
+
+#define RUN_LEAD_INSERT "INSERT INTO leads (line_key, ip, vlan, pppoe, account," \
+	" device_id, tier_rank, tier, verdict, score, deadline, first_seen, last_seen," \
+	" raised_at, detections, escalated_at, esc_token, esc_from)"
+/* which change record x made to lead u (the run's first record a new lead) */
+#define RUN_KIND "CASE WHEN u.detections = $16 AND x.i = 1 THEN 'raised'" \
+	" WHEN x.rank > x.thr AND (u.detections = $16 OR x.rank >" \
+	" CASE WHEN u.esc THEN u.esc_from ELSE u.tier_rank END) THEN 'escalated'" \
+	" ELSE 'updated' END"
+
+static const char run_sql[] =
+	"WITH x AS (SELECT i, a[i][1]::bigint AS seq, a[i][2] AS body, a[i][3] AS sha,"
+	" a[i][4]::bigint AS ts, a[i][5]::integer AS rank, a[i][6] AS tier,"
+	" a[i][7]::integer AS thr FROM (SELECT $18::text[] AS a) y,"
+	" generate_subscripts(y.a, 1) i),"
+	" r AS (INSERT INTO records (appliance, seq, type, received, body)"
+	" SELECT $1::text, seq, 'detection', $2::bigint, body FROM x ORDER BY i"
+	" ON CONFLICT DO NOTHING RETURNING seq),"
+	/* all new, or none (a report sent twice); anything between fails below */
+	" n AS (SELECT count(*) AS c FROM r),"
+	" el AS (INSERT INTO evidence_links (sha256, appliance, seq)"
+	" SELECT x.sha, $1, x.seq FROM x, n WHERE n.c = $16 AND x.sha IS NOT NULL"
+	" ON CONFLICT DO NOTHING),"
+	" u AS (" RUN_LEAD_INSERT " SELECT $3::text, $4::text, $5::bigint, $6::bigint, NULL,"
+	" $7::text, $8::integer, $9::text, $10::text, $11::bigint, $12::bigint,"
+	" $13::bigint, $14::bigint, $2, $16::bigint,"
+	" CASE WHEN $17::integer IS NULL THEN NULL ELSE $2 END,"
+	" CASE WHEN $17::integer IS NULL THEN NULL ELSE $15::bigint END, $17::integer"
+	" FROM n WHERE n.c = $16"
+	LEAD_MERGE("$2", "$15::bigint", "excluded.detections")
+	" RETURNING id, detections, COALESCE(esc_token = $15::bigint, false) AS esc,"
+	" esc_from, tier_rank, tier, status, ip),"
+	" k AS (SELECT x.i, x.tier, " RUN_KIND " AS kind FROM x, u),"
+	" ch AS (INSERT INTO lead_changes (lead_id, at, kind)"
+	" SELECT u.id, $2, k.kind FROM u, k ORDER BY k.i),"
+	" ev AS (INSERT INTO lead_events (lead_id, at, who, kind, tier)"
+	" SELECT u.id, $2, 'appliance ' || $1, k.kind, k.tier FROM u, k"
+	" WHERE k.kind <> 'updated' ORDER BY k.i RETURNING id, lead_id, tier),"
+	/* an alert's revision: the raise or escalation it is for */
+	" al AS (INSERT INTO alerts (lead_id, revision, channel, kind, next_at, created)"
+	" SELECT ev.lead_id, ev.id, c.channel, 'urgent', $2, $2 FROM ev, alert_channels c"
+	" WHERE ev.tier = 'urgent' ORDER BY ev.id, c.channel ON CONFLICT DO NOTHING),"
+	" so AS (" SOURCE_INSERT " SELECT id, $1, $22::bigint, $23::bigint FROM u"
+	SOURCE_MERGE "),"
+	" lr AS (INSERT INTO lead_records (appliance, seq, lead_id, ts)"
+	" SELECT $1, x.seq, u.id, x.ts FROM x, u ON CONFLICT DO NOTHING),"
+	" le AS (" EVIDENCE_INSERT " SELECT u.id, e.a[i][1], e.a[i][2], e.a[i][3]::bigint,"
+	" e.a[i][4]::bigint, e.a[i][5]::bigint FROM u, (SELECT $19::text[] AS a) e,"
+	" generate_subscripts(e.a, 1) i" EVIDENCE_MERGE "),"
+	" li AS (" INFRA_INSERT " SELECT u.id, f.a[i][1], f.a[i][2], f.a[i][3],"
+	" u.tier, u.status, u.ip"
+	" FROM u, (SELECT $20::text[] AS a) f, generate_subscripts(f.a, 1) i"
+	INFRA_MERGE "),"
+	" si AS (" SIM_INSERT " SELECT s.a[i][1], s.a[i][2], s.a[i][3], s.a[i][4],"
+	" s.a[i][5], u.id, s.a[i][6]::bigint, s.a[i][7]::bigint"
+	" FROM u, (SELECT $21::text[] AS a) s, generate_subscripts(s.a, 1) i" SIM_MERGE ")"
+	/* some new and some not: the report goes again a record at a time */
+	" SELECT CASE WHEN c = 0 OR c = $16 THEN c ELSE (c || ' of ' || $16"
+	" || ' records of a run new: stored a record at a time')::bigint END,"
+	" $16 - c FROM n";
+
+static int
+run_row(void *arg, const struct db_row *row)
+{
+	struct ingest_counts *c = arg;
+	int64_t stored = row_int(row, 0);
+
+	c->stored += (uint64_t)stored;
+	c->detections += (uint64_t)stored;
+	c->duplicates += (uint64_t)row_int(row, 1);
+	return 0;
+}
+
+static struct db_arg
+opt(const char *s)
+{
+	return s[0] != '\0' ? DB_S(s) : DB_NULL;
+}
+
+static struct db_arg
+opt_int(int64_t v)
+{
+	return v >= 0 ? DB_I(v) : DB_NULL;
+}
+
+/* The run's statement, deferred (its counts land in c at the flush); empty after. */
+int
+lead_run_flush(struct storage *st, struct lead_run *r, const char *appliance,
+    int64_t now, struct ingest_counts *c)
+{
+	struct sqlarr ev = { 0 }, inf = { 0 }, sim = { 0 };
+	int rc = -1;
+
+	if (r->n == 0)
+		return 0;
+	for (int i = 0; i < r->nev; i++) {
+		const struct rec_evidence *e = &r->ev[i];
+		char n[24], f[24], l[24];
+
+		snprintf(n, sizeof(n), "%" PRId64, e->count);
+		sqlarr_row(&ev, (const char *const[]){ e->kind, e->detail, n,
+		    sqlarr_num(f, sizeof(f), e->first), sqlarr_num(l, sizeof(l), e->last) }, 5);
+	}
+	for (int i = 0; i < r->ninf; i++)
+		sqlarr_row(&inf, (const char *const[]){ r->inf[i].kind, r->inf[i].value,
+		    r->inf[i].role }, 3);
+	for (int i = 0; i < r->nsim; i++) {
+		const struct run_sim *m = &r->sim[i];
+		char f[24], l[24];
+
+		snprintf(f, sizeof(f), "%" PRId64, m->first);
+		snprintf(l, sizeof(l), "%" PRId64, m->last);
+		sqlarr_row(&sim, (const char *const[]){ m->key, nz(m->s.imsi), nz(m->s.iccid),
+		    nz(m->s.msisdn), nz(m->s.imei), f, l }, 7);
+	}
+	if (!r->oom && sqlarr_end(&r->recs) != NULL && sqlarr_end(&ev) != NULL &&
+	    sqlarr_end(&inf) != NULL && sqlarr_end(&sim) != NULL)
+		rc = db_defer_query(st, run_sql, (struct db_arg[]){ DB_S(appliance),
+		    DB_I(now), DB_S(r->key), DB_S(r->ip), opt_int(r->vlan), opt_int(r->pppoe),
+		    opt(r->device_id), DB_I(r->rank), DB_S(r->tier), DB_S(r->verdict),
+		    DB_I(r->score), DB_I(r->deadline), DB_I(r->ts_min), DB_I(r->ts_max),
+		    DB_I(lead_esc_token()), DB_I(r->n), opt_int(r->esc_from),
+		    DB_S(r->recs.p), DB_S(ev.p), DB_S(inf.p), DB_S(sim.p), DB_I(r->ts_first),
+		    DB_I(r->ts_last) }, 23, run_row, NULL, c);
+	else
+		snprintf(st->err, sizeof(st->err), "out of memory");
+	free(ev.p);
+	free(inf.p);
+	free(sim.p);
+	r->recs.len = 0;
+	r->recs.rows = 0;
+	r->recs.oom = false;
+	r->n = r->nev = r->ninf = r->nsim = 0;
+	r->oom = false;
+	return rc;
+}
+
+int
+lead_ingest_record(struct storage *st, const char *appliance, uint64_t seq,
+    const char *json, const struct detection *d, int64_t now,
+    struct ingest_counts *c)
+{
+	struct lead_run *r = lead_run_new();
+	int rc;
+
+	if (r == NULL) {
+		snprintf(st->err, sizeof(st->err), "out of memory");
+		return -1;
+	}
+	lead_run_add(r, seq, json, d);
+	rc = lead_run_flush(st, r, appliance, now, c);
+	lead_run_free(r);
+	return rc;
+}
