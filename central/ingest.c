@@ -133,7 +133,7 @@ ingest_health(struct storage *st, const char *appliance, const struct health *h,
  */
 static int
 ingest_one(struct storage *st, const char *appliance, const char *json, size_t len,
-    uint64_t seq, int64_t now, struct ingest_counts *c, struct lead_run *run)
+    uint64_t seq, int64_t now, struct ingest_counts *c, struct lead_runs *run)
 {
 	static const char *const names[] = { "other", "detection", "health", "call" };
 	enum record_type t = record_type_of(json, len);
@@ -149,12 +149,9 @@ ingest_one(struct storage *st, const char *appliance, const char *json, size_t l
 	    d.account[0] == '\0') {
 		if (run == NULL)
 			return lead_ingest_record(st, appliance, seq, json, &d, now, c);
-		if (!lead_run_fits(run, &d) && lead_run_flush(st, run, appliance, now, c) == -1)
-			return -1;
-		lead_run_add(run, seq, json, &d);
-		return 0;
+		return lead_runs_add(st, run, appliance, now, c, seq, json, &d);
 	}
-	if (run != NULL && lead_run_flush(st, run, appliance, now, c) == -1)
+	if (run != NULL && lead_runs_flush(st, run, appliance, now, c) == -1)
 		return -1;
 	if (st->ops->exec(st, "INSERT INTO records (appliance, seq, type, received, body)"
 	    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
@@ -193,7 +190,7 @@ ingest_one(struct storage *st, const char *appliance, const char *json, size_t l
 static int
 ingest_text(struct storage *st, const char *appliance, uint64_t base,
     const struct ingest_rec *r, int64_t now, struct ingest_counts *c,
-    struct lead_run *run)
+    struct lead_runs *run)
 {
 	char *copy;
 	const char *json = record_text(r->json, r->len, &copy);
@@ -262,7 +259,7 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
     const struct ingest_rec *r, int n, int64_t now, bool careful,
     struct ingest_counts *c)
 {
-	struct lead_run *run = NULL;
+	struct lead_runs *run = NULL;
 	uint64_t high = 0;
 	int64_t changes = 0;
 	int rc = 0;
@@ -282,7 +279,7 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
 		return 1;
 	/* a lead's detections go out as runs (lead-run.c), deferred: each
 	 * run's statement goes out with the next one's */
-	if (!careful && st->ops->with_writes && (run = lead_run_new()) == NULL) {
+	if (!careful && st->ops->with_writes && (run = lead_runs_new()) == NULL) {
 		snprintf(st->err, sizeof(st->err), "out of memory");
 		return -1;
 	}
@@ -290,8 +287,8 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
 		rc = careful ? ingest_careful(st, appliance, sp->base, &r[i], now, c) :
 		    ingest_text(st, appliance, sp->base, &r[i], now, c, run);
 	if (rc == 0 && run != NULL)
-		rc = lead_run_flush(st, run, appliance, now, c);
-	lead_run_free(run);
+		rc = lead_runs_flush(st, run, appliance, now, c);
+	lead_runs_free(run);
 	return rc == -1 ? -1 : db_flush(st);
 }
 

@@ -85,18 +85,19 @@ int	lead_ingest_record(struct storage *, const char *appliance, uint64_t seq,
 	    const char *json, const struct detection *, int64_t now,
 	    struct ingest_counts *);
 /*
- * A run of such records of one lead, consecutive in one report, in one such
- * statement: lead_run_fits says whether d may join (else flush first),
- * lead_run_add adds it, lead_run_flush defers the statement and empties the
- * run. The stored rows are those of lead_ingest_record per record.
+ * Such records of a report, in one such statement per lead (a run):
+ * lead_runs_add adds d to its lead's run, sending first what must go before
+ * it; lead_runs_flush sends every open run (before any other record of the
+ * report, and at its end). The stored rows are those of lead_ingest_record
+ * per record.
  */
-struct lead_run;
-struct lead_run	*lead_run_new(void);
-void	lead_run_free(struct lead_run *);
-bool	lead_run_fits(const struct lead_run *, const struct detection *);
-void	lead_run_add(struct lead_run *, uint64_t seq, const char *json,
+struct lead_runs;
+struct lead_runs *lead_runs_new(void);
+void	lead_runs_free(struct lead_runs *);
+int	lead_runs_add(struct storage *, struct lead_runs *, const char *appliance,
+	    int64_t now, struct ingest_counts *, uint64_t seq, const char *json,
 	    const struct detection *);
-int	lead_run_flush(struct storage *, struct lead_run *, const char *appliance,
+int	lead_runs_flush(struct storage *, struct lead_runs *, const char *appliance,
 	    int64_t now, struct ingest_counts *);
 /*
  * line-calls.c: stores one sample call (the record appliance/seq) under its

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A run of one lead's detections in one data-modifying statement (PostgreSQL:
- * storage_ops.with_writes). A run is consecutive detection records of one
- * report with the same lead key (ingest.c ends it at any other record). The
- * statement inserts the records and, when all of them are new, upserts the
+ * storage_ops.with_writes). A run is detection records of one report with the
+ * same lead key; the runs of several leads are open at once (struct
+ * lead_runs) as long as no two of them name the same SIM (a SIM's lead is the
+ * last to name it), and any record that is not such a detection sends them
+ * all first (ingest.c). The statement inserts the records and, when all of them are new, upserts the
  * lead once with their merge, writes one change per record, the raise or
  * escalation event and the urgent alerts of each record that raised or
  * escalated the lead, the record links, and the evidence, infrastructure and
@@ -28,6 +30,8 @@
 
 /* Records a statement takes at most: its parameters stay a few hundred KB. */
 #define RUN_MAX		256
+/* Runs open at once; one more sends them all. */
+#define RUNS_OPEN	64
 
 struct run_infra {
 	char		 kind[8], value[64];
@@ -145,13 +149,13 @@ grow(void *pp, int n, int *cap, size_t size)
 	return true;
 }
 
-struct lead_run *
+static struct lead_run *
 lead_run_new(void)
 {
 	return calloc(1, sizeof(struct lead_run));
 }
 
-void
+static void
 lead_run_free(struct lead_run *r)
 {
 	if (r == NULL)
@@ -180,7 +184,7 @@ run_evidence(const struct lead_run *r, const struct rec_evidence *e)
  * last time is unknown (NULL keeps) while d knows one, as the merged row
  * would then not move a stored time that the record's own upsert moves.
  */
-bool
+static bool
 lead_run_fits(const struct lead_run *r, const struct detection *d)
 {
 	char key[256];
@@ -281,7 +285,7 @@ add_sim(struct lead_run *r, const struct rec_sim *s, int64_t ts)
 }
 
 /* d joins the run (lead_run_fits said it may); json: its stored text. */
-void
+static void
 lead_run_add(struct lead_run *r, uint64_t seq, const char *json, const struct detection *d)
 {
 	char s[24], t[24], k[24], h[24];
@@ -419,7 +423,7 @@ opt_int(int64_t v)
 }
 
 /* The run's statement, deferred (its counts land in c at the flush); empty after. */
-int
+static int
 lead_run_flush(struct storage *st, struct lead_run *r, const char *appliance,
     int64_t now, struct ingest_counts *c)
 {
@@ -486,4 +490,91 @@ lead_ingest_record(struct storage *st, const char *appliance, uint64_t seq,
 	rc = lead_run_flush(st, r, appliance, now, c);
 	lead_run_free(r);
 	return rc;
+}
+
+struct lead_runs {
+	struct lead_run	*run[RUNS_OPEN];
+	int		 n, alloc;	/* open (in order of opening); allocated */
+};
+
+struct lead_runs *
+lead_runs_new(void)
+{
+	return calloc(1, sizeof(struct lead_runs));
+}
+
+void
+lead_runs_free(struct lead_runs *rs)
+{
+	if (rs == NULL)
+		return;
+	for (int i = 0; i < rs->alloc; i++)
+		lead_run_free(rs->run[i]);
+	free(rs);
+}
+
+int
+lead_runs_flush(struct storage *st, struct lead_runs *rs, const char *appliance,
+    int64_t now, struct ingest_counts *c)
+{
+	int rc = 0;
+
+	for (int i = 0; i < rs->n; i++)
+		if (lead_run_flush(st, rs->run[i], appliance, now, c) == -1)
+			rc = -1;
+	rs->n = 0;
+	return rc;
+}
+
+/* Whether an open run other than skip names one of d's SIMs. */
+static bool
+sim_elsewhere(const struct lead_runs *rs, int skip, const struct detection *d)
+{
+	for (int i = 0; i < d->nsims; i++) {
+		const struct rec_sim *s = &d->sims[i];
+		const char *key = s->imsi[0] ? s->imsi : s->iccid[0] ? s->iccid : s->msisdn;
+
+		if (key[0] == '\0')
+			continue;
+		for (int j = 0; j < rs->n; j++)
+			for (int k = 0; j != skip && k < rs->run[j]->nsim; k++)
+				if (strcmp(rs->run[j]->sim[k].key, key) == 0)
+					return true;
+	}
+	return false;
+}
+
+int
+lead_runs_add(struct storage *st, struct lead_runs *rs, const char *appliance,
+    int64_t now, struct ingest_counts *c, uint64_t seq, const char *json,
+    const struct detection *d)
+{
+	char key[256];
+	int k = -1;
+
+	lead_key(d, key, sizeof(key));
+	for (int i = 0; i < rs->n && k < 0; i++)
+		if (strcmp(rs->run[i]->key, key) == 0)
+			k = i;
+	if (sim_elsewhere(rs, k, d)) {	/* that run's statement goes first */
+		if (lead_runs_flush(st, rs, appliance, now, c) == -1)
+			return -1;
+		k = -1;
+	} else if (k >= 0 && !lead_run_fits(rs->run[k], d) &&
+	    lead_run_flush(st, rs->run[k], appliance, now, c) == -1)
+		return -1;
+	if (k < 0) {
+		if (rs->n == RUNS_OPEN && lead_runs_flush(st, rs, appliance, now, c) == -1)
+			return -1;
+		if (rs->n == rs->alloc) {
+			if ((rs->run[rs->n] = lead_run_new()) == NULL) {
+				snprintf(st->err, sizeof(st->err), "out of memory");
+				return -1;
+			}
+			rs->alloc++;
+		}
+		k = rs->n++;
+	}
+	lead_run_add(rs->run[k], seq, json, d);
+	return 0;
 }

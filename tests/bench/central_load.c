@@ -60,6 +60,7 @@ static struct {
 	const char		*ca_path, *cakey_path, *crt_path, *key_path, *hostile, *prefix, *id;
 	uint64_t		 epoch;
 	int			 port, n, reports, batch, seconds, first;
+	int			 lines;		/* -L: subscriber lines per appliance */
 	mbedtls_x509_crt	 ca;
 	mbedtls_pk_context	 cakey;
 	mbedtls_entropy_context	 ent;
@@ -276,10 +277,16 @@ hello(struct app *a, const char *id, uint64_t *high)
 	return recv_frame(a, high);
 }
 
-/* A detection record as goipwatchd writes it, one subscriber line per appliance. */
+/*
+ * A detection record as goipwatchd writes it, of one of the appliance's -L
+ * subscriber lines (each with its SIM), taken in turn: a report's records of
+ * one line are consecutive with -L 1 and interleaved with more.
+ */
 static int
 record(struct app *a, uint64_t seq, char *buf, size_t cap)
 {
+	int li = a->idx * G.lines + (int)(seq % (uint64_t)G.lines);
+
 	return snprintf(buf, cap, "{\"type\":\"detection\",\"ts\":\"2026-11-29T09:54:24.951Z\","
 	    "\"subject\":{\"ip\":\"100.%d.%d.%d\"},\"verdict\":\"simbox_suspected\","
 	    "\"tier\":\"%s\",\"deadline\":\"2026-11-29T11:54:01.254Z\",\"score\":90,"
@@ -288,8 +295,8 @@ record(struct app *a, uint64_t seq, char *buf, size_t cap)
 	    "\"peers\":[{\"ip\":\"198.51.100.%d\",\"port\":5060,\"count\":3}],\"callees\":[],"
 	    "\"device\":{\"id\":\"goip\",\"sim_count\":1,\"sims\":[{\"imsi\":\"4600012%08d\","
 	    "\"iccid\":\"8986001%013d\",\"imei\":\"8627040%08d\"}]},\"calls\":{},\"update\":%s}",
-	    64 + a->idx / 65536, a->idx / 256 % 256, a->idx % 256,
-	    seq % 7 == 0 ? "urgent" : "high", seq, a->idx % 50, a->idx, a->idx, a->idx,
+	    64 + li / 65536, li / 256 % 256, li % 256,
+	    seq % 7 == 0 ? "urgent" : "high", seq, a->idx % 50, li, li, li,
 	    seq > 1 ? "true" : "false");
 }
 
@@ -504,7 +511,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: central-load -A ca.crt -K ca.key -p PORT [-n N] [-r R] [-R rate]"
-	    " [-b B] [-P prefix] [-s first] [-S stagger_secs] [-T secs] [-H huge|seq|identity|hello|early|mute|pin|leap"
+	    " [-b B] [-L lines] [-P prefix] [-s first] [-S stagger_secs] [-T secs] [-H huge|seq|identity|hello|early|mute|pin|leap"
 	    " [-c crt -k key -i CN]] [-E epoch]\n");
 	exit(2);
 }
@@ -515,7 +522,8 @@ options(int argc, char **argv)
 	int ch;
 
 	G.n = 10; G.reports = 10; G.batch = 10; G.seconds = 60; G.prefix = "gw-load-";
-	while ((ch = getopt(argc, argv, "A:K:p:n:r:R:b:P:s:S:T:H:c:k:i:E:")) != -1) {
+	G.lines = 1;
+	while ((ch = getopt(argc, argv, "A:K:p:n:r:R:b:L:P:s:S:T:H:c:k:i:E:")) != -1) {
 		switch (ch) {
 		case 'A': G.ca_path = optarg; break;
 		case 'K': G.cakey_path = optarg; break;
@@ -524,6 +532,7 @@ options(int argc, char **argv)
 		case 'r': G.reports = atoi(optarg); break;
 		case 'R': G.rate = atof(optarg); break;
 		case 'b': G.batch = atoi(optarg); break;
+		case 'L': G.lines = atoi(optarg); break;
 		case 'P': G.prefix = optarg; break;
 		case 's': G.first = atoi(optarg); break;
 		case 'S': G.stagger = atof(optarg); break;
@@ -538,7 +547,7 @@ options(int argc, char **argv)
 	}
 	if (G.hostile != NULL && strcmp(G.hostile, "pin") != 0)
 		G.n = 1;
-	if (G.ca_path == NULL || G.port <= 0 || G.n <= 0 || G.batch <= 0 ||
+	if (G.ca_path == NULL || G.port <= 0 || G.n <= 0 || G.batch <= 0 || G.lines <= 0 ||
 	    (G.cakey_path == NULL && G.crt_path == NULL))
 		usage();
 }

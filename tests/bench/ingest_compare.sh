@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Ingest on one build, both databases: APPS simulated appliances send REPORTS
-# reports of RECS detection records (central-load), then the stored tables
+# reports of RECS detection records (central-load; LINES subscriber lines per
+# appliance, their records interleaved), then the stored tables
 # (leads, lead_events, lead_changes, lead_evidence, lead_infra, lead_sources,
 # lead_records, sims, alerts, records) are dumped in a canonical order to
 # $OUT/<backend>.dump (after 2 more reports each from a second session), so
@@ -12,7 +13,7 @@
 # before them (a record stored beforehand, say).
 #   BUILD=build OUT=/tmp/new APPS=50 REPORTS=20 tests/bench/ingest_compare.sh
 set -u
-APPS=${APPS:-50} REPORTS=${REPORTS:-20} RECS=${RECS:-20}
+APPS=${APPS:-50} REPORTS=${REPORTS:-20} RECS=${RECS:-20} LINES=${LINES:-1}
 BACKENDS=${BACKENDS:-sqlite postgresql} WORKERS=${WORKERS:-8}
 . "$(dirname "$0")/../integration/central_lib.sh"
 OUT=${OUT:-$T/out}
@@ -57,13 +58,13 @@ for be in $BACKENDS; do
 	start_central "$be"
 	c0=$(proc_cpu_ticks "$CPID") p0=$(pg_ticks)
 	r=$("$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r "$REPORTS" \
-	    -b "$RECS" -T 300 2>&1 | grep 'reports acked') || fail "central-load ($be)"
+	    -b "$RECS" -L "$LINES" -T 300 2>&1 | grep 'reports acked') || fail "central-load ($be)"
 	c1=$(proc_cpu_ticks "$CPID") p1=$(pg_ticks)
 	echo "$be: $r"
 	awk -v c="$((c1 - c0))" -v p="$((p1 - p0))" -v n="$((APPS * REPORTS))" -v be="$be" \
 	    'BEGIN { printf "%s: cpu ms per report: central %.3f postgres %.3f\n", be, c * 10 / n, p * 10 / n }'
 	# a second session each: the hello's high-water, the seqs go on
-	"$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r 2 -b "$RECS" \
+	"$LOAD" -A "$T/pki/ca.crt" -K "$T/pki/ca.key" -p "$PORT" -n "$APPS" -r 2 -b "$RECS" -L "$LINES" \
 	    -T 60 >/dev/null 2>&1
 	if [ -n "${RECORDS:-}" ]; then
 		[ -z "${PRE_SQL:-}" ] || sql "$PRE_SQL" || fail "PRE_SQL ($be)"

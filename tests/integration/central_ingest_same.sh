@@ -13,7 +13,8 @@
 # was already above some of their records, an evidence time unknown in one
 # record and known in the next (the run splits), and a run one of whose
 # records was stored before (a partial duplicate: the report goes again a
-# record at a time) store what SQLite stores.
+# record at a time), and two leads' runs open at once with a SIM moving between
+# them, store what SQLite stores.
 set -u
 here=$(dirname "$0")
 . "$here/central_lib.sh"
@@ -31,6 +32,7 @@ SIMS='"device":{"id":"dev\"1","sims":[{"imsi":"460001","iccid":"8986A"},{"imsi":
 SIMS2='"device":{"sims":[{"imsi":"460001","msisdn":"+8614"}]}'
 EVN='"evidence":[{"kind":"k1","detail":"d","count":1,"first_ts":"2026-11-29T09:00:00Z"}]'
 EVL='"evidence":[{"kind":"k1","detail":"d","count":2,"last_ts":"2026-11-29T09:50:00Z"}]'
+SIMA='"device":{"sims":[{"imsi":"460099","imei":"35099"}]}'
 HEALTH='{"type":"health","ts":"2026-11-29T09:05:00Z","uptime":6}'
 SHA='"evidence_file":{"sha256":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}'
 {
@@ -63,6 +65,13 @@ SHA='"evidence_file":{"sha256":"0123456789abcdef0123456789abcdef0123456789abcdef
 	det 100.64.50.7 general 1 10:07 '' ''
 	det 100.64.50.7 high 2 10:08 '' ''
 	det 100.64.50.7 urgent 3 10:09 '' ''
+	# seq 29-34: two leads' runs open at once, a SIM moving between them
+	echo "$HEALTH"
+	det 100.64.50.8 general 1 10:10 '' ",$SIMA"
+	det 100.64.50.9 high 2 10:11 '' ''
+	det 100.64.50.8 urgent 3 10:12 '' ''
+	det 100.64.50.9 urgent 4 10:13 '' ",$SIMA"
+	det 100.64.50.8 high 5 10:14 '' ",$SIMA"
 } > "$T/var.jsonl"
 # seq 27 (100.64.50.7 high) is stored before the report comes
 PRE_SQL="INSERT INTO records (appliance, seq, type, received, body) VALUES ('gw-var', 27, 'detection', 1, 'before')" \
@@ -83,12 +92,16 @@ grep -q '^acct:acct-1|' "$T/out/postgresql.dump" && grep -q '|imsi|460001|' "$T/
     fail "the varied records did not take their branches"
 # the runs took their branches
 for want in 'line:100.64.50.5/0/0|raised line:100.64.50.5/0/0|updated line:100.64.50.5/0/0|escalated line:100.64.50.5/0/0|updated' \
-    'line:100.64.50.7/0/0|raised line:100.64.50.7/0/0|escalated'; do
+    'line:100.64.50.7/0/0|raised line:100.64.50.7/0/0|escalated' \
+    'line:100.64.50.8/0/0|raised line:100.64.50.8/0/0|escalated line:100.64.50.8/0/0|updated' \
+    'line:100.64.50.9/0/0|raised line:100.64.50.9/0/0|escalated'; do
 	got=$(grep "^${want%%|*}|" "$T/out/postgresql.dump" | grep -E '\|(raised|updated|escalated)$' | tr '\n' ' ')
 	[ "$got" = "$want " ] || fail "lead changes: want '$want', got '$got'"
 done
 grep -q '^gw-var|27|line:' "$T/out/postgresql.dump" && fail "a record stored before was linked again"
 grep -q '^gw-var|28|line:100.64.50.7/0/0|' "$T/out/postgresql.dump" ||
     fail "the partial duplicate's other records were not stored"
+grep -q '^460099|460099|||35099|line:100.64.50.8/0/0|' "$T/out/postgresql.dump" ||
+    fail "the SIM is not on the lead that named it last"
 grep -q '^line:100.64.50.6/0/0|k1|d|2|' "$T/out/postgresql.dump" || fail "no merged evidence on 100.64.50.6"
 ok "sqlite and postgresql store the same leads, events, alerts, SIMs and records"
