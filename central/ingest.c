@@ -277,8 +277,10 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
 		return -1;
 	if (changes == 0)
 		return 1;
-	/* a lead's detections go out as runs (lead-run.c), deferred: each
-	 * run's statement goes out with the next one's */
+	/* a lead's detections go out as runs (lead-run.c), deferred: the
+	 * report's statements go out with the next statement of the batch
+	 * (the next report's high_seq update, or the COMMIT), and a failure
+	 * among them fails the batch, whose jobs are then tried one by one */
 	if (!careful && st->ops->with_writes && (run = lead_runs_new()) == NULL) {
 		snprintf(st->err, sizeof(st->err), "out of memory");
 		return -1;
@@ -289,7 +291,7 @@ ingest_records(struct storage *st, const char *appliance, const struct ingest_sp
 	if (rc == 0 && run != NULL)
 		rc = lead_runs_flush(st, run, appliance, now, c);
 	lead_runs_free(run);
-	return rc == -1 ? -1 : db_flush(st);
+	return rc;
 }
 
 int
