@@ -22,14 +22,6 @@ need_cmd sqlite3
 pki
 ulimit -n 65536 2>/dev/null || true
 
-pg_ticks() {
-	[ "${DB%%:*}" = postgresql ] || { echo 0; return; }
-	pm=$(head -n 1 "$T/pg/postmaster.pid")
-	{ sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }'
-	  for k in $(cat "/proc/$pm/task/$pm/children"); do
-		sed 's/.*) //' "/proc/$k/stat" 2>/dev/null | awk '{ print $12 + $13 }'
-	  done; } | awk '{ s += $1 } END { print s + 0 }'
-}
 # Times (lead_changes.at, alerts.created and such) are the ingest's clock:
 # they are left out, the rest in a stable order.
 dump() {

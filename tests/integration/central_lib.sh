@@ -147,6 +147,16 @@ pg_start() {
 proc_fds() { ls "/proc/$1/fd" | wc -l; }
 proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 proc_cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# CPU ticks of the PostgreSQL cluster (0 on SQLite): the postmaster, its exited
+# children, and the backends alive now.
+pg_ticks() {
+	[ "${DB%%:*}" = postgresql ] || { echo 0; return; }
+	pm=$(head -n 1 "$T/pg/postmaster.pid")
+	{ sed 's/.*) //' "/proc/$pm/stat" | awk '{ print $12 + $13 + $14 + $15 }'
+	  for k in $(cat "/proc/$pm/task/$pm/children"); do
+		sed 's/.*) //' "/proc/$k/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+	  done; } | awk '{ s += $1 } END { print s + 0 }'
+}
 
 # counters NAME PID: SIGUSR1, then the latest counter lines of $T/NAME.log.
 counters() {
