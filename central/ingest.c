@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame.h"
 #include "ingest.h"
 #include "record.h"
 #include "storage.h"
@@ -71,18 +72,21 @@ ingest_hello(struct storage *st, struct ingest_hello *h)
 	char *c[3];
 	struct db_arg a[] = { DB_S(h->appliance), opt(text(h->serial, &c[0])),
 	    opt(text(h->firmware, &c[1])), DB_I(h->config_version), DB_I(h->now),
-	    opt(text(h->instance, &c[2])) };
+	    opt(text(h->instance, &c[2])), DB_S(FRAME_HELLO_SELFTEST) };
 	struct hello_row x = { .grp = "default" }, was;
 	int rc;
 
 	h->high_seq = 0;
-	/* the upsert locks the row: hellos of one appliance decide one at a time */
+	/* the upsert locks the row: hellos of one appliance decide one at a time;
+	 * a self-test's hello (mark-good's goipwatchd --self-test) says nothing
+	 * of the firmware running, so the stored firmware stays */
 	rc = db_exec(st, "INSERT INTO appliances (id, serial, firmware, config_version,"
 	    " connected_at, last_seen, instance) VALUES ($1, $2, $3, $4, $5, $5, $6)"
 	    " ON CONFLICT (id) DO UPDATE SET serial = excluded.serial,"
-	    " firmware = excluded.firmware, config_version = excluded.config_version,"
+	    " firmware = CASE WHEN excluded.firmware = $7 THEN appliances.firmware"
+	    " ELSE excluded.firmware END, config_version = excluded.config_version,"
 	    " connected_at = excluded.connected_at, last_seen = excluded.last_seen,"
-	    " instance = excluded.instance", a, 6);
+	    " instance = excluded.instance", a, 7);
 	for (int i = 0; i < 3; i++)
 		free(c[i]);
 	if (rc == -1 || db_query(st, "SELECT high_seq, grp, spool_epoch, seq_base"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "frame.h"
 #include "ingest.h"
 #include "storage.h"
 #include "utf8.h"
@@ -218,6 +219,39 @@ test_calls(void **state)
 	storage_close(st);
 }
 
+static int
+fw_row(void *arg, const struct db_row *r)
+{
+	const char *v = row_str(r, 0);
+
+	snprintf(arg, 32, "%s", v != NULL ? v : "(null)");
+	return 0;
+}
+
+/* mark-good's self-test says hello too: the appliance's firmware stays. */
+static void
+test_selftest_hello(void **state)
+{
+	struct storage *st = open_db();
+	struct ingest_hello h = { .appliance = "gw-1", .firmware = "1.2.3", .now = 2 };
+	char fw[32] = "";
+
+	(void)state;
+	assert_int_equal(ingest_hello(st, &h), 0);
+	h = (struct ingest_hello){ .appliance = "gw-1", .firmware = FRAME_HELLO_SELFTEST,
+	    .now = 3 };
+	assert_int_equal(ingest_hello(st, &h), 0);
+	assert_int_equal(db_query(st, "SELECT firmware FROM appliances WHERE id = 'gw-1'",
+	    NULL, 0, fw_row, fw), 0);
+	assert_string_equal(fw, "1.2.3");
+	h = (struct ingest_hello){ .appliance = "gw-1", .firmware = "1.2.4", .now = 4 };
+	assert_int_equal(ingest_hello(st, &h), 0);
+	assert_int_equal(db_query(st, "SELECT firmware FROM appliances WHERE id = 'gw-1'",
+	    NULL, 0, fw_row, fw), 0);
+	assert_string_equal(fw, "1.2.4");
+	storage_close(st);
+}
+
 int
 main(void)
 {
@@ -225,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_sanitise),
 		cmocka_unit_test(test_quarantine),
 		cmocka_unit_test(test_calls),
+		cmocka_unit_test(test_selftest_hello),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
