@@ -132,21 +132,18 @@ nz(const char *s)
 	return s[0] != '\0' ? s : NULL;
 }
 
-/* Room for one more of an array of size each; false when out of memory. */
-static bool
-grow(void *pp, int n, int *cap, size_t size)
+/* The array p of n (room for *cap) with room for one more; NULL when out of memory. */
+static void *
+grow(void *p, int n, int *cap, size_t size)
 {
-	void *p;
 	int c;
 
 	if (n < *cap)
-		return true;
+		return p;
 	c = *cap ? *cap * 2 : 16;
-	if ((p = realloc(*(void **)pp, (size_t)c * size)) == NULL)
-		return false;
-	*(void **)pp = p;
-	*cap = c;
-	return true;
+	if ((p = realloc(p, (size_t)c * size)) != NULL)
+		*cap = c;
+	return p;
 }
 
 static struct lead_run *
@@ -213,10 +210,13 @@ add_evidence(struct lead_run *r, const struct rec_evidence *e)
 	struct rec_evidence *m;
 
 	if (k < 0) {
-		if (!grow(&r->ev, r->nev, &r->capev, sizeof(*r->ev))) {
+		struct rec_evidence *p = grow(r->ev, r->nev, &r->capev, sizeof(*p));
+
+		if (p == NULL) {
 			r->oom = true;
 			return;
 		}
+		r->ev = p;
 		r->ev[r->nev++] = *e;
 		return;
 	}
@@ -231,6 +231,8 @@ add_evidence(struct lead_run *r, const struct rec_evidence *e)
 static void
 add_infra(struct lead_run *r, const char *kind, const char *value, const char *role)
 {
+	struct run_infra *p;
+
 	if (value[0] == '\0')
 		return;
 	for (int k = 0; k < r->ninf; k++)
@@ -240,10 +242,11 @@ add_infra(struct lead_run *r, const char *kind, const char *value, const char *r
 				r->inf[k].role = role;
 			return;
 		}
-	if (!grow(&r->inf, r->ninf, &r->capinf, sizeof(*r->inf))) {
+	if ((p = grow(r->inf, r->ninf, &r->capinf, sizeof(*p))) == NULL) {
 		r->oom = true;
 		return;
 	}
+	r->inf = p;
 	snprintf(r->inf[r->ninf].kind, sizeof(r->inf[0].kind), "%s", kind);
 	snprintf(r->inf[r->ninf].value, sizeof(r->inf[0].value), "%s", value);
 	r->inf[r->ninf++].role = role;
@@ -262,10 +265,13 @@ add_sim(struct lead_run *r, const struct rec_sim *s, int64_t ts)
 		if (strcmp(r->sim[k].key, key) == 0)
 			m = &r->sim[k];
 	if (m == NULL) {
-		if (!grow(&r->sim, r->nsim, &r->capsim, sizeof(*r->sim))) {
+		struct run_sim *p = grow(r->sim, r->nsim, &r->capsim, sizeof(*p));
+
+		if (p == NULL) {
 			r->oom = true;
 			return;
 		}
+		r->sim = p;
 		m = &r->sim[r->nsim++];
 		snprintf(m->key, sizeof(m->key), "%s", key);
 		m->s = *s;
