@@ -32,6 +32,14 @@
 #define RUN_MAX		256
 /* Runs open at once; one more sends them all. */
 #define RUNS_OPEN	64
+/*
+ * Merged items (evidence, infrastructure, SIMs) a run collects before it ends,
+ * and SIMs the open runs hold before they all go: each record's merge and SIM
+ * check is a scan of these, so a report of records that each name many new
+ * items costs a bounded time per record.
+ */
+#define RUN_ITEMS	512
+#define RUNS_SIMS	1024
 
 struct run_infra {
 	char		 kind[8], value[64];
@@ -188,7 +196,7 @@ lead_run_fits(const struct lead_run *r, const struct detection *d)
 
 	if (r->n == 0)
 		return true;
-	if (r->n >= RUN_MAX || r->oom)
+	if (r->n >= RUN_MAX || r->oom || r->nev + r->ninf + r->nsim >= RUN_ITEMS)
 		return false;
 	lead_key(d, key, sizeof(key));
 	if (strcmp(key, r->key) != 0)
@@ -532,6 +540,16 @@ lead_runs_flush(struct storage *st, struct lead_runs *rs, const char *appliance,
 	return rc;
 }
 
+static int
+open_sims(const struct lead_runs *rs)
+{
+	int n = 0;
+
+	for (int i = 0; i < rs->n; i++)
+		n += rs->run[i]->nsim;
+	return n;
+}
+
 /* Whether an open run other than skip names one of d's SIMs. */
 static bool
 sim_elsewhere(const struct lead_runs *rs, int skip, const struct detection *d)
@@ -562,13 +580,15 @@ lead_runs_add(struct storage *st, struct lead_runs *rs, const char *appliance,
 	for (int i = 0; i < rs->n && k < 0; i++)
 		if (strcmp(rs->run[i]->key, key) == 0)
 			k = i;
-	if (sim_elsewhere(rs, k, d)) {	/* that run's statement goes first */
+	/* all open runs go first when another names one of d's SIMs (that
+	 * run's statement must come before d's) or when they hold too many */
+	if (sim_elsewhere(rs, k, d) || open_sims(rs) >= RUNS_SIMS) {
 		if (lead_runs_flush(st, rs, appliance, now, c) == -1)
 			return -1;
 		k = -1;
 	} else if (k >= 0 && !lead_run_fits(rs->run[k], d) &&
 	    lead_run_flush(st, rs->run[k], appliance, now, c) == -1)
-		return -1;
+		return -1;	/* else that run is sent, and d starts it again */
 	if (k < 0) {
 		if (rs->n == RUNS_OPEN && lead_runs_flush(st, rs, appliance, now, c) == -1)
 			return -1;

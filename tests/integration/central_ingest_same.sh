@@ -14,7 +14,7 @@
 # record and known in the next (the run splits), and a run one of whose
 # records was stored before (a partial duplicate: the report goes again a
 # record at a time), and two leads' runs open at once with a SIM moving between
-# them, store what SQLite stores.
+# them, and a run that outgrows its SIMs, store what SQLite stores.
 set -u
 here=$(dirname "$0")
 . "$here/central_lib.sh"
@@ -72,6 +72,11 @@ SHA='"evidence_file":{"sha256":"0123456789abcdef0123456789abcdef0123456789abcdef
 	det 100.64.50.8 urgent 3 10:12 '' ''
 	det 100.64.50.9 urgent 4 10:13 '' ",$SIMA"
 	det 100.64.50.8 high 5 10:14 '' ",$SIMA"
+	# seq 35-54: a run whose SIMs outgrow what one run holds (it splits)
+	for i in $(seq 10 29); do
+		sims=$(seq 0 31 | sed "s/.*/{\"imsi\":\"4600$i&\"}/" | paste -sd, -)
+		det 100.64.50.10 general "$i" 10:15 '' ",\"device\":{\"sims\":[$sims]}"
+	done
 } > "$T/var.jsonl"
 # seq 27 (100.64.50.7 high) is stored before the report comes
 PRE_SQL="INSERT INTO records (appliance, seq, type, received, body) VALUES ('gw-var', 27, 'detection', 1, 'before')" \
@@ -103,5 +108,7 @@ grep -q '^gw-var|28|line:100.64.50.7/0/0|' "$T/out/postgresql.dump" ||
     fail "the partial duplicate's other records were not stored"
 grep -q '^460099|460099|||35099|line:100.64.50.8/0/0|' "$T/out/postgresql.dump" ||
     fail "the SIM is not on the lead that named it last"
+[ "$(grep -c '|line:100.64.50.10/0/0|1795943415|1795943415$' "$T/out/postgresql.dump")" = 640 ] ||
+    fail "not every SIM of the long run was stored"
 grep -q '^line:100.64.50.6/0/0|k1|d|2|' "$T/out/postgresql.dump" || fail "no merged evidence on 100.64.50.6"
 ok "sqlite and postgresql store the same leads, events, alerts, SIMs and records"
