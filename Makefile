@@ -135,7 +135,7 @@ run: deps all
 bench: deps all $(BENCH_DEPS)
 	$(Q)BUILD=$(BUILD) ./tests/bench/run.sh
 	$(Q)BUILD=$(BUILD) ./tests/bench/stages.sh
-	$(Q)for b in voip_bench uplink_bench central_bench pg_floor api_bench evidence_bench \
+	$(Q)for b in voip_bench uplink_bench central_bench pg_floor central_contention api_bench evidence_bench \
 	    evidence_uplink_bench central_connect_bench; do \
 		[ ! -x tests/bench/$$b.sh ] || BUILD=$(BUILD) ./tests/bench/$$b.sh || exit 1; done
 
