@@ -9,12 +9,6 @@
 #include "record.h"
 #include "storage.h"
 
-static struct db_arg
-opt(const char *s)
-{
-	return s != NULL && *s != '\0' ? DB_S(s) : DB_NULL;
-}
-
 struct hello_row {
 	uint64_t	 high, epoch, base;
 	char		 grp[64];
@@ -70,9 +64,9 @@ int
 ingest_hello(struct storage *st, struct ingest_hello *h)
 {
 	char *c[3];
-	struct db_arg a[] = { DB_S(h->appliance), opt(text(h->serial, &c[0])),
-	    opt(text(h->firmware, &c[1])), DB_I(h->config_version), DB_I(h->now),
-	    opt(text(h->instance, &c[2])), DB_S(FRAME_HELLO_SELFTEST) };
+	struct db_arg a[] = { DB_S(h->appliance), db_opt_s(text(h->serial, &c[0])),
+	    db_opt_s(text(h->firmware, &c[1])), DB_I(h->config_version), DB_I(h->now),
+	    db_opt_s(text(h->instance, &c[2])), DB_S(FRAME_HELLO_SELFTEST) };
 	struct hello_row x = { .grp = "default" }, was;
 	int rc;
 
@@ -102,24 +96,17 @@ ingest_hello(struct storage *st, struct ingest_hello *h)
 	    DB_I(h->spool.epoch), DB_I(h->spool.base) }, 3);
 }
 
-/* -1 (absent from the record) as NULL. */
-static struct db_arg
-opt_num(int64_t v)
-{
-	return v < 0 ? DB_NULL : DB_I(v);
-}
-
 static int
 ingest_health(struct storage *st, const char *appliance, const struct health *h,
     int64_t now)
 {
 	struct db_arg a[] = { DB_S(appliance), DB_I(now), DB_I(h->uptime),
 	    DB_I(h->packets), DB_I(h->drops), DB_I(h->spool_depth),
-	    DB_I(h->spool_dropped), opt(h->tls_state), opt(h->firmware),
-	    DB_I(h->config_version), opt_num(h->stage[HD_KERNEL]),
-	    opt_num(h->stage[HD_RING]), opt_num(h->stage[HD_DECODE]),
-	    opt_num(h->stage[HD_FLOW_FULL]), opt_num(h->stage[HD_REASM]),
-	    opt_num(h->spool_oldest_age) };
+	    DB_I(h->spool_dropped), db_opt_s(h->tls_state), db_opt_s(h->firmware),
+	    DB_I(h->config_version), db_opt_i(h->stage[HD_KERNEL]),
+	    db_opt_i(h->stage[HD_RING]), db_opt_i(h->stage[HD_DECODE]),
+	    db_opt_i(h->stage[HD_FLOW_FULL]), db_opt_i(h->stage[HD_REASM]),
+	    db_opt_i(h->spool_oldest_age) };
 
 	return db_exec(st, "UPDATE appliances SET last_heartbeat = $2, uptime = $3,"
 	    " packets = $4, drops = $5, spool_depth = $6, spool_dropped = $7,"

@@ -18,18 +18,6 @@
 #include "storage.h"
 #include "lead-sql.h"
 
-static struct db_arg
-opt(const char *s)
-{
-	return s != NULL && *s != '\0' ? DB_S(s) : DB_NULL;
-}
-
-static struct db_arg
-opt_int(int64_t v)
-{
-	return v >= 0 ? DB_I(v) : DB_NULL;
-}
-
 void
 lead_key(const struct detection *d, char *buf, size_t len)
 {
@@ -90,8 +78,9 @@ upsert_lead(struct storage *st, const struct detection *d, int64_t now,
 {
 	char key[256];
 	int64_t tok = lead_esc_token();
-	struct db_arg a[] = { DB_S(key), DB_S(d->ip), opt_int(d->vlan), opt_int(d->pppoe),
-	    opt(d->account), opt(d->device_id), DB_I(d->tier_rank), DB_S(d->tier),
+	struct db_arg a[] = { DB_S(key), DB_S(d->ip), db_opt_i(d->vlan),
+	    db_opt_i(d->pppoe), db_opt_s(d->account), db_opt_s(d->device_id),
+	    DB_I(d->tier_rank), DB_S(d->tier),
 	    DB_S(d->verdict), DB_I(d->score), DB_I(d->deadline), DB_I(d->ts),
 	    DB_I(now), DB_I(tok) };
 
@@ -121,7 +110,7 @@ merge_evidence(struct storage *st, int64_t id, const struct detection *d)
 
 		if (db_defer(st, EVIDENCE_INSERT " VALUES ($1, $2, $3, $4, $5, $6)"
 		    EVIDENCE_MERGE, (struct db_arg[]){ DB_I(id), DB_S(e->kind), DB_S(e->detail),
-		    DB_I(e->count), opt_int(e->first), opt_int(e->last) }, 6) == -1)
+		    DB_I(e->count), db_opt_i(e->first), db_opt_i(e->last) }, 6) == -1)
 			return -1;
 	}
 	return 0;
@@ -161,13 +150,19 @@ lead_peer_role(int64_t port)
 static int
 sim_upsert(struct storage *st, int64_t id, const struct rec_sim *s, int64_t ts)
 {
-	const char *key = s->imsi[0] ? s->imsi : s->iccid[0] ? s->iccid : s->msisdn;
+	const char *key = lead_sim_key(s);
 
 	if (key[0] == '\0')
 		return 0;
 	return db_defer(st, SIM_INSERT " VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
-	    SIM_MERGE, (struct db_arg[]){ DB_S(key), opt(s->imsi), opt(s->iccid), opt(s->msisdn),
-	    opt(s->imei), DB_I(id), DB_I(ts) }, 7);
+	    SIM_MERGE, (struct db_arg[]){ DB_S(key), db_opt_s(s->imsi), db_opt_s(s->iccid),
+	    db_opt_s(s->msisdn), db_opt_s(s->imei), DB_I(id), DB_I(ts) }, 7);
+}
+
+const char *
+lead_sim_key(const struct rec_sim *s)
+{
+	return s->imsi[0] ? s->imsi : s->iccid[0] ? s->iccid : s->msisdn;
 }
 
 /* Shared infrastructure, for rings: foreign peers, IMSIs, IMEIs. */

@@ -5,8 +5,9 @@
  * same lead key; the runs of several leads are open at once (struct
  * lead_runs) as long as no two of them name the same SIM (a SIM's lead is the
  * last to name it), and any record that is not such a detection sends them
- * all first (ingest.c). The statement inserts the records and, when all of them are new, upserts the
- * lead once with their merge, writes one change per record, the raise or
+ * all first (ingest.c). The statement inserts the records and, when all of
+ * them are new, upserts the lead once with their merge, writes one change per
+ * record, the raise or
  * escalation event and the urgent alerts of each record that raised or
  * escalated the lead, the record links, and the evidence, infrastructure and
  * SIMs merged as one upsert per record in turn would have merged them. The
@@ -40,6 +41,14 @@
  */
 #define RUN_ITEMS	512
 #define RUNS_SIMS	1024
+
+/* A two-dimensional text array literal being written: {{"a",NULL},{"b","c"}}. */
+struct sqlarr {
+	char	*p;
+	size_t	 len, cap;
+	int	 rows;
+	bool	 oom;
+};
 
 struct run_infra {
 	char		 kind[8], value[64];
@@ -93,7 +102,8 @@ sqlarr_put(struct sqlarr *a, const char *s, size_t n)
 	a->p[a->len] = '\0';
 }
 
-void
+/* One row of n elements; NULL stays SQL NULL, anything else is quoted. */
+static void
 sqlarr_row(struct sqlarr *a, const char *const *v, int n)
 {
 	sqlarr_put(a, a->rows++ ? ",{" : "{{", 2);
@@ -118,14 +128,16 @@ sqlarr_row(struct sqlarr *a, const char *const *v, int n)
 	sqlarr_put(a, "}", 1);
 }
 
-const char *
+/* The finished literal; NULL when out of memory. */
+static const char *
 sqlarr_end(struct sqlarr *a)
 {
 	sqlarr_put(a, a->rows ? "}" : "{}", a->rows ? 1 : 2);
 	return a->oom ? NULL : a->p;
 }
 
-const char *
+/* -1 as NULL, else the number in buf. */
+static const char *
 sqlarr_num(char *buf, size_t len, int64_t v)
 {
 	if (v < 0)
@@ -184,22 +196,17 @@ run_evidence(const struct lead_run *r, const struct rec_evidence *e)
 }
 
 /*
- * Whether d's records can join the run and leave the stored rows those of one
- * upsert per record: the same lead, room, and no evidence item whose merged
- * last time is unknown (NULL keeps) while d knows one, as the merged row
- * would then not move a stored time that the record's own upsert moves.
+ * Whether d, of the run's lead, can join it and leave the stored rows those
+ * of one upsert per record: room, and no evidence item whose merged last time
+ * is unknown (NULL keeps) while d knows one, as the merged row would then not
+ * move a stored time that the record's own upsert moves.
  */
 static bool
 lead_run_fits(const struct lead_run *r, const struct detection *d)
 {
-	char key[256];
-
 	if (r->n == 0)
 		return true;
 	if (r->n >= RUN_MAX || r->oom || r->nev + r->ninf + r->nsim >= RUN_ITEMS)
-		return false;
-	lead_key(d, key, sizeof(key));
-	if (strcmp(key, r->key) != 0)
 		return false;
 	for (int i = 0; i < d->nev; i++) {
 		int k = run_evidence(r, &d->ev[i]);
@@ -264,7 +271,7 @@ add_infra(struct lead_run *r, const char *kind, const char *value, const char *r
 static void
 add_sim(struct lead_run *r, const struct rec_sim *s, int64_t ts)
 {
-	const char *key = s->imsi[0] ? s->imsi : s->iccid[0] ? s->iccid : s->msisdn;
+	const char *key = lead_sim_key(s);
 	struct run_sim *m = NULL;
 
 	if (key[0] == '\0')
@@ -298,15 +305,16 @@ add_sim(struct lead_run *r, const struct rec_sim *s, int64_t ts)
 		m->last = ts;
 }
 
-/* d joins the run (lead_run_fits said it may); json: its stored text. */
+/* d, of lead key, joins the run (lead_run_fits said it may); json: its text. */
 static void
-lead_run_add(struct lead_run *r, uint64_t seq, const char *json, const struct detection *d)
+lead_run_add(struct lead_run *r, const char *key, uint64_t seq, const char *json,
+    const struct detection *d)
 {
 	char s[24], t[24], k[24], h[24];
 	int thr = r->rank;
 
 	if (r->n == 0) {
-		lead_key(d, r->key, sizeof(r->key));
+		snprintf(r->key, sizeof(r->key), "%s", key);
 		r->rank = thr = 0;
 		r->esc_from = -1;
 		r->score = d->score;
@@ -424,18 +432,6 @@ run_row(void *arg, const struct db_row *row)
 	return 0;
 }
 
-static struct db_arg
-opt(const char *s)
-{
-	return s[0] != '\0' ? DB_S(s) : DB_NULL;
-}
-
-static struct db_arg
-opt_int(int64_t v)
-{
-	return v >= 0 ? DB_I(v) : DB_NULL;
-}
-
 /* The run's statement, deferred (its counts land in c at the flush); empty after. */
 static int
 lead_run_flush(struct storage *st, struct lead_run *r, const char *appliance,
@@ -469,10 +465,10 @@ lead_run_flush(struct storage *st, struct lead_run *r, const char *appliance,
 	if (!r->oom && sqlarr_end(&r->recs) != NULL && sqlarr_end(&ev) != NULL &&
 	    sqlarr_end(&inf) != NULL && sqlarr_end(&sim) != NULL)
 		rc = db_defer_query(st, run_sql, (struct db_arg[]){ DB_S(appliance),
-		    DB_I(now), DB_S(r->key), DB_S(r->ip), opt_int(r->vlan), opt_int(r->pppoe),
-		    opt(r->device_id), DB_I(r->rank), DB_S(r->tier), DB_S(r->verdict),
+		    DB_I(now), DB_S(r->key), DB_S(r->ip), db_opt_i(r->vlan), db_opt_i(r->pppoe),
+		    db_opt_s(r->device_id), DB_I(r->rank), DB_S(r->tier), DB_S(r->verdict),
 		    DB_I(r->score), DB_I(r->deadline), DB_I(r->ts_min), DB_I(r->ts_max),
-		    DB_I(lead_esc_token()), DB_I(r->n), opt_int(r->esc_from),
+		    DB_I(lead_esc_token()), DB_I(r->n), db_opt_i(r->esc_from),
 		    DB_S(r->recs.p), DB_S(ev.p), DB_S(inf.p), DB_S(sim.p), DB_I(r->ts_first),
 		    DB_I(r->ts_last) }, 23, run_row, NULL, c);
 	else
@@ -494,13 +490,15 @@ lead_ingest_record(struct storage *st, const char *appliance, uint64_t seq,
     struct ingest_counts *c)
 {
 	struct lead_run *r = lead_run_new();
+	char key[256];
 	int rc;
 
 	if (r == NULL) {
 		snprintf(st->err, sizeof(st->err), "out of memory");
 		return -1;
 	}
-	lead_run_add(r, seq, json, d);
+	lead_key(d, key, sizeof(key));
+	lead_run_add(r, key, seq, json, d);
 	rc = lead_run_flush(st, r, appliance, now, c);
 	lead_run_free(r);
 	return rc;
@@ -555,8 +553,7 @@ static bool
 sim_elsewhere(const struct lead_runs *rs, int skip, const struct detection *d)
 {
 	for (int i = 0; i < d->nsims; i++) {
-		const struct rec_sim *s = &d->sims[i];
-		const char *key = s->imsi[0] ? s->imsi : s->iccid[0] ? s->iccid : s->msisdn;
+		const char *key = lead_sim_key(&d->sims[i]);
 
 		if (key[0] == '\0')
 			continue;
@@ -601,6 +598,6 @@ lead_runs_add(struct storage *st, struct lead_runs *rs, const char *appliance,
 		}
 		k = rs->n++;
 	}
-	lead_run_add(rs->run[k], seq, json, d);
+	lead_run_add(rs->run[k], key, seq, json, d);
 	return 0;
 }

@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The SQL a detection's lead is written with, shared by the statement-at-a-time
- * form and the one-statement forms (lead-ingest.c, lead-run.c), and the
- * array literals those statements take their lists in.
+ * form and the one-statement form (lead-ingest.c, lead-run.c).
  */
 #ifndef GWC_LEAD_SQL_H
 #define GWC_LEAD_SQL_H
 
-#include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #define ESCALATES "excluded.tier_rank > leads.tier_rank"
@@ -83,24 +80,12 @@
 	" SET last_seen = excluded.last_seen" \
 	" WHERE lead_sources.last_seen <> excluded.last_seen"
 
-/* A two-dimensional text array literal being written: {{"a",NULL},{"b","c"}}. */
-struct sqlarr {
-	char	*p;
-	size_t	 len, cap;
-	int	 rows;
-	bool	 oom;
-};
-
-/* One row of n elements; NULL stays SQL NULL, anything else is quoted. */
-void		 sqlarr_row(struct sqlarr *, const char *const *v, int n);
-/* The finished literal; NULL when out of memory. */
-const char	*sqlarr_end(struct sqlarr *);
-/* -1 as NULL, else the number in buf. */
-const char	*sqlarr_num(char *buf, size_t len, int64_t v);
-
 /* Marks which upsert escalated a lead: unique per process and call. */
 int64_t		 lead_esc_token(void);
 /* What a foreign peer is by its port ("softswitch"...); NULL if unknown. */
 const char	*lead_peer_role(int64_t port);
+struct rec_sim;
+/* A SIM's key in table sims: its IMSI, else ICCID, else MSISDN ("" if none). */
+const char	*lead_sim_key(const struct rec_sim *);
 
 #endif

@@ -11,18 +11,6 @@
 #include "record.h"
 #include "storage.h"
 
-static struct db_arg
-num(int64_t v)
-{
-	return v < 0 ? DB_NULL : DB_I(v);
-}
-
-static struct db_arg
-opt(const char *s)
-{
-	return s[0] != '\0' ? DB_S(s) : DB_NULL;
-}
-
 #define STR_(x)	#x
 #define STR(x)	STR_(x)
 
@@ -47,16 +35,18 @@ line_call_ingest(struct storage *st, const char *appliance, uint64_t seq,
 	    " $22, $23, $24) ON CONFLICT DO NOTHING", (struct db_arg[]){
 	    DB_S(appliance), DB_I(seq), DB_S(c->line_ip), DB_I(c->vlan), DB_I(c->pppoe),
 	    DB_I(now), DB_S(c->call_id), DB_S(c->caller), DB_S(c->callee),
-	    DB_S(c->direction), DB_S(c->src_ip), num(c->src_port), DB_S(c->dst_ip),
-	    num(c->dst_port), DB_S(c->user_agent), DB_S(c->server), DB_I(c->invite_ms),
-	    num(c->setup_ms), num(c->answer_ms), DB_I(c->end_ms), num(c->duration_ms),
-	    num(c->status), DB_S(c->state), DB_S(c->end) }, 24) == -1)
+	    DB_S(c->direction), DB_S(c->src_ip), db_opt_i(c->src_port), DB_S(c->dst_ip),
+	    db_opt_i(c->dst_port), DB_S(c->user_agent), DB_S(c->server),
+	    DB_I(c->invite_ms), db_opt_i(c->setup_ms), db_opt_i(c->answer_ms),
+	    DB_I(c->end_ms), db_opt_i(c->duration_ms), db_opt_i(c->status),
+	    DB_S(c->state), DB_S(c->end) }, 24) == -1)
 		return -1;
 	/* what did not fit in one statement's arguments */
 	if (db_defer(st, "UPDATE line_calls SET first_ms = $3, hangup = $4,"
 	    " bye_status = $5, messages = $6 WHERE appliance = $1 AND seq = $2",
-	    (struct db_arg[]){ DB_S(appliance), DB_I(seq), num(c->first_ms),
-	    opt(c->hangup), num(c->bye_status), num(c->messages) }, 6) == -1)
+	    (struct db_arg[]){ DB_S(appliance), DB_I(seq), db_opt_i(c->first_ms),
+	    db_opt_s(c->hangup), db_opt_i(c->bye_status), db_opt_i(c->messages) },
+	    6) == -1)
 		return -1;
 	return db_defer(st, trim_sql, line, 4);
 }

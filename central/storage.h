@@ -29,6 +29,20 @@ struct db_arg {
 #define DB_B(p, n)	((struct db_arg){ .s = (p), .len = (n), .is_blob = true })
 #define DB_NULL		((struct db_arg){ 0 })
 
+/* A string, NULL or empty as SQL NULL. */
+static inline struct db_arg
+db_opt_s(const char *s)
+{
+	return s != NULL && *s != '\0' ? DB_S(s) : DB_NULL;
+}
+
+/* A number, negative (absent from the record) as SQL NULL. */
+static inline struct db_arg
+db_opt_i(int64_t v)
+{
+	return v >= 0 ? DB_I(v) : DB_NULL;
+}
+
 /* A result row; strings are valid only inside the callback (NULL for SQL NULL). */
 struct db_row {
 	int		 n;
