@@ -4,7 +4,8 @@
 
 CENTRAL_SRCS := central/cfg.c central/storage.c central/schema.c \
 	    central/storage-sqlite.c central/storage-pg.c central/record.c \
-	    central/ingest.c central/lead-ingest.c central/lead-run.c central/confstore.c \
+	    central/ingest.c central/ingest-lock.c central/lead-ingest.c central/lead-run.c \
+	    central/confstore.c \
 	    central/writer.c central/intake.c central/session.c central/server.c \
 	    central/addrs.c central/tls-server.c central/tls-pki.c central/leads.c central/rings.c \
 	    central/sims.c central/carrier.c central/figures.c central/fleet.c central/out.c \
@@ -50,7 +51,7 @@ TEST_SCRIPTS += tests/integration/central_alerts.sh tests/integration/central_al
 # Two centrals on one PostgreSQL, appliances failing over and back (docs/uplink.md).
 TEST_SCRIPTS += tests/integration/central_failover.sh
 # The same ingest stores the same on SQLite and on PostgreSQL (lead-ingest.c).
-TEST_SCRIPTS += tests/integration/central_ingest_same.sh
+TEST_SCRIPTS += tests/integration/central_ingest_same.sh tests/integration/central_lock_order.sh
 # TLS handshakes take their turn: handshakes_max (docs/central.md, Many connections).
 TEST_SCRIPTS += tests/integration/central_handshakes.sh
 # A synchronous standby promoted mid-stream: central reconnects, nothing lost.

@@ -105,6 +105,20 @@ int	lead_runs_flush(struct storage *, struct lead_runs *, const char *appliance,
  */
 int	line_call_ingest(struct storage *, const char *appliance, uint64_t seq,
 	    const struct call_rec *, int64_t now);
+/*
+ * ingest-lock.c: a batch's advisory locks, taken in one order by every
+ * writer before any row, on the appliances, leads and SIMs its jobs write
+ * (the records as ingest_records would read them). ingest_locks_take sends
+ * them (deferred) and empties the set; it takes none on SQLite or past
+ * INGEST_LOCKS_MAX distinct keys.
+ */
+#define INGEST_LOCKS_MAX	512
+struct ingest_locks;
+struct ingest_locks *ingest_locks_new(void);
+void	ingest_locks_free(struct ingest_locks *);
+void	ingest_locks_appliance(struct ingest_locks *, const char *appliance);
+void	ingest_locks_records(struct ingest_locks *, const struct ingest_rec *, int n);
+int	ingest_locks_take(struct storage *, struct ingest_locks *);
 /* The lead key of a detection: "acct:NAME" or "line:IP/VLAN/PPPOE". */
 void	lead_key(const struct detection *, char *buf, size_t len);
 

@@ -62,6 +62,12 @@ struct storage_ops {
 	const char	*blob_type;	/* a byte string column type */
 	/* data-modifying WITH and arrays: lead_ingest_record's one statement */
 	bool		 with_writes;
+	/*
+	 * Takes a transaction's advisory locks on $1, a bigint array in
+	 * ascending order (ingest-lock.c); NULL where writers never wait on
+	 * each other's rows (SQLite: one writer at a time).
+	 */
+	const char	*lock_keys_sql;
 	/* Runs one statement; rows (if any) go to fn; changes counts affected rows. */
 	int	(*exec)(struct storage *, const char *sql, const struct db_arg *,
 		    int nargs, db_row_fn fn, void *arg, int64_t *changes);

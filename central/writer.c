@@ -147,12 +147,43 @@ run_job(struct storage *st, struct writer *w, struct job *j)
 	return -1;
 }
 
+/*
+ * The batch's advisory locks first, in one order for every writer
+ * (ingest-lock.c): batches of two instances on the same leads then queue
+ * instead of deadlocking.
+ */
+static int
+lock_batch(struct storage *st, struct job *from, struct job *to)
+{
+	struct ingest_locks *l;
+	int rc;
+
+	if (st->ops->lock_keys_sql == NULL)
+		return 0;
+	if ((l = ingest_locks_new()) == NULL) {
+		snprintf(st->err, sizeof(st->err), "out of memory");
+		return -1;
+	}
+	for (struct job *j = from; j != to; j = j->next) {
+		ingest_locks_appliance(l, j->appliance);
+		if (j->type == JOB_REPORT)
+			ingest_locks_records(l, j->recs, j->nrecs);
+	}
+	rc = ingest_locks_take(st, l);
+	ingest_locks_free(l);
+	return rc;
+}
+
 /* One transaction for the jobs from..to (exclusive); 0 if all committed. */
 static int
 run_batch(struct storage *st, struct writer *w, struct job *from, struct job *to)
 {
 	if (db_begin(st) == -1)
 		return -1;
+	if (lock_batch(st, from, to) == -1) {
+		db_rollback(st);
+		return -1;
+	}
 	for (struct job *j = from; j != to; j = j->next)
 		if (run_job(st, w, j) == -1) {
 			db_rollback(st);
