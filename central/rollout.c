@@ -162,23 +162,26 @@ rollout_start(struct storage *st, const struct rollout_req *q, int64_t now,
 
 /* ---- halting ---- */
 
-/* The rollout stops: no more offers; the reason is kept, logged and audited. */
+/*
+ * The rollout stops: no more offers; the reason is kept, logged and audited,
+ * once: by the writer whose UPDATE ended it (two instances may halt it at
+ * once; on PostgreSQL the second UPDATE waits for the first and then finds
+ * it ended), not by every writer that saw it running.
+ */
 static int
 halt(struct storage *st, int64_t id, const char *who, const char *reason, int64_t now)
 {
 	char target[32];
-	int64_t active;
+	int64_t ended = 0;
 
 	snprintf(target, sizeof(target), "rollout %" PRId64, id);
-	if (db_int(st, "SELECT COUNT(*) FROM rollouts WHERE id = $1 AND ended IS NULL",
-	    (struct db_arg[]){ DB_I(id) }, 1, 0, &active) == -1)
-		return -1;
-	if (active == 0)	/* halted or done already: once is enough */
-		return 0;
-	if (db_exec(st, "UPDATE rollouts SET phase = 'halted', reason = $2, ended = $3,"
+	if (st->ops->exec(st, "UPDATE rollouts SET phase = 'halted', reason = $2, ended = $3,"
 	    " phase_at = $3 WHERE id = $1 AND ended IS NULL", (struct db_arg[]){ DB_I(id),
-	    DB_S(reason), DB_I(now) }, 3) == -1 ||
-	    audit_add(st, who, NULL, "firmware.halted", target, reason) == -1)
+	    DB_S(reason), DB_I(now) }, 3, NULL, NULL, &ended) == -1)
+		return -1;
+	if (ended == 0)		/* halted or done already: once is enough */
+		return 0;
+	if (audit_add(st, who, NULL, "firmware.halted", target, reason) == -1)
 		return -1;
 	log_warnx("firmware %s halted: %s", target, reason);	/* log.c escapes */
 	return 0;
