@@ -57,14 +57,40 @@ lock_hash(char kind, const char *key)
 	return h;
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The keys sorted, each once. */
+static void
+compact(struct ingest_locks *l)
+{
+	size_t n = 0;
+
+	qsort(l->k, l->n, sizeof(*l->k), cmp_u64);
+	for (size_t i = 0; i < l->n; i++)
+		if (n == 0 || l->k[i] != l->k[n - 1])
+			l->k[n++] = l->k[i];
+	l->n = n;
+}
+
 static void
 add(struct ingest_locks *l, char kind, const char *key)
 {
 	if (l->over || l->oom || key[0] == '\0')
 		return;
-	if (l->n == INGEST_LOCKS_MAX * 4) {	/* before duplicates are dropped */
-		l->over = true;
-		return;
+	/* a batch repeats its leads and SIMs record after record: the set is
+	 * compacted when full, and over the cap only with that many distinct */
+	if (l->n == INGEST_LOCKS_MAX * 4) {
+		compact(l);
+		if (l->n > INGEST_LOCKS_MAX) {
+			l->over = true;
+			return;
+		}
 	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
@@ -120,14 +146,6 @@ ingest_locks_records(struct ingest_locks *l, const struct ingest_rec *r, int n)
 	}
 }
 
-static int
-cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Takes the locks (deferred: the statement goes out with the batch's next
  * one) and empties l. 0 also when none are taken.
@@ -135,17 +153,14 @@ cmp_u64(const void *a, const void *b)
 int
 ingest_locks_take(struct storage *st, struct ingest_locks *l)
 {
-	size_t n = 0, len = 0;
+	size_t n, len = 0;
 	char *arr;
 	int rc = 0;
 
 	if (st->ops->lock_keys_sql == NULL || l->over || l->oom || l->n == 0)
 		goto out;
-	qsort(l->k, l->n, sizeof(*l->k), cmp_u64);
-	for (size_t i = 0; i < l->n; i++)
-		if (n == 0 || l->k[i] != l->k[n - 1])
-			l->k[n++] = l->k[i];
-	if (n > INGEST_LOCKS_MAX)
+	compact(l);
+	if ((n = l->n) > INGEST_LOCKS_MAX)
 		goto out;
 	/* {k,k,...}: signed, as bigint; at most 21 bytes a key */
 	if ((arr = malloc(n * 21 + 3)) == NULL) {
