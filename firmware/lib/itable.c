@@ -24,10 +24,17 @@ itable_init(struct itable *t, size_t cap, size_t nkeys)
 	t->nbuckets = (uint32_t)itable_nbuckets(nkeys);
 	if ((t->buckets = malloc(t->nbuckets * sizeof(*t->buckets))) == NULL)
 		return -1;
-	memset(t->buckets, 0xff, t->nbuckets * sizeof(*t->buckets));
 	t->cap = (uint32_t)cap;
-	t->free_head = ITABLE_NIL;
+	itable_clear(t);
 	return 0;
+}
+
+void
+itable_clear(struct itable *t)
+{
+	memset(t->buckets, 0xff, t->nbuckets * sizeof(*t->buckets));
+	t->fresh = 0;
+	t->free_head = ITABLE_NIL;
 }
 
 void

@@ -29,6 +29,9 @@ struct itable {
 size_t	itable_nbuckets(size_t n);
 /* cap slots (below ITABLE_NIL / 2) and buckets for nkeys keys, all empty; 0/-1. */
 int	itable_init(struct itable *, size_t cap, size_t nkeys);
+/* Empties the table at once: every bucket, no slot used (the caller has ended
+ * every element; no chain is walked). */
+void	itable_clear(struct itable *);
 /* Frees the buckets; safe on a zeroed or failed itable. */
 void	itable_fini(struct itable *);
 size_t	itable_bytes(const struct itable *);

@@ -193,6 +193,52 @@ test_full_evicts_lru(void **state)
 	flow_table_free(ft);
 }
 
+/*
+ * The end of a file ends every flow oldest first across the classes (as
+ * evicting them one by one would), and the table then starts empty: a key
+ * seen before is a new flow, and the slots fill again to the capacity.
+ */
+static void
+test_flush_order_and_reuse(void **state)
+{
+	struct ended e;
+	struct flow_table *ft = table(4, &e);
+	struct flow *f;
+	int d, i;
+
+	(void)state;
+	feed(ft, mk(1, 101, 2, 80, 6, 1), &d);		/* TCP, last 1 */
+	feed(ft, mk(1, 102, 2, 53, 17, 2), &d);		/* UDP, last 2 */
+	feed(ft, mk(1, 103, 2, 80, 6, 3), &d);		/* TCP, last 3 */
+	feed(ft, mk(1, 104, 2, 53, 17, 4), &d);		/* UDP, last 4 */
+	flow_flush(ft, 10);
+	assert_int_equal(e.n, 4);
+	assert_int_equal(e.sport[0], 101);
+	assert_int_equal(e.sport[1], 102);
+	assert_int_equal(e.sport[2], 103);
+	assert_int_equal(e.sport[3], 104);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(e.why[i], FLOW_END_EOF);
+	assert_int_equal(flow_table_stats(ft)->in_use, 0);
+	assert_int_equal(flow_table_stats(ft)->expired[FLOW_END_EOF], 4);
+
+	/* empty again: the same key makes a new flow, four fit with no eviction */
+	f = feed(ft, mk(1, 101, 2, 80, 6, 20), &d);
+	assert_int_equal(f->pkts[0], 1);
+	assert_int_equal(flow_table_stats(ft)->created, 5);
+	for (i = 0; i < 3; i++)
+		feed(ft, mk(3, (uint16_t)(200 + i), 4, 53, 17, (usec_t)(21 + i)), &d);
+	assert_int_equal(flow_table_stats(ft)->in_use, 4);
+	assert_int_equal(flow_table_stats(ft)->expired[FLOW_END_EVICTED], 0);
+	feed(ft, mk(3, 300, 4, 53, 17, 30), &d);	/* full: the oldest goes */
+	assert_int_equal(e.n, 5);
+	assert_int_equal(e.why[4], FLOW_END_EVICTED);
+	assert_int_equal(e.sport[4], 101);
+	flow_flush(ft, 40);
+	assert_int_equal(e.n, 9);
+	flow_table_free(ft);
+}
+
 static void
 test_active_timeout(void **state)
 {
@@ -269,6 +315,7 @@ main(void)
 		cmocka_unit_test(test_expire_budget),
 		cmocka_unit_test(test_tcp_close),
 		cmocka_unit_test(test_full_evicts_lru),
+		cmocka_unit_test(test_flush_order_and_reuse),
 		cmocka_unit_test(test_active_timeout),
 		cmocka_unit_test(test_zone_separates),
 		cmocka_unit_test(test_bounded),

@@ -11,7 +11,14 @@
 
 #define NIL	ITABLE_NIL
 #define FLOW_LRU_GRANULE	(USEC_PER_SEC / 4)
-#define FLOW_CACHE	4096	/* recent flows by hash: 16 KiB that stay in cache */
+#define FLOW_CACHE	4096	/* recent flows by hash: 32 KiB that stay in cache */
+
+/* A recent flow and its hash: a slot naming another flow is passed over
+ * without loading that flow's line (a new flow's slot nearly always does). */
+struct flow_slot {
+	uint32_t	idx;
+	uint32_t	hash;
+};
 
 const char *const flow_end_names[] = { "idle", "active", "closed", "evicted", "eof" };
 
@@ -19,7 +26,7 @@ struct flow_table {
 	struct flow	*flows;
 	struct itable	 t;		/* buckets, free and never-used slots */
 	usec_t		 next_due;	/* no flow can expire before this */
-	uint32_t	 cache[FLOW_CACHE];	/* a flow index per hash slot, or NIL */
+	struct flow_slot cache[FLOW_CACHE];	/* idx NIL: empty */
 	struct ilist	 lru[FLOW_NCLASS];
 	usec_t		 timeout[FLOW_NCLASS];
 	usec_t		 active_timeout;
@@ -258,18 +265,20 @@ static struct flow *
 flow_find(struct flow_table *ft, const uint64_t k[6], uint32_t h, uint32_t b)
 {
 	struct flow *f;
-	uint32_t i = ft->cache[h & (FLOW_CACHE - 1)];
+	struct flow_slot *s = &ft->cache[h & (FLOW_CACHE - 1)];
+	uint32_t i;
 
 	/* the recent flow of this cache slot first: no bucket line to load */
-	if (i != NIL) {
-		f = &ft->flows[i];
+	if (s->idx != NIL && s->hash == h) {
+		f = &ft->flows[s->idx];
 		if (f->live && f->hash == h && flow_key_eq(&f->key, k))
 			return f;
 	}
 	for (i = ft->t.buckets[b]; i != NIL; i = ft->flows[i].hnext) {
 		f = &ft->flows[i];
 		if (f->hash == h && flow_key_eq(&f->key, k)) {
-			ft->cache[h & (FLOW_CACHE - 1)] = i;
+			s->idx = i;
+			s->hash = h;
 			return f;
 		}
 	}
@@ -302,7 +311,7 @@ flow_lookup(struct flow_table *ft, const struct pkt *pk, int *dir)
 	memcpy(&f->key, pr.w, sizeof(f->key));
 	f->hash = h;
 	itable_insert(&ft->t, ILIST_OF(ft->flows, hnext), h, idx);
-	ft->cache[h & (FLOW_CACHE - 1)] = idx;
+	ft->cache[h & (FLOW_CACHE - 1)] = (struct flow_slot){ idx, h };
 	flow_init(f, pk, src_is_a);
 	list_append(ft, idx);
 	*dir = 0;
@@ -391,13 +400,46 @@ flow_expire(struct flow_table *ft, usec_t now, size_t budget)
 	return n;
 }
 
+/*
+ * Ends every flow in the order repeated evictions would (the oldest list head
+ * first, the lower class on a tie), walking the lists instead of unlinking:
+ * a file's end can find a full table, and unchaining each flow from its
+ * bucket costs a cache miss or two per flow. The table then starts empty.
+ */
 void
 flow_flush(struct flow_table *ft, usec_t now)
 {
-	struct flow *f;
+	uint32_t cur[FLOW_NCLASS];
+	struct flow *v, *f;
+	int c, vc;
 
-	while ((f = flow_victim(ft)) != NULL)
-		flow_release(ft, f, FLOW_END_EOF, now);
+	for (c = 0; c < FLOW_NCLASS; c++)
+		cur[c] = ft->lru[c].head;
+	for (;;) {
+		v = NULL;
+		vc = 0;
+		for (c = 0; c < FLOW_NCLASS; c++) {
+			if (cur[c] == NIL)
+				continue;
+			f = &ft->flows[cur[c]];
+			if (v == NULL || f->last < v->last) {
+				v = f;
+				vc = c;
+			}
+		}
+		if (v == NULL)
+			break;
+		cur[vc] = v->lru.next;
+		ft->end_cb(ft->end_arg, v, FLOW_END_EOF, now);
+		v->live = false;
+		ft->st.expired[FLOW_END_EOF]++;
+		ft->st.in_use--;
+	}
+	itable_clear(&ft->t);
+	for (c = 0; c < FLOW_NCLASS; c++)
+		ilist_init(&ft->lru[c]);
+	memset(ft->cache, 0xff, sizeof(ft->cache));
+	ft->next_due = UINT64_MAX;
 }
 
 const struct flow_stats *
