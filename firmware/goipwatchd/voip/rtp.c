@@ -213,15 +213,15 @@ seq_update(struct rtp_stream *s, uint16_t seq)
 	return RTP_SEQ_REORDERED;
 }
 
-/* Adds one sample in ms to a 1 ms histogram, saturating. */
+/* Adds one sample in ms to histogram k (RTP_HIST_IAT, _TSD), saturating. */
 static void
-hist_add(uint16_t *hist, double ms)
+hist_add(uint16_t hist[][2], int k, double ms)
 {
 	long b = (long)(ms + 0.5);
 
-	if (b <= 0 || b >= RTP_HIST_MS || hist[b] == UINT16_MAX)
+	if (b <= 0 || b >= RTP_HIST_MS || hist[b][k] == UINT16_MAX)
 		return;
-	hist[b]++;
+	hist[b][k]++;
 }
 
 /* Jitter (RFC 3550 6.4.1) and the interval histograms. */
@@ -240,8 +240,8 @@ timing_update(struct rtp_stream *s, const struct rtp_hdr *h, usec_t t,
 	s->jitter += (d - s->jitter) * (1.0 / 16.0);
 	if (ev == RTP_SEQ_IN_ORDER && (uint16_t)(h->seq - prev_max) == 1 &&
 	    h->pt == s->prev_pt) {
-		hist_add(s->iat_hist, dt_us * 1e-3);
-		hist_add(s->tsd_hist, dts * s->ms_per_tick);
+		hist_add(s->hist, RTP_HIST_IAT, dt_us * 1e-3);
+		hist_add(s->hist, RTP_HIST_TSD, dts * s->ms_per_tick);
 	}
 }
 
@@ -287,23 +287,23 @@ rtp_stream_jitter_ms(const struct rtp_stream *s)
 }
 
 static unsigned
-hist_mode(const uint16_t *hist)
+hist_mode(const uint16_t hist[][2], int k)
 {
 	unsigned i, best = 0;
 
 	for (i = 1; i < RTP_HIST_MS; i++)
-		if (hist[i] > hist[best])
+		if (hist[i][k] > hist[best][k])
 			best = i;
-	return hist[best] > 0 ? best : 0;
+	return hist[best][k] > 0 ? best : 0;
 }
 
 /* The most common timestamp step, else the most common arrival gap. */
 unsigned
 rtp_stream_ptime_ms(const struct rtp_stream *s)
 {
-	unsigned m = hist_mode(s->tsd_hist);
+	unsigned m = hist_mode(s->hist, RTP_HIST_TSD);
 
-	return m != 0 ? m : hist_mode(s->iat_hist);
+	return m != 0 ? m : hist_mode(s->hist, RTP_HIST_IAT);
 }
 
 void
