@@ -5,7 +5,7 @@
  * pcap_dispatch, microsecond stamps.
  *
  * With -d it reads through goipwatchd's own file driver instead (capture-pcap-
- * file.c: libpcap over a mapping of the file), so the bench can also show
+ * file.c: libpcap over a stdio stream with a 256 KiB buffer), so the bench can also show
  * what goipwatchd's reading alone costs.
  *
  * usage: pcapread [-n | -d] FILE   (-n: pcap_next_ex instead of pcap_dispatch)
