@@ -2,11 +2,12 @@
 /*
  * Capture variant: pcap and pcapng file replay through libpcap ("-" is stdin).
  *
- * A regular file reaches libpcap through a stdio stream of our own with a
+ * A file reaches libpcap through a stdio stream of our own with a
  * 256 KiB buffer, refilled by read(2): one system call per 256 KiB instead of
  * one per 4 KiB, and a buffer small enough to stay in the CPU's cache between
  * the kernel's copy into it and libpcap's copy out of it. The buffer's pages
- * stay mapped for the whole file.
+ * stay mapped for the whole file. stdin ("-", a pipe) gets the same buffer: a
+ * refill takes what the pipe holds, it does not wait for the buffer to fill.
  *
  * Mapping the file instead (an 8 MiB window mapped over the next part of the
  * file at each refill, until 2026-12-03) saved the kernel's copy, but each
@@ -33,14 +34,16 @@ struct pcap_file {
 	char		 source[256];	/* to name the file in an error */
 };
 
-/* A stdio stream on path with a FILE_BUF buffer (*buf: free it after
- * fclose), or NULL with errno set. */
+/* A stdio stream on path ("-": stdin) with a FILE_BUF buffer (*buf: free it
+ * after fclose), or NULL with errno set. */
 static FILE *
 file_stream(const char *path, char **buf)
 {
 	FILE *fp;
 
-	if ((fp = fopen(path, "rbe")) == NULL)
+	if (strcmp(path, "-") == 0)
+		fp = stdin;	/* nothing has read it yet: its buffer can still be set */
+	else if ((fp = fopen(path, "rbe")) == NULL)
 		return NULL;
 	/* without the buffer, stdio's own (4 KiB) serves: slower, not wrong */
 	if ((*buf = malloc(FILE_BUF)) != NULL && setvbuf(fp, *buf, _IOFBF, FILE_BUF) != 0) {
@@ -67,10 +70,7 @@ file_open(const struct capture_opts *o, unsigned worker, int *linktype, char *er
 		return NULL;
 	}
 	snprintf(pf->source, sizeof(pf->source), "%s", o->source);
-	if (strcmp(o->source, "-") == 0)
-		pf->ph = pcap_open_offline_with_tstamp_precision(o->source,
-		    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
-	else if ((fp = file_stream(o->source, &pf->buf)) == NULL)
+	if ((fp = file_stream(o->source, &pf->buf)) == NULL)
 		snprintf(ebuf, sizeof(ebuf), "%s: %s", o->source, strerror(errno));
 	else if ((pf->ph = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf)) == NULL)
