@@ -26,7 +26,7 @@
 
 #include "capture-pcap.h"
 
-#define FILE_BUF	((size_t)256 << 10)	/* stdio's buffer for a named file */
+#define FILE_BUF	((size_t)256 << 10)	/* stdio's buffer, file or stdin */
 
 struct pcap_file {
 	pcap_t		*ph;
@@ -71,15 +71,12 @@ file_open(const struct capture_opts *o, unsigned worker, int *linktype, char *er
 	}
 	snprintf(pf->source, sizeof(pf->source), "%s", o->source);
 	if ((fp = file_stream(o->source, &pf->buf)) == NULL)
-		snprintf(ebuf, sizeof(ebuf), "%s: %s", o->source, strerror(errno));
+		snprintf(ebuf, sizeof(ebuf), "%s", strerror(errno));
 	else if ((pf->ph = pcap_fopen_offline_with_tstamp_precision(fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf)) == NULL)
 		fclose(fp);	/* pcap_close closes an accepted one */
-	if (pf->ph == NULL) {
-		if (strstr(ebuf, o->source) != NULL)	/* already names the file */
-			snprintf(err, errlen, "%s", ebuf);
-		else
-			snprintf(err, errlen, "%s: %s", o->source, ebuf);
+	if (pf->ph == NULL) {	/* libpcap had a stream, not a name: we add it */
+		snprintf(err, errlen, "%s: %s", o->source, ebuf);
 		free(pf->buf);
 		free(pf);
 		return NULL;

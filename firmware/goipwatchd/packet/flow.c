@@ -36,6 +36,18 @@ struct flow_table {
 	struct flow_stats st;
 };
 
+/* No flow on any list or in the cache: a new table, or one just flushed. */
+static void
+flow_lists_empty(struct flow_table *ft)
+{
+	int c;
+
+	memset(ft->cache, 0xff, sizeof(ft->cache));
+	for (c = 0; c < FLOW_NCLASS; c++)
+		ilist_init(&ft->lru[c]);
+	ft->next_due = UINT64_MAX;
+}
+
 struct flow_table *
 flow_table_new(size_t capacity, const usec_t timeouts[FLOW_NCLASS], usec_t active_timeout,
     flow_end_cb cb, void *arg)
@@ -53,11 +65,9 @@ flow_table_new(size_t capacity, const usec_t timeouts[FLOW_NCLASS], usec_t activ
 		flow_table_free(ft);
 		return NULL;
 	}
-	memset(ft->cache, 0xff, sizeof(ft->cache));
-	for (i = 0; i < FLOW_NCLASS; i++) {
-		ilist_init(&ft->lru[i]);
+	flow_lists_empty(ft);
+	for (i = 0; i < FLOW_NCLASS; i++)
 		ft->timeout[i] = timeouts[i];
-	}
 	ft->active_timeout = active_timeout;
 	ft->seed = hash_mix64((uintptr_t)ft ^ 0x666c6f77ULL);
 	ft->end_cb = cb;
@@ -211,21 +221,39 @@ flow_release(struct flow_table *ft, struct flow *f, enum flow_end why, usec_t no
 	itable_put(&ft->t, ILIST_OF(ft->flows, lru.next), idx);
 }
 
-/* The least recently used flow of any class: the victim when the table is full. */
+/*
+ * The oldest of the flows at head[c] (NIL: none) by last packet, the lower
+ * class on a tie, and its class in *cls; NULL when every head is NIL. Eviction
+ * and the flush at the end both choose by it, so they end flows in one order.
+ */
 static struct flow *
-flow_victim(struct flow_table *ft)
+flow_oldest(const struct flow_table *ft, const uint32_t head[FLOW_NCLASS], int *cls)
 {
 	struct flow *v = NULL, *h;
 	int c;
 
 	for (c = 0; c < FLOW_NCLASS; c++) {
-		if (ft->lru[c].head == NIL)
+		if (head[c] == NIL)
 			continue;
-		h = &ft->flows[ft->lru[c].head];
-		if (v == NULL || h->last < v->last)
+		h = &ft->flows[head[c]];
+		if (v == NULL || h->last < v->last) {
 			v = h;
+			*cls = c;
+		}
 	}
 	return v;
+}
+
+/* The least recently used flow of any class: the victim when the table is full. */
+static struct flow *
+flow_victim(struct flow_table *ft)
+{
+	uint32_t head[FLOW_NCLASS];
+	int c;
+
+	for (c = 0; c < FLOW_NCLASS; c++)
+		head[c] = ft->lru[c].head;
+	return flow_oldest(ft, head, &c);
 }
 
 /* A zeroed slot: a free one, else the least recently used flow's. */
@@ -410,36 +438,20 @@ void
 flow_flush(struct flow_table *ft, usec_t now)
 {
 	uint32_t cur[FLOW_NCLASS];
-	struct flow *v, *f;
-	int c, vc;
+	struct flow *v;
+	int c;
 
 	for (c = 0; c < FLOW_NCLASS; c++)
 		cur[c] = ft->lru[c].head;
-	for (;;) {
-		v = NULL;
-		vc = 0;
-		for (c = 0; c < FLOW_NCLASS; c++) {
-			if (cur[c] == NIL)
-				continue;
-			f = &ft->flows[cur[c]];
-			if (v == NULL || f->last < v->last) {
-				v = f;
-				vc = c;
-			}
-		}
-		if (v == NULL)
-			break;
-		cur[vc] = v->lru.next;
+	while ((v = flow_oldest(ft, cur, &c)) != NULL) {
+		cur[c] = v->lru.next;
 		ft->end_cb(ft->end_arg, v, FLOW_END_EOF, now);
 		v->live = false;
 		ft->st.expired[FLOW_END_EOF]++;
 		ft->st.in_use--;
 	}
 	itable_clear(&ft->t);
-	for (c = 0; c < FLOW_NCLASS; c++)
-		ilist_init(&ft->lru[c]);
-	memset(ft->cache, 0xff, sizeof(ft->cache));
-	ft->next_due = UINT64_MAX;
+	flow_lists_empty(ft);
 }
 
 const struct flow_stats *

@@ -114,7 +114,7 @@ struct rtp_stream {
 	usec_t		 last_seen;
 	double		 ms_per_tick;	/* of the RTP clock, for the histograms */
 	uint64_t	 seq_events[RTP_SEQ_MAX];
-	/* on a wrap, a jump, a restart or a payload type change */
+	/* set once, or on a wrap, a jump, a restart or a payload type change */
 	uint32_t	 cycles;
 	uint32_t	 base_seq;
 	uint32_t	 bad_seq;
