@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +51,8 @@ file_stream(const char *path, char **buf)
 		free(*buf);
 		*buf = NULL;
 	}
+	/* one thread reads it: libpcap's two freads a packet need no lock */
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	return fp;
 }
 

@@ -29,6 +29,9 @@
 
 #define EXIT_BADINPUT	2
 #define DRAIN_MAX	86400	/* -W seconds */
+#define OUT_BUF		(1u << 20)	/* offline records: one write(2) a MiB */
+
+static char outbuf[OUT_BUF];
 
 static void __attribute__((noreturn))
 usage(void)
@@ -407,6 +410,11 @@ main(int argc, char **argv)
 	m.eo.out = stdout;
 	if (m.out != NULL && (m.eo.out = fopen(m.out, "w")) == NULL)
 		fatal("%s", m.out);
+	/* From a file, stdio's own buffer (4 KiB) made a system call per 4 KiB
+	 * of records. Live and stdin (a pipe may be a live feed) keep it: a
+	 * reader of -w waits for no more than that. */
+	if (!m.eo.live && strcmp(m.eo.cap.source, "-") != 0)
+		setvbuf(m.eo.out, outbuf, _IOFBF, sizeof(outbuf));
 	m.eo.cap.ring_bytes = c->ring_bytes;
 	m.eo.cap.snaplen = (unsigned)c->snaplen;
 	m.eo.cap.promisc = true;
