@@ -250,9 +250,10 @@ member_set(struct storage *st, int64_t id, const char *appliance, const char *st
 	    DB_S(appliance), DB_S(state), DB_I(now) }, 4);
 }
 
-/* An appliance's membership in its group's active rollout. */
+/* An appliance's membership in its group's active rollout or, when none runs,
+ * in the newest ended one whose offer it took (ended: followed, never judged). */
 struct member {
-	bool		 found, canary, eligible;
+	bool		 found, canary, eligible, ended;
 	int64_t		 id;
 	uint64_t	 file_version;
 	char		 state[16], fw_version[64];
@@ -268,8 +269,9 @@ member_row(void *arg, const struct db_row *r)
 	snprintf(m->state, sizeof(m->state), "%s", row_str(r, 1));
 	snprintf(m->fw_version, sizeof(m->fw_version), "%s", row_str(r, 2));
 	m->canary = row_int(r, 3) != 0;
-	m->eligible = m->canary || strcmp(row_str(r, 4), "rest") == 0;
 	m->file_version = (uint64_t)row_int(r, 5);
+	m->ended = row_int(r, 6) != 0;
+	m->eligible = m->ended || m->canary || strcmp(row_str(r, 4), "rest") == 0;
 	return 0;
 }
 
@@ -277,10 +279,13 @@ static int
 member_get(struct storage *st, const char *appliance, struct member *m)
 {
 	memset(m, 0, sizeof(*m));
+	/* after a halt, a member that took the offer may still install it */
 	return db_query(st, "SELECT m.rollout, m.state, r.fw_version, m.canary, r.phase,"
-	    " r.file_version FROM rollout_members m JOIN rollouts r ON r.id = m.rollout"
-	    " WHERE m.appliance = $1 AND r.ended IS NULL", (struct db_arg[]){
-	    DB_S(appliance) }, 1, member_row, m);
+	    " r.file_version, CASE WHEN r.ended IS NULL THEN 0 ELSE 1 END AS ended"
+	    " FROM rollout_members m JOIN rollouts r ON r.id = m.rollout"
+	    " WHERE m.appliance = $1 AND (r.ended IS NULL OR m.state IN ('offered',"
+	    " 'installed', 'running')) ORDER BY ended, r.id DESC LIMIT 1",
+	    (struct db_arg[]){ DB_S(appliance) }, 1, member_row, m);
 }
 
 /* The offers due: eligible members not yet answered (all, or one appliance's). */
@@ -321,8 +326,10 @@ rollout_hello(struct storage *st, const char *appliance, const char *firmware,
 	if (is_state(&m, "running", NULL) && strcmp(firmware, m.fw_version) != 0) {
 		snprintf(msg, sizeof(msg), "came back on firmware %.64s, not %s", firmware,
 		    m.fw_version);
-		return member_fail(st, m.id, appliance, m.canary, true, msg, now);
+		return member_fail(st, m.id, appliance, m.canary, !m.ended, msg, now);
 	}
+	if (m.ended)	/* nothing to judge, nothing more to offer */
+		return 0;
 	if (is_state(&m, "running", NULL))
 		return db_exec(st, "UPDATE rollout_members SET reconnects = reconnects + 1"
 		    " WHERE rollout = $1 AND appliance = $2", (struct db_arg[]){
@@ -382,7 +389,7 @@ rollout_acked(struct storage *st, const char *appliance, uint64_t file_version,
 	if (status == FRAME_FILE_UNSUPPORTED)
 		snprintf(why, sizeof(why), "%s (unsupported)", ROLLOUT_TOO_OLD);
 	return member_fail(st, m.id, appliance, m.canary,
-	    status != FRAME_FILE_UNSUPPORTED, why, now);
+	    !m.ended && status != FRAME_FILE_UNSUPPORTED, why, now);
 }
 
 /* ---- housekeeping ---- */

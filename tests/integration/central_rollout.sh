@@ -14,6 +14,8 @@
 # - loop: a canary that comes up on the new version and keeps reconnecting
 #   (rollout_reconnects) halts it as a crash loop;
 # - op: one active rollout per group; halted by the operator, nothing offered;
+# - late: after a halt, members that took the offer are still followed (installed,
+#   back on the new version, or failed) and nothing halts again;
 # - the console API starts and halts a rollout, and GET /api/v1/firmware lists
 #   the bundle and the rollouts (not to an analyst).
 set -u
@@ -173,6 +175,30 @@ assert {m['appliance']: m['state'] for m in r['lab']['members']}['gw-a2'] == 'he
 check "API: an analyst is refused" test "$(curl -s -o /dev/null -w '%{http_code}' \
     --cacert "$T/pki/ca.crt" -H "Authorization: Bearer $atok" \
     "https://127.0.0.1:$API/api/v1/firmware")" = 403
+# late: both canaries took the offer, then the operator halts the rollout. What
+# they do after it is still recorded (their rollout's view shows what runs where),
+# and judges nothing: gw-g1 installs and comes back on 1.2.3, gw-g2 acks 9.
+for a in gw-g1 gw-g2; do
+	"$ROOT/scripts/certs.sh" "$T/pki" appliance $a >/dev/null 2>&1 || fail "certs $a"
+	peer $a 1.0.0 idle 1
+	await "$a known" 20 sh -c "'$C' -f '$T/c1.conf' appliance group $a late 2>/dev/null"
+done
+peer gw-g1 1.0.0 late 40
+peer gw-g2 1.0.0 late9 40
+ctl firmware rollout 1.2.3 --group late --canary 2 --window 40 >/dev/null 2>&1 ||
+    bad "rollout to late"
+for a in gw-g1 gw-g2; do await "$a fetched the bundle" 20 logged $a fetched; done
+out=$(ctl firmware halt 1.2.3 --group late 2>/dev/null)
+check "late: halted while both were installing: $out" has "$out" "1 rollout of firmware 1.2.3 halted"
+touch "$T/gw-g1.log.go" "$T/gw-g2.log.go"
+late_state() { ctl firmware status 1.2.3 2>&1 | grep -q "$1 .*canary  $2"; }
+await "gw-g1 installed after the halt, back on 1.2.3: running" 20 late_state gw-g1 running
+await "gw-g2's ack 9 after the halt: failed" 20 late_state gw-g2 "failed .*boot_failed"
+sleep 2	# housekeeping rounds: an ended rollout is not judged
+ctl firmware status 1.2.3 > "$T/status" 2>&1
+check "late: gw-g2's failure halts nothing again" \
+    sh -c "! grep -q 'canary gw-g2 failed' '$T/status' '$T/c1.log'"
+check "late: gw-g1 is not judged healthy once the rollout ended" late_state gw-g1 running
 check "no storage or housekeeping error in central's log" \
     sh -c "! grep -E 'storage: |housekeeping: ' '$T/c1.log'"
 finish

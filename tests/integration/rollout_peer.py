@@ -12,11 +12,14 @@ by MODE:
   vanish fetch, ack 0, then go quiet (never comes back);
   loop   as ok, but on the new version it reconnects over and over without a
          heartbeat (a crash loop);
-  idle   note the offer, do nothing.
+  idle   note the offer, do nothing;
+  late, late9  fetch, then wait for the file LOG.go (the test halts the rollout
+         first), then go on as ok or fail9.
 Each offer is written to LOG ("offer VERSION flags F label L"), with the signed
 bytes (LOG.tbs) and the signature (LOG.sig) of the last one, then "acked S" and
 "running FIRMWARE" after each hello. Runs SECS seconds, then exits."""
 import hashlib
+import os
 import socket
 import ssl
 import struct
@@ -113,6 +116,12 @@ class Peer:
             return self.ack(version, 5, "not a usable bundle")
         if not self.fetch(version, size, sha):
             return self.ack(version, 4, "bad hash")
+        if self.mode in ("late", "late9"):
+            self.note("fetched")
+            while not os.path.exists(self.log + ".go") and time.time() < self.until:
+                self.heartbeat()
+                time.sleep(0.3)
+            self.mode = "ok" if self.mode == "late" else "fail9"
         if self.mode == "fail9":
             return self.ack(version, 9, "running %s: slot B self-test failed (capture)" % self.fw)
         self.ack(version, 0, "installed to the other slot")

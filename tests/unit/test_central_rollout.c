@@ -178,6 +178,44 @@ test_window_and_halts(void **state)
 	storage_close(st);
 }
 
+/* After a halt, members that took the offer are followed, never judged. */
+static void
+test_after_halt(void **state)
+{
+	static const char *const ids[] = { "gw-1", "gw-2", "gw-3" };
+	struct storage *st = setup("h", ids, 3);
+	char b[300], err[300];
+	int64_t halts;
+
+	(void)state;
+	start(st, "h", 2, 100, 4000);
+	assert_int_equal(hello(st, "gw-1", "1.0.0", 4001), 1);
+	assert_int_equal(hello(st, "gw-2", "1.0.0", 4001), 1);
+	assert_int_equal(rollout_halt(st, "1.2.3", NULL, "op", 4002, err, sizeof(err)), 1);
+	assert_int_equal(rollout_acked(st, "gw-1", FV, 0, "", 4003), 0);
+	assert_string_equal(state_of(st, "gw-1", b), "installed");
+	assert_int_equal(hello(st, "gw-1", "1.2.3", 4010), 0);
+	assert_string_equal(state_of(st, "gw-1", b), "running");
+	assert_int_equal(hello(st, "gw-1", "1.2.3", 4011), 0);	/* no reconnect count */
+	heartbeat(st, "gw-1", 4080, 9);
+	assert_int_equal(rollout_tick(st, &health, 4200), 0);	/* not judged */
+	assert_string_equal(state_of(st, "gw-1", b), "running");
+	assert_int_equal(rollout_acked(st, "gw-2", FV, 9, "slot B failed", 4004), 0);
+	assert_string_equal(state_of(st, "gw-2", b), "failed");
+	assert_int_equal(db_int(st, "SELECT halts FROM rollout_members WHERE appliance ="
+	    " 'gw-2'", NULL, 0, -1, &halts), 0);
+	assert_int_equal(halts, 0);
+	assert_string_equal(phase_of(st, "h", b), "halted:halted by op");
+	/* one never offered stays waiting and is offered nothing */
+	assert_int_equal(hello(st, "gw-3", "1.0.0", 4005), 0);
+	assert_string_equal(state_of(st, "gw-3", b), "waiting");
+	/* back on the old version after coming up on the new: recorded, no halt */
+	assert_int_equal(hello(st, "gw-1", "1.0.0", 4300), 0);
+	assert_string_equal(state_of(st, "gw-1", b), "failed");
+	assert_string_equal(phase_of(st, "h", b), "halted:halted by op");
+	storage_close(st);
+}
+
 static void
 test_crash_loop_and_too_old(void **state)
 {
@@ -250,6 +288,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_canary_then_rest),
 		cmocka_unit_test(test_window_and_halts),
+		cmocka_unit_test(test_after_halt),
 		cmocka_unit_test(test_crash_loop_and_too_old),
 		cmocka_unit_test(test_all_too_old),
 		cmocka_unit_test(test_status_escapes),
