@@ -412,8 +412,8 @@ main(int argc, char **argv)
 		fatal("%s", m.out);
 	/* From a file, stdio's own buffer (4 KiB) made a system call per 4 KiB
 	 * of records. Live and stdin (a pipe may be a live feed) keep it: a
-	 * reader of -w waits for no more than that. */
-	if (!m.eo.live && strcmp(m.eo.cap.source, "-") != 0)
+	 * reader of -w waits for no more than that. A terminal keeps its lines. */
+	if (!m.eo.live && strcmp(m.eo.cap.source, "-") != 0 && !isatty(fileno(m.eo.out)))
 		setvbuf(m.eo.out, outbuf, _IOFBF, sizeof(outbuf));
 	m.eo.cap.ring_bytes = c->ring_bytes;
 	m.eo.cap.snaplen = (unsigned)c->snaplen;
